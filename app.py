@@ -1,0 +1,49 @@
+"""Russia–North Korea relationship map: composes the page; no data logic here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers.deck import build_deck
+from layers.view import date_span, visible_items
+from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
+from ui.data import shipped_dataset
+from ui.detail import detail_panel, item_options, sync_map_pick
+from ui._markdown import md_escape
+from ui.i18n import t
+from ui.legend import legend
+from ui.timeline import timeline
+
+st.set_page_config(page_title="Russia–North Korea map", page_icon="🗺️", layout="wide")
+
+dataset, problems = shipped_dataset()
+first, last = date_span(dataset)
+init_state(first, last, set(item_options(dataset)))
+sidebar_controls()
+view = current_view()
+
+st.title(t("app_title", view.lang))
+st.caption(t("app_caption", view.lang))
+url_notices()
+if problems:
+    st.warning(t("data_problems", view.lang) + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
+
+time_controls(first, last)
+view = current_view()
+items = visible_items(dataset, view)
+st.caption(
+    t("shown_count", view.lang, events=len(items.events), legs=items.route_legs["id"].nunique(), date=view.as_of.isoformat())
+)
+
+map_column, side_column = st.columns([3, 1])
+with map_column:
+    selection = st.pydeck_chart(
+        build_deck(dataset, view), on_select="rerun", selection_mode="single-object", key="map", height=620
+    )
+    sync_map_pick(selection)
+    timeline(dataset, view)
+with side_column:
+    legend(items, view.layers, view.lang)
+    detail_panel(dataset, view.lang)
+st.caption(t("credits", view.lang))
+write_url(current_view())

@@ -1,0 +1,172 @@
+"""Run the app on a local port and drive it with Debian's Chromium through Playwright.
+
+Shared by the browser tests, the screenshot script and the benchmark. Never
+downloads a browser: it uses the system ``chromium``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.request import urlopen
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-unsafe-swiftshader",
+]
+# Counts non-transparent pixels of the deck.gl canvas (WebGL: read via a 2D copy).
+CANVAS_PIXELS_JS = """
+() => {
+  const canvas = document.querySelector('#deckgl-overlay') || document.querySelector('canvas');
+  if (!canvas || canvas.width < 10) return -1;
+  const copy = document.createElement('canvas');
+  copy.width = canvas.width; copy.height = canvas.height;
+  const ctx = copy.getContext('2d');
+  ctx.drawImage(canvas, 0, 0);
+  const data = ctx.getImageData(0, 0, copy.width, copy.height).data;
+  let n = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+  return n;
+}
+"""
+# A cheap fingerprint of the canvas content, to tell when the map has changed.
+CANVAS_HASH_JS = """
+() => {
+  const canvas = document.querySelector('#deckgl-overlay') || document.querySelector('canvas');
+  if (!canvas || canvas.width < 10) return '';
+  const copy = document.createElement('canvas');
+  const w = 320, h = Math.round(320 * canvas.height / canvas.width);
+  copy.width = w; copy.height = h;
+  const ctx = copy.getContext('2d');
+  ctx.drawImage(canvas, 0, 0, w, h);
+  const data = ctx.getImageData(0, 0, w, h).data;
+  let a = 2166136261 >>> 0;
+  for (let i = 0; i < data.length; i += 7) { a ^= data[i]; a = Math.imul(a, 16777619) >>> 0; }
+  return String(a);
+}
+"""
+
+
+def chromium_path() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("Debian's chromium is not installed: apt-get install -y chromium")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    url: str
+    process: subprocess.Popen
+
+
+@contextlib.contextmanager
+def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
+    """Start ``streamlit run`` on a free loopback port; stop it afterwards."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                with urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s:.0f} s")
+            time.sleep(0.2)
+        yield Server(url, process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@contextlib.contextmanager
+def chromium(playwright) -> Iterator[object]:  # noqa: ANN001 - playwright's sync API object
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def wait_script_idle(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
+    """Wait until Streamlit's script run has finished (running -> notRunning)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+
+
+def wait_map_drawn(page, min_pixels: int = 10_000, timeout_s: float = 90) -> int:  # noqa: ANN001
+    """Wait for the deck.gl canvas to hold at least ``min_pixels`` painted pixels."""
+    deadline = time.monotonic() + timeout_s
+    pixels = -1
+    while time.monotonic() < deadline:
+        pixels = page.evaluate(CANVAS_PIXELS_JS)
+        if pixels >= min_pixels:
+            return pixels
+        time.sleep(0.25)
+    raise TimeoutError(f"map canvas has {pixels} painted pixels after {timeout_s:.0f} s (wanted {min_pixels})")
+
+
+def canvas_hash(page) -> str:  # noqa: ANN001
+    return page.evaluate(CANVAS_HASH_JS)
+
+
+def wait_canvas_change(page, before: str, timeout_s: float = 30) -> float:  # noqa: ANN001
+    """Seconds until the canvas fingerprint differs from ``before``."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout_s:
+        if canvas_hash(page) != before:
+            return time.monotonic() - start
+        time.sleep(0.02)
+    raise TimeoutError(f"map canvas did not change within {timeout_s:.0f} s")
+
+
+def wait_canvas_stable(page, settle_s: float = 1.0, timeout_s: float = 30) -> str:  # noqa: ANN001
+    """Wait until the canvas stops changing for ``settle_s``; return its fingerprint."""
+    deadline = time.monotonic() + timeout_s
+    last, since = canvas_hash(page), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = canvas_hash(page)
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= settle_s:
+            return now
+    return last

@@ -1,0 +1,1 @@
+"""Map layers and the view logic shared by the app and the exports."""

@@ -1,0 +1,424 @@
+"""Build the pydeck map for a view.
+
+Layer data are all rows, not only the visible ones: the as-of date reaches the
+browser as a GPU filter range (``DataFilterExtension``), so moving the slider
+changes two numbers rather than the data. The basemap is served as static
+files and never travels in the map's JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+
+from geodata import Dataset
+from layers import style
+from layers.text import claim_label, precision_label, row_span, schematic_note
+from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+STATIC_DIR = REPO_DIR / "static"
+# Streamlit serves ./static at /app/static/ (server.enableStaticServing).
+# Note: pydeck reads any bare string keyword as a JavaScript accessor, so
+# literal strings below are quoted ("'pixels'").
+STATIC_URL = "app/static"
+BASEMAP_FILES = {"land": "basemap/land.geojson", "borders": "basemap/borders.geojson"}
+FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans", "DejaVu Sans", sans-serif'
+FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
+DASH = {"@@type": "PathStyleExtension", "dash": True}
+
+
+@dataclass(frozen=True)
+class MapSize:
+    width: int = 850  # the map column of the wide layout on a 1600 px screen
+    height: int = 620
+
+
+def static_path(name: str) -> Path:
+    return STATIC_DIR / BASEMAP_FILES[name]
+
+
+def view_state_for(region_key: str, size: MapSize = MapSize()) -> pdk.ViewState:
+    """Centre and zoom that fit a region's box into a map of ``size`` (Web Mercator)."""
+    region = REGIONS[region_key]
+    x0, y0 = _mercator(region.west, region.south)
+    x1, y1 = _mercator(region.east, region.north)
+    zoom = min(math.log2(size.width / ((x1 - x0) * 512)), math.log2(size.height / (abs(y0 - y1) * 512)))
+    lon, lat = _inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
+    return pdk.ViewState(longitude=round(lon, 4), latitude=round(lat, 4), zoom=round(zoom, 2), min_zoom=1.5, max_zoom=12)
+
+
+def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pdk.Deck:
+    layers: list[pdk.Layer] = [*basemap_layers()]
+    if "route" in view.layers:
+        layers += route_layers(dataset, view)
+    if "events" in view.layers:
+        layers += event_layers(dataset, view)
+    if "places" in view.layers:
+        layers += place_layers(dataset, view)
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=view_state_for(view.region, size),
+        # Offline: no tiles. Leave map_style unset: map_style=None makes Streamlit
+        # fall back to fetching a Carto style, which fails offline.
+        map_provider=None,
+        tooltip={"text": "{tooltip}"},  # plain text: data never becomes HTML
+    )
+
+
+def basemap_layers() -> list[pdk.Layer]:
+    water = pdk.Layer(
+        "SolidPolygonLayer",
+        id="basemap-water",
+        data=[{"polygon": [[-180, -85], [180, -85], [180, 85], [-180, 85]]}],
+        get_polygon="polygon",
+        get_fill_color=list(style.WATER),
+        pickable=False,
+        # A world-sized polygon has imprecise depth: let it never hide the land.
+        parameters={"depthWriteEnabled": False, "depthCompare": "always", "depthTest": False},
+    )
+    land = pdk.Layer(
+        "GeoJsonLayer",
+        id="basemap-land",
+        data=f"{STATIC_URL}/{BASEMAP_FILES['land']}",
+        filled=True,
+        stroked=False,  # land is tiled: outlines would draw the tile seams
+        get_fill_color=list(style.LAND),
+        pickable=False,
+    )
+    borders = pdk.Layer(
+        "GeoJsonLayer",
+        id="basemap-borders",
+        data=f"{STATIC_URL}/{BASEMAP_FILES['borders']}",
+        stroked=True,
+        filled=False,
+        get_line_color=list(style.BORDER),
+        line_width_min_pixels=1,
+        get_line_width=0,
+        pickable=False,
+    )
+    return [water, land, borders]
+
+
+def _time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:
+    opens, closes = clock_columns(view.clock)
+    return {
+        "get_filter_value": f"[{opens}, {closes}]",
+        "filter_range": emphasis_ranges(view) if emphasised else filter_ranges(view),
+        "update_triggers": {"getFilterValue": [view.clock]},
+    }
+
+
+def _slim(records: list[dict[str, object]], *keys: str) -> list[dict[str, object]]:
+    """Only the fields a non-pickable layer draws with: less JSON per rerun."""
+    wanted = (*keys, "t_start", "t_end", "t_public")
+    return [{key: record[key] for key in wanted} for record in records]
+
+
+def _tooltip(lines: list[str]) -> str:
+    return "\n".join(line for line in lines if line)
+
+
+def route_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
+    """One record per drawn line: each leg, plus its schematic connector if it has one."""
+    lang = view.lang
+    records = []
+    for _, leg in dataset.route_legs.iterrows():
+        head, main = leg_parts(leg)
+        common = {
+            "id": leg["id"],
+            "layer": "route",
+            "t_start": int(leg["t_start"]),
+            "t_end": int(leg["t_end"]),
+            "t_public": int(leg["t_public"]),
+        }
+        records.append(
+            {
+                **common,
+                "path": main,
+                "schematic": False,
+                "colour": list(style.MODE_COLOURS[leg["mode"]]),
+                "width": style.MODE_WIDTH_PX[leg["mode"]],
+                "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
+                "tooltip": _tooltip(
+                    [
+                        localized(leg, "title", lang),
+                        row_span(leg, lang),
+                        localized(leg, "quantity", lang),
+                        claim_label(leg["claim_status"], lang),
+                    ]
+                ),
+            }
+        )
+        if head:
+            records.append(
+                {
+                    **common,
+                    "path": head,
+                    "schematic": True,
+                    "colour": list(style.SCHEMATIC),
+                    "width": style.SCHEMATIC_WIDTH_PX,
+                    "dash": list(style.DASH_SCHEMATIC),
+                    "tooltip": schematic_note(float(leg["schematic_head_km"]), lang),
+                }
+            )
+    return records
+
+
+def route_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+    records = route_records(dataset, view)
+    halo = pdk.Layer(
+        "PathLayer",
+        id="route-current",
+        data=_slim([r for r in records if not r["schematic"]], "path", "width"),
+        get_path="path",
+        get_color=[*style.EMPHASIS, 150],
+        get_width="width + 8",
+        width_units="'pixels'",
+        cap_rounded=True,
+        joint_rounded=True,
+        pickable=False,
+        extensions=[FILTER_2],
+        **_time_props(view, emphasised=True),
+    )
+    lines = pdk.Layer(
+        "PathLayer",
+        id="route",
+        data=records,
+        get_path="path",
+        get_color="colour",
+        get_width="width",
+        width_units="'pixels'",
+        cap_rounded=True,
+        joint_rounded=True,
+        get_dash_array="dash",
+        dash_justified=True,
+        pickable=True,
+        auto_highlight=True,
+        extensions=[DASH, FILTER_2],
+        **_time_props(view),
+    )
+    arrows = pdk.Layer(
+        "IconLayer",
+        id="route-arrows",
+        data=arrow_records(records),
+        get_position="position",
+        get_icon="icon",
+        get_angle="angle",
+        get_color="colour",
+        get_size=13,
+        size_units="'pixels'",
+        pickable=False,
+        extensions=[FILTER_2],
+        **_time_props(view),
+    )
+    return [halo, lines, arrows]
+
+
+def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict[str, object]]:
+    """Direction arrows spaced evenly along each leg, rotated to the line on screen."""
+    icon = style.icon_spec(style.ARROW_SYMBOL, "arrow")
+    arrows = []
+    for record in route:
+        if record["schematic"]:
+            continue
+        path = record["path"]
+        merc = [_mercator(x, y) for x, y in path]  # type: ignore[misc]
+        seg = [math.dist(a, b) for a, b in zip(merc, merc[1:])]
+        total = sum(seg)
+        if total == 0:
+            continue
+        for k in range(per_leg):
+            target = total * (k + 0.5) / per_leg
+            run = 0.0
+            for i, length in enumerate(seg):
+                if run + length >= target and length > 0:
+                    f = (target - run) / length
+                    (ax, ay), (bx, by) = merc[i], merc[i + 1]
+                    lon, lat = _inverse_mercator(ax + f * (bx - ax), ay + f * (by - ay))
+                    # Mercator y grows southward here; deck.gl angles are counter-clockwise.
+                    angle = math.degrees(math.atan2(-(by - ay), bx - ax))
+                    arrows.append(
+                        {
+                            "position": [round(lon, 5), round(lat, 5)],
+                            "angle": round(angle, 1),
+                            "icon": icon,
+                            "colour": record["colour"],
+                            **{key: record[key] for key in ("t_start", "t_end", "t_public")},
+                        }
+                    )
+                    break
+                run += length
+    return arrows
+
+
+def event_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    events = dataset.events
+    offsets = _slot_offsets(events)
+    records = []
+    for index, event in events.iterrows():
+        place = localized(event, "place_name", lang)
+        records.append(
+            {
+                "id": event["id"],
+                "layer": "event",
+                "position": [float(event["lon"]), float(event["lat"])],
+                "offset": offsets[index],
+                "is_area": bool(event["is_area"]),
+                "radius_m": float(event["radius_km"] or 0) * 1000,
+                "icon": style.icon_spec(style.EVENT_SYMBOL, "event-hollow" if event["is_contested"] else "event", hollow=bool(event["is_contested"])),
+                "colour": list(style.EVENT_COLOURS[event["kind"]]),
+                "t_start": int(event["t_start"]),
+                "t_end": int(event["t_end"]),
+                "t_public": int(event["t_public"]),
+                "tooltip": _tooltip(
+                    [
+                        localized(event, "title", lang),
+                        row_span(event, lang),
+                        f"{place} ({precision_label(event['location_precision'], lang)})",
+                        claim_label(event["claim_status"], lang),
+                    ]
+                ),
+            }
+        )
+    return records
+
+
+def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
+    """Pixel offsets so events sharing a place sit side by side under it, in date order."""
+    offsets: dict[int, list[float]] = {}
+    for _, group in events.groupby("place_id", sort=False):
+        n = len(group)
+        for slot, index in enumerate(group.sort_values("start").index):
+            offsets[index] = [round((slot - (n - 1) / 2) * style.EVENT_SLOT_PX, 1), 17.0]
+    return offsets
+
+
+def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+    records = event_records(dataset, view)
+    points = [r for r in records if not r["is_area"]]
+    areas = [r for r in records if r["is_area"]]
+    area_layer = pdk.Layer(
+        "ScatterplotLayer",
+        id="event-areas",
+        data=areas,
+        get_position="position",
+        get_radius="radius_m",
+        radius_units="'meters'",
+        get_fill_color=f"[colour[0], colour[1], colour[2], {style.AREA_ALPHA}]",
+        get_line_color="[colour[0], colour[1], colour[2], 160]",
+        stroked=True,
+        line_width_min_pixels=1.5,
+        pickable=True,
+        auto_highlight=True,
+        extensions=[FILTER_2],
+        **_time_props(view),
+    )
+    halo = pdk.Layer(
+        "IconLayer",
+        id="events-current",
+        data=[{**r, "icon": style.icon_spec(style.EVENT_SYMBOL, "event")} for r in _slim(points, "position", "offset")],
+        get_position="position",
+        get_pixel_offset="offset",
+        get_icon="icon",
+        get_color=[*style.EMPHASIS, 220],
+        get_size=style.EVENT_SIZE_PX + 12,
+        size_units="'pixels'",
+        pickable=False,
+        extensions=[FILTER_2],
+        **_time_props(view, emphasised=True),
+    )
+    symbols = pdk.Layer(
+        "IconLayer",
+        id="events",
+        data=points,
+        get_position="position",
+        get_pixel_offset="offset",
+        get_icon="icon",
+        get_color="colour",
+        get_size=style.EVENT_SIZE_PX,
+        size_units="'pixels'",
+        pickable=True,
+        auto_highlight=True,
+        extensions=[FILTER_2],
+        **_time_props(view),
+    )
+    return [area_layer, halo, symbols]
+
+
+def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    records = []
+    anchors = {"right": ("start", "center"), "left": ("end", "center"), "above": ("middle", "bottom"), "below": ("middle", "top")}
+    for _, place in dataset.places[~dataset.places["is_area"]].iterrows():
+        side, offset = style.label_placement(place["id"])
+        records.append(
+            {
+                "label_offset": list(offset),
+                "anchor": anchors[side][0],
+                "baseline": anchors[side][1],
+                "id": place["id"],
+                "layer": "place",
+                "position": [float(place["lon"]), float(place["lat"])],
+                "name": localized(place, "name", lang),
+                "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
+                "tooltip": _tooltip([localized(place, "name", lang), localized(place, "role", lang)]),
+            }
+        )
+    return records
+
+
+def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+    records = place_records(dataset, view)
+    icons = pdk.Layer(
+        "IconLayer",
+        id="places",
+        data=records,
+        get_position="position",
+        get_icon="icon",
+        get_color=[*style.PLACE_INK, 255],
+        get_size=style.PLACE_SIZE_PX,
+        size_units="'pixels'",
+        pickable=True,
+        auto_highlight=True,
+    )
+    labels = pdk.Layer(
+        "TextLayer",
+        id="place-labels",
+        data=records,
+        get_position="position",
+        get_text="name",
+        get_size=14,
+        get_color=[*style.PLACE_INK, 255],
+        get_text_anchor="anchor",
+        get_alignment_baseline="baseline",
+        get_pixel_offset="label_offset",
+        font_family=f"'{FONT_FAMILY}'",  # quoted: pydeck would read a bare string as an accessor
+        font_weight=600,
+        character_set="'auto'",
+        font_settings={"sdf": True},
+        outline_width=4,
+        outline_color=[*style.LABEL_HALO, 235],
+        pickable=False,
+        update_triggers={"getText": [view.lang]},
+    )
+    return [icons, labels]
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator in units of the world's width, y growing southward."""
+    x = (lon + 180) / 360
+    s = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
+    y = 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
+    return x, y
+
+
+def _inverse_mercator(x: float, y: float) -> tuple[float, float]:
+    lon = x * 360 - 180
+    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
+    return lon, lat

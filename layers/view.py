@@ -1,0 +1,140 @@
+"""What the map shows for a view: the as-of date, clock, layers, language and region.
+
+Pure functions over the dataset. The browser filters the same data on the GPU
+with :func:`filter_ranges`; the exports use :func:`visible_items`; a test keeps
+the two in agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+import pandas as pd
+
+from geodata import Dataset
+from geodata._dates import day_number
+
+Clock = Literal["event", "public"]
+LAYERS = ("places", "route", "events")
+DEFAULT_LAYERS = frozenset(LAYERS)
+DEFAULT_EMPHASIS_DAYS = 30
+# Far outside any date in the data: an open end of a GPU filter range.
+OPEN_LOW, OPEN_HIGH = -1_000_000, 1_000_000
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str
+    label_en: str
+    label_ja: str
+    west: float
+    south: float
+    east: float
+    north: float
+
+
+REGIONS: dict[str, Region] = {
+    r.key: r
+    for r in (
+        Region("route", "Whole route: Korea to Moscow", "全ルート:朝鮮半島〜モスクワ", 32.0, 36.0, 142.0, 62.0),
+        Region("far_east", "Russian Far East and Korea", "ロシア極東と朝鮮半島", 122.0, 37.5, 140.5, 53.5),
+        Region("rajin_dunai", "Rajin – Dunai sea leg", "羅津〜ドゥナイ海上区間", 129.6, 41.8, 133.2, 43.5),
+    )
+}
+
+
+@dataclass(frozen=True)
+class MapView:
+    as_of: date
+    clock: Clock = "event"
+    layers: frozenset[str] = field(default=DEFAULT_LAYERS)
+    lang: Literal["en", "ja"] = "en"
+    emphasis_days: int = DEFAULT_EMPHASIS_DAYS
+    region: str = "route"
+
+    def with_(self, **changes: object) -> "MapView":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def as_of_day(self) -> int:
+        return day_number(self.as_of)
+
+
+@dataclass(frozen=True)
+class VisibleItems:
+    """The rows the map draws for a view, each with ``state`` 'past' or 'current'."""
+
+    places: pd.DataFrame
+    route_legs: pd.DataFrame
+    events: pd.DataFrame
+
+
+def clock_columns(clock: Clock) -> tuple[str, str]:
+    """Day-number columns that open and close an item's time on the map for a clock."""
+    return ("t_start", "t_end") if clock == "event" else ("t_public", "t_public")
+
+
+def filter_ranges(view: MapView) -> list[list[int]]:
+    """GPU filter ranges for the two filter values (opening day, closing day).
+
+    Shown: opened by the as-of date. Emphasised layers add: not closed more
+    than ``emphasis_days`` before it.
+    """
+    return [[OPEN_LOW, view.as_of_day], [OPEN_LOW, OPEN_HIGH]]
+
+
+def emphasis_ranges(view: MapView) -> list[list[int]]:
+    return [[OPEN_LOW, view.as_of_day], [view.as_of_day - view.emphasis_days, OPEN_HIGH]]
+
+
+def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:
+    """'hidden', 'past' or 'current' for each row, as the GPU filters compute it."""
+    opens, closes = clock_columns(view.clock)
+    if frame.empty:
+        return pd.Series([], dtype=object, index=frame.index)
+    shown = frame[opens] <= view.as_of_day
+    current = shown & (frame[closes] >= view.as_of_day - view.emphasis_days)
+    states = pd.Series("hidden", index=frame.index, dtype=object)
+    states[shown] = "past"
+    states[current] = "current"
+    return states
+
+
+def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
+    """The places, legs and events the map shows for ``view``."""
+    places = dataset.places[~dataset.places["is_area"]] if "places" in view.layers else dataset.places.iloc[0:0]
+    legs = _with_state(dataset.route_legs, view) if "route" in view.layers else dataset.route_legs.iloc[0:0]
+    events = _with_state(dataset.events, view) if "events" in view.layers else dataset.events.iloc[0:0]
+    return VisibleItems(places=places.reset_index(drop=True), route_legs=legs, events=events)
+
+
+def _with_state(frame: pd.DataFrame, view: MapView) -> pd.DataFrame:
+    states = item_states(frame, view)
+    shown = frame.assign(state=states)
+    return shown[shown["state"] != "hidden"].reset_index(drop=True)
+
+
+def date_span(dataset: Dataset) -> tuple[date, date]:
+    """First and last date the slider needs: every event, leg and disclosure."""
+    starts = [*dataset.events["start"], *dataset.route_legs["start"]]
+    ends = [*dataset.events["end"], *dataset.events["public"], *dataset.route_legs["end"], *dataset.route_legs["public"]]
+    return min(starts), max(ends)
+
+
+def localized(row: pd.Series | dict, stem: str, lang: str) -> str:
+    """The ``stem_en`` / ``stem_ja`` text of a row, falling back to English."""
+    value = row.get(f"{stem}_{lang}") if hasattr(row, "get") else None
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        value = row.get(f"{stem}_en", "")
+    return "" if value is None else str(value)
+
+
+def leg_parts(leg: pd.Series | dict) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """A leg's line split into its schematic head (maybe empty) and its surveyed part."""
+    coords = [(round(x, 5), round(y, 5)) for x, y in leg["line"].coords]
+    head = int(leg.get("schematic_head_vertices", 0) or 0)
+    if head < 2:
+        return [], coords
+    return coords[:head], coords[head - 1 :]

@@ -1,0 +1,153 @@
+"""The detail panel: one item's date, place, claim status, disagreements and source quotes."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from geodata import Dataset
+from layers.text import claim_label, format_date, precision_label, row_span
+from layers.view import localized
+from ui._markdown import md_escape
+from ui.i18n import field_label, t
+
+# Object 'layer' property in the map data -> item prefix used by citations.csv.
+_MAP_LAYER_PREFIX = {"event": "event", "route": "leg", "place": "place"}
+
+
+def item_options(dataset: Dataset) -> list[str]:
+    """Every item, newest event first, then route legs and places."""
+    events = dataset.events.sort_values("start", ascending=False)
+    return (
+        [f"event:{i}" for i in events["id"]]
+        + [f"leg:{i}" for i in dataset.route_legs["id"]]
+        + [f"place:{i}" for i in dataset.places.loc[~dataset.places["is_area"], "id"]]
+    )
+
+
+def item_label(dataset: Dataset, key: str | None, lang: str) -> str:
+    if key is None:
+        return t("pick_none", lang)
+    kind, _, ident = key.partition(":")
+    row = _row(dataset, kind, ident)
+    if row is None:
+        return key
+    if kind == "place":
+        return "📍 " + localized(row, "name", lang)
+    return f"{row['start'].isoformat()} · {localized(row, 'title', lang)}"
+
+
+def picked_on_map(selection: object) -> str | None:
+    """The item key of the object clicked on the map, if any."""
+    try:
+        objects = selection["selection"]["objects"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+    for picked in objects.values():
+        for obj in picked or ():
+            prefix = _MAP_LAYER_PREFIX.get(str(obj.get("layer")))
+            if prefix and obj.get("id"):
+                return f"{prefix}:{obj['id']}"
+    return None
+
+
+def sync_map_pick(selection: object) -> None:
+    """A new click on the map selects that item in the panel."""
+    key = picked_on_map(selection)
+    if key and key != st.session_state.get("last_map_pick"):
+        st.session_state["selected"] = key
+    st.session_state["last_map_pick"] = key
+
+
+def _row(dataset: Dataset, kind: str, ident: str) -> pd.Series | None:
+    table = {"event": dataset.events, "leg": dataset.route_legs, "place": dataset.places}.get(kind)
+    if table is None:
+        return None
+    rows = table[table["id"] == ident]
+    return None if rows.empty else rows.iloc[0]
+
+
+def detail_panel(dataset: Dataset, lang: str) -> None:
+    st.markdown(f"**{t('details', lang)}**")
+    options: list[str | None] = [None, *item_options(dataset)]
+    if st.session_state.get("selected") not in options:
+        st.session_state["selected"] = None
+    st.selectbox(t("pick_item", lang), options, key="selected", format_func=lambda k: item_label(dataset, k, lang))
+    key = st.session_state.get("selected")
+    if key:
+        item_details(dataset, key, lang)
+
+
+def item_details(dataset: Dataset, key: str, lang: str) -> None:
+    kind, _, ident = key.partition(":")
+    row = _row(dataset, kind, ident)
+    if row is None:
+        return
+    lines: list[str] = []
+    title = localized(row, "name" if kind == "place" else "title", lang)
+    st.markdown(f"#### {md_escape(title)}")
+    if kind in ("event", "leg"):
+        precision = t(f"precision_{row['date_precision']}", lang)
+        lines.append(f"**{t('date', lang)}:** {md_escape(row_span(row, lang))} ({md_escape(t('date_precision', lang))}: {precision})")
+        if row["public"] != row["start"]:
+            lines.append(f"**{t('disclosed', lang)}:** {md_escape(format_date(row['public'], lang))}")
+    if kind == "event":
+        place = localized(row, "place_name", lang)
+        lines.append(f"**{t('place', lang)}:** {md_escape(place)} ({t('location_precision', lang)}: {precision_label(row['location_precision'], lang)})")
+    if kind == "place":
+        lines.append(f"**{t('coordinates', lang)}:** {row['lat']:.4f}, {row['lon']:.4f} (WGS84; {precision_label(row['location_precision'], lang)})")
+        lines.append(f"**{t('role', lang)}:** {md_escape(localized(row, 'role', lang))}")
+    else:
+        lines.append(f"**{t('claim', lang)}:** {md_escape(claim_label(row['claim_status'], lang))}")
+        for column in ("asserted_by", "denied_by"):
+            if isinstance(row.get(column), str) and row[column]:
+                lines.append(f"**{t(column, lang)}:** {md_escape(row[column])}")
+        quantity = localized(row, "quantity", lang)
+        if quantity:
+            lines.append(f"**{t('quantity', lang)}:** {md_escape(quantity)}")
+    if kind == "leg":
+        lines.append(f"**{t('carrier', lang)}:** {md_escape(localized(row, 'carrier', lang))}")
+        if row["schematic_head_vertices"]:
+            from layers.text import schematic_note
+
+            lines.append(f"**{t('schematic', lang)}:** {md_escape(schematic_note(float(row['schematic_head_km']), lang))}")
+    if kind == "event":
+        lines.append(f"**{t('summary', lang)}:** {md_escape(localized(row, 'summary', lang))}")
+    st.markdown("  \n".join(lines))
+    _disagreements(dataset, key, lang)
+    _sources(dataset, key, lang)
+
+
+def _disagreements(dataset: Dataset, key: str, lang: str) -> None:
+    rows = dataset.disagreements_for(key)
+    for _, row in rows.iterrows():
+        sources = ", ".join(row["sources"])
+        st.warning(f"**{t('disagreements', lang)}:** {md_escape(localized(row, 'summary', lang))}  \n({md_escape(sources)})", icon="⚠️")
+
+
+def _sources(dataset: Dataset, key: str, lang: str) -> None:
+    citations = dataset.citations_for(key)
+    if citations.empty:
+        return
+    st.markdown(f"**{t('sources', lang)}**")
+    numbers = {source: n for n, source in enumerate(dict.fromkeys(citations["source"]), start=1)}
+    for source_id, group in citations.groupby("source", sort=False):
+        source = dataset.sources.loc[source_id]
+        head = f"[{numbers[source_id]}] {source['title']}"
+        meta = " · ".join(str(v) for v in (source["publisher"], source["published"] and _published(source["published"]), source["locator"]) if v)
+        parts = [f"**{md_escape(head)}**  \n{md_escape(meta)}"]
+        for _, cite in group.iterrows():
+            label = field_label(cite["field"], lang)
+            where = f" ({md_escape(cite['locator'])})" if cite["locator"] else ""
+            note = f"  \n*{md_escape(cite['note'])}*" if cite["note"] else ""
+            quote = f"\n> {md_escape(cite['quote'])}" if cite["quote"] else ""
+            parts.append(f"- {t('supports', lang)}: {md_escape(label)}{where}{quote}{note}")
+        st.markdown("\n".join(parts))
+
+
+def _published(value: object) -> str:
+    first = getattr(value, "first", None)
+    precision = getattr(value, "precision", "day")
+    if first is None:
+        return ""
+    return first.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]

@@ -1,0 +1,98 @@
+"""Every UI string in English and Japanese."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, tuple[str, str]] = {
+    "app_title": ("Russia–North Korea relationship map", "ロシア・北朝鮮関係マップ"),
+    "app_caption": (
+        "Every item is sourced: click a symbol or pick an event to see its date, claim status and source quotes.",
+        "すべての項目に出典があります。記号をクリックするか出来事を選ぶと、日付・主張の状態・出典の引用を表示します。",
+    ),
+    "language": ("Language / 言語", "Language / 言語"),
+    "clock": ("Show items at", "表示の基準"),
+    "clock_event": ("the date they happened", "発生日"),
+    "clock_public": ("the date they became public", "公表日"),
+    "clock_help": (
+        "Replay what was known when: with 'became public', the 2023 transfer route appears on 13 Oct 2023, when the White House disclosed it.",
+        "「公表日」では、2023年の移送ルートはホワイトハウスが公表した2023年10月13日に現れます。当時何が知られていたかを再現できます。",
+    ),
+    "layers": ("Layers", "レイヤー"),
+    "layer_places": ("Places", "地点"),
+    "layer_route": ("2023 arms-transfer route", "2023年の武器移送ルート"),
+    "layer_events": ("Events", "出来事"),
+    "region": ("Frame", "表示範囲"),
+    "emphasis": ("Emphasise events within (days before the as-of date)", "強調表示する期間(基準日以前の日数)"),
+    "as_of": ("As of", "基準日"),
+    "step": ("Step", "ステップ"),
+    "step_day": ("day", "日"),
+    "step_week": ("week", "週"),
+    "step_month": ("month", "月"),
+    "step_year": ("year", "年"),
+    "back": ("‹ Back", "‹ 戻る"),
+    "forward": ("Forward ›", "進む ›"),
+    "play": ("▶ Play", "▶ 再生"),
+    "pause": ("■ Pause", "■ 停止"),
+    "start": ("« Start", "« 最初"),
+    "end": ("End »", "最後 »"),
+    "legend": ("Legend", "凡例"),
+    "timeline": ("Timeline", "年表"),
+    "timeline_window": ("Timeline shows", "年表の範囲"),
+    "timeline_all": ("whole story", "全期間"),
+    "timeline_near": ("two years around the as-of date", "基準日前後2年"),
+    "details": ("Details", "詳細"),
+    "pick_item": ("Event or place", "出来事・地点"),
+    "pick_none": ("— click the map or choose —", "— 地図をクリックするか選択 —"),
+    "shown_count": ("{events} events and {legs} route legs shown as of {date}", "{date}時点で出来事{events}件・ルート{legs}区間を表示"),
+    "date": ("Date", "日付"),
+    "date_precision": ("known to the", "精度"),
+    "disclosed": ("Became public", "公表"),
+    "place": ("Place", "場所"),
+    "location_precision": ("location known to", "位置の精度"),
+    "kind": ("Kind", "種類"),
+    "claim": ("Claim status", "主張の状態"),
+    "asserted_by": ("Asserted by", "主張した側"),
+    "denied_by": ("Denied by", "否定した側"),
+    "quantity": ("Quantity", "数量"),
+    "carrier": ("Carrier", "輸送手段"),
+    "summary": ("Summary", "概要"),
+    "role": ("Why it matters", "重要性"),
+    "coordinates": ("Coordinates", "座標"),
+    "disagreements": ("Sources disagree", "出典間の食い違い"),
+    "sources": ("Sources and quotes", "出典と引用"),
+    "supports": ("supports", "根拠とする事実"),
+    "schematic": ("Schematic part", "模式的な部分"),
+    "data_problems": ("Some data could not be loaded; the map shows the rest:", "一部のデータを読み込めませんでした。残りを表示しています:"),
+    "precision_day": ("day", "日"),
+    "precision_month": ("month", "月"),
+    "precision_year": ("year", "年"),
+    "precision_range": ("span", "期間"),
+    "credits": (
+        "Basemap: Natural Earth (public domain); coast near Korea: GSHHG (LGPL). Rail line: © OpenStreetMap contributors (ODbL), via scgraph_data. No tiles or outside requests.",
+        "背景地図:Natural Earth(パブリックドメイン)、朝鮮半島付近の海岸線:GSHHG(LGPL)。鉄道線:© OpenStreetMap contributors(ODbL、scgraph_data経由)。タイルや外部への通信はありません。",
+    ),
+}
+
+FIELD_LABELS = {
+    "coordinates": ("coordinates", "座標"),
+    "role": ("why it matters", "重要性"),
+    "date": ("date", "日付"),
+    "disclosed": ("disclosure date", "公表日"),
+    "place": ("place", "場所"),
+    "summary": ("summary", "概要"),
+    "quantity": ("quantity", "数量"),
+    "claim": ("claim status", "主張の状態"),
+    "route": ("route", "ルート"),
+    "carrier": ("carrier", "輸送手段"),
+}
+
+
+def t(key: str, lang: str = "en", **values: object) -> str:
+    """The string ``key`` in ``lang``, with ``{name}`` placeholders filled."""
+    en, ja = STRINGS[key]
+    text = ja if lang == "ja" else en
+    return text.format(**values) if values else text
+
+
+def field_label(field: str, lang: str = "en") -> str:
+    en, ja = FIELD_LABELS.get(field, (field, field))
+    return ja if lang == "ja" else en

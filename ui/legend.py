@@ -1,0 +1,56 @@
+"""The legend beside the map, drawn from the shared style entries."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from layers import style
+from layers.style import LegendEntry
+from layers.view import VisibleItems
+from ui.i18n import t
+
+
+def legend_entries(items: VisibleItems, layers: frozenset[str]) -> list[LegendEntry]:
+    """Entries for what the view can show (kinds present in the data of enabled layers)."""
+    entries: list[LegendEntry] = []
+    if "places" in layers:
+        entries += style.place_legend(sorted(set(items.places["kind"])))
+    if "route" in layers:
+        entries += style.route_legend(sorted(set(items.route_legs["mode"])))
+    if "events" in layers:
+        entries += style.event_legend(sorted(set(items.events["kind"])))
+        entries.append(style.AREA_LEGEND)
+    entries += [*style.CLAIM_LEGEND, style.EMPHASIS_LEGEND]
+    return entries
+
+
+def _swatch(entry: LegendEntry) -> str:
+    colour = style.rgb_hex(entry.colour)
+    if entry.swatch == "line":
+        dash = ' stroke-dasharray="6 3"' if entry.dashed else ""
+        return f'<svg width="28" height="14" style="flex-shrink:0"><line x1="1" y1="7" x2="27" y2="7" stroke="{colour}" stroke-width="4"{dash}/></svg>'
+    if entry.swatch == "area":
+        return f'<svg width="28" height="14" style="flex-shrink:0"><circle cx="14" cy="7" r="6.5" fill="{colour}" fill-opacity="0.25" stroke="{colour}"/></svg>'
+    if entry.swatch == "halo":
+        return f'<svg width="28" height="14" style="flex-shrink:0"><circle cx="14" cy="7" r="6.5" fill="{colour}"/><circle cx="14" cy="7" r="3.5" fill="#444"/></svg>'
+    points = " ".join(f"{14 + 6.5 * x:.1f},{7 - 6.5 * y:.1f}" for x, y in entry.symbol or ())
+    if entry.hollow:
+        return f'<svg width="28" height="14" style="flex-shrink:0"><polygon points="{points}" fill="none" stroke="{colour}" stroke-width="2"/></svg>'
+    return f'<svg width="28" height="14" style="flex-shrink:0"><polygon points="{points}" fill="{colour}"/></svg>'
+
+
+def legend_html(entries: list[LegendEntry], lang: str) -> str:
+    rows = "".join(
+        f'<div style="display:flex;align-items:center;gap:6px;margin:2px 0">{_swatch(e)}'
+        f'<span style="font-size:0.85rem">{html.escape(e.label(lang))}</span></div>'
+        for e in entries
+    )
+    return f'<div data-testid="map-legend">{rows}</div>'
+
+
+def legend(items: VisibleItems, layers: frozenset[str], lang: str) -> None:
+    st.markdown(f"**{t('legend', lang)}**")
+    # Labels come from style.py, not from data files, and are escaped regardless.
+    st.markdown(legend_html(legend_entries(items, layers), lang), unsafe_allow_html=True)
