@@ -10,7 +10,7 @@ from typing import Literal
 
 Precision = Literal["day", "month", "year"]
 
-_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
 EPOCH = date(1970, 1, 1)
 
 

@@ -36,8 +36,9 @@ def parse_query(params: dict[str, str | list[str]], first: date, last: date, ite
     """Validate query parameters into session-state values."""
     result = UrlView()
     for name, raw in params.items():
-        value = raw[-1] if isinstance(raw, list) else raw
-        value = "" if value is None else str(value)
+        if isinstance(raw, list):  # a repeated parameter: the last one wins
+            raw = raw[-1] if raw else ""
+        value = "" if raw is None else str(raw)
         if name not in KNOWN:
             result.notices.append(f"Ignored unknown URL parameter '{_shown(name)}'.")
             continue

@@ -1,0 +1,1 @@
+"""Headless exports of the map view: `python -m briefing --date YYYY-MM-DD --out FILE`."""

@@ -1,0 +1,146 @@
+"""View logic and layer building as pure functions (no Streamlit)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from layers import style
+from layers.deck import arrow_records, build_deck, event_records, route_records, view_state_for
+from layers.text import format_span
+from layers.view import MapView, date_span, emphasis_ranges, filter_ranges, item_states, visible_items
+
+
+def _view(day: str, **kw: object) -> MapView:
+    return MapView(as_of=date.fromisoformat(day), **kw)  # type: ignore[arg-type]
+
+
+def test_slider_span_covers_every_date(dataset) -> None:
+    first, last = date_span(dataset)
+    assert first.isoformat() == "2000-07-19"
+    assert last.isoformat() == "2024-01-17"
+
+
+def test_items_appear_when_they_happen(dataset) -> None:
+    before = visible_items(dataset, _view("2023-09-06"))
+    during = visible_items(dataset, _view("2023-09-20"))
+    assert before.route_legs.empty
+    assert set(during.route_legs["id"]) == {"sea", "rail"}
+    assert set(during.route_legs["state"]) == {"current"}
+    assert len(during.events) > len(before.events)
+    assert "vostochny-summit-2023" in set(during.events["id"])
+
+
+def test_public_clock_shows_the_route_only_from_the_disclosure(dataset) -> None:
+    assert visible_items(dataset, _view("2023-10-12", clock="public")).route_legs.empty
+    shown = visible_items(dataset, _view("2023-10-13", clock="public")).route_legs
+    assert set(shown["id"]) == {"sea", "rail"} and set(shown["state"]) == {"current"}
+    # Events that were public when they happened are unaffected by the clock.
+    event_clock = visible_items(dataset, _view("2019-04-25")).events
+    public_clock = visible_items(dataset, _view("2019-04-25", clock="public")).events
+    assert list(event_clock["id"]) == list(public_clock["id"])
+
+
+def test_emphasis_marks_recent_items_only(dataset) -> None:
+    items = visible_items(dataset, _view("2023-09-14", emphasis_days=7))
+    states = dict(zip(items.events["id"], items.events["state"]))
+    assert states["vostochny-summit-2023"] == "current"
+    assert states["vladivostok-summit-2019"] == "past"
+
+
+def test_layers_switch_off(dataset) -> None:
+    items = visible_items(dataset, _view("2023-10-13", layers=frozenset({"places"})))
+    assert items.events.empty and items.route_legs.empty and not items.places.empty
+
+
+@pytest.mark.parametrize("day", ["2000-07-19", "2019-04-25", "2023-09-07", "2023-10-12", "2023-10-13", "2024-01-17"])
+@pytest.mark.parametrize("clock", ["event", "public"])
+def test_gpu_filter_agrees_with_python(dataset, day: str, clock: str) -> None:
+    """What the browser filters on the GPU equals what exports compute."""
+    view = _view(day, clock=clock)
+    records = event_records(dataset, view)
+    opens, closes = ("t_start", "t_end") if clock == "event" else ("t_public", "t_public")
+    (lo0, hi0), (lo1, hi1) = filter_ranges(view)
+    (elo0, ehi0), (elo1, ehi1) = emphasis_ranges(view)
+    gpu_shown = {r["id"] for r in records if lo0 <= r[opens] <= hi0 and lo1 <= r[closes] <= hi1}
+    gpu_current = {r["id"] for r in records if elo0 <= r[opens] <= ehi0 and elo1 <= r[closes] <= ehi1}
+    states = item_states(dataset.events, view)
+    assert gpu_shown == set(dataset.events.loc[states != "hidden", "id"])
+    assert gpu_current == set(dataset.events.loc[states == "current", "id"])
+
+
+def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:
+    spec = json.loads(build_deck(dataset, _view("2023-10-13")).to_json())
+    # pydeck's sentinel: Streamlit drops it and then fetches no Carto style.
+    assert spec.get("mapStyle") == "__MAP_STYLE__" and "mapProvider" not in spec
+    text = json.dumps(spec)
+    assert "http://" not in text and "https://" not in text
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["basemap-land"]["data"] == "app/static/basemap/land.geojson"
+    for ident in ("route", "events", "event-areas", "events-current", "route-current"):
+        assert {"@@type": "DataFilterExtension", "filterSize": 2} in layers[ident]["extensions"]
+    assert spec["views"][0]["@@type"] == "MapView"
+
+
+def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:
+    """The data sent to the browser is the same at every date; only the filter moves."""
+    a = json.loads(build_deck(dataset, _view("2019-04-25")).to_json())
+    b = json.loads(build_deck(dataset, _view("2023-10-13")).to_json())
+    for layer_a, layer_b in zip(a["layers"], b["layers"]):
+        assert layer_a.get("data") == layer_b.get("data"), layer_a["id"]
+    ranges = [(la.get("filterRange"), lb.get("filterRange")) for la, lb in zip(a["layers"], b["layers"]) if "filterRange" in la]
+    assert ranges and all(ra != rb for ra, rb in ranges)
+
+
+def test_labels_follow_the_language(dataset) -> None:
+    en = json.loads(build_deck(dataset, _view("2023-10-13", lang="en")).to_json())
+    ja = json.loads(build_deck(dataset, _view("2023-10-13", lang="ja")).to_json())
+    names = lambda spec: {r["id"]: r["name"] for r in next(l for l in spec["layers"] if l["id"] == "place-labels")["data"]}  # noqa: E731
+    assert names(en)["vostochny"] == "Vostochny Cosmodrome"
+    assert names(ja)["vostochny"] == "ボストーチヌイ宇宙基地"
+
+
+def test_contested_and_area_events_are_drawn_differently(dataset) -> None:
+    records = {r["id"]: r for r in event_records(dataset, _view("2024-01-17"))}
+    assert records["containers-loaded-rajin-2023"]["icon"]["id"] == "event-hollow"
+    assert records["vostochny-summit-2023"]["icon"]["id"] == "event"
+    assert records["kim-jong-il-visits-russia-2001"]["is_area"] and records["kim-jong-il-visits-russia-2001"]["radius_m"] > 100_000
+    assert "country only" in records["kim-jong-il-visits-russia-2001"]["tooltip"]
+
+
+def test_route_records_split_the_schematic_connector(dataset) -> None:
+    records = route_records(dataset, _view("2023-10-13"))
+    rail = [r for r in records if r["id"] == "rail"]
+    assert [r["schematic"] for r in rail] == [False, True]
+    assert rail[0]["dash"] == list(style.DASH_CONTESTED)  # asserted, not confirmed
+    assert len(arrow_records(records)) == 8  # four per leg, none on the connector
+
+
+def test_arrows_point_along_the_route(dataset) -> None:
+    sea = [r for r in route_records(dataset, _view("2023-10-13")) if r["id"] == "sea"]
+    arrows = arrow_records(sea)
+    # Rajin -> Dunai runs east then north-east: angles between -10 and 80 degrees.
+    assert all(-10 <= a["angle"] <= 80 for a in arrows), [a["angle"] for a in arrows]
+
+
+def test_regions_frame_their_places() -> None:
+    route = view_state_for("route")
+    assert 80 < route.longitude < 95 and 2 < route.zoom < 3.5
+    local = view_state_for("rajin_dunai")
+    assert local.zoom > 6
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "lang", "expected"),
+    [
+        ("2023-09-13", "2023-09-13", "day", "en", "13 Sep 2023"),
+        ("2023-10-16", "2023-10-19", "range", "en", "16–19 Oct 2023"),
+        ("2023-07-01", "2023-07-31", "month", "ja", "2023年7月"),
+        ("2001-01-01", "2001-12-31", "year", "en", "2001"),
+        ("2023-09-07", "2023-10-01", "range", "ja", "2023年9月7日〜2023年10月1日"),
+    ],
+)
+def test_date_labels(start: str, end: str, precision: str, lang: str, expected: str) -> None:
+    assert format_span(date.fromisoformat(start), date.fromisoformat(end), precision, lang) == expected  # type: ignore[arg-type]
