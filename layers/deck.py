@@ -301,7 +301,9 @@ def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
 
 def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     records = event_records(dataset, view)
-    points = [r for r in records if not r["is_area"]]
+    # Area events get the translucent area symbol and, like all events, an icon
+    # at its centre so kind and claim status stay readable.
+    points = records
     areas = [r for r in records if r["is_area"]]
     area_layer = pdk.Layer(
         "ScatterplotLayer",
@@ -310,8 +312,8 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         get_position="position",
         get_radius="radius_m",
         radius_units="'meters'",
-        get_fill_color=f"[colour[0], colour[1], colour[2], {style.AREA_ALPHA}]",
-        get_line_color="[colour[0], colour[1], colour[2], 160]",
+        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
+        get_line_color="[colour[0], colour[1], colour[2], 170]",
         stroked=True,
         line_width_min_pixels=1.5,
         pickable=True,
@@ -364,6 +366,7 @@ def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
                 "baseline": anchors[side][1],
                 "id": place["id"],
                 "layer": "place",
+                "kind": place["kind"],
                 "position": [float(place["lon"]), float(place["lat"])],
                 "name": localized(place, "name", lang),
                 "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
@@ -375,6 +378,10 @@ def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
 
 def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     records = place_records(dataset, view)
+    # At the whole-route scale the places around Peter the Great Gulf sit within
+    # a few pixels: label the major ones only (tooltips still name every place).
+    hidden = style.SMALL_SCALE_HIDDEN_KINDS if view.region in style.SMALL_SCALE_REGIONS else ()
+    labelled = [r for r in records if r["kind"] not in hidden]
     icons = pdk.Layer(
         "IconLayer",
         id="places",
@@ -390,7 +397,7 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     labels = pdk.Layer(
         "TextLayer",
         id="place-labels",
-        data=records,
+        data=labelled,
         get_position="position",
         get_text="name",
         get_size=14,

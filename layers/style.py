@@ -45,15 +45,26 @@ LABEL_HALO: RGB = (255, 255, 255)
 EVENT_SIZE_PX = 14
 EVENT_SLOT_PX = 15  # spacing of event symbols that share a place
 PLACE_SIZE_PX = 18
-AREA_ALPHA = 28  # fill opacity (0-255) of area symbols
+AREA_ALPHA = 22  # fill opacity (0-255) of area symbols
+AREA_FILL: RGB = (120, 120, 120)
 
 Lang = Literal["en", "ja"]
 
 # Where a place's label sits relative to its symbol, for places that crowd
 # each other around Peter the Great Gulf; others default to "right".
 LabelSide = Literal["right", "left", "above", "below"]
-LABEL_SIDES: dict[str, LabelSide] = {"vladivostok": "above", "rajin": "left", "khasan": "left", "pyongyang": "left"}
+LABEL_SIDES: dict[str, LabelSide] = {
+    "vladivostok": "above",
+    "rajin": "left",
+    "khasan": "left",
+    "pyongyang": "left",
+    "vostochny": "above",
+    "komsomolsk": "above",
+}
 LABEL_GAP_PX = 12
+# Labels left out at small scale, where these places crowd each other.
+SMALL_SCALE_REGIONS = ("route",)
+SMALL_SCALE_HIDDEN_KINDS = ("port", "border_crossing")
 
 
 def label_placement(place_id: str) -> tuple[LabelSide, tuple[float, float]]:
@@ -182,10 +193,21 @@ CLAIM_LEGEND = (
     ),
 )
 AREA_LEGEND = LegendEntry(
-    "area", "Place known only to a country or region (area, not a point)", "国・地域までしか分からない場所(範囲で表示)", "area", (120, 120, 120)
+    "area", "Place known only to a country or region (area, not a point)", "国・地域までしか分からない場所(範囲で表示)", "area", AREA_FILL
 )
 EMPHASIS_LEGEND = LegendEntry("emphasis", "Happening at the as-of date", "基準日に進行中", "halo", EMPHASIS, EVENT_SYMBOL)
 
 
 def rgb_hex(colour: RGB) -> str:
     return "#{:02x}{:02x}{:02x}".format(*colour)
+
+
+# --- additions for the static exports (briefing/render.py)
+SCHEMATIC_LEGEND = LegendEntry(
+    "schematic",
+    "Schematic connector: no surveyed track in the rail data (not the actual line)",
+    "模式的な接続線:鉄道データに線路がない区間(実際の線路ではない)",
+    "line",
+    SCHEMATIC,
+    dashed=True,
+)

@@ -46,7 +46,7 @@ import _gshhg  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "static" / "basemap"
 
-REGION = (25.0, 30.0, 150.0, 72.0)
+REGION = (10.0, 10.0, 175.0, 78.0)
 FAREAST = (126.0, 38.0, 136.0, 46.0)
 NDIGITS = 4
 MAX_BYTES = 1_450_000
@@ -212,7 +212,7 @@ def main() -> int:
     t0 = time.time()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     results: list[LayerResult] = []
-    results.append(write_land(LADDER[0], 0.0003))
+    results.append(write_land(0.004, 0.0003))
     results.append(write_fitting("borders.geojson", read_layer("admin_0_boundary_lines_land", REGION), "admin0_border", False, LADDER, MAX_BYTES))
     results.append(write_fitting("coast.geojson", read_layer("coastline", REGION), "coastline", False, LADDER, MAX_BYTES))
     results.append(

@@ -87,6 +87,10 @@ def test_language_switch_translates_ui_and_labels() -> None:
     at.radio(key="lang").set_value("ja").run()
     assert at.title[0].value == "ロシア・北朝鮮関係マップ"
     names = {r["id"]: r["name"] for r in _layer(at, "place-labels")["data"]}
+    assert names["vostochny"] == "ボストーチヌイ宇宙基地"
+    assert "rajin" not in names  # crowded port labels are left out at the whole-route scale
+    at.selectbox(key="region").set_value("rajin_dunai").run()
+    names = {r["id"]: r["name"] for r in _layer(at, "place-labels")["data"]}
     assert names["rajin"] == "羅津港"
 
 

@@ -162,3 +162,12 @@ def test_an_event_without_its_citations_is_refused(data_copy: Path) -> None:
     (data_copy / "citations.csv").write_text("".join(kept), encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"events.csv, row \d+, field 'date': has no citation"):
         load_dataset(data_copy, strict=True)
+
+
+def test_schema_documentation_is_current() -> None:
+    from geodata import DATA_DIR
+    from geodata.schema_doc import BEGIN, END, schema_markdown
+
+    readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+    documented = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
+    assert documented == schema_markdown().strip(), "run: python -m geodata.schema_doc and paste into geodata/README.md"

@@ -66,6 +66,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "precision_month": ("month", "月"),
     "precision_year": ("year", "年"),
     "precision_range": ("span", "期間"),
+    # --- exports (image text and the export panel)
+    "export_as_of": ("AS OF", "基準日"),
+    "export_clock_event": ("items shown at the date they happened", "発生日で表示"),
+    "export_clock_public": ("items shown at the date they became public", "公表日で表示"),
+    "export_no_date": ("n.d.", "日付なし"),
+    "export_view_line": (
+        "View: frame '{region}' · {clock} · layers: {layers} · highlighted: within {days} days before {date} · rendered offline from the sourced dataset (python -m briefing)",
+        "表示条件:範囲「{region}」・{clock}・レイヤー:{layers}・強調:{date}以前{days}日以内・出典付きデータからオフラインで作成(python -m briefing)",
+    ),
+    "export_credits": ("Map data:", "地図データ:"),
+    "export_in_focus": ("At the as-of date (within {days} days)", "基準日前後の動き({days}日以内)"),
+    "export_sources": ("Sources for the features shown", "表示項目の出典"),
+    "export_more_sources": ("… and {count} more: see the GeoJSON export", "…ほか{count}件(GeoJSON出力を参照)"),
+    "export_scale_note": ("Scale true at {lat} (Web Mercator)", "{lat}付近の縮尺(ウェブメルカトル)"),
     "credits": (
         "Basemap: Natural Earth (public domain); coast near Korea: GSHHG (LGPL). Rail line: © OpenStreetMap contributors (ODbL), via scgraph_data. No tiles or outside requests.",
         "背景地図:Natural Earth(パブリックドメイン)、朝鮮半島付近の海岸線:GSHHG(LGPL)。鉄道線:© OpenStreetMap contributors(ODbL、scgraph_data経由)。タイルや外部への通信はありません。",

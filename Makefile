@@ -1,0 +1,47 @@
+# Two commands on a fresh machine:
+#   make app    set up and run the app (http://localhost:8501)
+#   make test   set up and run every test, browser tests included
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: app test test-fast bench screenshot chromium geometry
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.app: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.app
+
+app: $(VENV)/.app
+	$(BIN)/streamlit run app.py
+
+# Debian's Chromium drives the browser tests (never `playwright install`).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+
+test: $(VENV)/.dev chromium
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" tests
+
+bench: $(VENV)/.dev chromium
+	$(BIN)/python bench/run.py
+
+screenshot: $(VENV)/.dev chromium
+	$(BIN)/python scripts/screenshot.py --date 2023-10-13 --out docs/screenshot.png
+
+# Regenerate the committed route and basemap geometry (needs the build-only packages).
+geometry: $(BIN)/python
+	$(BIN)/pip install -q -r requirements-build.txt
+	$(BIN)/python scripts/build_routes.py
+	$(BIN)/python scripts/build_basemap.py
