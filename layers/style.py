@@ -59,7 +59,7 @@ LABEL_SIDES: dict[str, LabelSide] = {
     "khasan": "left",
     "pyongyang": "left",
     "vostochny": "above",
-    "komsomolsk": "above",
+    "komsomolsk": "below",
 }
 LABEL_GAP_PX = 12
 # Labels left out at small scale, where these places crowd each other.
