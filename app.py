@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from layers.deck import build_deck
-from layers.view import date_span, visible_items
+from layers.view import date_span, shown_counts
 from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
 from ui.data import shipped_dataset
-from ui.detail import detail_panel, item_options, sync_map_pick
+from ui.detail import ItemLookup, detail_panel, sync_map_pick
+from ui.export_panel import export_panel
 from ui._markdown import md_escape
 from ui.i18n import t
 from ui.legend import legend
@@ -18,7 +19,7 @@ st.set_page_config(page_title="Russia–North Korea map", page_icon="🗺️", l
 
 dataset, problems = shipped_dataset()
 first, last = date_span(dataset)
-init_state(first, last, set(item_options(dataset)))
+init_state(first, last, ItemLookup(dataset))
 sidebar_controls()
 view = current_view()
 
@@ -30,10 +31,8 @@ if problems:
 
 time_controls(first, last)
 view = current_view()
-items = visible_items(dataset, view)
-st.caption(
-    t("shown_count", view.lang, events=len(items.events), legs=items.route_legs["id"].nunique(), date=view.as_of.isoformat())
-)
+events_shown, legs_shown = shown_counts(dataset, view)
+st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()))
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
@@ -43,7 +42,9 @@ with map_column:
     sync_map_pick(selection)
     timeline(dataset, view)
 with side_column:
-    legend(items, view.layers, view.lang)
+    legend(dataset, view.layers, view.lang)
     detail_panel(dataset, view.lang)
+with st.sidebar.expander(t("export", view.lang)):
+    export_panel(dataset, view)
 st.caption(t("credits", view.lang))
 write_url(current_view())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ import pydeck as pdk
 
 from geodata import Dataset
 from layers import style
+from layers._static_data import publish_csv
 from layers.text import claim_label, precision_label, row_span, schematic_note
 from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
 
@@ -29,6 +31,8 @@ STATIC_URL = "app/static"
 BASEMAP_FILES = {"land": "basemap/land.geojson", "borders": "basemap/borders.geojson"}
 FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans", "DejaVu Sans", sans-serif'
 FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
+# Above this many events the event layers read a static CSV instead of inline data.
+INLINE_EVENT_LIMIT = 5_000
 DASH = {"@@type": "PathStyleExtension", "dash": True}
 
 
@@ -270,7 +274,7 @@ def event_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
                 "position": [float(event["lon"]), float(event["lat"])],
                 "offset": offsets[index],
                 "is_area": bool(event["is_area"]),
-                "radius_m": float(event["radius_km"] or 0) * 1000,
+                "radius_m": 0.0 if pd.isna(event["radius_km"]) else float(event["radius_km"]) * 1000,
                 "icon": style.icon_spec(style.EVENT_SYMBOL, "event-hollow" if event["is_contested"] else "event", hollow=bool(event["is_contested"])),
                 "colour": list(style.EVENT_COLOURS[event["kind"]]),
                 "t_start": int(event["t_start"]),
@@ -300,6 +304,8 @@ def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
 
 
 def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+    if len(dataset.events) > INLINE_EVENT_LIMIT:
+        return large_event_layers(dataset, view)
     records = event_records(dataset, view)
     # Area events get the translucent area symbol and, like all events, an icon
     # at its centre so kind and claim status stay readable.
@@ -348,6 +354,75 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         pickable=True,
         auto_highlight=True,
         extensions=[FILTER_2],
+        **_time_props(view),
+    )
+    return [area_layer, halo, symbols]
+
+
+def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
+    """Events as columns for a static CSV: the same colours and filters, simpler symbols."""
+    events = dataset.events
+    kind = events["kind"].astype(object)
+    channel = lambda i: kind.map({k: c[i] for k, c in style.EVENT_COLOURS.items()})  # noqa: E731
+    kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    starts = pd.Series(events["start"].map(date.isoformat), index=events.index)
+    return pd.DataFrame(
+        {
+            "id": events["id"],
+            "lon": events["lon"],
+            "lat": events["lat"],
+            "r": channel(0),
+            "g": channel(1),
+            "b": channel(2),
+            "hollow": events["is_contested"].astype(int),
+            "t_start": events["t_start"],
+            "t_end": events["t_end"],
+            "t_public": events["t_public"],
+            # Short: the title and sources are one click away in the detail panel.
+            "tooltip": starts + " · " + kind.map(kinds),
+        }
+    )
+
+
+def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+    """Many events: one static CSV, fetched once; the slider only moves the GPU filter."""
+    url = publish_csv(dataset, f"events-{view.lang}", lambda: event_table(dataset, view.lang))
+    common = {"data": url, "get_position": "[lon, lat]", "radius_units": "'pixels'", "extensions": [FILTER_2]}
+    areas = dataset.places[dataset.places["is_area"] & dataset.places["id"].isin(dataset.events["place_id"].unique())]
+    area_layer = pdk.Layer(
+        "ScatterplotLayer",
+        id="event-areas",
+        data=[{"position": [float(p["lon"]), float(p["lat"])], "radius_m": float(p["radius_km"]) * 1000} for _, p in areas.iterrows()],
+        get_position="position",
+        get_radius="radius_m",
+        radius_units="'meters'",
+        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
+        get_line_color=[*style.AREA_FILL, 170],
+        stroked=True,
+        line_width_min_pixels=1.5,
+        pickable=False,
+    )
+    halo = pdk.Layer(
+        "ScatterplotLayer",
+        id="events-current",
+        get_radius=8,
+        get_fill_color=[*style.EMPHASIS, 200],
+        pickable=False,
+        **common,
+        **_time_props(view, emphasised=True),
+    )
+    symbols = pdk.Layer(
+        "ScatterplotLayer",
+        id="events",
+        get_radius=4,
+        stroked=True,
+        filled=True,
+        get_fill_color="[r, g, b, hollow ? 0 : 235]",
+        get_line_color="[r, g, b, 255]",
+        line_width_min_pixels=1.5,
+        pickable=True,
+        auto_highlight=True,
+        **common,
         **_time_props(view),
     )
     return [area_layer, halo, symbols]

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from geodata import Dataset
-from geodata._dates import day_number
+from geodata._dates import day_number, from_day_number
 
 Clock = Literal["event", "public"]
 LAYERS = ("places", "route", "events")
@@ -94,12 +95,9 @@ def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:
     opens, closes = clock_columns(view.clock)
     if frame.empty:
         return pd.Series([], dtype=object, index=frame.index)
-    shown = frame[opens] <= view.as_of_day
-    current = shown & (frame[closes] >= view.as_of_day - view.emphasis_days)
-    states = pd.Series("hidden", index=frame.index, dtype=object)
-    states[shown] = "past"
-    states[current] = "current"
-    return states
+    shown = frame[opens].to_numpy() <= view.as_of_day
+    current = shown & (frame[closes].to_numpy() >= view.as_of_day - view.emphasis_days)
+    return pd.Series(np.where(current, "current", np.where(shown, "past", "hidden")), index=frame.index, dtype=object)
 
 
 def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
@@ -110,6 +108,13 @@ def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
     return VisibleItems(places=places.reset_index(drop=True), route_legs=legs, events=events)
 
 
+def shown_counts(dataset: Dataset, view: MapView) -> tuple[int, int]:
+    """How many events and route legs the map shows: cheap at a million events."""
+    events = int((item_states(dataset.events, view) != "hidden").sum()) if "events" in view.layers else 0
+    legs = int((item_states(dataset.route_legs, view) != "hidden").sum()) if "route" in view.layers else 0
+    return events, legs
+
+
 def _with_state(frame: pd.DataFrame, view: MapView) -> pd.DataFrame:
     states = item_states(frame, view)
     shown = frame.assign(state=states)
@@ -118,9 +123,11 @@ def _with_state(frame: pd.DataFrame, view: MapView) -> pd.DataFrame:
 
 def date_span(dataset: Dataset) -> tuple[date, date]:
     """First and last date the slider needs: every event, leg and disclosure."""
-    starts = [*dataset.events["start"], *dataset.route_legs["start"]]
-    ends = [*dataset.events["end"], *dataset.events["public"], *dataset.route_legs["end"], *dataset.route_legs["public"]]
-    return min(starts), max(ends)
+    starts = [frame["t_start"].min() for frame in (dataset.events, dataset.route_legs) if not frame.empty]
+    ends = [frame[c].max() for frame in (dataset.events, dataset.route_legs) if not frame.empty for c in ("t_end", "t_public")]
+    if not starts:
+        return date(2000, 1, 1), date.today()
+    return from_day_number(min(starts)), from_day_number(max(ends))
 
 
 def localized(row: pd.Series | dict, stem: str, lang: str) -> str:

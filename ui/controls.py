@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Container
 import time
 from datetime import date, timedelta
 
@@ -17,7 +18,7 @@ PLAY_INTERVAL_S = 1.2
 EMPHASIS_CHOICES = (7, 30, 90, 365)
 
 
-def init_state(first: date, last: date, items: set[str]) -> None:
+def init_state(first: date, last: date, items: Container[str]) -> None:
     """Defaults for a new session, then the view in the URL; existing choices are kept."""
     defaults = {
         "lang": "en",

@@ -6,20 +6,25 @@ import pandas as pd
 import streamlit as st
 
 from geodata import Dataset
-from layers.text import claim_label, format_date, precision_label, row_span
+from geodata._memo import memo
+from layers.text import claim_label, format_date, precision_label, row_span, schematic_note
 from layers.view import localized
 from ui._markdown import md_escape
 from ui.i18n import field_label, t
 
 # Object 'layer' property in the map data -> item prefix used by citations.csv.
 _MAP_LAYER_PREFIX = {"event": "event", "route": "leg", "place": "place"}
+# Layers whose objects carry no 'layer' field (static CSV data).
+_LAYER_ID_PREFIX = {"events": "event"}
+# The picker lists at most this many events (the latest ones); the map reaches all.
+MAX_PICKER_EVENTS = 300
 
 
 def item_options(dataset: Dataset) -> list[str]:
-    """Every item, newest event first, then route legs and places."""
-    events = dataset.events.sort_values("start", ascending=False)
+    """Events (newest first, at most MAX_PICKER_EVENTS), then route legs and places."""
+    latest = dataset.events["id"].iloc[-MAX_PICKER_EVENTS:][::-1]  # events are sorted by start
     return (
-        [f"event:{i}" for i in events["id"]]
+        [f"event:{i}" for i in latest]
         + [f"leg:{i}" for i in dataset.route_legs["id"]]
         + [f"place:{i}" for i in dataset.places.loc[~dataset.places["is_area"], "id"]]
     )
@@ -43,9 +48,9 @@ def picked_on_map(selection: object) -> str | None:
         objects = selection["selection"]["objects"]  # type: ignore[index]
     except (KeyError, TypeError):
         return None
-    for picked in objects.values():
+    for layer_id, picked in objects.items():
         for obj in picked or ():
-            prefix = _MAP_LAYER_PREFIX.get(str(obj.get("layer")))
+            prefix = _MAP_LAYER_PREFIX.get(str(obj.get("layer"))) or _LAYER_ID_PREFIX.get(layer_id)
             if prefix and obj.get("id"):
                 return f"{prefix}:{obj['id']}"
     return None
@@ -59,19 +64,39 @@ def sync_map_pick(selection: object) -> None:
     st.session_state["last_map_pick"] = key
 
 
+class ItemLookup:
+    """``key in lookup``: whether a URL's item names an event, leg or place."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self._dataset = dataset
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and is_item(self._dataset, key)
+
+
+def is_item(dataset: Dataset, key: str) -> bool:
+    kind, _, ident = key.partition(":")
+    return _row(dataset, kind, ident) is not None
+
+
 def _row(dataset: Dataset, kind: str, ident: str) -> pd.Series | None:
     table = {"event": dataset.events, "leg": dataset.route_legs, "place": dataset.places}.get(kind)
     if table is None:
         return None
-    rows = table[table["id"] == ident]
-    return None if rows.empty else rows.iloc[0]
+    positions = memo(dataset, f"positions:{kind}", lambda: {ident: n for n, ident in enumerate(table["id"])})
+    position = positions.get(ident)
+    return None if position is None else table.iloc[position]
 
 
 def detail_panel(dataset: Dataset, lang: str) -> None:
     st.markdown(f"**{t('details', lang)}**")
     options: list[str | None] = [None, *item_options(dataset)]
-    if st.session_state.get("selected") not in options:
-        st.session_state["selected"] = None
+    selected = st.session_state.get("selected")
+    if selected not in options:
+        if selected and is_item(dataset, selected):
+            options.insert(1, selected)  # picked on the map among more events than the list holds
+        else:
+            st.session_state["selected"] = None
     st.selectbox(t("pick_item", lang), options, key="selected", format_func=lambda k: item_label(dataset, k, lang))
     key = st.session_state.get("selected")
     if key:
@@ -108,8 +133,6 @@ def item_details(dataset: Dataset, key: str, lang: str) -> None:
     if kind == "leg":
         lines.append(f"**{t('carrier', lang)}:** {md_escape(localized(row, 'carrier', lang))}")
         if row["schematic_head_vertices"]:
-            from layers.text import schematic_note
-
             lines.append(f"**{t('schematic', lang)}:** {md_escape(schematic_note(float(row['schematic_head_km']), lang))}")
     if kind == "event":
         lines.append(f"**{t('summary', lang)}:** {md_escape(localized(row, 'summary', lang))}")
@@ -146,8 +169,4 @@ def _sources(dataset: Dataset, key: str, lang: str) -> None:
 
 
 def _published(value: object) -> str:
-    first = getattr(value, "first", None)
-    precision = getattr(value, "precision", "day")
-    if first is None:
-        return ""
-    return first.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]
+    return str(value or "")

@@ -8,19 +8,19 @@ import streamlit as st
 
 from layers import style
 from layers.style import LegendEntry
-from layers.view import VisibleItems
+from geodata import Dataset
 from ui.i18n import t
 
 
-def legend_entries(items: VisibleItems, layers: frozenset[str]) -> list[LegendEntry]:
-    """Entries for what the view can show (kinds present in the data of enabled layers)."""
+def legend_entries(dataset: Dataset, layers: frozenset[str]) -> list[LegendEntry]:
+    """Entries for what the map can show: the kinds in the data of the enabled layers."""
     entries: list[LegendEntry] = []
     if "places" in layers:
-        entries += style.place_legend(sorted(set(items.places["kind"])))
+        entries += style.place_legend(list(dataset.places.loc[~dataset.places["is_area"], "kind"].unique()))
     if "route" in layers:
-        entries += style.route_legend(sorted(set(items.route_legs["mode"])))
+        entries += style.route_legend(list(dataset.route_legs["mode"].unique()))
     if "events" in layers:
-        entries += style.event_legend(sorted(set(items.events["kind"])))
+        entries += style.event_legend(list(dataset.events["kind"].unique()))
         entries.append(style.AREA_LEGEND)
     entries += [*style.CLAIM_LEGEND, style.EMPHASIS_LEGEND]
     return entries
@@ -50,7 +50,7 @@ def legend_html(entries: list[LegendEntry], lang: str) -> str:
     return f'<div data-testid="map-legend">{rows}</div>'
 
 
-def legend(items: VisibleItems, layers: frozenset[str], lang: str) -> None:
+def legend(dataset: Dataset, layers: frozenset[str], lang: str) -> None:
     st.markdown(f"**{t('legend', lang)}**")
     # Labels come from style.py, not from data files, and are escaped regardless.
-    st.markdown(legend_html(legend_entries(items, layers), lang), unsafe_allow_html=True)
+    st.markdown(legend_html(legend_entries(dataset, layers), lang), unsafe_allow_html=True)

@@ -9,6 +9,7 @@ with a notice naming it.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,7 +33,7 @@ def _shown(value: str) -> str:
     return clean + ("…" if len(value) > 40 else "")
 
 
-def parse_query(params: dict[str, str | list[str]], first: date, last: date, items: set[str]) -> UrlView:
+def parse_query(params: dict[str, str | list[str]], first: date, last: date, items: Container[str]) -> UrlView:
     """Validate query parameters into session-state values."""
     result = UrlView()
     for name, raw in params.items():
@@ -51,7 +52,7 @@ def parse_query(params: dict[str, str | list[str]], first: date, last: date, ite
     return result
 
 
-def _apply(values: dict[str, object], name: str, value: str, first: date, last: date, items: set[str]) -> str | None:
+def _apply(values: dict[str, object], name: str, value: str, first: date, last: date, items: Container[str]) -> str | None:
     if name == "date":
         try:
             day = date.fromisoformat(value)

@@ -1,0 +1,39 @@
+"""Large layer data as static files: written once, fetched once by the browser.
+
+Streamlit re-sends inline layer data on every rerun; a URL is a short string,
+so deck.gl keeps the loaded data and a slider move only changes the filter.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from hashlib import sha256
+from pathlib import Path
+
+import pandas as pd
+
+from geodata._memo import memo
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+CACHE_DIR = STATIC_DIR / "cache"
+CACHE_URL = "app/static/cache"
+
+def publish_csv(owner: object, key: str, build: Callable[[], pd.DataFrame]) -> str:
+    """URL of a CSV built once per ``owner`` object and ``key``; content-hashed file name."""
+    return memo(owner, f"csv:{key}", lambda: _write_csv(key, build()))
+
+
+def _write_csv(key: str, frame: pd.DataFrame) -> str:
+    text = frame.to_csv(index=False, float_format="%.5f")
+    name = f"{key}-{sha256(text.encode()).hexdigest()[:16]}.csv"
+    path = CACHE_DIR / name
+    if not path.exists():
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a concurrent reader never sees half a file.
+        with tempfile.NamedTemporaryFile("w", dir=CACHE_DIR, suffix=".tmp", delete=False, encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(handle.name, 0o644)
+        os.replace(handle.name, path)
+    return f"{CACHE_URL}/{name}"

@@ -1,0 +1,121 @@
+"""The export panel: briefing images (PNG, PDF, SVG) and animations (GIF) of the current view.
+
+Nothing is rendered on an ordinary rerun: the preview and the files are made
+when asked for, and cached on the view and the options, so moving the date
+slider stays fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+import streamlit as st
+
+from geodata import Dataset
+from layers.view import MapView, date_span
+from ui.i18n import t
+
+MIMES = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "gif": "image/gif"}
+PREVIEW_DPI = 40
+STEPS = ("1d", "7d", "14d", "1m", "3m", "1y")
+
+
+def _view_key(view: MapView) -> tuple:
+    return (view.as_of.isoformat(), view.clock, tuple(sorted(view.layers)), view.lang, view.emphasis_days, view.region)
+
+
+def _view_from_key(key: tuple) -> MapView:
+    as_of, clock, layers, lang, emphasis_days, region = key
+    return MapView(as_of=date.fromisoformat(as_of), clock=clock, layers=frozenset(layers), lang=lang, emphasis_days=emphasis_days, region=region)
+
+
+@st.cache_data(show_spinner=False, max_entries=24)
+def _render_cached(_dataset: Dataset, view_key: tuple, options: dict) -> bytes:
+    from briefing.render import ExportOptions, render
+
+    return render(_dataset, _view_from_key(view_key), ExportOptions(**options))
+
+
+def _file_name(view: MapView, fmt: str, until: date | None = None) -> str:
+    span = view.as_of.isoformat() + (f"_to_{until.isoformat()}" if until else "")
+    return f"russia-dprk-map_{view.region}_{span}_{view.lang}.{fmt}"
+
+
+def export_panel(dataset: Dataset, view: MapView) -> None:
+    """Title, subtitle, banner, size and format; a preview; download buttons; GIF of a date range."""
+    from briefing.animate import date_steps
+    from briefing.render import MAX_BANNER, MAX_SUBTITLE, MAX_TITLE, ExportOptionError, ExportOptions, default_subtitle, default_title
+
+    lang = view.lang
+    title = st.text_input(t("export_title_field", lang), value=default_title(view), max_chars=MAX_TITLE, key=f"export_title_{lang}")
+    subtitle = st.text_input(t("export_subtitle_field", lang), value=default_subtitle(view), max_chars=MAX_SUBTITLE, key=f"export_subtitle_{lang}_{view.region}_{view.clock}")
+    banner = st.text_input(t("export_banner_field", lang), value="", max_chars=MAX_BANNER, placeholder="UNCLASSIFIED // OPEN SOURCE", key="export_banner")
+    size = st.radio(t("export_size", lang), ("slide", "a4"), horizontal=True, key="export_size", format_func=lambda k: t(f"export_size_{k}", lang))
+    fmt = st.radio(t("export_format", lang), ("png", "pdf", "svg"), horizontal=True, key="export_format", format_func=str.upper)
+    options = ExportOptions(size=size, fmt=fmt, title=title, subtitle=subtitle, banner=banner)
+    try:
+        options.validated()
+    except ExportOptionError as exc:
+        st.error(str(exc))
+        return
+    key = _view_key(view)
+    base = {k: v for k, v in asdict(options).items() if k not in ("fmt", "dpi")}
+
+    if st.toggle(t("export_preview", lang), key="export_preview_on"):
+        with st.spinner(t("export_rendering", lang)):
+            preview = _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI})
+        st.image(preview, caption=t("export_preview_caption", lang), width="stretch")
+
+    st.download_button(
+        t("export_download", lang, fmt=fmt.upper()),
+        data=lambda: _render_cached(dataset, key, {**base, "fmt": fmt, "dpi": None}),
+        file_name=_file_name(view, fmt),
+        mime=MIMES[fmt],
+        key="export_download",
+        on_click="ignore",
+        type="primary",
+        width="stretch",
+    )
+
+    st.markdown(f"**{t('export_animation', lang)}**")
+    _, last = date_span(dataset)
+    until = st.date_input(t("export_until", lang), value=min(max(view.as_of, date(2023, 10, 13)), last), min_value=view.as_of, max_value=last, key="export_until")
+    step = st.selectbox(t("export_step", lang), STEPS, index=1, key="export_step")
+    try:
+        frames = len(date_steps(view.as_of, until, step))
+    except ExportOptionError as exc:
+        st.error(str(exc))
+        return
+    st.caption(t("export_animation_note", lang, frames=frames, start=view.as_of.isoformat(), end=until.isoformat()))
+    gif_key = (key, until.isoformat(), step, tuple(sorted(base.items())))
+    if st.button(t("export_make_gif", lang), key="export_make_gif", width="stretch"):
+        made = st.session_state.get("export_gif")
+        if not made or made[0] != gif_key:
+            st.session_state["export_gif"] = (gif_key, _make_gif(dataset, view, until, step, ExportOptions(**base)))
+    made = st.session_state.get("export_gif")
+    if made and made[0] == gif_key:
+        st.download_button(
+            t("export_download", lang, fmt="GIF"),
+            data=made[1],
+            file_name=_file_name(view, "gif", until),
+            mime=MIMES["gif"],
+            key="export_download_gif",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
+def _make_gif(dataset: Dataset, view: MapView, until: date, step: str, options: object) -> bytes:
+    """Render the animation with a progress bar (kept in the session, not in a cache: one at a time)."""
+    from briefing.animate import render_gif
+
+    lang = view.lang
+    bar = st.progress(0.0, text=t("export_rendering_frames", lang, done=0, total="…"))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=t("export_rendering_frames", lang, done=done, total=total))
+
+    data = render_gif(dataset, view, view.as_of, until, step, options, progress)  # type: ignore[arg-type]
+    bar.empty()
+    return data
