@@ -1,4 +1,9 @@
-"""Command line: parse options, load the shipped data, write the export."""
+"""Command line: parse options, load the shipped data, write the export.
+
+One date: ``--out FILE.geojson|png|pdf|svg``. A range (``--until END``, with
+``--step``): ``--out FILE.gif`` for an animation, or ``--out FOLDER`` for one
+PNG per step. Bad options end with a one-line message and exit status 2.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,8 @@ from pathlib import Path
 from geodata import DataValidationError, load_dataset
 from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, MapView, date_span
 
-FORMATS = (".geojson",)
+FORMATS = (".geojson", ".png", ".pdf", ".svg")
+RANGE_FORMATS = (".gif",)
 
 
 class UsageError(ValueError):
@@ -32,36 +38,111 @@ def _layers(text: str) -> frozenset[str]:
     return wanted
 
 
+def _text(limit: int, name: str):  # noqa: ANN202 - argparse type factory
+    def parse(text: str) -> str:
+        one_line = " ".join(text.split())
+        if len(one_line) > limit:
+            raise argparse.ArgumentTypeError(f"{name} is {len(one_line)} characters long; at most {limit} fit")
+        return one_line
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m briefing", description="Export the map as it stands at an as-of date.")
-    parser.add_argument("--date", required=True, type=_date, help="as-of date, YYYY-MM-DD")
-    parser.add_argument("--out", required=True, type=Path, help="output file: .geojson")
+    from briefing.render import MAX_BANNER, MAX_SUBTITLE, MAX_TITLE, PRESETS
+
+    parser = argparse.ArgumentParser(
+        prog="python -m briefing",
+        description="Export the map as it stands at an as-of date (GeoJSON, PNG, PDF, SVG), or a date range (GIF, or a folder of PNGs).",
+    )
+    parser.add_argument("--date", required=True, type=_date, help="as-of date, YYYY-MM-DD (the start, with --until)")
+    parser.add_argument("--out", required=True, type=Path, help="output: FILE.geojson|png|pdf|svg; with --until FILE.gif or a FOLDER for PNGs")
     parser.add_argument("--lang", default="en", choices=("en", "ja"))
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help=f"comma-separated: {','.join(LAYERS)}")
     parser.add_argument("--clock", default="event", choices=("event", "public"), help="show items at the date they happened or became public")
     parser.add_argument("--region", default="route", choices=tuple(REGIONS))
+    parser.add_argument("--size", default="slide", choices=tuple(PRESETS), help="slide: 16:9, 3840x2160 px (default); a4: A4 landscape at 300 dpi")
+    parser.add_argument("--title", type=_text(MAX_TITLE, "--title"), help="title (default: the map's name)")
+    parser.add_argument("--subtitle", type=_text(MAX_SUBTITLE, "--subtitle"), help="subtitle (default: frame and clock)")
+    parser.add_argument("--banner", type=_text(MAX_BANNER, "--banner"), default="", help='caveat or classification line at top and bottom, e.g. "UNCLASSIFIED // OPEN SOURCE"')
+    parser.add_argument("--until", type=_date, help="end of a date range, YYYY-MM-DD: one frame per --step")
+    parser.add_argument("--step", help="step of a date range: a number and d, w, m or y (default 7d)")
     return parser
 
 
 def run(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from briefing.animate import date_steps
+    from briefing.render import ExportOptionError, ExportOptions
+
+    suffix = args.out.suffix.lower()
+    if args.step is not None and args.until is None:
+        parser.error("--step needs --until (the end of the date range)")
+    if args.until is not None:
+        if suffix and suffix not in RANGE_FORMATS:
+            parser.error(f"with --until, --out must be a .gif file or a folder for PNGs (got '{args.out.name}')")
+        try:
+            days = date_steps(args.date, args.until, args.step or "7d")
+        except ExportOptionError as exc:
+            parser.error(str(exc))
+    else:
+        days = [args.date]
+        if suffix not in FORMATS:
+            hint = " (a .gif needs --until)" if suffix in RANGE_FORMATS else ""
+            parser.error(f"--out must end in one of {', '.join(FORMATS)}{hint} (got '{args.out.name}')")
+    target_parent = args.out.parent
+    if not target_parent.exists():
+        parser.error(f"--out folder '{target_parent}' does not exist")
+    if args.until is not None and not suffix and args.out.exists() and not args.out.is_dir():
+        parser.error(f"--out '{args.out}' is a file, not a folder")
+    options = ExportOptions(size=args.size, fmt=suffix.lstrip(".") if suffix in FORMATS[1:] else "png", title=args.title, subtitle=args.subtitle, banner=args.banner)
+    try:
+        options.validated()
+    except ExportOptionError as exc:
+        parser.error(str(exc))
     try:
         dataset, _ = load_dataset(strict=True)
     except DataValidationError as exc:
         print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
         return 1
     first, last = date_span(dataset)
-    if not first <= args.date <= last:
-        parser.error(f"--date {args.date.isoformat()} is outside the data's span {first.isoformat()} – {last.isoformat()}")
-    suffix = args.out.suffix.lower()
-    if suffix not in FORMATS:
-        parser.error(f"--out must end in one of {', '.join(FORMATS)} (got '{args.out.name}')")
-    if not args.out.parent.exists():
-        parser.error(f"--out folder '{args.out.parent}' does not exist")
+    for flag, day in (("--date", args.date), ("--until", args.until)):
+        if day is not None and not first <= day <= last:
+            parser.error(f"{flag} {day.isoformat()} is outside the data's span {first.isoformat()} – {last.isoformat()}")
     view = MapView(as_of=args.date, clock=args.clock, layers=args.layers, lang=args.lang, region=args.region)
-    from briefing.geojson import write_geojson
+    try:
+        return _write(dataset, view, args, options, days, suffix)
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
 
-    count = write_geojson(dataset, view, args.out)
-    print(f"wrote {args.out} ({count} features, as of {args.date.isoformat()})")
+
+def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list[date], suffix: str) -> int:  # noqa: ANN001
+    if suffix == ".geojson":
+        from briefing.geojson import write_geojson
+
+        count = write_geojson(dataset, view, args.out)
+        print(f"wrote {args.out} ({count} features, as of {args.date.isoformat()})")
+        return 0
+    if args.until is None:
+        from briefing.render import render_to_file
+
+        size = render_to_file(dataset, view, options, args.out)
+        print(f"wrote {args.out} ({options.fmt.upper()}, {options.size}, {size:,} bytes, as of {args.date.isoformat()})")
+        return 0
+    from briefing.animate import gif_bytes, render_frames, write_png_folder
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rframe {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    if suffix == ".gif":
+        data = gif_bytes(render_frames(dataset, view, days, options, progress))
+        args.out.write_bytes(data)
+        print(file=sys.stderr)
+        print(f"wrote {args.out} (GIF, {len(days)} frames, {days[0].isoformat()} – {days[-1].isoformat()})")
+        return 0
+    written = write_png_folder(dataset, view, days[0], days[-1], args.step or "7d", args.out, options, progress)
+    print(file=sys.stderr)
+    print(f"wrote {len(written)} PNGs to {args.out} ({days[0].isoformat()} – {days[-1].isoformat()})")
     return 0

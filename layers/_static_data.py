@@ -1,4 +1,4 @@
-"""Large layer data as static files: written once, fetched once by the browser.
+"""Layer data as static files: written once, fetched once by the browser.
 
 Streamlit re-sends inline layer data on every rerun; a URL is a short string,
 so deck.gl keeps the loaded data and a slider move only changes the filter.
@@ -6,6 +6,7 @@ so deck.gl keeps the loaded data and a slider move only changes the filter.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -25,9 +26,26 @@ def publish_csv(owner: object, key: str, build: Callable[[], pd.DataFrame]) -> s
     return memo(owner, f"csv:{key}", lambda: _write_csv(key, build()))
 
 
+def publish_json(owner: object, key: str, build: Callable[[], object]) -> str:
+    """URL of a JSON file built once per ``owner`` object and ``key``; content-hashed name."""
+    return memo(owner, f"json:{key}", lambda: _write(key, "json", json.dumps(build(), ensure_ascii=False, separators=(",", ":"))))
+
+
+def read_published(url: str) -> object:
+    """The records behind a published URL (for tests and exports)."""
+    path = (STATIC_DIR / url.removeprefix("app/static/")).resolve()
+    if path.parent != CACHE_DIR.resolve():
+        raise ValueError(f"not a published file: {url}")
+    text = path.read_text(encoding="utf-8")
+    return json.loads(text) if path.suffix == ".json" else pd.read_csv(path)
+
+
 def _write_csv(key: str, frame: pd.DataFrame) -> str:
-    text = frame.to_csv(index=False, float_format="%.5f")
-    name = f"{key}-{sha256(text.encode()).hexdigest()[:16]}.csv"
+    return _write(key, "csv", frame.to_csv(index=False, float_format="%.5f"))
+
+
+def _write(key: str, suffix: str, text: str) -> str:
+    name = f"{key}-{sha256(text.encode()).hexdigest()[:16]}.{suffix}"
     path = CACHE_DIR / name
     if not path.exists():
         CACHE_DIR.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,9 @@ files and never travels in the map's JSON.
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +20,8 @@ import pydeck as pdk
 
 from geodata import Dataset
 from layers import style
-from layers._static_data import publish_csv
+from geodata._memo import memo
+from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
 from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
 
@@ -56,6 +59,18 @@ def view_state_for(region_key: str, size: MapSize = MapSize()) -> pdk.ViewState:
     return pdk.ViewState(longitude=round(lon, 4), latitude=round(lat, 4), zoom=round(zoom, 2), min_zoom=1.5, max_zoom=12)
 
 
+class CompactDeck(pdk.Deck):
+    """pydeck indents its JSON; Streamlit sends it on every rerun, so send it compact."""
+
+    def to_json(self) -> str:
+        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+
+
+def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, object]]]) -> str:
+    """Layer data as a static JSON file: the same URL at every date, so deck.gl loads it once."""
+    return publish_json(dataset, key, build)
+
+
 def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pdk.Deck:
     layers: list[pdk.Layer] = [*basemap_layers()]
     if "route" in view.layers:
@@ -64,7 +79,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pd
         layers += event_layers(dataset, view)
     if "places" in view.layers:
         layers += place_layers(dataset, view)
-    return pdk.Deck(
+    return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(view.region, size),
         # Offline: no tiles. Leave map_style unset: map_style=None makes Streamlit
@@ -174,11 +189,15 @@ def route_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
 
 
 def route_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
-    records = route_records(dataset, view)
+    lang = view.lang
+    records = memo(dataset, f"route-records-{lang}", lambda: route_records(dataset, view))
+    halo_url = _published(dataset, "route-halo", lambda: _slim([r for r in records if not r["schematic"]], "path", "width"))
+    lines_url = _published(dataset, f"route-{lang}", lambda: records)
+    arrows_url = _published(dataset, "route-arrows", lambda: arrow_records(records))
     halo = pdk.Layer(
         "PathLayer",
         id="route-current",
-        data=_slim([r for r in records if not r["schematic"]], "path", "width"),
+        data=halo_url,
         get_path="path",
         get_color=[*style.EMPHASIS, 150],
         get_width="width + 8",
@@ -192,7 +211,7 @@ def route_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     lines = pdk.Layer(
         "PathLayer",
         id="route",
-        data=records,
+        data=lines_url,
         get_path="path",
         get_color="colour",
         get_width="width",
@@ -209,7 +228,7 @@ def route_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     arrows = pdk.Layer(
         "IconLayer",
         id="route-arrows",
-        data=arrow_records(records),
+        data=arrows_url,
         get_position="position",
         get_icon="icon",
         get_angle="angle",
@@ -306,11 +325,14 @@ def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
 def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     if len(dataset.events) > INLINE_EVENT_LIMIT:
         return large_event_layers(dataset, view)
-    records = event_records(dataset, view)
+    records = memo(dataset, f"event-records-{view.lang}", lambda: event_records(dataset, view))
     # Area events get the translucent area symbol and, like all events, an icon
     # at its centre so kind and claim status stay readable.
-    points = records
-    areas = [r for r in records if r["is_area"]]
+    lang = view.lang
+    points = _published(dataset, f"events-{lang}", lambda: records)
+    areas = _published(dataset, f"event-areas-{lang}", lambda: [r for r in records if r["is_area"]])
+    halo_icon = style.icon_spec(style.EVENT_SYMBOL, "event")
+    halos = _published(dataset, "events-halo", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset")])
     area_layer = pdk.Layer(
         "ScatterplotLayer",
         id="event-areas",
@@ -330,7 +352,7 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     halo = pdk.Layer(
         "IconLayer",
         id="events-current",
-        data=[{**r, "icon": style.icon_spec(style.EVENT_SYMBOL, "event")} for r in _slim(points, "position", "offset")],
+        data=halos,
         get_position="position",
         get_pixel_offset="offset",
         get_icon="icon",
@@ -452,15 +474,16 @@ def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
 
 
 def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
-    records = place_records(dataset, view)
+    records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view))
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.SMALL_SCALE_HIDDEN_KINDS if view.region in style.SMALL_SCALE_REGIONS else ()
-    labelled = [r for r in records if r["kind"] not in hidden]
+    icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
+    labels_url = _published(dataset, f"place-labels-{view.lang}-{'-'.join(hidden)}", lambda: [r for r in records if r["kind"] not in hidden])
     icons = pdk.Layer(
         "IconLayer",
         id="places",
-        data=records,
+        data=icons_url,
         get_position="position",
         get_icon="icon",
         get_color=[*style.PLACE_INK, 255],
@@ -472,7 +495,7 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     labels = pdk.Layer(
         "TextLayer",
         id="place-labels",
-        data=labelled,
+        data=labels_url,
         get_position="position",
         get_text="name",
         get_size=14,

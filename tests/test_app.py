@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geodata._dates import day_number
+from layers._static_data import read_published
 from ui.data import DATA_DIR_ENV
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -86,11 +87,11 @@ def test_language_switch_translates_ui_and_labels() -> None:
     at = _run()
     at.radio(key="lang").set_value("ja").run()
     assert at.title[0].value == "ロシア・北朝鮮関係マップ"
-    names = {r["id"]: r["name"] for r in _layer(at, "place-labels")["data"]}
+    names = {r["id"]: r["name"] for r in read_published(_layer(at, "place-labels")["data"])}
     assert names["vostochny"] == "ボストーチヌイ宇宙基地"
     assert "rajin" not in names  # crowded port labels are left out at the whole-route scale
     at.selectbox(key="region").set_value("rajin_dunai").run()
-    names = {r["id"]: r["name"] for r in _layer(at, "place-labels")["data"]}
+    names = {r["id"]: r["name"] for r in read_published(_layer(at, "place-labels")["data"])}
     assert names["rajin"] == "羅津港"
 
 

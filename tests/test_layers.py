@@ -9,6 +9,7 @@ import pytest
 
 from layers import style
 from layers.deck import arrow_records, build_deck, event_records, route_records, view_state_for
+from layers._static_data import read_published
 from layers.text import format_span
 from layers.view import MapView, date_span, emphasis_ranges, filter_ranges, item_states, visible_items
 
@@ -85,11 +86,14 @@ def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:
 
 
 def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:
-    """The data sent to the browser is the same at every date; only the filter moves."""
+    """The data sent to the browser is the same static URL at every date; only the filter moves."""
     a = json.loads(build_deck(dataset, _view("2019-04-25")).to_json())
     b = json.loads(build_deck(dataset, _view("2023-10-13")).to_json())
     for layer_a, layer_b in zip(a["layers"], b["layers"]):
         assert layer_a.get("data") == layer_b.get("data"), layer_a["id"]
+        if layer_a["id"] != "basemap-water":
+            assert isinstance(layer_a["data"], str) and layer_a["data"].startswith("app/static/"), layer_a["id"]
+    assert len(build_deck(dataset, _view("2019-04-25")).to_json()) < 15_000  # a rerun sends configuration, not data
     ranges = [(la.get("filterRange"), lb.get("filterRange")) for la, lb in zip(a["layers"], b["layers"]) if "filterRange" in la]
     assert ranges and all(ra != rb for ra, rb in ranges)
 
@@ -97,7 +101,7 @@ def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:
 def test_labels_follow_the_language(dataset) -> None:
     en = json.loads(build_deck(dataset, _view("2023-10-13", lang="en")).to_json())
     ja = json.loads(build_deck(dataset, _view("2023-10-13", lang="ja")).to_json())
-    names = lambda spec: {r["id"]: r["name"] for r in next(l for l in spec["layers"] if l["id"] == "place-labels")["data"]}  # noqa: E731
+    names = lambda spec: {r["id"]: r["name"] for r in read_published(next(l for l in spec["layers"] if l["id"] == "place-labels")["data"])}  # noqa: E731
     assert names(en)["vostochny"] == "Vostochny Cosmodrome"
     assert names(ja)["vostochny"] == "ボストーチヌイ宇宙基地"
 

@@ -1,0 +1,139 @@
+"""Exports of a date range: an animated GIF or a folder of PNGs, one frame per step.
+
+Frames are rendered with :func:`briefing.render.render_png_array` at the
+animation size (by default the 16:9 slide at 150 dpi, 1920 × 1080: a GIF of
+4K frames would be huge and slow to quantise). Deterministic: fixed palette
+method, no dithering, fixed durations, no metadata with dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from geodata import Dataset
+from layers.view import MapView
+
+from briefing.render import ExportOptionError, ExportOptions, render, render_png_array
+
+MAX_FRAMES = 400
+ANIMATION_DPI = 150
+FRAME_MS = 900
+LAST_FRAME_MS = 3000
+_STEP = re.compile(r"^\s*(\d{1,4})\s*([dwmy])\s*$")
+
+Progress = Callable[[int, int], None]
+
+
+def parse_step(text: str) -> tuple[int, str]:
+    """'7d', '2w', '1m' or '1y' as (count, unit); raises ExportOptionError otherwise."""
+    match = _STEP.match(str(text).lower())
+    if not match or int(match.group(1)) == 0:
+        raise ExportOptionError(f"step must be a positive number and a unit d, w, m or y, e.g. 7d or 1m (got '{text}')")
+    return int(match.group(1)), match.group(2)
+
+
+def add_step(day: date, count: int, unit: str) -> date:
+    if unit == "d":
+        return day + timedelta(days=count)
+    if unit == "w":
+        return day + timedelta(weeks=count)
+    months = count * (12 if unit == "y" else 1)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def date_steps(start: date, until: date, step: str) -> list[date]:
+    """``start``, ``start + step``, … up to ``until``; ``until`` itself is always the last frame."""
+    if until < start:
+        raise ExportOptionError(f"the end of the range ({until.isoformat()}) is before its start ({start.isoformat()})")
+    count, unit = parse_step(step)
+    days = [start]
+    # Months are counted from the start, so 31 Jan + 1m, + 2m gives 29 Feb, 31 Mar.
+    k = 1
+    while True:
+        nxt = add_step(start, count * k, unit)
+        if nxt >= until:
+            break
+        days.append(nxt)
+        k += 1
+        if len(days) > MAX_FRAMES:
+            raise ExportOptionError(f"the range gives more than {MAX_FRAMES} frames; use a longer step")
+    if days[-1] != until:
+        days.append(until)
+    return days
+
+
+def animation_options(options: ExportOptions) -> ExportOptions:
+    """Frame options: PNG at the animation dpi unless a dpi was chosen."""
+    return replace(options, fmt="png", dpi=options.dpi or ANIMATION_DPI)
+
+
+def render_frames(dataset: Dataset, view: MapView, days: list[date], options: ExportOptions, progress: Progress | None = None) -> list[object]:
+    """One RGB array per day."""
+    frame_options = animation_options(options)
+    frames = []
+    for i, day in enumerate(days):
+        frames.append(render_png_array(dataset, view.with_(as_of=day), frame_options))
+        if progress:
+            progress(i + 1, len(days))
+    return frames
+
+
+def gif_bytes(frames: list[object], frame_ms: int = FRAME_MS, last_ms: int = LAST_FRAME_MS) -> bytes:
+    """An endlessly looping GIF; the last frame holds longer."""
+    from PIL import Image
+
+    images = [_quantize(Image.fromarray(frame)) for frame in frames]  # type: ignore[arg-type]
+    durations = [frame_ms] * (len(images) - 1) + [last_ms]
+    buffer = io.BytesIO()
+    images[0].save(buffer, format="gif", save_all=True, append_images=images[1:], duration=durations, loop=0, optimize=False, disposal=1)
+    return buffer.getvalue()
+
+
+def render_gif(dataset: Dataset, view: MapView, start: date, until: date, step: str, options: ExportOptions = ExportOptions(), progress: Progress | None = None) -> bytes:
+    days = date_steps(start, until, step)
+    return gif_bytes(render_frames(dataset, view, days, options.validated(), progress))
+
+
+def write_png_folder(dataset: Dataset, view: MapView, start: date, until: date, step: str, folder: Path, options: ExportOptions = ExportOptions(), progress: Progress | None = None) -> list[Path]:
+    """One full-size PNG per step, named by date: ``map-YYYY-MM-DD.png``."""
+    days = date_steps(start, until, step)
+    png = replace(options, fmt="png").validated()
+    folder.mkdir(parents=False, exist_ok=True)
+    written = []
+    for i, day in enumerate(days):
+        path = folder / f"map-{day.isoformat()}.png"
+        path.write_bytes(render(dataset, view.with_(as_of=day), png))
+        written.append(path)
+        if progress:
+            progress(i + 1, len(days))
+    return written
+
+
+def _style_colours() -> list[tuple[int, int, int]]:
+    """Colours that must survive the GIF palette exactly: symbol and line colours would otherwise drift."""
+    from layers import style
+
+    colours = [*style.EVENT_COLOURS.values(), *style.MODE_COLOURS.values()]
+    colours += [style.EMPHASIS, style.PLACE_INK, style.SCHEMATIC, style.LAND, style.WATER, style.BORDER, style.LABEL_HALO, (0, 0, 0), (26, 31, 41)]
+    return list(dict.fromkeys(colours))
+
+
+def _quantize(image: object) -> object:
+    """Median-cut palette of the frame with the style colours added exactly; no dithering (deterministic)."""
+    from PIL import Image
+
+    fixed = _style_colours()
+    adaptive = image.quantize(colors=256 - len(fixed), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)  # type: ignore[attr-defined]
+    palette = adaptive.getpalette()[: 3 * (256 - len(fixed))]
+    palette += [c for colour in fixed for c in colour]
+    palette_image = Image.new("P", (1, 1))
+    palette_image.putpalette(palette)
+    return image.quantize(palette=palette_image, dither=Image.Dither.NONE)  # type: ignore[attr-defined]

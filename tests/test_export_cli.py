@@ -1,0 +1,81 @@
+"""`python -m briefing` for images and animations: formats, folders and one-line errors (exit 2)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from briefing.cli import run
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exit_info:
+        run(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
+
+
+def test_png_from_the_command_line(tmp_path: Path) -> None:
+    out = tmp_path / "map.png"
+    done = subprocess.run(
+        [sys.executable, "-m", "briefing", "--date", "2023-10-13", "--out", str(out), "--banner", "UNCLASSIFIED // OPEN SOURCE", "--title", "Route as disclosed"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "findfont" not in done.stderr
+    assert Image.open(out).size == (3840, 2160)
+
+
+@pytest.mark.parametrize(("name", "magic"), [("map.svg", b"<?xml"), ("map.pdf", b"%PDF"), ("map.geojson", b"{")])
+def test_other_formats(tmp_path: Path, name: str, magic: bytes, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / name
+    assert run(["--date", "2023-09-20", "--out", str(out), "--size", "a4", "--lang", "ja", "--region", "rajin_dunai", "--layers", "places,route"]) == 0
+    assert out.read_bytes().startswith(magic)
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_range_gives_a_gif_or_a_folder_of_pngs(tmp_path: Path) -> None:
+    gif = tmp_path / "route.gif"
+    assert run(["--date", "2023-10-06", "--until", "2023-10-13", "--step", "7d", "--clock", "public", "--out", str(gif)]) == 0
+    assert Image.open(gif).n_frames == 2
+    folder = tmp_path / "frames"
+    assert run(["--date", "2023-10-12", "--until", "2023-10-13", "--step", "1d", "--out", str(folder), "--size", "a4"]) == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["map-2023-10-12.png", "map-2023-10-13.png"]
+    assert Image.open(io.BytesIO((folder / names[0]).read_bytes())).size == (3508, 2480)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--date", "2023-02-30", "--out", "x.png"], "'2023-02-30' is not a date"),
+        (["--date", "2023-10-13", "--out", "x.jpg"], "--out must end in one of .geojson, .png, .pdf, .svg"),
+        (["--date", "2023-10-13", "--out", "x.gif"], "a .gif needs --until"),
+        (["--date", "2023-10-13", "--out", "/no/such/folder/x.png"], "folder '/no/such/folder' does not exist"),
+        (["--date", "2023-10-13", "--layers", "places,rivers", "--out", "x.png"], "layers must be a comma-separated subset"),
+        (["--date", "2023-10-13", "--size", "a3", "--out", "x.png"], "invalid choice: 'a3'"),
+        (["--date", "2023-10-13", "--lang", "fr", "--out", "x.png"], "invalid choice: 'fr'"),
+        (["--date", "2023-10-13", "--banner", "X" * 200, "--out", "x.png"], "--banner is 200 characters long"),
+        (["--date", "2023-10-13", "--until", "2023-11-01", "--step", "7x", "--out", "x.gif"], "step must be a positive number and a unit"),
+        (["--date", "2023-10-13", "--until", "2023-09-01", "--out", "x.gif"], "is before its start"),
+        (["--date", "2023-10-13", "--until", "2023-11-01", "--out", "x.svg"], "must be a .gif file or a folder"),
+        (["--date", "2023-10-13", "--step", "7d", "--out", "x.png"], "--step needs --until"),
+        (["--date", "1990-01-01", "--out", "x.png"], "outside the data's span"),
+    ],
+)
+def test_bad_options_exit_2_with_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    line = fails(argv, capsys)
+    assert message in line, line
+    assert line.startswith("python -m briefing: error:")
