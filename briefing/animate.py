@@ -8,15 +8,15 @@ method, no dithering, fixed durations, no metadata with dates.
 
 from __future__ import annotations
 
-import calendar
 import io
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from geodata import Dataset
+from geodata._dates import add_period
 from layers.view import MapView
 
 from briefing.render import ExportOptionError, ExportOptions, render, render_png_array
@@ -39,14 +39,7 @@ def parse_step(text: str) -> tuple[int, str]:
 
 
 def add_step(day: date, count: int, unit: str) -> date:
-    if unit == "d":
-        return day + timedelta(days=count)
-    if unit == "w":
-        return day + timedelta(weeks=count)
-    months = count * (12 if unit == "y" else 1)
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return add_period(day, count, unit)
 
 
 def date_steps(start: date, until: date, step: str) -> list[date]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Literal
 
 Precision = Literal["day", "month", "year"]
@@ -52,3 +52,15 @@ def day_number(value: date) -> int:
 
 def from_day_number(days: int) -> date:
     return date.fromordinal(EPOCH.toordinal() + int(days))
+
+
+def add_period(day: date, count: int, unit: str) -> date:
+    """``day`` moved by ``count`` days (d), weeks (w), months (m) or years (y); month ends clamp."""
+    if unit == "d":
+        return day + timedelta(days=count)
+    if unit == "w":
+        return day + timedelta(weeks=count)
+    months = count * (12 if unit == "y" else 1)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Container
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
+from geodata._dates import add_period
 from layers.view import DEFAULT_EMPHASIS_DAYS, LAYERS, REGIONS, MapView
 from ui.i18n import t
 from ui.url_state import parse_query, query_for
@@ -78,14 +78,7 @@ def sidebar_controls() -> None:
 
 def add_step(day: date, step: str, direction: int) -> date:
     """``day`` moved one ``step`` forward (+1) or back (-1); month ends are clamped."""
-    if step == "day":
-        return day + timedelta(days=direction)
-    if step == "week":
-        return day + timedelta(weeks=direction)
-    months = direction * (12 if step == "year" else 1)
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return add_period(day, direction, step[0])
 
 
 def _move(first: date, last: date, direction: int) -> None:
