@@ -666,7 +666,7 @@ def _draw_content(fig: Figure, ax: object, dataset: Dataset, view: MapView, fram
     if "events" in view.layers:
         _draw_events(fig, ax, dataset, items.events, drawing)
     if "places" in view.layers:
-        hidden = style.SMALL_SCALE_HIDDEN_KINDS if small_scale else ()
+        hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ()) if small_scale else ()
         _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale)
     return drawing
 
@@ -722,7 +722,7 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
         if inset_items:
             inset_frame = _frame_of(region)
     # As on the interactive map: at small scale some crowded labels are left out (the inset has them).
-    small_scale = view.region in style.SMALL_SCALE_REGIONS
+    small_scale = view.region in style.HIDDEN_LABEL_KINDS
     drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale)
     _draw_scale_bar(fig, frame, view.lang, box)
     _draw_north_arrow(fig, box)

@@ -132,6 +132,11 @@ def _time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:
     }
 
 
+def _quoted_literal(text: str) -> str:
+    """A string pydeck passes through as a literal (bare strings become accessors)."""
+    return "'" + text.replace("'", "") + "'"
+
+
 def _slim(records: list[dict[str, object]], *keys: str) -> list[dict[str, object]]:
     """Only the fields a non-pickable layer draws with: less JSON per rerun."""
     wanted = (*keys, "t_start", "t_end", "t_public")
@@ -477,7 +482,7 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view))
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
-    hidden = style.SMALL_SCALE_HIDDEN_KINDS if view.region in style.SMALL_SCALE_REGIONS else ()
+    hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
     labels_url = _published(dataset, f"place-labels-{view.lang}-{'-'.join(hidden)}", lambda: [r for r in records if r["kind"] not in hidden])
     icons = pdk.Layer(
@@ -505,10 +510,14 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         get_pixel_offset="label_offset",
         font_family=f"'{FONT_FAMILY}'",  # quoted: pydeck would read a bare string as an accessor
         font_weight=600,
-        character_set="'auto'",
-        font_settings={"sdf": True},
-        outline_width=4,
-        outline_color=[*style.LABEL_HALO, 235],
+        # The exact characters of the labels: with 'auto', glyphs added after the
+        # first atlas is built were spaced wrongly in Japanese.
+        character_set=_quoted_literal("".join(sorted({ch for name in dataset.places["name_" + view.lang] for ch in str(name)}))),
+        # Not SDF: deck.gl's SDF glyph metrics spaced Japanese labels unevenly.
+        # A translucent label background keeps them readable instead of a halo.
+        background=True,
+        get_background_color=[*style.LABEL_HALO, 200],
+        background_padding=[3, 1],
         pickable=False,
         update_triggers={"getText": [view.lang]},
     )

@@ -56,15 +56,15 @@ LabelSide = Literal["right", "left", "above", "below"]
 LABEL_SIDES: dict[str, LabelSide] = {
     "vladivostok": "above",
     "rajin": "left",
-    "khasan": "left",
+    "khasan": "above",
     "pyongyang": "left",
     "vostochny": "above",
     "komsomolsk": "below",
 }
 LABEL_GAP_PX = 12
-# Labels left out at small scale, where these places crowd each other.
-SMALL_SCALE_REGIONS = ("route",)
-SMALL_SCALE_HIDDEN_KINDS = ("port", "border_crossing")
+# Labels left out in a frame where these kinds of places crowd each other
+# (tooltips and the detail panel still name them).
+HIDDEN_LABEL_KINDS: dict[str, tuple[str, ...]] = {"route": ("port", "border_crossing"), "far_east": ("border_crossing",)}
 
 
 def label_placement(place_id: str) -> tuple[LabelSide, tuple[float, float]]:
