@@ -148,3 +148,11 @@ def test_regions_frame_their_places() -> None:
 )
 def test_date_labels(start: str, end: str, precision: str, lang: str, expected: str) -> None:
     assert format_span(date.fromisoformat(start), date.fromisoformat(end), precision, lang) == expected  # type: ignore[arg-type]
+
+
+def test_markdown_escape_leaves_no_markup() -> None:
+    from ui._markdown import md_escape
+
+    text = md_escape("<script>x</script> [a](javascript:alert(1)) ![i](http://example.invalid/i.png) https://example.invalid *b*")
+    assert "<script>" not in text and "](" not in text.replace("\\]\\(", "")
+    assert "https://example" not in text  # a zero-width space breaks autolinking

@@ -30,12 +30,12 @@ def test_round_trip() -> None:
 @pytest.mark.parametrize(
     ("params", "notice"),
     [
-        ({"date": "2023-02-30"}, "Ignored URL parameter date='2023-02-30': not a date"),
+        ({"date": "2023-02-30"}, "Ignored URL parameter date=` 2023-02-30 `: not a date"),
         ({"date": "1999-01-01"}, "outside the data's span"),
-        ({"lang": "<script>"}, "Ignored URL parameter lang='<script>'"),
+        ({"lang": "<script>"}, "Ignored URL parameter lang=` <script> `"),
         ({"layers": "places,__import__('os')"}, "unknown layer"),
         ({"event": "nope"}, "no such event"),
-        ({"x": "1"}, "Ignored unknown URL parameter 'x'"),
+        ({"x": "1"}, "Ignored unknown URL parameter ` x `"),
         ({"date": "9" * 500}, "longer than 200 characters"),
     ],
 )
@@ -52,3 +52,10 @@ def test_any_query_gives_values_or_notices_never_an_exception(params: dict) -> N
     assert set(parsed.values) <= {"as_of", "lang", "clock", "region", "selected", "layer_places", "layer_route", "layer_events"}
     for notice in parsed.notices:
         assert len(notice) < 400
+
+
+def test_echoed_values_cannot_become_markdown() -> None:
+    parsed = parse_query({"![x](http://example.invalid/x.png)": "1", "layers": "*x*", "a`b": "`"}, FIRST, LAST, ITEMS)
+    for notice in parsed.notices:
+        # Each echoed value sits inside a code span whose fence is longer than any backtick run in it.
+        assert "` ![x](http://example.invalid/x.png) `" in notice or "` *x* `" in notice or "`` a`b ``" in notice

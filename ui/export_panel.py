@@ -31,10 +31,19 @@ def _view_from_key(key: tuple) -> MapView:
 
 
 @st.cache_data(show_spinner=False, max_entries=24)
-def _render_cached(_dataset: Dataset, view_key: tuple, options: dict) -> bytes:
+def _render_cached(_dataset: Dataset, view_key: tuple, options: dict, dataset_token: str = "") -> bytes:
     from briefing.render import ExportOptions, render
 
     return render(_dataset, _view_from_key(view_key), ExportOptions(**options))
+
+
+def _dataset_token(dataset: Dataset) -> str:
+    """A cache key unique to a dataset object: a session's own data never shows in another session's render."""
+    from uuid import uuid4
+
+    from geodata._memo import memo
+
+    return memo(dataset, "render-cache-token", lambda: uuid4().hex)
 
 
 def _file_name(view: MapView, fmt: str, until: date | None = None) -> str:
@@ -64,12 +73,12 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
 
     if st.toggle(t("export_preview", lang), key="export_preview_on"):
         with st.spinner(t("export_rendering", lang)):
-            preview = _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI})
+            preview = _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI}, _dataset_token(dataset))
         st.image(preview, caption=t("export_preview_caption", lang), width="stretch")
 
     st.download_button(
         t("export_download", lang, fmt=fmt.upper()),
-        data=lambda: _render_cached(dataset, key, {**base, "fmt": fmt, "dpi": None}),
+        data=lambda: _render_cached(dataset, key, {**base, "fmt": fmt, "dpi": None}, _dataset_token(dataset)),
         file_name=_file_name(view, fmt),
         mime=MIMES[fmt],
         key="export_download",

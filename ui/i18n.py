@@ -99,6 +99,59 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_animation_note": ("{frames} frames, {start} to {end} (GIF, 1920×1080).", "{start}〜{end}、{frames}コマ(GIF、1920×1080)。"),
     "export_make_gif": ("Make GIF", "GIFを作成"),
     "export_rendering_frames": ("Rendering frame {done} of {total}", "{total}コマ中{done}コマ目を作成中"),
+    # --- your own data (ui/upload_panel.py) and data downloads (ui/data_download.py)
+    "user_data": ("Your data", "あなたのデータ"),
+    "user_data_intro": (
+        "Add your own events, places or routes: CSV, GeoJSON, KML or GeoParquet, at most {mb} MB and {rows} rows per file. "
+        "They stay in this browser session, are drawn as their own layer (magenta) and never change the shipped data.",
+        "独自の出来事・地点・経路を追加できます:CSV・GeoJSON・KML・GeoParquet、1ファイル{mb} MB・{rows}行まで。"
+        "このブラウザのセッション内だけに保持され、別レイヤー(マゼンタ)で表示されます。同梱データは変更されません。",
+    ),
+    "user_data_upload": ("Add files", "ファイルを追加"),
+    "user_data_loaded": ("{loaded} rows loaded, {left} rows left out", "{loaded}行を読み込み、{left}行を除外"),
+    "user_data_nothing": ("Nothing loaded", "何も読み込まれていません"),
+    "user_data_left_out": ("Rows left out (the rest of the file loaded):", "除外した行(ファイルの残りは読み込み済み):"),
+    "user_data_remove": ("Remove", "削除"),
+    "user_data_from_folder": ("from the data folder (read-only)", "データフォルダから(読み取り専用)"),
+    "user_data_duplicate": ("{file} is already loaded.", "{file}は既に読み込まれています。"),
+    "user_data_ignored": ("Columns not used: {columns}", "使わなかった列:{columns}"),
+    "user_data_template": ("Download the template (CSV)", "テンプレート(CSV)をダウンロード"),
+    "user_data_save": ("Save your data (GeoJSON; upload it again later)", "追加データを保存(GeoJSON、後で再読み込み可)"),
+    "user_data_notice": (
+        "Your data: {files} file(s), {loaded} rows loaded, {left} rows left out. See 'Your data' in the sidebar for the list.",
+        "あなたのデータ:{files}ファイル、{loaded}行を読み込み、{left}行を除外。一覧はサイドバーの「あなたのデータ」にあります。",
+    ),
+    "user_data_guide": (
+        "**Columns** (header row; names in any case):\n"
+        "- `date` (or `start`, `start_date`): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or day-first `DD/MM/YYYY`, `DD.MM.YYYY`, `MM/YYYY`. "
+        "`date_precision` (`day`, `month`, `year`) cuts a date to what is known; `date_end`, `disclosed` optional.\n"
+        "- `title` (or `name`, `title_en`), `title_ja`; `summary`, `summary_ja` optional.\n"
+        "- Where: `lat` (`latitude`, `y`) and `lon` (`lng`, `long`, `longitude`, `x`) in WGS84, or a `place_id` of the shipped places "
+        "(e.g. `vladivostok`); `place_name`, `location_precision` (`site`, `city`, `region`, `country`; default `site`).\n"
+        "- **Every row needs its source**: `source` (a title) and/or `source_url` (`url`); `source_quote` (`quote`) optional.\n"
+        "- `kind`: summit, visit, meeting, trade, transfer, report (default report); `claim_status`: confirmed, reported, "
+        "asserted, denied (default reported); `id` optional.\n"
+        "- Places: `layer` = `place` (no date). Routes: a line geometry (GeoJSON, KML, GeoParquet) or a `wkt` column `LINESTRING (…)`.\n\n"
+        "Bad rows are left out and listed by file, row and field; the rest of the file loads. A file that cannot be read loads nothing. "
+        "Text is shown as plain text.",
+        "**列**(1行目が見出し、大文字小文字は区別しません):\n"
+        "- `date`(または `start`、`start_date`):`YYYY`、`YYYY-MM`、`YYYY-MM-DD`、または日が先の `DD/MM/YYYY`、`DD.MM.YYYY`、`MM/YYYY`。"
+        "`date_precision`(`day`・`month`・`year`)で分かっている精度に切り詰めます。`date_end`、`disclosed` は任意。\n"
+        "- `title`(または `name`、`title_en`)、`title_ja`。`summary`、`summary_ja` は任意。\n"
+        "- 場所:WGS84の `lat`(`latitude`、`y`)と `lon`(`lng`、`long`、`longitude`、`x`)、または同梱地点の `place_id`"
+        "(例 `vladivostok`)。`place_name`、`location_precision`(`site`・`city`・`region`・`country`、既定 `site`)。\n"
+        "- **すべての行に出典が必要**:`source`(題名)と/または `source_url`(`url`)。`source_quote`(`quote`)は任意。\n"
+        "- `kind`:summit・visit・meeting・trade・transfer・report(既定 report)。`claim_status`:confirmed・reported・"
+        "asserted・denied(既定 reported)。`id` は任意。\n"
+        "- 地点:`layer` = `place`(日付不要)。経路:線のジオメトリ(GeoJSON・KML・GeoParquet)または `wkt` 列 `LINESTRING (…)`。\n\n"
+        "不正な行は除外し、ファイル・行・項目を示します。残りの行は読み込みます。読めないファイルは何も読み込みません。"
+        "文字はすべてプレーンテキストとして表示します。",
+    ),
+    "data_download": ("Download what is shown (data)", "表示中のデータをダウンロード"),
+    "data_download_note": (
+        "The features the map shows as of {date} ({clock}; layers: {layers}), with their sources; your data included.",
+        "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と出典。あなたのデータも含みます。",
+    ),
     "credits": (
         "Basemap: Natural Earth (public domain); coast near Korea: GSHHG (LGPL). Rail line: © OpenStreetMap contributors (ODbL), via scgraph_data. No tiles or outside requests.",
         "背景地図:Natural Earth(パブリックドメイン)、朝鮮半島付近の海岸線:GSHHG(LGPL)。鉄道線:© OpenStreetMap contributors(ODbL、scgraph_data経由)。タイルや外部への通信はありません。",

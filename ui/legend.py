@@ -9,6 +9,7 @@ import streamlit as st
 from layers import style
 from layers.style import LegendEntry
 from geodata import Dataset
+from geodata.user_data import has_user_data
 from ui.i18n import t
 
 
@@ -23,6 +24,8 @@ def legend_entries(dataset: Dataset, layers: frozenset[str]) -> list[LegendEntry
         entries += style.event_legend(list(dataset.events["kind"].unique()))
         entries.append(style.AREA_LEGEND)
     entries += [*style.CLAIM_LEGEND, style.EMPHASIS_LEGEND]
+    if has_user_data(dataset):
+        entries.append(style.USER_LEGEND)
     return entries
 
 

@@ -9,6 +9,7 @@ with a notice naming it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,9 +29,16 @@ class UrlView:
 
 
 def _shown(value: str) -> str:
-    # Echo at most a short, printable prefix of a hostile value.
-    clean = "".join(ch if ch.isprintable() else "?" for ch in value[:40])
-    return clean + ("…" if len(value) > 40 else "")
+    """At most a short, printable prefix of a hostile value, as a Markdown code span.
+
+    Notices are Markdown: inside a code span nothing becomes a link, an image
+    or emphasis (a bare URL would otherwise be autolinked).
+    """
+    clean = "".join(ch if ch.isprintable() else "?" for ch in value[:40]) + ("…" if len(value) > 40 else "")
+    if not clean.strip():
+        return "(empty)"
+    fence = "`" * (max((len(run) for run in re.findall("`+", clean)), default=0) + 1)
+    return f"{fence} {clean} {fence}"
 
 
 def parse_query(params: dict[str, str | list[str]], first: date, last: date, items: Container[str]) -> UrlView:
@@ -41,14 +49,14 @@ def parse_query(params: dict[str, str | list[str]], first: date, last: date, ite
             raw = raw[-1] if raw else ""
         value = "" if raw is None else str(raw)
         if name not in KNOWN:
-            result.notices.append(f"Ignored unknown URL parameter '{_shown(name)}'.")
+            result.notices.append(f"Ignored unknown URL parameter {_shown(name)}.")
             continue
         if len(value) > MAX_PARAM_LENGTH:
             result.notices.append(f"Ignored URL parameter '{name}': longer than {MAX_PARAM_LENGTH} characters.")
             continue
         problem = _apply(result.values, name, value, first, last, items)
         if problem:
-            result.notices.append(f"Ignored URL parameter {name}='{_shown(value)}': {problem}.")
+            result.notices.append(f"Ignored URL parameter {name}={_shown(value)}: {problem}.")
     return result
 
 

@@ -1,0 +1,272 @@
+"""The app in a real Chromium: the map draws, stays offline, follows the slider and the URL.
+
+SwiftShader renders WebGL on the CPU, so nothing here sleeps for a fixed time:
+each step waits for the script run to finish and then for the canvas to change.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from devtools.browser import (
+    CANVAS_PIXELS_JS,
+    canvas_hash,
+    wait_canvas_change,
+    wait_canvas_stable,
+    wait_map_drawn,
+    wait_script_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+MIN_PIXELS = 20_000
+FIRST_PAINT_S = 90  # SwiftShader on 2 cores: the first paint takes seconds
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+LAND_PATH = "/app/static/basemap/land.geojson"
+FIRST_DAY, LAST_DAY = "2000-07-19", "2024-01-17"
+COUNT_EN = re.compile(r"(\d+) events and (\d+) route legs shown as of (\d{4}-\d{2}-\d{2})")
+CANVAS_SIZE_JS = """
+() => {
+  const c = document.querySelector('#deckgl-overlay');
+  return c ? {width: c.width, height: c.height, cssWidth: c.clientWidth, cssHeight: c.clientHeight, dpr: devicePixelRatio} : null;
+}
+"""
+MAIN = '[data-testid="stMain"]'
+SLIDER_THUMB = f'{MAIN} [data-testid="stSlider"] :is([role="slider"], input[type="range"])'
+CAPTIONS = f'{MAIN} [data-testid="stCaptionContainer"]'
+
+
+def assert_no_app_error(page) -> None:  # noqa: ANN001
+    """Fail at once, with the traceback Streamlit shows, if the script raised."""
+    errors = page.locator('[data-testid="stException"]')
+    if errors.count():
+        raise AssertionError("the app raised:\n" + "\n---\n".join(errors.all_inner_texts()))
+
+
+def wait_idle(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
+    """wait_script_idle, failing with the script state and page text instead of a bare timeout."""
+    try:
+        wait_script_idle(page, timeout_ms=timeout_ms)
+    except Exception as error:  # playwright's TimeoutError
+        state = page.evaluate("() => document.querySelector('[data-testid=stApp]')?.getAttribute('data-test-script-state')")
+        text = page.locator("body").inner_text()[:800]
+        raise AssertionError(
+            f"script not idle after {timeout_ms / 1000:.0f} s (state {state!r}, url {page.url}); "
+            f"was a source file edited meanwhile?\npage text:\n{text}"
+        ) from error
+    assert_no_app_error(page)
+
+
+_paint_timed_out: list[str] = []  # once a paint timed out, later tests fail sooner
+
+
+def wait_drawn(page) -> None:  # noqa: ANN001
+    """wait_map_drawn with the full first-paint allowance, unless an earlier test already timed out."""
+    timeout_s = 20 if _paint_timed_out else FIRST_PAINT_S
+    try:
+        wait_map_drawn(page, min_pixels=MIN_PIXELS, timeout_s=timeout_s)
+    except TimeoutError as error:
+        _paint_timed_out.append(page.url)
+        size = page.evaluate(CANVAS_SIZE_JS)
+        where = "no #deckgl-overlay canvas on the page" if size is None else f"canvas {size}"
+        raise AssertionError(f"the map was not drawn within {timeout_s} s ({where}; url {page.url}): {error}") from error
+
+
+def open_map(page, url: str) -> tuple[str, float]:  # noqa: ANN001
+    """Load ``url``, wait for the script run, the first paint and a stable canvas.
+
+    Returns the canvas fingerprint and the seconds from navigation to first paint.
+    """
+    start = time.monotonic()
+    page.goto(url)
+    wait_idle(page, timeout_ms=FIRST_PAINT_S * 1000)
+    wait_drawn(page)
+    painted = time.monotonic() - start
+    return wait_canvas_stable(page, settle_s=1.0, timeout_s=30), painted
+
+
+def caption_texts(page) -> list[str]:  # noqa: ANN001
+    return [text.strip() for text in page.locator(CAPTIONS).all_inner_texts()]
+
+
+def shown_count(page) -> tuple[int, int, str]:  # noqa: ANN001
+    """(events, route legs, date) from the English 'N events and M route legs shown as of' caption."""
+    texts = caption_texts(page)
+    for text in texts:
+        match = COUNT_EN.search(text)
+        if match:
+            return int(match[1]), int(match[2]), match[3]
+    raise AssertionError(f"no visible-count caption among {texts!r}")
+
+
+def wait_caption_date(page, day: str, timeout_ms: int = 30_000) -> None:  # noqa: ANN001
+    """Wait for the rerun that shows ``day``, then for the script to be idle."""
+    try:
+        page.locator(CAPTIONS, has_text=f"shown as of {day}").wait_for(timeout=timeout_ms)
+    finally:
+        assert_no_app_error(page)
+    wait_idle(page)
+
+
+def url_date(page) -> str | None:  # noqa: ANN001
+    return parse_qs(urlsplit(page.url).query).get("date", [None])[-1]
+
+
+def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
+    _, painted = open_map(page, f"{app_url}/?date=2023-10-13")
+    timing("first paint, /?date=2023-10-13 (navigation to >= 20k pixels)", painted)
+
+    pixels = page.evaluate(CANVAS_PIXELS_JS)
+    size = page.evaluate(CANVAS_SIZE_JS)
+    assert pixels >= MIN_PIXELS, pixels
+    assert size is not None, "no #deckgl-overlay canvas"
+    assert (size["width"], size["height"]) != (300, 150), f"canvas has the default size: {size}"
+    # st.pydeck_chart(height=620) in the 3:1 map column of a 1600 px wide page.
+    assert size["cssHeight"] == 620, size
+    assert size["cssWidth"] >= 700, size
+    assert size["width"] == round(size["cssWidth"] * size["dpr"]), size
+    assert size["height"] == round(size["cssHeight"] * size["dpr"]), size
+    assert shown_count(page)[2] == "2023-10-13"
+
+
+def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
+    requests: list[str] = []
+    statuses: dict[str, int] = {}
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    page.on("response", lambda response: statuses.setdefault(urlsplit(response.url).path, response.status))
+
+    open_map(page, f"{app_url}/?date=2023-10-13")
+
+    def outside(url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return False
+        return parts.hostname not in LOCAL_HOSTS
+
+    foreign = sorted({url for url in requests if outside(url)})
+    assert not foreign, "requests to outside hosts:\n" + "\n".join(foreign)
+    land = [url for url in requests if urlsplit(url).path == LAND_PATH]
+    assert land, f"the basemap {LAND_PATH} was never requested; requests were:\n" + "\n".join(sorted(set(requests)))
+    assert statuses.get(LAND_PATH) == 200, f"{LAND_PATH} answered {statuses.get(LAND_PATH)}"
+
+
+def test_slider_changes_the_map(page, app_url, timing) -> None:  # noqa: ANN001
+    before, _ = open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
+    events_before, legs_before, day = shown_count(page)
+    assert day == "2023-10-13"
+    assert legs_before > 0, "the sea route should be shown on 2023-10-13"
+
+    thumb = page.locator(SLIDER_THUMB)
+    assert thumb.count() == 1, "expected one as-of slider in the main area"
+    thumb.focus()
+    pressed = time.monotonic()
+    page.keyboard.press("Home")
+    wait_caption_date(page, FIRST_DAY)
+    wait_canvas_change(page, before)
+    timing("slider Home: key press to canvas change", time.monotonic() - pressed)
+    at_start = wait_canvas_stable(page)
+
+    events_start, legs_start, day = shown_count(page)
+    assert day == FIRST_DAY
+    assert at_start != before
+    assert events_start < events_before, (events_start, events_before)
+    assert legs_start < legs_before, (legs_start, legs_before)
+    assert url_date(page) == FIRST_DAY
+
+    thumb.focus()
+    pressed = time.monotonic()
+    page.keyboard.press("End")
+    wait_caption_date(page, LAST_DAY)
+    wait_canvas_change(page, at_start)
+    timing("slider End: key press to canvas change", time.monotonic() - pressed)
+    wait_canvas_stable(page)
+
+    events_end, legs_end, day = shown_count(page)
+    assert day == LAST_DAY
+    assert events_end > events_start and legs_end == legs_before, (events_end, legs_end)
+    assert url_date(page) == LAST_DAY
+
+
+def test_forward_button_moves_one_month(page, app_url) -> None:  # noqa: ANN001
+    page.goto(f"{app_url}/?date=2023-10-13")
+    wait_idle(page, timeout_ms=FIRST_PAINT_S * 1000)
+    step = page.locator(MAIN).get_by_role("combobox", name="Step")
+    assert step.input_value() == "month", f"the step is {step.input_value()!r}, not 'month'"
+    assert shown_count(page)[2] == "2023-10-13"
+
+    page.get_by_role("button", name="Forward ›").click()
+    wait_caption_date(page, "2023-11-13")
+    page.wait_for_url(lambda url: "date=2023-11-13" in url, timeout=10_000)
+    assert shown_count(page)[2] == "2023-11-13"
+    assert url_date(page) == "2023-11-13"
+    assert page.locator(SLIDER_THUMB).get_attribute("aria-valuetext") == "2023-11-13"
+
+
+def test_url_round_trip(context, page, app_url) -> None:  # noqa: ANN001
+    title_ja = "ウラジオストクで初の朝露首脳会談"
+    first_hash, _ = open_map(page, f"{app_url}/?date=2019-04-25&lang=ja&region=far_east&event=vladivostok-summit-2019")
+    assert page.get_by_role("heading", name="ロシア・北朝鮮関係マップ").count() >= 1, "no Japanese page heading"
+    assert page.get_by_role("heading", name=title_ja).count() == 1, "the detail panel does not show the event's Japanese title"
+    captions = caption_texts(page)
+    assert any("2019-04-25時点で" in text for text in captions), captions
+
+    shared = page.url
+    query = parse_qs(urlsplit(shared).query)
+    assert query.get("event") == ["vladivostok-summit-2019"], shared
+    assert query.get("lang") == ["ja"] and query.get("region") == ["far_east"], shared
+
+    other = context.new_page()
+    second_hash, _ = open_map(other, shared)
+    assert other.viewport_size == page.viewport_size
+    assert other.get_by_role("heading", name=title_ja).count() == 1
+    assert caption_texts(other) == captions
+    assert second_hash == first_hash, "the shared URL draws a different map"
+    assert canvas_hash(page) == first_hash, "the first page's map changed meanwhile"
+
+
+def test_hostile_url_is_ignored_with_notices(page, app_url) -> None:  # noqa: ANN001
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:  # noqa: ANN001
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    open_map(page, f"{app_url}/?date=<script>alert(1)</script>&foo=bar&lang=xx")
+
+    notices = [text.strip() for text in page.locator(f'{MAIN} [data-testid="stAlert"]').all_inner_texts()]
+    joined = "\n".join(notices)
+    # The value is echoed as text, not markup.
+    assert any("date" in text and "<script>alert(1)</script>" in text for text in notices), joined
+    assert any("unknown" in text and "foo" in text for text in notices), joined
+    assert any("lang" in text and "xx" in text for text in notices), joined
+    assert not dialogs, f"a dialog fired: {dialogs}"
+    assert page.locator("script", has_text="alert(1)").count() == 0, "the URL's script reached the DOM"
+    # The bad values fell back to the defaults: English, the last date.
+    assert shown_count(page)[2] == LAST_DAY
+    assert page.evaluate(CANVAS_PIXELS_JS) >= MIN_PIXELS
+
+
+def test_url_notices_render_no_markup(page, app_url) -> None:  # noqa: ANN001
+    """A URL's text must not become a link or an image in the notices (and so no outside request)."""
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    image, link = "![x](http://example.invalid/x.png)", "[login](https://example.invalid/)"
+    page.goto(f"{app_url}/?date=2023-10-13&{image}=1&{link}=2")
+    wait_idle(page, timeout_ms=FIRST_PAINT_S * 1000)
+    wait_drawn(page)
+
+    alerts = page.locator(f'{MAIN} [data-testid="stAlert"]')
+    notices = alerts.all_inner_texts()
+    assert alerts.locator("img, a").count() == 0, "URL text became markup: " + " | ".join(
+        alerts.locator('[data-testid="stMarkdownContainer"]').evaluate_all("els => els.map(e => e.innerHTML)")
+    )
+    assert any(image in text for text in notices), notices
+    assert any(link in text for text in notices), notices
+    foreign = sorted({url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS and urlsplit(url).scheme not in ("data", "blob")})
+    assert not foreign, "requests to outside hosts:\n" + "\n".join(foreign)
