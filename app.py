@@ -8,16 +8,19 @@ from layers.deck import build_deck
 from layers.view import date_span, shown_counts
 from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
 from ui.data import shipped_dataset
+from ui.data_download import data_download
 from ui.detail import ItemLookup, detail_panel, sync_map_pick
 from ui.export_panel import export_panel
 from ui._markdown import md_escape
 from ui.i18n import t
 from ui.legend import legend
 from ui.timeline import timeline
+from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 
 st.set_page_config(page_title="Russia–North Korea map", page_icon="🗺️", layout="wide")
 
-dataset, problems = shipped_dataset()
+shipped, problems = shipped_dataset()
+dataset = session_dataset(shipped)  # plus this session's own data, if any
 first, last = date_span(dataset)
 init_state(first, last, ItemLookup(dataset))
 sidebar_controls()
@@ -28,6 +31,7 @@ st.caption(t("app_caption", view.lang))
 url_notices()
 if problems:
     st.warning(t("data_problems", view.lang) + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
+user_data_notice(view.lang)
 
 time_controls(first, last)
 view = current_view()
@@ -44,6 +48,10 @@ with map_column:
 with side_column:
     legend(dataset, view.layers, view.lang)
     detail_panel(dataset, view.lang)
+with st.sidebar.expander(t("user_data", view.lang)):
+    upload_panel(shipped, view.lang)
+with st.sidebar.expander(t("data_download", view.lang)):
+    data_download(dataset, view)
 with st.sidebar.expander(t("export", view.lang)):
     export_panel(dataset, view)
 st.caption(t("credits", view.lang))

@@ -1,6 +1,7 @@
 """Command line: parse options, load the shipped data, write the export.
 
-One date: ``--out FILE.geojson|png|pdf|svg``. A range (``--until END``, with
+One date: ``--out FILE.geojson|kml|csv|png|pdf|svg``; ``--data FILE`` (repeatable)
+adds the analyst's own events, places and routes through the app's loader. A range (``--until END``, with
 ``--step``): ``--out FILE.gif`` for an animation, or ``--out FOLDER`` for one
 PNG per step. Bad options end with a one-line message and exit status 2.
 """
@@ -15,7 +16,9 @@ from pathlib import Path
 from geodata import DataValidationError, load_dataset
 from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, MapView, date_span
 
-FORMATS = (".geojson", ".png", ".pdf", ".svg")
+FORMATS = (".geojson", ".png", ".pdf", ".svg", ".kml", ".csv")
+IMAGE_FORMATS = (".png", ".pdf", ".svg")
+DATA_FORMATS = (".geojson", ".kml", ".csv")
 RANGE_FORMATS = (".gif",)
 
 
@@ -56,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Export the map as it stands at an as-of date (GeoJSON, PNG, PDF, SVG), or a date range (GIF, or a folder of PNGs).",
     )
     parser.add_argument("--date", required=True, type=_date, help="as-of date, YYYY-MM-DD (the start, with --until)")
-    parser.add_argument("--out", required=True, type=Path, help="output: FILE.geojson|png|pdf|svg; with --until FILE.gif or a FOLDER for PNGs")
+    parser.add_argument("--out", required=True, type=Path, help="output: FILE.geojson|kml|csv (data with sources) or FILE.png|pdf|svg; with --until FILE.gif or a FOLDER for PNGs")
+    parser.add_argument("--data", action="append", type=Path, default=[], metavar="FILE", help="your own events/places/routes (CSV, GeoJSON, KML, GeoParquet), shown with the shipped data; repeatable")
     parser.add_argument("--lang", default="en", choices=("en", "ja"))
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help=f"comma-separated: {','.join(LAYERS)}")
     parser.add_argument("--clock", default="event", choices=("event", "public"), help="show items at the date they happened or became public")
@@ -96,7 +100,7 @@ def run(argv: list[str] | None = None) -> int:
         parser.error(f"--out folder '{target_parent}' does not exist")
     if args.until is not None and not suffix and args.out.exists() and not args.out.is_dir():
         parser.error(f"--out '{args.out}' is a file, not a folder")
-    options = ExportOptions(size=args.size, fmt=suffix.lstrip(".") if suffix in FORMATS[1:] else "png", title=args.title, subtitle=args.subtitle, banner=args.banner)
+    options = ExportOptions(size=args.size, fmt=suffix.lstrip(".") if suffix in IMAGE_FORMATS else "png", title=args.title, subtitle=args.subtitle, banner=args.banner)
     try:
         options.validated()
     except ExportOptionError as exc:
@@ -106,6 +110,10 @@ def run(argv: list[str] | None = None) -> int:
     except DataValidationError as exc:
         print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
         return 1
+    if args.data:
+        dataset = _with_data(dataset, args.data)
+        if dataset is None:
+            return 2
     first, last = date_span(dataset)
     for flag, day in (("--date", args.date), ("--until", args.until)):
         if day is not None and not first <= day <= last:
@@ -118,12 +126,40 @@ def run(argv: list[str] | None = None) -> int:
         return 1
 
 
-def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list[date], suffix: str) -> int:  # noqa: ANN001
-    if suffix == ".geojson":
-        from briefing.geojson import write_geojson
+def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | None
+    """The dataset with the user's files added; problems as one line each on stderr; None if nothing loads."""
+    from geodata.user_data import load_user_file, with_user_data
 
-        count = write_geojson(dataset, view, args.out)
-        print(f"wrote {args.out} ({count} features, as of {args.date.isoformat()})")
+    loaded = []
+    for path in files:
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            print(f"error: --data {path}: cannot read it ({exc.strerror or exc})", file=sys.stderr)
+            continue
+        data = load_user_file(path.name, content, set(dataset.places["id"]))
+        for problem in data.problems:
+            print(f"{'error' if data.loaded_nothing else 'warning'}: {problem}", file=sys.stderr)
+        if data.loaded_nothing:
+            continue
+        if data.rows_left_out:
+            print(f"warning: {path.name}: {data.rows_loaded} rows loaded, {data.rows_left_out} rows left out (listed above)", file=sys.stderr)
+        loaded.append(data)
+    if not loaded:
+        print("error: nothing loaded from --data", file=sys.stderr)
+        return None
+    return with_user_data(dataset, loaded)
+
+
+def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list[date], suffix: str) -> int:  # noqa: ANN001
+    if suffix in DATA_FORMATS:
+        from briefing.data_export import export_bytes
+
+        data = export_bytes(dataset, view, suffix.lstrip("."))
+        args.out.write_bytes(data)
+        counts = {".kml": (b"<Placemark", "placemarks"), ".csv": (b"\n", "lines"), ".geojson": (b'"type": "Feature"', "features")}
+        marker, noun = counts[suffix]
+        print(f"wrote {args.out} ({data.count(marker)} {noun}, as of {args.date.isoformat()})")
         return 0
     if args.until is None:
         from briefing.render import render_to_file

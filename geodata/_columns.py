@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geodata.schema import Column
+from geodata.schema import CONTESTED_STATUSES, Column
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,79}$"
 _DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -105,3 +105,75 @@ def check(column: Column, values: pd.Series, dates: ParsedDates | None = None) -
 def as_dates(values: pd.Series) -> np.ndarray:
     """datetime64 values as day precision."""
     return values.to_numpy(dtype="datetime64[D]")
+
+
+def check_columns(frame: pd.DataFrame, columns: tuple[Column, ...] | list[Column]) -> dict[str, pd.Series]:
+    """Check every column of ``frame`` named in ``columns``: an error message per row and column.
+
+    Date columns are parsed on the way and their intervals added to ``frame``
+    as ``_NAME_first``, ``_NAME_last`` and ``_NAME_precision``.
+    """
+    errors: dict[str, pd.Series] = {}
+    for column in columns:
+        dates = None
+        if column.kind == "date":
+            dates = parse_dates(frame[column.name])
+            frame[f"_{column.name}_first"], frame[f"_{column.name}_last"] = dates.first, dates.last
+            frame[f"_{column.name}_precision"] = dates.precision
+        errors[column.name] = check(column, frame[column.name], dates)
+    return errors
+
+
+def to_floats(frame: pd.DataFrame, columns: tuple[Column, ...] | list[Column]) -> pd.DataFrame:
+    """Float columns (checked) as float64; empty cells become NaN."""
+    for column in columns:
+        if column.kind == "float":
+            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None)).astype("float64")
+    return frame
+
+
+def keep(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """Rows where ``mask`` holds; the frame itself when all do (no copy of a million rows)."""
+    return frame if bool(mask.all()) else frame[mask].reset_index(drop=True)
+
+
+def add_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """_start, _end, _public (datetime64) and date_precision from the parsed date columns."""
+    first, last = frame["_date_first"], frame["_date_last"]
+    has_end = frame["date_end"] != ""
+    end = last.where(~has_end, np.maximum(last, frame["_date_end_last"].fillna(last)))
+    public = first.where(frame["disclosed"] == "", frame["_disclosed_first"])
+    return frame.assign(
+        _start=first,
+        _end=end,
+        _public=public,
+        _end_first=frame["_date_end_first"].where(has_end),
+        date_precision=frame["_date_precision"].where(~has_end, "range"),
+    )
+
+
+def ensure_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame if "_start" in frame.columns else add_dates(frame)
+
+
+def date_order_errors(frame: pd.DataFrame) -> dict[str, tuple[pd.Series, str]]:
+    """Rows (of a frame with :func:`add_dates` columns) whose end or disclosure precedes the start."""
+    return {
+        # The stated end, not _end (which add_dates never lets fall before the start).
+        "date_end": ((frame["_end_first"].notna() & (frame["_date_end_last"] < frame["_start"])).fillna(False).astype(bool), "ends before it starts"),
+        "disclosed": ((frame["_public"] < frame["_start"]).fillna(False).astype(bool), "disclosed before it happened"),
+    }
+
+
+_EPOCH = np.datetime64("1970-01-01", "D")
+
+
+def finish_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Python dates for display and day numbers for the GPU filter; hidden columns dropped."""
+    for name in ("start", "end", "public"):
+        days = frame[f"_{name}"].to_numpy(dtype="datetime64[D]")
+        frame[f"t_{name}"] = (days - _EPOCH).astype(np.int64)
+        frame[name] = pd.Series(days.astype(object), index=frame.index, dtype=object)
+    frame["is_contested"] = frame["claim_status"].isin(CONTESTED_STATUSES)
+    hidden = [c for c in frame.columns if c.startswith("_") and c != "_row"]
+    return frame.drop(columns=hidden)

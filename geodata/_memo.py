@@ -17,4 +17,6 @@ def memo(owner: object, key: str, build: Callable[[], T]) -> T:
         return cached[1]  # type: ignore[return-value]
     value = build()
     _values[(id(owner), key)] = (weakref.ref(owner), value)
+    # Forget the value with its owner (per-session datasets come and go).
+    weakref.finalize(owner, _values.pop, (id(owner), key), None)
     return value

@@ -22,7 +22,7 @@ import pandas as pd
 from shapely.geometry import LineString, shape
 
 from geodata import _columns
-from geodata.errors import DataValidationError, Problem
+from geodata.errors import MAX_PROBLEMS_LISTED, DataValidationError, Problem, Report
 from geodata.schema import (
     AREA_KINDS,
     CONTESTED_STATUSES,
@@ -39,10 +39,16 @@ DATA_DIR = Path(__file__).resolve().parent
 GEOMETRY_DIR_NAME = "geometry"
 # A leg's line must start and end this close to its places (km).
 MAX_ENDPOINT_GAP_KM = 25.0
-# Problems listed per file and field before the rest are summed up in one line.
-MAX_PROBLEMS_LISTED = 20
 ROW_SOURCE_COLUMNS = ("source", "source_quote")
 ROW_SOURCE_FIELDS = ("date", "place", "summary")
+
+
+# Shared with geodata/user_data.py (kept under their old names here).
+_Report = Report
+_keep = _columns.keep
+_add_dates = _columns.add_dates
+_finish_dates = _columns.finish_dates
+_ensure_dates = _columns.ensure_dates
 
 
 @dataclass(frozen=True)
@@ -83,25 +89,6 @@ class Dataset:
 
     def source_ids_for(self, item: str) -> list[str]:
         return sorted(set(self.citations_for(item)["source"]))
-
-
-class _Report:
-    """Collects problems, listing at most MAX_PROBLEMS_LISTED per file and field."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, file: str, row: int | None, field: str | None, message: str) -> None:
-        self.problems.append(Problem(file, row, field, message))
-
-    def add_rows(self, file: str, frame: pd.DataFrame, bad: pd.Series, field: str, messages: pd.Series | str) -> None:
-        rows = frame.loc[bad, "_row"]
-        texts = messages[bad] if isinstance(messages, pd.Series) else pd.Series(messages, index=rows.index)
-        for row, text in zip(rows.iloc[:MAX_PROBLEMS_LISTED], texts.iloc[:MAX_PROBLEMS_LISTED]):
-            self.add(file, int(row), field, str(text))
-        more = int(bad.sum()) - MAX_PROBLEMS_LISTED
-        if more > 0:
-            self.add(file, None, field, f"… and {more} more rows with problems in this field")
 
 
 def load_dataset(data_dir: Path | str = DATA_DIR, *, strict: bool = True) -> tuple[Dataset, list[Problem]]:
@@ -157,27 +144,11 @@ def _read_table(data_dir: Path, table: Table, report: _Report) -> pd.DataFrame:
     frame = pd.DataFrame({name: _columns.text(raw[name]) for name in keep})
     frame["_row"] = np.arange(first_row, first_row + len(frame))
     ok = pd.Series(True, index=frame.index)
-    for column in table.columns:
-        dates = None
-        if column.kind == "date":
-            dates = _columns.parse_dates(frame[column.name])
-            frame[f"_{column.name}_first"], frame[f"_{column.name}_last"] = dates.first, dates.last
-            frame[f"_{column.name}_precision"] = dates.precision
-        errors = _columns.check(column, frame[column.name], dates)
+    for name, errors in _columns.check_columns(frame, table.columns).items():
         bad = errors != ""
-        if bad.any():
-            report.add_rows(label, frame, bad, column.name, errors)
-            ok &= ~bad
-    frame = _keep(frame, ok)
-    for column in table.columns:
-        if column.kind == "float":
-            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None)).astype("float64")
-    return frame
-
-
-def _keep(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
-    """Rows where ``mask`` holds; the frame itself when all do (no copy of a million rows)."""
-    return frame if bool(mask.all()) else frame[mask].reset_index(drop=True)
+        report.add_rows(label, frame, bad, name, errors)
+        ok &= ~bad
+    return _columns.to_floats(_keep(frame, ok), table.columns)
 
 
 def _check_unique_ids(frames: dict[str, pd.DataFrame], report: _Report) -> None:
@@ -218,31 +189,14 @@ def _check_references(frames: dict[str, pd.DataFrame], report: _Report) -> None:
         frames[table.name] = _keep(frame, ok)
 
 
-def _add_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """_start, _end, _public (datetime64) and date_precision from the parsed date columns."""
-    first, last = frame["_date_first"], frame["_date_last"]
-    has_end = frame["date_end"] != ""
-    end = last.where(~has_end, np.maximum(last, frame["_date_end_last"].fillna(last)))
-    public = first.where(frame["disclosed"] == "", frame["_disclosed_first"])
-    return frame.assign(
-        _start=first,
-        _end=end,
-        _public=public,
-        _end_first=frame["_date_end_first"].where(has_end),
-        date_precision=frame["_date_precision"].where(~has_end, "range"),
-    )
-
-
 def _check_date_order(frames: dict[str, pd.DataFrame], report: _Report) -> None:
     for table in (EVENTS, ROUTE_LEGS):
         frame = _add_dates(frames[table.name])
-        bad_end = frame["_end_first"].notna() & (frame["_end"] < frame["_start"])
-        if bad_end.any():
-            report.add_rows(table.file, frame, bad_end, "date_end", "ends before it starts")
-        bad_public = frame["_public"] < frame["_start"]
-        if bad_public.any():
-            report.add_rows(table.file, frame, bad_public, "disclosed", "disclosed before it happened")
-        frames[table.name] = _keep(frame, ~bad_end & ~bad_public)
+        ok = pd.Series(True, index=frame.index)
+        for name, (bad, message) in _columns.date_order_errors(frame).items():
+            report.add_rows(table.file, frame, bad, name, message)
+            ok &= ~bad
+        frames[table.name] = _keep(frame, ok)
 
 
 def _read_leg_geometries(data_dir: Path, frames: dict[str, pd.DataFrame], report: _Report) -> tuple[pd.DataFrame, dict[str, LegGeometry]]:
@@ -328,20 +282,6 @@ def _haversine_km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * 6371.0088 * asin(sqrt(a))
 
 
-_EPOCH = np.datetime64("1970-01-01", "D")
-
-
-def _finish_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Python dates for display and day numbers for the GPU filter."""
-    for name in ("start", "end", "public"):
-        days = frame[f"_{name}"].to_numpy(dtype="datetime64[D]")
-        frame[f"t_{name}"] = (days - _EPOCH).astype(np.int64)
-        frame[name] = pd.Series(days.astype(object), index=frame.index, dtype=object)
-    frame["is_contested"] = frame["claim_status"].isin(CONTESTED_STATUSES)
-    hidden = [c for c in frame.columns if c.startswith("_") and c != "_row"]
-    return frame.drop(columns=hidden)
-
-
 def _assemble(frames: dict[str, pd.DataFrame], geometries: dict[str, LegGeometry]) -> Dataset:
     places = frames["places"].drop(columns="_row")
     places["is_area"] = places["kind"].isin(AREA_KINDS)
@@ -368,7 +308,3 @@ def _assemble(frames: dict[str, pd.DataFrame], geometries: dict[str, LegGeometry
         citations=frames["citations"].drop(columns="_row"),
         disagreements=disagreements,
     )
-
-
-def _ensure_dates(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame if "_start" in frame.columns else _add_dates(frame)

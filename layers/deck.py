@@ -72,6 +72,11 @@ def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, ob
 
 
 def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pdk.Deck:
+    from geodata.user_data import user_parts
+    from layers.user_deck import user_layers
+
+    # The user's own rows (if any) are drawn as their own layers, over the shipped ones.
+    dataset, user = user_parts(dataset)
     layers: list[pdk.Layer] = [*basemap_layers()]
     if "route" in view.layers:
         layers += route_layers(dataset, view)
@@ -79,6 +84,8 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pd
         layers += event_layers(dataset, view)
     if "places" in view.layers:
         layers += place_layers(dataset, view)
+    if user is not None:
+        layers += user_layers(user, view)
     return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(view.region, size),

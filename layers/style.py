@@ -211,3 +211,16 @@ SCHEMATIC_LEGEND = LegendEntry(
     SCHEMATIC,
     dashed=True,
 )
+
+
+# --- the user's own data: its own layers in one colour no shipped layer uses
+USER_COLOUR: RGB = (214, 0, 140)
+USER_EVENT_SYMBOL = _regular(6, 0.85)  # a hexagon: no shipped symbol has this outline
+USER_EVENT_SIZE_PX = 16
+USER_PLACE_SIZE_PX = 18
+USER_ROUTE_WIDTH_PX = 3.0
+# A user route that states no mode ('other') is drawn in the user colour.
+MODE_COLOURS["other"] = USER_COLOUR
+MODE_WIDTH_PX["other"] = USER_ROUTE_WIDTH_PX
+MODE_LABELS["other"] = ("Route (your data)", "経路(あなたのデータ)")
+USER_LEGEND = LegendEntry("user", "Your data (added by you, not the shipped dataset)", "あなたのデータ(追加分、同梱データではない)", "point", USER_COLOUR, USER_EVENT_SYMBOL)

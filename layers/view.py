@@ -102,10 +102,15 @@ def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:
 
 def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
     """The places, legs and events the map shows for ``view``."""
-    places = dataset.places[~dataset.places["is_area"]] if "places" in view.layers else dataset.places.iloc[0:0]
+    places = dataset.places[_on_map(dataset.places)] if "places" in view.layers else dataset.places.iloc[0:0]
     legs = _with_state(dataset.route_legs, view) if "route" in view.layers else dataset.route_legs.iloc[0:0]
     events = _with_state(dataset.events, view) if "events" in view.layers else dataset.events.iloc[0:0]
     return VisibleItems(places=places.reset_index(drop=True), route_legs=legs, events=events)
+
+
+def _on_map(places: pd.DataFrame) -> pd.Series:
+    """Places drawn as places: not areas, nor places that only locate events (on_map 'no')."""
+    return ~places["is_area"] & (places["on_map"] != "no")
 
 
 def shown_counts(dataset: Dataset, view: MapView) -> tuple[int, int]:

@@ -26,7 +26,7 @@ def item_options(dataset: Dataset) -> list[str]:
     return (
         [f"event:{i}" for i in latest]
         + [f"leg:{i}" for i in dataset.route_legs["id"]]
-        + [f"place:{i}" for i in dataset.places.loc[~dataset.places["is_area"], "id"]]
+        + [f"place:{i}" for i in dataset.places.loc[~dataset.places["is_area"] & (dataset.places["on_map"] != "no"), "id"]]
     )
 
 

@@ -120,10 +120,9 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
         st.info(t("user_data_duplicate", lang, file=md_escape(name)))
     for entry in entries:
         data: UserData = entry["data"]
-        head, button = st.columns([3, 1], vertical_alignment="center")
         where = f" · {t('user_data_from_folder', lang)}" if entry["folder"] else ""
-        head.markdown(f"**{md_escape(data.file)}**{md_escape(where)}  \n" + md_escape(t("user_data_loaded", lang, loaded=data.rows_loaded, left=data.rows_left_out)))
-        button.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],))
+        st.markdown(f"**{md_escape(data.file)}**{md_escape(where)}  \n" + md_escape(t("user_data_loaded", lang, loaded=data.rows_loaded, left=data.rows_left_out)))
+        st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon="✖️")
         if data.loaded_nothing:
             st.error(f"**{t('user_data_nothing', lang)}**\n\n{_problem_lines(data)}")
         elif data.problems:

@@ -1,0 +1,257 @@
+"""What the map shows, as data: GeoJSON, KML (Google Earth) and CSV, each with its sources.
+
+All three go through :func:`layers.view.visible_items` (via
+:func:`briefing.geojson.feature_collection`), so they hold exactly the
+features the map draws for a view — its date, clock and layers — the
+user's own data included (``origin`` = ``user``).
+
+Text from the data is never markup: KML is built with ElementTree (XML
+escaped) and its descriptions, which Google Earth renders as HTML, are
+HTML-escaped first; CSV cells that a spreadsheet would run as a formula
+are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from xml.etree import ElementTree
+
+from geodata import Dataset
+from layers import style
+from layers.text import claim_label, format_span
+from layers.view import MapView
+from briefing.geojson import feature_collection
+
+KML_NS = "http://www.opengis.net/kml/2.2"
+CSV_COLUMNS = (
+    "layer", "id", "name", "name_ja", "date", "date_end", "date_precision", "lon", "lat", "end_lon", "end_lat",
+    "place_id", "kind", "claim_status", "origin", "sources",
+)  # fmt: skip
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_LAYER_TITLES = {
+    "place": ("Places", "地点"),
+    "route": ("2023 arms-transfer route", "2023年の武器移送ルート"),
+    "event": ("Events", "出来事"),
+    "user": ("Your data", "あなたのデータ"),
+}
+
+
+def _user_ids(dataset: Dataset) -> dict[str, set[str]]:
+    """Ids of the user's rows per feature layer."""
+    out = {}
+    for layer, frame in (("place", dataset.places), ("route", dataset.route_legs), ("event", dataset.events)):
+        out[layer] = set(frame.loc[frame["origin"] == "user", "id"]) if "origin" in frame.columns else set()
+    return out
+
+
+def _source_records(dataset: Dataset, ids: set[str]) -> list[dict[str, str]]:
+    records = []
+    for source_id in sorted(ids):
+        if source_id not in dataset.sources.index:
+            continue
+        row = dataset.sources.loc[source_id]
+        records.append({key: str(row.get(key, "") or "") for key in ("id", "kind", "title", "publisher", "published", "locator")})
+    return records
+
+
+def to_geojson(dataset: Dataset, view: MapView) -> dict[str, object]:
+    """The map's features (``briefing.geojson``), each with ``origin``, plus the cited sources."""
+    collection = feature_collection(dataset, view)
+    user = _user_ids(dataset)
+    cited: set[str] = set()
+    for feature in collection["features"]:  # type: ignore[union-attr]
+        props = feature["properties"]
+        props["origin"] = "user" if props["id"] in user[props["layer"]] else "shipped"
+        cited.update(props["sources"])
+    collection["sources"] = _source_records(dataset, cited)
+    return collection
+
+
+def geojson_bytes(dataset: Dataset, view: MapView) -> bytes:
+    return (json.dumps(to_geojson(dataset, view), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+# --- KML
+
+
+def _kml_colour(rgb: style.RGB, alpha: int = 255) -> str:
+    r, g, b = rgb
+    return f"{alpha:02x}{b:02x}{g:02x}{r:02x}"  # KML is aabbggrr
+
+
+def _sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, tag, attrs)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _citation_lines(dataset: Dataset, item: str) -> list[str]:
+    citations = dataset.citations_for(item)
+    lines = []
+    for n, (source_id, group) in enumerate(citations.groupby("source", sort=False), start=1):
+        source = dataset.sources.loc[source_id] if source_id in dataset.sources.index else {}
+        title = str(source.get("title", "") or source_id)
+        locator = str(source.get("locator", "") or "")
+        quotes = [str(q) for q in dict.fromkeys(group["quote"]) if isinstance(q, str) and q]
+        lines.append(f"[{n}] {title}" + (f" — {locator}" if locator else "") + "".join(f"\n    “{q}”" for q in quotes))
+    return lines
+
+
+def _description(lines: list[str]) -> str:
+    """Plain text lines as HTML (Google Earth renders descriptions as HTML): escaped, then <br>."""
+    return "<br>".join(html.escape(line).replace("\n", "<br>") for line in lines if line)
+
+
+def _styles(document: ElementTree.Element) -> None:
+    specs = {
+        "place": (style.PLACE_INK, None),
+        "event": (style.EVENT_COLOURS["summit"], None),
+        "user": (style.USER_COLOUR, None),
+        "route-sea": (None, style.MODE_COLOURS["sea"]),
+        "route-rail": (None, style.MODE_COLOURS["rail"]),
+        "route-user": (None, style.USER_COLOUR),
+    }
+    for key, (icon, line) in specs.items():
+        element = _sub(document, "Style", id=key)
+        if icon is not None:
+            _sub(_sub(element, "IconStyle"), "color", _kml_colour(icon))
+        if line is not None:
+            line_style = _sub(element, "LineStyle")
+            _sub(line_style, "color", _kml_colour(line))
+            _sub(line_style, "width", "3")
+
+
+def to_kml(dataset: Dataset, view: MapView) -> bytes:
+    """KML 2.2: a folder per layer (and one for the user's data); Placemarks with TimeSpan and sources."""
+    ElementTree.register_namespace("", KML_NS)
+    lang = view.lang
+    collection = to_geojson(dataset, view)
+    rows = {
+        "place": dataset.places.set_index("id", drop=False) if dataset.places.index.name != "id" else dataset.places,
+        "route": dataset.route_legs.set_index("id", drop=False),
+        "event": dataset.events.set_index("id", drop=False),
+    }
+    kml = ElementTree.Element("kml", xmlns=KML_NS)
+    document = _sub(kml, "Document")
+    _sub(document, "name", f"Russia–North Korea map as of {view.as_of.isoformat()}")
+    _sub(document, "description", html.escape(f"As of {view.as_of.isoformat()}; clock: {view.clock}; layers: {', '.join(sorted(view.layers))}. Exported with the sources of every feature."))
+    _styles(document)
+    folders: dict[str, ElementTree.Element] = {}
+    for feature in collection["features"]:  # type: ignore[union-attr]
+        props = feature["properties"]
+        layer = props["layer"]
+        group = "user" if props["origin"] == "user" else layer
+        if group not in folders:
+            folders[group] = _sub(document, "Folder")
+            en, ja = _LAYER_TITLES[group]
+            _sub(folders[group], "name", ja if lang == "ja" else en)
+        row = rows[layer].loc[props["id"]]
+        item = {"place": "place", "route": "leg", "event": "event"}[layer] + ":" + props["id"]
+        mark = _sub(folders[group], "Placemark", id=_xml_id(item))
+        _sub(mark, "name", str(props["label"]))
+        lines = []
+        if layer in ("route", "event"):
+            lines.append(format_span(row["start"], row["end"], row["date_precision"], lang))
+            lines.append(claim_label(row["claim_status"], lang))
+        if layer == "event":
+            place = row.get("place_name_ja") if lang == "ja" and row.get("place_name_ja") else row.get("place_name_en", "")
+            lines.append(str(place or ""))
+            summary = row.get("summary_ja") if lang == "ja" and row.get("summary_ja") else row.get("summary_en", "")
+            lines.append(str(summary or ""))
+        if layer == "place":
+            role = row.get("role_ja") if lang == "ja" and row.get("role_ja") else row.get("role_en", "")
+            lines.append(str(role or ""))
+        sources = _citation_lines(dataset, item)
+        if sources:
+            lines += ["", "出典:" if lang == "ja" else "Sources:", *sources]
+        _sub(mark, "description", _description(lines))
+        if layer in ("route", "event"):
+            span = _sub(mark, "TimeSpan")
+            begin = row["public"] if view.clock == "public" else row["start"]
+            _sub(span, "begin", begin.isoformat())
+            if view.clock == "event":
+                _sub(span, "end", row["end"].isoformat())
+        style_id = "user" if group == "user" else layer
+        if layer == "route":
+            style_id = "route-user" if group == "user" or row["mode"] not in ("sea", "rail") else f"route-{row['mode']}"
+        _sub(mark, "styleUrl", f"#{style_id}")
+        data = _sub(mark, "ExtendedData")
+        for key in ("layer", "id", "date", "date_end", "claim_status", "place_id", "origin"):
+            if props.get(key) not in (None, ""):
+                entry = _sub(data, "Data", name=key)
+                _sub(entry, "value", str(props[key]))
+        entry = _sub(data, "Data", name="sources")
+        _sub(entry, "value", "; ".join(props["sources"]))
+        geometry = feature["geometry"]
+        if geometry["type"] == "Point":
+            lon, lat = geometry["coordinates"][:2]
+            _sub(_sub(mark, "Point"), "coordinates", f"{float(lon):.6f},{float(lat):.6f}")
+        else:
+            line = _sub(mark, "LineString")
+            _sub(line, "tessellate", "1")
+            _sub(line, "coordinates", " ".join(f"{x:.5f},{y:.5f}" for x, y, *_ in geometry["coordinates"]))
+    ElementTree.indent(kml, space=" ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(kml, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _xml_id(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text)
+
+
+# --- CSV
+
+
+def _safe_cell(value: object) -> str:
+    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(dataset: Dataset, view: MapView) -> bytes:
+    """One row per feature; ``sources`` as 'id: title; …'. Text cells never start a formula."""
+    collection = to_geojson(dataset, view)
+    titles = {s["id"]: s["title"] for s in collection["sources"]}  # type: ignore[index]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    text_columns = {"layer", "id", "name", "name_ja", "place_id", "kind", "claim_status", "origin", "sources"}
+    for feature in collection["features"]:  # type: ignore[union-attr]
+        props = feature["properties"]
+        geometry = feature["geometry"]
+        if geometry["type"] == "Point":
+            (lon, lat), (end_lon, end_lat) = geometry["coordinates"][:2], ("", "")
+        else:
+            coords = geometry["coordinates"]
+            (lon, lat), (end_lon, end_lat) = coords[0][:2], coords[-1][:2]
+        row = {
+            "layer": props["layer"],
+            "id": props["id"],
+            "name": props["name"],
+            "name_ja": props["name_ja"],
+            "date": props.get("date", ""),
+            "date_end": props.get("date_end", ""),
+            "date_precision": props.get("date_precision", ""),
+            "lon": lon,
+            "lat": lat,
+            "end_lon": end_lon,
+            "end_lat": end_lat,
+            "place_id": props.get("place_id", ""),
+            "kind": props.get("kind", props.get("mode", "")),
+            "claim_status": props.get("claim_status", ""),
+            "origin": props["origin"],
+            "sources": "; ".join(f"{s}: {titles.get(s, '')}" for s in props["sources"]),
+        }
+        writer.writerow({k: _safe_cell(v) if k in text_columns else ("" if v is None else v) for k, v in row.items()})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_bytes(dataset: Dataset, view: MapView, fmt: str) -> bytes:
+    """``fmt``: 'geojson', 'kml' or 'csv'."""
+    return {"geojson": geojson_bytes, "kml": to_kml, "csv": to_csv}[fmt](dataset, view)
+
+
+MIMES = {"geojson": "application/geo+json", "kml": "application/vnd.google-earth.kml+xml", "csv": "text/csv"}
+

@@ -1,0 +1,235 @@
+"""The user's own data as its own map layers: one colour (style.USER_COLOUR), hexagon events.
+
+Layer ids: ``user-events`` (with ``user-events-current`` haloes), ``user-places``,
+``user-place-labels`` and ``user-routes``. They take the same GPU date filter
+as the shipped layers; tooltips are plain text.
+
+Unlike the shipped layers, their data travel inline in the map's JSON and are
+never written to the static file cache: a session's own data stay in that
+session (the price: above a few thousand rows a rerun sends more data).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+
+from geodata import Dataset
+from geodata._memo import memo
+from layers import style
+from layers.deck import DASH, FILTER_2, FONT_FAMILY, INLINE_EVENT_LIMIT, _quoted_literal, _slim, _slot_offsets, _time_props, _tooltip
+from layers.text import claim_label, precision_label, row_span
+from layers.view import MapView, localized
+
+USER_TAG = {"en": "Your data", "ja": "あなたのデータ"}
+
+
+def user_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+    """Layers for the user part of a dataset (see :func:`geodata.user_data.user_parts`)."""
+    layers: list[pdk.Layer] = []
+    if "route" in view.layers and len(user.route_legs):
+        layers += user_route_layers(user, view)
+    if "events" in view.layers and len(user.events):
+        layers += user_event_layers(user, view)
+    if "places" in view.layers and _drawn_places(user).any():
+        layers += user_place_layers(user, view)
+    return layers
+
+
+def _drawn_places(user: Dataset) -> pd.Series:
+    """Place rows of the user's files; places made for events given by lat/lon (on_map 'no') are not drawn twice."""
+    return ~user.places["is_area"] & (user.places["on_map"] != "no")
+
+
+def user_route_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    return [
+        {
+            "id": leg["id"],
+            "layer": "route",
+            "path": [(round(x, 5), round(y, 5)) for x, y in leg["line"].coords],
+            "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
+            "t_start": int(leg["t_start"]),
+            "t_end": int(leg["t_end"]),
+            "t_public": int(leg["t_public"]),
+            "tooltip": _tooltip([f"{USER_TAG[lang]}: {localized(leg, 'title', lang)}", row_span(leg, lang), claim_label(leg["claim_status"], lang)]),
+        }
+        for _, leg in user.route_legs.iterrows()
+    ]
+
+
+def user_route_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+    records = memo(user, f"user-route-records-{view.lang}", lambda: user_route_records(user, view))
+    return [
+        pdk.Layer(
+            "PathLayer",
+            id="user-routes",
+            data=records,
+            get_path="path",
+            get_color=[*style.USER_COLOUR, 230],
+            get_width=style.USER_ROUTE_WIDTH_PX,
+            width_units="'pixels'",
+            cap_rounded=True,
+            joint_rounded=True,
+            get_dash_array="dash",
+            dash_justified=True,
+            pickable=True,
+            auto_highlight=True,
+            extensions=[DASH, FILTER_2],
+            **_time_props(view),
+        )
+    ]
+
+
+def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    events = user.events
+    offsets = _slot_offsets(events)
+    kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    records = []
+    for index, event in events.iterrows():
+        hollow = bool(event["is_contested"])
+        records.append(
+            {
+                "id": event["id"],
+                "layer": "event",
+                "position": [float(event["lon"]), float(event["lat"])],
+                "offset": offsets[index],
+                "icon": style.icon_spec(style.USER_EVENT_SYMBOL, "user-event-hollow" if hollow else "user-event", hollow=hollow),
+                "t_start": int(event["t_start"]),
+                "t_end": int(event["t_end"]),
+                "t_public": int(event["t_public"]),
+                "tooltip": _tooltip(
+                    [
+                        f"{USER_TAG[lang]}: {localized(event, 'title', lang)}",
+                        f"{row_span(event, lang)} · {kinds.get(event['kind'], event['kind'])}",
+                        f"{localized(event, 'place_name', lang)} ({precision_label(event['location_precision'], lang)})",
+                        claim_label(event["claim_status"], lang),
+                    ]
+                ),
+            }
+        )
+    return records
+
+
+def user_event_table(user: Dataset) -> pd.DataFrame:
+    events = user.events
+    return pd.DataFrame(
+        {
+            "id": events["id"],
+            "lon": events["lon"],
+            "lat": events["lat"],
+            "hollow": events["is_contested"].astype(int),
+            "t_start": events["t_start"],
+            "t_end": events["t_end"],
+            "t_public": events["t_public"],
+        }
+    )
+
+
+def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+    if len(user.events) > INLINE_EVENT_LIMIT:
+        table = memo(user, "user-event-table", lambda: user_event_table(user).to_dict("records"))
+        return [
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="user-events",
+                data=table,
+                get_position="[lon, lat]",
+                get_radius=5,
+                radius_units="'pixels'",
+                stroked=True,
+                get_fill_color=f"[{style.USER_COLOUR[0]}, {style.USER_COLOUR[1]}, {style.USER_COLOUR[2]}, hollow ? 0 : 235]",
+                get_line_color=[*style.USER_COLOUR, 255],
+                line_width_min_pixels=1.5,
+                pickable=True,
+                auto_highlight=True,
+                extensions=[FILTER_2],
+                **_time_props(view),
+            )
+        ]
+    records = memo(user, f"user-event-records-{view.lang}", lambda: user_event_records(user, view))
+    halo_icon = style.icon_spec(style.USER_EVENT_SYMBOL, "user-event")
+    halo = pdk.Layer(
+        "IconLayer",
+        id="user-events-current",
+        data=memo(user, "user-events-halo", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset")]),
+        get_position="position",
+        get_pixel_offset="offset",
+        get_icon="icon",
+        get_color=[*style.EMPHASIS, 220],
+        get_size=style.USER_EVENT_SIZE_PX + 12,
+        size_units="'pixels'",
+        pickable=False,
+        extensions=[FILTER_2],
+        **_time_props(view, emphasised=True),
+    )
+    symbols = pdk.Layer(
+        "IconLayer",
+        id="user-events",
+        data=records,
+        get_position="position",
+        get_pixel_offset="offset",
+        get_icon="icon",
+        get_color=[*style.USER_COLOUR, 255],
+        get_size=style.USER_EVENT_SIZE_PX,
+        size_units="'pixels'",
+        pickable=True,
+        auto_highlight=True,
+        extensions=[FILTER_2],
+        **_time_props(view),
+    )
+    return [halo, symbols]
+
+
+def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    return [
+        {
+            "id": place["id"],
+            "layer": "place",
+            "position": [float(place["lon"]), float(place["lat"])],
+            "name": localized(place, "name", lang),
+            "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
+            "tooltip": _tooltip([f"{USER_TAG[lang]}: {localized(place, 'name', lang)}", localized(place, "role", lang)]),
+        }
+        for _, place in user.places[_drawn_places(user)].iterrows()
+    ]
+
+
+def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+    records = memo(user, f"user-place-records-{view.lang}", lambda: user_place_records(user, view))
+    icons = pdk.Layer(
+        "IconLayer",
+        id="user-places",
+        data=records,
+        get_position="position",
+        get_icon="icon",
+        get_color=[*style.USER_COLOUR, 255],
+        get_size=style.USER_PLACE_SIZE_PX,
+        size_units="'pixels'",
+        pickable=True,
+        auto_highlight=True,
+    )
+    names = {ch for r in records for ch in str(r["name"])}
+    labels = pdk.Layer(
+        "TextLayer",
+        id="user-place-labels",
+        data=records,
+        get_position="position",
+        get_text="name",
+        get_size=13,
+        get_color=[*style.USER_COLOUR, 255],
+        get_text_anchor="'start'",
+        get_alignment_baseline="'center'",
+        get_pixel_offset=[style.LABEL_GAP_PX, 0],
+        font_family=f"'{FONT_FAMILY}'",
+        font_weight=600,
+        character_set=_quoted_literal("".join(sorted(names))),
+        background=True,
+        get_background_color=[*style.LABEL_HALO, 200],
+        background_padding=[3, 1],
+        pickable=False,
+        update_triggers={"getText": [view.lang]},
+    )
+    return [icons, labels] if len(records) <= INLINE_EVENT_LIMIT else [icons]

@@ -1,0 +1,86 @@
+"""The "Your data" panel driven with AppTest: upload, problems, own layer, removal, data folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui.upload_panel import USER_DATA_DIR_ENV
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+GOOD = b"id,date,title,kind,place_id,lat,lon,source\nmine,2023-09-20,My event,visit,,42.3,130.4,My notes\nat-rajin,2023-10,At Rajin,report,rajin,,,My notes\n"
+BAD = b"id,date,title,place_id,source\nok,2023-09-20,Fine,vostochny,s\nbad,2023-13-01,Bad month,vostochny,s\nnosrc,2023-09-20,No source,vostochny,\n"
+
+
+def _run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _layer_ids(at: AppTest) -> list[str]:
+    return [layer["id"] for layer in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]]
+
+
+def _text(at: AppTest) -> str:
+    return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] + [e.value for e in at.error])
+
+
+def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    shipped_events = "23 events and 2 route legs"
+    assert shipped_events in _text(at)
+    assert not any(i.startswith("user-") for i in _layer_ids(at))
+    at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
+    _run(at)
+    assert "user-events" in _layer_ids(at)
+    assert "2 rows loaded, 0 rows left out" in _text(at)
+    assert "25 events and 2 route legs" in _text(at)
+    assert any(b.label == "Remove" for b in at.button)
+    assert "Your data (added by you" in " ".join(m.value for m in at.markdown)  # legend entry
+    next(b for b in at.button if b.label == "Remove").click()
+    _run(at)
+    assert not any(i.startswith("user-") for i in _layer_ids(at))
+    assert shipped_events in _text(at)
+    # The shipped data, cached for every session, never took the user's rows.
+    from ui.data import shipped_dataset
+
+    dataset, _ = shipped_dataset()
+    assert len(dataset.events) == 23 and "origin" not in dataset.events.columns
+
+
+def test_bad_rows_are_listed_and_the_rest_loads() -> None:
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.file_uploader[0].set_value(("bad.csv", BAD, "text/csv"))
+    _run(at)
+    text = _text(at)
+    assert "1 rows loaded, 2 rows left out" in text
+    warnings = " ".join(w.value for w in at.warning)
+    assert "bad\\.csv, row 3, field 'date'" in warnings and "bad\\.csv, row 4, field 'source'" in warnings
+    assert "Your data: 1 file(s), 1 rows loaded, 2 rows left out" in warnings
+
+
+def test_an_unreadable_upload_loads_nothing_and_says_why() -> None:
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.file_uploader[0].set_value(("broken.geojson", b"{nope", "application/geo+json"))
+    _run(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Nothing loaded" in errors and "not valid JSON" in errors
+    assert not any(i.startswith("user-") for i in _layer_ids(at))
+
+
+def test_data_folder_loads_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "team.csv").write_bytes(GOOD)
+    (tmp_path / "notes.txt").write_text("not data")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setenv(USER_DATA_DIR_ENV, str(tmp_path))
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    assert "user-events" in _layer_ids(at)
+    assert "from the data folder" in _text(at)
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # read-only
+    labels = [b.label for b in at.get("download_button")]
+    assert any("Save your data" in label for label in labels)
+    assert {"Download GeoJSON", "Download KML (Google Earth)", "Download CSV"} <= set(labels)
