@@ -45,3 +45,4 @@ geometry: $(BIN)/python
 	$(BIN)/pip install -q -r requirements-build.txt
 	$(BIN)/python scripts/build_routes.py
 	$(BIN)/python scripts/build_basemap.py
+	$(BIN)/python scripts/build_basemap_raster.py

@@ -41,11 +41,12 @@ from geodata import Dataset
 from layers import style
 from layers.style import LegendEntry
 from layers.text import format_date
+from layers.basemap import STATIC_DIR
 from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
 from ui.i18n import t
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-BASEMAP_DIR = REPO_DIR / "static" / "basemap"
+BASEMAP_DIR = STATIC_DIR / "basemap"
 FORMATS = ("png", "pdf", "svg")
 MAX_TITLE = 120
 MAX_SUBTITLE = 200

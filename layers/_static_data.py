@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from geodata._memo import memo
+from layers.basemap import STATIC_DIR, STATIC_URL
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 CACHE_DIR = STATIC_DIR / "cache"
-CACHE_URL = "app/static/cache"
+CACHE_URL = f"{STATIC_URL}/cache"
 
 def publish_csv(owner: object, key: str, build: Callable[[], pd.DataFrame]) -> str:
     """URL of a CSV built once per ``owner`` object and ``key``; content-hashed file name."""
@@ -33,7 +33,7 @@ def publish_json(owner: object, key: str, build: Callable[[], object]) -> str:
 
 def read_published(url: str) -> object:
     """The records behind a published URL (for tests and exports)."""
-    path = (STATIC_DIR / url.removeprefix("app/static/")).resolve()
+    path = (STATIC_DIR / url.removeprefix(f"{STATIC_URL}/")).resolve()
     if path.parent != CACHE_DIR.resolve():
         raise ValueError(f"not a published file: {url}")
     text = path.read_text(encoding="utf-8")

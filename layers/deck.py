@@ -20,18 +20,14 @@ import pydeck as pdk
 
 from geodata import Dataset
 from layers import style
+from layers.basemap import RASTERS, static_url
 from geodata._memo import memo
 from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
 from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-STATIC_DIR = REPO_DIR / "static"
-# Streamlit serves ./static at /app/static/ (server.enableStaticServing).
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
-STATIC_URL = "app/static"
-BASEMAP_FILES = {"land": "basemap/land.geojson", "borders": "basemap/borders.geojson"}
 FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans", "DejaVu Sans", sans-serif'
 FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
 # Above this many events the event layers read a static CSV instead of inline data.
@@ -43,10 +39,6 @@ DASH = {"@@type": "PathStyleExtension", "dash": True}
 class MapSize:
     width: int = 850  # the map column of the wide layout on a 1600 px screen
     height: int = 620
-
-
-def static_path(name: str) -> Path:
-    return STATIC_DIR / BASEMAP_FILES[name]
 
 
 def view_state_for(region_key: str, size: MapSize = MapSize()) -> pdk.ViewState:
@@ -97,6 +89,11 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pd
 
 
 def basemap_layers() -> list[pdk.Layer]:
+    """Water, then pre-rendered land and borders: two textured quads per frame.
+
+    (Vector land and borders cost about a second per redraw in software WebGL;
+    see scripts/build_basemap_raster.py. Exports draw the vectors.)
+    """
     water = pdk.Layer(
         "SolidPolygonLayer",
         id="basemap-water",
@@ -107,27 +104,18 @@ def basemap_layers() -> list[pdk.Layer]:
         # A world-sized polygon has imprecise depth: let it never hide the land.
         parameters={"depthWriteEnabled": False, "depthCompare": "always", "depthTest": False},
     )
-    land = pdk.Layer(
-        "GeoJsonLayer",
-        id="basemap-land",
-        data=f"{STATIC_URL}/{BASEMAP_FILES['land']}",
-        filled=True,
-        stroked=False,  # land is tiled: outlines would draw the tile seams
-        get_fill_color=list(style.LAND),
-        pickable=False,
-    )
-    borders = pdk.Layer(
-        "GeoJsonLayer",
-        id="basemap-borders",
-        data=f"{STATIC_URL}/{BASEMAP_FILES['borders']}",
-        stroked=True,
-        filled=False,
-        get_line_color=list(style.BORDER),
-        line_width_min_pixels=1,
-        get_line_width=0,
-        pickable=False,
-    )
-    return [water, land, borders]
+    rasters = [
+        pdk.Layer(
+            "BitmapLayer",
+            id=f"basemap-{name}",
+            image=_quoted_literal(static_url(raster.file)),  # quoted: pydeck would inline a local image
+            bounds=list(raster.bounds),
+            pickable=False,
+            parameters={"depthWriteEnabled": False, "depthCompare": "always", "depthTest": False},
+        )
+        for name, raster in RASTERS.items()
+    ]
+    return [water, *rasters]
 
 
 def _time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:

@@ -41,7 +41,7 @@ def test_opens_on_the_last_date_with_every_layer() -> None:
     at = _run()
     assert at.slider(key="as_of").value == date(2024, 1, 17)
     ids = [layer["id"] for layer in _deck(at)["layers"]]
-    assert {"basemap-land", "route", "events", "places", "place-labels"} <= set(ids)
+    assert {"basemap-overview", "basemap-fareast", "route", "events", "places", "place-labels"} <= set(ids)
     assert "23 events and 2 route legs shown as of 2024-01-17" in _caption_text(at)
 
 

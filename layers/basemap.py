@@ -1,0 +1,35 @@
+"""The offline basemap files: vector (exports) and pre-rendered rasters (the interactive map)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+# Streamlit serves ./static at /app/static/ (server.enableStaticServing).
+STATIC_URL = "app/static"
+VECTOR_FILES = {"land": "basemap/land.geojson", "borders": "basemap/borders.geojson"}
+
+
+@dataclass(frozen=True)
+class Raster:
+    file: str
+    bounds: tuple[float, float, float, float]  # west, south, east, north (lon/lat)
+    width: int  # pixels; the height follows from the Web Mercator aspect
+    border_px: float
+
+
+# Texture sizes stay within 8192 px, the limit of software WebGL. Borders are
+# drawn thick enough to survive the downsampling at the frames that show them.
+RASTERS: dict[str, Raster] = {
+    "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0),
+    "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5),
+}
+
+
+def static_path(relative: str) -> Path:
+    return STATIC_DIR / relative
+
+
+def static_url(relative: str) -> str:
+    return f"{STATIC_URL}/{relative}"

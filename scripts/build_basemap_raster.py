@@ -1,0 +1,82 @@
+"""Pre-render the interactive map's basemap as Web Mercator PNGs.
+
+Why: in a browser without a GPU (SwiftShader) every slider step redraws the
+whole scene, and the vector basemap (≈120k land vertices, tessellated border
+paths) cost about a second per frame. A pre-rendered image is one textured
+quad. The images are drawn from the same vector files and style as the
+exported briefings, in Web Mercator, so a BitmapLayer stretched between the
+corner coordinates lines up with the vector layers on top.
+
+Outputs in ``static/basemap/``: ``overview.png`` (the whole map region) and
+``fareast.png`` (detail for the Russian Far East and Korea).
+
+    python scripts/build_basemap_raster.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
+from matplotlib.patches import PathPatch  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from briefing._mpl import mercator, rgba  # noqa: E402
+from briefing.render import basemap_paths  # noqa: E402
+from layers import style  # noqa: E402
+from layers.basemap import RASTERS, STATIC_DIR  # noqa: E402
+
+COLOURS = 48  # palette size: flat map colours plus antialiasing shades
+
+
+def render(name: str) -> dict[str, object]:
+    raster = RASTERS[name]
+    west, south, east, north = raster.bounds
+    xs, ys = mercator([west, east], [south, north])
+    (x0, x1), (y0, y1) = (float(v) for v in xs), (float(v) for v in ys)
+    height = round(raster.width * (y1 - y0) / (x1 - x0))
+    fig = plt.figure(figsize=(raster.width / 100, height / 100), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_axis_off()
+    fig.patch.set_facecolor(rgba(style.WATER))
+    land, borders = basemap_paths(raster.bounds)
+    if land is not None:
+        # No outline: land is cut into tiles, whose seams an outline would draw.
+        ax.add_patch(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none"))
+    if borders:
+        ax.add_collection(LineCollection(borders, colors=[rgba(style.BORDER)], linewidths=raster.border_px * 72 / 100))
+    path = STATIC_DIR / raster.file
+    fig.savefig(path, dpi=100, facecolor=rgba(style.WATER), metadata={"Software": None})
+    plt.close(fig)
+    # A small palette keeps the file small; the same input gives the same bytes.
+    Image.open(path).convert("RGB").quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+    return {"file": raster.file, "bounds_lonlat": list(raster.bounds), "pixels": [raster.width, height], "bytes": path.stat().st_size}
+
+
+def main() -> None:
+    results = [render(name) for name in RASTERS]
+    sources = STATIC_DIR / "basemap" / "SOURCES.json"
+    meta = json.loads(sources.read_text(encoding="utf-8"))
+    meta["rasters"] = {
+        "generated_by": "scripts/build_basemap_raster.py",
+        "from": ["land.geojson", "borders.geojson"],
+        "projection": "Web Mercator (EPSG:3857), corners given as lon/lat",
+        "files": results,
+    }
+    sources.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for result in results:
+        print(result)
+
+
+if __name__ == "__main__":
+    main()
