@@ -12,16 +12,16 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
 
 from geodata import Dataset
+from geodata._dates import from_day_number
+from geodata._memo import memo
 from layers import style
 from layers.basemap import RASTERS, static_url
-from geodata._memo import memo
+from layers._grouping import current_intervals, symbol_groups
 from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
 from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
@@ -382,34 +382,39 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
 
 
 def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
-    """Events as columns for a static CSV: the same colours and filters, simpler symbols."""
-    events = dataset.events
-    kind = events["kind"].astype(object)
+    """Event groups as columns for a static CSV: one symbol per spot, kind and claim status."""
+    groups = symbol_groups(dataset.events)
+    kind = groups["kind"].astype(object)
     channel = lambda i: kind.map({k: c[i] for k, c in style.EVENT_COLOURS.items()})  # noqa: E731
     kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
-    starts = pd.Series(events["start"].map(date.isoformat), index=events.index)
+    first = pd.Series([from_day_number(d).isoformat() for d in groups["t_start"]], index=groups.index)
+    events_word = "件" if lang == "ja" else " events from "
     return pd.DataFrame(
         {
-            "id": events["id"],
-            "lon": events["lon"],
-            "lat": events["lat"],
+            "id": groups["id"],  # the group's first event: what a click opens
+            "lon": groups["lon"],
+            "lat": groups["lat"],
             "r": channel(0),
             "g": channel(1),
             "b": channel(2),
-            "hollow": events["is_contested"].astype(int),
-            "t_start": events["t_start"],
-            "t_end": events["t_end"],
-            "t_public": events["t_public"],
-            # Short: the title and sources are one click away in the detail panel.
-            "tooltip": starts + " · " + kind.map(kinds),
+            "hollow": groups["is_contested"].astype(int),
+            "t_start": groups["t_start"],
+            "t_end": groups["t_end"],
+            "t_public": groups["t_public"],
+            "tooltip": kind.map(kinds) + " · " + groups["count"].astype(str) + events_word + first,
         }
     )
 
 
 def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
-    """Many events: one static CSV, fetched once; the slider only moves the GPU filter."""
-    url = publish_csv(dataset, f"events-{view.lang}", lambda: event_table(dataset, view.lang))
-    common = {"data": url, "get_position": "[lon, lat]", "radius_units": "'pixels'", "extensions": [FILTER_2]}
+    """Many events: grouped symbols and merged halo spans in static CSVs, fetched once.
+
+    The slider only moves the GPU filter; see layers/_grouping.py for why the
+    groups show exactly what the single events would.
+    """
+    symbols_url = publish_csv(dataset, f"event-groups-{view.lang}", lambda: event_table(dataset, view.lang))
+    halo_key = f"event-current-{view.clock}-{view.emphasis_days}"
+    halo_url = publish_csv(dataset, halo_key, lambda: current_intervals(dataset.events, view.clock, view.emphasis_days))
     areas = dataset.places[dataset.places["is_area"] & dataset.places["id"].isin(dataset.events["place_id"].unique())]
     area_layer = pdk.Layer(
         "ScatterplotLayer",
@@ -427,15 +432,23 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     halo = pdk.Layer(
         "ScatterplotLayer",
         id="events-current",
+        data=halo_url,
+        get_position="[lon, lat]",
+        radius_units="'pixels'",
         get_radius=8,
         get_fill_color=[*style.EMPHASIS, 200],
         pickable=False,
-        **common,
-        **_time_props(view, emphasised=True),
+        extensions=[FILTER_2],
+        # Spans were merged for this clock: always [t_start, t_end].
+        get_filter_value="[t_start, t_end]",
+        filter_range=emphasis_ranges(view),
     )
     symbols = pdk.Layer(
         "ScatterplotLayer",
         id="events",
+        data=symbols_url,
+        get_position="[lon, lat]",
+        radius_units="'pixels'",
         get_radius=4,
         stroked=True,
         filled=True,
@@ -444,7 +457,7 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         line_width_min_pixels=1.5,
         pickable=True,
         auto_highlight=True,
-        **common,
+        extensions=[FILTER_2],
         **_time_props(view),
     )
     return [area_layer, halo, symbols]

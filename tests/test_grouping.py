@@ -1,0 +1,53 @@
+"""Grouped drawing of many events shows exactly what single events would, at every date."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from layers._grouping import current_intervals, symbol_groups
+from layers.view import MapView, emphasis_ranges, filter_ranges, item_states
+from geodata._dates import from_day_number
+
+
+def _events(n: int, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    spots = rng.integers(0, 5, n)
+    start = rng.integers(10_000, 10_400, n)
+    return pd.DataFrame(
+        {
+            "id": [f"e{i}" for i in range(n)],
+            "lon": 130.0 + spots,
+            "lat": 42.0 + spots / 10,
+            "kind": rng.choice(["summit", "visit", "report"], n),
+            "is_contested": rng.random(n) < 0.3,
+            "t_start": start,
+            "t_end": start + rng.integers(0, 20, n),
+            "t_public": start + rng.integers(0, 60, n),
+        }
+    )
+
+
+def _key(frame: pd.DataFrame) -> pd.Series:
+    return frame["lon"].astype(str) + "|" + frame["lat"].astype(str) + "|" + frame.get("kind", "").astype(str) + "|" + frame.get("is_contested", "").astype(str)
+
+
+@pytest.mark.parametrize("clock", ["event", "public"])
+@pytest.mark.parametrize("emphasis", [7, 30])
+def test_groups_and_spans_match_single_events(clock: str, emphasis: int) -> None:
+    events = _events(3000)
+    groups = symbol_groups(events)
+    spans = current_intervals(events, clock, emphasis)  # type: ignore[arg-type]
+    assert len(groups) <= 30 and len(spans) < len(events) / 5
+    opens, closes = ("t_start", "t_end") if clock == "event" else ("t_public", "t_public")
+    for day in range(9_990, 10_480, 7):
+        view = MapView(as_of=from_day_number(day), clock=clock, emphasis_days=emphasis)  # type: ignore[arg-type]
+        states = item_states(events, view)
+        (lo, hi), (lo2, hi2) = filter_ranges(view)
+        shown_groups = set(_key(groups[(groups[opens] >= lo) & (groups[opens] <= hi) & (groups[closes] >= lo2) & (groups[closes] <= hi2)]))
+        assert shown_groups == set(_key(events[states != "hidden"]))
+        (elo, ehi), (elo2, ehi2) = emphasis_ranges(view)
+        lit = spans[(spans["t_start"] >= elo) & (spans["t_start"] <= ehi) & (spans["t_end"] >= elo2) & (spans["t_end"] <= ehi2)]
+        current_spots = set(zip(events.loc[states == "current", "lon"], events.loc[states == "current", "lat"]))
+        assert set(zip(lit["lon"], lit["lat"])) == current_spots
