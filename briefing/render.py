@@ -868,7 +868,16 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
     if events.empty:
         return
     all_events = dataset.events
-    offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]))
+    if len(all_events) > style.LARGE_EVENT_COUNT:
+        # As on the map: identical symbols drawn once (a current one if any is current).
+        events = (
+            events.assign(_current=events["state"] == "current")
+            .sort_values("_current", ascending=False, kind="stable")
+            .drop_duplicates(["lon", "lat", "kind", "is_contested"])
+        )
+        offsets: dict[str, tuple[float, float]] = {}
+    else:
+        offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]))
     symbol = style.EVENT_SYMBOL
     marker = MarkerStyle(_mpl.marker_path(symbol))
     for _, event in events.iterrows():

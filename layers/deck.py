@@ -30,8 +30,6 @@ from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter
 # literal strings below are quoted ("'pixels'").
 FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans", "DejaVu Sans", sans-serif'
 FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
-# Above this many events the event layers read a static CSV instead of inline data.
-INLINE_EVENT_LIMIT = 5_000
 DASH = {"@@type": "PathStyleExtension", "dash": True}
 
 
@@ -323,7 +321,7 @@ def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
 
 
 def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
-    if len(dataset.events) > INLINE_EVENT_LIMIT:
+    if len(dataset.events) > style.LARGE_EVENT_COUNT:
         return large_event_layers(dataset, view)
     records = memo(dataset, f"event-records-{view.lang}", lambda: event_records(dataset, view))
     # Area events get the translucent area symbol and, like all events, an icon

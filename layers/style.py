@@ -43,6 +43,9 @@ PLACE_INK: RGB = (40, 48, 60)
 LABEL_HALO: RGB = (255, 255, 255)
 
 EVENT_SIZE_PX = 14
+# Above this many events, events that would draw identically (same spot, kind
+# and claim status) are drawn once, on the map and in exports.
+LARGE_EVENT_COUNT = 5_000
 EVENT_SLOT_PX = 15  # spacing of event symbols that share a place
 PLACE_SIZE_PX = 18
 AREA_ALPHA = 22  # fill opacity (0-255) of area symbols

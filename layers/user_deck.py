@@ -17,7 +17,7 @@ import pydeck as pdk
 from geodata import Dataset
 from geodata._memo import memo
 from layers import style
-from layers.deck import DASH, FILTER_2, FONT_FAMILY, INLINE_EVENT_LIMIT, _quoted_literal, _slim, _slot_offsets, _time_props, _tooltip
+from layers.deck import DASH, FILTER_2, FONT_FAMILY, _quoted_literal, _slim, _slot_offsets, _time_props, _tooltip
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
@@ -128,7 +128,7 @@ def user_event_table(user: Dataset) -> pd.DataFrame:
 
 
 def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
-    if len(user.events) > INLINE_EVENT_LIMIT:
+    if len(user.events) > style.LARGE_EVENT_COUNT:
         table = memo(user, "user-event-table", lambda: user_event_table(user).to_dict("records"))
         return [
             pdk.Layer(
@@ -232,4 +232,4 @@ def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
         pickable=False,
         update_triggers={"getText": [view.lang]},
     )
-    return [icons, labels] if len(records) <= INLINE_EVENT_LIMIT else [icons]
+    return [icons, labels] if len(records) <= style.LARGE_EVENT_COUNT else [icons]
