@@ -33,26 +33,34 @@ if problems:
     st.warning(t("data_problems", view.lang) + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
 user_data_notice(view.lang)
 
-time_controls(first, last)
-view = current_view()
-events_shown, legs_shown = shown_counts(dataset, view)
-st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()))
 
-map_column, side_column = st.columns([3, 1])
-with map_column:
-    selection = st.pydeck_chart(
-        build_deck(dataset, view), on_select="rerun", selection_mode="single-object", key="map", height=620
-    )
-    sync_map_pick(selection)
-    timeline(dataset, view)
-with side_column:
-    legend(dataset, view.layers, view.lang)
-    detail_panel(dataset, view.lang)
+
+@st.fragment
+def map_and_time() -> None:
+    """Everything that follows the as-of date: a slider move reruns only this part."""
+    time_controls(first, last)
+    view = current_view()
+    events_shown, legs_shown = shown_counts(dataset, view)
+    st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()))
+    map_column, side_column = st.columns([3, 1])
+    with map_column:
+        selection = st.pydeck_chart(
+            build_deck(dataset, view), on_select="rerun", selection_mode="single-object", key="map", height=620
+        )
+        sync_map_pick(selection)
+        timeline(dataset, view)
+    with side_column:
+        legend(dataset, view.layers, view.lang)
+        detail_panel(dataset, view.lang)
+        # Inside the fragment, so they always use the current as-of date.
+        with st.expander(t("data_download", view.lang)):
+            data_download(dataset, view)
+        with st.expander(t("export", view.lang)):
+            export_panel(dataset, view)
+    write_url(view)
+
+
+map_and_time()
 with st.sidebar.expander(t("user_data", view.lang)):
     upload_panel(shipped, view.lang)
-with st.sidebar.expander(t("data_download", view.lang)):
-    data_download(dataset, view)
-with st.sidebar.expander(t("export", view.lang)):
-    export_panel(dataset, view)
 st.caption(t("credits", view.lang))
-write_url(current_view())
