@@ -347,35 +347,7 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         extensions=[FILTER_2],
         **_time_props(view),
     )
-    halo = pdk.Layer(
-        "IconLayer",
-        id="events-current",
-        data=halos,
-        get_position="position",
-        get_pixel_offset="offset",
-        get_icon="icon",
-        get_color=[*style.EMPHASIS, 220],
-        get_size=style.EVENT_SIZE_PX + 12,
-        size_units="'pixels'",
-        pickable=False,
-        extensions=[FILTER_2],
-        **_time_props(view, emphasised=True),
-    )
-    symbols = pdk.Layer(
-        "IconLayer",
-        id="events",
-        data=points,
-        get_position="position",
-        get_pixel_offset="offset",
-        get_icon="icon",
-        get_color="colour",
-        get_size=style.EVENT_SIZE_PX,
-        size_units="'pixels'",
-        pickable=True,
-        auto_highlight=True,
-        extensions=[FILTER_2],
-        **_time_props(view),
-    )
+    halo, symbols = event_icon_layers("events", halos, points, view, style.EVENT_SIZE_PX, "colour")
     return [area_layer, halo, symbols]
 
 
@@ -459,6 +431,35 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         **_time_props(view),
     )
     return [area_layer, halo, symbols]
+
+
+def event_icon_layers(
+    layer_id: str, halos: object, points: object, view: MapView, size_px: int, colour: str | list[int]
+) -> tuple[pdk.Layer, pdk.Layer]:
+    """The 'happening now' halo under the event symbols; shared by shipped and user events."""
+    icons = {"get_position": "position", "get_pixel_offset": "offset", "get_icon": "icon", "size_units": "'pixels'", "extensions": [FILTER_2]}
+    halo = pdk.Layer(
+        "IconLayer",
+        id=f"{layer_id}-current",
+        data=halos,
+        get_color=[*style.EMPHASIS, 220],
+        get_size=size_px + 12,
+        pickable=False,
+        **icons,
+        **_time_props(view, emphasised=True),
+    )
+    symbols = pdk.Layer(
+        "IconLayer",
+        id=layer_id,
+        data=points,
+        get_color=colour,
+        get_size=size_px,
+        pickable=True,
+        auto_highlight=True,
+        **icons,
+        **_time_props(view),
+    )
+    return halo, symbols
 
 
 def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:

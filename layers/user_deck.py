@@ -17,7 +17,7 @@ import pydeck as pdk
 from geodata import Dataset
 from geodata._memo import memo
 from layers import style
-from layers.deck import DASH, FILTER_2, FONT_FAMILY, _quoted_literal, _slim, _slot_offsets, _time_props, _tooltip
+from layers.deck import DASH, FILTER_2, FONT_FAMILY, _quoted_literal, event_icon_layers, _slim, _slot_offsets, _time_props, _tooltip
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
@@ -150,35 +150,8 @@ def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
         ]
     records = memo(user, f"user-event-records-{view.lang}", lambda: user_event_records(user, view))
     halo_icon = style.icon_spec(style.USER_EVENT_SYMBOL, "user-event")
-    halo = pdk.Layer(
-        "IconLayer",
-        id="user-events-current",
-        data=memo(user, "user-events-halo", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset")]),
-        get_position="position",
-        get_pixel_offset="offset",
-        get_icon="icon",
-        get_color=[*style.EMPHASIS, 220],
-        get_size=style.USER_EVENT_SIZE_PX + 12,
-        size_units="'pixels'",
-        pickable=False,
-        extensions=[FILTER_2],
-        **_time_props(view, emphasised=True),
-    )
-    symbols = pdk.Layer(
-        "IconLayer",
-        id="user-events",
-        data=records,
-        get_position="position",
-        get_pixel_offset="offset",
-        get_icon="icon",
-        get_color=[*style.USER_COLOUR, 255],
-        get_size=style.USER_EVENT_SIZE_PX,
-        size_units="'pixels'",
-        pickable=True,
-        auto_highlight=True,
-        extensions=[FILTER_2],
-        **_time_props(view),
-    )
+    halos = memo(user, "user-events-halo", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset")])
+    halo, symbols = event_icon_layers("user-events", halos, records, view, style.USER_EVENT_SIZE_PX, [*style.USER_COLOUR, 255])
     return [halo, symbols]
 
 
