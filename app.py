@@ -14,6 +14,7 @@ from ui.export_panel import export_panel
 from ui._markdown import md_escape
 from ui.i18n import t
 from ui.legend import legend
+from ui.story import camera_count, story_controls
 from ui.timeline import timeline
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 
@@ -34,7 +35,6 @@ if problems:
 user_data_notice(view.lang)
 
 
-
 @st.fragment
 def map_and_time() -> None:
     """Everything that follows the as-of date: a slider move reruns only this part."""
@@ -45,7 +45,7 @@ def map_and_time() -> None:
     map_column, side_column = st.columns([3, 1])
     with map_column:
         selection = st.pydeck_chart(
-            build_deck(dataset, view), on_select="rerun", selection_mode="single-object", key="map", height=620
+            build_deck(dataset, view, camera=camera_count()), on_select="rerun", selection_mode="single-object", key="map", height=620
         )
         sync_map_pick(selection)
         timeline(dataset, view)
@@ -60,6 +60,8 @@ def map_and_time() -> None:
     write_url(view)
 
 
+# Outside the fragment: a story step changes the frame and the clock, so it reruns the whole page.
+story_controls(shipped)
 map_and_time()
 with st.sidebar.expander(t("user_data", view.lang)):
     upload_panel(shipped, view.lang)

@@ -39,14 +39,33 @@ class MapSize:
     height: int = 620
 
 
-def view_state_for(region_key: str, size: MapSize = MapSize()) -> pdk.ViewState:
+# Streamlit's map keeps the user's pan and zoom across reruns and copies in only
+# the keys of the initial view state that changed since the last run: the same
+# frame again leaves a panned map where it is. A new ``camera`` count (story
+# steps) nudges every camera key by a hair, alternately, so that all of them
+# change and the map is re-framed in full.
+CAMERA_NUDGE = 1e-6  # degrees or zoom levels: invisible
+
+
+def view_state_for(region_key: str, size: MapSize = MapSize(), camera: int = 0) -> pdk.ViewState:
     """Centre and zoom that fit a region's box into a map of ``size`` (Web Mercator)."""
     region = REGIONS[region_key]
     x0, y0 = _mercator(region.west, region.south)
     x1, y1 = _mercator(region.east, region.north)
     zoom = min(math.log2(size.width / ((x1 - x0) * 512)), math.log2(size.height / (abs(y0 - y1) * 512)))
     lon, lat = _inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
-    return pdk.ViewState(longitude=round(lon, 4), latitude=round(lat, 4), zoom=round(zoom, 2), min_zoom=1.5, max_zoom=12)
+    if not camera:
+        return pdk.ViewState(longitude=round(lon, 4), latitude=round(lat, 4), zoom=round(zoom, 2), min_zoom=1.5, max_zoom=12)
+    nudge = CAMERA_NUDGE * (camera % 2)
+    return pdk.ViewState(
+        longitude=round(lon, 4) + nudge,
+        latitude=round(lat, 4) + nudge,
+        zoom=round(zoom, 2) + nudge,
+        pitch=nudge,  # also undoes a tilt or a rotation
+        bearing=nudge,
+        min_zoom=1.5,
+        max_zoom=12,
+    )
 
 
 class CompactDeck(pdk.Deck):
@@ -61,7 +80,8 @@ def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, ob
     return publish_json(dataset, key, build)
 
 
-def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pdk.Deck:
+def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camera: int = 0) -> pdk.Deck:
+    """The map for ``view``; a new ``camera`` count re-frames a panned map (see CAMERA_NUDGE)."""
     from geodata.user_data import user_parts
     from layers.user_deck import user_layers
 
@@ -78,7 +98,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> pd
         layers += user_layers(user, view)
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_state_for(view.region, size),
+        initial_view_state=view_state_for(view.region, size, camera),
         # Offline: no tiles. Leave map_style unset: map_style=None makes Streamlit
         # fall back to fetching a Carto style, which fails offline.
         map_provider=None,

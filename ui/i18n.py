@@ -152,6 +152,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The features the map shows as of {date} ({clock}; layers: {layers}), with their sources; your data included.",
         "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と出典。あなたのデータも含みます。",
     ),
+    # --- story mode (ui/story.py)
+    "story_start": ("▶ Story", "▶ ストーリー"),
+    "story_intro": (
+        "Walk through {n} key events of the relationship: each step moves the date and the map and shows the event's sources.",
+        "関係の主な出来事{n}件を順にたどります。各ステップで日付と地図が移動し、出来事の出典を表示します。",
+    ),
+    "story_previous": ("‹ Previous", "‹ 前へ"),
+    "story_next": ("Next ›", "次へ ›"),
+    "story_exit": ("Exit", "終了"),
+    "story_position": ("Step {k} of {n} · as of {date}", "ステップ {k} / {n} · {date}時点"),
+    "story_problems": ("Some story steps could not be used:", "一部のストーリーのステップを使えませんでした:"),
     "credits": (
         "Basemap: Natural Earth (public domain); coast near Korea: GSHHG (LGPL). Rail line: © OpenStreetMap contributors (ODbL), via scgraph_data. No tiles or outside requests.",
         "背景地図:Natural Earth(パブリックドメイン)、朝鮮半島付近の海岸線:GSHHG(LGPL)。鉄道線:© OpenStreetMap contributors(ODbL、scgraph_data経由)。タイルや外部への通信はありません。",
