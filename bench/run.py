@@ -43,7 +43,6 @@ import traceback
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.request import urlopen
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -51,7 +50,7 @@ if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
 from bench.synthetic import cached_synthetic  # noqa: E402
-from devtools.browser import CANVAS_HASH_JS, CANVAS_PIXELS_JS, CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
+from devtools.browser import CANVAS_HASH_JS, CANVAS_PIXELS_JS, CHROMIUM_ARGS, chromium_path, free_port, wait_until_healthy  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
 APPS = {"ours": REPO_DIR / "app.py", "baseline": BENCH_DIR / "baseline_app.py"}
@@ -202,20 +201,11 @@ def start_server(script: Path, env: dict[str, str], log: Path, timeout_s: float)
     process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)
     handle.close()
     server = Server(f"http://127.0.0.1:{port}", process, started, log, script_log)
-    deadline = started + timeout_s
-    while True:
-        try:
-            with urlopen(f"{server.url}/_stcore/health", timeout=1) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited: {tail(log)}")
-        if time.monotonic() > deadline:
-            stop_server(server)
-            raise TimeoutError(f"streamlit did not answer within {timeout_s:.0f} s")
-        time.sleep(0.05)
+    try:
+        wait_until_healthy(server.url, process, timeout_s - (time.monotonic() - started), lambda: tail(log), poll_s=0.05)
+    except TimeoutError:
+        stop_server(server)
+        raise
     server.ready_s = time.monotonic() - started
     return server
 

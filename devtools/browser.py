@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.request import urlopen
@@ -82,6 +82,23 @@ class Server:
     process: subprocess.Popen
 
 
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float, exit_detail: Callable[[], str], poll_s: float = 0.2) -> None:
+    """Poll Streamlit's health endpoint until it answers; fail early if the server exits."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {exit_detail()}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s:.0f} s")
+        time.sleep(poll_s)
+
+
 @contextlib.contextmanager
 def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
     """Start ``streamlit run`` on a free loopback port; stop it afterwards."""
@@ -96,19 +113,7 @@ def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dic
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {process.stderr.read().decode(errors='replace')[-2000:]}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer on {url} within {timeout_s:.0f} s")
-            time.sleep(0.2)
+        wait_until_healthy(url, process, timeout_s, lambda: process.stderr.read().decode(errors="replace")[-2000:])
         yield Server(url, process)
     finally:
         process.terminate()
