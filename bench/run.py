@@ -122,7 +122,7 @@ if _LOG:
                 name = getattr(event, "name", str(event))
                 if name == "SCRIPT_STARTED":
                     state["t"], state["c"] = time.perf_counter(), time.thread_time()
-                elif name.startswith("SCRIPT_STOPPED") and "t" in state:
+                elif name.startswith(("SCRIPT_STOPPED", "FRAGMENT_STOPPED")) and "t" in state:  # slider moves rerun a fragment
                     wall, cpu = time.perf_counter() - state.pop("t"), time.thread_time() - state.pop("c")
                     with open(_LOG, "a") as log:
                         log.write(f"{wall:.6f} {cpu:.6f} {name}\\n")

@@ -1,0 +1,396 @@
+"""Hostile text in the user's own data stays text in a real Chromium.
+
+Every text field of a user file (titles, summaries, place names, source title,
+URL and quote, asserted-by, quantity, even an id and a kind that fail the
+checks and so are echoed in the problem list) carries script tags, image tags
+with ``onerror``, images pointing outside, Markdown links and images and a
+``javascript:`` URL. The files are loaded two ways: from a data folder
+(``MAP_USER_DATA_DIR``, a server of its own) and through the uploader in the
+sidebar (the shared server, a fresh session). Then the map's tooltips are
+hovered, the item is opened in the detail panel (English and Japanese), the
+panels are opened, the CSV download and the export preview are made, and:
+
+- no dialog fired and ``window.__pwned`` was never set;
+- no element carries the payload as markup (``img[src=x]``, an image from
+  ``example.invalid``, an ``onerror`` or a ``javascript:`` link, a script
+  mentioning ``__pwned``, any attribute containing ``__pwned``);
+- every request stayed on 127.0.0.1;
+- the tooltips and the detail panel show the payload as literal text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from devtools.browser import running_app
+from .test_map_in_browser import MAIN, open_map, wait_idle
+
+pytestmark = pytest.mark.browser
+
+PAYLOADS = (
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    "<img src=http://example.invalid/p.png>",
+    "[click](javascript:window.__pwned=1)",
+    "javascript:window.__pwned=1",
+    "**bold** ![i](http://example.invalid/i.png)",
+)
+HOSTILE = " | ".join(PAYLOADS)
+DAY = "2023-10-13"
+REGION = "route"
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# Where the user items sit (lon, lat): empty land, away from the shipped symbols.
+CSV_EVENTS = {"hx-solid": (90.0, 50.0), "hx-hollow": (112.0, 56.0)}
+GEOJSON_EVENT = ("hx-geo", (75.0, 45.0))
+GEOJSON_PLACE = ("hx-place", (100.0, 42.0))
+GEOJSON_ROUTE = ("hx-route", ((60.0, 40.0), (80.0, 40.0)))
+EVENT_OFFSET_PX = (0.0, 17.0)  # layers/deck.py _slot_offsets: one event per place sits 17 px below it
+
+# Markup the payload would become if any of it were rendered as HTML or Markdown.
+MARKUP_JS = r"""
+() => {
+  const found = [];
+  const describe = el => el.outerHTML.slice(0, 300);
+  for (const el of document.querySelectorAll('img[src="x"], img[src*="example.invalid"], [onerror], a[href^="javascript:" i], [src^="javascript:" i]'))
+    found.push(describe(el));
+  for (const el of document.querySelectorAll('script'))
+    if ((el.textContent || '').includes('__pwned')) found.push(describe(el));
+  // Attributes that load or run something (text in title or aria-label is harmless).
+  const active = /^(on|href$|src$|srcset$|action$|formaction$|xlink:href$|data$|poster$|background$|style$)/i;
+  for (const el of document.querySelectorAll('*'))
+    for (const attr of el.attributes)
+      if (active.test(attr.name) && /__pwned|example\.invalid|^\s*javascript:/i.test(attr.value)) { found.push(describe(el)); break; }
+  for (const el of document.querySelectorAll('b, strong'))
+    if (el.textContent === 'bold') found.push(describe(el));
+  return found;
+}
+"""
+TOOLTIP_JS = """
+() => {
+  const tip = document.querySelector('.deck-tooltip');
+  return tip && tip.style.display !== 'none' ? tip.innerText : null;
+}
+"""
+
+
+# --------------------------------------------------------------------------- the hostile files
+def _event_row(ident: str, lon: float, lat: float, claim: str) -> dict[str, str]:
+    return {
+        "id": ident,
+        "date": DAY,
+        "title_en": f"HX-TITLE-EN {ident} {HOSTILE}",
+        "title_ja": f"HX-TITLE-JA {ident} {HOSTILE}",
+        "summary_en": f"HX-SUMMARY-EN {HOSTILE}",
+        "summary_ja": f"HX-SUMMARY-JA {HOSTILE}",
+        "kind": "meeting",
+        "claim_status": claim,
+        "asserted_by": f"HX-ASSERTED {HOSTILE}",
+        "quantity_en": f"HX-QUANTITY {HOSTILE}",
+        "lat": repr(lat),
+        "lon": repr(lon),
+        "place_name": f"HX-PLACE-EN {ident} {HOSTILE}",
+        "place_name_ja": f"HX-PLACE-JA {ident} {HOSTILE}",
+        "source": f"HX-SOURCE {HOSTILE}",
+        "source_title": f"HX-SOURCE-TITLE {HOSTILE}",
+        "source_url": "javascript:window.__pwned=1",
+        "source_quote": f"HX-QUOTE {HOSTILE}",
+    }
+
+
+def hostile_csv() -> bytes:
+    (solid, solid_at), (hollow, hollow_at) = CSV_EVENTS.items()
+    rows = [_event_row(solid, *solid_at, "confirmed"), _event_row(hollow, *hollow_at, "asserted")]
+    # A row that fails the checks: its id and kind are echoed in the problem list.
+    rows.append({**rows[0], "id": PAYLOADS[1], "kind": PAYLOADS[0]})
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def hostile_geojson() -> bytes:
+    ident, (lon, lat) = GEOJSON_EVENT
+    event = {k: v for k, v in _event_row(ident, lon, lat, "confirmed").items() if k not in ("lat", "lon")}
+    place_id, (plon, plat) = GEOJSON_PLACE
+    route_id, line = GEOJSON_ROUTE
+    source = {"source": f"HX-SOURCE {HOSTILE}", "source_url": "javascript:window.__pwned=1", "source_quote": f"HX-QUOTE {HOSTILE}"}
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]}, "properties": {"layer": "event", **event}},
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [plon, plat]},
+            "properties": {"layer": "place", "id": place_id, "title": f"HX-PLACE-ROW {HOSTILE}", "title_ja": f"HX-PLACE-ROW-JA {HOSTILE}",
+                           "kind": "port", "role": f"HX-ROLE {HOSTILE}", "country": f"HX-COUNTRY {HOSTILE}", **source},
+        },  # fmt: skip
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [list(p) for p in line]},
+            "properties": {"layer": "route", "id": route_id, "date": "2023-10-01", "date_end": "2023-10-20", "title": f"HX-ROUTE {HOSTILE}",
+                           "claim_status": "confirmed", "carrier": f"HX-CARRIER {HOSTILE}", **source},
+        },  # fmt: skip
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode("utf-8")
+
+
+def write_hostile_files(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / "hostile.csv", folder / "hostile.geojson"]
+    paths[0].write_bytes(hostile_csv())
+    paths[1].write_bytes(hostile_geojson())
+    return paths
+
+
+# --------------------------------------------------------------------------- watching the page
+class Watch:
+    """Dialogs, requests and console errors of one page, from before its first load."""
+
+    def __init__(self, page) -> None:  # noqa: ANN001
+        self.page = page
+        self.dialogs: list[str] = []
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        page.on("dialog", self._on_dialog)
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("websocket", lambda ws: self.requests.append(ws.url))
+        page.on("console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
+
+    def _on_dialog(self, dialog) -> None:  # noqa: ANN001
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    def foreign_requests(self) -> list[str]:
+        def outside(url: str) -> bool:
+            parts = urlsplit(url)
+            return parts.scheme not in ("data", "blob", "about") and parts.hostname not in LOCAL_HOSTS
+
+        return sorted({url for url in self.requests if outside(url)})
+
+    def assert_inert(self, where: str) -> None:
+        page = self.page
+        assert not self.dialogs, f"{where}: a dialog fired: {self.dialogs}"
+        for frame in page.frames:
+            assert frame.evaluate("() => typeof window.__pwned") == "undefined", f"{where}: window.__pwned was set in {frame.url}"
+            markup = frame.evaluate(MARKUP_JS)
+            assert not markup, f"{where}: the payload became markup in {frame.url}:\n" + "\n".join(markup)
+        foreign = self.foreign_requests()
+        assert not foreign, f"{where}: requests left 127.0.0.1:\n" + "\n".join(foreign)
+        suspicious = [text for text in self.console_errors if "__pwned" in text or "example.invalid" in text]
+        assert not suspicious, f"{where}: console errors mention the payload: {suspicious}"
+
+
+# --------------------------------------------------------------------------- the map
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator world coordinates at zoom 0 (512 px wide), as deck.gl's."""
+    y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+    return 512 * (lon + 180) / 360, 512 * (0.5 - y / (2 * math.pi))
+
+
+def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:  # noqa: ANN001
+    """Page pixel of (lon, lat) on the map at its initial view (the region's centre and zoom)."""
+    from layers.deck import view_state_for
+
+    state = view_state_for(REGION)
+    box = page.locator("#deckgl-overlay").bounding_box()
+    assert box, "no map canvas"
+    scale = 2**state.zoom
+    cx, cy = _mercator(state.longitude, state.latitude)
+    x, y = _mercator(lon, lat)
+    return box["x"] + box["width"] / 2 + (x - cx) * scale + offset[0], box["y"] + box["height"] / 2 + (y - cy) * scale + offset[1]
+
+
+# Around the computed point: hollow symbols are picked on their outline only.
+_NEAR = [(0, 0), (0, -5), (5, 0), (0, 5), (-5, 0), (4, -4), (4, 4), (-4, 4), (-4, -4), (0, -8), (8, 0), (0, 8), (-8, 0)]
+
+
+def hover_tooltip(page, point: tuple[float, float], marker: str, per_try_s: float = 2.0) -> str:  # noqa: ANN001
+    """Move over ``point`` (and, if need be, a few pixels around it) until the tooltip shows ``marker``."""
+    seen: list[str] = []
+    x, y = point
+    for dx, dy in _NEAR:
+        page.mouse.move(x + dx - 30, y + dy - 30)
+        page.mouse.move(x + dx, y + dy, steps=4)
+        deadline = time.monotonic() + per_try_s
+        while time.monotonic() < deadline:
+            text = page.evaluate(TOOLTIP_JS)
+            if text and marker in text:
+                return text
+            time.sleep(0.1)
+        if text:
+            seen.append(text[:80])
+    raise AssertionError(f"no tooltip with {marker!r} near {point}; tooltips seen: {seen}")
+
+
+def collect_tooltips(page) -> dict[str, str]:  # noqa: ANN001
+    """The tooltip text of every user item drawn at the day, keyed by item."""
+    targets = {ident: (screen_point(page, lon, lat, EVENT_OFFSET_PX), f"HX-TITLE-EN {ident}") for ident, (lon, lat) in CSV_EVENTS.items()}
+    ident, (lon, lat) = GEOJSON_EVENT
+    targets[ident] = (screen_point(page, lon, lat, EVENT_OFFSET_PX), f"HX-TITLE-EN {ident}")
+    ident, (lon, lat) = GEOJSON_PLACE
+    targets[ident] = (screen_point(page, lon, lat), "HX-PLACE-ROW")
+    ident, ((lon0, lat0), (lon1, lat1)) = GEOJSON_ROUTE
+    targets[ident] = (screen_point(page, (lon0 + lon1) / 2, (lat0 + lat1) / 2), "HX-ROUTE")
+    tips = {ident: hover_tooltip(page, point, marker) for ident, (point, marker) in targets.items()}
+    page.mouse.move(5, 5)  # off the map
+    return tips
+
+
+def assert_tooltips_literal(tips: dict[str, str]) -> None:
+    for ident, text in tips.items():
+        flat = " ".join(text.split())
+        assert HOSTILE in flat, f"tooltip of {ident} does not show the payload as text: {text!r}"
+    for ident in set(tips) & {*CSV_EVENTS, GEOJSON_EVENT[0]}:
+        assert f"HX-PLACE-EN {ident} {HOSTILE}" in " ".join(tips[ident].split()), tips[ident]
+
+
+# --------------------------------------------------------------------------- panels
+def plain(text: str) -> str:
+    """Page text with the zero-width spaces that break autolinks removed, whitespace folded."""
+    return " ".join(text.replace("\u200b", "").split())
+
+
+def expander(page, label: str):  # noqa: ANN001, ANN201
+    return page.locator('[data-testid="stExpander"]').filter(has=page.locator("summary", has_text=label)).first
+
+
+def open_expander(page, label: str):  # noqa: ANN001, ANN201
+    box = expander(page, label)
+    box.wait_for()
+    if box.locator("details").get_attribute("open") is None:
+        box.locator("summary").click()
+    return box
+
+
+def select_item(page, title_part: str) -> None:  # noqa: ANN001
+    """Choose the item whose label contains ``title_part`` in the "Event or place" box."""
+    combo = page.locator(MAIN).get_by_role("combobox", name="Event or place")
+    combo.click()
+    page.keyboard.type(title_part)
+    page.get_by_role("option").filter(has_text=title_part).first.click()
+    # The rerun may not have begun yet: wait for the item's heading, then for the run to end.
+    page.locator(MAIN).get_by_role("heading", name=re.compile(re.escape(title_part))).first.wait_for(timeout=30_000)
+    wait_idle(page)
+
+
+def detail_text(page) -> str:  # noqa: ANN001
+    """Text of the side column that holds the detail panel."""
+    column = page.locator(MAIN).locator('[data-testid="stColumn"]').filter(has=page.get_by_role("combobox", name=re.compile("Event or place|出来事・地点")))
+    return column.last.inner_text()
+
+
+def assert_detail_literal(text: str, lang: str, ident: str) -> None:
+    suffix = "EN" if lang == "en" else "JA"
+    flat = plain(text)
+    for field in (f"HX-TITLE-{suffix} {ident}", f"HX-SUMMARY-{suffix}", f"HX-PLACE-{suffix} {ident}", "HX-SOURCE-TITLE", "HX-QUOTE", "HX-ASSERTED"):
+        assert f"{field} {HOSTILE}" in flat, f"detail panel ({lang}) does not show {field!r} + payload literally:\n{flat[:3000]}"
+    assert "javascript:window.__pwned=1" in flat, "the source URL is not shown as text"
+
+
+def download_csv(page) -> str:  # noqa: ANN001
+    box = open_expander(page, "Download what is shown (data)")
+    with page.expect_download(timeout=60_000) as info:
+        box.get_by_role("button", name="Download CSV").click()
+    assert info.value.failure() is None, f"the CSV download failed: {info.value.failure()} (see test_download_race.py)"
+    return Path(info.value.path()).read_text(encoding="utf-8-sig")
+
+
+def export_preview(page) -> None:  # noqa: ANN001
+    box = open_expander(page, "Export for a briefing")
+    box.get_by_text("Show preview").click()
+    box.locator('[data-testid="stImage"] img').wait_for(timeout=90_000)
+    wait_idle(page)
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def hostile_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile-data")
+    write_hostile_files(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def folder_app_url(hostile_folder: Path) -> Iterator[str]:
+    """A server of its own, started with MAP_USER_DATA_DIR pointing at the hostile files."""
+    with running_app(env={"MAP_USER_DATA_DIR": str(hostile_folder)}) as server:
+        yield server.url
+
+
+# --------------------------------------------------------------------------- tests
+def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  # noqa: ANN001
+    watch = Watch(page)
+    start = time.monotonic()
+    open_map(page, f"{folder_app_url}/?date={DAY}&region={REGION}")
+    watch.assert_inert("after loading")
+
+    tips = collect_tooltips(page)
+    assert_tooltips_literal(tips)
+    watch.assert_inert("after hovering the map")
+
+    # The problem list of the folder file echoes the rejected id and kind as text.
+    user_box = open_expander(page, "Your data")
+    listed = plain(user_box.inner_text())
+    assert PAYLOADS[1] in listed and PAYLOADS[0] in listed, f"the rejected row's values are not listed as text:\n{listed}"
+
+    ident = next(iter(CSV_EVENTS))
+    select_item(page, f"HX-TITLE-EN {ident}")
+    assert_detail_literal(detail_text(page), "en", ident)
+    watch.assert_inert("after opening the event")
+
+    exported = list(csv.DictReader(io.StringIO(download_csv(page))))
+    names = {row["id"]: row["name"] for row in exported}
+    assert names.get(f"user1:{ident}") == f"HX-TITLE-EN {ident} {HOSTILE}", f"the CSV does not hold the title as it was: {names}"
+    export_preview(page)
+    watch.assert_inert("after the CSV download and the export preview")
+
+    # Japanese: the _ja fields in the detail panel.
+    page.locator('[data-testid="stSidebar"]').get_by_text("日本語").click()
+    wait_idle(page)
+    page.get_by_role("heading", name=re.compile("HX-TITLE-JA")).first.wait_for(timeout=30_000)
+    assert_detail_literal(detail_text(page), "ja", ident)
+    watch.assert_inert("after switching to Japanese")
+    timing("hostile text, data folder: load, hover, detail, CSV, preview, ja", time.monotonic() - start)
+
+
+def test_hostile_upload_stays_text(page, app_url, hostile_folder, timing, tmp_path) -> None:  # noqa: ANN001
+    watch = Watch(page)
+    start = time.monotonic()
+    open_map(page, f"{app_url}/?date={DAY}&region={REGION}")
+    assert "HX-TITLE" not in page.locator("body").inner_text(), "the shared server shows another session's data"
+
+    user_box = open_expander(page, "Your data")
+    user_box.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(sorted(hostile_folder.iterdir()))
+    # Both files listed by the panel (after the upload's rerun), not just as the uploader's chips.
+    try:
+        user_box.get_by_text(re.compile(r"rows loaded")).nth(1).wait_for(timeout=60_000)
+    except Exception as error:  # playwright's TimeoutError
+        page.screenshot(path=str(tmp_path / "upload-not-listed.png"), full_page=True)
+        raise AssertionError(
+            f"the upload was not listed (screenshot {tmp_path / 'upload-not-listed.png'}):\n{user_box.inner_text()}\nconsole errors: {watch.console_errors}"
+        ) from error
+    wait_idle(page)
+    listed = plain(user_box.inner_text())
+    assert "hostile.csv" in listed and PAYLOADS[1] in listed and PAYLOADS[0] in listed, listed
+    watch.assert_inert("after the upload")
+
+    ident, (lon, lat) = next(iter(CSV_EVENTS.items()))
+    text = hover_tooltip(page, screen_point(page, lon, lat, EVENT_OFFSET_PX), f"HX-TITLE-EN {ident}")
+    page.mouse.move(5, 5)
+    assert_tooltips_literal({ident: text})
+
+    select_item(page, f"HX-TITLE-EN {ident}")
+    assert_detail_literal(detail_text(page), "en", ident)
+    export_preview(page)
+    watch.assert_inert("after hover, detail and preview of the uploaded data")
+    timing("hostile text, upload: load, upload, hover, detail, preview", time.monotonic() - start)
