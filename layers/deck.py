@@ -524,22 +524,31 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         pickable=True,
         auto_highlight=True,
     )
-    labels = pdk.Layer(
+    names = "".join(str(name) for name in dataset.places["name_" + view.lang])
+    labels = label_layer("place-labels", labels_url, names, view, size_px=14, colour=style.PLACE_INK,
+                         anchor="anchor", baseline="baseline", offset="label_offset")
+    return [icons, labels]
+
+
+def label_layer(layer_id: str, data: object, text: str, view: MapView, *, size_px: int, colour: style.RGB,
+                anchor: str, baseline: str, offset: str | list[float]) -> pdk.Layer:
+    """Place labels in either language; shared by shipped and user places."""
+    return pdk.Layer(
         "TextLayer",
-        id="place-labels",
-        data=labels_url,
+        id=layer_id,
+        data=data,
         get_position="position",
         get_text="name",
-        get_size=14,
-        get_color=[*style.PLACE_INK, 255],
-        get_text_anchor="anchor",
-        get_alignment_baseline="baseline",
-        get_pixel_offset="label_offset",
+        get_size=size_px,
+        get_color=[*colour, 255],
+        get_text_anchor=anchor,
+        get_alignment_baseline=baseline,
+        get_pixel_offset=offset,
         font_family=f"'{FONT_FAMILY}'",  # quoted: pydeck would read a bare string as an accessor
         font_weight=600,
         # The exact characters of the labels: with 'auto', glyphs added after the
         # first atlas is built were spaced wrongly in Japanese.
-        character_set=_quoted_literal("".join(sorted({ch for name in dataset.places["name_" + view.lang] for ch in str(name)}))),
+        character_set=_quoted_literal("".join(sorted(set(text)))),
         # Not SDF: deck.gl's SDF glyph metrics spaced Japanese labels unevenly.
         # A translucent label background keeps them readable instead of a halo.
         background=True,
@@ -548,7 +557,6 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         pickable=False,
         update_triggers={"getText": [view.lang]},
     )
-    return [icons, labels]
 
 
 def _mercator(lon: float, lat: float) -> tuple[float, float]:

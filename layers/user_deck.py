@@ -17,7 +17,7 @@ import pydeck as pdk
 from geodata import Dataset
 from geodata._memo import memo
 from layers import style
-from layers.deck import DASH, FILTER_2, FONT_FAMILY, _quoted_literal, event_icon_layers, _slim, _slot_offsets, _time_props, _tooltip
+from layers.deck import DASH, FILTER_2, event_icon_layers, label_layer, _slim, _slot_offsets, _time_props, _tooltip
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
@@ -184,25 +184,7 @@ def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
         pickable=True,
         auto_highlight=True,
     )
-    names = {ch for r in records for ch in str(r["name"])}
-    labels = pdk.Layer(
-        "TextLayer",
-        id="user-place-labels",
-        data=records,
-        get_position="position",
-        get_text="name",
-        get_size=13,
-        get_color=[*style.USER_COLOUR, 255],
-        get_text_anchor="'start'",
-        get_alignment_baseline="'center'",
-        get_pixel_offset=[style.LABEL_GAP_PX, 0],
-        font_family=f"'{FONT_FAMILY}'",
-        font_weight=600,
-        character_set=_quoted_literal("".join(sorted(names))),
-        background=True,
-        get_background_color=[*style.LABEL_HALO, 200],
-        background_padding=[3, 1],
-        pickable=False,
-        update_triggers={"getText": [view.lang]},
-    )
+    names = "".join(str(r["name"]) for r in records)
+    labels = label_layer("user-place-labels", records, names, view, size_px=13, colour=style.USER_COLOUR,
+                         anchor="'start'", baseline="'center'", offset=[style.LABEL_GAP_PX, 0])
     return [icons, labels] if len(records) <= style.LARGE_EVENT_COUNT else [icons]
