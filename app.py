@@ -52,11 +52,14 @@ def map_and_time() -> None:
     with side_column:
         legend(dataset, view.layers, view.lang)
         detail_panel(dataset, view.lang)
-        # Inside the fragment, so they always use the current as-of date.
-        with st.expander(t("data_download", view.lang)):
-            data_download(dataset, view)
-        with st.expander(t("export", view.lang)):
-            export_panel(dataset, view)
+        # Inside the fragment, so they always use the current as-of date; drawn only while open
+        # (lazy expanders), so a slider move with them closed costs nothing.
+        with st.expander(t("data_download", view.lang), key="data_download_open", on_change="rerun") as box:
+            if box.open:
+                data_download(dataset, view)
+        with st.expander(t("export", view.lang), key="export_open", on_change="rerun") as box:
+            if box.open:
+                export_panel(dataset, view)
     write_url(view)
 
 

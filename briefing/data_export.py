@@ -19,10 +19,14 @@ import io
 import json
 from xml.etree import ElementTree
 
+import pandas as pd
+
 from geodata import Dataset
+from geodata._memo import memo
+from geodata.citation_index import quotes_by_item
 from layers import style
 from layers.text import claim_label, format_span
-from layers.view import MapView
+from layers.view import MapView, visible_items
 from briefing.geojson import feature_collection
 
 KML_NS = "http://www.opengis.net/kml/2.2"
@@ -70,8 +74,15 @@ def to_geojson(dataset: Dataset, view: MapView) -> dict[str, object]:
     return collection
 
 
+# Larger collections are written compactly: indenting them goes through json's slow pure-Python encoder.
+MAX_INDENTED_FEATURES = 2000
+
+
 def geojson_bytes(dataset: Dataset, view: MapView) -> bytes:
-    return (json.dumps(to_geojson(dataset, view), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    collection = to_geojson(dataset, view)
+    compact = len(collection["features"]) > MAX_INDENTED_FEATURES  # type: ignore[arg-type]
+    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(collection, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
 
 
 # --- KML
@@ -89,15 +100,29 @@ def _sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs
     return element
 
 
-def _citation_lines(dataset: Dataset, item: str) -> list[str]:
-    citations = dataset.citations_for(item)
+def _source_labels(dataset: Dataset) -> dict[str, tuple[str, str]]:
+    """source id -> (title, locator), once per dataset."""
+
+    def build() -> dict[str, tuple[str, str]]:
+        sources = dataset.sources.astype(object).where(dataset.sources.notna(), "")
+        return {str(i): (str(t or ""), str(loc or "")) for i, t, loc in zip(sources["id"], sources["title"], sources.get("locator", [""] * len(sources)))}
+
+    return memo(dataset, "source-labels", build)
+
+
+def _citation_lines(dataset: Dataset, pairs: list[tuple[str, str]]) -> list[str]:
+    """'[n] title — locator' per source, in order of first citation, with its quotes (each once)."""
+    quotes: dict[str, dict[str, None]] = {}
+    for source_id, quote in pairs:
+        quotes.setdefault(source_id, {})
+        if quote:
+            quotes[source_id][quote] = None
+    labels = _source_labels(dataset)
     lines = []
-    for n, (source_id, group) in enumerate(citations.groupby("source", sort=False), start=1):
-        source = dataset.sources.loc[source_id] if source_id in dataset.sources.index else {}
-        title = str(source.get("title", "") or source_id)
-        locator = str(source.get("locator", "") or "")
-        quotes = [str(q) for q in dict.fromkeys(group["quote"]) if isinstance(q, str) and q]
-        lines.append(f"[{n}] {title}" + (f" — {locator}" if locator else "") + "".join(f"\n    “{q}”" for q in quotes))
+    for n, (source_id, texts) in enumerate(quotes.items(), start=1):
+        title, locator = labels.get(source_id, ("", ""))
+        title = title or source_id
+        lines.append(f"[{n}] {title}" + (f" — {locator}" if locator else "") + "".join(f"\n    “{q}”" for q in texts))
     return lines
 
 
@@ -130,11 +155,9 @@ def to_kml(dataset: Dataset, view: MapView) -> bytes:
     ElementTree.register_namespace("", KML_NS)
     lang = view.lang
     collection = to_geojson(dataset, view)
-    rows = {
-        "place": dataset.places.set_index("id", drop=False) if dataset.places.index.name != "id" else dataset.places,
-        "route": dataset.route_legs.set_index("id", drop=False),
-        "event": dataset.events.set_index("id", drop=False),
-    }
+    items = visible_items(dataset, view)
+    rows = {layer: _records_by_id(frame) for layer, frame in (("place", items.places), ("route", items.route_legs), ("event", items.events))}
+    quotes = quotes_by_item(dataset)
     kml = ElementTree.Element("kml", xmlns=KML_NS)
     document = _sub(kml, "Document")
     _sub(document, "name", f"Russia–North Korea map as of {view.as_of.isoformat()}")
@@ -149,7 +172,7 @@ def to_kml(dataset: Dataset, view: MapView) -> bytes:
             folders[group] = _sub(document, "Folder")
             en, ja = _LAYER_TITLES[group]
             _sub(folders[group], "name", ja if lang == "ja" else en)
-        row = rows[layer].loc[props["id"]]
+        row = rows[layer][props["id"]]
         item = {"place": "place", "route": "leg", "event": "event"}[layer] + ":" + props["id"]
         mark = _sub(folders[group], "Placemark", id=_xml_id(item))
         _sub(mark, "name", str(props["label"]))
@@ -165,7 +188,7 @@ def to_kml(dataset: Dataset, view: MapView) -> bytes:
         if layer == "place":
             role = row.get("role_ja") if lang == "ja" and row.get("role_ja") else row.get("role_en", "")
             lines.append(str(role or ""))
-        sources = _citation_lines(dataset, item)
+        sources = _citation_lines(dataset, quotes.get(item, []))
         if sources:
             lines += ["", "出典:" if lang == "ja" else "Sources:", *sources]
         _sub(mark, "description", _description(lines))
@@ -196,6 +219,12 @@ def to_kml(dataset: Dataset, view: MapView) -> bytes:
             _sub(line, "coordinates", " ".join(f"{x:.5f},{y:.5f}" for x, y, *_ in geometry["coordinates"]))
     ElementTree.indent(kml, space=" ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(kml, encoding="utf-8", xml_declaration=False) + b"\n"
+
+
+def _records_by_id(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """Rows as plain dicts by id (empty text for missing cells): a dict lookup per feature, not a pandas one."""
+    records = frame.astype(object).where(frame.notna(), "").to_dict("records")
+    return {str(record["id"]): record for record in records}
 
 
 def _xml_id(text: str) -> str:

@@ -5,60 +5,94 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 from shapely.geometry import mapping
 
 from geodata import Dataset
-from layers.view import MapView, VisibleItems, localized, visible_items
+from geodata.citation_index import source_ids_by_item
+from layers.view import MapView, VisibleItems, visible_items
 
 
-def _common(dataset: Dataset, layer: str, item: str, row, lang: str, name_stem: str) -> dict[str, object]:  # noqa: ANN001
+def _texts(frame: pd.DataFrame, stem: str, lang: str) -> pd.Series:
+    """Column-wise :func:`layers.view.localized`: the ``stem_lang`` text, falling back to English."""
+    english = frame[f"{stem}_en"].astype(object).where(frame[f"{stem}_en"].notna(), "").astype(str)
+    if lang == "en" or f"{stem}_{lang}" not in frame.columns:
+        return english
+    own = frame[f"{stem}_{lang}"].astype(object)
+    return own.where(own.notna() & (own != ""), english).astype(str)
+
+
+def _isoformat(values: pd.Series) -> list[str]:
+    return [value.isoformat() for value in values]
+
+
+def _points(frame: pd.DataFrame) -> list[dict[str, object]]:
+    return [{"type": "Point", "coordinates": [lon, lat]} for lon, lat in zip(frame["lon"].tolist(), frame["lat"].tolist())]
+
+
+def _features(geometries: list[dict[str, object]], props: dict[str, object]) -> list[dict[str, object]]:
+    """One feature per geometry; ``props`` maps a property name to a sequence (one value per feature) or a scalar."""
+    columns = {name: (list(value) if isinstance(value, (pd.Series, list)) else [value] * len(geometries)) for name, value in props.items()}
+    names = list(columns)
+    return [{"type": "Feature", "geometry": geometry, "properties": dict(zip(names, values))} for geometry, values in zip(geometries, zip(*columns.values()))]
+
+
+def _common(dataset: Dataset, frame: pd.DataFrame, layer: str, prefix: str, name_stem: str, lang: str) -> dict[str, object]:
+    sources = source_ids_by_item(dataset)
     return {
         "layer": layer,
-        "id": row["id"],
-        "name": localized(row, name_stem, "en"),
-        "name_ja": localized(row, name_stem, "ja"),
-        "label": localized(row, name_stem, lang),
-        "sources": dataset.source_ids_for(item),
+        "id": frame["id"].astype(str),
+        "name": _texts(frame, name_stem, "en"),
+        "name_ja": _texts(frame, name_stem, "ja"),
+        "label": _texts(frame, name_stem, lang),
+        "sources": [list(sources.get(f"{prefix}:{ident}", ())) for ident in frame["id"]],
     }
+
+
+def _dated(frame: pd.DataFrame) -> dict[str, object]:
+    return {"date": _isoformat(frame["start"]), "date_end": _isoformat(frame["end"])}
 
 
 def feature_collection(dataset: Dataset, view: MapView) -> dict[str, object]:
     items: VisibleItems = visible_items(dataset, view)
+    places, legs, events = items.places, items.route_legs, items.events
     features: list[dict[str, object]] = []
-    for _, place in items.places.iterrows():
-        props = _common(dataset, "place", f"place:{place['id']}", place, view.lang, "name")
-        props.update(kind=place["kind"], location_precision=place["location_precision"], coord_source=place["coord_source"])
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [place["lon"], place["lat"]]}, "properties": props})
-    for _, leg in items.route_legs.iterrows():
-        props = _common(dataset, "route", f"leg:{leg['id']}", leg, view.lang, "title")
-        props.update(
-            mode=leg["mode"],
-            start=leg["from_place"],
-            end=leg["to_place"],
-            date=leg["start"].isoformat(),
-            date_end=leg["end"].isoformat(),
-            disclosed=leg["public"].isoformat(),
-            quantity=leg["quantity_en"],
-            claim_status=leg["claim_status"],
-            state=leg["state"],
-            schematic_head_km=float(leg["schematic_head_km"]),
+    # (A layer switched off comes as an empty frame that may lack the derived columns.)
+    if len(places):
+        features += _features(
+            _points(places),
+            _common(dataset, places, "place", "place", "name", view.lang)
+            | {"kind": places["kind"], "location_precision": places["location_precision"], "coord_source": places["coord_source"]},
         )
-        features.append({"type": "Feature", "geometry": mapping(leg["line"]), "properties": props})
-    for _, event in items.events.iterrows():
-        props = _common(dataset, "event", f"event:{event['id']}", event, view.lang, "title")
-        props.update(
-            date=event["start"].isoformat(),
-            date_end=event["end"].isoformat(),
-            date_precision=event["date_precision"],
-            disclosed=event["public"].isoformat(),
-            place_id=event["place_id"],
-            location_precision=event["location_precision"],
-            kind=event["kind"],
-            claim_status=event["claim_status"],
-            state=event["state"],
+    if len(legs):
+        features += _features(
+            [mapping(line) for line in legs["line"]],
+            _common(dataset, legs, "route", "leg", "title", view.lang)
+            | {"mode": legs["mode"], "start": legs["from_place"], "end": legs["to_place"]}
+            | _dated(legs)
+            | {
+                "disclosed": _isoformat(legs["public"]),
+                "quantity": legs["quantity_en"],
+                "claim_status": legs["claim_status"],
+                "state": legs["state"],
+                "schematic_head_km": legs["schematic_head_km"].astype(float),
+            },
         )
-        point = {"type": "Point", "coordinates": [event["lon"], event["lat"]]}
-        features.append({"type": "Feature", "geometry": point, "properties": props})
+    if len(events):
+        features += _features(
+            _points(events),
+            _common(dataset, events, "event", "event", "title", view.lang)
+            | _dated(events)
+            | {
+                "date_precision": events["date_precision"],
+                "disclosed": _isoformat(events["public"]),
+                "place_id": events["place_id"],
+                "location_precision": events["location_precision"],
+                "kind": events["kind"],
+                "claim_status": events["claim_status"],
+                "state": events["state"],
+            },
+        )
     return {
         "type": "FeatureCollection",
         "properties": {

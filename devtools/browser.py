@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -108,12 +109,12 @@ def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dic
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
+    # The server's log goes to a file: a pipe nobody reads would fill up and stall a long run.
+    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 - closed below
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_healthy(url, process, timeout_s, lambda: process.stderr.read().decode(errors="replace")[-2000:])
+        wait_until_healthy(url, process, timeout_s, lambda: Path(log.name).read_text(errors="replace")[-2000:])
         yield Server(url, process)
     finally:
         process.terminate()
@@ -121,6 +122,8 @@ def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dic
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

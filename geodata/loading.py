@@ -72,23 +72,17 @@ class Dataset:
 
     def citations_for(self, item: str) -> pd.DataFrame:
         """Citations of an item, including an event's per-row source."""
-        rows = self.citations[self.citations["item"] == item]
-        kind, _, ident = item.partition(":")
-        if kind == "event" and "source" in self.events.columns:
-            event = self.events[self.events["id"] == ident]
-            if not event.empty and event.iloc[0]["source"]:
-                quote = event.iloc[0].get("source_quote", "") or ""
-                extra = pd.DataFrame(
-                    [{"item": item, "field": f, "source": event.iloc[0]["source"], "quote": quote, "locator": "", "note": "per-row source"} for f in ROW_SOURCE_FIELDS]
-                )
-                rows = pd.concat([rows, extra], ignore_index=True)
-        return rows
+        from geodata.citation_index import citations_for
+
+        return citations_for(self, item)
 
     def disagreements_for(self, item: str) -> pd.DataFrame:
         return self.disagreements[self.disagreements["item"] == item]
 
     def source_ids_for(self, item: str) -> list[str]:
-        return sorted(set(self.citations_for(item)["source"]))
+        from geodata.citation_index import source_ids_for
+
+        return source_ids_for(self, item)
 
 
 def load_dataset(data_dir: Path | str = DATA_DIR, *, strict: bool = True) -> tuple[Dataset, list[Problem]]:

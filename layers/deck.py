@@ -476,6 +476,7 @@ def event_icon_layers(
         get_size=size_px,
         pickable=True,
         auto_highlight=True,
+        alpha_cutoff=0,  # the whole symbol picks, not only the outline of a hollow (contested) one
         **icons,
         **_time_props(view),
     )

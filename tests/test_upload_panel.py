@@ -77,7 +77,9 @@ def test_data_folder_loads_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "notes.txt").write_text("not data")
     before = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setenv(USER_DATA_DIR_ENV, str(tmp_path))
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["data_download_open"] = True  # the lazy "Download what is shown" expander, opened
+    at = _run(at)
     assert "user-events" in _layer_ids(at)
     assert "from the data folder" in _text(at)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # read-only

@@ -1,7 +1,8 @@
 """The export panel: briefing images (PNG, PDF, SVG) and animations (GIF) of the current view.
 
 Nothing is rendered on an ordinary rerun: the preview and the files are made
-when asked for, and cached on the view and the options, so moving the date
+when asked for ("Make PNG for download", "Make GIF"), and kept for the view
+and options they were made for (see :mod:`ui._prepared`), so moving the date
 slider stays fast.
 """
 
@@ -14,6 +15,7 @@ import streamlit as st
 
 from geodata import Dataset
 from layers.view import MapView, date_span
+from ui._prepared import dataset_token, prepared_download
 from ui.i18n import t
 
 MIMES = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "gif": "image/gif"}
@@ -35,15 +37,6 @@ def _render_cached(_dataset: Dataset, view_key: tuple, options: dict, dataset_to
     from briefing.render import ExportOptions, render
 
     return render(_dataset, _view_from_key(view_key), ExportOptions(**options))
-
-
-def _dataset_token(dataset: Dataset) -> str:
-    """A cache key unique to a dataset object: a session's own data never shows in another session's render."""
-    from uuid import uuid4
-
-    from geodata._memo import memo
-
-    return memo(dataset, "render-cache-token", lambda: uuid4().hex)
 
 
 def _file_name(view: MapView, fmt: str, until: date | None = None) -> str:
@@ -73,18 +66,19 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
 
     if st.toggle(t("export_preview", lang), key="export_preview_on"):
         with st.spinner(t("export_rendering", lang)):
-            preview = _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI}, _dataset_token(dataset))
+            preview = _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI}, dataset_token(dataset))
         st.image(preview, caption=t("export_preview_caption", lang), width="stretch")
 
-    st.download_button(
-        t("export_download", lang, fmt=fmt.upper()),
-        data=lambda: _render_cached(dataset, key, {**base, "fmt": fmt, "dpi": None}, _dataset_token(dataset)),
+    prepared_download(
+        "export_download",
+        (dataset_token(dataset), key, tuple(sorted(base.items())), fmt),
+        lambda: _render_cached(dataset, key, {**base, "fmt": fmt, "dpi": None}, dataset_token(dataset)),
+        download_label=t("export_download", lang, fmt=fmt.upper()),
         file_name=_file_name(view, fmt),
         mime=MIMES[fmt],
-        key="export_download",
-        on_click="ignore",
-        type="primary",
-        width="stretch",
+        prepare_label=t("export_make_file", lang, fmt=fmt.upper()),
+        busy_label=t("export_rendering", lang),
+        primary=True,
     )
 
     st.markdown(f"**{t('export_animation', lang)}**")
@@ -97,22 +91,16 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
         st.error(str(exc))
         return
     st.caption(t("export_animation_note", lang, frames=frames, start=view.as_of.isoformat(), end=until.isoformat()))
-    gif_key = (key, until.isoformat(), step, tuple(sorted(base.items())))
-    if st.button(t("export_make_gif", lang), key="export_make_gif", width="stretch"):
-        made = st.session_state.get("export_gif")
-        if not made or made[0] != gif_key:
-            st.session_state["export_gif"] = (gif_key, _make_gif(dataset, view, until, step, ExportOptions(**base)))
-    made = st.session_state.get("export_gif")
-    if made and made[0] == gif_key:
-        st.download_button(
-            t("export_download", lang, fmt="GIF"),
-            data=made[1],
-            file_name=_file_name(view, "gif", until),
-            mime=MIMES["gif"],
-            key="export_download_gif",
-            on_click="ignore",
-            width="stretch",
-        )
+    prepared_download(
+        "export_download_gif",
+        (dataset_token(dataset), key, until.isoformat(), step, tuple(sorted(base.items()))),
+        lambda: _make_gif(dataset, view, until, step, ExportOptions(**base)),
+        download_label=t("export_download", lang, fmt="GIF"),
+        file_name=_file_name(view, "gif", until),
+        mime=MIMES["gif"],
+        prepare_label=t("export_make_gif", lang),
+        busy_label=t("export_rendering", lang),
+    )
 
 
 def _make_gif(dataset: Dataset, view: MapView, until: date, step: str, options: object) -> bytes:

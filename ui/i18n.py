@@ -98,6 +98,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_step": ("One frame every", "コマの間隔"),
     "export_animation_note": ("{frames} frames, {start} to {end} (GIF, 1920×1080).", "{start}〜{end}、{frames}コマ(GIF、1920×1080)。"),
     "export_make_gif": ("Make GIF", "GIFを作成"),
+    "export_make_file": ("Make {fmt} for download", "ダウンロード用の{fmt}を作成"),
     "export_rendering_frames": ("Rendering frame {done} of {total}", "{total}コマ中{done}コマ目を作成中"),
     # --- your own data (ui/upload_panel.py) and data downloads (ui/data_download.py)
     "user_data": ("Your data", "あなたのデータ"),
@@ -152,6 +153,12 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The features the map shows as of {date} ({clock}; layers: {layers}), with their sources; your data included.",
         "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と出典。あなたのデータも含みます。",
     ),
+    "data_download_prepare": ("Prepare {fmt} ({features} features)", "{fmt}を準備({features}件)"),
+    "data_download_large": (
+        "Large views are prepared on request: {fmt_list} each take a few seconds at this size.",
+        "大きな表示は要求時に準備します。この件数では{fmt_list}の作成に数秒かかります。",
+    ),
+    "user_data_prepare_save": ("Prepare your data for saving ({rows} rows)", "保存用にあなたのデータを準備({rows}行)"),
     # --- story mode (ui/story.py)
     "story_start": ("▶ Story", "▶ ストーリー"),
     "story_intro": (

@@ -16,7 +16,9 @@ import streamlit as st
 from geodata import Dataset
 from geodata._memo import memo
 from geodata.user_data import MAX_MB, MAX_ROWS, SUFFIXES, UPLOAD_TYPES, UserData, load_folder, load_user_file, saved_geojson, template_csv, with_user_data
+from layers.style import LARGE_EVENT_COUNT
 from ui._markdown import md_escape
+from ui._prepared import prepared_download
 from ui.i18n import t
 
 USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
@@ -129,16 +131,18 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
             st.warning(f"**{t('user_data_left_out', lang)}**\n\n{_problem_lines(data)}")
         if data.ignored_columns:
             st.caption(md_escape(t("user_data_ignored", lang, columns=", ".join(data.ignored_columns))))
-    loaded = [entry["data"] for entry in entries if not entry["data"].loaded_nothing]
+    loaded_entries = [entry for entry in entries if not entry["data"].loaded_nothing]
+    loaded = [entry["data"] for entry in loaded_entries]
     if loaded:
-        st.download_button(
-            t("user_data_save", lang),
-            data=lambda: saved_geojson(loaded),
+        rows = sum(data.rows_loaded for data in loaded)
+        prepared_download(
+            "user_data_save",
+            tuple(entry["digest"] for entry in loaded_entries),
+            lambda: saved_geojson(loaded),
+            download_label=t("user_data_save", lang),
             file_name="my-map-data.geojson",
             mime="application/geo+json",
-            key="user_data_save",
-            on_click="ignore",
-            width="stretch",
+            prepare_label=t("user_data_prepare_save", lang, rows=f"{rows:,}") if rows > LARGE_EVENT_COUNT else None,
         )
     st.download_button(
         t("user_data_template", lang),
