@@ -312,6 +312,11 @@ def _geometry(geom: object) -> object:
     return None if geom is None or getattr(geom, "is_empty", False) else geom
 
 
+def _records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
+    """One row per record, even for records without a single property (``from_records([{}])`` has no rows)."""
+    return pd.DataFrame(records, index=range(len(records))).astype(object).fillna("")
+
+
 def _read_geojson(file: str, content: bytes) -> _Raw:
     try:
         data = json.loads(_decode(content))
@@ -347,7 +352,7 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
         rows.append(number)
         if len(rows) > MAX_ROWS:
             break
-    return _Raw(pd.DataFrame.from_records(records).astype(object).fillna("") if records else pd.DataFrame(), geometries, rows, problems)
+    return _Raw(_records_frame(records), geometries, rows, problems)
 
 
 def _local(tag: object) -> str:
@@ -424,7 +429,7 @@ def _read_kml(file: str, content: bytes) -> _Raw:
         rows.append(number)
         if len(rows) > MAX_ROWS:
             break
-    return _Raw(pd.DataFrame.from_records(records).astype(object).fillna("") if records else pd.DataFrame(), geometries, rows, problems)
+    return _Raw(_records_frame(records), geometries, rows, problems)
 
 
 def _read_parquet(file: str, content: bytes) -> _Raw:

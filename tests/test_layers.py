@@ -113,6 +113,9 @@ def test_contested_and_area_events_are_drawn_differently(dataset) -> None:
     assert records["vostochny-summit-2023"]["icon"]["id"] == "event"
     assert records["kim-jong-il-visits-russia-2001"]["is_area"] and records["kim-jong-il-visits-russia-2001"]["radius_m"] > 100_000
     assert "country only" in records["kim-jong-il-visits-russia-2001"]["tooltip"]
+    # A hollow symbol picks (tooltip, click) over its whole square, not only on its outline.
+    layers = {layer["id"]: layer for layer in json.loads(build_deck(dataset, _view("2024-01-17")).to_json())["layers"]}
+    assert layers["events"]["alphaCutoff"] == 0
 
 
 def test_route_records_split_the_schematic_connector(dataset) -> None:
