@@ -1,12 +1,14 @@
 # Two commands on a fresh machine:
 #   make app    set up and run the app (http://localhost:8501)
-#   make test   set up and run every test, browser tests included
+#   make test   set up and run every test, browser tests included, on both data backends:
+#               the files, then PostGIS (a throwaway server; skipped with the reason if
+#               PostgreSQL/PostGIS are not installed, a failure when CI is set)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: app test test-fast bench screenshot chromium geometry
+.PHONY: app test test-files test-postgis test-fast bench screenshot chromium geometry
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +30,19 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
 	  else echo "Chromium missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
 
-test: $(VENV)/.dev chromium
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
+
+test: test-files test-postgis
+
+test-files: $(VENV)/.dev chromium
+	MAP_TEST_BACKEND=files $(PYTEST) tests
+
+# The same suite with the data read from PostGIS (DATABASE_URL set for the app, AppTest and browser tests).
+test-postgis: $(VENV)/.dev chromium
+	MAP_TEST_BACKEND=postgis $(PYTEST) tests
 
 test-fast: $(VENV)/.dev
-	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" tests
+	MAP_TEST_BACKEND=files $(PYTEST) -m "not browser" tests
 
 bench: $(VENV)/.dev chromium
 	$(BIN)/python bench/run.py

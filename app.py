@@ -7,7 +7,7 @@ import streamlit as st
 from layers.deck import build_deck
 from layers.view import date_span, shown_counts
 from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
-from ui.data import shipped_dataset
+from ui.data import shipped_dataset, source_caption
 from ui.data_download import data_download
 from ui.detail import ItemLookup, detail_panel, sync_map_pick
 from ui.export_panel import export_panel
@@ -69,3 +69,4 @@ map_and_time()
 with st.sidebar.expander(t("user_data", view.lang)):
     upload_panel(shipped, view.lang)
 st.caption(t("credits", view.lang))
+st.caption(source_caption(view.lang))

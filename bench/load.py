@@ -151,7 +151,8 @@ def running_server(work: Path, timeout_s: float = 90):  # noqa: ANN201
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     pythonpath = os.pathsep.join(p for p in (str(probe), os.environ.get("PYTHONPATH", "")) if p)
-    env = {**os.environ, "PYTHONPATH": pythonpath, "LOAD_SCRIPT_LOG": str(script_log)}
+    # The shipped files are served (a DATABASE_URL in the caller's environment would take precedence).
+    env = {**os.environ, "DATABASE_URL": "", "PYTHONPATH": pythonpath, "LOAD_SCRIPT_LOG": str(script_log)}
     env.pop("MAP_USER_DATA_DIR", None)  # the shipped data only; session A uploads its own
     with log.open("wb") as handle:
         process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)

@@ -195,7 +195,8 @@ def start_server(script: Path, env: dict[str, str], log: Path, timeout_s: float)
     script_log.unlink(missing_ok=True)
     probe = str(log.parent.parent / "probe")
     pythonpath = os.pathsep.join(p for p in (probe, os.environ.get("PYTHONPATH", "")) if p)
-    env = {**env, "PYTHONPATH": pythonpath, "BENCH_SCRIPT_LOG": str(script_log)}
+    # The files backend is measured: a DATABASE_URL in the caller's environment would take precedence over MAP_DATA_DIR.
+    env = {"DATABASE_URL": "", **env, "PYTHONPATH": pythonpath, "BENCH_SCRIPT_LOG": str(script_log)}
     handle = log.open("wb")
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)

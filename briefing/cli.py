@@ -4,6 +4,11 @@ One date: ``--out FILE.geojson|kml|csv|png|pdf|svg``; ``--data FILE`` (repeatabl
 adds the analyst's own events, places and routes through the app's loader. A range (``--until END``, with
 ``--step``): ``--out FILE.gif`` for an animation, or ``--out FOLDER`` for one
 PNG per step. Bad options end with a one-line message and exit status 2.
+
+The data come from the same backend as the app's (``geodata.open_data``: the
+files, or the PostGIS database in ``DATABASE_URL``), fetching only the events
+that start by the last date drawn. Images below 5,000 such events fetch the
+whole range: the places of event symbols sharing a spot depend on all events.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from geodata import DataValidationError, load_dataset
+from geodata import DataValidationError, open_data
+from geodata.postgis import DatabaseError
+from geodata.source import DATABASE_URL_ENV, Opened, SourceError, open_source
 from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, MapView, date_span
 
 FORMATS = (".geojson", ".png", ".pdf", ".svg", ".kml", ".csv")
@@ -57,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m briefing",
         description="Export the map as it stands at an as-of date (GeoJSON, PNG, PDF, SVG), or a date range (GIF, or a folder of PNGs).",
+        epilog=f"Data: the shipped files (or the folder in MAP_DATA_DIR); with {DATABASE_URL_ENV} set (or database_url in .streamlit/secrets.toml), "
+        "the team's PostGIS database, as in the app.",
     )
     parser.add_argument("--date", required=True, type=_date, help="as-of date, YYYY-MM-DD (the start, with --until)")
     parser.add_argument("--out", required=True, type=Path, help="output: FILE.geojson|kml|csv (data with sources) or FILE.png|pdf|svg; with --until FILE.gif or a FOLDER for PNGs")
@@ -106,15 +115,19 @@ def run(argv: list[str] | None = None) -> int:
     except ExportOptionError as exc:
         parser.error(str(exc))
     try:
-        dataset, _ = load_dataset(strict=True)
+        opened = _open(days[-1], images=suffix not in DATA_FORMATS)
     except DataValidationError as exc:
         print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
         return 1
+    except (SourceError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    dataset = opened.dataset
     if args.data:
         dataset = _with_data(dataset, args.data)
         if dataset is None:
             return 2
-    first, last = date_span(dataset)
+    first, last = _span(opened, dataset)
     for flag, day in (("--date", args.date), ("--until", args.until)):
         if day is not None and not first <= day <= last:
             parser.error(f"{flag} {day.isoformat()} is outside the data's span {first.isoformat()} – {last.isoformat()}")
@@ -124,6 +137,28 @@ def run(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+
+
+def _open(last_day: date, *, images: bool) -> Opened:
+    """The data drawn up to ``last_day``: events starting by then (the whole range for images of few events)."""
+    from layers.style import LARGE_EVENT_COUNT
+
+    opened = open_data(strict=True, until=last_day)
+    if images and not opened.complete and len(opened.dataset.events) <= LARGE_EVENT_COUNT:
+        # Below this count an image offsets the symbols sharing a place by all their events, drawn or not.
+        opened = open_source(opened.source, strict=True)
+    return opened
+
+
+def _span(opened: Opened, dataset) -> tuple[date, date]:  # noqa: ANN001 - Dataset
+    """The whole data's span, widened by the user's own data (if any)."""
+    from geodata.user_data import user_parts
+
+    own = user_parts(dataset)[1]
+    if own is None or (own.events.empty and own.route_legs.empty):
+        return opened.span
+    (first, last), (own_first, own_last) = opened.span, date_span(own)
+    return min(first, own_first), max(last, own_last)
 
 
 def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | None

@@ -1,6 +1,12 @@
-"""The sourced dataset of the map: places, events, route legs, sources and citations."""
+"""The sourced dataset of the map: places, events, route legs, sources and citations.
+
+:func:`open_dataset` reads it from the files or from a team's PostGIS database
+(``geodata/source.py``); :func:`load_dataset` reads a folder of files.
+"""
 
 from geodata.errors import DataValidationError, Problem
 from geodata.loading import DATA_DIR, Dataset, load_dataset
+from geodata.source import DataSource, open_data, open_dataset, resolve_source
+from geodata.window import BBox
 
-__all__ = ["DATA_DIR", "DataValidationError", "Dataset", "Problem", "load_dataset"]
+__all__ = ["BBox", "DATA_DIR", "DataSource", "DataValidationError", "Dataset", "Problem", "load_dataset", "open_data", "open_dataset", "resolve_source"]

@@ -13,6 +13,7 @@ and may cite their source per row (a ``source`` column naming a row of
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import asin, cos, radians, sin, sqrt
 from pathlib import Path
@@ -94,17 +95,41 @@ def load_dataset(data_dir: Path | str = DATA_DIR, *, strict: bool = True) -> tup
     data_dir = Path(data_dir)
     report = _Report()
     frames = {t.name: _read_table(data_dir, t, report) for t in TABLES}
+    return validated_dataset(frames, lambda row, rep: read_leg_file(data_dir, row, rep), report, strict=strict)
+
+
+@dataclass(frozen=True)
+class LegLine:
+    """A leg's line as stored (a GeoJSON file or a database row), before the checks."""
+
+    label: str  # names where the line is, in problems
+    line: object  # a shapely geometry (checked to be a LineString)
+    schematic_head_vertices: int = 0
+    schematic_head_km: float = 0.0
+
+
+# Reads a leg's line for a row of route_legs; reports and returns None when it cannot.
+ReadLegLine = Callable[[pd.Series, Report], "LegLine | None"]
+
+
+def validated_dataset(frames: dict[str, pd.DataFrame], read_leg_line: ReadLegLine, report: Report, *, strict: bool) -> tuple[Dataset, list[Problem]]:
+    """The checks every backend shares, on tables read by :func:`checked_table`, then the dataset.
+
+    ``frames`` maps each table name to its rows (changed in place as bad rows
+    are dropped); ``read_leg_line`` gives each route leg's line.
+    """
     _check_unique_ids(frames, report)
     _check_references(frames, report)
     _check_date_order(frames, report)
-    frames["route_legs"], geometries = _read_leg_geometries(data_dir, frames, report)
+    frames["route_legs"], geometries = _read_leg_geometries(frames, read_leg_line, report)
     _check_citations(frames, report)
     if strict and report.problems:
         raise DataValidationError(report.problems)
     return _assemble(frames, geometries), report.problems
 
 
-def _empty(table: Table) -> pd.DataFrame:
+def empty_table(table: Table) -> pd.DataFrame:
+    """A table with no rows, in the columns :func:`checked_table` returns."""
     columns = {c.name: pd.Series(dtype=_columns.STRING) for c in table.columns} | {"_row": pd.Series(dtype=int)}
     for c in table.columns:
         if c.kind == "date":
@@ -113,13 +138,27 @@ def _empty(table: Table) -> pd.DataFrame:
 
 
 def _read_table(data_dir: Path, table: Table, report: _Report) -> pd.DataFrame:
-    """Read one table; drop (and report) rows with a bad cell."""
+    """Read one table's file; drop (and report) rows with a bad cell."""
+    read = read_raw_table(data_dir, table, report)
+    if read is None:
+        return empty_table(table)
+    raw, label, rows = read
+    return checked_table(raw, table, label, rows, report)
+
+
+def read_raw_table(data_dir: Path | str, table: Table, report: Report) -> tuple[pd.DataFrame, str, np.ndarray] | None:
+    """One table's file as it is (cells as text), its name and its row numbers; None (reported) if unreadable.
+
+    Events come from ``events.parquet`` when the folder has one (rows are
+    record numbers), otherwise from ``events.csv`` (rows are line numbers).
+    """
+    data_dir = Path(data_dir)
     parquet = data_dir / Path(table.file).with_suffix(".parquet")
     path = parquet if table is EVENTS and parquet.exists() else data_dir / table.file
     label = path.name
     if not path.exists():
         report.add(table.file, None, None, "file is missing")
-        return _empty(table)
+        return None
     try:
         if path.suffix == ".parquet":
             raw = pd.read_parquet(path)
@@ -129,14 +168,24 @@ def _read_table(data_dir: Path, table: Table, report: _Report) -> pd.DataFrame:
             first_row = 2  # line number: the header is line 1
     except (UnicodeDecodeError, ValueError, OSError, pd.errors.ParserError) as exc:
         report.add(label, None, None, f"cannot be read as {'Parquet' if path.suffix == '.parquet' else 'UTF-8 CSV'} ({exc.__class__.__name__}: {str(exc)[:200]})")
-        return _empty(table)
+        return None
+    return raw, label, np.arange(first_row, first_row + len(raw))
+
+
+def checked_table(raw: pd.DataFrame, table: Table, label: str, rows: np.ndarray, report: Report) -> pd.DataFrame:
+    """One table's raw cells (text, as in the file) checked column by column.
+
+    ``rows`` numbers the rows for problems (``label``, row, field). Rows with
+    a bad cell are dropped and reported; float columns become float64 and date
+    columns gain their parsed intervals.
+    """
     missing = [c.name for c in table.columns if c.name not in raw.columns]
     if missing:
         report.add(label, 1, ", ".join(missing), "required column(s) missing from the header")
-        return _empty(table)
+        return empty_table(table)
     keep = [c.name for c in table.columns] + [c for c in ROW_SOURCE_COLUMNS if table is EVENTS and c in raw.columns]
     frame = pd.DataFrame({name: _columns.text(raw[name]) for name in keep})
-    frame["_row"] = np.arange(first_row, first_row + len(frame))
+    frame["_row"] = np.asarray(rows, dtype=int)
     ok = pd.Series(True, index=frame.index)
     for name, errors in _columns.check_columns(frame, table.columns).items():
         bad = errors != ""
@@ -193,21 +242,23 @@ def _check_date_order(frames: dict[str, pd.DataFrame], report: _Report) -> None:
         frames[table.name] = _keep(frame, ok)
 
 
-def _read_leg_geometries(data_dir: Path, frames: dict[str, pd.DataFrame], report: _Report) -> tuple[pd.DataFrame, dict[str, LegGeometry]]:
+def _read_leg_geometries(frames: dict[str, pd.DataFrame], read_leg_line: ReadLegLine, report: _Report) -> tuple[pd.DataFrame, dict[str, LegGeometry]]:
     legs = frames[ROUTE_LEGS.name]
     places = frames[PLACES.name].set_index("id")
     geometries: dict[str, LegGeometry] = {}
     keep = []
     for _, row in legs.iterrows():
-        geometry = _read_leg_geometry(data_dir, row, places, report)
+        stored = read_leg_line(row, report)
+        geometry = _checked_leg_line(stored, row, places, report) if stored is not None else None
         keep.append(geometry is not None)
         if geometry is not None:
             geometries[row["id"]] = geometry
     return legs[pd.Series(keep, index=legs.index, dtype=bool)].reset_index(drop=True), geometries
 
 
-def _read_leg_geometry(data_dir: Path, row: pd.Series, places: pd.DataFrame, report: _Report) -> LegGeometry | None:
-    folder = (data_dir / GEOMETRY_DIR_NAME).resolve()
+def read_leg_file(data_dir: Path | str, row: pd.Series, report: Report) -> LegLine | None:
+    """A leg's line from its GeoJSON file under ``geometry/``."""
+    folder = (Path(data_dir) / GEOMETRY_DIR_NAME).resolve()
     path = (folder / row["geometry"]).resolve()
     label = f"{GEOMETRY_DIR_NAME}/{row['geometry']}"
     if path.parent != folder or not path.exists():
@@ -219,17 +270,23 @@ def _read_leg_geometry(data_dir: Path, row: pd.Series, places: pd.DataFrame, rep
             feature = feature["features"][0]
         line = shape(feature["geometry"])
         head = (feature.get("properties") or {}).get("schematic_head") or {}
-        head_vertices, head_km = int(head.get("vertices", 0)), float(head.get("km", 0.0))
+        return LegLine(label, line, int(head.get("vertices", 0)), float(head.get("km", 0.0)))
     except (ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         report.add(label, 1, "geometry", f"is not a GeoJSON line ({exc.__class__.__name__}: {exc})")
         return None
+
+
+def _checked_leg_line(stored: LegLine, row: pd.Series, places: pd.DataFrame, report: _Report) -> LegGeometry | None:
+    """The checks of every leg's line, wherever it is stored: a line that ends at its places."""
+    label, line = stored.label, stored.line
+    head_vertices, head_km = stored.schematic_head_vertices, stored.schematic_head_km
     if not isinstance(line, LineString) or line.is_empty:
-        report.add(label, 1, "geometry", f"is a {line.geom_type}, not a LineString")
+        report.add(label, 1, "geometry", f"is a {getattr(line, 'geom_type', type(line).__name__)}, not a LineString")
         return None
     if not 0 <= head_vertices < len(line.coords):
         report.add(label, 1, "schematic_head", f"vertices={head_vertices} does not fit a line of {len(line.coords)} points")
         return None
-    for column, (lon, lat) in (("from_place", line.coords[0]), ("to_place", line.coords[-1])):
+    for column, (lon, lat) in (("from_place", line.coords[0][:2]), ("to_place", line.coords[-1][:2])):
         place = places.loc[row[column]]
         gap = _haversine_km(lon, lat, float(place["lon"]), float(place["lat"]))
         if gap > MAX_ENDPOINT_GAP_KM:

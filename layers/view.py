@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from geodata import Dataset
-from geodata._dates import day_number, from_day_number
+from geodata._dates import day_number
+from geodata.window import data_span
 
 Clock = Literal["event", "public"]
 LAYERS = ("places", "route", "events")
@@ -128,11 +129,7 @@ def _with_state(frame: pd.DataFrame, view: MapView) -> pd.DataFrame:
 
 def date_span(dataset: Dataset) -> tuple[date, date]:
     """First and last date the slider needs: every event, leg and disclosure."""
-    starts = [frame["t_start"].min() for frame in (dataset.events, dataset.route_legs) if not frame.empty]
-    ends = [frame[c].max() for frame in (dataset.events, dataset.route_legs) if not frame.empty for c in ("t_end", "t_public")]
-    if not starts:
-        return date(2000, 1, 1), date.today()
-    return from_day_number(min(starts)), from_day_number(max(ends))
+    return data_span(dataset)
 
 
 def localized(row: pd.Series | dict, stem: str, lang: str) -> str:

@@ -129,7 +129,7 @@ def test_hostile_url_is_ignored_with_notices() -> None:
     assert at.slider(key="as_of").value == date(2024, 1, 17)
 
 
-def test_broken_data_file_is_named_and_the_rest_still_shows(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_broken_data_file_is_named_and_the_rest_still_shows(data_copy: Path, monkeypatch: pytest.MonkeyPatch, files_only: None) -> None:
     (data_copy / "route_legs.csv").write_text("id,mode\nsea,sea\n", encoding="utf-8")
     monkeypatch.setenv(DATA_DIR_ENV, str(data_copy))
     at = _run()

@@ -226,7 +226,7 @@ def test_story_captions_follow_the_language(dataset: Dataset) -> None:
     assert "Kim Jong Il meets President Medvedev" in _texts(at).replace("\\", "")
 
 
-def test_no_story_bar_without_a_story_file(data_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_story_bar_without_a_story_file(data_copy: Path, monkeypatch: pytest.MonkeyPatch, files_only: None) -> None:
     (data_copy / STORY_FILE).unlink()
     monkeypatch.setenv(DATA_DIR_ENV, str(data_copy))
     at = _run()

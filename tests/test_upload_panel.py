@@ -29,6 +29,11 @@ def _text(at: AppTest) -> str:
     return " ".join([m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] + [e.value for e in at.error])
 
 
+def _plain(values: list[str]) -> str:
+    """Markdown-escaped messages as plain text."""
+    return " ".join(values).replace("\\", "").replace("\u200b", "")
+
+
 def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
     at = _run(AppTest.from_file(APP, default_timeout=60))
     shipped_events = "23 events and 2 route legs"
@@ -86,3 +91,66 @@ def test_data_folder_loads_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     labels = [b.label for b in at.get("download_button")]
     assert any("Save your data" in label for label in labels)
     assert {"Download GeoJSON", "Download KML (Google Earth)", "Download CSV"} <= set(labels)
+
+
+# --------------------------------------------------------------------------- the team database (PostGIS backend)
+
+
+def test_app_reads_the_team_database_and_says_so(fresh_postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    text = _text(at)
+    assert "23 events and 2 route legs shown as of 2024-01-17" in text
+    assert "Data: PostGIS at postgres@" in text and "Data: files" not in text
+
+
+def test_files_backend_says_files(files_only: None) -> None:
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    assert "Data: files" in _text(at)
+    assert not any("team database" in b.label for b in at.button)
+
+
+def test_save_to_team_database_shares_an_upload_with_new_sessions(fresh_postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
+    _run(at)
+    next(b for b in at.button if b.label == "Save to team database").click()
+    _run(at)
+    assert "mine.csv was saved to the team database." in _plain([s.value for s in at.success])
+    assert any(b.label == "Delete from team database" for b in at.button)
+    assert "25 events and 2 route legs" in _text(at)
+    # A new session starts with the team's upload.
+    other = _run(AppTest.from_file(APP, default_timeout=60))
+    assert "team database · saved" in _text(other) and "25 events and 2 route legs" in _text(other)
+    assert "user-events" in _layer_ids(other)
+    next(b for b in other.button if b.label == "Delete from team database").click()
+    _run(other)
+    assert "mine.csv was deleted from the team database." in _plain([s.value for s in other.success])
+    assert "23 events and 2 route legs" in _text(other)
+    third = _run(AppTest.from_file(APP, default_timeout=60))
+    assert "team database · saved" not in _text(third) and "25 events" not in _text(third)
+
+
+def test_team_database_errors_are_messages_not_tracebacks(fresh_postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
+    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
+    _run(at)
+    with psycopg.connect(fresh_postgis_url, autocommit=True) as conn:  # the table goes away under the app
+        conn.execute("DROP TABLE user_features, user_uploads")
+    next(b for b in at.button if b.label == "Save to team database").click()
+    _run(at)
+    errors = _plain([e.value for e in at.error])
+    assert "Team database:" in errors and "saving mine" in errors and "Traceback" not in errors
+    assert "25 events and 2 route legs" in _text(at)  # the session keeps its data
+
+
+def test_an_unreachable_team_database_stops_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://analyst:NotShown99@127.0.0.1:1/team")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    errors = _plain([e.value for e in at.error])
+    assert "could not be loaded" in errors and "analyst@127.0.0.1:1/team" in errors and "NotShown99" not in errors

@@ -1,13 +1,19 @@
 """The "Your data" panel: add files, list them with their problems, remove them, template, save.
 
-Per session only: the loaded files live in ``st.session_state`` and are never
-written anywhere (nor shared between sessions). A data folder named by
-``MAP_USER_DATA_DIR`` is read (never written) when a session starts.
+Per session: the loaded files live in ``st.session_state`` and are never
+written anywhere by themselves (nor shared between sessions). A data folder
+named by ``MAP_USER_DATA_DIR`` is read (never written) when a session starts.
+
+With a team database (the PostGIS backend), a session also starts with the
+uploads saved there ("team database"); an added file can be saved there for
+everyone ("Save to team database", one transaction) and a saved one deleted.
+A database error is shown as a message; the session keeps what it has.
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime, timezone
 from hashlib import sha256
 from pathlib import Path
 
@@ -15,17 +21,21 @@ import streamlit as st
 
 from geodata import Dataset
 from geodata._memo import memo
+from geodata.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
 from geodata.user_data import MAX_MB, MAX_ROWS, SUFFIXES, UPLOAD_TYPES, UserData, load_folder, load_user_file, saved_geojson, template_csv, with_user_data
 from layers.style import LARGE_EVENT_COUNT
 from ui._markdown import md_escape
 from ui._prepared import prepared_download
+from ui.data import data_source
 from ui.i18n import t
 
 USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
-FILES_KEY = "user_files"  # list of {"data": UserData, "digest": str, "folder": bool}
+# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None}
+FILES_KEY = "user_files"
 ROUND_KEY = "user_upload_round"  # bumped after each upload: a fresh, empty uploader
 MERGED_KEY = "user_merged"
 NOTICE_KEY = "user_upload_notice"
+TEAM_NOTICE_KEY = "user_team_notice"  # (kind 'success' | 'error', message)
 MAX_LISTED = 60
 
 
@@ -46,12 +56,35 @@ def _folder_files(folder: str, _known: frozenset[str], signature: tuple) -> tupl
     return tuple((data, "folder:" + data.file) for data in load_folder(folder, _known))
 
 
+def _team_url() -> str | None:
+    """The team database's URL when the app reads from PostGIS, else None."""
+    source = data_source()
+    return source.location if source.is_database else None
+
+
+def _team_entry(upload: TeamUpload) -> dict:
+    return {"data": upload.data, "digest": f"team:{upload.id}", "folder": False, "team": upload}
+
+
+def _team_entries(url: str, known: frozenset[str]) -> list[dict]:
+    """The uploads saved in the team database; none (and a message) if it cannot be read."""
+    try:
+        return [_team_entry(upload) for upload in load_user_uploads(url, known)]
+    except DatabaseError as exc:
+        st.session_state[TEAM_NOTICE_KEY] = ("error", str(exc))
+        return []
+
+
 def _entries(shipped: Dataset) -> list[dict]:
     state = st.session_state
     if FILES_KEY not in state:
         folder = os.environ.get(USER_DATA_DIR_ENV, "")
         loaded = _folder_files(folder, _known_places(shipped), _folder_signature(folder)) if folder else ()
-        state[FILES_KEY] = [{"data": data, "digest": digest, "folder": True} for data, digest in loaded]
+        entries = [{"data": data, "digest": digest, "folder": True, "team": None} for data, digest in loaded]
+        url = _team_url()
+        if url:
+            entries += _team_entries(url, _known_places(shipped))
+        state[FILES_KEY] = entries
     return state[FILES_KEY]
 
 
@@ -77,7 +110,7 @@ def _on_upload(known: frozenset[str]) -> None:
         if any(entry["digest"] == digest for entry in entries):
             notices.append(upload.name)
             continue
-        entries.append({"data": load_user_file(upload.name, content, known), "digest": digest, "folder": False})
+        entries.append({"data": load_user_file(upload.name, content, known), "digest": digest, "folder": False, "team": None})
     state[NOTICE_KEY] = notices
     state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
 
@@ -85,6 +118,64 @@ def _on_upload(known: frozenset[str]) -> None:
 def _remove(digest: str) -> None:
     state = st.session_state
     state[FILES_KEY] = [entry for entry in state.get(FILES_KEY, []) if entry["digest"] != digest]
+
+
+def _save_to_team(digest: str) -> None:
+    """Save one added file to the team database; it becomes a team entry of this session."""
+    state = st.session_state
+    url = _team_url()
+    entries = state.get(FILES_KEY, [])
+    entry = next((e for e in entries if e["digest"] == digest), None)
+    if url is None or entry is None:
+        return
+    data: UserData = entry["data"]
+    try:
+        upload_id = save_user_data(url, data)
+    except DatabaseError as exc:
+        state[TEAM_NOTICE_KEY] = ("error", str(exc))
+        return
+    saved = TeamUpload(upload_id, data.file, None, datetime.now(timezone.utc), data)
+    state[FILES_KEY] = [_team_entry(saved) if e["digest"] == digest else e for e in entries]
+    state[TEAM_NOTICE_KEY] = ("success", ("user_data_team_saved", data.file))
+
+
+def _delete_from_team(digest: str) -> None:
+    """Delete a team entry from the database and from this session."""
+    state = st.session_state
+    url = _team_url()
+    entry = next((e for e in state.get(FILES_KEY, []) if e["digest"] == digest), None)
+    if url is None or entry is None or entry.get("team") is None:
+        return
+    try:
+        delete_user_upload(url, entry["team"].id)
+    except DatabaseError as exc:
+        state[TEAM_NOTICE_KEY] = ("error", str(exc))
+        return
+    _remove(digest)
+    state[TEAM_NOTICE_KEY] = ("success", ("user_data_team_deleted", entry["data"].file))
+
+
+def _team_notice(lang: str) -> None:
+    notice = st.session_state.pop(TEAM_NOTICE_KEY, None)
+    if notice is None:
+        return
+    kind, message = notice
+    if kind == "success":
+        key, file = message
+        st.success(t(key, lang, file=md_escape(file)))
+    else:
+        st.error(md_escape(t("user_data_team_error", lang, error=message)))
+
+
+def _where(entry: dict, lang: str) -> str:
+    """Where an entry comes from: the data folder, the team database, or nothing (added here)."""
+    if entry["folder"]:
+        return f" · {t('user_data_from_folder', lang)}"
+    team: TeamUpload | None = entry.get("team")
+    if team is None:
+        return ""
+    by = t("user_data_team_by", lang, who=team.saved_by) if team.saved_by else ""
+    return f" · {t('user_data_from_team', lang, when=team.saved_at.astimezone(timezone.utc).strftime('%Y-%m-%d %H:%M UTC'), by=by)}"
 
 
 def user_data_notice(lang: str) -> None:
@@ -109,6 +200,10 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
     state = st.session_state
     entries = _entries(shipped)
     st.caption(t("user_data_intro", lang, mb=MAX_MB, rows=f"{MAX_ROWS:,}"))
+    team = _team_url() is not None
+    if team:
+        st.caption(t("user_data_team_intro", lang))
+    _team_notice(lang)
     st.file_uploader(
         t("user_data_upload", lang),
         type=list(UPLOAD_TYPES),
@@ -122,9 +217,13 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
         st.info(t("user_data_duplicate", lang, file=md_escape(name)))
     for entry in entries:
         data: UserData = entry["data"]
-        where = f" · {t('user_data_from_folder', lang)}" if entry["folder"] else ""
+        where = _where(entry, lang)
         st.markdown(f"**{md_escape(data.file)}**{md_escape(where)}  \n" + md_escape(t("user_data_loaded", lang, loaded=data.rows_loaded, left=data.rows_left_out)))
         st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon="✖️")
+        if team and entry.get("team") is not None:
+            st.button(t("user_data_team_delete", lang), key=f"user_team_delete_{entry['digest']}", on_click=_delete_from_team, args=(entry["digest"],), icon="🗑️")
+        elif team and not entry["folder"] and not data.loaded_nothing:
+            st.button(t("user_data_team_save", lang), key=f"user_team_save_{entry['digest']}", on_click=_save_to_team, args=(entry["digest"],), icon="💾")
         if data.loaded_nothing:
             st.error(f"**{t('user_data_nothing', lang)}**\n\n{_problem_lines(data)}")
         elif data.problems:
