@@ -270,3 +270,35 @@ def test_url_notices_render_no_markup(page, app_url) -> None:  # noqa: ANN001
     assert any(link in text for text in notices), notices
     foreign = sorted({url for url in requests if urlsplit(url).hostname not in LOCAL_HOSTS and urlsplit(url).scheme not in ("data", "blob")})
     assert not foreign, "requests to outside hosts:\n" + "\n".join(foreign)
+
+
+def _rule_x(page) -> float | None:  # noqa: ANN001
+    """Mean x (fraction of the chart's width) of the timeline's red as-of rule, or None if not drawn."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    chart = page.locator(f'{MAIN} [data-testid="stVegaLiteChart"]').first
+    image = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    red = (image[..., 0] > 190) & (image[..., 1] < 60) & (image[..., 2] < 60)
+    columns = np.nonzero(red.sum(axis=0) >= 20)[0]  # a vertical line: many red pixels in a column
+    return float(columns.mean()) / image.shape[1] if len(columns) else None
+
+
+def test_timeline_follows_the_date(page, app_url) -> None:  # noqa: ANN001
+    """The strip's as-of rule moves with the slider (its data are updated in place, the spec stays)."""
+    open_map(page, f"{app_url}/?date=2023-10-13")
+    page.locator(f'{MAIN} [data-testid="stVegaLiteChart"]').first.wait_for()
+    late = _rule_x(page)
+    assert late is not None and late > 0.8, late
+    page.locator(SLIDER_THUMB).focus()
+    page.keyboard.press("Home")
+    wait_caption_date(page, FIRST_DAY)
+    wait_idle(page)
+    deadline = time.monotonic() + 30
+    early = _rule_x(page)
+    while (early is None or early > 0.2) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        early = _rule_x(page)
+    assert early is not None and early < 0.2, (late, early)
