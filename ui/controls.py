@@ -142,7 +142,7 @@ def _player(first: date, last: date) -> None:
 def url_notices() -> None:
     """Say once which URL parameters were ignored and why."""
     for notice in st.session_state.pop("url_notices", []) or []:
-        st.info(notice, icon="ℹ️")
+        st.info(notice, icon=":material/info:")
 
 
 def write_url(view: MapView) -> None:

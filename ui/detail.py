@@ -145,7 +145,7 @@ def _disagreements(dataset: Dataset, key: str, lang: str) -> None:
     rows = dataset.disagreements_for(key)
     for _, row in rows.iterrows():
         sources = ", ".join(row["sources"])
-        st.warning(f"**{t('disagreements', lang)}:** {md_escape(localized(row, 'summary', lang))}  \n({md_escape(sources)})", icon="⚠️")
+        st.warning(f"**{t('disagreements', lang)}:** {md_escape(localized(row, 'summary', lang))}  \n({md_escape(sources)})", icon=":material/warning:")
 
 
 def _sources(dataset: Dataset, key: str, lang: str) -> None:

@@ -185,7 +185,7 @@ def user_data_notice(lang: str) -> None:
         return
     loaded = sum(entry["data"].rows_loaded for entry in entries)
     left = sum(entry["data"].rows_left_out for entry in entries)
-    st.warning(t("user_data_notice", lang, files=len(entries), loaded=loaded, left=left), icon="⚠️")
+    st.warning(t("user_data_notice", lang, files=len(entries), loaded=loaded, left=left), icon=":material/warning:")
 
 
 def _problem_lines(data: UserData) -> str:
@@ -219,11 +219,11 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
         data: UserData = entry["data"]
         where = _where(entry, lang)
         st.markdown(f"**{md_escape(data.file)}**{md_escape(where)}  \n" + md_escape(t("user_data_loaded", lang, loaded=data.rows_loaded, left=data.rows_left_out)))
-        st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon="✖️")
+        st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon=":material/close:")
         if team and entry.get("team") is not None:
-            st.button(t("user_data_team_delete", lang), key=f"user_team_delete_{entry['digest']}", on_click=_delete_from_team, args=(entry["digest"],), icon="🗑️")
+            st.button(t("user_data_team_delete", lang), key=f"user_team_delete_{entry['digest']}", on_click=_delete_from_team, args=(entry["digest"],), icon=":material/delete:")
         elif team and not entry["folder"] and not data.loaded_nothing:
-            st.button(t("user_data_team_save", lang), key=f"user_team_save_{entry['digest']}", on_click=_save_to_team, args=(entry["digest"],), icon="💾")
+            st.button(t("user_data_team_save", lang), key=f"user_team_save_{entry['digest']}", on_click=_save_to_team, args=(entry["digest"],), icon=":material/cloud_upload:")
         if data.loaded_nothing:
             st.error(f"**{t('user_data_nothing', lang)}**\n\n{_problem_lines(data)}")
         elif data.problems:
