@@ -114,10 +114,18 @@ def _on_map(places: pd.DataFrame) -> pd.Series:
     return ~places["is_area"] & (places["on_map"] != "no")
 
 
+def _shown_count(frame: pd.DataFrame, view: MapView) -> int:
+    """Rows not 'hidden' in :func:`item_states`, counted without building the state labels."""
+    if frame.empty:
+        return 0
+    opens, _ = clock_columns(view.clock)
+    return int((frame[opens].to_numpy() <= view.as_of_day).sum())
+
+
 def shown_counts(dataset: Dataset, view: MapView) -> tuple[int, int]:
     """How many events and route legs the map shows: cheap at a million events."""
-    events = int((item_states(dataset.events, view) != "hidden").sum()) if "events" in view.layers else 0
-    legs = int((item_states(dataset.route_legs, view) != "hidden").sum()) if "route" in view.layers else 0
+    events = _shown_count(dataset.events, view) if "events" in view.layers else 0
+    legs = _shown_count(dataset.route_legs, view) if "route" in view.layers else 0
     return events, legs
 
 

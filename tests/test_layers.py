@@ -11,7 +11,7 @@ from layers import style
 from layers.deck import arrow_records, build_deck, event_records, route_records, view_state_for
 from layers._static_data import read_published
 from layers.text import format_span
-from layers.view import MapView, date_span, emphasis_ranges, filter_ranges, item_states, visible_items
+from layers.view import MapView, date_span, emphasis_ranges, filter_ranges, item_states, shown_counts, visible_items
 
 
 def _view(day: str, **kw: object) -> MapView:
@@ -70,6 +70,8 @@ def test_gpu_filter_agrees_with_python(dataset, day: str, clock: str) -> None:
     states = item_states(dataset.events, view)
     assert gpu_shown == set(dataset.events.loc[states != "hidden", "id"])
     assert gpu_current == set(dataset.events.loc[states == "current", "id"])
+    items = visible_items(dataset, view)
+    assert shown_counts(dataset, view) == (len(items.events), len(items.route_legs)) == (len(gpu_shown), len(items.route_legs))
 
 
 def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:

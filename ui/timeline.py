@@ -59,7 +59,7 @@ def _domain(dataset: Dataset, view: MapView, window: str) -> list[str]:
     if window == "near":
         days = [as_of - timedelta(days=NEAR_DAYS), as_of + timedelta(days=NEAR_DAYS)]
     else:
-        first, last = pd.Timestamp(dataset.events["start"].min()), pd.Timestamp(dataset.events["end"].max())
+        first, last = memo(dataset, "timeline-event-span", lambda: (pd.Timestamp(dataset.events["start"].min()), pd.Timestamp(dataset.events["end"].max())))
         days = [first - timedelta(days=120), last + timedelta(days=120)]
     return [d.isoformat() for d in days]
 
