@@ -50,14 +50,24 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
-from urllib.request import urlopen
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
 if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
-from devtools.browser import CANVAS_HASH_JS, CANVAS_PIXELS_JS, CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
+from devtools.browser import (  # noqa: E402
+    CANVAS_HASH_JS,
+    CANVAS_PIXELS_JS,
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    read_script_runs,
+    script_probe_env,
+    stop_process,
+    streamlit_command,
+    wait_until_healthy,
+)
 
 RESULTS_DIR = BENCH_DIR / "results"
 VIEWPORT = {"width": 1600, "height": 1200}
@@ -68,38 +78,6 @@ SHOWN_AS_OF = re.compile(r"shown as of (\d{4}-\d{2}-\d{2})")
 MARKER = "SESSION-A-ONLY"
 CAPTIONS_JS = "() => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].map(e => e.innerText)"
 STATE_JS = "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
-# Script time per run, timed inside the server (the probe of bench/run.py, one line per run).
-PROBE = """
-import os, time
-_LOG = os.environ.get("LOAD_SCRIPT_LOG")
-if _LOG:
-    try:
-        from streamlit.runtime.scriptrunner import script_runner as _sr
-    except Exception:
-        _sr = None
-    if _sr is not None:
-        _init = _sr.ScriptRunner.__init__
-
-        def __init__(self, *args, **kwargs):
-            _init(self, *args, **kwargs)
-            state = {}
-
-            def on_event(sender, event=None, **_):
-                name = getattr(event, "name", str(event))
-                if name == "SCRIPT_STARTED":
-                    state["t"], state["c"] = time.perf_counter(), time.thread_time()
-                elif name.startswith(("SCRIPT_STOPPED", "FRAGMENT_STOPPED")) and "t" in state:  # a slider move reruns a fragment
-                    wall, cpu = time.perf_counter() - state.pop("t"), time.thread_time() - state.pop("c")
-                    with open(_LOG, "a") as log:
-                        log.write(f"{wall:.6f} {cpu:.6f} {name}\\n")
-
-            self._load_probe = on_event
-            self.on_event.connect(on_event, weak=False)
-
-        _sr.ScriptRunner.__init__ = __init__
-"""
-
-
 @dataclass(frozen=True)
 class Config:
     sessions: int
@@ -129,57 +107,26 @@ class Server:
     log: Path
     script_log: Path
 
-    def script_runs(self) -> list[tuple[float, float]]:
-        try:
-            lines = self.script_log.read_text().splitlines()
-        except OSError:
-            return []
-        return [(float(w), float(c)) for w, c, _ in (line.split() for line in lines if line.count(" ") == 2)]
+    def script_runs(self) -> list[tuple[float, float, str]]:
+        return read_script_runs(self.script_log)
 
 
 @contextlib.contextmanager
 def running_server(work: Path, timeout_s: float = 90):  # noqa: ANN201
-    """``streamlit run app.py`` with the script-time probe; stderr to a file (a full pipe would block it)."""
-    probe = work / "probe"
-    probe.mkdir(parents=True, exist_ok=True)
-    (probe / "sitecustomize.py").write_text(PROBE)
+    """``streamlit run app.py`` with the script-time probe (devtools/script_probe); its log to a file (a full pipe would block it)."""
     log, script_log = work / "server.log", work / "server.runs"
     port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(REPO_DIR / "app.py"),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    pythonpath = os.pathsep.join(p for p in (str(probe), os.environ.get("PYTHONPATH", "")) if p)
     # The shipped files are served (a DATABASE_URL in the caller's environment would take precedence).
-    env = {**os.environ, "DATABASE_URL": "", "PYTHONPATH": pythonpath, "LOAD_SCRIPT_LOG": str(script_log)}
+    env = {**os.environ, "DATABASE_URL": "", **script_probe_env(script_log)}
     env.pop("MAP_USER_DATA_DIR", None)  # the shipped data only; session A uploads its own
     with log.open("wb") as handle:
-        process = subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(streamlit_command(REPO_DIR / "app.py", port), cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log, script_log)
     try:
-        deadline = time.monotonic() + timeout_s
-        while True:
-            try:
-                with urlopen(f"{server.url}/_stcore/health", timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited: {log.read_text(errors='replace')[-2000:]}")
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer within {timeout_s:.0f} s")
-            time.sleep(0.1)
+        wait_until_healthy(server.url, process, timeout_s, lambda: log.read_text(errors="replace")[-2000:], poll_s=0.1)
         yield server
     finally:
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_process(process)
 
 
 def memory_mb(pid: int) -> dict[str, float]:
@@ -498,7 +445,7 @@ def step_stats(steps: list[dict]) -> dict[str, object]:
     return out
 
 
-def script_stats(runs: list[tuple[float, float]]) -> dict[str, object]:
+def script_stats(runs: list[tuple[float, float, str]]) -> dict[str, object]:
     wall = [r[0] for r in runs]
     cpu = [r[1] for r in runs]
     return {"n": len(runs), "wall_p50_s": percentile(wall, 50), "wall_p95_s": percentile(wall, 95), "cpu_p50_s": percentile(cpu, 50)}

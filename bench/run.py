@@ -50,7 +50,18 @@ if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
 from bench.synthetic import cached_synthetic  # noqa: E402
-from devtools.browser import CANVAS_HASH_JS, CANVAS_PIXELS_JS, CHROMIUM_ARGS, chromium_path, free_port, wait_until_healthy  # noqa: E402
+from devtools.browser import (  # noqa: E402
+    CANVAS_HASH_JS,
+    CANVAS_PIXELS_JS,
+    CHROMIUM_ARGS,
+    chromium_path,
+    free_port,
+    read_script_runs,
+    script_probe_env,
+    stop_process,
+    streamlit_command,
+    wait_until_healthy,
+)
 
 RESULTS_DIR = BENCH_DIR / "results"
 APPS = {"ours": REPO_DIR / "app.py", "baseline": BENCH_DIR / "baseline_app.py"}
@@ -100,38 +111,6 @@ RUN_DONE_JS = """
   return false;
 }
 """
-# Loaded into each benchmark server through PYTHONPATH (written to <out>/probe/):
-# appends "wall_s thread_cpu_s event" for every script run, timed inside the
-# server from ScriptRunner's SCRIPT_STARTED to its SCRIPT_STOPPED_* event.
-PROBE_SITECUSTOMIZE = """
-import os, time
-_LOG = os.environ.get("BENCH_SCRIPT_LOG")
-if _LOG:
-    try:
-        from streamlit.runtime.scriptrunner import script_runner as _sr
-    except Exception:
-        _sr = None
-    if _sr is not None:
-        _init = _sr.ScriptRunner.__init__
-
-        def __init__(self, *args, **kwargs):
-            _init(self, *args, **kwargs)
-            state = {}
-
-            def on_event(sender, event=None, **_):
-                name = getattr(event, "name", str(event))
-                if name == "SCRIPT_STARTED":
-                    state["t"], state["c"] = time.perf_counter(), time.thread_time()
-                elif name.startswith(("SCRIPT_STOPPED", "FRAGMENT_STOPPED")) and "t" in state:  # slider moves rerun a fragment
-                    wall, cpu = time.perf_counter() - state.pop("t"), time.thread_time() - state.pop("c")
-                    with open(_LOG, "a") as log:
-                        log.write(f"{wall:.6f} {cpu:.6f} {name}\\n")
-
-            self._bench_probe = on_event
-            self.on_event.connect(on_event, weak=False)
-
-        _sr.ScriptRunner.__init__ = __init__
-"""
 STATE_JS = "() => document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
 CAPTIONS_JS = "() => [...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')].map(e => e.innerText)"
 
@@ -175,28 +154,18 @@ class Server:
 
     def script_runs(self) -> list[tuple[float, float, str]]:
         """(wall s, script-thread CPU s, end event) of every script run so far, timed in the server."""
-        try:
-            lines = self.script_log.read_text().splitlines()
-        except OSError:
-            return []
-        return [(float(w), float(c), name) for w, c, name in (line.split() for line in lines if line.count(" ") == 2)]
+        return read_script_runs(self.script_log)
 
 
 def start_server(script: Path, env: dict[str, str], log: Path, timeout_s: float) -> Server:
     """``streamlit run`` on a free port, stderr to ``log`` (a pipe nobody reads could fill and block it)."""
     port = free_port()
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+    command = streamlit_command(script, port)
     log.parent.mkdir(parents=True, exist_ok=True)
     script_log = log.with_suffix(".runs")
     script_log.unlink(missing_ok=True)
-    probe = str(log.parent.parent / "probe")
-    pythonpath = os.pathsep.join(p for p in (probe, os.environ.get("PYTHONPATH", "")) if p)
     # The files backend is measured: a DATABASE_URL in the caller's environment would take precedence over MAP_DATA_DIR.
-    env = {"DATABASE_URL": "", **env, "PYTHONPATH": pythonpath, "BENCH_SCRIPT_LOG": str(script_log)}
+    env = {"DATABASE_URL": "", **env, **script_probe_env(script_log)}
     handle = log.open("wb")
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)
@@ -212,13 +181,7 @@ def start_server(script: Path, env: dict[str, str], log: Path, timeout_s: float)
 
 
 def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
-            server.process.wait()
+    stop_process(server.process)
 
 
 def tail(path: Path, chars: int = 1500) -> str:
@@ -880,8 +843,6 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     cfg.out.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(cfg.out / "logs", ignore_errors=True)
-    (cfg.out / "probe").mkdir(parents=True, exist_ok=True)
-    (cfg.out / "probe" / "sitecustomize.py").write_text(PROBE_SITECUSTOMIZE)
     results: dict = {
         "machine": machine_info(),
         "config": {"quick": cfg.quick, "sizes": list(cfg.sizes), "cold_reps": cfg.cold_reps, "slider_reps": cfg.slider_reps,

@@ -20,6 +20,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+# Put on a server's PYTHONPATH, its sitecustomize.py times every script run (see script_probe_env).
+SCRIPT_PROBE_DIR = Path(__file__).resolve().parent / "script_probe"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -100,28 +102,55 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float, ex
         time.sleep(poll_s)
 
 
-@contextlib.contextmanager
-def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
-    """Start ``streamlit run`` on a free loopback port; stop it afterwards."""
-    port = free_port()
-    command = [
+def streamlit_command(script: str | Path, port: int) -> list[str]:
+    """``streamlit run`` of ``script`` on a loopback ``port``, headless, without usage statistics."""
+    return [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server; kill it if it has not exited within 10 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def script_probe_env(log: Path) -> dict[str, str]:
+    """Environment for a server that logs each script run's time to ``log`` (devtools/script_probe)."""
+    pythonpath = os.pathsep.join(p for p in (str(SCRIPT_PROBE_DIR), os.environ.get("PYTHONPATH", "")) if p)
+    return {"PYTHONPATH": pythonpath, "BENCH_SCRIPT_LOG": str(log)}
+
+
+def read_script_runs(log: Path) -> list[tuple[float, float, str]]:
+    """(wall s, script-thread CPU s, end event) of every run the probe has logged so far."""
+    try:
+        lines = log.read_text().splitlines()
+    except OSError:
+        return []
+    return [(float(wall), float(cpu), name) for wall, cpu, name in (line.split() for line in lines if line.count(" ") == 2)]
+
+
+@contextlib.contextmanager
+def running_app(script: str | Path = "app.py", *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
+    """Start ``streamlit run`` on a free loopback port; stop it afterwards."""
+    port = free_port()
     # The server's log goes to a file: a pipe nobody reads would fill up and stall a long run.
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 - closed below
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(streamlit_command(script, port), cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_healthy(url, process, timeout_s, lambda: Path(log.name).read_text(errors="replace")[-2000:])
         yield Server(url, process)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
         log.close()
         Path(log.name).unlink(missing_ok=True)
 

@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree
@@ -208,6 +208,26 @@ class _Raw:
     problems: list[Problem]
 
 
+@dataclass
+class _Features:
+    """Records of a feature format (GeoJSON, KML) as they are read, with their geometry and number."""
+
+    records: list[dict[str, str]] = field(default_factory=list)
+    geometries: list[object] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, record: dict[str, str], geometry: object, number: int) -> bool:
+        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole)."""
+        self.records.append(record)
+        self.geometries.append(geometry)
+        self.rows.append(number)
+        return len(self.rows) <= MAX_ROWS
+
+    def raw(self) -> _Raw:
+        return _Raw(_records_frame(self.records), self.geometries, self.rows, self.problems)
+
+
 def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()) -> UserData:
     """Read one uploaded file. Never raises: a file that cannot be read loads nothing and says why.
 
@@ -328,14 +348,14 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
         features = [data]
     else:
         raise _Unreadable("is not a GeoJSON FeatureCollection or Feature.")
-    records, geometries, rows, problems = [], [], [], []
+    read = _Features()
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(Problem(file, number, None, "is not a GeoJSON Feature"))
+            read.problems.append(Problem(file, number, None, "is not a GeoJSON Feature"))
             continue
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
-            problems.append(Problem(file, number, "properties", "is not an object"))
+            read.problems.append(Problem(file, number, "properties", "is not an object"))
             continue
         record = {str(k): _cell(v) for k, v in props.items()}
         if "id" not in record and feature.get("id") is not None:
@@ -345,14 +365,11 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
             try:
                 geom = _geometry(shape(feature["geometry"]))
             except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
-                problems.append(Problem(file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
+                read.problems.append(Problem(file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
                 continue
-        records.append(record)
-        geometries.append(geom)
-        rows.append(number)
-        if len(rows) > MAX_ROWS:
+        if not read.add(record, geom, number):
             break
-    return _Raw(_records_frame(records), geometries, rows, problems)
+    return read.raw()
 
 
 def _local(tag: object) -> str:
@@ -399,7 +416,7 @@ def _read_kml(file: str, content: bytes) -> _Raw:
         raise _Unreadable(f"is not valid XML ({exc}).") from None
     if _local(root.tag) != "kml":
         raise _Unreadable("is not KML (the root element is not <kml>).")
-    records, geometries, rows, problems = [], [], [], []
+    read = _Features()
     for number, placemark in enumerate((e for e in root.iter() if _local(e.tag) == "Placemark"), start=1):
         record: dict[str, str] = {}
         for tag in ("name", "description"):
@@ -422,14 +439,11 @@ def _read_kml(file: str, content: bytes) -> _Raw:
         try:
             geom = _kml_geometry(placemark)
         except (ValueError, IndexError) as exc:
-            problems.append(Problem(file, number, "geometry", f"has coordinates that are not lon,lat numbers ({exc})"))
+            read.problems.append(Problem(file, number, "geometry", f"has coordinates that are not lon,lat numbers ({exc})"))
             continue
-        records.append(record)
-        geometries.append(geom)
-        rows.append(number)
-        if len(rows) > MAX_ROWS:
+        if not read.add(record, geom, number):
             break
-    return _Raw(_records_frame(records), geometries, rows, problems)
+    return read.raw()
 
 
 def _read_parquet(file: str, content: bytes) -> _Raw:

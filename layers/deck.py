@@ -513,22 +513,27 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
     labels_url = _published(dataset, f"place-labels-{view.lang}-{'-'.join(hidden)}", lambda: [r for r in records if r["kind"] not in hidden])
-    icons = pdk.Layer(
-        "IconLayer",
-        id="places",
-        data=icons_url,
-        get_position="position",
-        get_icon="icon",
-        get_color=[*style.PLACE_INK, 255],
-        get_size=style.PLACE_SIZE_PX,
-        size_units="'pixels'",
-        pickable=True,
-        auto_highlight=True,
-    )
+    icons = place_icon_layer("places", icons_url, colour=style.PLACE_INK, size_px=style.PLACE_SIZE_PX)
     names = "".join(str(name) for name in dataset.places["name_" + view.lang])
     labels = label_layer("place-labels", labels_url, names, view, size_px=14, colour=style.PLACE_INK,
                          anchor="anchor", baseline="baseline", offset="label_offset")
     return [icons, labels]
+
+
+def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px: int) -> pdk.Layer:
+    """Place symbols (records with ``position`` and ``icon``); shared by shipped and user places."""
+    return pdk.Layer(
+        "IconLayer",
+        id=layer_id,
+        data=data,
+        get_position="position",
+        get_icon="icon",
+        get_color=[*colour, 255],
+        get_size=size_px,
+        size_units="'pixels'",
+        pickable=True,
+        auto_highlight=True,
+    )
 
 
 def label_layer(layer_id: str, data: object, text: str, view: MapView, *, size_px: int, colour: style.RGB,

@@ -17,7 +17,7 @@ import pydeck as pdk
 from geodata import Dataset
 from geodata._memo import memo
 from layers import style
-from layers.deck import DASH, FILTER_2, event_icon_layers, label_layer, _slim, _slot_offsets, _time_props, _tooltip
+from layers.deck import DASH, FILTER_2, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
@@ -172,18 +172,7 @@ def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
 
 def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
     records = memo(user, f"user-place-records-{view.lang}", lambda: user_place_records(user, view))
-    icons = pdk.Layer(
-        "IconLayer",
-        id="user-places",
-        data=records,
-        get_position="position",
-        get_icon="icon",
-        get_color=[*style.USER_COLOUR, 255],
-        get_size=style.USER_PLACE_SIZE_PX,
-        size_units="'pixels'",
-        pickable=True,
-        auto_highlight=True,
-    )
+    icons = place_icon_layer("user-places", records, colour=style.USER_COLOUR, size_px=style.USER_PLACE_SIZE_PX)
     names = "".join(str(r["name"]) for r in records)
     labels = label_layer("user-place-labels", records, names, view, size_px=13, colour=style.USER_COLOUR,
                          anchor="'start'", baseline="'center'", offset=[style.LABEL_GAP_PX, 0])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -13,24 +12,10 @@ from geodata._dates import day_number
 from layers._static_data import read_published
 from ui.data import DATA_DIR_ENV
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def _deck(at: AppTest) -> dict:
-    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-
+from apptest_helpers import deck_json, run_app
 
 def _layer(at: AppTest, ident: str) -> dict:
-    return next(layer for layer in _deck(at)["layers"] if layer["id"] == ident)
+    return next(layer for layer in deck_json(at)["layers"] if layer["id"] == ident)
 
 
 def _caption_text(at: AppTest) -> str:
@@ -38,15 +23,15 @@ def _caption_text(at: AppTest) -> str:
 
 
 def test_opens_on_the_last_date_with_every_layer() -> None:
-    at = _run()
+    at = run_app()
     assert at.slider(key="as_of").value == date(2024, 1, 17)
-    ids = [layer["id"] for layer in _deck(at)["layers"]]
+    ids = [layer["id"] for layer in deck_json(at)["layers"]]
     assert {"basemap-overview", "basemap-fareast", "route", "events", "places", "place-labels"} <= set(ids)
     assert "23 events and 2 route legs shown as of 2024-01-17" in _caption_text(at)
 
 
 def test_moving_the_slider_changes_what_the_map_shows() -> None:
-    at = _run()
+    at = run_app()
     at.slider(key="as_of").set_value(date(2019, 4, 25)).run()
     assert _layer(at, "events")["filterRange"][0][1] == day_number(date(2019, 4, 25))
     assert "7 events and 0 route legs shown as of 2019-04-25" in _caption_text(at)
@@ -56,7 +41,7 @@ def test_moving_the_slider_changes_what_the_map_shows() -> None:
 
 
 def test_step_buttons_move_by_the_chosen_step() -> None:
-    at = _run(date="2023-09-13")
+    at = run_app(date="2023-09-13")
     next(b for b in at.button if "Back" in b.label).click().run()  # step: month
     assert at.slider(key="as_of").value == date(2023, 8, 13)
     at.selectbox(key="step").set_value("year").run()
@@ -67,7 +52,7 @@ def test_step_buttons_move_by_the_chosen_step() -> None:
 
 
 def test_play_advances_and_pauses() -> None:
-    at = _run(date="2023-09-13")
+    at = run_app(date="2023-09-13")
     next(b for b in at.button if "Play" in b.label).click().run()
     assert at.session_state["playing"] is True
     assert any("Pause" in b.label for b in at.button)
@@ -76,7 +61,7 @@ def test_play_advances_and_pauses() -> None:
 
 
 def test_public_clock_switches_the_filter_to_disclosure_dates() -> None:
-    at = _run(date="2023-10-01")
+    at = run_app(date="2023-10-01")
     assert "2 route legs" in _caption_text(at)
     at.radio(key="clock").set_value("public").run()
     assert _layer(at, "route")["getFilterValue"] == "@@=[t_public, t_public]"
@@ -84,7 +69,7 @@ def test_public_clock_switches_the_filter_to_disclosure_dates() -> None:
 
 
 def test_language_switch_translates_ui_and_labels() -> None:
-    at = _run()
+    at = run_app()
     at.radio(key="lang").set_value("ja").run()
     assert at.title[0].value == "ロシア・北朝鮮関係マップ"
     names = {r["id"]: r["name"] for r in read_published(_layer(at, "place-labels")["data"])}
@@ -96,14 +81,14 @@ def test_language_switch_translates_ui_and_labels() -> None:
 
 
 def test_layer_toggle_removes_the_layer() -> None:
-    at = _run()
+    at = run_app()
     at.checkbox(key="layer_events").uncheck().run()
-    ids = [layer["id"] for layer in _deck(at)["layers"]]
+    ids = [layer["id"] for layer in deck_json(at)["layers"]]
     assert "events" not in ids and "route" in ids
 
 
 def test_detail_panel_shows_quotes_claim_and_disagreement() -> None:
-    at = _run()
+    at = run_app()
     at.selectbox(key="selected").set_value("event:lavrov-visits-pyongyang-2023").run()
     text = " ".join(m.value for m in at.markdown)
     assert "10月16\\~17日に訪朝したラブロフ外相" in text or "10月16~17日に訪朝したラブロフ外相" in text
@@ -114,16 +99,16 @@ def test_detail_panel_shows_quotes_claim_and_disagreement() -> None:
 
 
 def test_url_restores_the_view_and_is_kept_in_step() -> None:
-    at = _run(date="2019-04-25", lang="ja", region="far_east", event="vladivostok-summit-2019", layers="places,events")
+    at = run_app(date="2019-04-25", lang="ja", region="far_east", event="vladivostok-summit-2019", layers="places,events")
     assert at.slider(key="as_of").value == date(2019, 4, 25)
     assert at.session_state["selected"] == "event:vladivostok-summit-2019"
-    assert "route" not in [layer["id"] for layer in _deck(at)["layers"]]
+    assert "route" not in [layer["id"] for layer in deck_json(at)["layers"]]
     at.slider(key="as_of").set_value(date(2023, 9, 13)).run()
     assert at.query_params["date"] in ("2023-09-13", ["2023-09-13"])
 
 
 def test_hostile_url_is_ignored_with_notices() -> None:
-    at = _run(date="<script>alert(1)</script>", lang="xx", layers="evil", junk="1")
+    at = run_app(date="<script>alert(1)</script>", lang="xx", layers="evil", junk="1")
     notices = " ".join(i.value for i in at.info)
     assert "date=" in notices and "lang=` xx `" in notices and "layers=` evil `" in notices and "` junk `" in notices
     assert at.slider(key="as_of").value == date(2024, 1, 17)
@@ -132,7 +117,7 @@ def test_hostile_url_is_ignored_with_notices() -> None:
 def test_broken_data_file_is_named_and_the_rest_still_shows(data_copy: Path, monkeypatch: pytest.MonkeyPatch, files_only: None) -> None:
     (data_copy / "route_legs.csv").write_text("id,mode\nsea,sea\n", encoding="utf-8")
     monkeypatch.setenv(DATA_DIR_ENV, str(data_copy))
-    at = _run()
+    at = run_app()
     warning = " ".join(w.value for w in at.warning)
     assert "route\\_legs\\.csv" in warning or "route_legs.csv" in warning
     assert "23 events and 0 route legs" in _caption_text(at)

@@ -16,7 +16,8 @@ from layers.text import format_date
 from layers.view import REGIONS, date_span
 from ui.data import DATA_DIR_ENV
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from apptest_helpers import run_app
+
 
 
 # --- the data ---------------------------------------------------------------
@@ -135,15 +136,6 @@ def test_a_new_camera_count_changes_every_camera_key() -> None:
 # --- the app ----------------------------------------------------------------
 
 
-def _run(**query: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _click(at: AppTest, key: str) -> None:
     at.button(key=key).click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -160,7 +152,7 @@ def _texts(at: AppTest) -> str:
 
 def test_story_steps_move_date_frame_clock_and_selection(dataset: Dataset) -> None:
     steps, _ = load_story(dataset)
-    at = _run(date="2023-10-13", region="rajin_dunai")
+    at = run_app(date="2023-10-13", region="rajin_dunai")
     before = _view(at)
     assert "story_next" not in [b.key for b in at.button]
 
@@ -197,7 +189,7 @@ def test_story_steps_move_date_frame_clock_and_selection(dataset: Dataset) -> No
 def test_the_disclosure_step_switches_to_the_public_clock_and_turns_the_route_on(dataset: Dataset) -> None:
     steps, _ = load_story(dataset)
     index = next(i for i, s in enumerate(steps) if s.clock == "public")
-    at = _run()
+    at = run_app()
     at.checkbox(key="layer_route").uncheck().run()
     _click(at, "story_start")
     for _ in range(index):
@@ -214,7 +206,7 @@ def test_the_disclosure_step_switches_to_the_public_clock_and_turns_the_route_on
 
 def test_story_captions_follow_the_language(dataset: Dataset) -> None:
     steps, _ = load_story(dataset)
-    at = _run(lang="ja")
+    at = run_app(lang="ja")
     assert at.button(key="story_start").label == "▶ ストーリー"
     _click(at, "story_start")
     _click(at, "story_next")
@@ -229,5 +221,5 @@ def test_story_captions_follow_the_language(dataset: Dataset) -> None:
 def test_no_story_bar_without_a_story_file(data_copy: Path, monkeypatch: pytest.MonkeyPatch, files_only: None) -> None:
     (data_copy / STORY_FILE).unlink()
     monkeypatch.setenv(DATA_DIR_ENV, str(data_copy))
-    at = _run()
+    at = run_app()
     assert not [b for b in at.button if (b.key or "").startswith("story_")]

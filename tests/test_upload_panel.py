@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,19 +9,14 @@ from streamlit.testing.v1 import AppTest
 
 from ui.upload_panel import USER_DATA_DIR_ENV
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+from apptest_helpers import APP, deck_json, run_ok
+
 GOOD = b"id,date,title,kind,place_id,lat,lon,source\nmine,2023-09-20,My event,visit,,42.3,130.4,My notes\nat-rajin,2023-10,At Rajin,report,rajin,,,My notes\n"
 BAD = b"id,date,title,place_id,source\nok,2023-09-20,Fine,vostochny,s\nbad,2023-13-01,Bad month,vostochny,s\nnosrc,2023-09-20,No source,vostochny,\n"
 
 
-def _run(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
 def _layer_ids(at: AppTest) -> list[str]:
-    return [layer["id"] for layer in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]]
+    return [layer["id"] for layer in deck_json(at)["layers"]]
 
 
 def _text(at: AppTest) -> str:
@@ -35,19 +29,19 @@ def _plain(values: list[str]) -> str:
 
 
 def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     shipped_events = "23 events and 2 route legs"
     assert shipped_events in _text(at)
     assert not any(i.startswith("user-") for i in _layer_ids(at))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
-    _run(at)
+    run_ok(at)
     assert "user-events" in _layer_ids(at)
     assert "2 rows loaded, 0 rows left out" in _text(at)
     assert "25 events and 2 route legs" in _text(at)
     assert any(b.label == "Remove" for b in at.button)
     assert "Your data (added by you" in " ".join(m.value for m in at.markdown)  # legend entry
     next(b for b in at.button if b.label == "Remove").click()
-    _run(at)
+    run_ok(at)
     assert not any(i.startswith("user-") for i in _layer_ids(at))
     assert shipped_events in _text(at)
     # The shipped data, cached for every session, never took the user's rows.
@@ -58,9 +52,9 @@ def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
 
 
 def test_bad_rows_are_listed_and_the_rest_loads() -> None:
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("bad.csv", BAD, "text/csv"))
-    _run(at)
+    run_ok(at)
     text = _text(at)
     assert "1 rows loaded, 2 rows left out" in text
     warnings = " ".join(w.value for w in at.warning)
@@ -69,9 +63,9 @@ def test_bad_rows_are_listed_and_the_rest_loads() -> None:
 
 
 def test_an_unreadable_upload_loads_nothing_and_says_why() -> None:
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("broken.geojson", b"{nope", "application/geo+json"))
-    _run(at)
+    run_ok(at)
     errors = " ".join(e.value for e in at.error)
     assert "Nothing loaded" in errors and "not valid JSON" in errors
     assert not any(i.startswith("user-") for i in _layer_ids(at))
@@ -84,7 +78,7 @@ def test_data_folder_loads_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv(USER_DATA_DIR_ENV, str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["data_download_open"] = True  # the lazy "Download what is shown" expander, opened
-    at = _run(at)
+    at = run_ok(at)
     assert "user-events" in _layer_ids(at)
     assert "from the data folder" in _text(at)
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # read-only
@@ -98,37 +92,37 @@ def test_data_folder_loads_at_start(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_app_reads_the_team_database_and_says_so(fresh_postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     text = _text(at)
     assert "23 events and 2 route legs shown as of 2024-01-17" in text
     assert "Data: PostGIS at postgres@" in text and "Data: files" not in text
 
 
 def test_files_backend_says_files(files_only: None) -> None:
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     assert "Data: files" in _text(at)
     assert not any("team database" in b.label for b in at.button)
 
 
 def test_save_to_team_database_shares_an_upload_with_new_sessions(fresh_postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
-    _run(at)
+    run_ok(at)
     next(b for b in at.button if b.label == "Save to team database").click()
-    _run(at)
+    run_ok(at)
     assert "mine.csv was saved to the team database." in _plain([s.value for s in at.success])
     assert any(b.label == "Delete from team database" for b in at.button)
     assert "25 events and 2 route legs" in _text(at)
     # A new session starts with the team's upload.
-    other = _run(AppTest.from_file(APP, default_timeout=60))
+    other = run_ok(AppTest.from_file(APP, default_timeout=60))
     assert "team database · saved" in _text(other) and "25 events and 2 route legs" in _text(other)
     assert "user-events" in _layer_ids(other)
     next(b for b in other.button if b.label == "Delete from team database").click()
-    _run(other)
+    run_ok(other)
     assert "mine.csv was deleted from the team database." in _plain([s.value for s in other.success])
     assert "23 events and 2 route legs" in _text(other)
-    third = _run(AppTest.from_file(APP, default_timeout=60))
+    third = run_ok(AppTest.from_file(APP, default_timeout=60))
     assert "team database · saved" not in _text(third) and "25 events" not in _text(third)
 
 
@@ -136,13 +130,13 @@ def test_team_database_errors_are_messages_not_tracebacks(fresh_postgis_url: str
     import psycopg
 
     monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
-    at = _run(AppTest.from_file(APP, default_timeout=60))
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
-    _run(at)
+    run_ok(at)
     with psycopg.connect(fresh_postgis_url, autocommit=True) as conn:  # the table goes away under the app
         conn.execute("DROP TABLE user_features, user_uploads")
     next(b for b in at.button if b.label == "Save to team database").click()
-    _run(at)
+    run_ok(at)
     errors = _plain([e.value for e in at.error])
     assert "Team database:" in errors and "saving mine" in errors and "Traceback" not in errors
     assert "25 events and 2 route legs" in _text(at)  # the session keeps its data

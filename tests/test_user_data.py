@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from geodata import Dataset, load_dataset
+from geodata import Dataset
 from geodata import user_data
 from geodata.user_data import load_user_file, normalise_date, saved_geojson, template_csv, user_parts, with_user_data
 
