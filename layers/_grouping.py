@@ -2,10 +2,12 @@
 
 Events at the same spot with the same kind and claim status look identical,
 so the map draws one symbol per such group, shown from the group's first
-event: exact. The "happening now" halo of a group is on while any of its
-events is current; merging each group's [start, end + emphasis] intervals
+event: exact. The "happening now" halo of a spot is on while any of its
+events is current; merging each spot's [start, end + emphasis] intervals
 gives one instance per merged interval: exact too. A software-rendered
-browser then draws thousands of instances rather than a million.
+browser then draws hundreds of instances rather than a million (it pays per
+instance even for filtered-out ones: with the halo merged per group rather
+than per spot, 100 k events still gave 10,500 halo instances).
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import pandas as pd
 from layers.view import Clock, clock_columns
 
 GROUP_KEYS = ["lon", "lat", "kind", "is_contested"]
+SPOT_KEYS = ["lon", "lat"]
 
 
-def _group_codes(events: pd.DataFrame) -> np.ndarray:
-    keys = pd.DataFrame({k: events[k].astype(object) if k == "kind" else events[k] for k in GROUP_KEYS})
-    return keys.groupby(GROUP_KEYS, sort=False, dropna=False).ngroup().to_numpy()
+def _group_codes(events: pd.DataFrame, keys: list[str] = GROUP_KEYS) -> np.ndarray:
+    frame = pd.DataFrame({k: events[k].astype(object) if k == "kind" else events[k] for k in keys})
+    return frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
 
 
 def symbol_groups(events: pd.DataFrame) -> pd.DataFrame:
@@ -39,13 +42,13 @@ def symbol_groups(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def current_intervals(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> pd.DataFrame:
-    """Per group, the merged spans in which some event of it is current.
+    """Per spot, the merged spans in which some event there is current.
 
     A row [t_start, t_end] is current at day a when t_start <= a and
     t_end >= a - emphasis_days: the same test as for single events.
     """
     opens, closes = clock_columns(clock)
-    codes = _group_codes(events)
+    codes = _group_codes(events, SPOT_KEYS)
     frame = pd.DataFrame({"group": codes, "open": events[opens].to_numpy(), "close": events[closes].to_numpy()})
     frame = frame.sort_values(["group", "open"], kind="stable").reset_index(drop=True)
     reach = frame.groupby("group")["close"].cummax()

@@ -22,6 +22,7 @@ from geodata._memo import memo
 from layers import style
 from layers.basemap import RASTERS, static_url
 from layers._grouping import current_intervals, symbol_groups
+from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
 from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
@@ -50,10 +51,10 @@ CAMERA_NUDGE = 1e-6  # degrees or zoom levels: invisible
 def view_state_for(region_key: str, size: MapSize = MapSize(), camera: int = 0) -> pdk.ViewState:
     """Centre and zoom that fit a region's box into a map of ``size`` (Web Mercator)."""
     region = REGIONS[region_key]
-    x0, y0 = _mercator(region.west, region.south)
-    x1, y1 = _mercator(region.east, region.north)
-    zoom = min(math.log2(size.width / ((x1 - x0) * 512)), math.log2(size.height / (abs(y0 - y1) * 512)))
-    lon, lat = _inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
+    x0, y0 = mercator(region.west, region.south)
+    x1, y1 = mercator(region.east, region.north)
+    zoom = frame_zoom(region, size.width, size.height)
+    lon, lat = inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
     if not camera:
         return pdk.ViewState(longitude=round(lon, 4), latitude=round(lat, 4), zoom=round(zoom, 2), min_zoom=1.5, max_zoom=12)
     nudge = CAMERA_NUDGE * (camera % 2)
@@ -89,13 +90,13 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     dataset, user = user_parts(dataset)
     layers: list[pdk.Layer] = [*basemap_layers()]
     if "route" in view.layers:
-        layers += route_layers(dataset, view)
+        layers += route_layers(dataset, view, size)
     if "events" in view.layers:
         layers += event_layers(dataset, view)
     if "places" in view.layers:
         layers += place_layers(dataset, view)
     if user is not None:
-        layers += user_layers(user, view)
+        layers += user_layers(user, view, size)
     return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(view.region, size, camera),
@@ -160,12 +161,15 @@ def _tooltip(lines: list[str]) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def route_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
-    """One record per drawn line: each leg, plus its schematic connector if it has one."""
+def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:
+    """One record per drawn line: each leg, plus its schematic connector if it has one.
+
+    Lines are thinned for the view's frame (layers/_screen_path.py).
+    """
     lang = view.lang
     records = []
     for _, leg in dataset.route_legs.iterrows():
-        head, main = leg_parts(leg)
+        head, main = (screen_path(part, view.region, size.width, size.height) for part in leg_parts(leg))
         common = {
             "id": leg["id"],
             "layer": "route",
@@ -206,12 +210,12 @@ def route_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
     return records
 
 
-def route_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
-    lang = view.lang
-    records = memo(dataset, f"route-records-{lang}", lambda: route_records(dataset, view))
-    halo_url = _published(dataset, "route-halo", lambda: _slim([r for r in records if not r["schematic"]], "path", "width"))
-    lines_url = _published(dataset, f"route-{lang}", lambda: records)
-    arrows_url = _published(dataset, "route-arrows", lambda: arrow_records(records))
+def route_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+    lang, frame = view.lang, f"{view.region}-{size.width}x{size.height}"
+    records = memo(dataset, f"route-records-{lang}-{frame}", lambda: route_records(dataset, view, size))
+    halo_url = _published(dataset, f"route-halo-{frame}", lambda: _slim([r for r in records if not r["schematic"]], "path", "width"))
+    lines_url = _published(dataset, f"route-{lang}-{frame}", lambda: records)
+    arrows_url = _published(dataset, f"route-arrows-{frame}", lambda: arrow_records(records))
     halo = pdk.Layer(
         "PathLayer",
         id="route-current",
@@ -268,7 +272,7 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
         if record["schematic"]:
             continue
         path = record["path"]
-        merc = [_mercator(x, y) for x, y in path]  # type: ignore[misc]
+        merc = [mercator(x, y) for x, y in path]  # type: ignore[misc]
         seg = [math.dist(a, b) for a, b in zip(merc, merc[1:])]
         total = sum(seg)
         if total == 0:
@@ -280,7 +284,7 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
                 if run + length >= target and length > 0:
                     f = (target - run) / length
                     (ax, ay), (bx, by) = merc[i], merc[i + 1]
-                    lon, lat = _inverse_mercator(ax + f * (bx - ax), ay + f * (by - ay))
+                    lon, lat = inverse_mercator(ax + f * (bx - ax), ay + f * (by - ay))
                     # Mercator y grows southward here; deck.gl angles are counter-clockwise.
                     angle = math.degrees(math.atan2(-(by - ay), bx - ax))
                     arrows.append(
@@ -563,17 +567,3 @@ def label_layer(layer_id: str, data: object, text: str, view: MapView, *, size_p
         pickable=False,
         update_triggers={"getText": [view.lang]},
     )
-
-
-def _mercator(lon: float, lat: float) -> tuple[float, float]:
-    """Web Mercator in units of the world's width, y growing southward."""
-    x = (lon + 180) / 360
-    s = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
-    y = 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
-    return x, y
-
-
-def _inverse_mercator(x: float, y: float) -> tuple[float, float]:
-    lon = x * 360 - 180
-    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
-    return lon, lat

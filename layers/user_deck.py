@@ -17,18 +17,19 @@ import pydeck as pdk
 from geodata import Dataset
 from geodata._memo import memo
 from layers import style
-from layers.deck import DASH, FILTER_2, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
+from layers._screen_path import screen_path
+from layers.deck import DASH, FILTER_2, MapSize, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
 USER_TAG = {"en": "Your data", "ja": "あなたのデータ"}
 
 
-def user_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+def user_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     """Layers for the user part of a dataset (see :func:`geodata.user_data.user_parts`)."""
     layers: list[pdk.Layer] = []
     if "route" in view.layers and len(user.route_legs):
-        layers += user_route_layers(user, view)
+        layers += user_route_layers(user, view, size)
     if "events" in view.layers and len(user.events):
         layers += user_event_layers(user, view)
     if "places" in view.layers and _drawn_places(user).any():
@@ -41,13 +42,14 @@ def _drawn_places(user: Dataset) -> pd.Series:
     return ~user.places["is_area"] & (user.places["on_map"] != "no")
 
 
-def user_route_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
+def user_route_records(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:
+    """One record per leg, its line thinned for the view's frame (layers/_screen_path.py)."""
     lang = view.lang
     return [
         {
             "id": leg["id"],
             "layer": "route",
-            "path": [(round(x, 5), round(y, 5)) for x, y in leg["line"].coords],
+            "path": screen_path([(round(x, 5), round(y, 5)) for x, y in leg["line"].coords], view.region, size.width, size.height),
             "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
             "t_start": int(leg["t_start"]),
             "t_end": int(leg["t_end"]),
@@ -58,8 +60,9 @@ def user_route_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
     ]
 
 
-def user_route_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
-    records = memo(user, f"user-route-records-{view.lang}", lambda: user_route_records(user, view))
+def user_route_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+    key = f"user-route-records-{view.lang}-{view.region}-{size.width}x{size.height}"
+    records = memo(user, key, lambda: user_route_records(user, view, size))
     return [
         pdk.Layer(
             "PathLayer",

@@ -51,3 +51,15 @@ def test_groups_and_spans_match_single_events(clock: str, emphasis: int) -> None
         lit = spans[(spans["t_start"] >= elo) & (spans["t_start"] <= ehi) & (spans["t_end"] >= elo2) & (spans["t_end"] <= ehi2)]
         current_spots = set(zip(events.loc[states == "current", "lon"], events.loc[states == "current", "lat"]))
         assert set(zip(lit["lon"], lit["lat"])) == current_spots
+
+
+def test_halo_spans_are_merged_per_spot() -> None:
+    """One halo instance per spot and stretch of time: what a software renderer pays for."""
+    events = _events(3000)
+    spans = current_intervals(events, "event", 30)
+    for _, spot in spans.groupby(["lon", "lat"]):
+        ordered = spot.sort_values("t_start")
+        # Spans of a spot are apart by more than the emphasis window, or they would have merged.
+        assert (ordered["t_start"].to_numpy()[1:] > ordered["t_end"].to_numpy()[:-1] + 30).all()
+    assert len(spans) == len(spans.drop_duplicates(["lon", "lat", "t_start"]))
+    assert spans[["lon", "lat"]].drop_duplicates().shape[0] == 5
