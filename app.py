@@ -18,7 +18,7 @@ from ui.story import camera_count, story_controls
 from ui.timeline import timeline
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 
-st.set_page_config(page_title="Russia–North Korea map", page_icon="🗺️", layout="wide")
+st.set_page_config(page_title="Russia–North Korea map", page_icon=":material/map:", layout="wide")
 
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any

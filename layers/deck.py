@@ -227,7 +227,10 @@ def route_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
         cap_rounded=True,
         joint_rounded=True,
         pickable=False,
-        extensions=[FILTER_2],
+        # A solid line, but the same extensions as the route itself: one shader
+        # program for both (software WebGL compiles each at start-up).
+        get_dash_array=[0, 0],
+        extensions=[DASH, FILTER_2],
         **_time_props(view, emphasised=True),
     )
     lines = pdk.Layer(
