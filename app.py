@@ -18,7 +18,9 @@ from ui.story import camera_count, story_controls
 from ui.timeline import timeline
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 
-st.set_page_config(page_title="Russia–North Korea map", page_icon=":material/map:", layout="wide")
+# No page_icon: an emoji shows as a box offline and loads the emoji catalogue at start-up, and a
+# Material icon favicon is fetched from fonts.gstatic.com. Streamlit's own favicon is served locally.
+st.set_page_config(page_title="Russia–North Korea map", layout="wide")
 
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any
