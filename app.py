@@ -14,6 +14,7 @@ from ui.export_panel import export_panel
 from ui._markdown import md_escape
 from ui.i18n import t
 from ui.legend import legend
+from ui.page_style import map_background
 from ui.story import camera_count, story_controls
 from ui.timeline import timeline
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice
@@ -21,6 +22,7 @@ from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 # No page_icon: an emoji shows as a box offline and loads the emoji catalogue at start-up, and a
 # Material icon favicon is fetched from fonts.gstatic.com. Streamlit's own favicon is served locally.
 st.set_page_config(page_title="Russia–North Korea map", layout="wide")
+map_background()
 
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any

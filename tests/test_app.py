@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geodata._dates import day_number
 from layers._static_data import read_published
 from ui.data import DATA_DIR_ENV
+from ui.page_style import map_background_css
 
 from apptest_helpers import deck_json, run_app
 
@@ -28,6 +29,9 @@ def test_opens_on_the_last_date_with_every_layer() -> None:
     ids = [layer["id"] for layer in deck_json(at)["layers"]]
     assert {"basemap-overview", "basemap-fareast", "route", "events", "places", "place-labels"} <= set(ids)
     assert "23 events and 2 route legs shown as of 2024-01-17" in _caption_text(at)
+    # The water beyond the basemap rasters: CSS behind the canvas, not a layer.
+    assert "basemap-water" not in ids
+    assert [h.proto.body for h in at.get("html")] == [map_background_css()]
 
 
 def test_moving_the_slider_changes_what_the_map_shows() -> None:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from layers import style
-from layers.deck import arrow_records, build_deck, event_records, route_records, view_state_for
+from layers.deck import arrow_records, basemap_layers, build_deck, event_records, route_records, view_state_for
 from layers._static_data import read_published
 from layers.text import format_span
 from layers.view import MapView, date_span, emphasis_ranges, filter_ranges, item_states, shown_counts, visible_items
@@ -88,13 +88,27 @@ def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:
     assert spec["views"][0]["@@type"] == "MapView"
 
 
+def test_basemap_rasters_are_opaque_so_the_css_water_shows_only_beyond_them() -> None:
+    """No water polygon is drawn: the rasters must carry the water, and the canvas background the rest."""
+    from PIL import Image
+
+    from layers.basemap import RASTERS, static_path
+    from ui.page_style import map_background_css
+
+    for raster in RASTERS.values():
+        with Image.open(static_path(raster.file)) as image:
+            assert image.convert("RGBA").getextrema()[3] == (255, 255), raster.file
+    assert style.rgb_hex(style.WATER) in map_background_css()
+    assert [layer.type for layer in basemap_layers()] == ["BitmapLayer"] * len(RASTERS)
+
+
 def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:
     """The data sent to the browser is the same static URL at every date; only the filter moves."""
     a = json.loads(build_deck(dataset, _view("2019-04-25")).to_json())
     b = json.loads(build_deck(dataset, _view("2023-10-13")).to_json())
     for layer_a, layer_b in zip(a["layers"], b["layers"]):
         assert layer_a.get("data") == layer_b.get("data"), layer_a["id"]
-        if layer_a["id"] != "basemap-water" and "data" in layer_a:
+        if "data" in layer_a:
             assert isinstance(layer_a["data"], str) and layer_a["data"].startswith("app/static/"), layer_a["id"]
     assert len(build_deck(dataset, _view("2019-04-25")).to_json()) < 15_000  # a rerun sends configuration, not data
     ranges = [(la.get("filterRange"), lb.get("filterRange")) for la, lb in zip(a["layers"], b["layers"]) if "filterRange" in la]

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from layers import style
 from devtools.browser import (
     CANVAS_PIXELS_JS,
     canvas_hash,
@@ -131,6 +132,9 @@ def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
     assert size["width"] == round(size["cssWidth"] * size["dpr"]), size
     assert size["height"] == round(size["cssHeight"] * size["dpr"]), size
     assert shown_count(page)[2] == "2023-10-13"
+    # Water beyond the basemap rasters is the canvas's CSS background (ui/page_style.py).
+    background = page.evaluate("() => getComputedStyle(document.querySelector('#deckgl-overlay')).backgroundColor")
+    assert background == "rgb({}, {}, {})".format(*style.WATER), background
 
 
 def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001

@@ -1,0 +1,21 @@
+"""Page-wide CSS the map needs: the water colour behind the deck.gl canvas."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from layers import style
+
+# The basemap rasters are opaque and carry the water; beyond their bounds (far
+# zoomed out) the canvas is transparent and this background shows instead. Done
+# in CSS because a world-sized water polygon cost ~10 ms of every software-WebGL frame.
+MAP_SELECTOR = '[data-testid="stDeckGlJsonChart"] canvas'
+
+
+def map_background_css() -> str:
+    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }}</style>"
+
+
+def map_background() -> None:
+    # Style-only HTML goes to Streamlit's event container: it takes no space on the page.
+    st.html(map_background_css())
