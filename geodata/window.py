@@ -82,10 +82,10 @@ def data_span(dataset: Dataset) -> tuple[date, date]:
     """First and last date of ``dataset``: every event's and leg's start, end and disclosure."""
     frames = [f for f in (dataset.events, dataset.route_legs) if not f.empty]
     if not frames:
-        return EMPTY_SPAN_START, date.today()
+        return span_of(None, None)
     first = min(int(f["t_start"].min()) for f in frames)
     last = max(int(f[c].max()) for f in frames for c in ("t_end", "t_public"))
-    return from_day_number(first), from_day_number(last)
+    return span_of(first, last)
 
 
 def span_of(first_day: int | None, last_day: int | None) -> tuple[date, date]:

@@ -30,10 +30,20 @@ EVENTS_DATA, AS_OF_DATA = "events", "as_of"
 VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # what Altair 6 wrote
 
 
+def _kind_labels(lang: str) -> dict[str, str]:
+    """Event kind → its label in ``lang``, in the strip's order."""
+    return {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+
+
+def _label_colours(lang: str) -> dict[str, str]:
+    """Kind label in ``lang`` → its hex colour, in the strip's order."""
+    return {label: style.rgb_hex(style.EVENT_COLOURS[k]) for k, label in _kind_labels(lang).items()}
+
+
 def _event_labels(dataset: Dataset, lang: str) -> pd.DataFrame:
     """The parts of the strip's rows that do not depend on the date (once per dataset and language)."""
     events = dataset.events
-    kind_labels = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    kind_labels = _kind_labels(lang)
     return pd.DataFrame(
         {
             "title": [localized(r, "title", lang) for _, r in events.iterrows()],
@@ -91,7 +101,7 @@ def _kind_colours(kinds: dict[str, str]) -> dict:
 
 def counts_chart(lang: str) -> dict:
     """Monthly event counts by kind (named data "events"): what a long strip can show of many events."""
-    kinds = {(ja if lang == "ja" else en): style.rgb_hex(style.EVENT_COLOURS[k]) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    kinds = _label_colours(lang)
     bars = {
         "data": {"name": EVENTS_DATA},
         "mark": {"type": "bar"},
@@ -107,7 +117,7 @@ def counts_chart(lang: str) -> dict:
 
 def marks_chart(lang: str) -> dict:
     """One mark per event (named data "events", see :func:`timeline_frame`); faded until the as-of date."""
-    kinds = {(ja if lang == "ja" else en): style.rgb_hex(style.EVENT_COLOURS[k]) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    kinds = _label_colours(lang)
     y = {"field": "kind", "type": "nominal", "title": None, "sort": list(kinds)}
     colour = _kind_colours(kinds)
     common = {
@@ -142,8 +152,7 @@ def timeline_spec(dataset: Dataset, view: MapView, window: str = "all") -> dict:
     lang = view.lang
     spec = memo(dataset, f"timeline-spec-{lang}-{counts}", lambda: counts_chart(lang) if counts else marks_chart(lang))
     if counts:
-        kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
-        events = memo(dataset, f"monthly-counts-{lang}", lambda: _monthly_counts(dataset, kinds))
+        events = memo(dataset, f"monthly-counts-{lang}", lambda: _monthly_counts(dataset, _kind_labels(lang)))
     else:
         events = timeline_frame(dataset, view)
     datasets = {EVENTS_DATA: events, AS_OF_DATA: pd.DataFrame({"as_of": [pd.Timestamp(view.as_of)]})}

@@ -120,12 +120,16 @@ def _remove(digest: str) -> None:
     state[FILES_KEY] = [entry for entry in state.get(FILES_KEY, []) if entry["digest"] != digest]
 
 
+def _entry(digest: str) -> dict | None:
+    """This session's entry for ``digest``, if it still has one."""
+    return next((e for e in st.session_state.get(FILES_KEY, []) if e["digest"] == digest), None)
+
+
 def _save_to_team(digest: str) -> None:
     """Save one added file to the team database; it becomes a team entry of this session."""
     state = st.session_state
     url = _team_url()
-    entries = state.get(FILES_KEY, [])
-    entry = next((e for e in entries if e["digest"] == digest), None)
+    entry = _entry(digest)
     if url is None or entry is None:
         return
     data: UserData = entry["data"]
@@ -135,7 +139,7 @@ def _save_to_team(digest: str) -> None:
         state[TEAM_NOTICE_KEY] = ("error", str(exc))
         return
     saved = TeamUpload(upload_id, data.file, None, datetime.now(timezone.utc), data)
-    state[FILES_KEY] = [_team_entry(saved) if e["digest"] == digest else e for e in entries]
+    state[FILES_KEY] = [_team_entry(saved) if e["digest"] == digest else e for e in state[FILES_KEY]]
     state[TEAM_NOTICE_KEY] = ("success", ("user_data_team_saved", data.file))
 
 
@@ -143,7 +147,7 @@ def _delete_from_team(digest: str) -> None:
     """Delete a team entry from the database and from this session."""
     state = st.session_state
     url = _team_url()
-    entry = next((e for e in state.get(FILES_KEY, []) if e["digest"] == digest), None)
+    entry = _entry(digest)
     if url is None or entry is None or entry.get("team") is None:
         return
     try:
