@@ -66,7 +66,7 @@ layer = pdk.Layer(
 )
 deck = pdk.Deck(
     layers=[layer],
-    initial_view_state=pdk.ViewState(longitude=90.5, latitude=50.7653, zoom=2.3),
+    initial_view_state=pdk.ViewState(longitude=92.0, latitude=50.7653, zoom=2.27),
     map_provider=None,  # no basemap; map_style left unset (None would fetch Carto styles)
 )
 map_column, _ = st.columns([3, 1])

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date
 
 import pytest
 
 from layers import style
-from layers.deck import arrow_records, basemap_layers, build_deck, event_records, route_records, view_state_for
+from layers._screen_path import TILE_PX, mercator
+from layers.deck import MapSize, arrow_records, basemap_layers, build_deck, place_records, event_records, route_records, view_state_for
 from layers._static_data import read_published
 from layers.text import format_span
-from layers.view import MapView, date_span, emphasis_ranges, filter_ranges, item_states, shown_counts, visible_items
+from layers.view import REGIONS, MapView, date_span, emphasis_ranges, filter_ranges, item_states, shown_counts, visible_items
 
 
 def _view(day: str, **kw: object) -> MapView:
@@ -154,6 +156,36 @@ def test_regions_frame_their_places() -> None:
     assert 80 < route.longitude < 95 and 2 < route.zoom < 3.5
     local = view_state_for("rajin_dunai")
     assert local.zoom > 6
+
+
+def _label_width_px(text: str, size_px: int = 14) -> float:
+    """A label's width on the map, estimated: a full em per CJK character, 0.62 em otherwise, plus padding."""
+    return sum(size_px if unicodedata.east_asian_width(c) in "WF" else 0.62 * size_px for c in text) + 6
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_place_labels_fit_inside_every_frame(dataset, region: str, lang: str) -> None:
+    """A label whose place is on the map is not cut off by the map's edge (the Japanese
+    Komsomolsk-on-Amur label was, in the whole-route frame)."""
+    size = MapSize()
+    camera = view_state_for(region, size)
+    cx, cy = mercator(camera.longitude, camera.latitude)
+    scale = TILE_PX * 2**camera.zoom
+    hidden = style.HIDDEN_LABEL_KINDS.get(region, ())
+    clipped = []
+    for record in place_records(dataset, _view("2024-01-17", lang=lang, region=region)):
+        mx, my = mercator(*record["position"])
+        x, y = (mx - cx) * scale + size.width / 2, (my - cy) * scale + size.height / 2
+        if record["kind"] in hidden or not (0 <= x <= size.width and 0 <= y <= size.height):
+            continue
+        width, height = _label_width_px(record["name"]), 16
+        dx, dy = record["label_offset"]
+        left = {"start": x + dx, "end": x + dx - width, "middle": x + dx - width / 2}[record["anchor"]]
+        top = {"center": y + dy - height / 2, "bottom": y + dy - height, "top": y + dy}[record["baseline"]]
+        if left < 0 or left + width > size.width or top < 0 or top + height > size.height:
+            clipped.append((record["id"], round(left), round(left + width), round(top), round(top + height)))
+    assert not clipped, clipped
 
 
 @pytest.mark.parametrize(
