@@ -7,7 +7,7 @@ time per frame and path layer, most of a slider step (bench/README.md,
 so each line is thinned (Douglas-Peucker on original vertices) to an error of
 half a pixel at the chosen frame's zoom, and outside the frame's surroundings
 to half a pixel at the widest frame's zoom. Measured on the rail leg: 1,331
-vertices become 215 in the whole-route frame, 364 in the Far East frame; a
+vertices become 209 in the whole-route frame, 359 in the Far East frame; a
 slider step took about 50 ms less (see bench/README.md). Zooming in by hand
 doubles the error per zoom level; exports and data downloads keep every vertex.
 """
