@@ -9,6 +9,7 @@ from layers.view import date_span, shown_counts
 from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
 from ui.data import shipped_dataset, source_caption
 from ui.data_download import data_download
+from ui.deck_map import deck_map
 from ui.detail import ItemLookup, detail_panel, sync_map_pick
 from ui.export_panel import export_panel
 from ui._markdown import md_escape
@@ -48,10 +49,8 @@ def map_and_time() -> None:
     st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()))
     map_column, side_column = st.columns([3, 1])
     with map_column:
-        selection = st.pydeck_chart(
-            build_deck(dataset, view, camera=camera_count()), on_select="rerun", selection_mode="single-object", key="map", height=620
-        )
-        sync_map_pick(selection)
+        picked = deck_map(build_deck(dataset, view, camera=camera_count()), first, last, t("as_of", view.lang))
+        sync_map_pick(picked)
         timeline(dataset, view)
     with side_column:
         legend(dataset, view.layers, view.lang)

@@ -57,6 +57,7 @@ if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
 from devtools.browser import (  # noqa: E402
+    AS_OF_SLIDER,
     CANVAS_HASH_JS,
     CANVAS_PIXELS_JS,
     CHROMIUM_ARGS,
@@ -72,7 +73,7 @@ from devtools.browser import (  # noqa: E402
 RESULTS_DIR = BENCH_DIR / "results"
 VIEWPORT = {"width": 1600, "height": 1200}
 MAIN = '[data-testid="stMain"]'
-SLIDER_THUMB = f'{MAIN} [data-testid="stSlider"] :is([role="slider"], input[type="range"])'
+SLIDER_THUMB = AS_OF_SLIDER
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SHOWN_AS_OF = re.compile(r"shown as of (\d{4}-\d{2}-\d{2})")
 MARKER = "SESSION-A-ONLY"

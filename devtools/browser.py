@@ -33,6 +33,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--enable-unsafe-swiftshader",
 ]
+# The app's as-of slider: the native range input of the map component (ui/deck_map.js).
+AS_OF_SLIDER = '[data-testid="stMain"] .deck-map-slider input[type="range"]'
 # Counts non-transparent pixels of the deck.gl canvas (WebGL: read via a 2D copy).
 CANVAS_PIXELS_JS = """
 () => {

@@ -31,6 +31,11 @@ def publish_json(owner: object, key: str, build: Callable[[], object]) -> str:
     return memo(owner, f"json:{key}", lambda: _write(key, "json", json.dumps(build(), ensure_ascii=False, separators=(",", ":"))))
 
 
+def publish_copy(source: Path, stem: str) -> str:
+    """URL of a copy of ``source`` (a file shipped by a package), content-hashed like the rest."""
+    return memo(publish_copy, f"copy:{source}", lambda: _write(stem, source.suffix.lstrip("."), source.read_text(encoding="utf-8")))
+
+
 def read_published(url: str) -> object:
     """The records behind a published URL (for tests and exports)."""
     path = (STATIC_DIR / url.removeprefix(f"{STATIC_URL}/")).resolve()

@@ -25,7 +25,7 @@ from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
-from layers.view import REGIONS, MapView, clock_columns, emphasis_ranges, filter_ranges, leg_parts, localized
+from layers.view import REGIONS, MapView, clock_columns, leg_parts, localized, range_template, resolve_ranges
 
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
@@ -136,9 +136,15 @@ def _time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:
     opens, closes = clock_columns(view.clock)
     return {
         "get_filter_value": f"[{opens}, {closes}]",
-        "filter_range": emphasis_ranges(view) if emphasised else filter_ranges(view),
+        **as_of_filter(view, emphasised),
         "update_triggers": {"getFilterValue": [view.clock]},
     }
+
+
+def as_of_filter(view: MapView, emphasised: bool = False) -> dict[str, object]:
+    """The filter ranges at the view's date, and their template for the browser's slider."""
+    template = range_template(view, emphasised)
+    return {"filter_range": resolve_ranges(template, view.as_of_day), "as_of_ranges": template}
 
 
 def _quoted_literal(text: str) -> str:
@@ -433,7 +439,7 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         extensions=[FILTER_2],
         # Spans were merged for this clock: always [t_start, t_end].
         get_filter_value="[t_start, t_end]",
-        filter_range=emphasis_ranges(view),
+        **as_of_filter(view, emphasised=True),
     )
     symbols = pdk.Layer(
         "ScatterplotLayer",

@@ -78,17 +78,38 @@ def clock_columns(clock: Clock) -> tuple[str, str]:
     return ("t_start", "t_end") if clock == "event" else ("t_public", "t_public")
 
 
-def filter_ranges(view: MapView) -> list[list[int]]:
-    """GPU filter ranges for the two filter values (opening day, closing day).
+# A filter bound the browser fills in: the as-of day plus an offset. The map
+# sends these templates with each layer, so a slider step redraws in the browser.
+AsOfBound = dict[str, int]
+RangeTemplate = list[list[int | AsOfBound]]
+
+
+def as_of(offset: int = 0) -> AsOfBound:
+    return {"asOf": offset}
+
+
+def range_template(view: MapView, emphasised: bool = False) -> RangeTemplate:
+    """GPU filter ranges for the two filter values (opening day, closing day), as-of day left open.
 
     Shown: opened by the as-of date. Emphasised layers add: not closed more
     than ``emphasis_days`` before it.
     """
-    return [[OPEN_LOW, view.as_of_day], [OPEN_LOW, OPEN_HIGH]]
+    if emphasised:
+        return [[OPEN_LOW, as_of()], [as_of(-view.emphasis_days), OPEN_HIGH]]
+    return [[OPEN_LOW, as_of()], [OPEN_LOW, OPEN_HIGH]]
+
+
+def resolve_ranges(template: RangeTemplate, day: int) -> list[list[int]]:
+    """The ranges of ``template`` on ``day`` (ui/deck_map.js does the same in the browser)."""
+    return [[bound if isinstance(bound, int) else day + bound["asOf"] for bound in pair] for pair in template]
+
+
+def filter_ranges(view: MapView) -> list[list[int]]:
+    return resolve_ranges(range_template(view), view.as_of_day)
 
 
 def emphasis_ranges(view: MapView) -> list[list[int]]:
-    return [[OPEN_LOW, view.as_of_day], [view.as_of_day - view.emphasis_days, OPEN_HIGH]]
+    return resolve_ranges(range_template(view, emphasised=True), view.as_of_day)
 
 
 def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:

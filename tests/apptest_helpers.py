@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -25,6 +26,19 @@ def run_app(**query: str) -> AppTest:
     return run_ok(at)
 
 
+def map_data(at: AppTest) -> dict:
+    """What the map component (ui/deck_map.py) sends the browser: deck JSON, day, span, bundles."""
+    elements = [e for e in at.get("bidi_component") if e.proto.component_name == "deck_map"]
+    assert len(elements) == 1, f"expected one map, found {len(elements)}"
+    return json.loads(elements[0].proto.json)
+
+
 def deck_json(at: AppTest) -> dict:
     """The map's pydeck JSON as the browser receives it."""
-    return json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return json.loads(map_data(at)["deck"])
+
+
+def set_as_of(at: AppTest, day: date) -> AppTest:
+    """Move the as-of date as the map's slider does (it reports into session state), and rerun."""
+    at.session_state["as_of"] = day
+    return run_ok(at)

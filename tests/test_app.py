@@ -13,7 +13,7 @@ from layers._static_data import read_published
 from ui.data import DATA_DIR_ENV
 from ui.page_style import map_background_css
 
-from apptest_helpers import deck_json, run_app
+from apptest_helpers import deck_json, map_data, run_app, set_as_of
 
 def _layer(at: AppTest, ident: str) -> dict:
     return next(layer for layer in deck_json(at)["layers"] if layer["id"] == ident)
@@ -25,7 +25,7 @@ def _caption_text(at: AppTest) -> str:
 
 def test_opens_on_the_last_date_with_every_layer() -> None:
     at = run_app()
-    assert at.slider(key="as_of").value == date(2024, 1, 17)
+    assert at.session_state["as_of"] == date(2024, 1, 17)
     ids = [layer["id"] for layer in deck_json(at)["layers"]]
     assert {"basemap-overview", "basemap-fareast", "route", "events", "places", "place-labels"} <= set(ids)
     assert "23 events and 2 route legs shown as of 2024-01-17" in _caption_text(at)
@@ -36,10 +36,10 @@ def test_opens_on_the_last_date_with_every_layer() -> None:
 
 def test_moving_the_slider_changes_what_the_map_shows() -> None:
     at = run_app()
-    at.slider(key="as_of").set_value(date(2019, 4, 25)).run()
+    set_as_of(at, date(2019, 4, 25))
     assert _layer(at, "events")["filterRange"][0][1] == day_number(date(2019, 4, 25))
     assert "7 events and 0 route legs shown as of 2019-04-25" in _caption_text(at)
-    at.slider(key="as_of").set_value(date(2023, 9, 20)).run()
+    set_as_of(at, date(2023, 9, 20))
     assert _layer(at, "route")["filterRange"][0][1] == day_number(date(2023, 9, 20))
     assert "2 route legs shown as of 2023-09-20" in _caption_text(at)
 
@@ -47,12 +47,12 @@ def test_moving_the_slider_changes_what_the_map_shows() -> None:
 def test_step_buttons_move_by_the_chosen_step() -> None:
     at = run_app(date="2023-09-13")
     next(b for b in at.button if "Back" in b.label).click().run()  # step: month
-    assert at.slider(key="as_of").value == date(2023, 8, 13)
+    assert at.session_state["as_of"] == date(2023, 8, 13)
     at.selectbox(key="step").set_value("year").run()
     next(b for b in at.button if b.label.startswith("Forward")).click().run()
-    assert at.slider(key="as_of").value == date(2024, 1, 17)  # clamped to the last date
+    assert at.session_state["as_of"] == date(2024, 1, 17)  # clamped to the last date
     next(b for b in at.button if "Start" in b.label).click().run()
-    assert at.slider(key="as_of").value == date(2000, 7, 19)
+    assert at.session_state["as_of"] == date(2000, 7, 19)
 
 
 def test_play_advances_and_pauses() -> None:
@@ -104,10 +104,10 @@ def test_detail_panel_shows_quotes_claim_and_disagreement() -> None:
 
 def test_url_restores_the_view_and_is_kept_in_step() -> None:
     at = run_app(date="2019-04-25", lang="ja", region="far_east", event="vladivostok-summit-2019", layers="places,events")
-    assert at.slider(key="as_of").value == date(2019, 4, 25)
+    assert at.session_state["as_of"] == date(2019, 4, 25)
     assert at.session_state["selected"] == "event:vladivostok-summit-2019"
     assert "route" not in [layer["id"] for layer in deck_json(at)["layers"]]
-    at.slider(key="as_of").set_value(date(2023, 9, 13)).run()
+    set_as_of(at, date(2023, 9, 13))
     assert at.query_params["date"] in ("2023-09-13", ["2023-09-13"])
 
 
@@ -115,7 +115,7 @@ def test_hostile_url_is_ignored_with_notices() -> None:
     at = run_app(date="<script>alert(1)</script>", lang="xx", layers="evil", junk="1")
     notices = " ".join(i.value for i in at.info)
     assert "date=" in notices and "lang=` xx `" in notices and "layers=` evil `" in notices and "` junk `" in notices
-    assert at.slider(key="as_of").value == date(2024, 1, 17)
+    assert at.session_state["as_of"] == date(2024, 1, 17)
 
 
 def test_broken_data_file_is_named_and_the_rest_still_shows(data_copy: Path, monkeypatch: pytest.MonkeyPatch, files_only: None) -> None:

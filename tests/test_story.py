@@ -159,7 +159,7 @@ def test_story_steps_move_date_frame_clock_and_selection(dataset: Dataset) -> No
     _click(at, "story_start")
     first = steps[0]
     assert _view(at) == (first.as_of, first.region, first.clock, first.item)
-    assert at.slider(key="as_of").value == first.as_of
+    assert at.session_state["as_of"] == first.as_of
     assert at.selectbox(key="region").value == first.region
     assert at.selectbox(key="selected").value == first.item
     assert at.button(key="story_previous").disabled

@@ -99,9 +99,8 @@ def _toggle_play(first: date, last: date) -> None:
 
 
 def time_controls(first: date, last: date) -> None:
-    """The as-of slider with start / back / play / forward / end buttons and a step size."""
+    """Start / back / play / forward / end buttons and a step size (the slider is the map's: ui/deck_map.py)."""
     lang = st.session_state["lang"]
-    st.slider(t("as_of", lang), min_value=first, max_value=last, key="as_of", format="YYYY-MM-DD")
     cols = st.columns([1, 1, 1.2, 1, 1, 1.6])
     cols[0].button(t("start", lang), on_click=_jump, args=(first,), width="stretch")
     cols[1].button(t("back", lang), on_click=_move, args=(first, last, -1), width="stretch")

@@ -42,26 +42,18 @@ def item_label(dataset: Dataset, key: str | None, lang: str) -> str:
     return f"{row['start'].isoformat()} · {localized(row, 'title', lang)}"
 
 
-def picked_on_map(selection: object) -> str | None:
-    """The item key of the object clicked on the map, if any."""
-    try:
-        objects = selection["selection"]["objects"]  # type: ignore[index]
-    except (KeyError, TypeError):
-        return None
-    for layer_id, picked in objects.items():
-        for obj in picked or ():
-            prefix = _MAP_LAYER_PREFIX.get(str(obj.get("layer"))) or _LAYER_ID_PREFIX.get(layer_id)
-            if prefix and obj.get("id"):
-                return f"{prefix}:{obj['id']}"
+def item_key_for(layer_id: str, kind: object, ident: object) -> str | None:
+    """The item key of a map object: its ``layer`` field ('event', 'route', 'place') or its layer's id."""
+    prefix = _MAP_LAYER_PREFIX.get(str(kind)) or _LAYER_ID_PREFIX.get(layer_id)
+    if prefix and ident:
+        return f"{prefix}:{ident}"
     return None
 
 
-def sync_map_pick(selection: object) -> None:
-    """A new click on the map selects that item in the panel."""
-    key = picked_on_map(selection)
-    if key and key != st.session_state.get("last_map_pick"):
+def sync_map_pick(key: str | None) -> None:
+    """A click on a map object (reported once, in the run it caused) selects it in the panel."""
+    if key:
         st.session_state["selected"] = key
-    st.session_state["last_map_pick"] = key
 
 
 class ItemLookup:

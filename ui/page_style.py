@@ -9,7 +9,7 @@ from layers import style
 # The basemap rasters are opaque and carry the water; beyond their bounds (far
 # zoomed out) the canvas is transparent and this background shows instead. Done
 # in CSS because a world-sized water polygon cost ~10 ms of every software-WebGL frame.
-MAP_SELECTOR = '[data-testid="stDeckGlJsonChart"] canvas'
+MAP_SELECTOR = ".deck-map-canvas canvas"
 
 
 def map_background_css() -> str:

@@ -14,6 +14,7 @@ import pytest
 
 from layers import style
 from devtools.browser import (
+    AS_OF_SLIDER,
     CANVAS_PIXELS_JS,
     canvas_hash,
     wait_canvas_change,
@@ -37,7 +38,7 @@ CANVAS_SIZE_JS = """
 }
 """
 MAIN = '[data-testid="stMain"]'
-SLIDER_THUMB = f'{MAIN} [data-testid="stSlider"] :is([role="slider"], input[type="range"])'
+SLIDER_THUMB = AS_OF_SLIDER
 CAPTIONS = f'{MAIN} [data-testid="stCaptionContainer"]'
 
 

@@ -1,0 +1,108 @@
+"""The map component's Python side: filter templates, payload, clicks and the reported day.
+
+What the browser does with them (a slider step redrawing without a rerun, the
+same picture as a fresh load at that date) is checked in
+tests/browser/test_map_in_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geodata._dates import day_number
+from layers import style
+from layers.basemap import STATIC_DIR, STATIC_URL
+from layers.deck import build_deck
+from layers.view import MapView, range_template, resolve_ranges
+from ui.deck_map import DECKGL_BUNDLE, EXTENSIONS_BUNDLE, clamped_day, map_payload, picked_key
+from ui.detail import item_key_for
+
+
+def _layers(dataset, view: MapView) -> list[dict]:  # noqa: ANN001
+    return json.loads(build_deck(dataset, view).to_json())["layers"]
+
+
+@pytest.mark.parametrize("clock", ["event", "public"])
+@pytest.mark.parametrize("emphasis_days", [7, 90])
+@pytest.mark.parametrize("grouped", [False, True], ids=["single-events", "grouped-events"])
+def test_every_filtered_layer_carries_the_template_of_its_ranges(dataset, monkeypatch, clock, emphasis_days, grouped) -> None:  # noqa: ANN001
+    """The browser fills the as-of day into ``asOfRanges``; at the view's day that is ``filterRange``."""
+    if grouped:  # the many-events layers (grouped symbols, merged halo spans) on the shipped data
+        monkeypatch.setattr(style, "LARGE_EVENT_COUNT", 0)
+    view = MapView(as_of=date(2023, 10, 13), clock=clock, emphasis_days=emphasis_days)
+    filtered = [layer for layer in _layers(dataset, view) if "filterRange" in layer]
+    assert {layer["id"] for layer in filtered} >= {"route", "route-current", "route-arrows", "events", "events-current"}
+    for layer in filtered:
+        assert resolve_ranges(layer["asOfRanges"], view.as_of_day) == layer["filterRange"], layer["id"]
+    # Moved to another day, the templates give that day's ranges: what a fresh build gives.
+    later = view.with_(as_of=date(2024, 1, 17))
+    again = {layer["id"]: layer for layer in _layers(dataset, later)}
+    for layer in filtered:
+        assert resolve_ranges(layer["asOfRanges"], later.as_of_day) == again[layer["id"]]["filterRange"], layer["id"]
+
+
+def test_range_templates_leave_only_the_day_open() -> None:
+    view = MapView(as_of=date(2023, 10, 13), emphasis_days=30)
+    assert range_template(view) == [[-1_000_000, {"asOf": 0}], [-1_000_000, 1_000_000]]
+    assert range_template(view, emphasised=True) == [[-1_000_000, {"asOf": 0}], [{"asOf": -30}, 1_000_000]]
+    assert resolve_ranges(range_template(view, emphasised=True), 100) == [[-1_000_000, 100], [70, 1_000_000]]
+
+
+def test_payload_names_files_the_server_has(dataset) -> None:  # noqa: ANN001
+    view = MapView(as_of=date(2023, 10, 13))
+    payload = map_payload(build_deck(dataset, view), view.as_of, date(2000, 7, 19), date(2024, 1, 17), "As of", 620)
+    assert (payload["day"], payload["first"], payload["last"]) == (day_number(date(2023, 10, 13)), day_number(date(2000, 7, 19)), 19739)
+    assert json.loads(payload["deck"])["layers"], "the deck JSON travels as a string"
+    bundle, extensions = payload["bundles"]
+    files = [STATIC_DIR / url.removeprefix(f"{STATIC_URL}/") for url in payload["bundles"]]
+    assert all(path.is_file() for path in files), files
+    # The served copy is pydeck's own bundle, byte for byte; the extensions are the vendored file.
+    assert files[0].read_bytes() == DECKGL_BUNDLE.read_bytes()
+    assert extensions == f"{STATIC_URL}/{EXTENSIONS_BUNDLE}"
+    assert "DataFilterExtension" in files[1].read_text(encoding="utf-8")
+
+
+def test_vendored_extensions_are_documented() -> None:
+    readme = (STATIC_DIR / "vendor" / "README.md").read_text(encoding="utf-8")
+    assert Path(EXTENSIONS_BUNDLE).name in readme and "MIT" in readme
+    assert (STATIC_DIR / "vendor" / "deckgl-extensions-LICENSE.txt").is_file()
+
+
+@pytest.mark.parametrize(
+    ("pick", "expected"),
+    [
+        ({"layer": "events", "kind": "event", "id": "vostochny-summit-2023"}, "event:vostochny-summit-2023"),
+        ({"layer": "route", "kind": "route", "id": "rajin-dunai"}, "leg:rajin-dunai"),
+        ({"layer": "places", "kind": "place", "id": "rajin"}, "place:rajin"),
+        ({"layer": "events", "kind": None, "id": "e1"}, "event:e1"),  # grouped events: no 'layer' field
+        ({"layer": "basemap-overview", "kind": None, "id": "x"}, None),
+        ({"layer": "events", "kind": "event", "id": ""}, None),
+        ("event:x", None),
+        (None, None),
+    ],
+)
+def test_clicked_objects_become_item_keys(pick, expected) -> None:  # noqa: ANN001
+    assert picked_key(pick) == expected
+
+
+def test_item_key_prefers_the_object_kind() -> None:
+    assert item_key_for("user-events", "event", "mine") == "event:mine"
+
+
+@pytest.mark.parametrize(
+    ("reported", "expected"),
+    [
+        (19_000, date(2022, 1, 8)),
+        (0, date(2000, 7, 19)),  # before the data: the first date
+        (99_999, date(2024, 1, 17)),  # after it: the last date
+        ("19000", None),  # not a day number: ignored
+        (True, None),
+        (None, None),
+    ],
+)
+def test_reported_day_is_clamped_to_the_data(reported, expected) -> None:  # noqa: ANN001
+    assert clamped_day(reported, date(2000, 7, 19), date(2024, 1, 17)) == expected

@@ -1,0 +1,196 @@
+// The map and its as-of slider (see ui/deck_map.py).
+//
+// deck.gl comes from pydeck's offline bundle, served as a static file. A slider
+// step fills the as-of day into each layer's filter ranges ("asOfRanges") and
+// redraws here, in the browser: the layer data stay loaded and no Streamlit
+// rerun stands between the key press and the map. The day is then reported to
+// Python, so the timeline, counts, panels and URL follow.
+
+const maps = new WeakMap();
+
+function loadScript(url) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.async = false; // fetched in parallel, run in the order inserted
+    script.onload = resolve;
+    script.onerror = () => reject(new Error(`could not load ${url}`));
+    document.head.appendChild(script);
+  });
+}
+
+function loadDeckGl(urls) {
+  // Once per page, however many times the component mounts. In order: the
+  // extensions bundle extends the global `deck` that pydeck's bundle defines.
+  window.__deckMapBundle ??= Promise.all(urls.map(loadScript)).then(() => {
+    performance.mark("deck-map:bundles-loaded");
+    if (typeof window.createDeck !== "function" || !window.deck?.DataFilterExtension) {
+      throw new Error("the deck.gl bundles did not define createDeck and the extensions");
+    }
+  });
+  return window.__deckMapBundle;
+}
+
+// The layer extensions the map's JSON names, for pydeck's JSON converter.
+function extensionClasses() {
+  const { DataFilterExtension, PathStyleExtension } = window.deck;
+  return { classes: { DataFilterExtension, PathStyleExtension } };
+}
+
+function isoDate(day) {
+  return new Date(day * 86400000).toISOString().slice(0, 10);
+}
+
+// A bound is a number or {"asOf": offset}: the as-of day plus offset.
+function resolveRanges(template, day) {
+  return template.map((pair) => pair.map((bound) => (typeof bound === "number" ? bound : day + bound.asOf)));
+}
+
+function withDay(deckJson, day) {
+  return {
+    ...deckJson,
+    layers: deckJson.layers.map((layer) =>
+      layer.asOfRanges ? { ...layer, filterRange: resolveRanges(layer.asOfRanges, day) } : layer,
+    ),
+  };
+}
+
+function withoutDay(deckJson) {
+  return JSON.stringify({ ...deckJson, layers: deckJson.layers.map(({ filterRange, ...layer }) => layer) });
+}
+
+class DeckMap {
+  constructor(root, setStateValue, setTriggerValue) {
+    this.setStateValue = setStateValue;
+    this.setTriggerValue = setTriggerValue;
+    this.root = root;
+    root.innerHTML = "";
+    this.slider = document.createElement("div");
+    this.slider.className = "deck-map-slider";
+    this.label = document.createElement("label");
+    this.input = document.createElement("input");
+    this.input.type = "range";
+    this.input.step = "1";
+    this.ends = document.createElement("div");
+    this.ends.className = "deck-map-ends";
+    this.slider.append(this.label, this.input, this.ends);
+    this.container = document.createElement("div");
+    this.container.className = "deck-map-canvas";
+    this.message = document.createElement("div");
+    this.message.className = "deck-map-message";
+    root.append(this.slider, this.container, this.message);
+    this.input.addEventListener("input", () => this.showDay(Number(this.input.value)));
+    // Reported once the step is made (key press, or drag released): one rerun per step.
+    this.input.addEventListener("change", () => this.setStateValue("day", Number(this.input.value)));
+    this.deck = null;
+    this.deckJson = null;
+  }
+
+  update(data) {
+    this.container.style.height = `${data.height}px`;
+    this.input.min = String(data.first);
+    this.input.max = String(data.last);
+    this.input.setAttribute("aria-label", data.label);
+    this.ends.textContent = "";
+    for (const day of [data.first, data.last]) {
+      const end = document.createElement("span");
+      end.textContent = isoDate(day);
+      this.ends.append(end);
+    }
+    this.labelText = data.label;
+    // Python moves the date only when a button, story step or URL does: apply that,
+    // but never pull the slider back from under a drag that is still going on.
+    if (data.day !== this.lastPythonDay) {
+      this.lastPythonDay = data.day;
+      this.input.value = String(data.day);
+    }
+    if (data.deck !== this.deckText) {
+      // After a step, the rerun sends the deck again with that day's filter ranges:
+      // the same map, so keep the drawn one.
+      this.deckText = data.deck;
+      const deckJson = JSON.parse(data.deck);
+      const shape = withoutDay(deckJson);
+      if (shape !== this.shape) {
+        this.shape = shape;
+        this.deckJson = deckJson;
+        this.tooltip = deckJson.tooltip ?? null;
+      }
+    }
+    this.showLabel(Number(this.input.value));
+    loadDeckGl(data.bundles)
+      .then(() => this.showDay(Number(this.input.value)))
+      .catch((error) => {
+        this.message.textContent = `The map could not start: ${error.message}`;
+      });
+  }
+
+  showLabel(day) {
+    this.label.textContent = `${this.labelText}: ${isoDate(day)}`;
+    this.input.setAttribute("aria-valuetext", isoDate(day));
+  }
+
+  showDay(day) {
+    this.showLabel(day);
+    if (!this.deckJson || !window.deck?.DataFilterExtension) return;
+    // A rerun that changed neither the day nor the deck (the usual echo of a step) draws nothing.
+    if (this.drawn && this.drawn.day === day && this.drawn.json === this.deckJson) return;
+    this.drawn = { day, json: this.deckJson };
+    const json = withDay(this.deckJson, day);
+    if (!this.deck) {
+      this.deck = window.createDeck({
+        container: this.container,
+        jsonInput: json,
+        tooltip: this.tooltip,
+        configuration: extensionClasses(),
+        handleEvent: (name, info) => this.onEvent(name, info),
+      });
+      // The id deck.gl gives its canvas elsewhere (and st.pydeck_chart's): tests and the benchmark find it by it.
+      this.container.querySelector("canvas")?.setAttribute("id", "deckgl-overlay");
+      performance.mark("deck-map:deck-created");
+      return;
+    }
+    // At most one update per frame however fast the slider moves: the first at once,
+    // the latest of any that follow within the frame at its end.
+    if (this.throttled) {
+      this.queued = json;
+      return;
+    }
+    window.updateDeck(json, this.deck);
+    this.throttled = true;
+    requestAnimationFrame(() => {
+      this.throttled = false;
+      if (this.queued) {
+        window.updateDeck(this.queued, this.deck);
+        this.queued = null;
+      }
+    });
+  }
+
+  onEvent(name, info) {
+    if (name !== "deck-click-event" || !info || !info.layer || !info.object) return;
+    const { id, layer } = info.object;
+    if (id === undefined) return;
+    this.setTriggerValue("pick", { layer: info.layer.id, id: String(id), kind: layer ?? null });
+  }
+
+  destroy() {
+    if (this.deck) this.deck.finalize();
+    this.deck = null;
+  }
+}
+
+export default function (component) {
+  const { parentElement, data, setStateValue, setTriggerValue } = component;
+  let map = maps.get(parentElement);
+  if (!map) {
+    map = new DeckMap(parentElement.querySelector(".deck-map") ?? parentElement, setStateValue, setTriggerValue);
+    maps.set(parentElement, map);
+  }
+  map.setStateValue = setStateValue;
+  map.setTriggerValue = setTriggerValue;
+  map.update(data);
+  return () => {
+    map.destroy();
+    maps.delete(parentElement);
+  };
+}

@@ -1,0 +1,87 @@
+"""The map and its as-of slider in one component, so that a slider step redraws in the browser.
+
+With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
+deltas and a rebuilt deck before the map moved. Here the browser holds the
+deck (pydeck's own offline deck.gl bundle, served from ./static) and the
+layers' filter templates (``asOfRanges``, layers/view.py): a step fills in
+the new day and redraws at once, then reports the day, and the rerun that
+follows updates the rest of the page (timeline, counts, panels, URL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import pydeck as pdk
+import streamlit as st
+
+from geodata._dates import day_number, from_day_number
+from layers._static_data import publish_copy
+from layers.basemap import static_url
+
+_HERE = Path(__file__).resolve().parent
+# pydeck's offline deck.gl bundle (the one pydeck's to_html(offline=True) inlines):
+# it defines createDeck / updateDeck and the JSON converter for pydeck's JSON.
+DECKGL_BUNDLE = Path(pdk.__file__).resolve().parent / "nbextension" / "static" / "index.js"
+# pydeck's bundle leaves out @deck.gl/extensions (DataFilterExtension, PathStyleExtension):
+# the same deck.gl version's own build of them is shipped here (MIT; static/vendor/README.md).
+EXTENSIONS_BUNDLE = "vendor/deckgl-extensions-9.3.6.min.js"
+STATE_KEY = "as_of"  # the session-state date the slider reports into
+
+_component = st.components.v2.component(
+    "deck_map",
+    html='<div class="deck-map"></div>',
+    css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
+    js=(_HERE / "deck_map.js").read_text(encoding="utf-8"),
+    isolate_styles=False,  # one page-wide rule gives every map canvas its water colour
+)
+
+
+def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str, height: int) -> dict[str, object]:
+    """What the browser needs: the deck JSON (filters at ``as_of``) and the slider's span."""
+    return {
+        "deck": deck.to_json(),
+        "day": day_number(as_of),
+        "first": day_number(first),
+        "last": day_number(last),
+        "label": label,
+        "height": height,
+        "bundles": [publish_copy(DECKGL_BUNDLE, "deckgl"), static_url(EXTENSIONS_BUNDLE)],
+    }
+
+
+def picked_key(pick: object) -> str | None:
+    """The item key ("event:…", "leg:…", "place:…") of a clicked map object, if it names one."""
+    from ui.detail import item_key_for
+
+    if not isinstance(pick, Mapping):
+        return None
+    return item_key_for(str(pick.get("layer", "")), pick.get("kind"), pick.get("id"))
+
+
+def clamped_day(reported: object, first: date, last: date) -> date | None:
+    """The date of a day number the browser reported, within the data's span; None if it is not one."""
+    if not isinstance(reported, int) or isinstance(reported, bool):
+        return None
+    return min(max(from_day_number(reported), first), last)
+
+
+def day_reported(first: date, last: date) -> None:
+    """on_change: the slider's day becomes the session's as-of date."""
+    day = clamped_day((st.session_state.get("map") or {}).get("day"), first, last)
+    if day is not None:
+        st.session_state[STATE_KEY] = day
+
+
+def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, height: int = 620, key: str = "map") -> str | None:
+    """Draw the map with its slider; return the item key clicked on the map in this run, if any."""
+    result = _component(
+        key=key,
+        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height),
+        default={"day": day_number(st.session_state[STATE_KEY])},
+        on_day_change=lambda: day_reported(first, last),
+        on_pick_change=lambda: None,
+    )
+    return picked_key(getattr(result, "pick", None))
