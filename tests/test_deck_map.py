@@ -57,6 +57,7 @@ def test_payload_names_files_the_server_has(dataset) -> None:  # noqa: ANN001
     payload = map_payload(build_deck(dataset, view), view.as_of, date(2000, 7, 19), date(2024, 1, 17), "As of", 620)
     assert (payload["day"], payload["first"], payload["last"]) == (day_number(date(2023, 10, 13)), day_number(date(2000, 7, 19)), 19739)
     assert json.loads(payload["deck"])["layers"], "the deck JSON travels as a string"
+    assert payload["tooltip"] == {"text": "{tooltip}"}, "tooltips are text templates: data never becomes HTML"
     bundle, extensions = payload["bundles"]
     files = [STATIC_DIR / url.removeprefix(f"{STATIC_URL}/") for url in payload["bundles"]]
     assert all(path.is_file() for path in files), files

@@ -98,6 +98,7 @@ class DeckMap {
       this.ends.append(end);
     }
     this.labelText = data.label;
+    this.tooltip = data.tooltip ?? null; // a text template: deck.gl shows it as text, never as HTML
     // Python moves the date only when a button, story step or URL does: apply that,
     // but never pull the slider back from under a drag that is still going on.
     if (data.day !== this.lastPythonDay) {
@@ -113,7 +114,6 @@ class DeckMap {
       if (shape !== this.shape) {
         this.shape = shape;
         this.deckJson = deckJson;
-        this.tooltip = deckJson.tooltip ?? null;
       }
     }
     this.showLabel(Number(this.input.value));

@@ -43,6 +43,8 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
     """What the browser needs: the deck JSON (filters at ``as_of``) and the slider's span."""
     return {
         "deck": deck.to_json(),
+        # Not part of pydeck's JSON: kept on the Deck (st.pydeck_chart reads it the same way).
+        "tooltip": deck._tooltip,
         "day": day_number(as_of),
         "first": day_number(first),
         "last": day_number(last),

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from layers import style
+from ui.deck_map import EXTENSIONS_BUNDLE
 from devtools.browser import (
     AS_OF_SLIDER,
     CANVAS_PIXELS_JS,
@@ -127,7 +128,7 @@ def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
     assert pixels >= MIN_PIXELS, pixels
     assert size is not None, "no #deckgl-overlay canvas"
     assert (size["width"], size["height"]) != (300, 150), f"canvas has the default size: {size}"
-    # st.pydeck_chart(height=620) in the 3:1 map column of a 1600 px wide page.
+    # The map component's height=620 in the 3:1 map column of a 1600 px wide page.
     assert size["cssHeight"] == 620, size
     assert size["cssWidth"] >= 700, size
     assert size["width"] == round(size["cssWidth"] * size["dpr"]), size
@@ -195,6 +196,30 @@ def test_slider_changes_the_map(page, app_url, timing) -> None:  # noqa: ANN001
     assert day == LAST_DAY
     assert events_end > events_start and legs_end == legs_before, (events_end, legs_end)
     assert url_date(page) == LAST_DAY
+
+
+def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url) -> None:  # noqa: ANN001
+    """A step fills the day into the layers' filter templates in the browser (ui/deck_map.js):
+    the same deck and canvas, no layer data fetched again, and the same picture as a page
+    opened at that date, whose ranges the server computed."""
+    cached: list[str] = []
+    page.on("request", lambda request: cached.append(request.url) if "/app/static/" in request.url else None)
+    open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
+    # The deck.gl that pydeck bundles and the vendored extensions are one version (static/vendor/README.md).
+    assert f"deckgl-extensions-{page.evaluate('() => window.deck.VERSION')}.min.js" in EXTENSIONS_BUNDLE
+    page.evaluate("() => { window.__mapCanvas = document.querySelector('#deckgl-overlay'); }")
+    fetched = len(cached)
+
+    page.locator(SLIDER_THUMB).focus()
+    page.keyboard.press("End")
+    wait_caption_date(page, LAST_DAY)
+    stepped = wait_canvas_stable(page, settle_s=1.0, timeout_s=30)
+    assert page.evaluate("() => window.__mapCanvas === document.querySelector('#deckgl-overlay')"), "the step made a new deck"
+    assert cached[fetched:] == [], f"the step fetched static files again: {cached[fetched:]}"
+    assert url_date(page) == LAST_DAY
+
+    fresh, _ = open_map(page, f"{app_url}/?date={LAST_DAY}&region=rajin_dunai")
+    assert stepped == fresh, "the map after a slider step differs from the map opened at that date"
 
 
 def test_forward_button_moves_one_month(page, app_url) -> None:  # noqa: ANN001
