@@ -197,11 +197,11 @@ def _mercator(lon: float, lat: float) -> tuple[float, float]:
     return 512 * (lon + 180) / 360, 512 * (0.5 - y / (2 * math.pi))
 
 
-def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float]:  # noqa: ANN001
+def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.0, 0.0), region: str = REGION) -> tuple[float, float]:  # noqa: ANN001
     """Page pixel of (lon, lat) on the map at its initial view (the region's centre and zoom)."""
     from layers.deck import view_state_for
 
-    state = view_state_for(REGION)
+    state = view_state_for(region)
     box = page.locator("#deckgl-overlay").bounding_box()
     assert box, "no map canvas"
     scale = 2**state.zoom
