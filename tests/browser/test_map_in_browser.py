@@ -224,15 +224,15 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
 
 def test_clicking_a_place_opens_it_in_the_detail_panel(page, app_url) -> None:  # noqa: ANN001
     """A click on a map symbol reaches Python (the component's 'pick' trigger) and selects that item."""
-    from .test_hostile_text import screen_point
+    from .test_hostile_text import detail_text, screen_point
 
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
     x, y = screen_point(page, 130.28308, 42.25559, region="rajin_dunai")  # Rajin port (geodata/places.csv)
     page.mouse.click(x, y)
     page.wait_for_url(re.compile(r"item=place(%3A|:)rajin"), timeout=30_000)
     wait_idle(page)
-    side = page.locator(f'{MAIN} [data-testid="stColumn"]').nth(1)
-    assert "Rajin port" in side.inner_text(), side.inner_text()[:1500]
+    text = detail_text(page)
+    assert "Rajin port" in text, text[:1500]
 
 
 def test_forward_button_moves_one_month(page, app_url) -> None:  # noqa: ANN001
