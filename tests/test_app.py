@@ -44,6 +44,18 @@ def test_moving_the_slider_changes_what_the_map_shows() -> None:
     assert "2 route legs shown as of 2023-09-20" in _caption_text(at)
 
 
+def test_map_slider_starts_at_the_url_date_and_spans_the_data() -> None:
+    """The map component's slider: the session's date, the data's first and last day, the label's language."""
+    at = run_app(date="2023-09-13", lang="ja")
+    data = map_data(at)
+    assert (data["day"], data["first"], data["last"]) == tuple(day_number(d) for d in (date(2023, 9, 13), date(2000, 7, 19), date(2024, 1, 17)))
+    assert data["label"] == "基準日"
+    # A step the browser reports lands in the session's date; the rerun moves everything else.
+    set_as_of(at, date(2019, 4, 25))
+    assert map_data(at)["day"] == day_number(date(2019, 4, 25))
+    assert "2019-04-25" in _caption_text(at)
+
+
 def test_step_buttons_move_by_the_chosen_step() -> None:
     at = run_app(date="2023-09-13")
     next(b for b in at.button if "Back" in b.label).click().run()  # step: month
