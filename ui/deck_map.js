@@ -60,10 +60,8 @@ function withoutDay(deckJson) {
 }
 
 class DeckMap {
-  constructor(root, setStateValue, setTriggerValue) {
-    this.setStateValue = setStateValue;
-    this.setTriggerValue = setTriggerValue;
-    this.root = root;
+  // setStateValue / setTriggerValue are set by each call of the component (see below).
+  constructor(root) {
     root.innerHTML = "";
     this.slider = document.createElement("div");
     this.slider.className = "deck-map-slider";
@@ -91,11 +89,10 @@ class DeckMap {
     this.input.min = String(data.first);
     this.input.max = String(data.last);
     this.input.setAttribute("aria-label", data.label);
-    this.ends.textContent = "";
-    for (const day of [data.first, data.last]) {
-      const end = document.createElement("span");
-      end.textContent = isoDate(day);
-      this.ends.append(end);
+    const span = `${data.first}-${data.last}`;
+    if (span !== this.span) {
+      this.span = span;
+      this.ends.replaceChildren(...[data.first, data.last].map((day) => Object.assign(document.createElement("span"), { textContent: isoDate(day) })));
     }
     this.labelText = data.label;
     this.tooltip = data.tooltip ?? null; // a text template: deck.gl shows it as text, never as HTML
@@ -183,7 +180,7 @@ export default function (component) {
   const { parentElement, data, setStateValue, setTriggerValue } = component;
   let map = maps.get(parentElement);
   if (!map) {
-    map = new DeckMap(parentElement.querySelector(".deck-map") ?? parentElement, setStateValue, setTriggerValue);
+    map = new DeckMap(parentElement.querySelector(".deck-map") ?? parentElement);
     maps.set(parentElement, map);
   }
   map.setStateValue = setStateValue;

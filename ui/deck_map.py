@@ -20,6 +20,7 @@ import streamlit as st
 from geodata._dates import day_number, from_day_number
 from layers._static_data import publish_copy
 from layers.basemap import static_url
+from ui.detail import item_key_for
 
 _HERE = Path(__file__).resolve().parent
 # pydeck's offline deck.gl bundle (the one pydeck's to_html(offline=True) inlines):
@@ -56,8 +57,6 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
 
 def picked_key(pick: object) -> str | None:
     """The item key ("event:…", "leg:…", "place:…") of a clicked map object, if it names one."""
-    from ui.detail import item_key_for
-
     if not isinstance(pick, Mapping):
         return None
     return item_key_for(str(pick.get("layer", "")), pick.get("kind"), pick.get("id"))
@@ -70,9 +69,9 @@ def clamped_day(reported: object, first: date, last: date) -> date | None:
     return min(max(from_day_number(reported), first), last)
 
 
-def day_reported(first: date, last: date) -> None:
-    """on_change: the slider's day becomes the session's as-of date."""
-    day = clamped_day((st.session_state.get("map") or {}).get("day"), first, last)
+def day_reported(key: str, first: date, last: date) -> None:
+    """on_change: the day the slider of component ``key`` reported becomes the session's as-of date."""
+    day = clamped_day((st.session_state.get(key) or {}).get("day"), first, last)
     if day is not None:
         st.session_state[STATE_KEY] = day
 
@@ -83,7 +82,7 @@ def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, height: int
         key=key,
         data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height),
         default={"day": day_number(st.session_state[STATE_KEY])},
-        on_day_change=lambda: day_reported(first, last),
+        on_day_change=lambda: day_reported(key, first, last),
         on_pick_change=lambda: None,
     )
     return picked_key(getattr(result, "pick", None))
