@@ -19,12 +19,26 @@ class Raster:
     border_px: float
 
 
-# Texture sizes stay within 8192 px, the limit of software WebGL. Borders are
-# drawn thick enough to survive the downsampling at the frames that show them.
+# Within 8192 px, the texture limit of software WebGL (the rasters were textures
+# once, and exports may still draw them). Borders are drawn thick enough to
+# survive the downsampling at the frames that show them.
 RASTERS: dict[str, Raster] = {
     "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0),
     "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5),
 }
+
+
+def basemap_images() -> list[dict[str, object]]:
+    """The interactive map's basemap, bottom first: each raster's URL and lon/lat bounds.
+
+    The browser shows them as images under the deck.gl canvas, placed from the
+    map's viewport (ui/deck_map.js), rather than as textured layers: a slider
+    step then redraws only the data layers, and the first frame compiles no
+    texture shader and uploads no 280 MB of textures in software WebGL.
+    The rasters are Web Mercator, so an image stretched between its projected
+    corners is exact on a north-up map (the map does not rotate or tilt).
+    """
+    return [{"name": name, "url": static_url(r.file), "bounds": list(r.bounds)} for name, r in RASTERS.items()]
 
 
 def static_path(relative: str) -> Path:

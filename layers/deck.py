@@ -2,8 +2,8 @@
 
 Layer data are all rows, not only the visible ones: the as-of date reaches the
 browser as a GPU filter range (``DataFilterExtension``), so moving the slider
-changes two numbers rather than the data. The basemap is served as static
-files and never travels in the map's JSON.
+changes two numbers rather than the data. The basemap is not a layer: the
+browser shows its static rasters under the canvas (layers/basemap.py).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from geodata import Dataset
 from geodata._dates import from_day_number
 from geodata._memo import memo
 from layers import style
-from layers.basemap import RASTERS, static_url
 from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
@@ -32,7 +31,9 @@ from layers.view import REGIONS, MapView, clock_columns, leg_parts, localized, r
 FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans", "DejaVu Sans", sans-serif'
 FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
 DASH = {"@@type": "PathStyleExtension", "dash": True}
-RASTER_SAMPLING = {"minFilter": "linear", "magFilter": "linear", "mipmapFilter": "nearest"}
+# North-up and flat, like the exported briefings: no drag, touch or keyboard
+# rotation or tilt. (It also keeps the basemap images exact: layers/basemap.py.)
+MAP_CONTROLLER = {"dragRotate": False, "touchRotate": False, "keyboard": {"rotateSpeedX": 0, "rotateSpeedY": 0}}
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def view_state_for(region_key: str, size: MapSize = MapSize(), camera: int = 0) 
         longitude=round(lon, 4) + nudge,
         latitude=round(lat, 4) + nudge,
         zoom=round(zoom, 2) + nudge,
-        pitch=nudge,  # also undoes a tilt or a rotation
+        pitch=nudge,  # the map cannot tilt or rotate; nudged so that every key changes
         bearing=nudge,
         min_zoom=1.5,
         max_zoom=12,
@@ -89,7 +90,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
 
     # The user's own rows (if any) are drawn as their own layers, over the shipped ones.
     dataset, user = user_parts(dataset)
-    layers: list[pdk.Layer] = [*basemap_layers()]
+    layers: list[pdk.Layer] = []
     if "route" in view.layers:
         layers += route_layers(dataset, view, size)
     if "events" in view.layers:
@@ -101,35 +102,12 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(view.region, size, camera),
+        views=[pdk.View(type="MapView", controller=MAP_CONTROLLER)],
         # Offline: no tiles. Leave map_style unset: map_style=None makes Streamlit
         # fall back to fetching a Carto style, which fails offline.
         map_provider=None,
         tooltip={"text": "{tooltip}"},  # plain text: data never becomes HTML
     )
-
-
-def basemap_layers() -> list[pdk.Layer]:
-    """Pre-rendered land, water and borders: two opaque textured quads per frame.
-
-    (Vector land and borders cost about a second per redraw in software WebGL;
-    see scripts/build_basemap_raster.py. Exports draw the vectors.) Beyond the
-    rasters' bounds the canvas's CSS background shows the water colour
-    (ui/page_style.py): a world-sized water polygon cost ~10 ms of every frame.
-    """
-    return [
-        pdk.Layer(
-            "BitmapLayer",
-            id=f"basemap-{name}",
-            image=_quoted_literal(static_url(raster.file)),  # quoted: pydeck would inline a local image
-            bounds=list(raster.bounds),
-            pickable=False,
-            # One mipmap level per pixel instead of a blend of two: ~5 ms less per
-            # frame in software WebGL, and no visible difference at the frames' zooms.
-            texture_parameters=RASTER_SAMPLING,
-            parameters={"depthWriteEnabled": False, "depthCompare": "always", "depthTest": False},
-        )
-        for name, raster in RASTERS.items()
-    ]
 
 
 def _time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:

@@ -27,10 +27,12 @@ def test_opens_on_the_last_date_with_every_layer() -> None:
     at = run_app()
     assert at.session_state["as_of"] == date(2024, 1, 17)
     ids = [layer["id"] for layer in deck_json(at)["layers"]]
-    assert {"basemap-overview", "basemap-fareast", "route", "events", "places", "place-labels"} <= set(ids)
+    assert {"route", "events", "places", "place-labels"} <= set(ids)
     assert "23 events and 2 route legs shown as of 2024-01-17" in _caption_text(at)
-    # The water beyond the basemap rasters: CSS behind the canvas, not a layer.
-    assert "basemap-water" not in ids
+    # The basemap rasters go to the browser beside the deck, as images under its canvas;
+    # the water beyond them is CSS, not a layer.
+    assert [image["name"] for image in map_data(at)["basemap"]] == ["overview", "fareast"]
+    assert not any(i.startswith("basemap") for i in ids)
     assert [h.proto.body for h in at.get("html")] == [map_background_css()]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from layers import style
 from layers._screen_path import TILE_PX, mercator
-from layers.deck import MapSize, arrow_records, basemap_layers, build_deck, place_records, event_records, route_records, view_state_for
+from layers.deck import MapSize, arrow_records, build_deck, place_records, event_records, route_records, view_state_for
 from layers._static_data import read_published
 from layers.text import format_span
 from layers.view import REGIONS, MapView, date_span, emphasis_ranges, filter_ranges, item_states, shown_counts, visible_items
@@ -83,25 +83,35 @@ def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:
     text = json.dumps(spec)
     assert "http://" not in text and "https://" not in text
     layers = {layer["id"]: layer for layer in spec["layers"]}
-    assert layers["basemap-overview"]["image"] == "app/static/basemap/overview.png"
-    assert layers["basemap-fareast"]["@@type"] == "BitmapLayer"
+    # The basemap is not a layer: the browser shows its rasters under the canvas (ui/deck_map.js).
+    assert not any(layer["@@type"] == "BitmapLayer" for layer in spec["layers"])
     for ident in ("route", "events", "event-areas", "events-current", "route-current"):
         assert {"@@type": "DataFilterExtension", "filterSize": 2} in layers[ident]["extensions"]
     assert spec["views"][0]["@@type"] == "MapView"
+    # North-up and flat, as the basemap images and the exports assume.
+    controller = spec["views"][0]["controller"]
+    assert controller["dragRotate"] is False and controller["touchRotate"] is False
+    assert controller["keyboard"] == {"rotateSpeedX": 0, "rotateSpeedY": 0}
 
 
 def test_basemap_rasters_are_opaque_so_the_css_water_shows_only_beyond_them() -> None:
-    """No water polygon is drawn: the rasters must carry the water, and the canvas background the rest."""
+    """No water polygon is drawn: the rasters must carry the water, and the map's background the rest."""
     from PIL import Image
 
-    from layers.basemap import RASTERS, static_path
+    from layers.basemap import RASTERS, basemap_images, static_path
     from ui.page_style import map_background_css
 
     for raster in RASTERS.values():
         with Image.open(static_path(raster.file)) as image:
             assert image.convert("RGBA").getextrema()[3] == (255, 255), raster.file
     assert style.rgb_hex(style.WATER) in map_background_css()
-    assert [layer.type for layer in basemap_layers()] == ["BitmapLayer"] * len(RASTERS)
+    # Bottom first: the Far East detail over the overview; each served from ./static.
+    images = basemap_images()
+    assert [i["name"] for i in images] == ["overview", "fareast"]
+    for image, raster in zip(images, RASTERS.values(), strict=True):
+        assert image["url"] == f"app/static/{raster.file}" and static_path(raster.file).is_file()
+        west, south, east, north = image["bounds"]
+        assert -180 <= west < east <= 180 and -85 < south < north < 85
 
 
 def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:

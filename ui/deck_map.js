@@ -5,6 +5,9 @@
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
 // rerun stands between the key press and the map. The day is then reported to
 // Python, so the timeline, counts, panels and URL follow.
+//
+// The basemap rasters are images under the (transparent) canvas, placed from the
+// deck's viewport before each frame: a step redraws only the data layers.
 
 const maps = new WeakMap();
 
@@ -74,6 +77,10 @@ class DeckMap {
     this.slider.append(this.label, this.input, this.ends);
     this.container = document.createElement("div");
     this.container.className = "deck-map-canvas";
+    this.basemap = document.createElement("div");
+    this.basemap.className = "deck-map-basemap";
+    this.container.append(this.basemap);
+    this.basemapImages = [];
     this.message = document.createElement("div");
     this.message.className = "deck-map-message";
     root.append(this.slider, this.container, this.message);
@@ -94,6 +101,7 @@ class DeckMap {
       this.span = span;
       this.ends.replaceChildren(...[data.first, data.last].map((day) => Object.assign(document.createElement("span"), { textContent: isoDate(day) })));
     }
+    this.showBasemap(data.basemap ?? []);
     this.labelText = data.label;
     this.tooltip = data.tooltip ?? null; // a text template: deck.gl shows it as text, never as HTML
     // Python moves the date only when a button, story step or URL does: apply that,
@@ -121,6 +129,33 @@ class DeckMap {
       });
   }
 
+  showBasemap(rasters) {
+    const text = JSON.stringify(rasters);
+    if (text === this.basemapText) return;
+    this.basemapText = text;
+    this.basemapImages = rasters.map(({ name, url, bounds }) => {
+      const img = Object.assign(document.createElement("img"), { src: url, alt: "", decoding: "async" });
+      img.dataset.raster = name;
+      return { img, bounds };
+    });
+    this.basemap.replaceChildren(...this.basemapImages.map(({ img }) => img));
+    this.placedAt = null;
+    this.placeBasemap(this.deck?.getViewports?.()[0]);
+  }
+
+  // Web Mercator rasters on a north-up map: stretched between their projected corners.
+  placeBasemap(viewport) {
+    if (!viewport) return;
+    const at = [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
+    if (at === this.placedAt) return; // a slider step: the view did not move
+    this.placedAt = at;
+    for (const { img, bounds: [west, south, east, north] } of this.basemapImages) {
+      const [left, top] = viewport.project([west, north]);
+      const [right, bottom] = viewport.project([east, south]);
+      Object.assign(img.style, { left: `${left}px`, top: `${top}px`, width: `${right - left}px`, height: `${bottom - top}px` });
+    }
+  }
+
   showLabel(day) {
     this.label.textContent = `${this.labelText}: ${isoDate(day)}`;
     this.input.setAttribute("aria-valuetext", isoDate(day));
@@ -141,6 +176,13 @@ class DeckMap {
         configuration: extensionClasses(),
         handleEvent: (name, info) => this.onEvent(name, info),
       });
+      this.deck.setProps({ onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]) });
+      // Place the images at once, not at the first frame (which waits for the layers' shaders).
+      const { WebMercatorViewport } = window.deck;
+      const { clientWidth: width, clientHeight: height } = this.container;
+      if (WebMercatorViewport && json.initialViewState && width && height) {
+        this.placeBasemap(new WebMercatorViewport({ ...json.initialViewState, width, height }));
+      }
       // The id deck.gl gives its canvas elsewhere (and st.pydeck_chart's): tests and the benchmark find it by it.
       this.container.querySelector("canvas")?.setAttribute("id", "deckgl-overlay");
       performance.mark("deck-map:deck-created");

@@ -2,8 +2,8 @@
 
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
-deck (pydeck's own offline deck.gl bundle, served from ./static) and the
-layers' filter templates (``asOfRanges``, layers/view.py): a step fills in
+deck (pydeck's own offline deck.gl bundle, served from ./static), the
+basemap rasters as images under its canvas, and the layers' filter templates (``asOfRanges``, layers/view.py): a step fills in
 the new day and redraws at once, then reports the day, and the rerun that
 follows updates the rest of the page (timeline, counts, panels, URL).
 """
@@ -19,7 +19,7 @@ import streamlit as st
 
 from geodata._dates import day_number, from_day_number
 from layers._static_data import publish_copy
-from layers.basemap import static_url
+from layers.basemap import basemap_images, static_url
 from ui.detail import item_key_for
 
 _HERE = Path(__file__).resolve().parent
@@ -52,6 +52,7 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
         "label": label,
         "height": height,
         "bundles": [publish_copy(DECKGL_BUNDLE, "deckgl"), static_url(EXTENSIONS_BUNDLE)],
+        "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
     }
 
 

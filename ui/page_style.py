@@ -1,4 +1,4 @@
-"""Page-wide CSS the map needs: the water colour behind the deck.gl canvas."""
+"""Page-wide CSS the map needs: the water colour behind the basemap and the deck.gl canvas."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import streamlit as st
 
 from layers import style
 
-# The basemap rasters are opaque and carry the water; beyond their bounds (far
-# zoomed out) the canvas is transparent and this background shows instead. Done
-# in CSS because a world-sized water polygon cost ~10 ms of every software-WebGL frame.
-MAP_SELECTOR = ".deck-map-canvas canvas"
+# The basemap rasters (images under the transparent canvas) are opaque and carry
+# the water; beyond their bounds (far zoomed out) this background shows instead.
+# Done in CSS because a world-sized water polygon cost ~10 ms of every software-WebGL frame.
+MAP_SELECTOR = ".deck-map-canvas"
 
 
 def map_background_css() -> str:
