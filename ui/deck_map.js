@@ -136,6 +136,7 @@ class DeckMap {
     this.basemapImages = rasters.map(({ name, url, bounds }) => {
       const img = Object.assign(document.createElement("img"), { src: url, alt: "", decoding: "async" });
       img.dataset.raster = name;
+      img.style.visibility = "hidden"; // until placed: unplaced, it would show at its own size
       return { img, bounds };
     });
     this.basemap.replaceChildren(...this.basemapImages.map(({ img }) => img));
@@ -152,7 +153,7 @@ class DeckMap {
     for (const { img, bounds: [west, south, east, north] } of this.basemapImages) {
       const [left, top] = viewport.project([west, north]);
       const [right, bottom] = viewport.project([east, south]);
-      Object.assign(img.style, { left: `${left}px`, top: `${top}px`, width: `${right - left}px`, height: `${bottom - top}px` });
+      Object.assign(img.style, { left: `${left}px`, top: `${top}px`, width: `${right - left}px`, height: `${bottom - top}px`, visibility: "visible" });
     }
   }
 

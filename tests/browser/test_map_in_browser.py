@@ -238,8 +238,11 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
     from .test_hostile_text import screen_point
 
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
-    images = page.evaluate("() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.complete && i.naturalWidth > 0])")
-    assert images == [["overview", True], ["fareast", True]], images
+    images = page.evaluate(
+        "() => [...document.querySelectorAll('.deck-map-basemap img')]"
+        ".map(i => [i.dataset.raster, i.complete && i.naturalWidth > 0, getComputedStyle(i).visibility])"
+    )
+    assert images == [["overview", True, "visible"], ["fareast", True, "visible"]], images
     box = page.locator(".deck-map-canvas").bounding_box()
     shot = Image.open(BytesIO(page.screenshot())).convert("RGB")
     # Points clear of symbols, labels, borders and coasts (checked on a screenshot of this frame).
