@@ -40,6 +40,7 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -261,10 +262,7 @@ def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path
                 raise TimeoutError(f"no map pixels {cfg.cold_timeout_s:.0f} s after launch")
             else:
                 time.sleep(0.05)
-        while not run_finished(page, server, 0, 0):
-            if time.monotonic() > deadline:
-                raise TimeoutError("the first script run did not finish in time")
-            time.sleep(0.01)
+        wait_run_done(page, server, 0, 0, deadline)
         # Stable: the canvas has not changed for `settle` seconds; report when it last changed.
         settle = 1.0
         last, changed = page.evaluate(HASH_NOW_JS)[0], time.monotonic()
@@ -309,6 +307,19 @@ def run_finished(page, server: Server, n_page_runs: int, n_server_runs: int) -> 
     return len(server.script_runs()) > n_server_runs and page.evaluate(STATE_JS) == "notRunning"
 
 
+def wait_run_done(page, server: Server, n_page_runs: int, n_server_runs: int, deadline: float,  # noqa: ANN001
+                  while_waiting: Callable[[], None] | None = None, interval_s: float = 0.01) -> None:
+    """Poll :func:`run_finished` every ``interval_s`` until it holds, calling ``while_waiting`` before each poll."""
+    while True:
+        if while_waiting is not None:
+            while_waiting()
+        if run_finished(page, server, n_page_runs, n_server_runs):
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError("the script run did not finish in time")
+        time.sleep(interval_s)
+
+
 def _first_run_s(runs: list[list]) -> float | None:
     start = None
     for state, stamp in runs:
@@ -341,15 +352,14 @@ def slider_step(live: Live, cfg: Config, watch_map: bool = False) -> dict:
     # The map may change before the rerun ends (ours filters in the browser): note when it first
     # does, while waiting for the run; then, as the issue asks, the canvas after the run.
     map_stamp = None
-    while True:
-        if watch_map and map_stamp is None:
+
+    def note_map_change() -> None:
+        nonlocal map_stamp
+        if map_stamp is None:
             digest, stamp = page.evaluate(HASH_NOW_JS)
             map_stamp = stamp if digest != live.canvas else None
-        if run_finished(page, live.server, n_runs, n_server_runs):
-            break
-        if time.monotonic() > deadline:
-            raise TimeoutError("the script run did not finish in time")
-        time.sleep(0.02)
+
+    wait_run_done(page, live.server, n_runs, n_server_runs, deadline, note_map_change if watch_map else None, interval_s=0.02)
     while True:
         digest, stamp = page.evaluate(HASH_NOW_JS)
         if digest != live.canvas:
@@ -357,9 +367,8 @@ def slider_step(live: Live, cfg: Config, watch_map: bool = False) -> dict:
         if time.monotonic() > deadline:
             raise TimeoutError(f"canvas did not change within {cfg.step_timeout_s:.0f} s of pressing {key}")
         time.sleep(0.02)
-    map_stamp = stamp if map_stamp is None else map_stamp
-    if not watch_map:
-        map_stamp = None
+    if watch_map and map_stamp is None:  # it changed only after the run
+        map_stamp = stamp
     wall = time.monotonic() - wall0
     bench = page.evaluate("() => window.__bench")
     busy = sum(max(0.0, min(t + d, stamp) - max(t, key_t0)) for t, d in bench["long"] if t + d > key_t0 and t < stamp) \

@@ -19,9 +19,9 @@ class Raster:
     border_px: float
 
 
-# Within 8192 px, the texture limit of software WebGL (the rasters were textures
-# once, and exports may still draw them). Borders are drawn thick enough to
-# survive the downsampling at the frames that show them.
+# Within 8192 px: the limit of software WebGL when these were textures, kept
+# since (a larger file costs more to fetch and decode). Borders are drawn thick
+# enough to survive the downsampling at the frames that show them.
 RASTERS: dict[str, Raster] = {
     "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0),
     "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5),

@@ -24,7 +24,7 @@ from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
-from layers.view import REGIONS, MapView, clock_columns, leg_parts, localized, range_template, resolve_ranges
+from layers.view import REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
 
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
@@ -121,8 +121,7 @@ def _time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:
 
 def as_of_filter(view: MapView, emphasised: bool = False) -> dict[str, object]:
     """The filter ranges at the view's date, and their template for the browser's slider."""
-    template = range_template(view, emphasised)
-    return {"filter_range": resolve_ranges(template, view.as_of_day), "as_of_ranges": template}
+    return {"filter_range": filter_ranges(view, emphasised), "as_of_ranges": range_template(view, emphasised)}
 
 
 def _quoted_literal(text: str) -> str:

@@ -104,12 +104,9 @@ def resolve_ranges(template: RangeTemplate, day: int) -> list[list[int]]:
     return [[bound if isinstance(bound, int) else day + bound["asOf"] for bound in pair] for pair in template]
 
 
-def filter_ranges(view: MapView) -> list[list[int]]:
-    return resolve_ranges(range_template(view), view.as_of_day)
-
-
-def emphasis_ranges(view: MapView) -> list[list[int]]:
-    return resolve_ranges(range_template(view, emphasised=True), view.as_of_day)
+def filter_ranges(view: MapView, emphasised: bool = False) -> list[list[int]]:
+    """The ranges at the view's own as-of day."""
+    return resolve_ranges(range_template(view, emphasised), view.as_of_day)
 
 
 def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from layers._grouping import current_intervals, symbol_groups
-from layers.view import MapView, emphasis_ranges, filter_ranges, item_states
+from layers.view import MapView, filter_ranges, item_states
 from geodata._dates import from_day_number
 
 
@@ -47,7 +47,7 @@ def test_groups_and_spans_match_single_events(clock: str, emphasis: int) -> None
         (lo, hi), (lo2, hi2) = filter_ranges(view)
         shown_groups = set(_key(groups[(groups[opens] >= lo) & (groups[opens] <= hi) & (groups[closes] >= lo2) & (groups[closes] <= hi2)]))
         assert shown_groups == set(_key(events[states != "hidden"]))
-        (elo, ehi), (elo2, ehi2) = emphasis_ranges(view)
+        (elo, ehi), (elo2, ehi2) = filter_ranges(view, emphasised=True)
         lit = spans[(spans["t_start"] >= elo) & (spans["t_start"] <= ehi) & (spans["t_end"] >= elo2) & (spans["t_end"] <= ehi2)]
         current_spots = set(zip(events.loc[states == "current", "lon"], events.loc[states == "current", "lat"]))
         assert set(zip(lit["lon"], lit["lat"])) == current_spots

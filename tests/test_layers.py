@@ -13,7 +13,7 @@ from layers._screen_path import TILE_PX, mercator
 from layers.deck import MapSize, arrow_records, build_deck, place_records, event_records, route_records, view_state_for
 from layers._static_data import read_published
 from layers.text import format_span
-from layers.view import REGIONS, MapView, date_span, emphasis_ranges, filter_ranges, item_states, shown_counts, visible_items
+from layers.view import REGIONS, MapView, date_span, filter_ranges, item_states, shown_counts, visible_items
 
 
 def _view(day: str, **kw: object) -> MapView:
@@ -66,7 +66,7 @@ def test_gpu_filter_agrees_with_python(dataset, day: str, clock: str) -> None:
     records = event_records(dataset, view)
     opens, closes = ("t_start", "t_end") if clock == "event" else ("t_public", "t_public")
     (lo0, hi0), (lo1, hi1) = filter_ranges(view)
-    (elo0, ehi0), (elo1, ehi1) = emphasis_ranges(view)
+    (elo0, ehi0), (elo1, ehi1) = filter_ranges(view, emphasised=True)
     gpu_shown = {r["id"] for r in records if lo0 <= r[opens] <= hi0 and lo1 <= r[closes] <= hi1}
     gpu_current = {r["id"] for r in records if elo0 <= r[opens] <= ehi0 and elo1 <= r[closes] <= ehi1}
     states = item_states(dataset.events, view)

@@ -141,7 +141,7 @@ class DeckMap {
     });
     this.basemap.replaceChildren(...this.basemapImages.map(({ img }) => img));
     this.placedAt = null;
-    this.placeBasemap(this.deck?.getViewports?.()[0]);
+    this.placeBasemap(this.deck?.getViewports()[0]);
   }
 
   // Web Mercator rasters on a north-up map: stretched between their projected corners.

@@ -3,9 +3,10 @@
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
 deck (pydeck's own offline deck.gl bundle, served from ./static), the
-basemap rasters as images under its canvas, and the layers' filter templates (``asOfRanges``, layers/view.py): a step fills in
-the new day and redraws at once, then reports the day, and the rerun that
-follows updates the rest of the page (timeline, counts, panels, URL).
+basemap rasters as images under its canvas, and the layers' filter
+templates (``asOfRanges``, layers/view.py): a step fills in the new day and
+redraws at once, then reports the day, and the rerun that follows updates
+the rest of the page (timeline, counts, panels, URL).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _component = st.components.v2.component(
     html='<div class="deck-map"></div>',
     css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
     js=(_HERE / "deck_map.js").read_text(encoding="utf-8"),
-    isolate_styles=False,  # one page-wide rule gives every map canvas its water colour
+    isolate_styles=False,  # a page-wide rule gives the map its water colour (ui/page_style.py)
 )
 
 
