@@ -17,7 +17,7 @@ from ui.i18n import t
 from ui.legend import legend
 from ui.page_style import map_background
 from ui.story import camera_count, story_controls
-from ui.timeline import timeline
+from ui.timeline import timeline_payload
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 
 # No page_icon: an emoji shows as a box offline and loads the emoji catalogue at start-up, and a
@@ -42,33 +42,39 @@ user_data_notice(view.lang)
 
 @st.fragment
 def map_and_time() -> None:
-    """Everything that follows the as-of date: a slider move reruns only this part."""
-    time_controls(first, last)
+    """What follows the as-of date: a slider step reruns only this part.
+
+    Kept small, as every element in it is redrawn on each step: the time buttons,
+    legend and details (which do not depend on the date) sit outside it.
+    """
     view = current_view()
     events_shown, legs_shown = shown_counts(dataset, view)
     st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()))
-    map_column, side_column = st.columns([3, 1])
-    with map_column:
-        picked = deck_map(build_deck(dataset, view, camera=camera_count()), first, last, t("as_of", view.lang))
-        sync_map_pick(picked)
-        timeline(dataset, view)
-    with side_column:
-        legend(dataset, view.layers, view.lang)
-        detail_panel(dataset, view.lang)
-        # Inside the fragment, so they always use the current as-of date; drawn only while open
-        # (lazy expanders), so a slider move with them closed costs nothing.
-        with st.expander(t("data_download", view.lang), key="data_download_open", on_change="rerun") as box:
-            if box.open:
-                data_download(dataset, view)
-        with st.expander(t("export", view.lang), key="export_open", on_change="rerun") as box:
-            if box.open:
-                export_panel(dataset, view)
+    deck = build_deck(dataset, view, camera=camera_count())
+    picked = deck_map(deck, first, last, t("as_of", view.lang), timeline=timeline_payload(dataset, view))
+    if sync_map_pick(picked):
+        st.rerun(scope="app")  # the details panel, outside this fragment, shows the clicked item
+    # Inside the fragment, so they always use the current as-of date; drawn only while open
+    # (lazy expanders), so a slider step with them closed costs little.
+    with st.expander(t("data_download", view.lang), key="data_download_open", on_change="rerun") as box:
+        if box.open:
+            data_download(dataset, view)
+    with st.expander(t("export", view.lang), key="export_open", on_change="rerun") as box:
+        if box.open:
+            export_panel(dataset, view)
     write_url(view)
 
 
-# Outside the fragment: a story step changes the frame and the clock, so it reruns the whole page.
+# Outside the fragment: a story step changes the frame and the clock, and a time
+# button the date, so they rerun the whole page.
 story_controls(shipped)
-map_and_time()
+time_controls(first, last)
+map_column, side_column = st.columns([3, 1])
+with map_column:
+    map_and_time()
+with side_column:
+    legend(dataset, view.layers, view.lang)
+    detail_panel(dataset, view.lang)
 with st.sidebar.expander(t("user_data", view.lang)):
     upload_panel(shipped, view.lang)
 st.caption(t("credits", view.lang))

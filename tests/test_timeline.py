@@ -1,4 +1,4 @@
-"""The timeline strip: one spec per dataset and language; a date change changes only its data."""
+"""The timeline strip's data: the same at every as-of date, one mark per event (or monthly counts)."""
 
 from __future__ import annotations
 
@@ -7,40 +7,64 @@ from datetime import date
 import pandas as pd
 
 from geodata import Dataset
-from layers.view import MapView
-from ui.timeline import AS_OF_DATA, EVENTS_DATA, MAX_MARKS, NEAR_DAYS, timeline_spec
+from geodata._dates import day_number
+from layers._static_data import read_published
+from layers.view import MapView, item_states
+from ui.timeline import MARGIN_DAYS, MAX_MARKS, NEAR_DAYS, kind_rows, timeline_payload
 
 
-def _without_data(spec: dict) -> dict:
-    return {k: v for k, v in spec.items() if k != "datasets"}
+def test_the_strip_does_not_depend_on_the_date(dataset: Dataset) -> None:
+    """A slider step's rerun sends the strip nothing new: the browser moves the rule."""
+    early = timeline_payload(dataset, MapView(as_of=date(2019, 4, 25)))
+    late = timeline_payload(dataset, MapView(as_of=date(2023, 10, 13)))
+    assert early == late
+    assert early["nearDays"] == NEAR_DAYS
 
 
-def test_a_date_change_changes_the_data_not_the_spec(dataset: Dataset) -> None:
-    early = timeline_spec(dataset, MapView(as_of=date(2019, 4, 25)))
-    late = timeline_spec(dataset, MapView(as_of=date(2023, 10, 13)))
-    assert _without_data(early) == _without_data(late)
-    assert early["datasets"][AS_OF_DATA]["as_of"].iloc[0] == pd.Timestamp("2019-04-25")
-    states = early["datasets"][EVENTS_DATA].set_index(dataset.events["id"])["state"]
-    assert states["vladivostok-summit-2019"] != "hidden" and states["vostochny-summit-2023"] == "hidden"
-    assert (late["datasets"][EVENTS_DATA]["state"] != "hidden").sum() > (states != "hidden").sum()
-    layers = early["layer"]
-    assert all(layer["data"]["name"] in (EVENTS_DATA, AS_OF_DATA) for layer in layers)
+def test_one_mark_per_event_placed_by_its_dates(dataset: Dataset) -> None:
+    marks = read_published(timeline_payload(dataset, MapView(as_of=date(2023, 10, 13)))["marks"])
+    events = dataset.events
+    assert len(marks["title"]) == len(events) == len(marks["kind"]) == len(marks["start"])
+    row = events.index[events["id"] == "vostochny-summit-2023"][0]
+    assert marks["title"][row] == events.loc[row, "title_en"]
+    assert marks["start"][row] == day_number(date(2023, 9, 13))
+    assert marks["end"][row] == marks["start"][row] + 1, "a one-day event spans that whole day"
+    assert kind_rows("en")[marks["kind"][row]][0] == "Summit"
+    assert marks["contested"] == events["is_contested"].tolist()
+    assert marks["disclosed"] == (events["t_public"] > events["t_start"]).tolist()
+
+
+def test_the_browser_fades_what_the_map_hides(dataset: Dataset) -> None:
+    """The strip fades marks whose ``opens`` day is after the as-of date: the map's rule, per clock."""
+    for clock in ("event", "public"):
+        marks = read_published(timeline_payload(dataset, MapView(as_of=date(2023, 10, 13), clock=clock))["marks"])
+        for as_of in (date(2019, 4, 25), date(2023, 10, 13)):
+            view = MapView(as_of=as_of, clock=clock)
+            faded = [opens > view.as_of_day for opens in marks["opens"]]
+            assert faded == (item_states(dataset.events, view) == "hidden").tolist(), (clock, as_of)
 
 
 def test_labels_follow_the_language(dataset: Dataset) -> None:
-    ja = timeline_spec(dataset, MapView(as_of=date(2023, 10, 13), lang="ja"))
-    assert "首脳会談" in set(ja["datasets"][EVENTS_DATA]["kind"]) | set(ja["layer"][0]["encoding"]["y"]["sort"])
+    payload = timeline_payload(dataset, MapView(as_of=date(2023, 10, 13), lang="ja"))
+    assert payload["kinds"][0] == ["首脳会談", kind_rows("en")[0][1]]
+    assert payload["text"]["title"] == "年表"
+    marks = read_published(payload["marks"])
+    assert "ウラジオストク" in "".join(marks["title"])
 
 
-def test_the_near_strip_spans_a_year_each_side(dataset: Dataset) -> None:
-    spec = timeline_spec(dataset, MapView(as_of=date(2023, 10, 13)), "near")
-    domains = [layer["encoding"]["x"]["scale"]["domain"] for layer in spec["layer"] if "scale" in layer["encoding"]["x"]]
-    assert domains and all(d == [str(pd.Timestamp("2023-10-13") - pd.Timedelta(days=NEAR_DAYS)).replace(" ", "T"), str(pd.Timestamp("2023-10-13") + pd.Timedelta(days=NEAR_DAYS)).replace(" ", "T")] for d in domains)
+def test_the_whole_story_spans_every_event(dataset: Dataset) -> None:
+    first, last = timeline_payload(dataset, MapView(as_of=date(2023, 10, 13)))["span"]
+    assert first == int(dataset.events["t_start"].min()) - MARGIN_DAYS
+    assert last == int(dataset.events["t_end"].max()) + MARGIN_DAYS
 
 
 def test_many_events_become_monthly_counts(dataset: Dataset) -> None:
     events = pd.concat([dataset.events] * (MAX_MARKS // len(dataset.events) + 1), ignore_index=True)
     many = Dataset(dataset.sources, dataset.places, events, dataset.route_legs, dataset.citations, dataset.disagreements)
-    spec = timeline_spec(many, MapView(as_of=date(2023, 10, 13)))
-    counts = spec["datasets"][EVENTS_DATA]
-    assert set(counts.columns) == {"month", "kind", "events"} and counts["events"].sum() == len(events)
+    payload = timeline_payload(many, MapView(as_of=date(2023, 10, 13)))
+    assert "marks" not in payload
+    counts = read_published(payload["counts"])
+    assert set(counts) == {"month", "kind", "events"} and sum(counts["events"]) == len(events)
+    months = pd.to_datetime(counts["month"], unit="D")
+    assert (months.day == 1).all(), "each count is keyed by its month's first day"
+    assert counts["month"] == sorted(counts["month"])

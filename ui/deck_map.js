@@ -1,4 +1,4 @@
-// The map and its as-of slider (see ui/deck_map.py).
+// The map, its as-of slider and the timeline strip under it (see ui/deck_map.py).
 //
 // deck.gl comes from pydeck's offline bundle, served as a static file. A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
@@ -84,6 +84,7 @@ class DeckMap {
     this.message = document.createElement("div");
     this.message.className = "deck-map-message";
     root.append(this.slider, this.container, this.message);
+    this.timeline = new Timeline(root); // defined in ui/timeline.js, sent ahead of this file
     this.input.addEventListener("input", () => this.showDay(Number(this.input.value)));
     // Reported once the step is made (key press, or drag released): one rerun per step.
     this.input.addEventListener("change", () => this.setStateValue("day", Number(this.input.value)));
@@ -122,6 +123,7 @@ class DeckMap {
       }
     }
     this.showLabel(Number(this.input.value));
+    this.timeline.update(data.timeline ?? null, Number(this.input.value));
     loadDeckGl(data.bundles)
       .then(() => this.showDay(Number(this.input.value)))
       .catch((error) => {
@@ -164,6 +166,7 @@ class DeckMap {
 
   showDay(day) {
     this.showLabel(day);
+    this.timeline.show(day);
     if (!this.deckJson || !window.deck?.DataFilterExtension) return;
     // A rerun that changed neither the day nor the deck (the usual echo of a step) draws nothing.
     if (this.drawn && this.drawn.day === day && this.drawn.json === this.deckJson) return;

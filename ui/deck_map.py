@@ -1,12 +1,13 @@
-"""The map and its as-of slider in one component, so that a slider step redraws in the browser.
+"""The map, its as-of slider and the timeline strip in one component: a slider step redraws in the browser.
 
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
 deck (pydeck's own offline deck.gl bundle, served from ./static), the
 basemap rasters as images under its canvas, and the layers' filter
 templates (``asOfRanges``, layers/view.py): a step fills in the new day and
-redraws at once, then reports the day, and the rerun that follows updates
-the rest of the page (timeline, counts, panels, URL).
+redraws at once, the timeline strip under the map (ui/timeline.py) with it,
+then reports the day, and the rerun that follows updates the rest of the
+page (counts, panels, URL).
 """
 
 from __future__ import annotations
@@ -36,13 +37,15 @@ _component = st.components.v2.component(
     "deck_map",
     html='<div class="deck-map"></div>',
     css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
-    js=(_HERE / "deck_map.js").read_text(encoding="utf-8"),
+    # One module: the timeline strip's class, then the map that uses it.
+    js="\n".join((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "deck_map.js")),
     isolate_styles=False,  # a page-wide rule gives the map its water colour (ui/page_style.py)
 )
 
 
-def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str, height: int) -> dict[str, object]:
-    """What the browser needs: the deck JSON (filters at ``as_of``) and the slider's span."""
+def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str, height: int,
+                timeline: Mapping[str, object] | None = None) -> dict[str, object]:
+    """What the browser needs: the deck JSON (filters at ``as_of``), the slider's span and the timeline strip's data."""
     return {
         "deck": deck.to_json(),
         # Not part of pydeck's JSON: kept on the Deck (st.pydeck_chart reads it the same way).
@@ -54,6 +57,7 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
         "height": height,
         "bundles": [publish_copy(DECKGL_BUNDLE, "deckgl"), static_url(EXTENSIONS_BUNDLE)],
         "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
+        "timeline": timeline,  # ui/timeline.py timeline_payload; None: no strip
     }
 
 
@@ -78,11 +82,12 @@ def day_reported(key: str, first: date, last: date) -> None:
         st.session_state[STATE_KEY] = day
 
 
-def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, height: int = 620, key: str = "map") -> str | None:
-    """Draw the map with its slider; return the item key clicked on the map in this run, if any."""
+def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: Mapping[str, object] | None = None,
+             height: int = 620, key: str = "map") -> str | None:
+    """Draw the map with its slider (and timeline strip); return the item key clicked on the map in this run, if any."""
     result = _component(
         key=key,
-        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height),
+        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline),
         default={"day": day_number(st.session_state[STATE_KEY])},
         on_day_change=lambda: day_reported(key, first, last),
         on_pick_change=lambda: None,

@@ -50,10 +50,15 @@ def item_key_for(layer_id: str, kind: object, ident: object) -> str | None:
     return None
 
 
-def sync_map_pick(key: str | None) -> None:
-    """A click on a map object (reported once, in the run it caused) selects it in the panel."""
-    if key:
+def sync_map_pick(key: str | None) -> bool:
+    """A click on a map object (reported once, in the run it caused) selects it in the panel.
+
+    True if that changed the selection (the panel must then be drawn again).
+    """
+    if key and st.session_state.get("selected") != key:
         st.session_state["selected"] = key
+        return True
+    return False
 
 
 class ItemLookup:

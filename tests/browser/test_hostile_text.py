@@ -338,12 +338,17 @@ def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  
     assert_tooltips_literal(tips)
     watch.assert_inert("after hovering the map")
 
+    # The timeline strip names each event in an SVG <title>: the payload as text.
+    ident = next(iter(CSV_EVENTS))
+    page.locator(f"{MAIN} .deck-map-timeline g.event").first.wait_for()
+    strip = page.locator(f"{MAIN} .deck-map-timeline g.event > title").all_text_contents()
+    assert any(f"HX-TITLE-EN {ident} {HOSTILE}" in title for title in strip), strip[-5:]
+
     # The problem list of the folder file echoes the rejected id and kind as text.
     user_box = open_expander(page, "Your data")
     listed = plain(user_box.inner_text())
     assert PAYLOADS[1] in listed and PAYLOADS[0] in listed, f"the rejected row's values are not listed as text:\n{listed}"
 
-    ident = next(iter(CSV_EVENTS))
     select_item(page, f"HX-TITLE-EN {ident}")
     assert_detail_literal(detail_text(page), "en", ident)
     watch.assert_inert("after opening the event")

@@ -351,33 +351,69 @@ def test_url_notices_render_no_markup(page, app_url) -> None:  # noqa: ANN001
     assert not foreign, "requests to outside hosts:\n" + "\n".join(foreign)
 
 
+TIMELINE = f"{MAIN} .deck-map-timeline"
+
+
 def _rule_x(page) -> float | None:  # noqa: ANN001
-    """Mean x (fraction of the chart's width) of the timeline's red as-of rule, or None if not drawn."""
+    """Mean x (fraction of the strip's width) of the timeline's red as-of rule, from its pixels; None if not drawn."""
     import io
 
     import numpy as np
     from PIL import Image
 
-    chart = page.locator(f'{MAIN} [data-testid="stVegaLiteChart"]').first
-    image = np.asarray(Image.open(io.BytesIO(chart.screenshot())).convert("RGB")).astype(int)
+    strip = page.locator(f"{TIMELINE} svg")
+    image = np.asarray(Image.open(io.BytesIO(strip.screenshot())).convert("RGB")).astype(int)
     red = (image[..., 0] > 190) & (image[..., 1] < 60) & (image[..., 2] < 60)
     columns = np.nonzero(red.sum(axis=0) >= 20)[0]  # a vertical line: many red pixels in a column
     return float(columns.mean()) / image.shape[1] if len(columns) else None
 
 
+def _marks(page) -> tuple[int, int]:  # noqa: ANN001
+    """(event marks, faded marks) in the timeline strip."""
+    return tuple(page.evaluate(
+        f"""() => {{ const marks = [...document.querySelectorAll('{TIMELINE} g.event')];
+            return [marks.length, marks.filter(m => m.style.opacity !== '').length]; }}"""
+    ))
+
+
+def _wait_rule(page, wanted, what: str) -> float | None:  # noqa: ANN001
+    """Poll the rule's position (the strip follows the slider in the browser) until ``wanted(x)``."""
+    deadline = time.monotonic() + 30
+    x = _rule_x(page)
+    while not (x is not None and wanted(x)) and time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        x = _rule_x(page)
+    assert x is not None and wanted(x), f"{what}: rule at {x}"
+    return x
+
+
 def test_timeline_follows_the_date(page, app_url) -> None:  # noqa: ANN001
-    """The strip's as-of rule moves with the slider (its data are updated in place, the spec stays)."""
+    """The strip under the map: its as-of rule and its faded marks move with the slider, as the map does."""
     open_map(page, f"{app_url}/?date=2023-10-13")
-    page.locator(f'{MAIN} [data-testid="stVegaLiteChart"]').first.wait_for()
-    late = _rule_x(page)
-    assert late is not None and late > 0.8, late
+    page.locator(f"{TIMELINE} g.event").first.wait_for()
+    _wait_rule(page, lambda x: x > 0.8, "at 2023-10-13")
+    shown, _, _ = shown_count(page)
+    total, faded = _marks(page)
+    assert total == 23 and faded == total - shown, (total, faded, shown)
+
     page.locator(SLIDER_THUMB).focus()
     page.keyboard.press("Home")
     wait_caption_date(page, FIRST_DAY)
-    wait_idle(page)
-    deadline = time.monotonic() + 30
-    early = _rule_x(page)
-    while (early is None or early > 0.2) and time.monotonic() < deadline:
-        page.wait_for_timeout(250)
-        early = _rule_x(page)
-    assert early is not None and early < 0.2, (late, early)
+    _wait_rule(page, lambda x: x < 0.2, "at the first day")
+    assert _marks(page) == (total, total - 1), "on the first day only the first event is not faded"
+
+    # Two years around the date: the rule stays in the middle of the plot as the date moves.
+    page.locator(TIMELINE).get_by_text("two years around the as-of date").click()
+    _wait_rule(page, lambda x: 0.45 < x < 0.65, "near strip")
+    ticks = page.locator(f"{TIMELINE} .axis text").all_text_contents()
+    assert ticks and all(re.fullmatch(r"\d{4}-\d{2}", tick) for tick in ticks), ticks
+
+
+def test_timeline_tooltips_are_the_events_text(page, app_url) -> None:  # noqa: ANN001
+    """Each mark names its event, date and claim status (an SVG title: text, never markup)."""
+    open_map(page, f"{app_url}/?date=2023-10-13&lang=ja")
+    page.locator(f"{TIMELINE} g.event").first.wait_for()
+    titles = page.locator(f"{TIMELINE} g.event > title").all_text_contents()
+    assert len(titles) == 23
+    assert any("ボストーチヌイ" in title and "2023" in title for title in titles), titles
+    assert page.locator(TIMELINE).get_by_text("年表").count() == 1
