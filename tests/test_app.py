@@ -58,6 +58,17 @@ def test_map_slider_starts_at_the_url_date_and_spans_the_data() -> None:
     assert "2019-04-25" in _caption_text(at)
 
 
+def test_the_timeline_strip_comes_with_the_map_and_not_with_each_date() -> None:
+    """The strip under the map is drawn by the map component: its data are sent once, whatever the date."""
+    at = run_app(date="2019-04-25")
+    strip = map_data(at)["timeline"]
+    marks = read_published(strip["marks"])
+    assert len(marks["title"]) == 23 and "Kim–Putin summit at Vostochny Cosmodrome" in marks["title"]
+    set_as_of(at, date(2023, 10, 13))
+    assert map_data(at)["timeline"] == strip, "a date step changes nothing the strip was sent"
+    assert not at.get("vega_lite_chart"), "no Vega-Lite chart is redrawn by every step"
+
+
 def test_step_buttons_move_by_the_chosen_step() -> None:
     at = run_app(date="2023-09-13")
     next(b for b in at.button if "Back" in b.label).click().run()  # step: month

@@ -3,8 +3,9 @@
 // deck.gl comes from pydeck's offline bundle, served as a static file. A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
-// rerun stands between the key press and the map. The day is then reported to
-// Python, so the timeline, counts, panels and URL follow.
+// rerun stands between the key press and the map; the timeline strip under it
+// (ui/timeline.js) follows in the same call. The day is then reported to
+// Python, so the count, the open panels and the URL follow.
 //
 // The basemap rasters are images under the (transparent) canvas, placed from the
 // deck's viewport before each frame: a step redraws only the data layers.

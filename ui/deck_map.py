@@ -6,8 +6,8 @@ deck (pydeck's own offline deck.gl bundle, served from ./static), the
 basemap rasters as images under its canvas, and the layers' filter
 templates (``asOfRanges``, layers/view.py): a step fills in the new day and
 redraws at once, the timeline strip under the map (ui/timeline.py) with it,
-then reports the day, and the rerun that follows updates the rest of the
-page (counts, panels, URL).
+then reports the day, and the rerun that follows updates the rest of what
+depends on the date (the count, the open export and download panels, the URL).
 """
 
 from __future__ import annotations
