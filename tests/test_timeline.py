@@ -10,7 +10,7 @@ from geodata import Dataset
 from geodata._dates import day_number
 from layers._static_data import read_published
 from layers.view import MapView, item_states
-from ui.timeline import MARGIN_DAYS, MAX_MARKS, NEAR_DAYS, kind_rows, timeline_payload
+from ui.timeline import MARGIN_DAYS, MAX_MARKS, NEAR_DAYS, _payload, kind_rows, timeline_payload
 
 
 def test_the_strip_does_not_depend_on_the_date(dataset: Dataset) -> None:
@@ -19,6 +19,8 @@ def test_the_strip_does_not_depend_on_the_date(dataset: Dataset) -> None:
     late = timeline_payload(dataset, MapView(as_of=date(2023, 10, 13)))
     assert early == late
     assert early["nearDays"] == NEAR_DAYS
+    # Built once per dataset, language and clock: so nothing in it may depend on the date.
+    assert _payload(dataset, MapView(as_of=date(2019, 4, 25))) == _payload(dataset, MapView(as_of=date(2023, 10, 13)))
 
 
 def test_one_mark_per_event_placed_by_its_dates(dataset: Dataset) -> None:

@@ -17,9 +17,13 @@ const TICK_MONTHS = [1, 3, 6, 12, 24, 60, 120];
 const MIN_TICK_PX = 64;
 let timelineCount = 0;
 
-function svgElement(tag, attrs, parent) {
-  const element = document.createElementNS(SVG_NS, tag);
+function setAttributes(element, attrs) {
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
+  return element;
+}
+
+function svgElement(tag, attrs, parent) {
+  const element = setAttributes(document.createElementNS(SVG_NS, tag), attrs);
   parent?.append(element);
   return element;
 }
@@ -150,7 +154,7 @@ class Timeline {
     const counts = Boolean(this.payload.counts);
     this.plotBottom = TOP_PX + (counts ? COUNTS_PX : this.payload.kinds.length * ROW_PX);
     const height = this.plotBottom + AXIS_PX;
-    Object.entries({ width, height, viewBox: `0 0 ${width} ${height}` }).forEach(([k, v]) => this.svg.setAttribute(k, String(v)));
+    setAttributes(this.svg, { width, height, viewBox: `0 0 ${width} ${height}` });
     const defs = svgElement("defs", {});
     svgElement("rect", { x: GUTTER_PX, y: 0, width: plotWidth, height: this.plotBottom }, svgElement("clipPath", { id: this.clipId }, defs));
     const grid = svgElement("g", { class: "grid" });
@@ -227,7 +231,7 @@ class Timeline {
   markDay() {
     if (!this.rule) return;
     const x = this.x(this.day);
-    Object.entries({ x1: x, x2: x, "data-day": this.day }).forEach(([k, v]) => this.rule.setAttribute(k, String(v)));
+    setAttributes(this.rule, { x1: x, x2: x, "data-day": this.day });
     for (const mark of this.marks) {
       const hidden = mark.opens > this.day;
       if (hidden !== mark.hidden) {

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from geodata import Dataset
+from geodata._dates import EPOCH
 from geodata._memo import memo
 from layers import style
 from layers._static_data import publish_json
@@ -29,7 +30,6 @@ NEAR_DAYS = 365  # the "near" strip spans this many days each side of the as-of 
 # Above this many events the strip shows monthly counts by kind, not one mark each.
 MAX_MARKS = 1_500
 MARGIN_DAYS = 120  # room either side of the whole story's first and last event
-_EPOCH = np.datetime64("1970-01-01", "D")
 
 
 def kind_rows(lang: str) -> list[list[str]]:
@@ -68,7 +68,7 @@ def event_marks(dataset: Dataset, view: MapView) -> dict[str, list]:
 def monthly_counts(dataset: Dataset) -> dict[str, list[int]]:
     """Events per month (its first day's number) and kind: what a long strip can show of many events."""
     days = dataset.events["t_start"].to_numpy(dtype="int64").astype("datetime64[D]")
-    months = (days.astype("datetime64[M]").astype("datetime64[D]") - _EPOCH).astype(int)
+    months = (days.astype("datetime64[M]").astype("datetime64[D]") - np.datetime64(EPOCH, "D")).astype(int)
     frame = pd.DataFrame({"month": months, "kind": _kind_index(dataset.events["kind"])})
     counts = frame.value_counts().rename("events").reset_index().sort_values(["month", "kind"])
     return {column: counts[column].astype(int).tolist() for column in ("month", "kind", "events")}
@@ -83,11 +83,15 @@ def event_span(dataset: Dataset) -> list[int]:
 
 
 def timeline_payload(dataset: Dataset, view: MapView) -> dict[str, object]:
-    """What the map component needs to draw the strip; the same at every as-of date."""
+    """What the map component needs to draw the strip; the same at every as-of date (built once)."""
+    return memo(dataset, f"timeline-{view.lang}-{view.clock}", lambda: _payload(dataset, view))
+
+
+def _payload(dataset: Dataset, view: MapView) -> dict[str, object]:
     lang = view.lang
     payload: dict[str, object] = {
         "kinds": kind_rows(lang),
-        "span": memo(dataset, "timeline-span", lambda: event_span(dataset)),
+        "span": event_span(dataset),
         "nearDays": NEAR_DAYS,
         "text": {
             "title": t("timeline", lang),
