@@ -24,7 +24,7 @@ from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
 from layers.text import claim_label, precision_label, row_span, schematic_note
-from layers.view import REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
+from layers.view import OPEN_HIGH, OPEN_LOW, REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
 
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
@@ -34,6 +34,21 @@ DASH = {"@@type": "PathStyleExtension", "dash": True}
 # North-up and flat, like the exported briefings: no drag, touch or keyboard
 # rotation or tilt. (It also keeps the basemap images exact: layers/basemap.py.)
 MAP_CONTROLLER = {"dragRotate": False, "touchRotate": False, "keyboard": {"rotateSpeedX": 0, "rotateSpeedY": 0}}
+# Filter values of an undated item (a place) and its ranges, which no date moves: always shown.
+UNDATED = "[0, 0]"
+UNDATED_RANGES = [[OPEN_LOW, OPEN_HIGH], [OPEN_LOW, OPEN_HIGH]]
+
+
+# Shader pipelines. Software WebGL (SwiftShader, as on the benchmark machine
+# and in rooms without a GPU) builds one pipeline per layer type and vertex
+# layout before the first frame: 0.1-0.4 s each. A constant accessor and a
+# per-item one lay out differently, and so do pickable and unpickable layers,
+# so the layers of one type are all built the same way (icon_layer, path_layer
+# below): constants are written as per-item expressions and every layer picks.
+def per_item(value: object) -> str:
+    """A constant as a per-item accessor (a pydeck expression), e.g. ``[230, 0, 0, 150]``."""
+    return json.dumps(value)
+
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,10 @@ def _quoted_literal(text: str) -> str:
     return "'" + text.replace("'", "") + "'"
 
 
+# What a picked object needs: the item it opens and its tooltip.
+PICKED = ("id", "layer", "tooltip")
+
+
 def _slim(records: list[dict[str, object]], *keys: str) -> list[dict[str, object]]:
     """Only the fields a non-pickable layer draws with: less JSON per rerun."""
     wanted = (*keys, "t_start", "t_end", "t_public")
@@ -191,57 +210,15 @@ def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) ->
 def route_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     lang, frame = view.lang, f"{view.region}-{size.width}x{size.height}"
     records = memo(dataset, f"route-records-{lang}-{frame}", lambda: route_records(dataset, view, size))
-    halo_url = _published(dataset, f"route-halo-{frame}", lambda: _slim([r for r in records if not r["schematic"]], "path", "width"))
+    # The halo's records carry the leg's id and tooltip: it picks as the leg does.
+    halo_url = _published(dataset, f"route-halo-{lang}-{frame}", lambda: _slim([r for r in records if not r["schematic"]], "path", "width", *PICKED))
     lines_url = _published(dataset, f"route-{lang}-{frame}", lambda: records)
-    arrows_url = _published(dataset, f"route-arrows-{frame}", lambda: arrow_records(records))
-    halo = pdk.Layer(
-        "PathLayer",
-        id="route-current",
-        data=halo_url,
-        get_path="path",
-        get_color=[*style.EMPHASIS, 150],
-        get_width="width + 8",
-        width_units="'pixels'",
-        cap_rounded=True,
-        joint_rounded=True,
-        pickable=False,
-        # A solid line, but the same extensions as the route itself: one shader
-        # program for both (software WebGL compiles each at start-up).
-        get_dash_array=[0, 0],
-        extensions=[DASH, FILTER_2],
-        **_time_props(view, emphasised=True),
-    )
-    lines = pdk.Layer(
-        "PathLayer",
-        id="route",
-        data=lines_url,
-        get_path="path",
-        get_color="colour",
-        get_width="width",
-        width_units="'pixels'",
-        cap_rounded=True,
-        joint_rounded=True,
-        get_dash_array="dash",
-        dash_justified=True,
-        pickable=True,
-        auto_highlight=True,
-        extensions=[DASH, FILTER_2],
-        **_time_props(view),
-    )
-    arrows = pdk.Layer(
-        "IconLayer",
-        id="route-arrows",
-        data=arrows_url,
-        get_position="position",
-        get_icon="icon",
-        get_angle="angle",
-        get_color="colour",
-        get_size=13,
-        size_units="'pixels'",
-        pickable=False,
-        extensions=[FILTER_2],
-        **_time_props(view),
-    )
+    arrows_url = _published(dataset, f"route-arrows-{lang}-{frame}", lambda: arrow_records(records))
+    halo = path_layer("route-current", halo_url, colour=per_item([*style.EMPHASIS, 150]), width="width + 8",
+                      dash=per_item([0, 0]), highlight=False, time=_time_props(view, emphasised=True))
+    lines = path_layer("route", lines_url, colour="colour", width="width", dash="dash", time=_time_props(view))
+    arrows = icon_layer("route-arrows", arrows_url, colour="colour", size_px=13, angle="angle", highlight=False,
+                        time=_time_props(view))
     return [halo, lines, arrows]
 
 
@@ -274,7 +251,7 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
                             "angle": round(angle, 1),
                             "icon": icon,
                             "colour": record["colour"],
-                            **{key: record[key] for key in ("t_start", "t_end", "t_public")},
+                            **{key: record[key] for key in ("t_start", "t_end", "t_public", *PICKED)},
                         }
                     )
                     break
@@ -335,7 +312,7 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     points = _published(dataset, f"events-{lang}", lambda: records)
     areas = _published(dataset, f"event-areas-{lang}", lambda: [r for r in records if r["is_area"]])
     halo_icon = style.icon_spec(style.EVENT_SYMBOL, "event")
-    halos = _published(dataset, "events-halo", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset")])
+    halos = _published(dataset, f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset", *PICKED)])
     area_layer = pdk.Layer(
         "ScatterplotLayer",
         id="event-areas",
@@ -439,33 +416,57 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
 
 
 def event_icon_layers(
-    layer_id: str, halos: object, points: object, view: MapView, size_px: int, colour: str | list[int]
+    layer_id: str, halos: object, points: object, view: MapView, size_px: int, colour: str
 ) -> tuple[pdk.Layer, pdk.Layer]:
     """The 'happening now' halo under the event symbols; shared by shipped and user events."""
-    icons = {"get_position": "position", "get_pixel_offset": "offset", "get_icon": "icon", "size_units": "'pixels'", "extensions": [FILTER_2]}
-    halo = pdk.Layer(
-        "IconLayer",
-        id=f"{layer_id}-current",
-        data=halos,
-        get_color=[*style.EMPHASIS, 220],
-        get_size=size_px + 12,
-        pickable=False,
-        **icons,
-        **_time_props(view, emphasised=True),
-    )
-    symbols = pdk.Layer(
+    halo = icon_layer(f"{layer_id}-current", halos, colour=per_item([*style.EMPHASIS, 220]), size_px=size_px + 12,
+                      offset="offset", highlight=False, time=_time_props(view, emphasised=True))
+    symbols = icon_layer(layer_id, points, colour=colour, size_px=size_px, offset="offset", time=_time_props(view))
+    return halo, symbols
+
+
+def icon_layer(layer_id: str, data: object, *, colour: str, size_px: int, time: dict[str, object],
+               angle: str = "0", offset: str = "[0, 0]", highlight: bool = True) -> pdk.Layer:
+    """Every icon layer of the map, in one configuration (see per_item): accessors are pydeck expressions."""
+    return pdk.Layer(
         "IconLayer",
         id=layer_id,
-        data=points,
+        data=data,
+        get_position="position",
+        get_icon="icon",
+        get_angle=angle,
+        get_pixel_offset=offset,
         get_color=colour,
         get_size=size_px,
+        size_units="'pixels'",
         pickable=True,
-        auto_highlight=True,
+        auto_highlight=highlight,
         alpha_cutoff=0,  # the whole symbol picks, not only the outline of a hollow (contested) one
-        **icons,
-        **_time_props(view),
+        extensions=[FILTER_2],
+        **time,
     )
-    return halo, symbols
+
+
+def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: str, time: dict[str, object],
+               highlight: bool = True) -> pdk.Layer:
+    """Every line layer of the map, in one configuration (see per_item): accessors are pydeck expressions."""
+    return pdk.Layer(
+        "PathLayer",
+        id=layer_id,
+        data=data,
+        get_path="path",
+        get_color=colour,
+        get_width=width,
+        width_units="'pixels'",
+        cap_rounded=True,
+        joint_rounded=True,
+        get_dash_array=dash,
+        dash_justified=True,
+        pickable=True,
+        auto_highlight=highlight,
+        extensions=[DASH, FILTER_2],
+        **time,
+    )
 
 
 def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
@@ -506,23 +507,13 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
 
 
 def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px: int) -> pdk.Layer:
-    """Place symbols (records with ``position`` and ``icon``); shared by shipped and user places."""
-    return pdk.Layer(
-        "IconLayer",
-        id=layer_id,
-        data=data,
-        get_position="position",
-        get_icon="icon",
-        get_color=[*colour, 255],
-        get_size=size_px,
-        size_units="'pixels'",
-        pickable=True,
-        auto_highlight=True,
-    )
+    """Place symbols (records with ``position`` and ``icon``); shared by shipped and user places. Undated: always shown."""
+    return icon_layer(layer_id, data, colour=per_item([*colour, 255]), size_px=size_px,
+                      time={"get_filter_value": UNDATED, "filter_range": UNDATED_RANGES, "as_of_ranges": UNDATED_RANGES})
 
 
 def label_layer(layer_id: str, data: object, text: str, view: MapView, *, size_px: int, colour: style.RGB,
-                anchor: str, baseline: str, offset: str | list[float]) -> pdk.Layer:
+                anchor: str, baseline: str, offset: str) -> pdk.Layer:
     """Place labels in either language; shared by shipped and user places."""
     return pdk.Layer(
         "TextLayer",

@@ -18,7 +18,7 @@ from geodata import Dataset
 from geodata._memo import memo
 from layers import style
 from layers._screen_path import screen_path
-from layers.deck import DASH, FILTER_2, MapSize, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
+from layers.deck import FILTER_2, PICKED, MapSize, event_icon_layers, label_layer, path_layer, per_item, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
@@ -63,25 +63,9 @@ def user_route_records(user: Dataset, view: MapView, size: MapSize = MapSize()) 
 def user_route_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     key = f"user-route-records-{view.lang}-{view.region}-{size.width}x{size.height}"
     records = memo(user, key, lambda: user_route_records(user, view, size))
-    return [
-        pdk.Layer(
-            "PathLayer",
-            id="user-routes",
-            data=records,
-            get_path="path",
-            get_color=[*style.USER_COLOUR, 230],
-            get_width=style.USER_ROUTE_WIDTH_PX,
-            width_units="'pixels'",
-            cap_rounded=True,
-            joint_rounded=True,
-            get_dash_array="dash",
-            dash_justified=True,
-            pickable=True,
-            auto_highlight=True,
-            extensions=[DASH, FILTER_2],
-            **_time_props(view),
-        )
-    ]
+    line = path_layer("user-routes", records, colour=per_item([*style.USER_COLOUR, 230]), width=per_item(style.USER_ROUTE_WIDTH_PX),
+                      dash="dash", time=_time_props(view))
+    return [line]
 
 
 def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
@@ -153,8 +137,8 @@ def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
         ]
     records = memo(user, f"user-event-records-{view.lang}", lambda: user_event_records(user, view))
     halo_icon = style.icon_spec(style.USER_EVENT_SYMBOL, "user-event")
-    halos = memo(user, "user-events-halo", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset")])
-    halo, symbols = event_icon_layers("user-events", halos, records, view, style.USER_EVENT_SIZE_PX, [*style.USER_COLOUR, 255])
+    halos = memo(user, f"user-events-halo-{view.lang}", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset", *PICKED)])
+    halo, symbols = event_icon_layers("user-events", halos, records, view, style.USER_EVENT_SIZE_PX, per_item([*style.USER_COLOUR, 255]))
     return [halo, symbols]
 
 
@@ -178,5 +162,5 @@ def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
     icons = place_icon_layer("user-places", records, colour=style.USER_COLOUR, size_px=style.USER_PLACE_SIZE_PX)
     names = "".join(str(r["name"]) for r in records)
     labels = label_layer("user-place-labels", records, names, view, size_px=13, colour=style.USER_COLOUR,
-                         anchor="'start'", baseline="'center'", offset=[style.LABEL_GAP_PX, 0])
+                         anchor="'start'", baseline="'center'", offset=per_item([style.LABEL_GAP_PX, 0]))
     return [icons, labels] if len(records) <= style.LARGE_EVENT_COUNT else [icons]
