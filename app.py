@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import streamlit as st
 
-from layers.deck import build_deck
-from layers.view import date_span, shown_counts
-from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
-from ui.data import shipped_dataset, source_caption
-from ui.data_download import data_download
-from ui.deck_map import deck_map
-from ui.detail import ItemLookup, detail_panel, sync_map_pick
-from ui.export_panel import export_panel
-from ui._markdown import md_escape
-from ui.i18n import t
-from ui.legend import legend
+from ui.deck_bundles import preload_deck_gl
 from ui.page_style import map_background
-from ui.story import camera_count, story_controls
-from ui.timeline import timeline_payload
-from ui.upload_panel import session_dataset, upload_panel, user_data_notice
 
 # No page_icon: an emoji shows as a box offline and loads the emoji catalogue at start-up, and a
 # Material icon favicon is fetched from fonts.gstatic.com. Streamlit's own favicon is served locally.
 st.set_page_config(page_title="Russia–North Korea map", layout="wide")
 map_background()
+preload_deck_gl()  # the page's first element: the browser starts on deck.gl while this run goes on
+
+# Imported after the preload: these bring pandas and the data modules, a good part of a first run.
+from layers.deck import build_deck  # noqa: E402
+from layers.view import date_span, shown_counts  # noqa: E402
+from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url  # noqa: E402
+from ui.data import shipped_dataset, source_caption  # noqa: E402
+from ui.data_download import data_download  # noqa: E402
+from ui.deck_map import deck_map  # noqa: E402
+from ui.detail import ItemLookup, detail_panel, sync_map_pick  # noqa: E402
+from ui.export_panel import export_panel  # noqa: E402
+from ui._markdown import md_escape  # noqa: E402
+from ui.i18n import t  # noqa: E402
+from ui.legend import legend  # noqa: E402
+from ui.story import camera_count, story_controls  # noqa: E402
+from ui.timeline import timeline_payload  # noqa: E402
+from ui.upload_panel import session_dataset, upload_panel, user_data_notice  # noqa: E402
 
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any

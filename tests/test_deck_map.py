@@ -8,17 +8,21 @@ tests/browser/test_map_in_browser.py.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
+from apptest_helpers import map_data, run_app
 
 from geodata._dates import day_number
 from layers import style
 from layers.basemap import STATIC_DIR, STATIC_URL
 from layers.deck import build_deck
 from layers.view import MapView, range_template, resolve_ranges
-from ui.deck_map import DECKGL_BUNDLE, EXTENSIONS_BUNDLE, clamped_day, map_payload, picked_key
+from ui.deck_bundles import DECKGL_BUNDLE, EXTENSIONS_BUNDLE
+from ui.deck_map import clamped_day, map_payload, picked_key
 from ui.detail import item_key_for
 
 
@@ -107,3 +111,15 @@ def test_item_key_prefers_the_object_kind() -> None:
 )
 def test_reported_day_is_clamped_to_the_data(reported, expected) -> None:  # noqa: ANN001
     assert clamped_day(reported, date(2000, 7, 19), date(2024, 1, 17)) == expected
+
+
+def test_preload_comes_first_and_names_the_maps_bundles() -> None:
+    """The page's first element asks for the same deck.gl bundles as the map, in the same order."""
+    at = run_app()
+    components = list(at.get("bidi_component"))
+    assert components[0].proto.component_name.endswith("deck_gl_preload")
+    assert json.loads(components[0].proto.json) == map_data(at)["bundles"]
+    # What the page imports before the preload leaves out pandas (a good part of a first run).
+    probe = "import sys, streamlit, ui.deck_bundles, ui.page_style; print('pandas' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parent.parent).stdout.strip() == "False"

@@ -1,6 +1,7 @@
 // The map, its as-of slider and the timeline strip under it (see ui/deck_map.py).
 //
-// deck.gl comes from pydeck's offline bundle, served as a static file. A slider
+// deck.gl comes from pydeck's offline bundle, served as a static file and
+// loaded by ui/deck_loader.js (sent ahead of this file). A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
 // rerun stands between the key press and the map; the timeline strip under it
@@ -11,29 +12,6 @@
 // deck's viewport before each frame: a step redraws only the data layers.
 
 const maps = new WeakMap();
-
-function loadScript(url) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.async = false; // fetched in parallel, run in the order inserted
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
-
-function loadDeckGl(urls) {
-  // Once per page, however many times the component mounts. In order: the
-  // extensions bundle extends the global `deck` that pydeck's bundle defines.
-  window.__deckMapBundle ??= Promise.all(urls.map(loadScript)).then(() => {
-    performance.mark("deck-map:bundles-loaded");
-    if (typeof window.createDeck !== "function" || !window.deck?.DataFilterExtension) {
-      throw new Error("the deck.gl bundles did not define createDeck and the extensions");
-    }
-  });
-  return window.__deckMapBundle;
-}
 
 // The layer extensions the map's JSON names, for pydeck's JSON converter.
 function extensionClasses() {

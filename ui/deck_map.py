@@ -2,7 +2,7 @@
 
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
-deck (pydeck's own offline deck.gl bundle, served from ./static), the
+deck (pydeck's own offline deck.gl bundle, served from ./static; ui/deck_bundles.py), the
 basemap rasters as images under its canvas, and the layers' filter
 templates (``asOfRanges``, layers/view.py): a step fills in the new day and
 redraws at once, the timeline strip under the map (ui/timeline.py) with it,
@@ -20,25 +20,19 @@ import pydeck as pdk
 import streamlit as st
 
 from geodata._dates import day_number, from_day_number
-from layers._static_data import publish_copy
-from layers.basemap import basemap_images, static_url
+from layers.basemap import basemap_images
+from ui.deck_bundles import LOADER_JS, bundle_urls
 from ui.detail import item_key_for
 
 _HERE = Path(__file__).resolve().parent
-# pydeck's offline deck.gl bundle (the one pydeck's to_html(offline=True) inlines):
-# it defines createDeck / updateDeck and the JSON converter for pydeck's JSON.
-DECKGL_BUNDLE = Path(pdk.__file__).resolve().parent / "nbextension" / "static" / "index.js"
-# pydeck's bundle leaves out @deck.gl/extensions (DataFilterExtension, PathStyleExtension):
-# the same deck.gl version's own build of them is shipped here (MIT; static/vendor/README.md).
-EXTENSIONS_BUNDLE = "vendor/deckgl-extensions-9.3.6.min.js"
 STATE_KEY = "as_of"  # the session-state date the slider reports into
 
 _component = st.components.v2.component(
     "deck_map",
     html='<div class="deck-map"></div>',
     css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
-    # One module: the timeline strip's class, then the map that uses it.
-    js="\n".join((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "deck_map.js")),
+    # One module: the bundle loader, the timeline strip's class, then the map that uses them.
+    js="\n".join([LOADER_JS, *((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "deck_map.js"))]),
     isolate_styles=False,  # a page-wide rule gives the map its water colour (ui/page_style.py)
 )
 
@@ -55,7 +49,7 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
         "last": day_number(last),
         "label": label,
         "height": height,
-        "bundles": [publish_copy(DECKGL_BUNDLE, "deckgl"), static_url(EXTENSIONS_BUNDLE)],
+        "bundles": bundle_urls(),
         "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
         "timeline": timeline,  # ui/timeline.py timeline_payload; None: no strip
     }

@@ -1,10 +1,11 @@
-"""Page-wide CSS the map needs: the water colour behind the basemap and the deck.gl canvas."""
+"""Page-wide CSS the map needs: the water colour behind the basemap and the deck.gl canvas; the preload hidden."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from layers import style
+from ui.deck_bundles import PRELOAD_KEY
 
 # The basemap rasters (images under the transparent canvas) are opaque and carry
 # the water; beyond their bounds (far zoomed out) this background shows instead.
@@ -13,7 +14,8 @@ MAP_SELECTOR = ".deck-map-canvas"
 
 
 def map_background_css() -> str:
-    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }}</style>"
+    # The deck.gl preload (ui/deck_bundles.py) shows nothing and takes no room.
+    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }} .st-key-{PRELOAD_KEY} {{ display: none; }}</style>"
 
 
 def map_background() -> None:

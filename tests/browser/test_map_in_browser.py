@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from layers import style
-from ui.deck_map import EXTENSIONS_BUNDLE
+from ui.deck_bundles import EXTENSIONS_BUNDLE
 from devtools.browser import (
     AS_OF_SLIDER,
     CANVAS_PIXELS_JS,
