@@ -139,11 +139,6 @@ def as_of_filter(view: MapView, emphasised: bool = False) -> dict[str, object]:
     return {"filter_range": filter_ranges(view, emphasised), "as_of_ranges": range_template(view, emphasised)}
 
 
-def _quoted_literal(text: str) -> str:
-    """A string pydeck passes through as a literal (bare strings become accessors)."""
-    return "'" + text.replace("'", "") + "'"
-
-
 # What a picked object needs: the item it opens and its tooltip.
 PICKED = ("id", "layer", "tooltip")
 
@@ -500,8 +495,7 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
     labels_url = _published(dataset, f"place-labels-{view.lang}-{'-'.join(hidden)}", lambda: [r for r in records if r["kind"] not in hidden])
     icons = place_icon_layer("places", icons_url, colour=style.PLACE_INK, size_px=style.PLACE_SIZE_PX)
-    names = "".join(str(name) for name in dataset.places["name_" + view.lang])
-    labels = label_layer("place-labels", labels_url, names, view, size_px=14, colour=style.PLACE_INK,
+    labels = label_layer("place-labels", labels_url, view, size_px=14, colour=style.PLACE_INK,
                          anchor="anchor", baseline="baseline", offset="label_offset")
     return [icons, labels]
 
@@ -512,11 +506,16 @@ def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px:
                       time={"get_filter_value": UNDATED, "filter_range": UNDATED_RANGES, "as_of_ranges": UNDATED_RANGES})
 
 
-def label_layer(layer_id: str, data: object, text: str, view: MapView, *, size_px: int, colour: style.RGB,
+def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, colour: style.RGB,
                 anchor: str, baseline: str, offset: str) -> pdk.Layer:
-    """Place labels in either language; shared by shipped and user places."""
+    """Place labels in either language; shared by shipped and user places.
+
+    Drawn as HTML text over the canvas (ui/html_labels.js), with TextLayer's props:
+    no shader pipelines to build at start-up, and the browser spaces Japanese text
+    (deck.gl's glyph atlas spaced it unevenly).
+    """
     return pdk.Layer(
-        "TextLayer",
+        "HtmlLabelLayer",
         id=layer_id,
         data=data,
         get_position="position",
@@ -528,11 +527,7 @@ def label_layer(layer_id: str, data: object, text: str, view: MapView, *, size_p
         get_pixel_offset=offset,
         font_family=f"'{FONT_FAMILY}'",  # quoted: pydeck would read a bare string as an accessor
         font_weight=600,
-        # The exact characters of the labels: with 'auto', glyphs added after the
-        # first atlas is built were spaced wrongly in Japanese.
-        character_set=_quoted_literal("".join(sorted(set(text)))),
-        # Not SDF: deck.gl's SDF glyph metrics spaced Japanese labels unevenly.
-        # A translucent label background keeps them readable instead of a halo.
+        # A translucent background keeps labels readable over coasts and borders.
         background=True,
         get_background_color=[*style.LABEL_HALO, 200],
         background_padding=[3, 1],

@@ -160,7 +160,6 @@ def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
 def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
     records = memo(user, f"user-place-records-{view.lang}", lambda: user_place_records(user, view))
     icons = place_icon_layer("user-places", records, colour=style.USER_COLOUR, size_px=style.USER_PLACE_SIZE_PX)
-    names = "".join(str(r["name"]) for r in records)
-    labels = label_layer("user-place-labels", records, names, view, size_px=13, colour=style.USER_COLOUR,
+    labels = label_layer("user-place-labels", records, view, size_px=13, colour=style.USER_COLOUR,
                          anchor="'start'", baseline="'center'", offset=per_item([style.LABEL_GAP_PX, 0]))
     return [icons, labels] if len(records) <= style.LARGE_EVENT_COUNT else [icons]

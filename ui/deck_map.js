@@ -13,10 +13,11 @@
 
 const maps = new WeakMap();
 
-// The layer extensions the map's JSON names, for pydeck's JSON converter.
-function extensionClasses() {
+// The classes the map's JSON names beyond pydeck's: the layer extensions, and
+// the HTML labels (ui/html_labels.js, sent ahead of this file) placed in ``labelRoot``.
+function extraClasses(labelRoot) {
   const { DataFilterExtension, PathStyleExtension } = window.deck;
-  return { classes: { DataFilterExtension, PathStyleExtension } };
+  return { classes: { DataFilterExtension, PathStyleExtension, HtmlLabelLayer: htmlLabelLayer(labelRoot) } };
 }
 
 function isoDate(day) {
@@ -58,7 +59,9 @@ class DeckMap {
     this.container.className = "deck-map-canvas";
     this.basemap = document.createElement("div");
     this.basemap.className = "deck-map-basemap";
-    this.container.append(this.basemap);
+    this.labels = document.createElement("div");
+    this.labels.className = "deck-map-labels"; // over the canvas, which deck.gl puts between the two
+    this.container.append(this.basemap, this.labels);
     this.basemapImages = [];
     this.message = document.createElement("div");
     this.message.className = "deck-map-message";
@@ -156,7 +159,7 @@ class DeckMap {
         container: this.container,
         jsonInput: json,
         tooltip: this.tooltip,
-        configuration: extensionClasses(),
+        configuration: extraClasses(this.labels),
         handleEvent: (name, info) => this.onEvent(name, info),
       });
       this.deck.setProps({ onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]) });

@@ -343,6 +343,9 @@ def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  
     page.locator(f"{MAIN} .deck-map-timeline g.event").first.wait_for()
     strip = page.locator(f"{MAIN} .deck-map-timeline g.event > title").all_text_contents()
     assert any(f"HX-TITLE-EN {ident} {HOSTILE}" in title for title in strip), strip[-5:]
+    # Place labels are HTML over the map (ui/html_labels.js): a user place's name shows as text.
+    labels = page.locator(f"{MAIN} .deck-map-labels span").all_text_contents()
+    assert f"HX-PLACE-ROW {HOSTILE}" in labels, labels
 
     # The problem list of the folder file echoes the rejected id and kind as text.
     user_box = open_expander(page, "Your data")

@@ -26,9 +26,10 @@ from devtools.browser import (
 
 pytestmark = pytest.mark.browser
 
-# Painted canvas pixels: the data layers alone (the basemap is images under the canvas).
-# The fewest any test page shows, the first day's symbols and labels, paint about 14,000.
-MIN_PIXELS = 10_000
+# Painted canvas pixels: the data layers alone (the basemap is images under the canvas,
+# the place labels HTML over it). The fewest any test page shows, the first day's place
+# symbols in the Rajin–Dunai frame, paint about 700; a blank canvas paints none.
+MIN_PIXELS = 500
 FIRST_PAINT_S = 90  # SwiftShader on 2 cores: the first paint takes seconds
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LAND_PATH = "/app/static/basemap/overview.png"
@@ -123,7 +124,7 @@ def url_date(page) -> str | None:  # noqa: ANN001
 
 def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
     _, painted = open_map(page, f"{app_url}/?date=2023-10-13")
-    timing("first paint, /?date=2023-10-13 (navigation to >= 10k pixels)", painted)
+    timing(f"first paint, /?date=2023-10-13 (navigation to >= {MIN_PIXELS} pixels)", painted)
 
     pixels = page.evaluate(CANVAS_PIXELS_JS)
     size = page.evaluate(CANVAS_SIZE_JS)
@@ -256,6 +257,37 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
         assert box["x"] <= x < box["x"] + box["width"] and box["y"] <= y < box["y"] + box["height"], name
         seen = shot.getpixel((round(x), round(y)))
         assert max(abs(a - b) for a, b in zip(seen, colour)) <= 6, f"{name} at {lon}, {lat}: {seen}, expected {colour}"
+
+
+def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) -> None:  # noqa: ANN001
+    """Place labels are HTML over the canvas (ui/html_labels.js), placed from the deck's viewport:
+    each sits on its side of its place (layers/style.py label_placement), in the page's text, and
+    moves with the map when it zooms."""
+    from .test_hostile_text import screen_point
+
+    open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
+    label = page.locator(f"{MAIN} .deck-map-labels span", has_text="Vladivostok")
+    x, y = screen_point(page, 131.87353, 43.10562, region="rajin_dunai")  # geodata/places.csv
+    box = label.bounding_box()
+    assert box, "no Vladivostok label"
+    # "above": centred over the place, its bottom LABEL_GAP_PX above it.
+    assert abs(box["x"] + box["width"] / 2 - x) <= 2, (box, x)
+    assert abs(box["y"] + box["height"] - (y - style.LABEL_GAP_PX)) <= 2, (box, y)
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.deck-map-labels')).pointerEvents") == "none"
+
+    canvas = page.locator("#deckgl-overlay").bounding_box()
+    centre = (canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
+    page.mouse.move(*centre)
+    page.mouse.wheel(0, -300)  # zoom in about the centre: points move away from it
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and label.bounding_box()["y"] == box["y"]:
+        time.sleep(0.1)
+    moved = label.bounding_box()
+    assert moved != box, "the label did not move with the zoom"
+    before = (box["x"] + box["width"] / 2 - centre[0], box["y"] + box["height"] - centre[1])
+    after = (moved["x"] + moved["width"] / 2 - centre[0], moved["y"] + moved["height"] - centre[1])
+    assert after[0] * before[0] > 0 and after[1] * before[1] > 0, (before, after)
+    assert abs(after[0]) > abs(before[0]) and abs(after[1]) > abs(before[1]), (before, after)
 
 
 def test_clicking_a_place_opens_it_in_the_detail_panel(page, app_url) -> None:  # noqa: ANN001

@@ -1,0 +1,90 @@
+// Map labels as HTML text over the canvas: a deck.gl layer that draws nothing in WebGL.
+//
+// deck.gl's TextLayer draws through two shader pipelines of its own (glyphs and
+// their backgrounds), which software WebGL builds before the first frame: about
+// 0.45 s of a cold start on a machine without a GPU. Here the browser sets the
+// text, in the system's fonts (Japanese spaced by the browser, not a glyph atlas),
+// and the layer only places each label from the deck's viewport when it moves.
+// The props are TextLayer's (layers/deck.py label_layer); text is set as
+// textContent, never as HTML.
+
+// One value of a prop: an accessor (pydeck's "@@=" expressions become functions)
+// or a constant; pydeck's quoted literals ("'start'") lose their quotes.
+function propValue(prop, datum) {
+  const value = typeof prop === "function" ? prop(datum) : prop;
+  return typeof value === "string" ? value.replace(/^'(.*)'$/s, "$1") : value;
+}
+
+function cssColour([r, g, b, a = 255]) {
+  return `rgba(${r}, ${g}, ${b}, ${a / 255})`;
+}
+
+// The share of its own size a label moves by, for each anchor and baseline.
+const ANCHOR_SHIFT = { start: 0, middle: -50, end: -100 };
+const BASELINE_SHIFT = { top: 0, center: -50, bottom: -100 };
+
+// The layer class, made once the deck.gl bundle has loaded (it extends deck.Layer);
+// its labels go into ``root``, a box laid over the map's canvas.
+function htmlLabelLayer(root) {
+  class HtmlLabelLayer extends window.deck.Layer {
+    initializeState() {
+      this.state = { box: Object.assign(document.createElement("div"), { className: "deck-map-labels-layer" }), labels: [] };
+      root.append(this.state.box);
+    }
+
+    updateState({ changeFlags }) {
+      if (!changeFlags.dataChanged && !changeFlags.propsChanged) return;
+      const { data, getPosition, getText, getSize, getColor, getTextAnchor, getAlignmentBaseline, getPixelOffset,
+        fontFamily, fontWeight, background, getBackgroundColor, backgroundPadding } = this.props;
+      const [padX, padY] = backgroundPadding;
+      this.state.labels = Array.from(Array.isArray(data) ? data : [], (datum) => {
+        const span = document.createElement("span");
+        span.textContent = String(propValue(getText, datum) ?? "");
+        Object.assign(span.style, {
+          fontFamily: propValue(fontFamily),
+          fontWeight: String(fontWeight),
+          fontSize: `${propValue(getSize, datum)}px`,
+          color: cssColour(propValue(getColor, datum)),
+          background: background ? cssColour(propValue(getBackgroundColor, datum)) : "none",
+          padding: background ? `${padY}px ${padX}px` : "0",
+        });
+        const shift = [ANCHOR_SHIFT[propValue(getTextAnchor, datum)] ?? -50, BASELINE_SHIFT[propValue(getAlignmentBaseline, datum)] ?? -50];
+        return { span, position: propValue(getPosition, datum), offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
+      });
+      this.state.box.replaceChildren(...this.state.labels.map(({ span }) => span));
+      this.state.placedAt = null;
+    }
+
+    draw() {
+      const { viewport } = this.context;
+      const at = [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
+      if (at === this.state.placedAt) return; // a slider step: nothing moved
+      this.state.placedAt = at;
+      for (const { span, position, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
+        const [x, y] = viewport.project(position);
+        span.style.transform = `translate(${x + dx}px, ${y + dy}px) translate(${sx}%, ${sy}%)`;
+      }
+    }
+
+    finalizeState(context) {
+      this.state.box.remove();
+      super.finalizeState(context);
+    }
+  }
+  HtmlLabelLayer.layerName = "HtmlLabelLayer";
+  HtmlLabelLayer.defaultProps = {
+    getPosition: { type: "accessor", value: (d) => d.position },
+    getText: { type: "accessor", value: (d) => d.text },
+    getSize: { type: "accessor", value: 14 },
+    getColor: { type: "accessor", value: [0, 0, 0, 255] },
+    getTextAnchor: { type: "accessor", value: "middle" },
+    getAlignmentBaseline: { type: "accessor", value: "center" },
+    getPixelOffset: { type: "accessor", value: [0, 0] },
+    getBackgroundColor: { type: "accessor", value: [255, 255, 255, 255] },
+    background: false,
+    backgroundPadding: { type: "array", value: [0, 0] },
+    fontFamily: "sans-serif",
+    fontWeight: "normal",
+  };
+  return HtmlLabelLayer;
+}
