@@ -1,27 +1,18 @@
 """Content-hashed files under ./static/cache, which Streamlit serves as static files.
 
-Kept free of pandas and the data modules: the page imports it first thing, to
-start the browser on deck.gl before the rest of the first run (ui/deck_bundles.py).
+Kept free of pandas and the data modules, which the page imports late (app.py).
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-from functools import cache
 from hashlib import sha256
-from pathlib import Path
 
 from layers.basemap import STATIC_DIR, STATIC_URL
 
 CACHE_DIR = STATIC_DIR / "cache"
 CACHE_URL = f"{STATIC_URL}/cache"
-
-
-@cache
-def publish_copy(source: Path, stem: str) -> str:
-    """URL of a copy of ``source`` (a file shipped by a package), content-hashed like the rest."""
-    return write_static(stem, source.suffix.lstrip("."), source.read_text(encoding="utf-8"))
 
 
 def write_static(key: str, suffix: str, text: str) -> str:

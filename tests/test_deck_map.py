@@ -21,7 +21,7 @@ from layers import style
 from layers.basemap import STATIC_DIR, STATIC_URL
 from layers.deck import build_deck
 from layers.view import MapView, range_template, resolve_ranges
-from ui.deck_bundles import DECKGL_BUNDLE, EXTENSIONS_BUNDLE
+from ui.deck_bundles import DECKGL_BUNDLE
 from ui.deck_map import clamped_day, map_payload, picked_key
 from ui.detail import item_key_for
 
@@ -62,19 +62,21 @@ def test_payload_names_files_the_server_has(dataset) -> None:  # noqa: ANN001
     assert (payload["day"], payload["first"], payload["last"]) == (day_number(date(2023, 10, 13)), day_number(date(2000, 7, 19)), 19739)
     assert json.loads(payload["deck"])["layers"], "the deck JSON travels as a string"
     assert payload["tooltip"] == {"text": "{tooltip}"}, "tooltips are text templates: data never becomes HTML"
-    bundle, extensions = payload["bundles"]
-    files = [STATIC_DIR / url.removeprefix(f"{STATIC_URL}/") for url in payload["bundles"]]
-    assert all(path.is_file() for path in files), files
-    # The served copy is pydeck's own bundle, byte for byte; the extensions are the vendored file.
-    assert files[0].read_bytes() == DECKGL_BUNDLE.read_bytes()
-    assert extensions == f"{STATIC_URL}/{EXTENSIONS_BUNDLE}"
-    assert "DataFilterExtension" in files[1].read_text(encoding="utf-8")
+    assert payload["bundles"] == [f"{STATIC_URL}/{DECKGL_BUNDLE}"]
+    assert (STATIC_DIR / DECKGL_BUNDLE).is_file()
 
 
-def test_vendored_extensions_are_documented() -> None:
+def test_vendored_deck_gl_is_documented_with_its_licences() -> None:
+    """The map's deck.gl build names its version, its source and every package in it with a licence."""
     readme = (STATIC_DIR / "vendor" / "README.md").read_text(encoding="utf-8")
-    assert Path(EXTENSIONS_BUNDLE).name in readme and "MIT" in readme
-    assert (STATIC_DIR / "vendor" / "deckgl-extensions-LICENSE.txt").is_file()
+    built = STATIC_DIR / DECKGL_BUNDLE
+    assert built.name in readme and "scripts/deckgl_bundle" in readme
+    licences = built.with_name(built.name.replace(".min.js", "-LICENSES.txt")).read_text(encoding="utf-8")
+    source = json.loads((Path(__file__).resolve().parent.parent / "scripts" / "deckgl_bundle" / "package.json").read_text(encoding="utf-8"))
+    for package, version in source["dependencies"].items():
+        if package.startswith("@deck.gl/"):
+            assert f"{package} {version} (MIT)" in licences, package
+            assert f"-{version}.min.js" in DECKGL_BUNDLE
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Where the browser gets deck.gl, and the preload that starts it first thing.
 
-The bundles take the browser ≈ 0.7 s to fetch and run (software WebGL
-machine, see bench/README.md). The map component can only ask for them once
+The bundle takes the browser a good part of a second to fetch and run on a
+slow machine (see bench/README.md). The map component can only ask for them once
 its element arrives, late in the page's first run; the preload, the page's
 first element, asks at the start of that run, so the two overlap. Nothing
 here imports pandas or the data modules: app.py calls :func:`preload_deck_gl`
@@ -10,22 +10,18 @@ before it imports them.
 
 from __future__ import annotations
 
-from importlib.util import find_spec
 from pathlib import Path
 
 import streamlit as st
 
-from layers._static_files import publish_copy
 from layers.basemap import static_url
 
 _HERE = Path(__file__).resolve().parent
-# pydeck's offline deck.gl bundle (the one pydeck's to_html(offline=True) inlines):
-# it defines createDeck / updateDeck and the JSON converter for pydeck's JSON.
-# Found without importing pydeck (which imports pandas).
-DECKGL_BUNDLE = Path(find_spec("pydeck").origin).parent / "nbextension" / "static" / "index.js"
-# pydeck's bundle leaves out @deck.gl/extensions (DataFilterExtension, PathStyleExtension):
-# the same deck.gl version's own build of them is shipped here (MIT; static/vendor/README.md).
-EXTENSIONS_BUNDLE = "vendor/deckgl-extensions-9.3.6.min.js"
+# The map's own deck.gl build (scripts/deckgl_bundle; licences in static/vendor/README.md):
+# core, the three layer types and two extensions the map uses, the JSON converter for
+# pydeck's JSON and CSV loading, 0.9 MB. pydeck's offline bundle, 4.2 MB with every
+# layer type, took the browser ≈ 0.6 s to run on the benchmark machine.
+DECKGL_BUNDLE = "vendor/deckgl-map-9.3.6.min.js"
 PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (ui/page_style.py)
 LOADER_JS = (_HERE / "deck_loader.js").read_text(encoding="utf-8")
 
@@ -38,7 +34,7 @@ _preload = st.components.v2.component(
 
 def bundle_urls() -> list[str]:
     """The deck.gl bundles' URLs, in the order they must run."""
-    return [publish_copy(DECKGL_BUNDLE, "deckgl"), static_url(EXTENSIONS_BUNDLE)]
+    return [static_url(DECKGL_BUNDLE)]
 
 
 def preload_deck_gl() -> None:

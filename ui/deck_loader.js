@@ -13,12 +13,11 @@ function loadScript(url) {
 }
 
 function loadDeckGl(urls) {
-  // Once per page, whichever asks first. In order: the extensions bundle
-  // extends the global `deck` that pydeck's bundle defines.
+  // Once per page, whichever asks first; the bundles run in the order given.
   window.__deckMapBundle ??= Promise.all(urls.map(loadScript)).then(() => {
     performance.mark("deck-map:bundles-loaded");
-    if (typeof window.createDeck !== "function" || !window.deck?.DataFilterExtension) {
-      throw new Error("the deck.gl bundles did not define createDeck and the extensions");
+    if (typeof window.deck?.Deck !== "function" || !window.deck?.JSONConverter || !window.deck?.DataFilterExtension) {
+      throw new Error("the deck.gl bundle did not define deck.Deck, its JSON converter and the extensions");
     }
   });
   return window.__deckMapBundle;

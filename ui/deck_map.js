@@ -1,7 +1,7 @@
 // The map, its as-of slider and the timeline strip under it (see ui/deck_map.py).
 //
-// deck.gl comes from pydeck's offline bundle, served as a static file and
-// loaded by ui/deck_loader.js (sent ahead of this file). A slider
+// deck.gl is the map's own build (static/vendor, scripts/deckgl_bundle), served as
+// a static file and loaded by ui/deck_loader.js (sent ahead of this file). A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
 // rerun stands between the key press and the map; the timeline strip under it
@@ -13,11 +13,32 @@
 
 const maps = new WeakMap();
 
-// The classes the map's JSON names beyond pydeck's: the layer extensions, and
-// the HTML labels (ui/html_labels.js, sent ahead of this file) placed in ``labelRoot``.
-function extraClasses(labelRoot) {
-  const { DataFilterExtension, PathStyleExtension } = window.deck;
-  return { classes: { DataFilterExtension, PathStyleExtension, HtmlLabelLayer: htmlLabelLayer(labelRoot) } };
+// pydeck's JSON to deck.gl props: the classes the map's JSON names, with the
+// HTML labels (ui/html_labels.js, sent ahead of this file) placed in ``labelRoot``.
+// "@@=" strings become accessor functions (deck.gl's expression parser, no eval).
+function jsonConverter(labelRoot) {
+  const { JSONConverter, MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension } = window.deck;
+  const classes = { MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension, HtmlLabelLayer: htmlLabelLayer(labelRoot) };
+  return new JSONConverter({ configuration: { classes } });
+}
+
+// The deck's props from pydeck's JSON (whose map provider and style the map does not use).
+function deckProps(converter, json) {
+  const { mapProvider, mapStyle, ...props } = converter.convert(json);
+  return props;
+}
+
+const TOOLTIP_STYLE = { fontFamily: '"Helvetica Neue", Helvetica, Arial, sans-serif', display: "flex", flex: "wrap", maxWidth: "500px", flexDirection: "column", zIndex: 2 };
+
+// A tooltip from a text template ({"text": "{tooltip}"}): each {field} is the object's
+// field, shown by deck.gl as text, never as HTML.
+function tooltipFor(template) {
+  if (!template?.text) return null;
+  return ({ picked, object }) => {
+    if (!picked || !object) return null;
+    const text = template.text.replace(/{([^{}]+)}/g, (_, field) => String(object[field] ?? ""));
+    return text.trim() ? { text, style: TOOLTIP_STYLE } : null;
+  };
 }
 
 function isoDate(day) {
@@ -149,20 +170,20 @@ class DeckMap {
   showDay(day) {
     this.showLabel(day);
     this.timeline.show(day);
-    if (!this.deckJson || !window.deck?.DataFilterExtension) return;
+    if (!this.deckJson || !window.deck?.Deck) return;
     // A rerun that changed neither the day nor the deck (the usual echo of a step) draws nothing.
     if (this.drawn && this.drawn.day === day && this.drawn.json === this.deckJson) return;
     this.drawn = { day, json: this.deckJson };
     const json = withDay(this.deckJson, day);
     if (!this.deck) {
-      this.deck = window.createDeck({
-        container: this.container,
-        jsonInput: json,
-        tooltip: this.tooltip,
-        configuration: extraClasses(this.labels),
-        handleEvent: (name, info) => this.onEvent(name, info),
+      this.converter = jsonConverter(this.labels);
+      this.deck = new window.deck.Deck({
+        ...deckProps(this.converter, json),
+        parent: this.container,
+        getTooltip: tooltipFor(this.tooltip),
+        onClick: (info) => this.onClick(info),
+        onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]),
       });
-      this.deck.setProps({ onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]) });
       // Place the images at once, not at the first frame (which waits for the layers' shaders).
       const { WebMercatorViewport } = window.deck;
       const { clientWidth: width, clientHeight: height } = this.container;
@@ -180,19 +201,19 @@ class DeckMap {
       this.queued = json;
       return;
     }
-    window.updateDeck(json, this.deck);
+    this.deck.setProps(deckProps(this.converter, json));
     this.throttled = true;
     requestAnimationFrame(() => {
       this.throttled = false;
       if (this.queued) {
-        window.updateDeck(this.queued, this.deck);
+        this.deck.setProps(deckProps(this.converter, this.queued));
         this.queued = null;
       }
     });
   }
 
-  onEvent(name, info) {
-    if (name !== "deck-click-event" || !info || !info.layer || !info.object) return;
+  onClick(info) {
+    if (!info || !info.layer || !info.object) return;
     const { id, layer } = info.object;
     if (id === undefined) return;
     this.setTriggerValue("pick", { layer: info.layer.id, id: String(id), kind: layer ?? null });

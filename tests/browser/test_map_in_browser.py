@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from layers import style
-from ui.deck_bundles import EXTENSIONS_BUNDLE
+from ui.deck_bundles import DECKGL_BUNDLE
 from devtools.browser import (
     AS_OF_SLIDER,
     CANVAS_PIXELS_JS,
@@ -211,8 +211,8 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
     cached: list[str] = []
     page.on("request", lambda request: cached.append(request.url) if "/app/static/" in request.url else None)
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
-    # The deck.gl that pydeck bundles and the vendored extensions are one version (static/vendor/README.md).
-    assert f"deckgl-extensions-{page.evaluate('() => window.deck.VERSION')}.min.js" in EXTENSIONS_BUNDLE
+    # The page runs the vendored build it names (static/vendor/README.md).
+    assert f"deckgl-map-{page.evaluate('() => window.deck.VERSION')}.min.js" in DECKGL_BUNDLE
     page.evaluate("() => { window.__mapCanvas = document.querySelector('#deckgl-overlay'); }")
     fetched = len(cached)
 

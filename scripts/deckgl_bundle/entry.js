@@ -1,0 +1,15 @@
+// The map's own deck.gl build (see README.md): the parts ui/deck_map.js uses, as the global `deck`.
+import {Deck, MapView, WebMercatorViewport, Layer, VERSION} from '@deck.gl/core';
+import {ScatterplotLayer, PathLayer, IconLayer} from '@deck.gl/layers';
+import {DataFilterExtension, PathStyleExtension} from '@deck.gl/extensions';
+import {JSONConverter} from '@deck.gl/json';
+import {registerLoaders} from '@loaders.gl/core';
+import {CSVLoader} from '@loaders.gl/csv';
+
+// The many-events layers fetch their rows as CSV (layers/deck.py large_event_layers).
+registerLoaders([CSVLoader]);
+
+globalThis.deck = {
+  VERSION, Deck, MapView, WebMercatorViewport, Layer, JSONConverter,
+  ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension,
+};
