@@ -38,7 +38,7 @@ AS_OF_SLIDER = '[data-testid="stMain"] .deck-map-slider input[type="range"]'
 # Counts non-transparent pixels of the deck.gl canvas (WebGL: read via a 2D copy).
 CANVAS_PIXELS_JS = """
 () => {
-  const canvas = document.querySelector('#deckgl-overlay') || document.querySelector('canvas');
+  const canvas = document.querySelector('#deckgl-overlay');  // the map's canvas only (not the page's warm-up canvas)
   if (!canvas || canvas.width < 10) return -1;
   const copy = document.createElement('canvas');
   copy.width = canvas.width; copy.height = canvas.height;
@@ -53,7 +53,7 @@ CANVAS_PIXELS_JS = """
 # A cheap fingerprint of the canvas content, to tell when the map has changed.
 CANVAS_HASH_JS = """
 () => {
-  const canvas = document.querySelector('#deckgl-overlay') || document.querySelector('canvas');
+  const canvas = document.querySelector('#deckgl-overlay');  // the map's canvas only (not the page's warm-up canvas)
   if (!canvas || canvas.width < 10) return '';
   const copy = document.createElement('canvas');
   const w = 320, h = Math.round(320 * canvas.height / canvas.width);

@@ -23,32 +23,16 @@ from layers import style
 from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
+from layers.primitives import DASH, FILTER_2, UNDATED_TIME, area_layer, icon_layer, path_layer, per_item
 from layers.text import claim_label, precision_label, row_span, schematic_note
-from layers.view import OPEN_HIGH, OPEN_LOW, REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
+from layers.view import REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
 
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
 FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto Sans", "DejaVu Sans", sans-serif'
-FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
-DASH = {"@@type": "PathStyleExtension", "dash": True}
 # North-up and flat, like the exported briefings: no drag, touch or keyboard
 # rotation or tilt. (It also keeps the basemap images exact: layers/basemap.py.)
 MAP_CONTROLLER = {"dragRotate": False, "touchRotate": False, "keyboard": {"rotateSpeedX": 0, "rotateSpeedY": 0}}
-# Filter values of an undated item (a place) and its ranges, which no date moves: always shown.
-UNDATED = "[0, 0]"
-UNDATED_RANGES = [[OPEN_LOW, OPEN_HIGH], [OPEN_LOW, OPEN_HIGH]]
-
-
-# Shader pipelines. Software WebGL (SwiftShader, as on the benchmark machine
-# and in rooms without a GPU) builds one pipeline per layer type and vertex
-# layout before the first frame: 0.1-0.4 s each. A constant accessor and a
-# per-item one lay out differently, and so do pickable and unpickable layers,
-# so the layers of one type are all built the same way (icon_layer, path_layer
-# below): constants are written as per-item expressions and every layer picks.
-def per_item(value: object) -> str:
-    """A constant as a per-item accessor (a pydeck expression), e.g. ``[230, 0, 0, 150]``."""
-    return json.dumps(value)
-
 
 
 @dataclass(frozen=True)
@@ -308,24 +292,9 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     areas = _published(dataset, f"event-areas-{lang}", lambda: [r for r in records if r["is_area"]])
     halo_icon = style.icon_spec(style.EVENT_SYMBOL, "event")
     halos = _published(dataset, f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset", *PICKED)])
-    area_layer = pdk.Layer(
-        "ScatterplotLayer",
-        id="event-areas",
-        data=areas,
-        get_position="position",
-        get_radius="radius_m",
-        radius_units="'meters'",
-        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
-        get_line_color="[colour[0], colour[1], colour[2], 170]",
-        stroked=True,
-        line_width_min_pixels=1.5,
-        pickable=True,
-        auto_highlight=True,
-        extensions=[FILTER_2],
-        **_time_props(view),
-    )
+    areas_layer = area_layer("event-areas", areas, time=_time_props(view))
     halo, symbols = event_icon_layers("events", halos, points, view, style.EVENT_SIZE_PX, "colour")
-    return [area_layer, halo, symbols]
+    return [areas_layer, halo, symbols]
 
 
 def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
@@ -363,7 +332,7 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     halo_key = f"event-current-{view.clock}-{view.emphasis_days}"
     halo_url = publish_csv(dataset, halo_key, lambda: current_intervals(dataset.events, view.clock, view.emphasis_days))
     areas = dataset.places[dataset.places["is_area"] & dataset.places["id"].isin(dataset.events["place_id"].unique())]
-    area_layer = pdk.Layer(
+    areas_layer = pdk.Layer(
         "ScatterplotLayer",
         id="event-areas",
         data=[{"position": [float(p["lon"]), float(p["lat"])], "radius_m": float(p["radius_km"]) * 1000} for _, p in areas.iterrows()],
@@ -407,7 +376,7 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         extensions=[FILTER_2],
         **_time_props(view),
     )
-    return [area_layer, halo, symbols]
+    return [areas_layer, halo, symbols]
 
 
 def event_icon_layers(
@@ -418,50 +387,6 @@ def event_icon_layers(
                       offset="offset", highlight=False, time=_time_props(view, emphasised=True))
     symbols = icon_layer(layer_id, points, colour=colour, size_px=size_px, offset="offset", time=_time_props(view))
     return halo, symbols
-
-
-def icon_layer(layer_id: str, data: object, *, colour: str, size_px: int, time: dict[str, object],
-               angle: str = "0", offset: str = "[0, 0]", highlight: bool = True) -> pdk.Layer:
-    """Every icon layer of the map, in one configuration (see per_item): accessors are pydeck expressions."""
-    return pdk.Layer(
-        "IconLayer",
-        id=layer_id,
-        data=data,
-        get_position="position",
-        get_icon="icon",
-        get_angle=angle,
-        get_pixel_offset=offset,
-        get_color=colour,
-        get_size=size_px,
-        size_units="'pixels'",
-        pickable=True,
-        auto_highlight=highlight,
-        alpha_cutoff=0,  # the whole symbol picks, not only the outline of a hollow (contested) one
-        extensions=[FILTER_2],
-        **time,
-    )
-
-
-def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: str, time: dict[str, object],
-               highlight: bool = True) -> pdk.Layer:
-    """Every line layer of the map, in one configuration (see per_item): accessors are pydeck expressions."""
-    return pdk.Layer(
-        "PathLayer",
-        id=layer_id,
-        data=data,
-        get_path="path",
-        get_color=colour,
-        get_width=width,
-        width_units="'pixels'",
-        cap_rounded=True,
-        joint_rounded=True,
-        get_dash_array=dash,
-        dash_justified=True,
-        pickable=True,
-        auto_highlight=highlight,
-        extensions=[DASH, FILTER_2],
-        **time,
-    )
 
 
 def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
@@ -502,8 +427,7 @@ def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
 
 def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px: int) -> pdk.Layer:
     """Place symbols (records with ``position`` and ``icon``); shared by shipped and user places. Undated: always shown."""
-    return icon_layer(layer_id, data, colour=per_item([*colour, 255]), size_px=size_px,
-                      time={"get_filter_value": UNDATED, "filter_range": UNDATED_RANGES, "as_of_ranges": UNDATED_RANGES})
+    return icon_layer(layer_id, data, colour=per_item([*colour, 255]), size_px=size_px, time=UNDATED_TIME)
 
 
 def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, colour: style.RGB,

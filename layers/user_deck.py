@@ -18,7 +18,8 @@ from geodata import Dataset
 from geodata._memo import memo
 from layers import style
 from layers._screen_path import screen_path
-from layers.deck import FILTER_2, PICKED, MapSize, event_icon_layers, label_layer, path_layer, per_item, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
+from layers.deck import PICKED, MapSize, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
+from layers.primitives import FILTER_2, path_layer, per_item
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 

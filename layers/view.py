@@ -17,13 +17,13 @@ import pandas as pd
 from geodata import Dataset
 from geodata._dates import day_number
 from geodata.window import data_span
+from layers.primitives import OPEN_HIGH, OPEN_LOW
 
 Clock = Literal["event", "public"]
 LAYERS = ("places", "route", "events")
 DEFAULT_LAYERS = frozenset(LAYERS)
 DEFAULT_EMPHASIS_DAYS = 30
 # Far outside any date in the data: an open end of a GPU filter range.
-OPEN_LOW, OPEN_HIGH = -1_000_000, 1_000_000
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from layers import style
 from layers.basemap import STATIC_DIR, STATIC_URL
 from layers.deck import build_deck
 from layers.view import MapView, range_template, resolve_ranges
+from layers.primitives import warmup_deck_json
 from ui.deck_bundles import DECKGL_BUNDLE
 from ui.deck_map import clamped_day, map_payload, picked_key
 from ui.detail import item_key_for
@@ -120,7 +121,9 @@ def test_preload_comes_first_and_names_the_maps_bundles() -> None:
     at = run_app()
     components = list(at.get("bidi_component"))
     assert components[0].proto.component_name.endswith("deck_gl_preload")
-    assert json.loads(components[0].proto.json) == map_data(at)["bundles"]
+    bundles, warmup = json.loads(components[0].proto.json)
+    assert bundles == map_data(at)["bundles"]
+    assert warmup == warmup_deck_json()
     # What the page imports before the preload leaves out pandas (a good part of a first run).
     probe = "import sys, streamlit, ui.deck_bundles, ui.page_style; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,

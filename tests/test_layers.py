@@ -10,7 +10,8 @@ import pytest
 
 from layers import style
 from layers._screen_path import TILE_PX, mercator
-from layers.deck import UNDATED, UNDATED_RANGES, MapSize, arrow_records, build_deck, place_records, event_records, route_records, view_state_for
+from layers.deck import MapSize, arrow_records, build_deck, place_records, event_records, route_records, view_state_for
+from layers.primitives import UNDATED, UNDATED_RANGES
 from layers._static_data import read_published
 from layers.text import format_span
 from layers.view import REGIONS, MapView, date_span, filter_ranges, item_states, shown_counts, visible_items

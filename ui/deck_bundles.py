@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from layers.basemap import static_url
+from layers.primitives import warmup_deck_json
 
 _HERE = Path(__file__).resolve().parent
 # The map's own deck.gl build (scripts/deckgl_bundle; licences in static/vendor/README.md):
@@ -28,7 +29,9 @@ LOADER_JS = (_HERE / "deck_loader.js").read_text(encoding="utf-8")
 _preload = st.components.v2.component(
     "deck_gl_preload",
     html="",
-    js=LOADER_JS + "\nexport default function ({ data }) {\n  performance.mark(\"deck-map:preload\");\n  loadDeckGl(data).catch(() => {}); // the map reports a failure\n}\n",
+    js=LOADER_JS
+    + "\nexport default function ({ data: [bundles, warmup] }) {\n  performance.mark(\"deck-map:preload\");\n"
+    + "  loadDeckGl(bundles).then(() => warmUpDeck(warmup)).catch(() => {}); // the map reports a failure\n}\n",
 )
 
 
@@ -38,6 +41,6 @@ def bundle_urls() -> list[str]:
 
 
 def preload_deck_gl() -> None:
-    """Have the browser fetch and run deck.gl now, while the rest of the page is built."""
+    """Have the browser run deck.gl and build the map's shader pipelines now, while the rest of the page is built."""
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
-    _preload(key=PRELOAD_KEY, data=bundle_urls())
+    _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck_json()])

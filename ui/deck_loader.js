@@ -1,5 +1,6 @@
-// Loads the deck.gl bundles once per page, shared by the preload that starts
-// them first thing (ui/deck_bundles.py) and the map that uses them (ui/deck_map.js).
+// deck.gl for the page, shared by the preload that starts it first thing
+// (ui/deck_bundles.py) and the map that draws with it (ui/deck_map.js): loading
+// the bundle, reading pydeck's JSON, and the warm-up deck.
 
 function loadScript(url) {
   return new Promise((resolve, reject) => {
@@ -21,4 +22,45 @@ function loadDeckGl(urls) {
     }
   });
   return window.__deckMapBundle;
+}
+
+// pydeck's JSON to deck.gl props: the classes the map's JSON names, with the
+// HTML labels (ui/html_labels.js, sent ahead of this file) placed in ``labelRoot``.
+// "@@=" strings become accessor functions (deck.gl's expression parser, no eval).
+function jsonConverter(labelRoot = null) {
+  const { JSONConverter, MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension } = window.deck;
+  const classes = { MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension };
+  if (labelRoot) classes.HtmlLabelLayer = htmlLabelLayer(labelRoot);
+  return new JSONConverter({ configuration: { classes } });
+}
+
+// The deck's props from pydeck's JSON (whose map provider and style the map does not use).
+function deckProps(converter, json) {
+  const { mapProvider, mapStyle, ...props } = converter.convert(json);
+  return props;
+}
+
+// Software WebGL builds each layer kind's shader pipeline before the first frame
+// that draws it (0.1-0.4 s each, layers/primitives.py). The warm-up deck draws one
+// item of each kind (``json``, from Python) in a tiny, invisible canvas as soon as
+// deck.gl has loaded, while the page's first run is still going on; the map then
+// takes this deck over (takeWarmDeck), its pipelines built.
+function warmUpDeck(json) {
+  if (window.__deckMapWarmup !== undefined || !json) return;
+  const holder = Object.assign(document.createElement("div"), { className: "deck-map-deck" });
+  // Inline: the map's stylesheet comes later. On screen (an off-screen canvas may not be drawn), but unseen.
+  holder.style.cssText = "position: fixed; left: 0; top: 0; width: 2px; height: 2px; opacity: 0; pointer-events: none;";
+  document.body.append(holder);
+  // Not deck.gl's default canvas id, which names the map's canvas (the map renames it when it takes this one).
+  const deck = new window.deck.Deck({ ...deckProps(jsonConverter(), JSON.parse(json)), id: "deck-map-warmup", parent: holder });
+  window.__deckMapWarmup = { holder, deck };
+  performance.mark("deck-map:warmup-created");
+}
+
+// The warm-up deck, once, for the map to draw with (its holder back to the map's own style); null if none.
+function takeWarmDeck() {
+  const warm = window.__deckMapWarmup ?? null;
+  window.__deckMapWarmup = null;
+  warm?.holder.removeAttribute("style");
+  return warm;
 }

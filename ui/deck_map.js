@@ -13,21 +13,6 @@
 
 const maps = new WeakMap();
 
-// pydeck's JSON to deck.gl props: the classes the map's JSON names, with the
-// HTML labels (ui/html_labels.js, sent ahead of this file) placed in ``labelRoot``.
-// "@@=" strings become accessor functions (deck.gl's expression parser, no eval).
-function jsonConverter(labelRoot) {
-  const { JSONConverter, MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension } = window.deck;
-  const classes = { MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension, HtmlLabelLayer: htmlLabelLayer(labelRoot) };
-  return new JSONConverter({ configuration: { classes } });
-}
-
-// The deck's props from pydeck's JSON (whose map provider and style the map does not use).
-function deckProps(converter, json) {
-  const { mapProvider, mapStyle, ...props } = converter.convert(json);
-  return props;
-}
-
 const TOOLTIP_STYLE = { fontFamily: '"Helvetica Neue", Helvetica, Arial, sans-serif', display: "flex", flex: "wrap", maxWidth: "500px", flexDirection: "column", zIndex: 2 };
 
 // A tooltip from a text template ({"text": "{tooltip}"}): each {field} is the object's
@@ -177,13 +162,23 @@ class DeckMap {
     const json = withDay(this.deckJson, day);
     if (!this.deck) {
       this.converter = jsonConverter(this.labels);
-      this.deck = new window.deck.Deck({
+      const props = {
         ...deckProps(this.converter, json),
-        parent: this.container,
         getTooltip: tooltipFor(this.tooltip),
         onClick: (info) => this.onClick(info),
         onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]),
-      });
+      };
+      // The page's warm-up deck (ui/deck_loader.js) has built the layers' shader
+      // pipelines meanwhile: draw with it. Its canvas goes between the basemap and the labels.
+      const warm = takeWarmDeck();
+      const holder = warm?.holder ?? Object.assign(document.createElement("div"), { className: "deck-map-deck" });
+      this.container.insertBefore(holder, this.labels);
+      if (warm) {
+        this.deck = warm.deck;
+        this.deck.setProps(props);
+      } else {
+        this.deck = new window.deck.Deck({ ...props, parent: holder });
+      }
       // Place the images at once, not at the first frame (which waits for the layers' shaders).
       const { WebMercatorViewport } = window.deck;
       const { clientWidth: width, clientHeight: height } = this.container;

@@ -1,0 +1,70 @@
+"""Layers of one kind share one shader pipeline, and the warm-up deck builds each kind the map draws."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from test_user_data import CSV
+
+from geodata import Dataset
+from geodata.user_data import load_user_file, with_user_data
+from layers.deck import build_deck
+from layers.primitives import warmup_deck_json
+from layers.view import REGIONS, MapView
+
+ROUTE_AND_PLACE = json.dumps(
+    {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[131.9, 43.1], [133, 45]]},
+             "properties": {"date": "2023-09-20", "title": "Rail", "source": "Rail watcher"}},
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [40.12, 45.85]},
+             "properties": {"layer": "place", "id": "depot", "title": "Depot", "kind": "rail_hub", "source": "Gazetteer"}},
+        ],
+    }
+)  # fmt: skip
+
+
+def pipeline_signature(layer: dict) -> tuple:
+    """What decides a deck.gl layer's shader pipeline: its type, extensions, pickability,
+    and which accessors are per item ("@@=" expressions) rather than constants."""
+    accessors = tuple(sorted((key, isinstance(value, str) and value.startswith("@@=")) for key, value in layer.items() if key.startswith("get")))
+    extensions = tuple(sorted(json.dumps(extension, sort_keys=True) for extension in layer.get("extensions", [])))
+    return layer["@@type"], extensions, bool(layer.get("pickable")), accessors
+
+
+def _webgl_layers(dataset: Dataset, view: MapView) -> list[dict]:
+    # Labels are HTML (ui/html_labels.js): no pipeline.
+    return [layer for layer in json.loads(build_deck(dataset, view).to_json())["layers"] if layer["@@type"] != "HtmlLabelLayer"]
+
+
+@pytest.fixture(scope="module")
+def with_user(dataset: Dataset) -> Dataset:
+    known = frozenset(dataset.places["id"])
+    files = [load_user_file("mine.csv", CSV.encode(), known), load_user_file("mine.geojson", ROUTE_AND_PLACE.encode(), known)]
+    return with_user_data(dataset, files)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_each_layer_kind_has_one_pipeline_and_the_warmup_builds_it(dataset: Dataset, with_user: Dataset, region: str, lang: str) -> None:
+    warmup = {pipeline_signature(layer) for layer in json.loads(warmup_deck_json())["layers"]}
+    for data in (dataset, with_user):
+        layers = _webgl_layers(data, MapView(as_of=date(2023, 10, 13), region=region, lang=lang))
+        assert {"route", "route-current", "route-arrows", "events", "events-current", "event-areas", "places"} <= {layer["id"] for layer in layers}
+        kinds: dict[str, set[tuple]] = {}
+        for layer in layers:
+            kinds.setdefault(layer["@@type"], set()).add(pipeline_signature(layer))
+            assert pipeline_signature(layer) in warmup, f"{layer['id']}: no warm-up layer builds its pipeline"
+        assert all(len(signatures) == 1 for signatures in kinds.values()), kinds
+    assert {layer["id"] for layer in _webgl_layers(with_user, MapView(as_of=date(2023, 10, 13)))} >= {"user-routes", "user-places", "user-events"}
+
+
+def test_the_signature_tells_a_constant_from_a_per_item_accessor() -> None:
+    """The test above could not fail if the signature missed what splits pipelines."""
+    base = {"@@type": "IconLayer", "pickable": True, "getColor": "@@=colour", "extensions": []}
+    assert pipeline_signature(base) != pipeline_signature({**base, "getColor": [0, 0, 0, 255]})
+    assert pipeline_signature(base) != pipeline_signature({**base, "pickable": False})
+    assert pipeline_signature(base) != pipeline_signature({**base, "extensions": [{"@@type": "DataFilterExtension", "filterSize": 2}]})
