@@ -100,7 +100,9 @@ INIT_JS = """
   setInterval(find, 5);
 })();
 """
-HASH_NOW_JS = f"() => [({CANVAS_HASH_JS})(), performance.now()]"
+# The time is taken before the fingerprint: the fingerprint shows the canvas as it was then,
+# and computing it (a read-back of the canvas) takes 10-15 ms that are not the app's.
+HASH_NOW_JS = f"() => {{ const now = performance.now(); return [({CANVAS_HASH_JS})(), now]; }}"
 # True once a run started after index n has ended.
 RUN_DONE_JS = """
 (n) => {
