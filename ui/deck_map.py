@@ -2,7 +2,7 @@
 
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
-deck (pydeck's own offline deck.gl bundle, served from ./static; ui/deck_bundles.py), the
+deck (the map's own deck.gl build, served from ./static; ui/deck_bundles.py), the
 basemap rasters as images under its canvas, and the layers' filter
 templates (``asOfRanges``, layers/view.py): a step fills in the new day and
 redraws at once, the timeline strip under the map (ui/timeline.py) with it,
