@@ -1,11 +1,13 @@
 """Where the browser gets deck.gl, and the preload that starts it first thing.
 
 The bundle takes the browser a good part of a second to fetch and run on a
-slow machine (see bench/README.md). The map component can only ask for them once
-its element arrives, late in the page's first run; the preload, the page's
-first element, asks at the start of that run, so the two overlap. Nothing
-here imports pandas or the data modules: app.py calls :func:`preload_deck_gl`
-before it imports them.
+slow machine, and software WebGL then builds a shader pipeline per layer kind
+before the map's first frame (see bench/README.md). The map component can
+only ask for the bundle once its element arrives, late in the page's first
+run; the preload, the page's first element, asks at the start of that run and
+then draws the warm-up deck (layers/primitives.py, ui/deck_loader.js), which
+the map takes over. Nothing here imports pandas or the data modules: app.py
+calls :func:`preload_deck_gl` before it imports them.
 """
 
 from __future__ import annotations
