@@ -23,7 +23,7 @@ from layers import style
 from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
 from layers._static_data import publish_csv, publish_json
-from layers.primitives import DASH, FILTER_2, UNDATED_TIME, area_layer, icon_layer, path_layer, per_item
+from layers.primitives import FILTER_2, UNDATED_TIME, area_layer, icon_layer, path_layer, per_item
 from layers.text import claim_label, precision_label, row_span, schematic_note
 from layers.view import REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
 

@@ -23,7 +23,6 @@ Clock = Literal["event", "public"]
 LAYERS = ("places", "route", "events")
 DEFAULT_LAYERS = frozenset(LAYERS)
 DEFAULT_EMPHASIS_DAYS = 30
-# Far outside any date in the data: an open end of a GPU filter range.
 
 
 @dataclass(frozen=True)

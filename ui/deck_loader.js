@@ -40,6 +40,12 @@ function deckProps(converter, json) {
   return props;
 }
 
+// What places things on the map from its viewport: the same key, nothing moved
+// (the basemap images in ui/deck_map.js, the labels in ui/html_labels.js).
+function viewportKey(viewport) {
+  return [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
+}
+
 // Software WebGL builds each layer kind's shader pipeline before the first frame
 // that draws it (0.1-0.4 s each, layers/primitives.py). The warm-up deck draws one
 // item of each kind (``json``, from Python) in a tiny, invisible canvas as soon as

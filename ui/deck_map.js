@@ -137,7 +137,7 @@ class DeckMap {
   // Web Mercator rasters on a north-up map: stretched between their projected corners.
   placeBasemap(viewport) {
     if (!viewport) return;
-    const at = [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
+    const at = viewportKey(viewport);
     if (at === this.placedAt) return; // a slider step: the view did not move
     this.placedAt = at;
     for (const { img, bounds: [west, south, east, north] } of this.basemapImages) {

@@ -57,7 +57,7 @@ function htmlLabelLayer(root) {
 
     draw() {
       const { viewport } = this.context;
-      const at = [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
+      const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
       for (const { span, position, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
