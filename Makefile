@@ -22,7 +22,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.app
 
 app: $(VENV)/.app
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run serve.py
 
 # Debian's Chromium drives the browser tests (never `playwright install`).
 chromium:

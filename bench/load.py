@@ -3,7 +3,7 @@
     python bench/load.py --sessions 10 --seconds 60
     python bench/load.py --sessions 3 --seconds 15 --out /tmp/load.json   # the smoke test's size
 
-One ``streamlit run app.py`` on a free loopback port (stderr to a log file), one
+One ``streamlit run serve.py`` on a free loopback port (stderr to a log file), one
 Debian Chromium driven through Playwright's **async** API (one event loop, one
 browser, one context per session: each context is its own Streamlit session).
 
@@ -114,14 +114,14 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(work: Path, timeout_s: float = 90):  # noqa: ANN201
-    """``streamlit run app.py`` with the script-time probe (devtools/script_probe); its log to a file (a full pipe would block it)."""
+    """``streamlit run serve.py`` (as ``make app``) with the script-time probe (devtools/script_probe); its log to a file (a full pipe would block it)."""
     log, script_log = work / "server.log", work / "server.runs"
     port = free_port()
     # The shipped files are served (a DATABASE_URL in the caller's environment would take precedence).
     env = {**os.environ, "DATABASE_URL": "", **script_probe_env(script_log)}
     env.pop("MAP_USER_DATA_DIR", None)  # the shipped data only; session A uploads its own
     with log.open("wb") as handle:
-        process = subprocess.Popen(streamlit_command(REPO_DIR / "app.py", port), cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(streamlit_command(REPO_DIR / "serve.py", port), cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log, script_log)
     try:
         wait_until_healthy(server.url, process, timeout_s, lambda: log.read_text(errors="replace")[-2000:], poll_s=0.1)

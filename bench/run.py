@@ -3,8 +3,8 @@
     python bench/run.py            # full: shipped, 10 k, 100 k and 1 M events
     python bench/run.py --quick    # shipped, 10 k and 100 k events, fewer repeats
 
-For every size, both apps (``app.py`` and ``bench/baseline_app.py``) run as
-``streamlit run`` servers and are driven by Debian's Chromium through
+For every size, both apps (``serve.py``, the app as ``make app`` serves it,
+and ``bench/baseline_app.py``) run as ``streamlit run`` servers and are driven by Debian's Chromium through
 Playwright. Measured per app and size, each over repeated runs:
 
 - cold start: from just before ``Popen`` of the server to the first painted
@@ -66,7 +66,7 @@ from devtools.browser import (  # noqa: E402
 )
 
 RESULTS_DIR = BENCH_DIR / "results"
-APPS = {"ours": REPO_DIR / "app.py", "baseline": BENCH_DIR / "baseline_app.py"}
+APPS = {"ours": REPO_DIR / "serve.py", "baseline": BENCH_DIR / "baseline_app.py"}
 SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 VIEWPORT = {"width": 1600, "height": 1200}
 # The as-of slider: the app's (in its map component), or the baseline's st.slider in the main area.

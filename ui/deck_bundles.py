@@ -4,14 +4,17 @@ The bundle takes the browser a good part of a second to fetch and run on a
 slow machine, and software WebGL then builds a shader pipeline per layer kind
 before the map's first frame (see bench/README.md). The map component can
 only ask for the bundle once its element arrives, late in the page's first
-run; the preload, the page's first element, asks at the start of that run and
-then draws the warm-up deck (layers/primitives.py, ui/deck_loader.js), which
-the map takes over. Nothing here imports pandas or the data modules: app.py
+run. The preload asks first and then draws the warm-up deck
+(layers/primitives.py, ui/deck_loader.js), which the map takes over: from the
+HTML page itself when serve.py serves it (:func:`shell_script`,
+ui/server_start.py), else as the page's first element, at the start of the
+first run. Nothing here imports pandas or the data modules: app.py
 calls :func:`preload_deck_gl` before it imports them.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import streamlit as st
@@ -33,7 +36,7 @@ _preload = st.components.v2.component(
     html="",
     js=LOADER_JS
     + "\nexport default function ({ data: [bundles, warmup] }) {\n  performance.mark(\"deck-map:preload\");\n"
-    + "  loadDeckGl(bundles).then(() => warmUpDeck(warmup)).catch(() => {}); // the map reports a failure\n}\n",
+    + "  preloadDeckGl(bundles, warmup);\n}\n",
 )
 
 
@@ -46,3 +49,19 @@ def preload_deck_gl() -> None:
     """Have the browser run deck.gl and build the map's shader pipelines now, while the rest of the page is built."""
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
     _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck_json()])
+
+
+def shell_script() -> str:
+    """The preload as HTML for the page shell (ui/server_start.py), before Streamlit's own code runs.
+
+    The loader is wrapped in a function, so the page gets no globals from it but
+    the two it shares with the map (``window.__deckMapBundle`` and
+    ``window.__deckMapWarmup``). Nothing in it comes from data or the URL.
+    """
+    start = f"preloadDeckGl({json.dumps(bundle_urls())}, {json.dumps(warmup_deck_json())});"
+    body = f'(() => {{\nperformance.mark("deck-map:shell");\n{LOADER_JS}\n{start}\n}})();'
+    # "</" would end the element early; in the JSON it is written "<\/" (the same string).
+    body = body.replace("</", "<\\/")
+    # Asked for first and at high priority: else it waits behind Streamlit's modules for a connection.
+    preloads = "".join(f'<link rel="preload" as="script" href="{url}" fetchpriority="high">' for url in bundle_urls())
+    return f"{preloads}<script>{body}</script>"

@@ -53,14 +53,32 @@ function viewportKey(viewport) {
 // takes this deck over (takeWarmDeck), its pipelines built.
 function warmUpDeck(json) {
   if (window.__deckMapWarmup !== undefined || !json) return;
+  if (!document.body) {
+    // From the page shell's <head> (ui/server_start.py), before the body exists.
+    document.addEventListener("DOMContentLoaded", () => warmUpDeck(json), { once: true });
+    return;
+  }
   const holder = Object.assign(document.createElement("div"), { className: "deck-map-deck" });
   // Inline: the map's stylesheet comes later. On screen (an off-screen canvas may not be drawn), but unseen.
   holder.style.cssText = "position: fixed; left: 0; top: 0; width: 2px; height: 2px; opacity: 0; pointer-events: none;";
   document.body.append(holder);
   // Not deck.gl's default canvas id, which names the map's canvas (the map renames it when it takes this one).
-  const deck = new window.deck.Deck({ ...deckProps(jsonConverter(), JSON.parse(json)), id: "deck-map-warmup", parent: holder });
+  // Not waiting for the page's load event (luma.gl's default), which comes only once
+  // Streamlit's modules are in, just when Streamlit's start-up wants the main thread.
+  const deck = new window.deck.Deck({
+    ...deckProps(jsonConverter(), JSON.parse(json)),
+    id: "deck-map-warmup",
+    parent: holder,
+    deviceProps: { waitForPageLoad: false },
+  });
   window.__deckMapWarmup = { holder, deck };
   performance.mark("deck-map:warmup-created");
+}
+
+// What a preload does: load deck.gl, then draw the warm-up deck. A failure is
+// left to the map, which says so where the map would be.
+function preloadDeckGl(bundles, warmup) {
+  loadDeckGl(bundles).then(() => warmUpDeck(warmup)).catch(() => {});
 }
 
 // The warm-up deck, once, for the map to draw with (its holder back to the map's own style); null if none.

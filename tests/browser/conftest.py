@@ -59,7 +59,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
-    """The base URL of one ``streamlit run app.py`` on a free loopback port."""
+    """The base URL of one ``streamlit run serve.py`` (the app as ``make app`` serves it) on a free loopback port."""
     with running_app() as server:
         yield server.url
 

@@ -145,6 +145,18 @@ def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
     assert canvas == "rgba(0, 0, 0, 0)", canvas
 
 
+def test_map_draws_with_the_deck_the_page_shell_warmed(page, app_url) -> None:  # noqa: ANN001
+    """serve.py's page shell starts deck.gl and the warm-up deck before Streamlit's code; the map takes that deck over."""
+    html = page.request.get(f"{app_url}/").text()
+    assert html.index("deck-map:shell") < html.index("</head>"), "the preload is in the served page's head"
+    open_map(page, f"{app_url}/?date=2023-10-13")
+    marks = page.evaluate("() => performance.getEntriesByType('mark').map(m => m.name)")
+    assert "deck-map:shell" in marks and "deck-map:warmup-created" in marks, marks
+    assert marks.index("deck-map:shell") < marks.index("deck-map:warmup-created") < marks.index("deck-map:deck-created"), marks
+    canvases = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => [c.id, !!c.closest('.deck-map-canvas')])")
+    assert canvases == [["deckgl-overlay", True]], f"one deck, the warm one, now in the map: {canvases}"
+
+
 def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
     requests: list[str] = []
     statuses: dict[str, int] = {}

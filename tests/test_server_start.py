@@ -1,0 +1,130 @@
+"""The server's start-up (serve.py, ui/server_start.py): the page shell's preload and the data loaded early."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from ui import server_start
+from ui.deck_bundles import bundle_urls, shell_script
+from ui.server_start import ShellPreload, is_page_path, with_script
+
+REPO = Path(__file__).resolve().parent.parent
+PAGE = b'<!DOCTYPE html>\n<html lang="en">\n  <head>\n    <meta charset="UTF-8" />\n  </head>\n  <body><div id="root"></div></body>\n</html>\n'
+
+
+def run_middleware(path: str, response_headers: list[tuple[bytes, bytes]], chunks: list[bytes],
+                   request_headers: list[tuple[bytes, bytes]] | None = None, method: str = "GET") -> tuple[list[dict], dict]:
+    """Run :class:`ShellPreload` around a stub app answering ``chunks``; return what was sent and the scope the app saw."""
+    seen: dict = {}
+
+    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+        seen.update(scope)
+        await send({"type": "http.response.start", "status": 200, "headers": response_headers})
+        for index, chunk in enumerate(chunks):
+            await send({"type": "http.response.body", "body": chunk, "more_body": index < len(chunks) - 1})
+
+    sent: list[dict] = []
+
+    async def send(message):  # noqa: ANN001, ANN202
+        sent.append(message)
+
+    async def receive():  # noqa: ANN202
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": method, "path": path, "headers": request_headers or []}
+    # In a thread of its own: the browser tests' Playwright may hold this thread's event loop.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, ShellPreload(app, "<script>warm()</script>")(scope, receive, send)).result()
+    return sent, seen
+
+
+HTML = [(b"content-type", b"text/html; charset=utf-8"), (b"content-length", b"999"), (b"etag", b'"abc"'), (b"last-modified", b"x")]
+
+
+def test_script_goes_first_in_the_head() -> None:
+    edited = with_script(PAGE, "<script>warm()</script>")
+    assert edited.count(b"<script>warm()</script>") == 1
+    assert edited.index(b"<head>") < edited.index(b"warm()") < edited.index(b'<meta charset="UTF-8" />')
+    assert edited.replace(b"\n<script>warm()</script>", b"") == PAGE
+
+
+def test_page_without_a_head_is_left_alone() -> None:
+    assert with_script(b"<p>no head</p>", "<script>x</script>") == b"<p>no head</p>"
+
+
+@pytest.mark.parametrize(("path", "is_page"), [("/", True), ("/base/", True), ("/index.html", True),
+                                               ("/static/js/index.js", False), ("/_stcore/health", False),
+                                               ("/app/static/vendor/deckgl.js", False), ("/media/x.csv", False)])
+def test_only_the_page_path_is_edited(path: str, is_page: bool) -> None:
+    assert is_page_path(path) is is_page
+
+
+def test_middleware_adds_the_script_and_fixes_the_headers() -> None:
+    sent, seen = run_middleware("/", HTML, [PAGE[:40], PAGE[40:]],
+                                request_headers=[(b"accept-encoding", b"gzip"), (b"if-none-match", b'"abc"'), (b"cookie", b"c")])
+    start, body = sent[0], sent[1]
+    assert len(sent) == 2 and body["body"] == with_script(PAGE, "<script>warm()</script>")
+    headers = dict(start["headers"])
+    assert headers[b"content-length"] == str(len(body["body"])).encode()
+    # Streamlit's validators describe its file, not the page as sent: a 304 would bring back a stale copy.
+    assert b"etag" not in headers and b"last-modified" not in headers
+    # Asked for uncompressed and unconditionally, so there is always a body to edit; other headers kept.
+    assert dict(seen["headers"]) == {b"cookie": b"c"}
+
+
+@pytest.mark.parametrize(("path", "method", "headers"), [
+    ("/static/js/index.js", "GET", [(b"content-type", b"text/javascript")]),
+    ("/", "HEAD", HTML),
+    ("/", "GET", [(b"content-type", b"text/html"), (b"content-encoding", b"gzip")]),
+    ("/", "GET", [(b"content-type", b"application/json")]),
+])
+def test_middleware_passes_everything_else_through(path: str, method: str, headers: list) -> None:
+    sent, _ = run_middleware(path, headers, [b"<head></head>"], method=method)
+    assert sent[0]["headers"] == headers
+    assert sent[1]["body"] == b"<head></head>"
+
+
+def test_shell_script_loads_the_bundle_first_and_cannot_end_early() -> None:
+    html = shell_script()
+    for url in bundle_urls():
+        assert f'<link rel="preload" as="script" href="{url}" fetchpriority="high">' in html
+    script = re.fullmatch(r"(?s)(<link[^>]*>)+<script>(.*)</script>", html)
+    assert script is not None, "preload links, then one script element"
+    assert "</" not in script.group(2), "nothing inside may close the element"
+    assert "preloadDeckGl(" in script.group(2) and 'performance.mark("deck-map:shell")' in script.group(2)
+
+
+def test_warm_data_fills_the_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from geodata import resolve_source
+    from ui import data
+
+    calls = []
+    monkeypatch.setattr(data, "load_cached", lambda key, source: calls.append((key, source)))
+    server_start.warm_data()
+    source = resolve_source()
+    assert [key for key, _ in calls] == [source.cache_key], "the key the page's own run asks for"
+
+
+def test_warm_data_leaves_failures_to_the_page(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from ui import data
+
+    def broken(key, source):  # noqa: ANN001, ANN202
+        raise RuntimeError("database unreachable")
+
+    monkeypatch.setattr(data, "load_cached", broken)
+    with caplog.at_level("INFO", logger=server_start.__name__):
+        server_start.warm_data()  # no exception
+    assert "database unreachable" in caplog.text
+
+
+def test_streamlit_runs_serve_py_as_the_app_server() -> None:
+    from streamlit.web.server.app_discovery import discover_asgi_app
+
+    found = discover_asgi_app(REPO / "serve.py")
+    assert found.is_asgi_app and found.import_string == "serve:app"
+    assert not discover_asgi_app(REPO / "app.py").is_asgi_app, "app.py stays the page"
