@@ -48,6 +48,21 @@ function withoutDay(deckJson) {
   return JSON.stringify({ ...deckJson, layers: deckJson.layers.map(({ filterRange, ...layer }) => layer) });
 }
 
+// The warm-up deck's canvas was 2 px. deck.gl learns a canvas's new size from a
+// resize observer, which reports after the next frame: that frame would be drawn
+// (and its software-WebGL read-back paid for) at the old size. Tell it now.
+function sizeFromCanvas(deck) {
+  const context = deck.device?.getDefaultCanvasContext?.();
+  const canvas = context?.htmlCanvas;
+  const { clientWidth: width, clientHeight: height } = canvas ?? {};
+  if (!width || !height || typeof deck._onCanvasContextResize !== "function") return; // the observer will
+  const ratio = window.devicePixelRatio || 1;
+  context.cssWidth = width;
+  context.cssHeight = height;
+  context.setDrawingBufferSize(width * ratio, height * ratio);
+  deck._onCanvasContextResize(context); // what deck.gl 9.3 does on the observer's report
+}
+
 class DeckMap {
   // setStateValue / setTriggerValue are set by each call of the component (see below).
   constructor(root) {
@@ -175,6 +190,7 @@ class DeckMap {
       this.container.insertBefore(holder, this.labels);
       if (warm) {
         this.deck = warm.deck;
+        sizeFromCanvas(this.deck);
         this.deck.setProps(props);
       } else {
         this.deck = new window.deck.Deck({ ...props, parent: holder });
