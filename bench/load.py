@@ -57,6 +57,7 @@ if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
 from devtools.browser import (  # noqa: E402
+    APP_SERVER,
     AS_OF_SLIDER,
     CANVAS_HASH_JS,
     CANVAS_PIXELS_JS,
@@ -121,7 +122,7 @@ def running_server(work: Path, timeout_s: float = 90):  # noqa: ANN201
     env = {**os.environ, "DATABASE_URL": "", **script_probe_env(script_log)}
     env.pop("MAP_USER_DATA_DIR", None)  # the shipped data only; session A uploads its own
     with log.open("wb") as handle:
-        process = subprocess.Popen(streamlit_command(REPO_DIR / "serve.py", port), cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(streamlit_command(APP_SERVER, port), cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
     server = Server(f"http://127.0.0.1:{port}", process, log, script_log)
     try:
         wait_until_healthy(server.url, process, timeout_s, lambda: log.read_text(errors="replace")[-2000:], poll_s=0.1)

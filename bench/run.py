@@ -52,6 +52,7 @@ if str(REPO_DIR) not in sys.path:
 
 from bench.synthetic import cached_synthetic  # noqa: E402
 from devtools.browser import (  # noqa: E402
+    APP_SERVER,
     AS_OF_SLIDER,
     CANVAS_HASH_JS,
     CANVAS_PIXELS_JS,
@@ -66,7 +67,7 @@ from devtools.browser import (  # noqa: E402
 )
 
 RESULTS_DIR = BENCH_DIR / "results"
-APPS = {"ours": REPO_DIR / "serve.py", "baseline": BENCH_DIR / "baseline_app.py"}
+APPS = {"ours": APP_SERVER, "baseline": BENCH_DIR / "baseline_app.py"}
 SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 VIEWPORT = {"width": 1600, "height": 1200}
 # The as-of slider: the app's (in its map component), or the baseline's st.slider in the main area.

@@ -20,6 +20,8 @@ from pathlib import Path
 from urllib.request import urlopen
 
 REPO_DIR = Path(__file__).resolve().parent.parent
+# The app as `make app` serves it: app.py's page through serve.py (data loaded at start-up, deck.gl from the HTML).
+APP_SERVER = REPO_DIR / "serve.py"
 # Put on a server's PYTHONPATH, its sitecustomize.py times every script run (see script_probe_env).
 SCRIPT_PROBE_DIR = Path(__file__).resolve().parent / "script_probe"
 CHROMIUM_ARGS = [
@@ -141,7 +143,7 @@ def read_script_runs(log: Path) -> list[tuple[float, float, str]]:
 
 
 @contextlib.contextmanager
-def running_app(script: str | Path = "serve.py", *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
+def running_app(script: str | Path = APP_SERVER, *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
     """Start ``streamlit run`` on a free loopback port (the app as ``make app`` serves it); stop it afterwards."""
     port = free_port()
     # The server's log goes to a file: a pipe nobody reads would fill up and stall a long run.

@@ -46,7 +46,7 @@ def with_script(page: bytes, script: str) -> bytes:
     which would otherwise hold it back until Streamlit's own start-up needs the
     main thread.
     """
-    match = re.search(rb"<head[^>]*>", page)
+    match = re.search(rb"<head(\s[^>]*)?>", page)  # not <header>
     if match is None:
         return page
     return page[: match.end()] + b"\n" + script.encode("utf-8") + page[match.end() :]
