@@ -46,6 +46,8 @@ function viewportKey(viewport) {
   return [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
 }
 
+const WARMUP_CSS_PX = 2; // the warm-up canvas's side on the page
+
 // Software WebGL builds each layer kind's shader pipeline before the first frame
 // that draws it (0.1-0.4 s each, layers/primitives.py). The warm-up deck draws one
 // item of each kind (``json``, from Python) in a tiny, invisible canvas as soon as
@@ -60,7 +62,15 @@ function warmUpDeck(json) {
   }
   const holder = Object.assign(document.createElement("div"), { className: "deck-map-deck" });
   // Inline: the map's stylesheet comes later. On screen (an off-screen canvas may not be drawn), but unseen.
-  holder.style.cssText = "position: fixed; left: 0; top: 0; width: 2px; height: 2px; opacity: 0; pointer-events: none;";
+  holder.style.cssText = `position: fixed; left: 0; top: 0; width: ${WARMUP_CSS_PX}px; height: ${WARMUP_CSS_PX}px; opacity: 0; pointer-events: none;`;
+  // The canvas is made at the drawing-buffer size deck.gl will want (luma.gl: CSS size x device
+  // pixel ratio, floored). Left to deck.gl, it is made at 300 x 150 and resized at the second
+  // frame; a WebGL resize waits for the GPU, which was then compiling the first frame's
+  // pipelines: the main thread, and Streamlit's start-up, stood still for ~0.3 s.
+  const side = Math.max(1, Math.floor(WARMUP_CSS_PX * (window.devicePixelRatio || 1)));
+  const canvas = Object.assign(document.createElement("canvas"), { width: side, height: side });
+  canvas.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; height: 100%;";
+  holder.append(canvas);
   document.body.append(holder);
   // Not deck.gl's default canvas id, which names the map's canvas (the map renames it when it takes this one).
   // Not waiting for the page's load event (luma.gl's default), which comes only once
@@ -68,8 +78,13 @@ function warmUpDeck(json) {
   const deck = new window.deck.Deck({
     ...deckProps(jsonConverter(), JSON.parse(json)),
     id: "deck-map-warmup",
-    parent: holder,
+    canvas,
     deviceProps: { waitForPageLoad: false },
+    // luma.gl learns whether a texture format is renderable (asked before the icon atlas's
+    // mipmaps) by reading glGetError, which waits for the GPU. Asked at the icons' first
+    // frame, it waited ~0.2-0.3 s for the pipelines being compiled; asked now, before
+    // anything is drawn, it returns at once, and the answer is kept.
+    onDeviceInitialized: (device) => device.isTextureFormatRenderable("rgba8unorm"),
   });
   window.__deckMapWarmup = { holder, deck };
   performance.mark("deck-map:warmup-created");

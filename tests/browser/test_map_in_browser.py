@@ -157,6 +157,45 @@ def test_map_draws_with_the_deck_the_page_shell_warmed(page, app_url) -> None:  
     assert canvases == [["deckgl-overlay", True]], f"one deck, the warm one, now in the map: {canvases}"
 
 
+# Records, before the page's own scripts run, what would make the warm-up deck wait for
+# the GPU while software WebGL compiles its first frame: a resize of its canvas, and
+# luma.gl's texture-format check (glGetError) coming after a draw call.
+WARMUP_WAITS_PROBE = """(() => {
+  const probe = window.__warmupWaits = { resized: [], errorChecks: [], firstDraw: null };
+  for (const side of ['width', 'height']) {
+    const own = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, side);
+    Object.defineProperty(HTMLCanvasElement.prototype, side, {
+      get() { return own.get.call(this); },
+      set(value) {
+        const warm = this.closest('.deck-map-deck') && !this.closest('.deck-map-canvas');
+        if (warm && Number(value) !== own.get.call(this)) probe.resized.push([side, own.get.call(this), Number(value)]);
+        own.set.call(this, value);
+      },
+    });
+  }
+  const gl = WebGL2RenderingContext.prototype;
+  const getError = gl.getError;
+  gl.getError = function () { probe.errorChecks.push(performance.now()); return getError.call(this); };
+  for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
+    const draw = gl[name];
+    gl[name] = function (...args) { probe.firstDraw ??= performance.now(); return draw.apply(this, args); };
+  }
+})();"""
+
+
+def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> None:  # noqa: ANN001
+    """The warm-up canvas is made at its drawing-buffer size, and the texture-format check runs before any draw."""
+    page.add_init_script(WARMUP_WAITS_PROBE)
+    open_map(page, f"{app_url}/?date=2023-10-13")
+    probe = page.evaluate("() => window.__warmupWaits")
+    taken_over = page.evaluate("() => performance.getEntriesByName('deck-map:deck-created')[0].startTime")
+    assert probe["firstDraw"] is not None, "the probe saw no draw call"
+    assert probe["resized"] == [], f"the warm-up canvas was resized before the map took it: {probe['resized']}"
+    during_warm_up = [t for t in probe["errorChecks"] if t < taken_over]
+    assert during_warm_up, "luma.gl's texture-format check never ran before the takeover"
+    assert max(during_warm_up) < probe["firstDraw"], f"a glGetError came after the first draw: {during_warm_up}, draw {probe['firstDraw']}"
+
+
 def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
     requests: list[str] = []
     statuses: dict[str, int] = {}
