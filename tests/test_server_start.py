@@ -128,3 +128,31 @@ def test_streamlit_runs_serve_py_as_the_app_server() -> None:
     found = discover_asgi_app(REPO / "serve.py")
     assert found.is_asgi_app and found.import_string == "serve:app"
     assert not discover_asgi_app(REPO / "app.py").is_asgi_app, "app.py stays the page"
+
+
+def test_start_up_freezes_what_the_server_keeps_after_loading_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    order = []
+    monkeypatch.setattr(server_start, "warm_data", lambda: order.append(("loaded", gc.get_freeze_count())))
+    try:
+        gc.unfreeze()
+        server_start._start_up()
+        frozen = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()  # the rest of the test session collects as usual
+    assert order == [("loaded", 0)], "the data is loaded before the freeze, so it is frozen too"
+    assert frozen > 10_000, "the modules and objects alive at start-up are out of the collector's rounds"
+
+
+def test_a_full_collection_skips_the_frozen_start_up_objects() -> None:
+    import gc
+
+    try:
+        gc.unfreeze()
+        before = len(gc.get_objects())
+        server_start.settle_heap()
+        left = len(gc.get_objects())  # what a full collection still walks
+    finally:
+        gc.unfreeze()
+    assert left < before / 10, (before, left)
