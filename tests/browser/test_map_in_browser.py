@@ -161,7 +161,7 @@ def test_map_draws_with_the_deck_the_page_shell_warmed(page, app_url) -> None:  
 # the GPU while software WebGL compiles its first frame: a resize of its canvas, and
 # luma.gl's texture-format check (glGetError) coming after a draw call.
 WARMUP_WAITS_PROBE = """(() => {
-  const probe = window.__warmupWaits = { resized: [], errorChecks: [], firstDraw: null };
+  const probe = window.__warmupWaits = { resized: [], errorChecks: [], firstDraw: null, flushes: [] };
   for (const side of ['width', 'height']) {
     const own = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, side);
     Object.defineProperty(HTMLCanvasElement.prototype, side, {
@@ -176,6 +176,8 @@ WARMUP_WAITS_PROBE = """(() => {
   const gl = WebGL2RenderingContext.prototype;
   const getError = gl.getError;
   gl.getError = function () { probe.errorChecks.push(performance.now()); return getError.call(this); };
+  const flush = gl.flush;
+  gl.flush = function () { probe.flushes.push(performance.now()); return flush.call(this); };
   for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
     const draw = gl[name];
     gl[name] = function (...args) { probe.firstDraw ??= performance.now(); return draw.apply(this, args); };
@@ -184,7 +186,8 @@ WARMUP_WAITS_PROBE = """(() => {
 
 
 def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> None:  # noqa: ANN001
-    """The warm-up canvas is made at its drawing-buffer size, and the texture-format check runs before any draw."""
+    """The warm-up canvas is made at its drawing-buffer size, the texture-format check runs before any draw,
+    and the warm-up's frames are flushed to the GPU as they are drawn."""
     page.add_init_script(WARMUP_WAITS_PROBE)
     open_map(page, f"{app_url}/?date=2023-10-13")
     probe = page.evaluate("() => window.__warmupWaits")
@@ -194,6 +197,9 @@ def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> No
     during_warm_up = [t for t in probe["errorChecks"] if t < taken_over]
     assert during_warm_up, "luma.gl's texture-format check never ran before the takeover"
     assert max(during_warm_up) < probe["firstDraw"], f"a glGetError came after the first draw: {during_warm_up}, draw {probe['firstDraw']}"
+    # An unseen canvas is never composited: unflushed, its frames would be built on the GPU only at the map's first frame.
+    handed_over = [t for t in probe["flushes"] if probe["firstDraw"] <= t < taken_over]
+    assert handed_over, f"no warm-up frame was flushed to the GPU before the takeover at {taken_over:.0f} ms: {probe['flushes']}"
 
 
 def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
