@@ -17,19 +17,32 @@ class Raster:
     bounds: tuple[float, float, float, float]  # west, south, east, north (lon/lat)
     width: int  # pixels; the height follows from the Web Mercator aspect
     border_px: float
+    # Reduced copies, halving down to this width: the browser decodes every pixel of the
+    # image it shows, and the whole overview at the widest frame is ~1000 px on screen.
+    smallest: int
+
+    def levels(self) -> list[tuple[int, str]]:
+        """(width, file) of each copy, smallest first; the last is ``file`` itself."""
+        widths = []
+        width = self.width
+        while width >= self.smallest:
+            widths.append(width)
+            width //= 2
+        stem = self.file.removesuffix(".png")
+        return [(w, self.file if w == self.width else f"{stem}-{w}.png") for w in reversed(widths)]
 
 
 # Within 8192 px: the limit of software WebGL when these were textures, kept
 # since (a larger file costs more to fetch and decode). Borders are drawn thick
 # enough to survive the downsampling at the frames that show them.
 RASTERS: dict[str, Raster] = {
-    "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0),
-    "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5),
+    "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0, smallest=1024),
+    "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5, smallest=512),
 }
 
 
 def basemap_images() -> list[dict[str, object]]:
-    """The interactive map's basemap, bottom first: each raster's URL and lon/lat bounds.
+    """The interactive map's basemap, bottom first: each raster's lon/lat bounds and copies.
 
     The browser shows them as images under the deck.gl canvas, placed from the
     map's viewport (ui/deck_map.js), rather than as textured layers: a slider
@@ -37,8 +50,14 @@ def basemap_images() -> list[dict[str, object]]:
     texture shader and uploads no 280 MB of textures in software WebGL.
     The rasters are Web Mercator, so an image stretched between its projected
     corners is exact on a north-up map (the map does not rotate or tilt).
+    Of each raster's copies (``levels``, smallest first) the browser loads the
+    smallest as wide as the image is on screen: the whole of the largest is
+    ~280 MB decoded, and ~0.4 s of a first visit's CPU on two cores.
     """
-    return [{"name": name, "url": static_url(r.file), "bounds": list(r.bounds)} for name, r in RASTERS.items()]
+    return [
+        {"name": name, "bounds": list(r.bounds), "levels": [{"width": w, "url": static_url(f)} for w, f in r.levels()]}
+        for name, r in RASTERS.items()
+    ]
 
 
 def static_path(relative: str) -> Path:

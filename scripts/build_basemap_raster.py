@@ -8,9 +8,12 @@ exported briefings, in Web Mercator, so a BitmapLayer stretched between the
 corner coordinates lines up with the vector layers on top.
 
 Outputs in ``static/basemap/``: ``overview.png`` (the whole map region) and
-``fareast.png`` (detail for the Russian Far East and Korea).
+``fareast.png`` (detail for the Russian Far East and Korea), each with reduced
+copies halving its width (``overview-4096.png`` …), downsampled from it, of
+which the browser loads the one the map's zoom needs (layers/basemap.py).
 
-    python scripts/build_basemap_raster.py
+    python scripts/build_basemap_raster.py                # render, then the copies
+    python scripts/build_basemap_raster.py --copies-only  # the copies of the images there
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from layers.basemap import RASTERS, STATIC_DIR  # noqa: E402
 COLOURS = 48  # palette size: flat map colours plus antialiasing shades
 
 
-def render(name: str) -> dict[str, object]:
+def render(name: str) -> None:
     raster = RASTERS[name]
     west, south, east, north = raster.bounds
     xs, ys = mercator([west, east], [south, north])
@@ -58,13 +61,34 @@ def render(name: str) -> dict[str, object]:
     path = STATIC_DIR / raster.file
     fig.savefig(path, dpi=100, facecolor=rgba(style.WATER), metadata={"Software": None})
     plt.close(fig)
+    _save_paletted(Image.open(path).convert("RGB"), path)
+
+
+def _save_paletted(image: Image.Image, path: Path) -> None:
     # A small palette keeps the file small; the same input gives the same bytes.
-    Image.open(path).convert("RGB").quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
-    return {"file": raster.file, "bounds_lonlat": list(raster.bounds), "pixels": [raster.width, height], "bytes": path.stat().st_size}
+    image.quantize(COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
+
+
+def write_copies(name: str) -> list[dict[str, object]]:
+    """The raster's reduced copies from its full image (as a browser would downsample it); every file's record."""
+    raster = RASTERS[name]
+    full = Image.open(STATIC_DIR / raster.file).convert("RGB")
+    records = []
+    for width, file in raster.levels():
+        path = STATIC_DIR / file
+        if file != raster.file:
+            _save_paletted(full.resize((width, round(full.height * width / full.width)), Image.Resampling.LANCZOS), path)
+        with Image.open(path) as image:
+            pixels = list(image.size)
+        records.append({"file": file, "bounds_lonlat": list(raster.bounds), "pixels": pixels, "bytes": path.stat().st_size})
+    return records
 
 
 def main() -> None:
-    results = [render(name) for name in RASTERS]
+    if "--copies-only" not in sys.argv[1:]:
+        for name in RASTERS:
+            render(name)
+    results = [record for name in RASTERS for record in write_copies(name)]
     sources = STATIC_DIR / "basemap" / "SOURCES.json"
     meta = json.loads(sources.read_text(encoding="utf-8"))
     meta["rasters"] = {

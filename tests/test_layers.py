@@ -103,16 +103,36 @@ def test_basemap_rasters_are_opaque_so_the_css_water_shows_only_beyond_them() ->
     from ui.page_style import map_background_css
 
     for raster in RASTERS.values():
-        with Image.open(static_path(raster.file)) as image:
-            assert image.convert("RGBA").getextrema()[3] == (255, 255), raster.file
+        for width, file in raster.levels():
+            with Image.open(static_path(file)) as image:
+                assert image.convert("RGBA").getextrema()[3] == (255, 255), file
     assert style.rgb_hex(style.WATER) in map_background_css()
     # Bottom first: the Far East detail over the overview; each served from ./static.
     images = basemap_images()
     assert [i["name"] for i in images] == ["overview", "fareast"]
     for image, raster in zip(images, RASTERS.values(), strict=True):
-        assert image["url"] == f"app/static/{raster.file}" and static_path(raster.file).is_file()
+        assert image["levels"][-1] == {"width": raster.width, "url": f"app/static/{raster.file}"}
         west, south, east, north = image["bounds"]
         assert -180 <= west < east <= 180 and -85 < south < north < 85
+
+
+def test_basemap_copies_halve_the_full_image_and_keep_its_shape() -> None:
+    """Each raster's copies (the browser loads the one a frame needs) are its image at half, a quarter…"""
+    from PIL import Image
+
+    from layers.basemap import RASTERS, basemap_images, static_path
+
+    for raster in RASTERS.values():
+        levels = raster.levels()
+        assert [w for w, _ in levels] == sorted({w for w, _ in levels}) and levels[-1] == (raster.width, raster.file)
+        assert levels[0][0] == raster.smallest and all(b == 2 * a for (a, _), (b, _) in zip(levels, levels[1:]))
+        with Image.open(static_path(raster.file)) as full:
+            aspect = full.height / full.width
+        for width, file in levels:
+            with Image.open(static_path(file)) as image:
+                assert image.width == width and abs(image.height - width * aspect) <= 1, (file, image.size)
+    urls = [level["url"] for image in basemap_images() for level in image["levels"]]
+    assert all(url.startswith("app/static/basemap/") and static_path(url.removeprefix("app/static/")).is_file() for url in urls)
 
 
 def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:

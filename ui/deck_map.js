@@ -63,6 +63,23 @@ function sizeFromCanvas(deck) {
   deck._onCanvasContextResize(context); // what deck.gl 9.3 does on the observer's report
 }
 
+// The smallest copy of a raster at least as wide as it is shown (or its largest): the
+// browser decodes every pixel of an image, and the largest are ~280 MB decoded. A new
+// copy replaces the shown one once decoded, so a zoom never blanks the basemap.
+function showLevel(raster, shownPx) {
+  const level = raster.levels.find(({ width }) => width >= shownPx) ?? raster.levels[raster.levels.length - 1];
+  if (!level || level.url === raster.wanted) return;
+  raster.wanted = level.url;
+  if (!raster.img.getAttribute("src")) {
+    raster.img.src = level.url; // nothing shown yet: nothing to keep
+    return;
+  }
+  const next = Object.assign(new Image(), { src: level.url });
+  next.decode().catch(() => {}).then(() => {
+    if (raster.wanted === level.url) raster.img.src = level.url;
+  });
+}
+
 class DeckMap {
   // setStateValue / setTriggerValue are set by each call of the component (see below).
   constructor(root) {
@@ -138,11 +155,11 @@ class DeckMap {
     const text = JSON.stringify(rasters);
     if (text === this.basemapText) return;
     this.basemapText = text;
-    this.basemapImages = rasters.map(({ name, url, bounds }) => {
-      const img = Object.assign(document.createElement("img"), { src: url, alt: "", decoding: "async" });
+    this.basemapImages = rasters.map(({ name, levels, bounds }) => {
+      const img = Object.assign(document.createElement("img"), { alt: "", decoding: "async" });
       img.dataset.raster = name;
       img.style.visibility = "hidden"; // until placed: unplaced, it would show at its own size
-      return { img, bounds };
+      return { img, bounds, levels, wanted: null };
     });
     this.basemap.replaceChildren(...this.basemapImages.map(({ img }) => img));
     this.placedAt = null;
@@ -155,10 +172,12 @@ class DeckMap {
     const at = viewportKey(viewport);
     if (at === this.placedAt) return; // a slider step: the view did not move
     this.placedAt = at;
-    for (const { img, bounds: [west, south, east, north] } of this.basemapImages) {
+    for (const raster of this.basemapImages) {
+      const [west, south, east, north] = raster.bounds;
       const [left, top] = viewport.project([west, north]);
       const [right, bottom] = viewport.project([east, south]);
-      Object.assign(img.style, { left: `${left}px`, top: `${top}px`, width: `${right - left}px`, height: `${bottom - top}px`, visibility: "visible" });
+      Object.assign(raster.img.style, { left: `${left}px`, top: `${top}px`, width: `${right - left}px`, height: `${bottom - top}px`, visibility: "visible" });
+      showLevel(raster, (right - left) * (window.devicePixelRatio || 1));
     }
   }
 

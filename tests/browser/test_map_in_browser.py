@@ -32,7 +32,7 @@ pytestmark = pytest.mark.browser
 MIN_PIXELS = 500
 FIRST_PAINT_S = 90  # SwiftShader on 2 cores: the first paint takes seconds
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LAND_PATH = "/app/static/basemap/overview.png"
+LAND_PREFIX = "/app/static/basemap/overview"  # one of its copies (layers/basemap.py), as the frame needs
 FIRST_DAY, LAST_DAY = "2000-07-19", "2024-01-17"
 COUNT_EN = re.compile(r"(\d+) events and (\d+) route legs shown as of (\d{4}-\d{2}-\d{2})")
 CANVAS_SIZE_JS = """
@@ -219,9 +219,9 @@ def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
 
     foreign = sorted({url for url in requests if outside(url)})
     assert not foreign, "requests to outside hosts:\n" + "\n".join(foreign)
-    land = [url for url in requests if urlsplit(url).path == LAND_PATH]
-    assert land, f"the basemap {LAND_PATH} was never requested; requests were:\n" + "\n".join(sorted(set(requests)))
-    assert statuses.get(LAND_PATH) == 200, f"{LAND_PATH} answered {statuses.get(LAND_PATH)}"
+    land = sorted({urlsplit(url).path for url in requests if urlsplit(url).path.startswith(LAND_PREFIX)})
+    assert land, f"no copy of the basemap {LAND_PREFIX}* was requested; requests were:\n" + "\n".join(sorted(set(requests)))
+    assert all(statuses.get(path) == 200 for path in land), {path: statuses.get(path) for path in land}
 
 
 def test_slider_changes_the_map(page, app_url, timing) -> None:  # noqa: ANN001
@@ -285,6 +285,36 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
     assert stepped == fresh, "the map after a slider step differs from the map opened at that date"
 
 
+def assert_basemap_copies_fit(page) -> None:  # noqa: ANN001
+    """Each raster shows the smallest of its copies (layers/basemap.py) at least as wide as it is on screen."""
+    from layers.basemap import RASTERS
+
+    widths = {name: [width for width, _ in raster.levels()] for name, raster in RASTERS.items()}
+    shown_js = (
+        "(widths) => [...document.querySelectorAll('.deck-map-basemap img')].map(i => {"
+        " const onScreen = parseFloat(i.style.width) * devicePixelRatio, all = widths[i.dataset.raster];"
+        " return [i.dataset.raster, i.complete ? i.naturalWidth : 0, Math.round(onScreen), all.find(w => w >= onScreen) ?? all[all.length - 1]]; })"
+    )
+    try:  # a new copy replaces the shown one once decoded
+        page.wait_for_function(f"(widths) => ({shown_js})(widths).every(([, natural, , wanted]) => natural === wanted)", arg=widths, timeout=10_000)
+    except Exception:  # noqa: BLE001 - the assertion below says what is shown
+        pass
+    for name, natural, on_screen, wanted in page.evaluate(shown_js, widths):
+        assert natural == wanted, f"{name}: a copy {natural} px wide shown {on_screen} px wide; wanted {wanted}"
+
+
+def test_basemap_loads_the_copy_each_frame_needs(page, app_url) -> None:  # noqa: ANN001
+    """The widest frame shows small copies (the largest image is ~280 MB decoded); zoomed in, the detail is loaded."""
+    open_map(page, f"{app_url}/?date=2023-10-13&region=route")
+    assert_basemap_copies_fit(page)
+    widest = dict(page.evaluate("() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.naturalWidth])"))
+    assert widest["overview"] <= 2048 and widest["fareast"] <= 1024, widest
+    open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
+    assert_basemap_copies_fit(page)
+    near = dict(page.evaluate("() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.naturalWidth])"))
+    assert near["fareast"] > widest["fareast"], (widest, near)
+
+
 def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -> None:  # noqa: ANN001
     """The basemap rasters are images under the transparent canvas, placed from the deck's viewport
     (ui/deck_map.js). Checked against the Web Mercator projection worked out here: land shows at
@@ -301,6 +331,7 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
         ".map(i => [i.dataset.raster, i.complete && i.naturalWidth > 0, getComputedStyle(i).visibility])"
     )
     assert images == [["overview", True, "visible"], ["fareast", True, "visible"]], images
+    assert_basemap_copies_fit(page)
     box = page.locator(".deck-map-canvas").bounding_box()
     shot = Image.open(BytesIO(page.screenshot())).convert("RGB")
     # Points clear of symbols, labels, borders and coasts (checked on a screenshot of this frame).
