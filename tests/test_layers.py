@@ -155,7 +155,7 @@ def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:
 def test_labels_follow_the_language(dataset) -> None:
     en = json.loads(build_deck(dataset, _view("2023-10-13", lang="en")).to_json())
     ja = json.loads(build_deck(dataset, _view("2023-10-13", lang="ja")).to_json())
-    names = lambda spec: {r["id"]: r["name"] for r in read_published(next(l for l in spec["layers"] if l["id"] == "place-labels")["data"])}  # noqa: E731
+    names = lambda spec: {r["id"]: r["name"] for r in read_published(next(layer for layer in spec["layers"] if layer["id"] == "place-labels")["data"])}  # noqa: E731
     assert names(en)["vostochny"] == "Vostochny Cosmodrome"
     assert names(ja)["vostochny"] == "ボストーチヌイ宇宙基地"
 
