@@ -52,7 +52,7 @@ def basemap_images() -> list[dict[str, object]]:
     corners is exact on a north-up map (the map does not rotate or tilt).
     Of each raster's copies (``levels``, smallest first) the browser loads the
     smallest as wide as the image is on screen: the whole of the largest is
-    ~280 MB decoded, and ~0.4 s of a first visit's CPU on two cores.
+    ~280 MB decoded, and 0.3-0.4 s of a first visit's CPU on two cores.
     """
     return [
         {"name": name, "bounds": list(r.bounds), "levels": [{"width": w, "url": static_url(f)} for w, f in r.levels()]}
