@@ -26,7 +26,6 @@ from geodata import _columns
 from geodata.errors import MAX_PROBLEMS_LISTED, DataValidationError, Problem, Report
 from geodata.schema import (
     AREA_KINDS,
-    CONTESTED_STATUSES,
     EVENTS,
     ITEM_PREFIXES,
     PLACES,

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 from pyproj import Geod
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, mapping
+from shapely.geometry import LineString, MultiPolygon, Point, mapping
 from shapely.ops import nearest_points
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
