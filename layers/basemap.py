@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -41,6 +42,7 @@ RASTERS: dict[str, Raster] = {
 }
 
 
+@cache  # the same on every rerun: made once
 def basemap_images() -> list[dict[str, object]]:
     """The interactive map's basemap, bottom first: each raster's lon/lat bounds and copies.
 

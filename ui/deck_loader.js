@@ -46,6 +46,11 @@ function viewportKey(viewport) {
   return [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
 }
 
+// Drawing-buffer pixels per CSS pixel, as luma.gl sizes a canvas.
+function pixelRatio() {
+  return window.devicePixelRatio || 1;
+}
+
 const WARMUP_CSS_PX = 2; // the warm-up canvas's side on the page
 
 // Software WebGL builds each layer kind's shader pipeline before the first frame
@@ -67,7 +72,7 @@ function warmUpDeck(json) {
   // pixel ratio, floored). Left to deck.gl, it is made at 300 x 150 and resized at the second
   // frame; a WebGL resize waits for the GPU, which was then compiling the first frame's
   // pipelines: the main thread, and Streamlit's start-up, stood still for ~0.3 s.
-  const side = Math.max(1, Math.floor(WARMUP_CSS_PX * (window.devicePixelRatio || 1)));
+  const side = Math.max(1, Math.floor(WARMUP_CSS_PX * pixelRatio()));
   const canvas = Object.assign(document.createElement("canvas"), { width: side, height: side });
   canvas.style.cssText = "position: absolute; left: 0; top: 0; width: 100%; height: 100%;";
   holder.append(canvas);

@@ -56,7 +56,7 @@ function sizeFromCanvas(deck) {
   const canvas = context?.htmlCanvas;
   const { clientWidth: width, clientHeight: height } = canvas ?? {};
   if (!width || !height || typeof deck._onCanvasContextResize !== "function") return; // the observer will
-  const ratio = window.devicePixelRatio || 1;
+  const ratio = pixelRatio();
   context.cssWidth = width;
   context.cssHeight = height;
   context.setDrawingBufferSize(width * ratio, height * ratio);
@@ -67,7 +67,7 @@ function sizeFromCanvas(deck) {
 // browser decodes every pixel of an image, and the largest are ~280 MB decoded. A new
 // copy replaces the shown one once decoded, so a zoom never blanks the basemap.
 function showLevel(raster, shownPx) {
-  const level = raster.levels.find(({ width }) => width >= shownPx) ?? raster.levels[raster.levels.length - 1];
+  const level = raster.levels.find(({ width }) => width >= shownPx) ?? raster.levels.at(-1);
   if (!level || level.url === raster.wanted) return;
   raster.wanted = level.url;
   if (!raster.img.getAttribute("src")) {
@@ -177,7 +177,7 @@ class DeckMap {
       const [left, top] = viewport.project([west, north]);
       const [right, bottom] = viewport.project([east, south]);
       Object.assign(raster.img.style, { left: `${left}px`, top: `${top}px`, width: `${right - left}px`, height: `${bottom - top}px`, visibility: "visible" });
-      showLevel(raster, (right - left) * (window.devicePixelRatio || 1));
+      showLevel(raster, (right - left) * pixelRatio());
     }
   }
 
