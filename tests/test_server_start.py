@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from ui import server_start
-from ui.deck_bundles import bundle_urls, shell_script
+from ui.deck_bundles import bundle_urls, shell_script, warmup_deck
 from ui.server_start import ShellPreload, is_page_path, with_script
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,6 +100,22 @@ def test_shell_script_loads_the_bundle_first_and_cannot_end_early() -> None:
     assert script is not None, "preload links, then one script element"
     assert "</" not in script.group(2), "nothing inside may close the element"
     assert "preloadDeckGl(" in script.group(2) and 'performance.mark("deck-map:shell")' in script.group(2)
+
+
+def test_server_builds_the_shell_without_pydeck_or_pandas() -> None:
+    """Importing pydeck (and numpy) before the server could answer made it ≈ 0.1 s later to start."""
+    probe = ("import sys, streamlit, serve; "
+             "print(sorted(m for m in ('pydeck', 'numpy', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
+    assert out.stdout.strip() == "[]"
+
+
+def test_shell_carries_the_warm_up_deck_the_layers_build() -> None:
+    """ui/warmup_deck.json is layers.primitives.warmup_deck_json(): run scripts/build_warmup_deck.py if not."""
+    from layers.primitives import warmup_deck_json
+
+    assert warmup_deck() == warmup_deck_json(), "stale ui/warmup_deck.json: run scripts/build_warmup_deck.py"
+    assert json.dumps(warmup_deck()).replace("</", "<\\/") in shell_script()
 
 
 def test_warm_data_fills_the_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,9 @@ run. The preload asks first and then draws the warm-up deck
 (layers/primitives.py, ui/deck_loader.js), which the map takes over: from the
 HTML page itself when serve.py serves it (:func:`shell_script`,
 ui/server_start.py), else as the page's first element, at the start of the
-first run. Nothing here imports pandas or the data modules: app.py
-calls :func:`preload_deck_gl` before it imports them.
+first run. Nothing here imports pandas, pydeck or the data modules: app.py
+calls :func:`preload_deck_gl` before it imports them, and serve.py builds the
+page shell before it answers its first request.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from pathlib import Path
 import streamlit as st
 
 from layers.basemap import static_url
-from layers.primitives import warmup_deck_json
 
 _HERE = Path(__file__).resolve().parent
 # The map's own deck.gl build (scripts/deckgl_bundle; licences in static/vendor/README.md):
@@ -30,6 +30,10 @@ _HERE = Path(__file__).resolve().parent
 DECKGL_BUNDLE = "vendor/deckgl-map-9.3.6.min.js"
 PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (ui/page_style.py)
 LOADER_JS = (_HERE / "deck_loader.js").read_text(encoding="utf-8")
+# layers.primitives.warmup_deck_json(), written by scripts/build_warmup_deck.py (a test checks it is current).
+# Read, not built: building it imports pydeck and numpy (≈ 0.1 s), which the server
+# would do before it could answer at all.
+WARMUP_DECK_FILE = _HERE / "warmup_deck.json"
 
 _preload = st.components.v2.component(
     "deck_gl_preload",
@@ -45,10 +49,15 @@ def bundle_urls() -> list[str]:
     return [static_url(DECKGL_BUNDLE)]
 
 
+def warmup_deck() -> str:
+    """The warm-up deck's pydeck JSON (see :data:`WARMUP_DECK_FILE`)."""
+    return WARMUP_DECK_FILE.read_text(encoding="utf-8").strip()
+
+
 def preload_deck_gl() -> None:
     """Have the browser run deck.gl and build the map's shader pipelines now, while the rest of the page is built."""
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
-    _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck_json()])
+    _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck()])
 
 
 def shell_script() -> str:
@@ -58,7 +67,7 @@ def shell_script() -> str:
     the two it shares with the map (``window.__deckMapBundle`` and
     ``window.__deckMapWarmup``). Nothing in it comes from data or the URL.
     """
-    start = f"preloadDeckGl({json.dumps(bundle_urls())}, {json.dumps(warmup_deck_json())});"
+    start = f"preloadDeckGl({json.dumps(bundle_urls())}, {json.dumps(warmup_deck())});"
     body = f'(() => {{\nperformance.mark("deck-map:shell");\n{LOADER_JS}\n{start}\n}})();'
     # "</" would end the element early; in the JSON it is written "<\/" (the same string).
     body = body.replace("</", "<\\/")
