@@ -3,7 +3,7 @@
 The page shell reads the file rather than building the deck, so the server
 starts without pydeck (ui/deck_bundles.py). Run this after changing a layer
 kind in layers/primitives.py or the place symbols in layers/style.py;
-tests/test_primitives.py fails until the file matches.
+tests/test_server_start.py fails until the file matches.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ page shell before it answers its first request.
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 import streamlit as st
@@ -49,6 +50,7 @@ def bundle_urls() -> list[str]:
     return [static_url(DECKGL_BUNDLE)]
 
 
+@cache  # the page asks on every full rerun: read once
 def warmup_deck() -> str:
     """The warm-up deck's pydeck JSON (see :data:`WARMUP_DECK_FILE`)."""
     return WARMUP_DECK_FILE.read_text(encoding="utf-8").strip()

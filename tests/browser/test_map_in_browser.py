@@ -303,15 +303,18 @@ def assert_basemap_copies_fit(page) -> None:  # noqa: ANN001
         assert natural == wanted, f"{name}: a copy {natural} px wide shown {on_screen} px wide; wanted {wanted}"
 
 
+SHOWN_WIDTHS_JS = "() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.naturalWidth])"
+
+
 def test_basemap_loads_the_copy_each_frame_needs(page, app_url) -> None:  # noqa: ANN001
     """The widest frame shows small copies (the largest image is ~280 MB decoded); zoomed in, the detail is loaded."""
     open_map(page, f"{app_url}/?date=2023-10-13&region=route")
     assert_basemap_copies_fit(page)
-    widest = dict(page.evaluate("() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.naturalWidth])"))
+    widest = dict(page.evaluate(SHOWN_WIDTHS_JS))
     assert widest["overview"] <= 2048 and widest["fareast"] <= 1024, widest
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
     assert_basemap_copies_fit(page)
-    near = dict(page.evaluate("() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.naturalWidth])"))
+    near = dict(page.evaluate(SHOWN_WIDTHS_JS))
     assert near["fareast"] > widest["fareast"], (widest, near)
 
 
