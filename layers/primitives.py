@@ -2,12 +2,13 @@
 
 Software WebGL (SwiftShader: the benchmark machine, and analysts' machines
 without a GPU) builds a shader pipeline for each layer type and vertex layout
-before it can draw: 0.1-0.4 s each. A constant accessor and a per-item one lay
+before it can draw: 0.1-0.5 s each. A constant accessor and a per-item one lay
 out differently, and so do pickable and unpickable layers, so every layer of a
 type is built by one function here: constants are written as per-item
 expressions (:func:`per_item`) and every layer picks. :func:`warmup_deck_json`
-is one item of each kind, which the page draws while its first run is still
-going on (ui/deck_bundles.py), so the map's first frame finds the pipelines built.
+is one item of each WebGL kind, which the page draws while its first run is
+still going on (ui/deck_bundles.py), so the map's first frame finds the
+pipelines built. Lines are SVG (:func:`path_layer`), which has none to build.
 
 Free of pandas and the data modules: the page builds the warm-up before it
 imports them.
@@ -23,7 +24,6 @@ import pydeck as pdk
 from layers import style
 
 FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
-DASH = {"@@type": "PathStyleExtension", "dash": True}
 # Filter bounds no date reaches (day numbers; layers/view.py range_template).
 OPEN_LOW, OPEN_HIGH = -1_000_000, 1_000_000
 # Filter values of an undated item (a place) and its ranges, which no date moves: always shown.
@@ -61,9 +61,17 @@ def icon_layer(layer_id: str, data: object, *, colour: str, size_px: int, time: 
 
 def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: str, time: dict[str, object],
                highlight: bool = True) -> pdk.Layer:
-    """Every line layer of the map (records with ``path``); accessors are pydeck expressions."""
+    """Every line layer of the map (records with ``path``); accessors are pydeck expressions.
+
+    Drawn as SVG under the canvas (ui/svg_paths.js) with PathLayer's props, its
+    dashes' (PathStyleExtension's; ``dash`` is [dash, gap] in line widths, as in
+    the exported image) and the as-of filter's: deck.gl's PathLayer cost
+    software WebGL ≈ 0.5 s of CPU to build before the first frame, the most of
+    any kind (bench/README.md). Widths are in pixels, the only unit the SVG
+    layer draws in.
+    """
     return pdk.Layer(
-        "PathLayer",
+        "SvgPathLayer",
         id=layer_id,
         data=data,
         get_path="path",
@@ -76,7 +84,6 @@ def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: st
         dash_justified=True,
         pickable=True,
         auto_highlight=highlight,
-        extensions=[DASH, FILTER_2],
         **time,
     )
 
@@ -103,21 +110,17 @@ def area_layer(layer_id: str, data: object, *, time: dict[str, object]) -> pdk.L
 
 @cache
 def warmup_deck_json() -> str:
-    """pydeck JSON of one item of each layer kind above (the places' icon stands for every icon)."""
+    """pydeck JSON of one item of each WebGL layer kind above (the places' icon stands for every icon)."""
     item = {
         "position": [0.0, 0.0],
-        "path": [[0.0, 0.0], [1.0, 1.0]],
         "icon": style.icon_spec(style.PLACE_SYMBOLS["city"], "city"),
         "colour": [0, 0, 0, 255],
-        "width": 1,
-        "dash": [0, 0],
         "radius_m": 1000.0,
         "t_start": 0,
         "t_end": 0,
     }
     time = {"get_filter_value": "[t_start, t_end]", "filter_range": UNDATED_RANGES}
     layers = [
-        path_layer("warmup-path", [item], colour="colour", width="width", dash="dash", time=time),
         area_layer("warmup-area", [item], time=time),
         icon_layer("warmup-icon", [item], colour="colour", size_px=8, time=time),
     ]

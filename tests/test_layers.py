@@ -77,7 +77,7 @@ def test_gpu_filter_agrees_with_python(dataset, day: str, clock: str) -> None:
     assert shown_counts(dataset, view) == (len(items.events), len(items.route_legs)) == (len(gpu_shown), len(items.route_legs))
 
 
-def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:
+def test_deck_is_offline_and_filters_in_the_browser(dataset) -> None:
     spec = json.loads(build_deck(dataset, _view("2023-10-13")).to_json())
     # pydeck's sentinel: Streamlit drops it and then fetches no Carto style.
     assert spec.get("mapStyle") == "__MAP_STYLE__" and "mapProvider" not in spec
@@ -86,8 +86,12 @@ def test_deck_is_offline_and_uses_gpu_filters(dataset) -> None:
     layers = {layer["id"]: layer for layer in spec["layers"]}
     # The basemap is not a layer: the browser shows its rasters under the canvas (ui/deck_map.js).
     assert not any(layer["@@type"] == "BitmapLayer" for layer in spec["layers"])
-    for ident in ("route", "events", "event-areas", "events-current", "route-current"):
+    for ident in ("events", "event-areas", "events-current", "route-arrows"):
         assert {"@@type": "DataFilterExtension", "filterSize": 2} in layers[ident]["extensions"]
+    # Lines are SVG (ui/svg_paths.js), filtered by the browser from the same props as the GPU's filter.
+    for ident in ("route", "route-current"):
+        assert layers[ident]["@@type"] == "SvgPathLayer" and "extensions" not in layers[ident]
+        assert {"getFilterValue", "filterRange", "asOfRanges"} <= set(layers[ident])
     assert spec["views"][0]["@@type"] == "MapView"
     # North-up and flat, as the basemap images and the exports assume.
     controller = spec["views"][0]["controller"]

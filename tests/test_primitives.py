@@ -35,9 +35,16 @@ def pipeline_signature(layer: dict) -> tuple:
     return layer["@@type"], extensions, bool(layer.get("pickable")), accessors
 
 
+# Drawn by the browser, not WebGL: labels as HTML (ui/html_labels.js), lines as SVG (ui/svg_paths.js).
+NOT_WEBGL = {"HtmlLabelLayer", "SvgPathLayer"}
+
+
+def _deck_layers(dataset: Dataset, view: MapView) -> list[dict]:
+    return json.loads(build_deck(dataset, view).to_json())["layers"]
+
+
 def _webgl_layers(dataset: Dataset, view: MapView) -> list[dict]:
-    # Labels are HTML (ui/html_labels.js): no pipeline.
-    return [layer for layer in json.loads(build_deck(dataset, view).to_json())["layers"] if layer["@@type"] != "HtmlLabelLayer"]
+    return [layer for layer in _deck_layers(dataset, view) if layer["@@type"] not in NOT_WEBGL]
 
 
 @pytest.fixture(scope="module")
@@ -53,13 +60,21 @@ def test_each_layer_kind_has_one_pipeline_and_the_warmup_builds_it(dataset: Data
     warmup = {pipeline_signature(layer) for layer in json.loads(warmup_deck_json())["layers"]}
     for data in (dataset, with_user):
         layers = _webgl_layers(data, MapView(as_of=date(2023, 10, 13), region=region, lang=lang))
-        assert {"route", "route-current", "route-arrows", "events", "events-current", "event-areas", "places"} <= {layer["id"] for layer in layers}
+        assert {"route-arrows", "events", "events-current", "event-areas", "places"} <= {layer["id"] for layer in layers}
         kinds: dict[str, set[tuple]] = {}
         for layer in layers:
             kinds.setdefault(layer["@@type"], set()).add(pipeline_signature(layer))
             assert pipeline_signature(layer) in warmup, f"{layer['id']}: no warm-up layer builds its pipeline"
         assert all(len(signatures) == 1 for signatures in kinds.values()), kinds
-    assert {layer["id"] for layer in _webgl_layers(with_user, MapView(as_of=date(2023, 10, 13)))} >= {"user-routes", "user-places", "user-events"}
+    assert {layer["id"] for layer in _webgl_layers(with_user, MapView(as_of=date(2023, 10, 13)))} >= {"user-places", "user-events"}
+
+
+def test_lines_are_svg_and_the_warm_up_builds_no_line_pipeline(dataset: Dataset, with_user: Dataset) -> None:
+    """Every line, shipped or the analyst's own, is drawn as SVG: no PathLayer pipeline to build or warm up."""
+    lines = {layer["id"] for layer in _deck_layers(with_user, MapView(as_of=date(2023, 10, 13))) if layer["@@type"] == "SvgPathLayer"}
+    assert lines == {"route", "route-current", "user-routes"}
+    kinds = {layer["@@type"] for layer in json.loads(warmup_deck_json())["layers"]}
+    assert kinds == {"ScatterplotLayer", "IconLayer"}
 
 
 def test_the_signature_tells_a_constant_from_a_per_item_accessor() -> None:

@@ -25,8 +25,8 @@ from layers.basemap import static_url
 
 _HERE = Path(__file__).resolve().parent
 # The map's own deck.gl build (scripts/deckgl_bundle; licences in static/vendor/README.md):
-# core, the three layer types and two extensions the map uses, the JSON converter for
-# pydeck's JSON and CSV loading, 0.9 MB. pydeck's offline bundle, 4.2 MB with every
+# core, the two layer types and the extension the map draws with in WebGL, the JSON
+# converter for pydeck's JSON and CSV loading, 0.9 MB. pydeck's offline bundle, 4.2 MB with every
 # layer type, took the browser ≈ 0.6 s to run on the benchmark machine.
 DECKGL_BUNDLE = "vendor/deckgl-map-9.3.6.min.js"
 PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (ui/page_style.py)

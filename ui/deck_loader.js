@@ -18,19 +18,23 @@ function loadDeckGl(urls) {
   window.__deckMapBundle ??= Promise.all(urls.map(loadScript)).then(() => {
     performance.mark("deck-map:bundles-loaded");
     if (typeof window.deck?.Deck !== "function" || !window.deck?.JSONConverter || !window.deck?.DataFilterExtension) {
-      throw new Error("the deck.gl bundle did not define deck.Deck, its JSON converter and the extensions");
+      throw new Error("the deck.gl bundle did not define deck.Deck, its JSON converter and the data filter");
     }
   });
   return window.__deckMapBundle;
 }
 
 // pydeck's JSON to deck.gl props: the classes the map's JSON names, with the
-// HTML labels (ui/html_labels.js, sent ahead of this file) placed in ``labelRoot``.
+// HTML labels (ui/html_labels.js) placed in ``roots.labels`` and the SVG lines
+// (ui/svg_paths.js; both sent ahead of this file) in ``roots.lines``.
 // "@@=" strings become accessor functions (deck.gl's expression parser, no eval).
-function jsonConverter(labelRoot = null) {
-  const { JSONConverter, MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension } = window.deck;
-  const classes = { MapView, ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension };
-  if (labelRoot) classes.HtmlLabelLayer = htmlLabelLayer(labelRoot);
+function jsonConverter(roots = null) {
+  const { JSONConverter, MapView, ScatterplotLayer, IconLayer, DataFilterExtension } = window.deck;
+  const classes = { MapView, ScatterplotLayer, IconLayer, DataFilterExtension };
+  if (roots) {
+    classes.HtmlLabelLayer = htmlLabelLayer(roots.labels);
+    classes.SvgPathLayer = svgPathLayer(roots.lines);
+  }
   return new JSONConverter({ configuration: { classes } });
 }
 
@@ -41,7 +45,7 @@ function deckProps(converter, json) {
 }
 
 // What places things on the map from its viewport: the same key, nothing moved
-// (the basemap images in ui/deck_map.js, the labels in ui/html_labels.js).
+// (the basemap images in ui/deck_map.js, the labels in ui/html_labels.js, the lines in ui/svg_paths.js).
 function viewportKey(viewport) {
   return [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
 }

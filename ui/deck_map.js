@@ -9,7 +9,9 @@
 // Python, so the count, the open panels and the URL follow.
 //
 // The basemap rasters are images under the (transparent) canvas, placed from the
-// deck's viewport before each frame: a step redraws only the data layers.
+// deck's viewport before each frame: a step redraws only the data layers. The
+// lines are SVG between the two (ui/svg_paths.js), the place labels HTML over
+// the canvas (ui/html_labels.js).
 
 const maps = new WeakMap();
 
@@ -97,9 +99,11 @@ class DeckMap {
     this.container.className = "deck-map-canvas";
     this.basemap = document.createElement("div");
     this.basemap.className = "deck-map-basemap";
+    this.lines = document.createElement("div");
+    this.lines.className = "deck-map-lines";
     this.labels = document.createElement("div");
-    this.labels.className = "deck-map-labels"; // over the canvas, which deck.gl puts between the two
-    this.container.append(this.basemap, this.labels);
+    this.labels.className = "deck-map-labels"; // over the canvas, which deck.gl puts between the lines and the labels
+    this.container.append(this.basemap, this.lines, this.labels);
     this.basemapImages = [];
     this.message = document.createElement("div");
     this.message.className = "deck-map-message";
@@ -195,11 +199,14 @@ class DeckMap {
     this.drawn = { day, json: this.deckJson };
     const json = withDay(this.deckJson, day);
     if (!this.deck) {
-      this.converter = jsonConverter(this.labels);
+      this.converter = jsonConverter({ labels: this.labels, lines: this.lines });
+      const tooltip = tooltipFor(this.tooltip);
       const props = {
         ...deckProps(this.converter, json),
-        getTooltip: tooltipFor(this.tooltip),
-        onClick: (info) => this.onClick(info),
+        getTooltip: tooltip && ((info) => tooltip(this.withLine(info))),
+        onHover: (info) => this.onHover(info),
+        getCursor: ({ isDragging, isHovering }) => (isDragging ? "grabbing" : isHovering || this.lineHovered ? "pointer" : "grab"),
+        onClick: (info) => this.onClick(this.withLine(info)),
         onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]),
       };
       // The page's warm-up deck (ui/deck_loader.js) has built the layers' shader
@@ -240,6 +247,22 @@ class DeckMap {
         this.queued = null;
       }
     });
+  }
+
+  // deck.gl's picking sees only what it draws: where it picks nothing, the SVG line under the pointer.
+  withLine(info) {
+    if (!info || info.object || !this.deck) return info;
+    const hit = svgLineAt(this.deck.layerManager?.getLayers() ?? [], info.x, info.y);
+    return hit ? { ...info, picked: true, ...hit } : info;
+  }
+
+  onHover(info) {
+    const hit = this.withLine(info);
+    const line = hit && !info?.object && hit.layer && typeof hit.layer.hover === "function" ? hit : null;
+    for (const layer of this.deck?.layerManager?.getLayers() ?? []) {
+      if (typeof layer.hover === "function") layer.hover(line && line.layer === layer ? line.index : -1);
+    }
+    this.lineHovered = Boolean(line);
   }
 
   onClick(info) {

@@ -31,8 +31,8 @@ _component = st.components.v2.component(
     "deck_map",
     html='<div class="deck-map"></div>',
     css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
-    # One module: the bundle loader, the timeline strip's and the labels' classes, then the map that uses them.
-    js="\n".join([LOADER_JS, *((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "html_labels.js", "deck_map.js"))]),
+    # One module: the bundle loader, the timeline strip's, the labels' and the lines' classes, then the map that uses them.
+    js="\n".join([LOADER_JS, *((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "html_labels.js", "svg_paths.js", "deck_map.js"))]),
     isolate_styles=False,  # a page-wide rule gives the map its water colour (ui/page_style.py)
 )
 

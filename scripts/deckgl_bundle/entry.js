@@ -1,7 +1,7 @@
 // The map's own deck.gl build (see README.md): the parts ui/deck_map.js uses, as the global `deck`.
 import {Deck, MapView, WebMercatorViewport, Layer, VERSION} from '@deck.gl/core';
-import {ScatterplotLayer, PathLayer, IconLayer} from '@deck.gl/layers';
-import {DataFilterExtension, PathStyleExtension} from '@deck.gl/extensions';
+import {ScatterplotLayer, IconLayer} from '@deck.gl/layers';
+import {DataFilterExtension} from '@deck.gl/extensions';
 import {JSONConverter} from '@deck.gl/json';
 import {registerLoaders} from '@loaders.gl/core';
 import {CSVLoader} from '@loaders.gl/csv';
@@ -11,5 +11,5 @@ registerLoaders([CSVLoader]);
 
 globalThis.deck = {
   VERSION, Deck, MapView, WebMercatorViewport, Layer, JSONConverter,
-  ScatterplotLayer, PathLayer, IconLayer, DataFilterExtension, PathStyleExtension,
+  ScatterplotLayer, IconLayer, DataFilterExtension,
 };

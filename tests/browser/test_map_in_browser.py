@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -107,6 +108,18 @@ def shown_count(page) -> tuple[int, int, str]:  # noqa: ANN001
         if match:
             return int(match[1]), int(match[2]), match[3]
     raise AssertionError(f"no visible-count caption among {texts!r}")
+
+
+# The lines the map shows (ui/svg_paths.js): [layer, path data, stroke] of each line not filtered out.
+SHOWN_LINES_JS = """
+() => [...document.querySelectorAll('.deck-map-lines svg path.deck-map-line')]
+  .filter((p) => p.style.display !== 'none')
+  .map((p) => [p.closest('svg').dataset.layer, p.getAttribute('d'), p.getAttribute('stroke')])
+"""
+
+
+def shown_lines(page, layer: str | None = None) -> list[list[str]]:  # noqa: ANN001
+    return sorted(line for line in page.evaluate(SHOWN_LINES_JS) if layer in (None, line[0]))
 
 
 def wait_caption_date(page, day: str, timeout_ms: int = 30_000) -> None:  # noqa: ANN001
@@ -281,8 +294,10 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
     assert cached[fetched:] == [], f"the step fetched static files again: {cached[fetched:]}"
     assert url_date(page) == LAST_DAY
 
+    lines = shown_lines(page)
     fresh, _ = open_map(page, f"{app_url}/?date={LAST_DAY}&region=rajin_dunai")
     assert stepped == fresh, "the map after a slider step differs from the map opened at that date"
+    assert lines == shown_lines(page), "the lines after a slider step differ from those of the map opened at that date"
 
 
 def assert_basemap_copies_fit(page) -> None:  # noqa: ANN001
@@ -379,6 +394,46 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     after = (moved["x"] + moved["width"] / 2 - centre[0], moved["y"] + moved["height"] - centre[1])
     assert after[0] * before[0] > 0 and after[1] * before[1] > 0, (before, after)
     assert abs(after[0]) > abs(before[0]) and abs(after[1]) > abs(before[1]), (before, after)
+
+
+def test_route_legs_are_lines_on_their_geometry_that_follow_the_date_and_pick(page, app_url, dataset) -> None:  # noqa: ANN001
+    """The legs are SVG under the canvas (ui/svg_paths.js): drawn where the data puts them, shown as the
+    as-of filter says, and hovered and clicked like the symbols deck.gl draws (tooltip, highlight, details)."""
+    from layers.deck import route_records
+    from layers.view import MapView, leg_parts
+
+    from .test_hostile_text import TOOLTIP_JS, detail_text, screen_point
+
+    open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
+    _, legs, _ = shown_count(page)
+    records = route_records(dataset, MapView(as_of=date(2023, 10, 13), region="rajin_dunai"))
+    assert legs == len(dataset.route_legs) == 2, legs
+    # Each leg's line and schematic connector, and the halo of each leg happening at the date.
+    assert len(shown_lines(page, "route")) == len(records), shown_lines(page, "route")
+    assert len(shown_lines(page, "route-current")) == legs
+
+    # Halfway along the sea leg's surveyed line (geodata), projected here: its tooltip, its highlight.
+    sea = dataset.route_legs.set_index("id").loc["sea"]
+    line = leg_parts(sea)[1]
+    x, y = screen_point(page, *line[len(line) // 2], region="rajin_dunai")
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    page.wait_for_function(f"() => ({TOOLTIP_JS})()?.includes({sea['title_en']!r})", timeout=10_000)
+    assert page.evaluate("() => [...document.querySelectorAll('.deck-map-line-highlight')].some((p) => p.style.display !== 'none')")
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"item=leg(%3A|:)sea"), timeout=30_000)
+    wait_idle(page)
+    assert sea["title_en"] in detail_text(page)
+
+    # Before the transfers began, no leg is shown, and the same point finds none.
+    page.locator(SLIDER_THUMB).focus()
+    page.keyboard.press("Home")
+    wait_caption_date(page, FIRST_DAY)
+    assert shown_count(page)[1] == 0 and shown_lines(page) == []
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y, steps=4)
+    time.sleep(0.5)
+    assert sea["title_en"] not in (page.evaluate(TOOLTIP_JS) or "")
 
 
 def test_clicking_a_place_opens_it_in_the_detail_panel(page, app_url) -> None:  # noqa: ANN001
