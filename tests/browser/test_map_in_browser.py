@@ -368,7 +368,7 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
 def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) -> None:  # noqa: ANN001
     """Place labels are HTML over the canvas (ui/html_labels.js), placed from the deck's viewport:
     each sits on its side of its place (layers/style.py label_placement), in the page's text, and
-    moves with the map when it zooms."""
+    moves with the map when it zooms, as the lines (SVG under the canvas, ui/svg_paths.js) do."""
     from .test_hostile_text import screen_point
 
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
@@ -381,6 +381,8 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     assert abs(box["y"] + box["height"] - (y - style.LABEL_GAP_PX)) <= 2, (box, y)
     assert page.evaluate("() => getComputedStyle(document.querySelector('.deck-map-labels')).pointerEvents") == "none"
 
+    lines = shown_lines(page)
+    assert lines, "no line shown on 2023-10-13"
     canvas = page.locator("#deckgl-overlay").bounding_box()
     centre = (canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
     page.mouse.move(*centre)
@@ -394,6 +396,8 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     after = (moved["x"] + moved["width"] / 2 - centre[0], moved["y"] + moved["height"] - centre[1])
     assert after[0] * before[0] > 0 and after[1] * before[1] > 0, (before, after)
     assert abs(after[0]) > abs(before[0]) and abs(after[1]) > abs(before[1]), (before, after)
+    zoomed = shown_lines(page)
+    assert len(zoomed) == len(lines) and all(a[1] != b[1] for a, b in zip(lines, zoomed)), "the lines did not move with the zoom"
 
 
 def test_route_legs_are_lines_on_their_geometry_that_follow_the_date_and_pick(page, app_url, dataset) -> None:  # noqa: ANN001
