@@ -249,18 +249,22 @@ class DeckMap {
     });
   }
 
-  // deck.gl's picking sees only what it draws: where it picks nothing, the SVG line under the pointer.
+  // deck.gl's picking sees only what it draws: where it picks nothing, the SVG line under the pointer, or null.
+  lineUnder(info) {
+    if (!info || info.object || !this.deck) return null;
+    return svgLineAt(this.deck.layerManager?.getLayers() ?? [], info.x, info.y);
+  }
+
+  // The pick deck.gl made, or else the SVG line's.
   withLine(info) {
-    if (!info || info.object || !this.deck) return info;
-    const hit = svgLineAt(this.deck.layerManager?.getLayers() ?? [], info.x, info.y);
-    return hit ? { ...info, picked: true, ...hit } : info;
+    const line = this.lineUnder(info);
+    return line ? { ...info, picked: true, ...line } : info;
   }
 
   onHover(info) {
-    const hit = this.withLine(info);
-    const line = hit && !info?.object && hit.layer && typeof hit.layer.hover === "function" ? hit : null;
+    const line = this.lineUnder(info);
     for (const layer of this.deck?.layerManager?.getLayers() ?? []) {
-      if (typeof layer.hover === "function") layer.hover(line && line.layer === layer ? line.index : -1);
+      if (typeof layer.hover === "function") layer.hover(line?.layer === layer ? line.index : -1);
     }
     this.lineHovered = Boolean(line);
   }

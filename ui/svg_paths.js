@@ -15,11 +15,13 @@
 // path_layer): PathStyleExtension's dashes and DataFilterExtension's filter
 // values and ranges, applied here as its shader does (every value within its
 // range, ends included). Dashes are in line widths with round ends, as the
-// exported image draws them (briefing/render.py). SVG_NS is ui/timeline.js's,
-// sent ahead of this file in the same module.
+// exported image draws them (briefing/render.py). svgElement and setAttributes
+// are ui/timeline.js's, sent ahead of this file in the same module.
 
 const HIT_SLOP_PX = 4; // beyond half the line's width, so a thin line can be hovered
 const HIGHLIGHT = "rgba(0, 0, 128, 0.5)"; // deck.gl's default highlightColor, [0, 0, 128, 128]
+// The props that decide how a line is drawn; a change of any other (the filter's range at a step) only shows or hides lines.
+const LINE_PROPS = ["getPath", "getColor", "getWidth", "getDashArray", "capRounded", "jointRounded"];
 
 function withinRanges(values, ranges) {
   if (!Array.isArray(ranges) || !ranges.length) return true;
@@ -53,20 +55,13 @@ function dashPattern([dash, gap], width, length, justified) {
 function svgPathLayer(root) {
   class SvgPathLayer extends window.deck.Layer {
     initializeState() {
-      const svg = document.createElementNS(SVG_NS, "svg");
-      svg.setAttribute("class", "deck-map-lines-layer");
-      svg.dataset.layer = this.id;
-      const highlight = document.createElementNS(SVG_NS, "path");
-      highlight.setAttribute("class", "deck-map-line-highlight");
-      highlight.setAttribute("fill", "none");
-      highlight.setAttribute("stroke", HIGHLIGHT);
+      const svg = svgElement("svg", { class: "deck-map-lines-layer", "data-layer": this.id }, root);
+      const highlight = svgElement("path", { class: "deck-map-line-highlight", fill: "none", stroke: HIGHLIGHT });
       this.state = { svg, highlight, lines: [], hovered: -1 };
-      root.append(svg);
     }
 
     updateState({ props, oldProps, changeFlags }) {
-      if (changeFlags.dataChanged || changeFlags.updateTriggersChanged || props.getPath !== oldProps.getPath
-        || props.getColor !== oldProps.getColor || props.getWidth !== oldProps.getWidth || props.getDashArray !== oldProps.getDashArray) {
+      if (changeFlags.dataChanged || changeFlags.updateTriggersChanged || LINE_PROPS.some((name) => props[name] !== oldProps[name])) {
         this._makeLines();
       }
       this.state.svg.style.display = props.visible ? "" : "none";
@@ -75,16 +70,17 @@ function svgPathLayer(root) {
 
     _makeLines() {
       const { data, getPath, getColor, getWidth, getDashArray, capRounded, jointRounded } = this.props;
-      this.state.lines = Array.from(Array.isArray(data) ? data : [], (datum, index) => {
-        const element = document.createElementNS(SVG_NS, "path");
-        element.setAttribute("class", "deck-map-line");
+      this.state.lines = Array.from(Array.isArray(data) ? data : [], (datum) => {
         const width = Number(propValue(getWidth, datum)) || 1;
-        element.setAttribute("fill", "none");
-        element.setAttribute("stroke", cssColour(propValue(getColor, datum) ?? [0, 0, 0, 255]));
-        element.setAttribute("stroke-width", String(width));
-        element.setAttribute("stroke-linecap", capRounded ? "round" : "butt");
-        element.setAttribute("stroke-linejoin", jointRounded ? "round" : "miter");
-        return { datum, index, element, width, dash: propValue(getDashArray, datum) ?? [0, 0], path: propValue(getPath, datum) ?? [], points: [], shown: true };
+        const element = svgElement("path", {
+          class: "deck-map-line",
+          fill: "none",
+          stroke: cssColour(propValue(getColor, datum) ?? [0, 0, 0, 255]),
+          "stroke-width": width,
+          "stroke-linecap": capRounded ? "round" : "butt",
+          "stroke-linejoin": jointRounded ? "round" : "miter",
+        });
+        return { datum, element, width, dash: propValue(getDashArray, datum) ?? [0, 0], path: propValue(getPath, datum) ?? [], points: [], shown: true };
       });
       this.state.svg.replaceChildren(...this.state.lines.map(({ element }) => element), this.state.highlight);
       this.state.placedAt = null;
@@ -119,11 +115,11 @@ function svgPathLayer(root) {
     lineAt(x, y) {
       if (!this.props.pickable || !this.props.visible) return null;
       for (let i = this.state.lines.length - 1; i >= 0; i -= 1) {
-        const { shown, points, width, datum, index } = this.state.lines[i];
+        const { shown, points, width, datum } = this.state.lines[i];
         const reach = width / 2 + HIT_SLOP_PX;
         if (!shown) continue;
         for (let k = 1; k < points.length; k += 1) {
-          if (segmentDistance2(x, y, points[k - 1], points[k]) <= reach * reach) return { object: datum, index };
+          if (segmentDistance2(x, y, points[k - 1], points[k]) <= reach * reach) return { object: datum, index: i };
         }
       }
       return null;
@@ -142,8 +138,7 @@ function svgPathLayer(root) {
         highlight.style.display = "none";
         return;
       }
-      highlight.setAttribute("d", line.element.getAttribute("d") ?? "");
-      for (const name of ["stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-dasharray"]) {
+      for (const name of ["d", "stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-dasharray"]) {
         const value = line.element.getAttribute(name);
         if (value === null) highlight.removeAttribute(name);
         else highlight.setAttribute(name, value);
