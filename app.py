@@ -15,7 +15,7 @@ preload_deck_gl()  # the page's first element: the browser starts on deck.gl whi
 
 # Imported after the preload: these bring pandas and the data modules, a good part of a first run.
 from layers.deck import build_deck  # noqa: E402
-from layers.view import date_span, shown_counts  # noqa: E402
+from layers.view import date_span, region_box, shown_counts  # noqa: E402
 from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url  # noqa: E402
 from ui.data import shipped_dataset, source_caption  # noqa: E402
 from ui.data_download import data_download  # noqa: E402
@@ -23,9 +23,9 @@ from ui.deck_map import deck_map  # noqa: E402
 from ui.detail import ItemLookup, detail_panel, sync_map_pick  # noqa: E402
 from ui.export_panel import export_panel  # noqa: E402
 from ui._markdown import md_escape  # noqa: E402
-from ui.i18n import t  # noqa: E402
+from ui.i18n import data_end_note, t  # noqa: E402
 from ui.legend import legend  # noqa: E402
-from ui.story import camera_count, story_controls  # noqa: E402
+from ui.story import camera_count, story_controls, story_start  # noqa: E402
 from ui.timeline import timeline_payload  # noqa: E402
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice  # noqa: E402
 
@@ -53,9 +53,9 @@ def map_and_time() -> None:
     """
     view = current_view()
     events_shown, legs_shown = shown_counts(dataset, view)
-    st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()))
+    st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()) + data_end_note(view.as_of, first, last, view.lang))
     deck = build_deck(dataset, view, camera=camera_count())
-    picked = deck_map(deck, first, last, t("as_of", view.lang), timeline=timeline_payload(dataset, view))
+    picked = deck_map(deck, first, last, t("as_of", view.lang), timeline=timeline_payload(dataset, view), frame=region_box(view.region))
     if sync_map_pick(picked):
         st.rerun(scope="app")  # the details panel, outside this fragment, shows the clicked item
     # Inside the fragment, so they always use the current as-of date; drawn only while open
@@ -72,13 +72,13 @@ def map_and_time() -> None:
 # Outside the fragment: a story step changes the frame and the clock, and a time
 # button the date, so they rerun the whole page.
 story_controls(shipped)
-time_controls(first, last)
-map_column, side_column = st.columns([3, 1])
+story_start(time_controls(first, last), shipped)
+map_column, side_column = st.columns([2.4, 1])
 with map_column:
     map_and_time()
 with side_column:
     legend(dataset, view.layers, view.lang)
-    detail_panel(dataset, view.lang)
+    detail_panel(dataset, view)
 with st.sidebar.expander(t("user_data", view.lang)):
     upload_panel(shipped, view.lang)
 st.caption(t("credits", view.lang))

@@ -34,6 +34,14 @@ from geodata.loading import Dataset
 
 # The span of a dataset without events or legs.
 EMPTY_SPAN_START = date(2000, 1, 1)
+# The as-of dates a view may ask for: any day of these years, inside the data's span or not
+# ("as of today" after the last event is a normal question). Outside them a date is a typo.
+AS_OF_FIRST, AS_OF_LAST = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def as_of_allowed(day: date) -> bool:
+    """Whether ``day`` can be an as-of date (:data:`AS_OF_FIRST` – :data:`AS_OF_LAST`)."""
+    return AS_OF_FIRST <= day <= AS_OF_LAST
 
 
 @dataclass(frozen=True)

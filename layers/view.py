@@ -46,6 +46,12 @@ REGIONS: dict[str, Region] = {
 }
 
 
+def region_box(key: str) -> tuple[float, float, float, float]:
+    """A frame's (west, south, east, north) in degrees."""
+    region = REGIONS[key]
+    return (region.west, region.south, region.east, region.north)
+
+
 @dataclass(frozen=True)
 class MapView:
     as_of: date

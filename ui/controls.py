@@ -7,14 +7,18 @@ import time
 from datetime import date
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from geodata._dates import add_period
 from layers.view import DEFAULT_EMPHASIS_DAYS, LAYERS, REGIONS, MapView
+from ui.choices import choice, repair_choices, resend_choices
 from ui.i18n import t
 from ui.url_state import parse_query, query_for
 
 STEPS = ("day", "week", "month", "year")
-PLAY_INTERVAL_S = 1.2
+# Seconds between play steps: each step reruns the page, which takes a few tenths of a second here.
+PLAY_SPEEDS = (2.4, 1.2, 0.6)
+DEFAULT_PLAY_SPEED = 1.2
 EMPHASIS_CHOICES = (7, 30, 90, 365)
 
 
@@ -26,6 +30,7 @@ def init_state(first: date, last: date, items: Container[str]) -> None:
         "region": "route",
         "emphasis_days": DEFAULT_EMPHASIS_DAYS,
         "step": "month",
+        "play_speed": DEFAULT_PLAY_SPEED,
         "playing": False,
         "as_of": last,
         **{f"layer_{name}": True for name in LAYERS},
@@ -34,13 +39,14 @@ def init_state(first: date, last: date, items: Container[str]) -> None:
         st.session_state.setdefault(key, value)
     if not st.session_state.get("url_applied"):
         st.session_state["url_applied"] = True
-        from_url = parse_query(st.query_params.to_dict(), first, last, items)
+        from_url = parse_query(st.query_params.to_dict(), items)
         st.session_state.update(from_url.values)
         st.session_state["url_notices"] = from_url.notices
-    st.session_state["as_of"] = min(max(st.session_state["as_of"], first), last)
 
 
 def current_view() -> MapView:
+    """The view the controls describe; any control's value the browser sent as a label is a key again first."""
+    repair_choices()
     state = st.session_state
     return MapView(
         as_of=state["as_of"],
@@ -55,25 +61,20 @@ def current_view() -> MapView:
 def sidebar_controls() -> None:
     lang = st.session_state["lang"]
     with st.sidebar:
-        st.radio(t("language", lang), ("en", "ja"), key="lang", horizontal=True, format_func=lambda v: "English" if v == "en" else "日本語")
+        # Language names are the same in both languages; a switch re-sends every other choice, newly labelled.
+        st.radio(t("language", lang), ("en", "ja"), key="lang", horizontal=True, on_change=resend_choices, format_func=lambda v: "English" if v == "en" else "日本語")
         lang = st.session_state["lang"]
-        st.radio(
-            t("clock", lang),
-            ("event", "public"),
-            key="clock",
-            format_func=lambda v: t(f"clock_{v}", lang),
-            help=t("clock_help", lang),
-        )
+        choice(st.radio, t("clock", lang), ("event", "public"), key="clock", lang=lang, option_label=lambda v, ln: t(f"clock_{v}", ln), help=t("clock_help", lang))
         st.markdown(f"**{t('layers', lang)}**")
         for name in LAYERS:
             st.checkbox(t(f"layer_{name}", lang), key=f"layer_{name}")
-        st.selectbox(
-            t("region", lang),
-            tuple(REGIONS),
-            key="region",
-            format_func=lambda k: REGIONS[k].label_ja if lang == "ja" else REGIONS[k].label_en,
-        )
+        choice(st.selectbox, t("region", lang), tuple(REGIONS), key="region", lang=lang, option_label=region_label)
         st.select_slider(t("emphasis", lang), EMPHASIS_CHOICES, key="emphasis_days")
+
+
+def region_label(key: str, lang: str) -> str:
+    region = REGIONS[key]
+    return region.label_ja if lang == "ja" else region.label_en
 
 
 def add_step(day: date, step: str, direction: int) -> date:
@@ -82,8 +83,10 @@ def add_step(day: date, step: str, direction: int) -> date:
 
 
 def _move(first: date, last: date, direction: int) -> None:
+    """One step; within the data's span, or from a date outside it back towards it (never further out)."""
     state = st.session_state
-    state["as_of"] = min(max(add_step(state["as_of"], state["step"], direction), first), last)
+    day = state["as_of"]
+    state["as_of"] = min(max(add_step(day, state["step"], direction), min(first, day)), max(last, day))
 
 
 def _jump(day: date) -> None:
@@ -94,18 +97,24 @@ def _jump(day: date) -> None:
 def _toggle_play(first: date, last: date) -> None:
     state = st.session_state
     state["playing"] = not state["playing"]
-    if state["playing"] and state["as_of"] >= last:
+    if state["playing"] and not first <= state["as_of"] < last:
         state["as_of"] = first
 
 
-def time_controls(first: date, last: date) -> None:
-    """Start / back / play / forward / end buttons and a step size (the slider is the map's: ui/deck_map.py)."""
+def time_controls(first: date, last: date) -> DeltaGenerator:
+    """Start / back / play / forward / end buttons, step size and play speed (the slider is the map's: ui/deck_map.py).
+
+    Returns the row's first column, left for the story button.
+    """
     lang = st.session_state["lang"]
-    cols = st.columns([1, 1, 1.2, 1, 1, 1.6])
+    lead, *cols = st.columns([1.5, 1, 1, 1.2, 1, 1, 1.2, 1.4], vertical_alignment="bottom")
     cols[0].button(t("start", lang), on_click=_jump, args=(first,), width="stretch")
     cols[1].button(t("back", lang), on_click=_move, args=(first, last, -1), width="stretch")
+    # A stable key: the button stays the same element when its label turns Play <-> Pause,
+    # so keyboard focus stays on it and Enter or Space pauses what they started.
     cols[2].button(
         t("pause" if st.session_state["playing"] else "play", lang),
+        key="play_button",
         on_click=_toggle_play,
         args=(first, last),
         width="stretch",
@@ -113,25 +122,34 @@ def time_controls(first: date, last: date) -> None:
     )
     cols[3].button(t("forward", lang), on_click=_move, args=(first, last, 1), width="stretch")
     cols[4].button(t("end", lang), on_click=_jump, args=(last,), width="stretch")
-    cols[5].selectbox(
-        t("step", lang), STEPS, key="step", format_func=lambda s: t(f"step_{s}", lang), label_visibility="collapsed"
+    choice(cols[5].selectbox, t("step", lang), STEPS, key="step", lang=lang, option_label=lambda v, ln: t(f"step_{v}", ln), label_visibility="collapsed")
+    choice(
+        cols[6].selectbox,
+        t("play_speed", lang),
+        PLAY_SPEEDS,
+        key="play_speed",
+        lang=lang,
+        default=DEFAULT_PLAY_SPEED,
+        option_label=lambda v, ln: t("play_speed_option", ln, seconds=v),
+        label_visibility="collapsed",
     )
     if st.session_state["playing"]:
-        _player(first, last)
+        interval = float(st.session_state["play_speed"])
+        st.fragment(run_every=interval)(_player)(first, last, interval)
+    return lead
 
 
-@st.fragment(run_every=PLAY_INTERVAL_S)
-def _player(first: date, last: date) -> None:
+def _player(first: date, last: date, interval: float) -> None:
     """While playing, advance one step per tick and redraw the whole page."""
     state = st.session_state
     if not state.get("playing"):
         return
     # The fragment also runs inside every full rerun: advance only once per tick.
     now = time.monotonic()
-    if now - state.get("last_tick", 0.0) < PLAY_INTERVAL_S * 0.9:
+    if now - state.get("last_tick", 0.0) < interval * 0.9:
         return
     state["last_tick"] = now
-    if state["as_of"] >= last:
+    if not first <= state["as_of"] < last:
         state["playing"] = False
     else:
         _move(first, last, 1)
@@ -140,8 +158,9 @@ def _player(first: date, last: date) -> None:
 
 def url_notices() -> None:
     """Say once which URL parameters were ignored and why."""
+    lang = st.session_state["lang"]
     for notice in st.session_state.pop("url_notices", []) or []:
-        st.info(notice, icon=":material/info:")
+        st.info(notice.text(lang), icon=":material/info:")
 
 
 def write_url(view: MapView) -> None:

@@ -28,6 +28,24 @@ function tooltipFor(template) {
   };
 }
 
+// Web Mercator in units of the world's width, y growing southward (layers/_screen_path.py's mercator).
+function mercator(lon, lat) {
+  const s = Math.sin((Math.max(Math.min(lat, 85), -85) * Math.PI) / 180);
+  return [(lon + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+}
+
+// The centre and zoom that fit a frame's box [west, south, east, north] into width x height px
+// (layers/deck.py's view_state_for, for the map's actual size rather than the default one).
+function fitFrame([west, south, east, north], width, height) {
+  const [x0, y0] = mercator(west, south);
+  const [x1, y1] = mercator(east, north);
+  const zoom = Math.min(Math.log2(width / ((x1 - x0) * 512)), Math.log2(height / (Math.abs(y0 - y1) * 512)));
+  const x = (x0 + x1) / 2;
+  const y = (y0 + y1) / 2;
+  const lat = (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;
+  return { longitude: x * 360 - 180, latitude: lat, zoom };
+}
+
 function isoDate(day) {
   return new Date(day * 86400000).toISOString().slice(0, 10);
 }
@@ -97,6 +115,10 @@ class DeckMap {
     this.slider.append(this.label, this.input, this.ends);
     this.container = document.createElement("div");
     this.container.className = "deck-map-canvas";
+    this.container.tabIndex = 0; // reachable by keyboard (arrow keys pan, +/- zoom); shows a focus outline
+    this.minHeight = 420;
+    this.onResize = () => this.fitHeight();
+    window.addEventListener("resize", this.onResize);
     this.basemap = document.createElement("div");
     this.basemap.className = "deck-map-basemap";
     this.lines = document.createElement("div");
@@ -116,8 +138,35 @@ class DeckMap {
     this.deckJson = null;
   }
 
+  // The map fills the window below its top edge (at least ``minHeight``): it grows with the screen.
+  fitHeight() {
+    const top = this.container.getBoundingClientRect().top + window.scrollY;
+    const height = Math.max(this.minHeight, Math.round(window.innerHeight - top - 16));
+    if (height !== this.height) {
+      this.height = height;
+      this.container.style.height = `${height}px`;
+    }
+  }
+
+  // The server frames the map for its default size; re-fit the frame's box to the map's real size.
+  // Kept per camera (the server's view state): a rerun at the same camera never moves a panned map.
+  fittedView(deckJson, frame) {
+    const server = deckJson.initialViewState;
+    const { clientWidth: width, clientHeight: height } = this.container;
+    if (!server || !frame || !width || !height) return deckJson;
+    const key = JSON.stringify([server, frame]);
+    if (key !== this.fitKey) {
+      this.fitKey = key;
+      const nudge = server.pitch || 0; // the camera count's nudge (layers/deck.py CAMERA_NUDGE)
+      const fit = fitFrame(frame, width, height);
+      this.fitView = { ...server, longitude: fit.longitude + nudge, latitude: fit.latitude + nudge, zoom: fit.zoom + nudge };
+    }
+    return { ...deckJson, initialViewState: this.fitView };
+  }
+
   update(data) {
-    this.container.style.height = `${data.height}px`;
+    this.minHeight = data.height;
+    this.fitHeight();
     this.input.min = String(data.first);
     this.input.max = String(data.last);
     this.input.setAttribute("aria-label", data.label);
@@ -139,7 +188,7 @@ class DeckMap {
       // After a step, the rerun sends the deck again with that day's filter ranges:
       // the same map, so keep the drawn one.
       this.deckText = data.deck;
-      const deckJson = JSON.parse(data.deck);
+      const deckJson = this.fittedView(JSON.parse(data.deck), data.frame);
       const shape = withoutDay(deckJson);
       if (shape !== this.shape) {
         this.shape = shape;
@@ -277,6 +326,7 @@ class DeckMap {
   }
 
   destroy() {
+    window.removeEventListener("resize", this.onResize);
     if (this.deck) this.deck.finalize();
     this.deck = null;
   }

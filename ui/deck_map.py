@@ -26,6 +26,7 @@ from ui.detail import item_key_for
 
 _HERE = Path(__file__).resolve().parent
 STATE_KEY = "as_of"  # the session-state date the slider reports into
+MIN_HEIGHT = 420  # px: the map never gets shorter, however small the window
 
 _component = st.components.v2.component(
     "deck_map",
@@ -38,8 +39,12 @@ _component = st.components.v2.component(
 
 
 def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str, height: int,
-                timeline: Mapping[str, object] | None = None) -> dict[str, object]:
-    """What the browser needs: the deck JSON (filters at ``as_of``), the slider's span and the timeline strip's data."""
+                timeline: Mapping[str, object] | None = None, frame: tuple[float, float, float, float] | None = None) -> dict[str, object]:
+    """What the browser needs: the deck JSON (filters at ``as_of``), the slider's span and the timeline strip's data.
+
+    ``height`` is the map's least height (it fills the window below its top); ``frame`` the box
+    (west, south, east, north) the browser fits into the map's real size.
+    """
     return {
         "deck": deck.to_json(),
         # Not part of pydeck's JSON: kept on the Deck (st.pydeck_chart reads it the same way).
@@ -49,6 +54,7 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
         "last": day_number(last),
         "label": label,
         "height": height,
+        "frame": list(frame) if frame else None,
         "bundles": bundle_urls(),
         "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
         "timeline": timeline,  # ui/timeline.py timeline_payload; None: no strip
@@ -77,11 +83,11 @@ def day_reported(key: str, first: date, last: date) -> None:
 
 
 def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: Mapping[str, object] | None = None,
-             height: int = 620, key: str = "map") -> str | None:
+             frame: tuple[float, float, float, float] | None = None, height: int = MIN_HEIGHT, key: str = "map") -> str | None:
     """Draw the map with its slider (and timeline strip); return the item key clicked on the map in this run, if any."""
     result = _component(
         key=key,
-        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline),
+        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline, frame),
         default={"day": day_number(st.session_state[STATE_KEY])},
         on_day_change=lambda: day_reported(key, first, last),
         on_pick_change=lambda: None,

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
 from geodata import Dataset
 from geodata._memo import memo
 from layers.text import claim_label, format_date, precision_label, row_span, schematic_note
-from layers.view import localized
+from geodata._dates import from_day_number
+from layers.view import MapView, clock_columns, localized
 from ui._markdown import md_escape
-from ui.i18n import field_label, t
+from ui.choices import choice
+from ui.i18n import LANGS, field_label, t
 
 # Object 'layer' property in the map data -> item prefix used by citations.csv.
 _MAP_LAYER_PREFIX = {"event": "event", "route": "leg", "place": "place"}
@@ -85,21 +89,54 @@ def _row(dataset: Dataset, kind: str, ident: str) -> pd.Series | None:
     return None if position is None else table.iloc[position]
 
 
-def detail_panel(dataset: Dataset, lang: str) -> None:
+def item_opens(dataset: Dataset, key: str, clock: str) -> date | None:
+    """The day an event or leg appears on the map under ``clock`` (None for places, always shown)."""
+    kind, _, ident = key.partition(":")
+    row = _row(dataset, kind, ident) if kind in ("event", "leg") else None
+    return None if row is None else from_day_number(int(row[clock_columns(clock)[0]]))  # type: ignore[arg-type]
+
+
+def _move_to_item(dataset: Dataset) -> None:
+    """A pick from the list of an item the map does not show yet moves the as-of date to it."""
+    state = st.session_state
+    key = state.get("selected")
+    opens = item_opens(dataset, key, state["clock"]) if isinstance(key, str) else None
+    if opens is not None and opens > state["as_of"]:
+        state["as_of"] = opens
+
+
+def detail_panel(dataset: Dataset, view: MapView) -> None:
+    lang = view.lang
     st.markdown(f"**{t('details', lang)}**")
     options: list[str | None] = [None, *memo(dataset, "item-options", lambda: item_options(dataset))]
     # Labels once per dataset and language: formatting hundreds of options on every slider step cost ~20 ms.
-    labels = memo(dataset, f"item-labels-{lang}", lambda: {key: item_label(dataset, key, lang) for key in options})
+    labels = {ln: memo(dataset, f"item-labels-{ln}", lambda ln=ln: {key: item_label(dataset, key, ln) for key in options}) for ln in LANGS}
     selected = st.session_state.get("selected")
-    if selected not in options:
-        if selected and is_item(dataset, selected):
-            options.insert(1, selected)  # picked on the map among more events than the list holds
-        else:
-            st.session_state["selected"] = None
-    st.selectbox(t("pick_item", lang), options, key="selected", format_func=lambda k: labels.get(k) or item_label(dataset, k, lang))
+    if selected not in options and isinstance(selected, str) and is_item(dataset, selected):
+        options.insert(1, selected)  # picked on the map among more events than the list holds
+    choice(
+        st.selectbox,
+        t("pick_item", lang),
+        options,
+        key="selected",
+        lang=lang,
+        default=None,
+        option_label=lambda k, ln: labels[ln].get(k) or item_label(dataset, k, ln),
+        on_change=_move_to_item,
+        args=(dataset,),
+        placeholder=t("pick_none", lang),
+    )
     key = st.session_state.get("selected")
     if key:
+        opens = item_opens(dataset, key, view.clock)
+        if opens is not None and opens > view.as_of:
+            st.info(t("item_not_yet", lang, date=format_date(opens, lang), as_of=format_date(view.as_of, lang)), icon=":material/schedule:")
+            st.button(t("item_move_date", lang, date=format_date(opens, lang)), key="item_move_date", on_click=_set_as_of, args=(opens,))
         item_details(dataset, key, lang)
+
+
+def _set_as_of(day: date) -> None:
+    st.session_state["as_of"] = day
 
 
 def item_details(dataset: Dataset, key: str, lang: str) -> None:

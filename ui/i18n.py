@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+LANGS = ("en", "ja")
+
 STRINGS: dict[str, tuple[str, str]] = {
     "app_title": ("Russia–North Korea relationship map", "ロシア・北朝鮮関係マップ"),
     "app_caption": (
@@ -34,6 +38,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pause": ("■ Pause", "■ 停止"),
     "start": ("« Start", "« 最初"),
     "end": ("End »", "最後 »"),
+    "play_speed": ("Play speed", "再生速度"),
+    "play_speed_option": ("a step every {seconds:g} s", "{seconds:g}秒ごと"),
     "legend": ("Legend", "凡例"),
     "timeline": ("Timeline", "年表"),
     "timeline_window": ("Timeline shows", "年表の範囲"),
@@ -41,8 +47,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "timeline_near": ("two years around the as-of date", "基準日前後2年"),
     "details": ("Details", "詳細"),
     "pick_item": ("Event or place", "出来事・地点"),
+    "item_not_yet": ("Not on the map yet: it appears on {date}, after the as-of date {as_of}.", "まだ地図にありません:基準日{as_of}より後の{date}に現れます。"),
+    "item_move_date": ("Move the date to {date}", "基準日を{date}に移動"),
     "pick_none": ("— click the map or choose —", "— 地図をクリックするか選択 —"),
     "shown_count": ("{events} events and {legs} route legs shown as of {date}", "{date}時点で出来事{events}件・ルート{legs}区間を表示"),
+    "data_end_after": (" · latest event in the data: {date}", " · データ中の最新の出来事:{date}"),
+    "data_end_before": (" · the data begin on {date}", " · データは{date}から始まります"),
     "date": ("Date", "日付"),
     "date_precision": ("known to the", "精度"),
     "disclosed": ("Became public", "公表"),
@@ -69,6 +79,17 @@ STRINGS: dict[str, tuple[str, str]] = {
     "precision_month": ("month", "月"),
     "precision_year": ("year", "年"),
     "precision_range": ("span", "期間"),
+    # --- notices about the address (ui/url_state.py); values in code spans are as the address had them
+    "url_unknown": ("Ignored an unknown address parameter {name}.", "不明なアドレスのパラメータ{name}を無視しました。"),
+    "url_too_long": ("Ignored the address parameter '{name}': longer than {max} characters.", "アドレスのパラメータ「{name}」は{max}文字を超えるため無視しました。"),
+    "url_ignored": ("Ignored the address parameter {name}={value}: {problem}.", "アドレスのパラメータ{name}={value}を無視しました:{problem}。"),
+    "url_bad_date": ("not a date of the form YYYY-MM-DD", "YYYY-MM-DD形式の日付ではありません"),
+    "url_date_range": ("dates run from {first} to {last}", "日付は{first}から{last}までです"),
+    "url_bad_lang": ("the language is en or ja", "言語はenまたはjaです"),
+    "url_bad_clock": ("the clock is event or public", "基準はeventまたはpublicです"),
+    "url_bad_region": ("the frame is one of {regions}", "表示範囲は{regions}のいずれかです"),
+    "url_bad_layers": ("unknown layer; the layers are {layers}", "不明なレイヤーです。レイヤーは{layers}です"),
+    "url_bad_item": ("no such event, route leg or place", "該当する出来事・ルート区間・地点がありません"),
     # --- exports (image text and the export panel)
     "export_as_of": ("AS OF", "基準日"),
     "export_clock_event": ("items shown at the date they happened", "発生日で表示"),
@@ -214,3 +235,14 @@ def t(key: str, lang: str = "en", **values: object) -> str:
 def field_label(field: str, lang: str = "en") -> str:
     en, ja = FIELD_LABELS.get(field, (field, field))
     return ja if lang == "ja" else en
+
+
+def data_end_note(as_of: date, first: date, last: date, lang: str = "en") -> str:
+    """' · latest event in the data: 17 Jan 2024' for an as-of date after the data (likewise before); else ''."""
+    from layers.text import format_date
+
+    if as_of > last:
+        return t("data_end_after", lang, date=format_date(last, lang))  # type: ignore[arg-type]
+    if as_of < first:
+        return t("data_end_before", lang, date=format_date(first, lang))  # type: ignore[arg-type]
+    return ""

@@ -13,9 +13,17 @@ from ui.deck_bundles import PRELOAD_KEY
 MAP_SELECTOR = ".deck-map-canvas"
 
 
+# Room for the map: on a 1280x720 laptop the map must start in the window's upper half,
+# so the page's top padding and the title are smaller than Streamlit's defaults.
+PAGE_CSS = (
+    '[data-testid="stMainBlockContainer"] { padding-top: 1.25rem; padding-bottom: 2rem; }'
+    '[data-testid="stMain"] h1 { font-size: 1.6rem; padding: 0 0 0.1rem 0; }'
+)
+
+
 def map_background_css() -> str:
     # The deck.gl preload (ui/deck_bundles.py) shows nothing and takes no room.
-    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }} .st-key-{PRELOAD_KEY} {{ display: none; }}</style>"
+    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }} .st-key-{PRELOAD_KEY} {{ display: none; }} {PAGE_CSS}</style>"
 
 
 def map_background() -> None:

@@ -10,6 +10,7 @@ view back as it was before the story started.
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from geodata import Dataset
 from geodata._memo import memo
@@ -75,23 +76,30 @@ def _exit() -> None:
     _reframe()
 
 
-def story_controls(shipped: Dataset) -> None:
-    """The story bar above the map: start it, or step through it with its captions."""
-    steps, problems = story_steps(shipped)
-    lang = st.session_state["lang"]
-    if not steps:
-        return
+def _running_index(steps: tuple[StoryStep, ...]) -> int | None:
     state = st.session_state
     index = state.get(STEP_KEY)
     if index is not None and not 0 <= index < len(steps):
         state.pop(STEP_KEY)
         index = None
-    with st.container(border=True, key="story_bar"):
-        if index is None:
-            cols = st.columns([1.2, 6], vertical_alignment="center")
-            cols[0].button(t("story_start", lang), key="story_start", on_click=_start, args=(steps,), width="stretch")
-            cols[1].caption(t("story_intro", lang, n=len(steps)))
-        else:
+    return index
+
+
+def story_start(slot: DeltaGenerator, shipped: Dataset) -> None:
+    """The Story button, in ``slot`` (a column of the time buttons' row), while no story runs."""
+    steps, _ = story_steps(shipped)
+    lang = st.session_state["lang"]
+    if steps and _running_index(steps) is None:
+        slot.button(t("story_start", lang), key="story_start", on_click=_start, args=(steps,), width="stretch", help=t("story_intro", lang, n=len(steps)))
+
+
+def story_controls(shipped: Dataset) -> None:
+    """The story bar above the map while a story runs: step through it with its captions."""
+    steps, problems = story_steps(shipped)
+    lang = st.session_state["lang"]
+    index = _running_index(steps) if steps else None
+    if index is not None:
+        with st.container(border=True, key="story_bar"):
             step = steps[index]
             cols = st.columns([1, 1, 1, 5], vertical_alignment="center")
             cols[0].button(t("story_previous", lang), key="story_previous", on_click=_go, args=(steps, -1), disabled=index == 0, width="stretch")
@@ -100,5 +108,5 @@ def story_controls(shipped: Dataset) -> None:
             cols[3].caption(t("story_position", lang, k=index + 1, n=len(steps), date=step.as_of.isoformat()))
             # Captions are data: shown as plain text.
             st.markdown(md_escape(step.caption(lang)))
-        if problems:
-            st.warning(t("story_problems", lang) + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
+    if problems:
+        st.warning(t("story_problems", lang) + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))

@@ -14,10 +14,26 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from datetime import date
 
+from geodata.window import AS_OF_FIRST, AS_OF_LAST, as_of_allowed
 from layers.view import LAYERS, REGIONS, MapView
+from ui.i18n import t
 
 MAX_PARAM_LENGTH = 200
 KNOWN = ("date", "lang", "layers", "clock", "region", "event", "item")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message about an ignored parameter: a catalogue key and its values, shown in the reader's language."""
+
+    key: str
+    values: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str) -> str:
+        values = dict(self.values)
+        if "problem" in values:
+            values["problem"] = t(values["problem"], lang, **dict(self.values))
+        return t(self.key, lang, **values)
 
 
 @dataclass
@@ -25,7 +41,7 @@ class UrlView:
     """Session-state values read from a URL, and notices about what was ignored."""
 
     values: dict[str, object] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
 
 def _shown(value: str) -> str:
@@ -41,7 +57,7 @@ def _shown(value: str) -> str:
     return f"{fence} {clean} {fence}"
 
 
-def parse_query(params: dict[str, str | list[str]], first: date, last: date, items: Container[str]) -> UrlView:
+def parse_query(params: dict[str, str | list[str]], items: Container[str]) -> UrlView:
     """Validate query parameters into session-state values."""
     result = UrlView()
     for name, raw in params.items():
@@ -49,49 +65,55 @@ def parse_query(params: dict[str, str | list[str]], first: date, last: date, ite
             raw = raw[-1] if raw else ""
         value = "" if raw is None else str(raw)
         if name not in KNOWN:
-            result.notices.append(f"Ignored unknown URL parameter {_shown(name)}.")
+            result.notices.append(Notice("url_unknown", (("name", _shown(name)),)))
             continue
         if len(value) > MAX_PARAM_LENGTH:
-            result.notices.append(f"Ignored URL parameter '{name}': longer than {MAX_PARAM_LENGTH} characters.")
+            result.notices.append(Notice("url_too_long", (("name", name), ("max", str(MAX_PARAM_LENGTH)))))
             continue
-        problem = _apply(result.values, name, value, first, last, items)
+        problem = _apply(result.values, name, value, items)
         if problem:
-            result.notices.append(f"Ignored URL parameter {name}={_shown(value)}: {problem}.")
+            details = (("name", name), ("value", _shown(value)), ("problem", problem), ("first", AS_OF_FIRST.isoformat()), ("last", AS_OF_LAST.isoformat()))
+            details += (("layers", ", ".join(LAYERS)), ("regions", ", ".join(REGIONS)))
+            result.notices.append(Notice("url_ignored", details))
     return result
 
 
-def _apply(values: dict[str, object], name: str, value: str, first: date, last: date, items: Container[str]) -> str | None:
+def _apply(values: dict[str, object], name: str, value: str, items: Container[str]) -> str | None:
+    """Store the parameter's value; or return the catalogue key of what is wrong with it."""
     if name == "date":
+        # A strict YYYY-MM-DD: fromisoformat alone would also take 20230913 or 2023-W37-3.
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return "url_bad_date"
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            return "not a date of the form YYYY-MM-DD"
-        if not first <= day <= last:
-            return f"outside the data's span {first.isoformat()} – {last.isoformat()}"
-        values["as_of"] = day
+            return "url_bad_date"
+        if not as_of_allowed(day):
+            return "url_date_range"
+        values["as_of"] = day  # before or after the data's span too: the map then says where the data end
     elif name == "lang":
         if value not in ("en", "ja"):
-            return "language must be en or ja"
+            return "url_bad_lang"
         values["lang"] = value
     elif name == "clock":
         if value not in ("event", "public"):
-            return "clock must be event or public"
+            return "url_bad_clock"
         values["clock"] = value
     elif name == "region":
         if value not in REGIONS:
-            return f"region must be one of {', '.join(REGIONS)}"
+            return "url_bad_region"
         values["region"] = value
     elif name == "layers":
         wanted = [part for part in value.split(",") if part]
         unknown = [part for part in wanted if part not in LAYERS]
         if unknown:
-            return f"unknown layer(s); layers are {', '.join(LAYERS)}"
+            return "url_bad_layers"
         for layer in LAYERS:
             values[f"layer_{layer}"] = layer in wanted
     elif name in ("event", "item"):
         value = f"event:{value}" if name == "event" else value
         if value not in items:
-            return "no such event, route leg or place"
+            return "url_bad_item"
         values["selected"] = value
     return None
 
