@@ -15,18 +15,19 @@
 
 const maps = new WeakMap();
 
-const TOOLTIP_STYLE = { fontFamily: '"Helvetica Neue", Helvetica, Arial, sans-serif', display: "flex", flex: "wrap", maxWidth: "500px", flexDirection: "column", zIndex: 2 };
-
 // A tooltip from a text template ({"text": "{tooltip}"}): each {field} is the object's
-// field, shown by deck.gl as text, never as HTML.
+// field, shown as text (textContent), never as HTML.
 function tooltipFor(template) {
   if (!template?.text) return null;
   return ({ picked, object }) => {
     if (!picked || !object) return null;
     const text = template.text.replace(/{([^{}]+)}/g, (_, field) => String(object[field] ?? ""));
-    return text.trim() ? { text, style: TOOLTIP_STYLE } : null;
+    return text.trim() ? text : null;
   };
 }
+
+const TIP_GAP = 14; // px between the pointer and the tooltip
+const TIP_MARGIN = 4; // px the tooltip keeps from the map's edges
 
 // Web Mercator in units of the world's width, y growing southward (layers/_screen_path.py's mercator).
 function mercator(lon, lat) {
@@ -116,6 +117,9 @@ class DeckMap {
     this.container = document.createElement("div");
     this.container.className = "deck-map-canvas";
     this.container.tabIndex = 0; // reachable by keyboard (arrow keys pan, +/- zoom); shows a focus outline
+    // Our own tooltip rather than deck.gl's: placed on whichever side of the pointer keeps it inside the map.
+    this.tip = Object.assign(document.createElement("div"), { className: "deck-tooltip deck-map-tooltip", hidden: true });
+    this.container.addEventListener("mouseleave", () => this.showTip(null));
     this.minHeight = 420;
     this.onResize = () => this.fitHeight();
     window.addEventListener("resize", this.onResize);
@@ -125,7 +129,7 @@ class DeckMap {
     this.lines.className = "deck-map-lines";
     this.labels = document.createElement("div");
     this.labels.className = "deck-map-labels"; // over the canvas, which deck.gl puts between the lines and the labels
-    this.container.append(this.basemap, this.lines, this.labels);
+    this.container.append(this.basemap, this.lines, this.labels, this.tip);
     this.basemapImages = [];
     this.message = document.createElement("div");
     this.message.className = "deck-map-message";
@@ -249,10 +253,8 @@ class DeckMap {
     const json = withDay(this.deckJson, day);
     if (!this.deck) {
       this.converter = jsonConverter({ labels: this.labels, lines: this.lines });
-      const tooltip = tooltipFor(this.tooltip);
       const props = {
         ...deckProps(this.converter, json),
-        getTooltip: tooltip && ((info) => tooltip(this.withLine(info))),
         onHover: (info) => this.onHover(info),
         getCursor: ({ isDragging, isHovering }) => (isDragging ? "grabbing" : isHovering || this.lineHovered ? "pointer" : "grab"),
         onClick: (info) => this.onClick(this.withLine(info)),
@@ -310,7 +312,27 @@ class DeckMap {
     return line ? { ...info, picked: true, ...line } : info;
   }
 
+  showTip(text, x = 0, y = 0) {
+    if (!text) {
+      this.tip.hidden = true;
+      return;
+    }
+    this.tip.textContent = text;
+    this.tip.hidden = false;
+    const { clientWidth: width, clientHeight: height } = this.container;
+    const { offsetWidth: w, offsetHeight: h } = this.tip;
+    let left = x + TIP_GAP;
+    if (left + w > width - TIP_MARGIN) left = x - TIP_GAP - w;
+    let top = y + TIP_GAP;
+    if (top + h > height - TIP_MARGIN) top = y - TIP_GAP - h;
+    left = Math.max(TIP_MARGIN, Math.min(left, width - TIP_MARGIN - w));
+    top = Math.max(TIP_MARGIN, Math.min(top, height - TIP_MARGIN - h));
+    Object.assign(this.tip.style, { left: `${left}px`, top: `${top}px` });
+  }
+
   onHover(info) {
+    const tooltip = tooltipFor(this.tooltip);
+    this.showTip(tooltip && info ? tooltip(this.withLine(info)) : null, info?.x, info?.y);
     const line = this.lineUnder(info);
     for (const layer of this.deck?.layerManager?.getLayers() ?? []) {
       if (typeof layer.hover === "function") layer.hover(line?.layer === layer ? line.index : -1);

@@ -21,6 +21,8 @@ def legend_entries(dataset: Dataset, layers: frozenset[str]) -> list[LegendEntry
         entries += style.place_legend(list(dataset.places.loc[~dataset.places["is_area"], "kind"].unique()))
     if "route" in layers:
         entries += style.route_legend(list(dataset.route_legs["mode"].unique()))
+        if (dataset.route_legs["schematic_head_vertices"] >= 2).any():
+            entries.append(style.SCHEMATIC_LEGEND)  # the grey dotted connector into Dunai, as the exports list it
     if "events" in layers:
         # Once per dataset: a scan of a million events' kinds on every slider step costs ~10 ms.
         entries += style.event_legend(memo(dataset, "event-kinds", lambda: list(dataset.events["kind"].unique())))
@@ -33,6 +35,13 @@ def legend_entries(dataset: Dataset, layers: frozenset[str]) -> list[LegendEntry
 
 def _swatch(entry: LegendEntry) -> str:
     colour = style.rgb_hex(entry.colour)
+    if entry.swatch == "line" and entry.key == "schematic":
+        # Dots as the map draws the connector: dash pattern in line widths, round ends (style.DASH_SCHEMATIC).
+        on, off = (v * style.SCHEMATIC_WIDTH_PX for v in style.DASH_SCHEMATIC)
+        return (
+            f'<svg width="28" height="14" style="flex-shrink:0"><line x1="3" y1="7" x2="27" y2="7" stroke="{colour}" '
+            f'stroke-width="{style.SCHEMATIC_WIDTH_PX * 1.5:g}" stroke-linecap="round" stroke-dasharray="{on / 10:g} {off * 1.5 + on:g}"/></svg>'
+        )
     if entry.swatch == "line":
         dash = ' stroke-dasharray="6 3"' if entry.dashed else ""
         return f'<svg width="28" height="14" style="flex-shrink:0"><line x1="1" y1="7" x2="27" y2="7" stroke="{colour}" stroke-width="4"{dash}/></svg>'

@@ -198,13 +198,15 @@ def _mercator(lon: float, lat: float) -> tuple[float, float]:
 
 
 def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.0, 0.0), region: str = REGION) -> tuple[float, float]:  # noqa: ANN001
-    """Page pixel of (lon, lat) on the map at its initial view (the region's centre and zoom)."""
+    """Page pixel of (lon, lat) on the map at its initial view: the region's box fitted to the map's size (ui/deck_map.js)."""
+    from layers._screen_path import frame_zoom
     from layers.deck import view_state_for
+    from layers.view import REGIONS
 
     state = view_state_for(region)
     box = page.locator("#deckgl-overlay").bounding_box()
     assert box, "no map canvas"
-    scale = 2**state.zoom
+    scale = 2 ** frame_zoom(REGIONS[region], box["width"], box["height"])
     cx, cy = _mercator(state.longitude, state.latitude)
     x, y = _mercator(lon, lat)
     return box["x"] + box["width"] / 2 + (x - cx) * scale + offset[0], box["y"] + box["height"] / 2 + (y - cy) * scale + offset[1]
