@@ -21,6 +21,7 @@ from pathlib import Path
 from geodata import DataValidationError, open_data
 from geodata.postgis import DatabaseError
 from geodata.source import DATABASE_URL_ENV, Opened, SourceError, open_source
+from geodata.window import AS_OF_FIRST, AS_OF_LAST, as_of_allowed
 from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, MapView, date_span
 
 FORMATS = (".geojson", ".png", ".pdf", ".svg", ".kml", ".csv")
@@ -129,8 +130,11 @@ def run(argv: list[str] | None = None) -> int:
             return 2
     first, last = _span(opened, dataset)
     for flag, day in (("--date", args.date), ("--until", args.until)):
-        if day is not None and not first <= day <= last:
-            parser.error(f"{flag} {day.isoformat()} is outside the data's span {first.isoformat()} – {last.isoformat()}")
+        # Any day is a fair "as of" (after the last event: "as of today"); the output says where the data end.
+        if day is not None and not as_of_allowed(day):
+            parser.error(f"{flag} {day.isoformat()} is outside the years {AS_OF_FIRST.year}–{AS_OF_LAST.year}")
+    if not first <= args.date <= last:
+        print(f"note: as of {args.date.isoformat()}; the data run from {first.isoformat()} to {last.isoformat()}", file=sys.stderr)
     view = MapView(as_of=args.date, clock=args.clock, layers=args.layers, lang=args.lang, region=args.region)
     try:
         return _write(dataset, view, args, options, days, suffix)

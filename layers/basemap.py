@@ -37,6 +37,9 @@ class Raster:
 # since (a larger file costs more to fetch and decode). Borders are drawn thick
 # enough to survive the downsampling at the frames that show them.
 RASTERS: dict[str, Raster] = {
+    # The whole world under the detailed rasters: no hard edge or flat sea where a frame, a pan or a
+    # zoom-out reaches past them (Western Europe, Chukotka, an analyst's data elsewhere).
+    "world": Raster("basemap/world.png", (-180.0, -85.0, 180.0, 85.0), 2048, 1.5, smallest=512),  # decoded 16 MB at most
     "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0, smallest=1024),
     "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5, smallest=512),
 }

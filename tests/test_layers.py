@@ -111,13 +111,14 @@ def test_basemap_rasters_are_opaque_so_the_css_water_shows_only_beyond_them() ->
             with Image.open(static_path(file)) as image:
                 assert image.convert("RGBA").getextrema()[3] == (255, 255), file
     assert style.rgb_hex(style.WATER) in map_background_css()
-    # Bottom first: the Far East detail over the overview; each served from ./static.
+    # Bottom first: the world, the overview over it, the Far East detail on top; each served from ./static.
     images = basemap_images()
-    assert [i["name"] for i in images] == ["overview", "fareast"]
+    assert [i["name"] for i in images] == ["world", "overview", "fareast"]
+    assert images[0]["bounds"] == [-180.0, -85.0, 180.0, 85.0]  # the whole world at every zoom the map allows
     for image, raster in zip(images, RASTERS.values(), strict=True):
         assert image["levels"][-1] == {"width": raster.width, "url": f"app/static/{raster.file}"}
         west, south, east, north = image["bounds"]
-        assert -180 <= west < east <= 180 and -85 < south < north < 85
+        assert -180 <= west < east <= 180 and -85 <= south < north <= 85
 
 
 def test_basemap_copies_halve_the_full_image_and_keep_its_shape() -> None:

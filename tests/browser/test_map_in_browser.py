@@ -348,7 +348,7 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
         "() => [...document.querySelectorAll('.deck-map-basemap img')]"
         ".map(i => [i.dataset.raster, i.complete && i.naturalWidth > 0, getComputedStyle(i).visibility])"
     )
-    assert images == [["overview", True, "visible"], ["fareast", True, "visible"]], images
+    assert images == [["world", True, "visible"], ["overview", True, "visible"], ["fareast", True, "visible"]], images
     assert_basemap_copies_fit(page)
     box = page.locator(".deck-map-canvas").bounding_box()
     shot = Image.open(BytesIO(page.screenshot())).convert("RGB")
