@@ -57,3 +57,63 @@ def test_map_starts_high_and_grows_with_the_window(chromium_browser, app_url, wi
         _no_exception(page)
     finally:
         context.close()
+
+
+def test_keyboard_play_pause_keeps_focus_and_the_map_shows_focus(page, app_url) -> None:  # noqa: ANN001
+    """Enter starts play; focus stays on the button (its label turns to Pause) so Space pauses it."""
+    page.goto(app_url + "/?date=2003-01-01")
+    wait_script_idle(page)
+    wait_map_drawn(page, min_pixels=300)
+    button = page.locator(".st-key-play_button button")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !document.URL.includes('date=2003-01-01')", timeout=20_000)  # it plays
+    focused = page.evaluate("() => document.activeElement?.closest('.st-key-play_button') !== null")
+    assert focused, "focus left the Play/Pause button"
+    page.keyboard.press("Space")
+    page.wait_for_function("() => document.querySelector('.st-key-play_button button')?.innerText.includes('Play')", timeout=20_000)
+    wait_script_idle(page)
+    stopped_at = page.url
+    time.sleep(3)  # longer than two play steps
+    assert page.url == stopped_at, "Space did not pause"
+    page.locator(".deck-map-canvas").focus()
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.deck-map-canvas')).outlineStyle") == "solid"
+    _no_exception(page)
+
+
+TIP_JS = """
+() => {
+  const tip = document.querySelector('.deck-map-tooltip');
+  if (!tip || tip.hidden) return null;
+  const t = tip.getBoundingClientRect(), m = document.querySelector('.deck-map-canvas').getBoundingClientRect();
+  const style = getComputedStyle(tip);
+  return {text: tip.textContent, inside: t.left >= m.left && t.right <= m.right && t.top >= m.top && t.bottom <= m.bottom,
+          colour: style.color, background: style.backgroundColor};
+}
+"""
+
+
+@pytest.mark.parametrize(("name", "lon", "lat"), [("Vostochny", 128.333932, 51.884395), ("Dunai", 132.3375, 42.88028), ("Komsomolsk", 137.00995, 50.55034)])
+def test_hover_keeps_every_symbol_and_the_tooltip_inside_the_map(page, app_url, name: str, lon: float, lat: float) -> None:  # noqa: ANN001
+    from devtools.browser import CANVAS_PIXELS_JS
+
+    from .test_hostile_text import screen_point
+
+    page.goto(app_url + "/?date=2023-09-13")
+    wait_script_idle(page)
+    wait_map_drawn(page, min_pixels=500)
+    time.sleep(1)
+    before = page.evaluate(CANVAS_PIXELS_JS)
+    x, y = screen_point(page, lon, lat, region="route")
+    tip = None
+    for dx, dy in ((0, 0), (0, -4), (4, 0), (0, 4), (-4, 0), (3, 3), (-3, -3)):
+        page.mouse.move(x + dx, y + dy)
+        time.sleep(0.5)
+        tip = page.evaluate(TIP_JS)
+        if tip and name in tip["text"]:
+            break
+    assert tip and name in tip["text"], tip
+    assert tip["inside"], tip
+    assert tip["colour"] == "rgb(255, 255, 255)" and tip["background"].startswith("rgba(22, 26, 35"), tip
+    # Nothing vanished: the highlight may add pixels, never take symbols away.
+    assert page.evaluate(CANVAS_PIXELS_JS) >= before * 0.98
