@@ -135,7 +135,13 @@ class DeckMap {
     this.message.className = "deck-map-message";
     root.append(this.slider, this.container, this.message);
     this.timeline = new Timeline(root); // defined in ui/timeline.js, sent ahead of this file
-    this.input.addEventListener("input", () => this.showDay(Number(this.input.value)));
+    // The map's day: the slider's, or a day Python sent from outside the data's span (a link's
+    // "as of today"), which the slider can only show at its end and must not clamp.
+    this.day = null;
+    this.input.addEventListener("input", () => {
+      this.day = Number(this.input.value);
+      this.showDay(this.day);
+    });
     // Reported once the step is made (key press, or drag released): one rerun per step.
     this.input.addEventListener("change", () => this.setStateValue("day", Number(this.input.value)));
     this.deck = null;
@@ -187,6 +193,7 @@ class DeckMap {
     if (data.day !== this.lastPythonDay) {
       this.lastPythonDay = data.day;
       this.input.value = String(data.day);
+      this.day = data.day;
     }
     if (data.deck !== this.deckText) {
       // After a step, the rerun sends the deck again with that day's filter ranges:
@@ -199,10 +206,10 @@ class DeckMap {
         this.deckJson = deckJson;
       }
     }
-    this.showLabel(Number(this.input.value));
-    this.timeline.update(data.timeline ?? null, Number(this.input.value));
+    this.showLabel(this.day);
+    this.timeline.update(data.timeline ?? null, this.day);
     loadDeckGl(data.bundles)
-      .then(() => this.showDay(Number(this.input.value)))
+      .then(() => this.showDay(this.day))
       .catch((error) => {
         this.message.textContent = `The map could not start: ${error.message}`;
       });

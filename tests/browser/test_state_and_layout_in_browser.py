@@ -117,3 +117,22 @@ def test_hover_keeps_every_symbol_and_the_tooltip_inside_the_map(page, app_url, 
     assert tip["colour"] == "rgb(255, 255, 255)" and tip["background"].startswith("rgba(22, 26, 35"), tip
     # Nothing vanished: the highlight may add pixels, never take symbols away.
     assert page.evaluate(CANVAS_PIXELS_JS) >= before * 0.98
+
+
+def test_a_date_outside_the_data_is_shown_as_asked(page, app_url) -> None:  # noqa: ANN001
+    """Before the first event: the label says the date asked for, the map shows no event (places only)."""
+    page.goto(app_url + "/?date=1999-01-01&layers=events")
+    wait_script_idle(page)
+    time.sleep(3)  # no layer paints anything: nothing to wait for
+    assert page.locator(".deck-map-slider label").inner_text().endswith("1999-01-01")
+    from devtools.browser import CANVAS_PIXELS_JS
+
+    assert page.evaluate(CANVAS_PIXELS_JS) == 0
+    main = page.locator('[data-testid="stMain"]').inner_text()
+    assert "0 events and 0 route legs shown as of 1999-01-01" in main and "the data begin on 19 Jul 2000" in main
+    page.goto(app_url + "/?date=2100-06-01")
+    wait_script_idle(page)
+    wait_map_drawn(page, min_pixels=500)
+    assert page.locator(".deck-map-slider label").inner_text().endswith("2100-06-01")
+    assert "latest event in the data" in page.locator('[data-testid="stMain"]').inner_text()
+    _no_exception(page)
