@@ -169,8 +169,10 @@ def test_contested_and_area_events_are_drawn_differently(dataset) -> None:
     records = {r["id"]: r for r in event_records(dataset, _view("2024-01-17"))}
     assert records["containers-loaded-rajin-2023"]["icon"]["id"] == "event-hollow"
     assert records["vostochny-summit-2023"]["icon"]["id"] == "event"
-    assert records["kim-jong-il-visits-russia-2001"]["is_area"] and records["kim-jong-il-visits-russia-2001"]["radius_m"] > 100_000
-    assert "country only" in records["kim-jong-il-visits-russia-2001"]["tooltip"]
+    # An event the sources place only in a country (the 2001 visit is now at the Kremlin, from the public record).
+    assert records["north-korea-closes-border-2020"]["is_area"] and records["north-korea-closes-border-2020"]["radius_m"] > 100_000
+    assert "country only" in records["north-korea-closes-border-2020"]["tooltip"]
+    assert not records["kim-jong-il-visits-russia-2001"]["is_area"]
     # A hollow symbol picks (tooltip, click) over its whole square, not only on its outline.
     layers = {layer["id"]: layer for layer in json.loads(build_deck(dataset, _view("2024-01-17")).to_json())["layers"]}
     assert layers["events"]["alphaCutoff"] == 0
