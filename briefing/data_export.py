@@ -32,7 +32,7 @@ from briefing.geojson import feature_collection
 KML_NS = "http://www.opengis.net/kml/2.2"
 CSV_COLUMNS = (
     "layer", "id", "name", "name_ja", "date", "date_end", "date_precision", "lon", "lat", "end_lon", "end_lat",
-    "place_id", "kind", "claim_status", "origin", "sources",
+    "place_id", "kind", "claim_status", "origin", "basis", "sources",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _LAYER_TITLES = {
@@ -203,7 +203,7 @@ def to_kml(dataset: Dataset, view: MapView) -> bytes:
             style_id = "route-user" if group == "user" or row["mode"] not in ("sea", "rail") else f"route-{row['mode']}"
         _sub(mark, "styleUrl", f"#{style_id}")
         data = _sub(mark, "ExtendedData")
-        for key in ("layer", "id", "date", "date_end", "claim_status", "place_id", "origin"):
+        for key in ("layer", "id", "date", "date_end", "claim_status", "place_id", "origin", "basis"):
             if props.get(key) not in (None, ""):
                 entry = _sub(data, "Data", name=key)
                 _sub(entry, "value", str(props[key]))
@@ -246,7 +246,7 @@ def to_csv(dataset: Dataset, view: MapView) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    text_columns = {"layer", "id", "name", "name_ja", "place_id", "kind", "claim_status", "origin", "sources"}
+    text_columns = {"layer", "id", "name", "name_ja", "place_id", "kind", "claim_status", "origin", "basis", "sources"}
     for feature in collection["features"]:  # type: ignore[union-attr]
         props = feature["properties"]
         geometry = feature["geometry"]
@@ -271,6 +271,7 @@ def to_csv(dataset: Dataset, view: MapView) -> bytes:
             "kind": props.get("kind", props.get("mode", "")),
             "claim_status": props.get("claim_status", ""),
             "origin": props["origin"],
+            "basis": props.get("basis", ""),
             "sources": "; ".join(f"{s}: {titles.get(s, '')}" for s in props["sources"]),
         }
         writer.writerow({k: _safe_cell(v) if k in text_columns else ("" if v is None else v) for k, v in row.items()})

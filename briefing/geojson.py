@@ -10,6 +10,7 @@ from shapely.geometry import mapping
 
 from geodata import Dataset
 from geodata.citation_index import source_ids_by_item
+from geodata.provenance import bases
 from layers.view import MapView, VisibleItems, visible_items
 
 
@@ -39,6 +40,7 @@ def _features(geometries: list[dict[str, object]], props: dict[str, object]) -> 
 
 def _common(dataset: Dataset, frame: pd.DataFrame, layer: str, prefix: str, name_stem: str, lang: str) -> dict[str, object]:
     sources = source_ids_by_item(dataset)
+    item_bases = bases(dataset)
     return {
         "layer": layer,
         "id": frame["id"].astype(str),
@@ -46,6 +48,8 @@ def _common(dataset: Dataset, frame: pd.DataFrame, layer: str, prefix: str, name
         "name_ja": _texts(frame, name_stem, "ja"),
         "label": _texts(frame, name_stem, lang),
         "sources": [list(sources.get(f"{prefix}:{ident}", ())) for ident in frame["id"]],
+        # seeds, public_record (no seed article among the sources), convention, user (geodata/provenance.py)
+        "basis": [item_bases.get(f"{prefix}:{ident}", "none") for ident in frame["id"]],
     }
 
 

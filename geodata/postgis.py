@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 
     from geodata.user_data import UserData
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: sources.accessed
 CONNECT_TIMEOUT_S = 10
 SRID = 4326
 # Tables with dates get these derived columns (day intervals of the date cells).

@@ -93,6 +93,7 @@ SOURCES = Table(
         Column("locator", "text", doc="Seed file name or URL"),
         Column("sha256", "text", required=False, doc="For seeds: SHA-256 of the file"),
         Column("note", "text", required=False),
+        Column("accessed", "date", required=False, doc="When the source was read (for public pages: the day read, from a stored copy where the note says so)"),
     ),
     doc="Every source a fact rests on.",
 )

@@ -187,7 +187,7 @@ def _nothing(file: str, message: str, rows_read: int = 0) -> UserData:
         events=_empty_frame([*(c.name for c in EVENTS.columns), "source", "source_title", "source_url", "source_quote", "_row"]),
         places=_empty_frame([*(c.name for c in PLACES.columns), "from_event", "source_quote", "_row"]).assign(from_event=pd.Series(dtype=bool)),
         routes=_empty_frame([*(c.name for c in ROUTE_COLUMNS), "line", "source", "source_title", "source_url", "source_quote", "_row"]),
-        sources=_empty_frame([c for c in ("id", "kind", "title", "publisher", "author", "published", "language", "locator", "sha256", "note")]),
+        sources=_empty_frame([c for c in ("id", "kind", "title", "publisher", "author", "published", "language", "locator", "sha256", "note", "accessed")]),
         problems=(Problem(file, None, None, message),),
         rows_read=rows_read,
     )

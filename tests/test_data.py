@@ -95,8 +95,11 @@ def test_lavrov_visit_keeps_both_dates_and_flags_them(dataset) -> None:
 
 def test_imprecise_events_are_areas_not_points(dataset) -> None:
     events = dataset.events.set_index("id")
-    assert events.loc["kim-jong-il-visits-russia-2001", "is_area"]
-    assert events.loc["kim-jong-il-visits-russia-2001", "date_precision"] == "year"
+    assert events.loc["north-korea-closes-border-2020", "is_area"]
+    assert events.loc["north-korea-closes-border-2020", "date_precision"] == "year"
+    # Kim Jong Il's 2001 visit: a year and no place in the seed, the day and the Kremlin from the public record.
+    assert not events.loc["kim-jong-il-visits-russia-2001", "is_area"]
+    assert events.loc["kim-jong-il-visits-russia-2001", "date_precision"] == "day"
     assert not events.loc["vostochny-summit-2023", "is_area"]
 
 

@@ -26,7 +26,7 @@ from apptest_helpers import run_app
 def test_story_loads_strictly_and_every_item_exists_in_the_span(dataset: Dataset) -> None:
     steps, problems = load_story(dataset, strict=True)
     assert problems == []
-    assert 8 <= len(steps) <= 14
+    assert 8 <= len(steps) <= 24
     assert [s.step for s in steps] == sorted(s.step for s in steps)
     first, last = date_span(dataset)
     events, legs = set(dataset.events["id"]), set(dataset.route_legs["id"])
@@ -38,7 +38,14 @@ def test_story_loads_strictly_and_every_item_exists_in_the_span(dataset: Dataset
         assert step.caption_en and step.caption_ja
     # The key moments the story is for.
     items = [s.item for s in steps]
-    for must in ("event:vladivostok-summit-2019", "event:vostochny-summit-2023", "event:containers-loaded-rajin-2023"):
+    for must in (
+        "event:vladivostok-summit-2019",
+        "event:vostochny-summit-2023",
+        "event:containers-loaded-rajin-2023",
+        "event:putin-kim-pyongyang-treaty-2024",
+        "event:nk-troops-kursk-asserted-2024",
+        "event:north-korea-acknowledges-troops-2025",
+    ):
         assert must in items
     disclosure = next(s for s in steps if s.item.startswith("leg:"))
     assert (disclosure.as_of, disclosure.clock) == (date(2023, 10, 13), "public")
@@ -82,13 +89,14 @@ def test_every_step_shows_its_item_on_the_map_at_its_date(dataset: Dataset) -> N
 
 def test_bad_story_rows_are_named_by_file_row_and_field(dataset: Dataset, tmp_path: Path) -> None:
     good = (DATA_DIR / STORY_FILE).read_text(encoding="utf-8").splitlines()
+    first = len(good) + 1  # CSV line of the first bad row (the header is line 1)
     bad_rows = [
-        "20,event:no-such-event,2023-09-13,far_east,event,x,x",  # row 14: item
-        "21,event:vostochny-summit-2023,2031-01-01,far_east,event,x,x",  # row 15: outside the span
-        "22,leg:sea,2023-10-01,far_east,public,x,x",  # row 16: not public yet
-        "23,event:vostochny-summit-2023,2023-09,nowhere,event,x,x",  # row 17: month date, bad region
-        "1,event:vostochny-summit-2023,2023-09-13,far_east,event,x,",  # row 18: duplicate step, empty caption
-        "x,leg sea,2023-10-13,route,event,x,x",  # row 19: step, item form
+        "120,event:no-such-event,2023-09-13,far_east,event,x,x",  # first: item
+        "121,event:vostochny-summit-2023,2031-01-01,far_east,event,x,x",  # first + 1: outside the span
+        "122,leg:sea,2023-10-01,far_east,public,x,x",  # first + 2: not public yet
+        "123,event:vostochny-summit-2023,2023-09,nowhere,event,x,x",  # first + 3: month date, bad region
+        "1,event:vostochny-summit-2023,2023-09-13,far_east,event,x,",  # first + 4: duplicate step, empty caption
+        "x,leg sea,2023-10-13,route,event,x,x",  # first + 5: step, item form
     ]
     (tmp_path / STORY_FILE).write_text("\n".join(good + bad_rows) + "\n", encoding="utf-8")
     with pytest.raises(DataValidationError):
@@ -97,13 +105,13 @@ def test_bad_story_rows_are_named_by_file_row_and_field(dataset: Dataset, tmp_pa
     assert len(steps) == len(good) - 1  # the good rows still load
     where = {(p.file, p.row, p.field) for p in problems}
     assert {
-        (STORY_FILE, 14, "item"),
-        (STORY_FILE, 15, "date"),
-        (STORY_FILE, 16, "date"),
-        (STORY_FILE, 17, "region"),
-        (STORY_FILE, 18, "step"),
-        (STORY_FILE, 18, "caption_ja"),
-        (STORY_FILE, 19, "step"),
+        (STORY_FILE, first, "item"),
+        (STORY_FILE, first + 1, "date"),
+        (STORY_FILE, first + 2, "date"),
+        (STORY_FILE, first + 3, "region"),
+        (STORY_FILE, first + 4, "step"),
+        (STORY_FILE, first + 4, "caption_ja"),
+        (STORY_FILE, first + 5, "step"),
     } <= where, problems
     messages = " ".join(str(p) for p in problems)
     assert "outside the data's span" in messages and "not on the map yet" in messages and "event:ID or leg:ID" in messages

@@ -7,9 +7,15 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geodata import load_dataset
+from layers.view import date_span
 from ui.upload_panel import USER_DATA_DIR_ENV
 
 from apptest_helpers import APP, deck_json, run_ok
+
+_SHIPPED, _ = load_dataset()
+N_EVENTS = len(_SHIPPED.events)  # the counts and the last date follow the shipped data
+LAST = date_span(_SHIPPED)[1]
 
 GOOD = b"id,date,title,kind,place_id,lat,lon,source\nmine,2023-09-20,My event,visit,,42.3,130.4,My notes\nat-rajin,2023-10,At Rajin,report,rajin,,,My notes\n"
 BAD = b"id,date,title,place_id,source\nok,2023-09-20,Fine,vostochny,s\nbad,2023-13-01,Bad month,vostochny,s\nnosrc,2023-09-20,No source,vostochny,\n"
@@ -30,14 +36,14 @@ def _plain(values: list[str]) -> str:
 
 def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
-    shipped_events = "23 events and 2 route legs"
+    shipped_events = f"{N_EVENTS} events and 2 route legs"
     assert shipped_events in _text(at)
     assert not any(i.startswith("user-") for i in _layer_ids(at))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
     run_ok(at)
     assert "user-events" in _layer_ids(at)
     assert "2 rows loaded, 0 rows left out" in _text(at)
-    assert "25 events and 2 route legs" in _text(at)
+    assert f"{N_EVENTS + 2} events and 2 route legs" in _text(at)
     assert any(b.label == "Remove" for b in at.button)
     assert "Your data (added by you" in " ".join(m.value for m in at.markdown)  # legend entry
     next(b for b in at.button if b.label == "Remove").click()
@@ -48,7 +54,7 @@ def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
     from ui.data import shipped_dataset
 
     dataset, _ = shipped_dataset()
-    assert len(dataset.events) == 23 and "origin" not in dataset.events.columns
+    assert len(dataset.events) == N_EVENTS and "origin" not in dataset.events.columns
 
 
 def test_bad_rows_are_listed_and_the_rest_loads() -> None:
@@ -94,7 +100,7 @@ def test_app_reads_the_team_database_and_says_so(fresh_postgis_url: str, monkeyp
     monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
     text = _text(at)
-    assert "23 events and 2 route legs shown as of 2024-01-17" in text
+    assert f"{N_EVENTS} events and 2 route legs shown as of {LAST.isoformat()}" in text
     assert "Data: PostGIS at postgres@" in text and "Data: files" not in text
 
 
@@ -113,17 +119,17 @@ def test_save_to_team_database_shares_an_upload_with_new_sessions(fresh_postgis_
     run_ok(at)
     assert "mine.csv was saved to the team database." in _plain([s.value for s in at.success])
     assert any(b.label == "Delete from team database" for b in at.button)
-    assert "25 events and 2 route legs" in _text(at)
+    assert f"{N_EVENTS + 2} events and 2 route legs" in _text(at)
     # A new session starts with the team's upload.
     other = run_ok(AppTest.from_file(APP, default_timeout=60))
-    assert "team database · saved" in _text(other) and "25 events and 2 route legs" in _text(other)
+    assert "team database · saved" in _text(other) and f"{N_EVENTS + 2} events and 2 route legs" in _text(other)
     assert "user-events" in _layer_ids(other)
     next(b for b in other.button if b.label == "Delete from team database").click()
     run_ok(other)
     assert "mine.csv was deleted from the team database." in _plain([s.value for s in other.success])
-    assert "23 events and 2 route legs" in _text(other)
+    assert f"{N_EVENTS} events and 2 route legs" in _text(other)
     third = run_ok(AppTest.from_file(APP, default_timeout=60))
-    assert "team database · saved" not in _text(third) and "25 events" not in _text(third)
+    assert "team database · saved" not in _text(third) and f"{N_EVENTS + 2} events" not in _text(third)
 
 
 def test_team_database_errors_are_messages_not_tracebacks(fresh_postgis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -139,7 +145,7 @@ def test_team_database_errors_are_messages_not_tracebacks(fresh_postgis_url: str
     run_ok(at)
     errors = _plain([e.value for e in at.error])
     assert "Team database:" in errors and "saving mine" in errors and "Traceback" not in errors
-    assert "25 events and 2 route legs" in _text(at)  # the session keeps its data
+    assert f"{N_EVENTS + 2} events and 2 route legs" in _text(at)  # the session keeps its data
 
 
 def test_an_unreachable_team_database_stops_with_a_message(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from geodata import Dataset
 from geodata._memo import memo
+from geodata.provenance import basis
 from layers.text import claim_label, format_date, precision_label, row_span, schematic_note
 from geodata._dates import from_day_number
 from layers.view import MapView, clock_columns, localized
@@ -172,6 +173,8 @@ def item_details(dataset: Dataset, key: str, lang: str) -> None:
             lines.append(f"**{t('schematic', lang)}:** {md_escape(schematic_note(float(row['schematic_head_km']), lang))}")
     if kind == "event":
         lines.append(f"**{t('summary', lang)}:** {md_escape(localized(row, 'summary', lang))}")
+    if basis(dataset, key) == "public_record":
+        lines.append(f"**{t('basis', lang)}:** {md_escape(t('basis_public_record', lang))}")
     st.markdown("  \n".join(lines))
     _disagreements(dataset, key, lang)
     _sources(dataset, key, lang)

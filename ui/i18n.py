@@ -65,6 +65,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "quantity": ("Quantity", "数量"),
     "carrier": ("Carrier", "輸送手段"),
     "summary": ("Summary", "概要"),
+    "basis": ("Basis", "根拠"),
+    "basis_public_record": (
+        "public record, not the seed articles: named public sources (see Sources)",
+        "公開情報(シード記事ではない):出典欄の公開資料による",
+    ),
     "role": ("Why it matters", "重要性"),
     "coordinates": ("Coordinates", "座標"),
     "disagreements": ("Sources disagree", "出典間の食い違い"),

@@ -13,7 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from geodata import load_dataset
 from layers import style
+from layers.view import date_span
 from ui.deck_bundles import DECKGL_BUNDLE
 from devtools.browser import (
     AS_OF_SLIDER,
@@ -34,7 +36,9 @@ MIN_PIXELS = 500
 FIRST_PAINT_S = 90  # SwiftShader on 2 cores: the first paint takes seconds
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 LAND_PREFIX = "/app/static/basemap/overview"  # one of its copies (layers/basemap.py), as the frame needs
-FIRST_DAY, LAST_DAY = "2000-07-19", "2024-01-17"
+_SPAN = date_span(load_dataset()[0])  # the slider spans the shipped data
+FIRST_DAY, LAST_DAY = (d.isoformat() for d in _SPAN)
+N_EVENTS = len(load_dataset()[0].events)
 COUNT_EN = re.compile(r"(\d+) events and (\d+) route legs shown as of (\d{4}-\d{2}-\d{2})")
 CANVAS_SIZE_JS = """
 () => {
@@ -576,7 +580,7 @@ def test_timeline_follows_the_date(page, app_url) -> None:  # noqa: ANN001
     _wait_rule(page, lambda x: x > 0.8, "at 2023-10-13")
     shown, _, _ = shown_count(page)
     total, faded = _marks(page)
-    assert total == 23 and faded == total - shown, (total, faded, shown)
+    assert total == N_EVENTS and faded == total - shown, (total, faded, shown)
 
     page.locator(SLIDER_THUMB).focus()
     page.keyboard.press("Home")
@@ -596,6 +600,6 @@ def test_timeline_tooltips_are_the_events_text(page, app_url) -> None:  # noqa: 
     open_map(page, f"{app_url}/?date=2023-10-13&lang=ja")
     page.locator(f"{TIMELINE} g.event").first.wait_for()
     titles = page.locator(f"{TIMELINE} g.event > title").all_text_contents()
-    assert len(titles) == 23
+    assert len(titles) == N_EVENTS
     assert any("ボストーチヌイ" in title and "2023" in title for title in titles), titles
     assert page.locator(TIMELINE).get_by_text("年表").count() == 1
