@@ -26,7 +26,14 @@ from ui.i18n import STRINGS, t
 
 from apptest_helpers import APP, run_ok
 
-FIRST, LAST = date(2000, 7, 19), date(2024, 1, 17)
+def _shipped_span() -> tuple[date, date]:
+    from layers.view import date_span
+    from ui.data import shipped_dataset
+
+    return date_span(shipped_dataset()[0])
+
+
+FIRST, LAST = _shipped_span()
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # Texts allowed in either language: the language names.
 BILINGUAL = {"English", "日本語", t("language", "en")}
@@ -263,13 +270,18 @@ def test_switching_language_keeps_every_choice(lang: str) -> None:
 
 
 def test_a_date_after_the_data_shows_everything_and_says_where_the_data_end() -> None:
+    from layers.text import format_date
+    from ui.data import shipped_dataset
+
+    dataset, _ = shipped_dataset()
+    after = LAST + timedelta(days=200)
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["date"] = "2025-06-01"
+    at.query_params["date"] = after.isoformat()
     run_ok(at)
     assert not at.info
     caption = " ".join(c.value for c in at.caption)
-    assert "23 events and 2 route legs shown as of 2025-06-01" in caption
-    assert "latest event in the data: 17 Jan 2024" in caption
+    assert f"{len(dataset.events)} events and {len(dataset.route_legs)} route legs shown as of {after.isoformat()}" in caption
+    assert f"latest event in the data: {format_date(LAST)}" in caption
     before = AppTest.from_file(APP, default_timeout=60)
     before.query_params["date"] = "1999-01-01"
     run_ok(before)
@@ -301,7 +313,7 @@ def _fragment_run_script() -> None:
 
     from ui.controls import current_view, init_state, sidebar_controls
 
-    init_state(date(2000, 7, 19), date(2024, 1, 17), set())
+    init_state(date(2000, 7, 19), date(2026, 1, 25), set())
     if not st.session_state.get("drawn"):
         st.session_state["drawn"] = True
         sidebar_controls()
