@@ -105,6 +105,7 @@ class DeckMap {
   // setStateValue / setTriggerValue are set by each call of the component (see below).
   constructor(root) {
     root.innerHTML = "";
+    root.deckMap = this; // for the browser tests: the map's viewport and view as deck.gl has them
     this.slider = document.createElement("div");
     this.slider.className = "deck-map-slider";
     this.label = document.createElement("label");
@@ -118,11 +119,21 @@ class DeckMap {
     this.container.className = "deck-map-canvas";
     this.container.tabIndex = 0; // reachable by keyboard (arrow keys pan, +/- zoom); shows a focus outline
     // Our own tooltip rather than deck.gl's: placed on whichever side of the pointer keeps it inside the map.
-    this.tip = Object.assign(document.createElement("div"), { className: "deck-tooltip deck-map-tooltip", hidden: true });
+    this.tip = Object.assign(document.createElement("div"), { className: "deck-map-tooltip", hidden: true });
     this.container.addEventListener("mouseleave", () => this.showTip(null));
     this.minHeight = 420;
-    this.onResize = () => this.fitHeight();
+    this.onResize = () => {
+      this.fitHeight();
+      this.deckJson = this.fittedView(this.serverJson, this.frame);
+      if (this.day !== null) this.showDay(this.day);
+    };
     window.addEventListener("resize", this.onResize);
+    // The page above the map settles after the map's first update (widgets, fonts): follow it.
+    this.layoutObserver = new ResizeObserver(() => {
+      const top = this.container.getBoundingClientRect().top + window.scrollY;
+      if (top !== this.top) this.onResize();
+    });
+    this.layoutObserver.observe(document.body);
     this.basemap = document.createElement("div");
     this.basemap.className = "deck-map-basemap";
     this.lines = document.createElement("div");
@@ -151,6 +162,7 @@ class DeckMap {
   // The map fills the window below its top edge (at least ``minHeight``): it grows with the screen.
   fitHeight() {
     const top = this.container.getBoundingClientRect().top + window.scrollY;
+    this.top = top;
     const height = Math.max(this.minHeight, Math.round(window.innerHeight - top - 16));
     if (height !== this.height) {
       this.height = height;
@@ -159,19 +171,23 @@ class DeckMap {
   }
 
   // The server frames the map for its default size; re-fit the frame's box to the map's real size.
-  // Kept per camera (the server's view state): a rerun at the same camera never moves a panned map.
+  // Kept per camera (the server's view state) and map size: a rerun at the same camera and size
+  // never moves a panned map; a new size (the page's layout settling, a resized window) re-frames it.
+  // The same object while nothing it depends on changed: showDay then draws nothing new.
   fittedView(deckJson, frame) {
-    const server = deckJson.initialViewState;
+    const server = deckJson?.initialViewState;
     const { clientWidth: width, clientHeight: height } = this.container;
     if (!server || !frame || !width || !height) return deckJson;
-    const key = JSON.stringify([server, frame]);
-    if (key !== this.fitKey) {
+    const key = JSON.stringify([server, frame, width, height]);
+    if (key !== this.fitKey || deckJson !== this.fitSource) {
       this.fitKey = key;
+      this.fitSource = deckJson;
       const nudge = server.pitch || 0; // the camera count's nudge (layers/deck.py CAMERA_NUDGE)
       const fit = fitFrame(frame, width, height);
-      this.fitView = { ...server, longitude: fit.longitude + nudge, latitude: fit.latitude + nudge, zoom: fit.zoom + nudge };
+      const view = { ...server, longitude: fit.longitude + nudge, latitude: fit.latitude + nudge, zoom: fit.zoom + nudge };
+      this.fitted = { ...deckJson, initialViewState: view };
     }
-    return { ...deckJson, initialViewState: this.fitView };
+    return this.fitted;
   }
 
   update(data) {
@@ -199,13 +215,15 @@ class DeckMap {
       // After a step, the rerun sends the deck again with that day's filter ranges:
       // the same map, so keep the drawn one.
       this.deckText = data.deck;
-      const deckJson = this.fittedView(JSON.parse(data.deck), data.frame);
+      const deckJson = JSON.parse(data.deck);
       const shape = withoutDay(deckJson);
       if (shape !== this.shape) {
         this.shape = shape;
-        this.deckJson = deckJson;
+        this.serverJson = deckJson;
       }
     }
+    this.frame = data.frame;
+    this.deckJson = this.fittedView(this.serverJson, this.frame);
     this.showLabel(this.day);
     this.timeline.update(data.timeline ?? null, this.day);
     loadDeckGl(data.bundles)
@@ -356,6 +374,7 @@ class DeckMap {
 
   destroy() {
     window.removeEventListener("resize", this.onResize);
+    this.layoutObserver.disconnect();
     if (this.deck) this.deck.finalize();
     this.deck = null;
   }

@@ -77,8 +77,8 @@ MARKUP_JS = r"""
 """
 TOOLTIP_JS = """
 () => {
-  const tip = document.querySelector('.deck-tooltip');
-  return tip && tip.style.display !== 'none' ? tip.innerText : null;
+  const tip = document.querySelector('.deck-map-tooltip');  // the map's own tooltip (ui/deck_map.js showTip)
+  return tip && !tip.hidden ? tip.innerText : null;
 }
 """
 
