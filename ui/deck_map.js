@@ -280,6 +280,7 @@ class DeckMap {
       this.converter = jsonConverter({ labels: this.labels, lines: this.lines });
       const props = {
         ...deckProps(this.converter, json),
+        getTooltip: () => null, // the map shows its own (showTip); deck.gl's hover path stays as with a tooltip
         onHover: (info) => this.onHover(info),
         getCursor: ({ isDragging, isHovering }) => (isDragging ? "grabbing" : isHovering || this.lineHovered ? "pointer" : "grab"),
         onClick: (info) => this.onClick(this.withLine(info)),

@@ -50,6 +50,7 @@ def test_map_starts_high_and_grows_with_the_window(chromium_browser, app_url, wi
         page.goto(app_url + "/?date=2023-10-13&lang=ja")
         wait_script_idle(page)
         wait_map_drawn(page, min_pixels=500)
+        time.sleep(1)  # the page's layout settles (widgets, fonts); the map follows it
         box = page.evaluate(MAP_BOX_JS)
         assert box["top"] < 0.45 * height, box
         # Fills the window below its top (never shorter than 420 px).

@@ -53,7 +53,9 @@ def test_story_steps_move_the_map_and_open_the_event(page, app_url, timing) -> N
     assert steps[2].region == steps[3].region
     framed = hashes[-1]
     box = page.locator("#deckgl-overlay").bounding_box()
-    page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.7)
+    # Zoom about a point clear of symbols (north-east China at this frame): deck.gl can keep the
+    # hover highlight of a symbol that passed under the pointer while zooming (see the closing note).
+    page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] * 0.2)
     for _ in range(4):
         page.mouse.wheel(0, -300)
         time.sleep(0.2)
