@@ -41,6 +41,7 @@ from geodata import Dataset
 from layers import style
 from layers.style import LegendEntry
 from layers.text import format_date
+from layers.sources import SourceRef, source_ref
 from layers.basemap import STATIC_DIR
 from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
 from ui.i18n import t
@@ -139,11 +140,7 @@ class Frame:
         return self.x0 - margin <= x <= self.x1 + margin and self.y0 - margin <= y <= self.y1 + margin
 
 
-@dataclass(frozen=True)
-class SourceLine:
-    number: int
-    source_id: str
-    text: str
+SourceLine = SourceRef  # the numbered source of an image's list
 
 
 @dataclass
@@ -245,44 +242,22 @@ def legend_entries(items: VisibleItems, layers: frozenset[str]) -> list[LegendEn
     return entries
 
 
-def _published(value: object, lang: str) -> str:
-    if isinstance(value, str) and value.strip():
-        from geodata._dates import parse_partial_date
+def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[SourceRef]:
+    """The sources cited by the items shown, numbered in the order of the sources table.
 
-        try:
-            value = parse_partial_date(value.strip())
-        except ValueError:
-            return _one_line(value)
-    first = getattr(value, "first", None)
-    precision = getattr(value, "precision", "day")
-    if first is None:
-        return t("export_no_date", lang)
-    if precision == "year":
-        return f"{first.year}年" if lang == "ja" else str(first.year)
-    if precision == "month":
-        return f"{first.year}年{first.month}月" if lang == "ja" else first.strftime("%b %Y")
-    return format_date(first, lang)
-
-
-def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[SourceLine]:
-    """The sources cited by the items shown, numbered in the order of the sources table."""
+    Each gives publisher, title, date ('undated' when unknown) and URL, never an
+    internal id or a file name (:mod:`layers.sources`).
+    """
     keys = (
         [f"place:{i}" for i in items.places["id"]]
         + [f"leg:{i}" for i in items.route_legs["id"]]
         + [f"event:{i}" for i in items.events["id"]]
     )
     cited = set(dataset.citations[dataset.citations["item"].isin(keys)]["source"])
-    lines = []
+    lines: list[SourceRef] = []
     for source_id, row in dataset.sources.iterrows():
-        if source_id not in cited:
-            continue
-        publisher = _one_line(row.get("publisher") or "")
-        if publisher.lower().startswith("not stated"):
-            publisher = ""
-        title = _one_line(row["title"])
-        parts = [p for p in (publisher, title) if p]
-        text = (":" if lang == "ja" else ": ").join(parts) + f" ({_published(row.get('published'), lang)})"
-        lines.append(SourceLine(len(lines) + 1, str(source_id), text))
+        if source_id in cited:
+            lines.append(source_ref(len(lines) + 1, str(source_id), row, lang))
     return lines
 
 
@@ -477,8 +452,8 @@ def _view_line(view: MapView) -> str:
         clock=t(f"export_clock_{view.clock}", lang),
         layers=layers,
         days=view.emphasis_days,
-        date=view.as_of.isoformat(),
-        region=view.region,
+        date=format_date(view.as_of, lang),
+        region=REGIONS[view.region].label_ja if lang == "ja" else REGIONS[view.region].label_en,
     )
 
 
@@ -506,13 +481,66 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
     for k, source in enumerate(shown):
         col, row = divmod(k, rows)
         x = lay.margin + col * col_w
-        line = _mpl.wrap(source.text, (col_w - number_w - 0.12) * 72, lang, SOURCE_SIZE, max_lines=1)
-        _text(fig, x, y - row * SOURCE_LINE, f"[{source.number}]", ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
-        _text(fig, x + number_w, y - row * SOURCE_LINE, line[0] if line else "", ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
+        y_line = y - row * SOURCE_LINE
+        width_pt = (col_w - number_w - 0.12) * 72
+        _text(fig, x, y_line, f"[{source.number}]", ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+        main, url_shown = _source_line_parts(source, width_pt, lang)
+        text = _text(fig, x + number_w, y_line, main, ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
+        if source.url:
+            text.set_url(source.url)  # type: ignore[attr-defined]
+        if url_shown:
+            main_w = (_mpl.text_width_pt(main, lang, SOURCE_SIZE) + URL_GAP_PT) / 72
+            link = _text(fig, x + number_w + main_w, y_line, url_shown, ha="left", va="top", fontsize=SOURCE_SIZE, color=LINK, gid=f"source-url-{source.number}")
+            link.set_url(source.url)  # type: ignore[attr-defined]
     if len(shown) < len(sources):
         k = len(shown)
         col, row = divmod(k, rows)
         _text(fig, lay.margin + col * col_w, y - row * SOURCE_LINE, t("export_more_sources", lang, count=len(sources) - len(shown)), ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+
+
+LINK = (0.07, 0.33, 0.62)
+URL_GAP_PT = 4.0
+MIN_URL_PT = 90.0  # a URL gets at least this much of a source line (the title gives way first)
+
+
+def _source_line_parts(source: SourceRef, width_pt: float, lang: str) -> tuple[str, str]:
+    """The line's text ('Publisher: Title (date)') and its URL as shown, both fitted to ``width_pt``.
+
+    The URL is shown whole when it fits beside the text; a long one is cut with
+    '…' (the link in the PDF and the SVG keeps the whole address).
+    """
+    full = source.text(lang)
+    if not source.url:
+        return (_mpl.wrap(full, width_pt, lang, SOURCE_SIZE, max_lines=1) or [""])[0], ""
+    url_w = _mpl.text_width_pt(source.url, lang, SOURCE_SIZE)
+    text_w = _mpl.text_width_pt(full, lang, SOURCE_SIZE) + URL_GAP_PT
+    if text_w + url_w <= width_pt:
+        return full, source.url
+    url_room = max(MIN_URL_PT, width_pt - text_w)
+    url = source.url if url_w <= url_room else _cut(_short_url(source.url), url_room, lang)
+    room = width_pt - _mpl.text_width_pt(url, lang, SOURCE_SIZE) - URL_GAP_PT
+    main = (_mpl.wrap(full, room, lang, SOURCE_SIZE, max_lines=1) or [""])[0]
+    return main, url
+
+
+def _short_url(url: str) -> str:
+    """The address without 'https://' and 'www.' (shown when the whole one does not fit)."""
+    for prefix in ("https://", "http://", "www."):
+        if url.lower().startswith(prefix):
+            url = url[len(prefix):]
+    return url
+
+
+def _cut(text: str, width_pt: float, lang: str) -> str:
+    """``text`` cut at the end with '…' to fit ``width_pt``."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _mpl.text_width_pt(text[:mid] + "…", lang, SOURCE_SIZE) <= width_pt:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
 
 
 SWATCH_W = 0.5

@@ -14,6 +14,7 @@ from datetime import date
 import streamlit as st
 
 from geodata import Dataset
+from layers.text import format_date
 from layers.view import MapView, date_span
 from ui._prepared import dataset_token, prepared_download
 from ui.i18n import t
@@ -84,13 +85,13 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
     st.markdown(f"**{t('export_animation', lang)}**")
     _, last = date_span(dataset)
     until = st.date_input(t("export_until", lang), value=min(max(view.as_of, date(2023, 10, 13)), last), min_value=view.as_of, max_value=last, key="export_until")
-    step = st.selectbox(t("export_step", lang), STEPS, index=1, key="export_step")
+    step = st.selectbox(t("export_step", lang), STEPS, index=1, key="export_step", format_func=lambda k: t(f"export_step_{k}", lang))
     try:
         frames = len(date_steps(view.as_of, until, step))
     except ExportOptionError as exc:
         st.error(str(exc))
         return
-    st.caption(t("export_animation_note", lang, frames=frames, start=view.as_of.isoformat(), end=until.isoformat()))
+    st.caption(t("export_animation_note", lang, frames=frames, start=format_date(view.as_of, lang), end=format_date(until, lang)))
     prepared_download(
         "export_download_gif",
         (dataset_token(dataset), key, until.isoformat(), step, tuple(sorted(base.items()))),
