@@ -69,11 +69,14 @@ def animation_options(options: ExportOptions) -> ExportOptions:
 
 
 def render_frames(dataset: Dataset, view: MapView, days: list[date], options: ExportOptions, progress: Progress | None = None) -> list[object]:
-    """One RGB array per day."""
+    """One RGB array per day, all in one layout (:func:`briefing.render.plan_layout`): nothing jumps between frames."""
+    from briefing.render import plan_layout
+
     frame_options = animation_options(options)
+    pin = plan_layout(dataset, view, days, frame_options)
     frames = []
     for i, day in enumerate(days):
-        frames.append(render_png_array(dataset, view.with_(as_of=day), frame_options))
+        frames.append(render_png_array(dataset, view.with_(as_of=day), frame_options, pin))
         if progress:
             progress(i + 1, len(days))
     return frames

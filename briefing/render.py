@@ -143,6 +143,19 @@ class Frame:
 SourceLine = SourceRef  # the numbered source of an image's list
 
 
+@dataclass(frozen=True)
+class Pin:
+    """A layout decided once for every frame of an animation or deck, so that nothing jumps.
+
+    The source list's height, the legend and the inset's place are those of the
+    frame with the most content (the last date), for all frames.
+    """
+
+    n_sources: int
+    legend: tuple[LegendEntry, ...]
+    inset: tuple[float, float, float, float] | None  # x, y, w, h (inches), None: no inset
+
+
 @dataclass
 class Contents:
     """What an export shows: items in the frame, legend entries, sources, credits."""
@@ -221,25 +234,62 @@ def _area_radius_m(event: pd.Series) -> float:
     return radius_km * 1000 / _mpl.ground_metres_per_unit(float(event["lat"]))
 
 
+@dataclass(frozen=True)
+class LegendNeeds:
+    """What the legend must explain; ``|`` joins the needs of several frames."""
+
+    place_kinds: frozenset[str] = frozenset()
+    modes: frozenset[str] = frozenset()
+    schematic: bool = False
+    event_kinds: frozenset[str] = frozenset()
+    area: bool = False
+    claims: bool = False
+    current: bool = False
+
+    def __or__(self, other: "LegendNeeds") -> "LegendNeeds":
+        return LegendNeeds(
+            self.place_kinds | other.place_kinds, self.modes | other.modes, self.schematic or other.schematic,
+            self.event_kinds | other.event_kinds, self.area or other.area, self.claims or other.claims, self.current or other.current,
+        )
+
+    def entries(self) -> list[LegendEntry]:
+        entries: list[LegendEntry] = []
+        if self.place_kinds:
+            entries += style.place_legend(sorted(self.place_kinds))
+        if self.modes:
+            entries += style.route_legend(sorted(self.modes))
+            if self.schematic:
+                entries.append(style.SCHEMATIC_LEGEND)
+        if self.event_kinds:
+            entries += style.event_legend(sorted(self.event_kinds))
+            if self.area:
+                entries.append(style.AREA_LEGEND)
+        if self.claims:
+            entries += list(style.CLAIM_LEGEND)
+            if self.current:
+                entries.append(style.EMPHASIS_LEGEND)
+        return entries
+
+
+def legend_needs(items: VisibleItems, layers: frozenset[str]) -> LegendNeeds:
+    places = "places" in layers and not items.places.empty
+    route = "route" in layers and not items.route_legs.empty
+    events = "events" in layers and not items.events.empty
+    states = [*items.route_legs.get("state", []), *items.events.get("state", [])]
+    return LegendNeeds(
+        place_kinds=frozenset(items.places["kind"]) if places else frozenset(),
+        modes=frozenset(items.route_legs["mode"]) if route else frozenset(),
+        schematic=bool(route and (items.route_legs["schematic_head_vertices"] >= 2).any()),
+        event_kinds=frozenset(items.events["kind"]) if events else frozenset(),
+        area=bool(events and items.events["is_area"].any()),
+        claims=not items.route_legs.empty or not items.events.empty,
+        current="current" in states,
+    )
+
+
 def legend_entries(items: VisibleItems, layers: frozenset[str]) -> list[LegendEntry]:
     """Entries for what the export shows, from the shared style definitions."""
-    entries: list[LegendEntry] = []
-    if "places" in layers and not items.places.empty:
-        entries += style.place_legend(sorted(set(items.places["kind"])))
-    if "route" in layers and not items.route_legs.empty:
-        entries += style.route_legend(sorted(set(items.route_legs["mode"])))
-        if (items.route_legs["schematic_head_vertices"] >= 2).any():
-            entries.append(style.SCHEMATIC_LEGEND)
-    if "events" in layers and not items.events.empty:
-        entries += style.event_legend(sorted(set(items.events["kind"])))
-        if items.events["is_area"].any():
-            entries.append(style.AREA_LEGEND)
-    if not items.route_legs.empty or not items.events.empty:
-        entries += list(style.CLAIM_LEGEND)
-        states = [*items.route_legs.get("state", []), *items.events.get("state", [])]
-        if "current" in states:
-            entries.append(style.EMPHASIS_LEGEND)
-    return entries
+    return legend_needs(items, layers).entries()
 
 
 def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[SourceRef]:
@@ -499,7 +549,7 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
 
 
 LINK = (0.07, 0.33, 0.62)
-URL_GAP_PT = 4.0
+URL_GAP_PT = 7.0
 MIN_URL_PT = 90.0  # a URL gets at least this much of a source line (the title gives way first)
 
 
@@ -658,6 +708,7 @@ class MapDrawing:
     """Screen boxes (display pixels) the labels must avoid, collected while drawing."""
 
     obstacles: list[tuple[float, float, float, float]] = field(default_factory=list)
+    inset: tuple[float, float, float, float] | None = None  # where the inset went (x, y, w, h inches)
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -729,7 +780,7 @@ INSET_REGION = "rajin_dunai"
 INSET_WHEN_WIDER_DEG = 8.0
 
 
-def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: Frame, aspect: float, contents: Contents, inset_slot: tuple[float, float, float, float] | None = None) -> bool:
+def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: Frame, aspect: float, contents: Contents, inset_slot: tuple[float, float, float, float] | None = None, pin: Pin | None = None) -> MapDrawing:
     """The main map, and an inset of the crowded Rajin–Dunai area when the frame is wide; returns whether an inset was drawn."""
     mx, my, mw, mh = lay.map_box
     # Letterbox to the frame's aspect, keeping the map's top under the header.
@@ -746,7 +797,10 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
     inset_frame = None
     w, s, e, n = frame.lonlat
     region = REGIONS[INSET_REGION]
-    if view.region != INSET_REGION and e - w > INSET_WHEN_WIDER_DEG and w < region.west and region.east < e:
+    if pin is not None:
+        if pin.inset is not None:
+            inset_frame = _frame_of(region)
+    elif view.region != INSET_REGION and e - w > INSET_WHEN_WIDER_DEG and w < region.west and region.east < e:
         inset_items = _crowded(contents.items, region)
         if inset_items:
             inset_frame = _frame_of(region)
@@ -760,8 +814,8 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
         scale = fig.dpi
         furniture = [(mx * scale, my * scale, (mx + 2.2) * scale, (my + 0.55) * scale), (mx * scale, (my + mh - 0.7) * scale, (mx + 0.7) * scale, (my + mh) * scale)]
         drawing.obstacles.extend(furniture)
-        _draw_inset(fig, ax, dataset, view, frame, box, contents, inset_slot, drawing)
-    return inset_frame is not None
+        _draw_inset(fig, ax, dataset, view, frame, box, contents, inset_slot, drawing, fixed=pin.inset if pin else None)
+    return drawing
 
 
 def _crowded(items: VisibleItems, region: object) -> bool:
@@ -780,8 +834,8 @@ def _frame_of(region: object) -> Frame:
 INSET_TITLE_H = 0.2
 
 
-def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, box: tuple[float, float, float, float], contents: Contents, slot: tuple[float, float, float, float] | None, drawing: MapDrawing) -> None:
-    """The inset: in ``slot`` (under the legend) when given, else in the emptiest corner of the map."""
+def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, box: tuple[float, float, float, float], contents: Contents, slot: tuple[float, float, float, float] | None, drawing: MapDrawing, fixed: tuple[float, float, float, float] | None = None) -> None:
+    """The inset: at ``fixed`` (a pinned layout), in ``slot`` (under the legend), else in the emptiest corner of the map."""
     mx, my, mw, mh = box
     region = REGIONS[INSET_REGION]
     def sized(iw: float, ih: float) -> tuple[Frame, float, float]:
@@ -809,7 +863,11 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
         coords = np.asarray(leg["line"].coords)
         xs, ys = mercator(coords[:: max(1, len(coords) // 400), 0], coords[:: max(1, len(coords) // 400), 1])
         points += [to_in(x, y) for x, y in zip(xs, ys)]
-    if slot is not None:
+    if fixed is not None:
+        cx, cy, iw, ih = fixed
+        inset_frame, _ = fit_frame(INSET_REGION, iw / ih)
+        slot = (cx, cy, iw, ih + INSET_TITLE_H) if cx >= mx + mw else None
+    elif slot is not None:
         cx, cy = slot[0], slot[1] + slot[3] - INSET_TITLE_H - ih
     else:
         pad = 0.05
@@ -825,6 +883,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
             if score < 60:
                 break
         _, (inset_frame, iw, ih), (cx, cy) = min(choices, key=lambda c: c[0])
+    drawing.inset = (cx, cy, iw, ih)
     # Outline of the enlarged area on the main map, and a title over the inset.
     (ax0, ay0), (ax1, ay1) = to_in(inset_frame.x0, inset_frame.y0), to_in(inset_frame.x1, inset_frame.y1)
     fig.add_artist(Rectangle((ax0, ay0), ax1 - ax0, ay1 - ay0, transform=fig.dpi_scale_trans, facecolor="none", edgecolor=INK, linewidth=0.9, zorder=20))
@@ -1057,8 +1116,12 @@ def _draw_north_arrow(fig: Figure, box: tuple[float, float, float, float]) -> No
 
 
 # --------------------------------------------------------------------------- entry points
-def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Figure:
-    """The export as a matplotlib Figure (call inside ``mpl.rc_context(_mpl.rc_params(lang))``)."""
+def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: Pin | None = None, decide_inset: bool = False) -> Figure:
+    """The export as a matplotlib Figure (call inside ``mpl.rc_context(_mpl.rc_params(lang))``).
+
+    With ``pin``, the layout (source list height, legend, inset) is the pinned one;
+    the figure's ``briefing_pin`` is the layout it used, to pin other frames to.
+    """
     preset = options.preset
     width, height = preset.inches
     fig = Figure(figsize=(width, height), dpi=options.dpi_used, facecolor="white")
@@ -1076,7 +1139,13 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Fig
             break
         lay = new_lay
     # Whatever happened above, the layout fits this source list; the map letterboxes to its frame.
-    lay = make_layout(width, height, bool(banner), len(contents.sources))
+    n_sources = max(len(contents.sources), pin.n_sources) if pin else len(contents.sources)
+    lay = make_layout(width, height, bool(banner), n_sources)
+    if pin is not None:
+        mx, my, mw, mh = lay.map_box
+        frame, aspect = fit_frame(view.region, mw / mh)
+        contents = export_contents(dataset, view, frame)
+        contents.legend = list(pin.legend)
     title = _one_line(options.title) if options.title is not None else default_title(view)
     subtitle = _one_line(options.subtitle) if options.subtitle is not None else default_subtitle(view)
     if banner:
@@ -1085,8 +1154,10 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Fig
     legend_end = _draw_side(fig, lay, view, contents)
     room = legend_end - 0.12 - lay.body_bottom
     slot = (lay.side_x, lay.body_bottom, lay.side_w, room) if room >= 1.5 else None
-    if not _draw_map(fig, lay, dataset, view, frame, aspect, contents, slot):
+    drawing = _draw_map(fig, lay, dataset, view, frame, aspect, contents, slot, None if decide_inset else pin)
+    if drawing.inset is None or drawing.inset[0] < lay.side_x:
         _draw_in_focus(fig, lay, view, contents, legend_end)
+    fig.briefing_pin = Pin(n_sources, tuple(contents.legend), drawing.inset)  # type: ignore[attr-defined]
     _draw_sources(fig, lay, contents.sources, view.lang)
     _draw_footer(fig, lay, view, contents.credits)
     return fig
@@ -1102,6 +1173,8 @@ def render(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptio
             _write_png(fig, buffer, options.dpi_used)
         else:
             fig.savefig(buffer, format=options.fmt, dpi=options.dpi_used, metadata=_mpl.SAVE_METADATA[options.fmt], facecolor="white")
+    if options.fmt == "svg":
+        return _mpl.svg_with_text_titles(buffer.getvalue())
     return buffer.getvalue()
 
 
@@ -1116,11 +1189,28 @@ def _write_png(fig: Figure, buffer: io.BytesIO, dpi: int) -> None:
     image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
 
 
-def render_png_array(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptions()) -> np.ndarray:
-    """The export as an RGB pixel array (frames of animations)."""
+def plan_layout(dataset: Dataset, view: MapView, days: list, options: ExportOptions = ExportOptions()) -> Pin:
+    """One layout for frames at ``days``: the last day's inset, a legend of everything any frame shows, room for the longest source list."""
+    options = options.validated()
+    banner = bool(_one_line(options.banner or ""))
+    most, needs = 0, LegendNeeds()
+    for day in days:
+        lay = make_layout(*options.preset.inches, banner, len(dataset.sources))
+        frame, _ = fit_frame(view.region, lay.map_box[2] / lay.map_box[3])
+        contents = export_contents(dataset, view.with_(as_of=day), frame)
+        most = max(most, len(contents.sources))
+        needs = needs | legend_needs(contents.items, view.layers)
+    draft = Pin(most, tuple(needs.entries()), None)
+    with mpl.rc_context(_mpl.rc_params(view.lang)):
+        fig = build_figure(dataset, view.with_(as_of=max(days)), options, draft, decide_inset=True)
+    return Pin(most, draft.legend, fig.briefing_pin.inset)  # type: ignore[attr-defined]
+
+
+def render_png_array(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptions(), pin: Pin | None = None) -> np.ndarray:
+    """The export as an RGB pixel array (frames of animations; ``pin``: one layout for all)."""
     options = options.validated()
     with mpl.rc_context(_mpl.rc_params(view.lang)):
-        fig = build_figure(dataset, view, options)
+        fig = build_figure(dataset, view, options, pin)
         fig.canvas.draw()
         return np.array(np.asarray(fig.canvas.buffer_rgba())[..., :3])  # type: ignore[attr-defined]
 

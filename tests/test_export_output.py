@@ -1,0 +1,139 @@
+"""Minister-ready exports (issue #24): sources a reader can follow, fonts-free SVG, one layout per animation."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import numpy as np
+import pytest
+
+from briefing.animate import date_steps, render_frames
+from briefing.render import ExportOptions, build_figure, export_contents, fit_frame, make_layout, plan_layout, render
+from layers.sources import INVISIBLE, published_text, reader_text, url_of
+from layers.view import REGIONS, MapView
+from ui.i18n import t
+
+SMALL = 40
+SVG_NS = "{http://www.w3.org/2000/svg}"
+DATES = (date(2001, 6, 1), date(2019, 4, 25), date(2023, 9, 13), date(2023, 10, 20), date(2024, 6, 30))
+# What a reader must never see in a source list: internal ids, file names, hashes, editorial notes, 'n.d.'.
+FORBIDDEN = re.compile(r"seed|\.txt\b|\b[0-9a-f]{16,}\b|\bn\.d\.|untitled|not stated|" + INVISIBLE.pattern, re.IGNORECASE)
+
+
+def _sources(dataset, view: MapView):
+    lay = make_layout(12.8, 7.2, False, len(dataset.sources))
+    frame, _ = fit_frame(view.region, lay.map_box[2] / lay.map_box[3])
+    return export_contents(dataset, view, frame).sources
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_source_list_names_publisher_date_title_and_url_never_ids_files_or_hashes(dataset, region: str, lang: str) -> None:
+    seen_undated = False
+    for day in DATES:
+        for ref in _sources(dataset, MapView(as_of=day, region=region, lang=lang)):
+            line = ref.text(lang, with_url=True)
+            assert not FORBIDDEN.search(line), line
+            assert ref.title and ref.date, line
+            seen_undated |= ref.date == ("日付不明" if lang == "ja" else "undated")
+            if ref.url:
+                assert re.fullmatch(r"https?://\S+", ref.url) and not INVISIBLE.search(ref.url)
+    if region == "route":
+        assert seen_undated  # GeoNames and others have no date
+
+
+def test_every_source_row_reads_cleanly(dataset) -> None:
+    from layers.sources import source_ref
+
+    for source_id, row in dataset.sources.iterrows():
+        for lang in ("en", "ja"):
+            text = source_ref(1, str(source_id), row, lang).text(lang, with_url=True)
+            assert not FORBIDDEN.search(text), (source_id, text)
+
+
+def test_seed_articles_carry_their_publisher_and_date(dataset) -> None:
+    from layers.sources import source_ref
+
+    seeds = dataset.sources[dataset.sources["kind"] == "seed"]
+    refs = {sid: source_ref(1, sid, row, "en") for sid, row in seeds.iterrows()}
+    assert refs["seed003"].publisher.startswith("日本国際問題研究所") and refs["seed003"].date == "13 Nov 2023"
+    assert refs["seed004"].publisher == "Valdai Club" and refs["seed004"].date == "26 Mar 2024"
+    assert refs["seed002"].date == "13 Sep 2023"
+    assert all(not r.url for r in refs.values())  # a copy's file name is not an address
+
+
+def test_undated_and_urls() -> None:
+    assert published_text("", "en") == "undated" and published_text(None, "ja") == "日付不明"
+    assert published_text("2023-10", "en") == "Oct 2023" and published_text("2023", "ja") == "2023年"
+    assert url_of("https://example.org/a\u200b/b") == "https://example.org/a/b"
+    assert url_of("004_519a2c083e35e509.txt") == "" and url_of("KCNA 2023-09-13") == ""
+
+
+def test_notes_never_show_internal_ids(dataset) -> None:
+    assert reader_text("The seed gives the month.") == "The source gives the month."
+    text = reader_text("seed003 (body) dates the visit", dataset.sources)
+    assert "seed" not in text and "日本国際問題研究所" in text
+
+
+def test_catalogue_plurals_and_no_internal_ids() -> None:
+    assert t("shown_count", "en", events=1, legs=1, date="x").startswith("1 event and 1 route leg ")
+    assert t("export_animation_note", "en", frames=1, start="a", end="b").startswith("1 frame,")
+    assert t("export_animation_note", "en", frames=3, start="a", end="b").startswith("3 frames,")
+    line = t("export_view_line", "en", region="Whole route", clock="c", layers="l", days=30, date="1 Oct 2023")
+    assert "python -m" not in line and "frame '" not in line
+
+
+@pytest.mark.parametrize("region", ["route", "rajin_dunai"])
+def test_image_footer_has_no_internal_ids(dataset, region: str) -> None:
+    from tests.test_export import svg_texts
+
+    for lang in ("en", "ja"):
+        text = svg_texts(render(dataset, MapView(as_of=date(2023, 10, 20), region=region, lang=lang), ExportOptions(fmt="svg", dpi=SMALL)))
+        for bad in ("python -m", "frame '", "rajin_dunai", "(n.d.)", "seed0", ".txt", "\u200b"):
+            assert bad not in text, bad
+
+
+# --- SVG: no font needed to view it; URLs are links
+def test_svg_draws_text_as_paths_and_keeps_it_readable_and_linked(dataset) -> None:
+    data = render(dataset, MapView(as_of=date(2023, 10, 20), region="route", lang="ja"), ExportOptions(fmt="svg", dpi=SMALL))
+    root = ET.fromstring(data)
+    assert not list(root.iter(f"{SVG_NS}text")), "text must be drawn as paths (no font needed)"
+    assert b"font-family" not in data and b"@font-face" not in data
+    titles = ["".join(n.itertext()) for n in root.iter(f"{SVG_NS}title")]
+    assert any("ロシア・北朝鮮関係マップ" in x for x in titles) and any("2023年10月20日" in x for x in titles)
+    links = [a.get("{http://www.w3.org/1999/xlink}href") for a in root.iter(f"{SVG_NS}a")]
+    assert "https://www.washingtonpost.com/national-security/2023/10/13/north-korea-russia-weapons-ukraine/" in links
+    assert all(not INVISIBLE.search(x or "") for x in links)
+
+
+def test_pdf_source_urls_are_links(dataset) -> None:
+    data = render(dataset, MapView(as_of=date(2023, 10, 20), region="route"), ExportOptions(fmt="pdf", dpi=SMALL))
+    assert b"/URI (https://www.washingtonpost.com/national-security/2023/10/13/north-korea-russia-weapons-ukraine/)" in data
+
+
+# --- animations: one layout for every frame
+def test_gif_frames_share_one_layout(dataset) -> None:
+    view = MapView(as_of=date(2023, 7, 1), region="route")
+    days = date_steps(date(2023, 7, 1), date(2023, 12, 1), "1m")
+    options = ExportOptions(dpi=SMALL)
+    pin = plan_layout(dataset, view, days, options)
+    import matplotlib as mpl
+
+    from briefing import _mpl
+
+    with mpl.rc_context(_mpl.rc_params("en")):
+        for day in days:
+            fig = build_figure(dataset, view.with_(as_of=day), options.validated(), pin)
+            assert fig.briefing_pin == pin, day  # same source rows, legend and inset place
+            map_axes = fig.axes[0].get_position().bounds
+            if day == days[0]:
+                first_axes = map_axes
+            assert map_axes == first_axes, day
+    frames = render_frames(dataset, view, days, options)
+    # The legend (right column, below the header) is the same in every frame.
+    h, w, _ = frames[0].shape
+    legend = (slice(int(h * 0.2), int(h * 0.65)), slice(int(w * 0.71), w))
+    for frame in frames[1:]:
+        assert np.array_equal(frame[legend], frames[0][legend])
