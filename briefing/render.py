@@ -539,7 +539,9 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
         if source.url:
             text.set_url(source.url)  # type: ignore[attr-defined]
         if url_shown:
-            main_w = (_mpl.text_width_pt(main, lang, SOURCE_SIZE) + URL_GAP_PT) / 72
+            # Placed after the text as drawn (the measured width can be a little short at low dpi).
+            drawn = text.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi  # type: ignore[attr-defined]
+            main_w = max(drawn - x - number_w, _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72) + URL_GAP_PT / 72
             link = _text(fig, x + number_w + main_w, y_line, url_shown, ha="left", va="top", fontsize=SOURCE_SIZE, color=LINK, gid=f"source-url-{source.number}")
             link.set_url(source.url)  # type: ignore[attr-defined]
     if len(shown) < len(sources):

@@ -137,3 +137,76 @@ def test_gif_frames_share_one_layout(dataset) -> None:
     legend = (slice(int(h * 0.2), int(h * 0.65)), slice(int(w * 0.71), w))
     for frame in frames[1:]:
         assert np.array_equal(frame[legend], frames[0][legend])
+
+
+# --- slide decks (python-pptx) and video (imageio-ffmpeg)
+def _libreoffice() -> str | None:
+    import shutil
+
+    return shutil.which("libreoffice") or shutil.which("soffice")
+
+
+def test_story_deck_has_a_slide_per_step_with_notes_and_opens_in_libreoffice(dataset, tmp_path) -> None:
+    import subprocess
+
+    from pptx import Presentation
+
+    from briefing.deck import story_deck
+    from geodata.story import load_story
+
+    steps, _ = load_story(dataset, strict=False)
+    steps = steps[:3]
+    data = story_deck(dataset, steps, "ja", ExportOptions(dpi=SMALL))
+    deck = Presentation(__import__("io").BytesIO(data))
+    assert len(deck.slides) == 3
+    for slide, step in zip(deck.slides, steps):
+        texts = "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+        assert step.caption("ja") in texts and "時点" in texts
+        notes = slide.notes_slide.notes_text_frame.text
+        assert "[1]" in notes and not FORBIDDEN.search(notes), notes
+        assert any(shape.shape_type == 13 for shape in slide.shapes)  # the map picture
+    office = _libreoffice()
+    if office is None:
+        pytest.skip("LibreOffice is not installed")
+    path = tmp_path / "story.pptx"
+    path.write_bytes(data)
+    env = {**__import__("os").environ, "HOME": str(tmp_path)}
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)], check=True, timeout=240, env=env, capture_output=True)
+    pdf = (tmp_path / "story.pdf").read_bytes()
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 3
+
+
+def test_range_deck_slides_share_one_layout(dataset) -> None:
+    from pptx import Presentation
+
+    from briefing.deck import range_deck
+
+    view = MapView(as_of=date(2023, 9, 1), region="far_east")
+    days = date_steps(date(2023, 9, 1), date(2023, 11, 1), "1m")
+    deck = Presentation(__import__("io").BytesIO(range_deck(dataset, view, days, ExportOptions(dpi=SMALL))))
+    assert len(deck.slides) == 3
+    titles = [slide.shapes[0].text_frame.text for slide in deck.slides]
+    assert titles[0].endswith("1 Sep 2023") and titles[-1].endswith("1 Nov 2023")
+
+
+def test_mp4_has_every_date_as_frames_of_one_size(dataset, tmp_path) -> None:
+    import imageio_ffmpeg
+
+    from briefing.animate import LAST_FRAME_MS, FRAME_MS, MP4_FPS, write_mp4
+
+    view = MapView(as_of=date(2023, 9, 1), region="rajin_dunai")
+    days = date_steps(date(2023, 9, 1), date(2023, 10, 15), "14d")
+    frames = render_frames(dataset, view, days, ExportOptions(dpi=SMALL))
+    out = tmp_path / "range.mp4"
+    written = write_mp4(frames, out)
+    reader = imageio_ffmpeg.read_frames(str(out))
+    meta = next(reader)
+    decoded = list(reader)
+    h, w = frames[0].shape[:2]
+    assert tuple(meta["size"]) == (w, h)
+    expected = (len(days) - 1) * round(FRAME_MS * MP4_FPS / 1000) + round(LAST_FRAME_MS * MP4_FPS / 1000)
+    assert written == expected == len(decoded)
+    # The first and the last video frames are the first and the last dates (lossy: close, not equal).
+    first = np.frombuffer(decoded[0], dtype=np.uint8).reshape(h, w, 3).astype(int)
+    last = np.frombuffer(decoded[-1], dtype=np.uint8).reshape(h, w, 3).astype(int)
+    assert np.abs(first - frames[0]).mean() < 6 and np.abs(last - frames[-1]).mean() < 6
