@@ -165,6 +165,7 @@ class Contents:
     sources: list[SourceLine]
     credits: str
     in_focus: list[str] = field(default_factory=list)
+    notes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # place id -> numbers of its sources in the list
 
 
 @cache
@@ -324,13 +325,38 @@ def in_focus_lines(items: VisibleItems, lang: str, limit: int = 6) -> list[str]:
 
 def export_contents(dataset: Dataset, view: MapView, frame: Frame) -> Contents:
     items = _in_frame(visible_items(dataset, view), frame)
+    sources = source_lines(dataset, items, view.lang)
     return Contents(
         items=items,
         legend=legend_entries(items, view.layers),
-        sources=source_lines(dataset, items, view.lang),
+        sources=sources,
         credits=credit_line(),
         in_focus=in_focus_lines(items, view.lang),
+        notes=place_notes(dataset, items, sources),
     )
+
+
+def place_notes(dataset: Dataset, items: VisibleItems, sources: list[SourceRef]) -> dict[str, tuple[int, ...]]:
+    """For each place shown, the numbers (in the image's source list) of the sources behind it."""
+    number = {ref.source_id: ref.number for ref in sources}
+    cites = dataset.citations[dataset.citations["item"].isin([f"place:{i}" for i in items.places["id"]])]
+    notes: dict[str, set[int]] = {}
+    for item, source in zip(cites["item"], cites["source"]):
+        if source in number:
+            notes.setdefault(item.partition(":")[2], set()).add(number[source])
+    return {k: tuple(sorted(v)) for k, v in notes.items()}
+
+
+_SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹˒")
+MAX_NOTE_MARKS = 3
+
+
+def note_marks(numbers: tuple[int, ...]) -> str:
+    """Footnote marks for a label: '¹˒⁴' (at most three numbers; the list gives them all)."""
+    if not numbers:
+        return ""
+    shown = ",".join(str(n) for n in numbers[:MAX_NOTE_MARKS]) + ("," if len(numbers) > MAX_NOTE_MARKS else "")
+    return shown.translate(_SUPERSCRIPT) + ("⁺" if len(numbers) > MAX_NOTE_MARKS else "")
 
 
 def default_title(view: MapView) -> str:
@@ -711,6 +737,10 @@ class MapDrawing:
 
     obstacles: list[tuple[float, float, float, float]] = field(default_factory=list)
     inset: tuple[float, float, float, float] | None = None  # where the inset went (x, y, w, h inches)
+    symbols: list[tuple[float, float, float, float]] = field(default_factory=list)  # symbol boxes only
+    lines: list[np.ndarray] = field(default_factory=list)  # route lines, display pixels
+    labels: list[object] = field(default_factory=list)  # the label Text artists placed
+    dropped: list[str] = field(default_factory=list)  # places whose label found no free spot
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -718,6 +748,7 @@ class MapDrawing:
         px, py = px + dx_px * PX * scale, py - dy_px * PX * scale
         half = size_pt * scale / 2
         self.obstacles.append((px - half, py - half, px + half, py + half))
+        self.symbols.append((px - half, py - half, px + half, py + half))
 
 
 def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (0.55, 0.58, 0.62), border_w: float = 0.8) -> None:
@@ -732,7 +763,10 @@ def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (
         spine.set_linewidth(border_w)
 
 
-def _draw_content(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0) -> MapDrawing:
+def _draw_content(
+    fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0,
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (),
+) -> MapDrawing:
     """Basemap and the view's items in one map axes; places inside ``unlabelled`` get no label."""
     w, s, e, n = frame.lonlat
     margin = 0.25 * max(e - w, n - s) / 10
@@ -745,11 +779,19 @@ def _draw_content(fig: Figure, ax: object, dataset: Dataset, view: MapView, fram
     drawing = MapDrawing()
     if "route" in view.layers:
         _draw_route(ax, items.route_legs)
+        for _, leg in items.route_legs.iterrows():
+            for part in leg_parts(leg):
+                if part:
+                    xs, ys = mercator([p[0] for p in part], [p[1] for p in part])
+                    drawing.lines.append(ax.transData.transform(np.column_stack([xs, ys])))  # type: ignore[attr-defined]
     if "events" in view.layers:
         _draw_events(fig, ax, dataset, items.events, drawing)
     if "places" in view.layers:
         hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ()) if small_scale else ()
-        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale)
+        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved)
+    layouts = getattr(fig, "briefing_labels", [])
+    layouts.append(drawing)
+    fig.briefing_labels = layouts  # type: ignore[attr-defined]
     return drawing
 
 
@@ -808,7 +850,10 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
             inset_frame = _frame_of(region)
     # As on the interactive map: at small scale some crowded labels are left out (the inset has them).
     small_scale = view.region in style.HIDDEN_LABEL_KINDS
-    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale)
+    # The scale bar (bottom left) and the north arrow (top left) are drawn after the labels: keep them free.
+    dpi = fig.dpi
+    furniture = ((mx * dpi, my * dpi, (mx + 2.2) * dpi, (my + 0.55) * dpi), (mx * dpi, (my + mh - 0.7) * dpi, (mx + 0.7) * dpi, (my + mh) * dpi))
+    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale, notes=contents.notes, reserved=furniture)
     _draw_scale_bar(fig, frame, view.lang, box)
     _draw_north_arrow(fig, box)
     if inset_frame is not None:
@@ -896,7 +941,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
     # Smaller insets get slightly smaller labels, so the crowded names still fit.
     label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
-    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale)
+    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes)
     # A leader from the outlined area to the inset, under the map's symbols and labels.
     if slot is None:
         nearest = min(((cx, cy), (cx + iw, cy), (cx, cy + ih + INSET_TITLE_H), (cx + iw, cy + ih + INSET_TITLE_H)), key=lambda p: math.dist(p, ((ax0 + ax1) / 2, (ay0 + ay1) / 2)))
@@ -1020,9 +1065,26 @@ def _label_offset(side: str) -> tuple[float, float]:
     }[side]
 
 
-def _draw_places(fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawing: MapDrawing, unlabelled: Frame | None = None, hidden_kinds: tuple[str, ...] = (), label_scale: float = 1.0) -> None:
-    """Place symbols and labels; a label moves to another side of its symbol when its own side is taken."""
-    halo = [patheffects.withStroke(linewidth=3.2, foreground=rgba(style.LABEL_HALO, 235 / 255))]
+PLACE_PRIORITY = {"capital": 5, "spaceport": 4, "port": 4, "border_crossing": 4, "city": 3, "rail_hub": 3}
+
+
+def _draw_places(
+    fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawing: MapDrawing, unlabelled: Frame | None = None, hidden_kinds: tuple[str, ...] = (), label_scale: float = 1.0,
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (),
+) -> None:
+    """Place symbols, then their labels laid out by :func:`layers.labels.place_labels`.
+
+    A label never covers another label, a symbol or a route line: it moves
+    round its symbol, then further out with a leader line, and is dropped
+    (lowest priority first) when no spot is free. Labels carry the numbers of
+    their sources in the image's source list.
+    """
+    from matplotlib.transforms import IdentityTransform
+
+    from layers.labels import LabelRequest, place_labels
+
+    halo_pt = 1.6
+    halo = [patheffects.withStroke(linewidth=2 * halo_pt, foreground=rgba(style.LABEL_HALO, 235 / 255))]
     positions = []
     for _, place in places.iterrows():
         x, y = (float(v) for v in mercator(float(place["lon"]), float(place["lat"])))
@@ -1030,53 +1092,72 @@ def _draw_places(fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawi
         size = _mpl.marker_size_pt(symbol, style.PLACE_SIZE_PX)
         ax.plot([x], [y], marker=MarkerStyle(_mpl.marker_path(symbol)), markersize=size, markerfacecolor=rgba(style.PLACE_INK), markeredgecolor="white", markeredgewidth=0.5, linestyle="none", zorder=9)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size)
-        positions.append((place, x, y))
+        positions.append((place, x, y, size))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     axes_box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
-    placed: list[tuple[float, float, float, float]] = []
-    for place, x, y in positions:
+    scale = fig.dpi / 72  # display pixels per point
+    halo_px = halo_pt * scale
+    requests, texts = [], {}
+    for place, x, y, size in positions:
         if (unlabelled is not None and unlabelled.contains(x, y)) or place["kind"] in hidden_kinds:
             continue
-        preferred, _ = style.label_placement(str(place["id"]))
+        key = str(place["id"])
+        plain = _one_line(localized(place, "name", lang))
+        name = plain + note_marks((notes or {}).get(key, ()))
         label = ax.annotate(  # type: ignore[attr-defined]
-            _one_line(localized(place, "name", lang)),
-            xy=(x, y),
-            xytext=(0, 0),
-            textcoords="offset points",
-            fontsize=14 * PX * label_scale,
-            fontweight="bold",
-            color=rgba(style.PLACE_INK),
-            path_effects=halo,
-            parse_math=False,
-            zorder=10,
-            annotation_clip=False,
-            gid=f"place-{place['id']}",
+            name, xy=(x, y), xytext=(0, 0), textcoords="offset points", ha="left", va="bottom",
+            fontsize=14 * PX * label_scale, fontweight="bold", color=rgba(style.PLACE_INK), path_effects=halo,
+            parse_math=False, zorder=10, annotation_clip=False, gid=f"place-{key}",
         )
-        best, best_cost = None, float("inf")
-        scale = 72 / fig.dpi
-        inner = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
-        for k, side in enumerate((preferred, *[c for c in _CANDIDATES if c != preferred])):
-            offset = _label_offset(side)
-            label.xyann = offset
-            label.set_ha(_ALIGN[side][0])
-            label.set_va(_ALIGN[side][1])
-            bb = label.get_window_extent(renderer)
-            # Sticking out of the map (a long name near an edge): slide it inside.
-            shift_x = max(0.0, inner[0] - bb.x0) - max(0.0, bb.x1 - inner[2])
-            shift_y = max(0.0, inner[1] - bb.y0) - max(0.0, bb.y1 - inner[3])
-            box = (bb.x0 + shift_x, bb.y0 + shift_y, bb.x1 + shift_x, bb.y1 + shift_y)
-            cost = sum(_overlap(box, other) for other in placed + drawing.obstacles)
-            cost += (abs(shift_x) + abs(shift_y)) * bb.height * 2 + k * 1e-3
-            if cost < best_cost:
-                best, best_cost = (side, (offset[0] + shift_x * scale, offset[1] + shift_y * scale), box), cost
-            if cost < 1:
-                break
-        side, offset, box = best  # type: ignore[misc]
-        label.xyann = offset
-        label.set_ha(_ALIGN[side][0])
-        label.set_va(_ALIGN[side][1])
-        placed.append(box)
-    drawing.obstacles.extend(placed)
+        px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
+        bb = label.get_window_extent(renderer)
+        # The label as it is, on two lines, then without its source marks (they go where they fit).
+        variants = [(name, bb)]
+        for text in (_two_lines(name), plain if plain != name else None, _two_lines(plain) if plain != name else None):
+            if text:
+                label.set_text(text)
+                variants.append((text, label.get_window_extent(renderer)))
+        label.set_text(name)
+        preferred, _ = style.label_placement(key)
+        boxes = [(v.width + 2 * halo_px, v.height + 2 * halo_px) for _, v in variants]
+        requests.append(LabelRequest(key, (px, py), boxes[0], PLACE_PRIORITY.get(place["kind"], 1), preferred, size * scale / 2, tuple(boxes[1:])))
+        texts[key] = (label, [(text, v.x0 - px, v.y0 - py) for text, v in variants])
+    frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
+    placed, dropped = place_labels(
+        requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=style.LABEL_GAP_PX * PX * scale * 0.8, pad=0.5 * scale,
+    )
+    to_data = ax.transData.inverted()  # type: ignore[attr-defined]
+    for spot in placed:
+        label, variants = texts[spot.key]
+        text, dx, dy = variants[spot.variant]
+        label.set_text(text)
+        ox, oy = spot.box[0] + halo_px - requests_anchor(requests, spot.key)[0] - dx, spot.box[1] + halo_px - requests_anchor(requests, spot.key)[1] - dy
+        label.xyann = (ox / scale, oy / scale)
+        drawing.labels.append(label)
+        drawing.obstacles.append(spot.box)
+        if spot.leader is not None:
+            (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
+            ax.plot([sx, ex], [sy, ey], color=rgba(style.PLACE_INK, 0.8), linewidth=0.6, zorder=9.5, solid_capstyle="butt")  # type: ignore[attr-defined]
+    for key in dropped:
+        texts[key][0].remove()
+    drawing.dropped.extend(dropped)
+    del IdentityTransform
+
+
+def _two_lines(name: str) -> str | None:
+    """A long label on two lines, broken at the space or dash nearest its middle (None if it has none)."""
+    if len(name) < 14:
+        return None
+    breaks = [k for k, ch in enumerate(name) if ch in " –-・"]
+    if not breaks:
+        return None
+    k = min(breaks, key=lambda i: abs(i - len(name) / 2))
+    head, tail = (name[: k + 1], name[k + 1 :]) if name[k] in "–-・" else (name[:k], name[k + 1 :])
+    return head.rstrip() + "\n" + tail.lstrip()
+
+
+def requests_anchor(requests: list[object], key: str) -> tuple[float, float]:
+    return next(r.anchor for r in requests if r.key == key)  # type: ignore[attr-defined]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:

@@ -210,3 +210,51 @@ def test_mp4_has_every_date_as_frames_of_one_size(dataset, tmp_path) -> None:
     first = np.frombuffer(decoded[0], dtype=np.uint8).reshape(h, w, 3).astype(int)
     last = np.frombuffer(decoded[-1], dtype=np.uint8).reshape(h, w, 3).astype(int)
     assert np.abs(first - frames[0]).mean() < 6 and np.abs(last - frames[-1]).mean() < 6
+
+
+# --- labels: never over another label, a symbol or a route line
+LABEL_DATES = (date(2000, 7, 19), date(2011, 8, 24), date(2019, 4, 25), date(2023, 9, 13), date(2023, 10, 20), date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("region", list(REGIONS))
+def test_no_label_overlaps_a_label_a_symbol_or_a_route_line(dataset, region: str, lang: str) -> None:
+    import matplotlib as mpl
+
+    from briefing import _mpl
+    from layers.labels import conflicts
+
+    options = ExportOptions(dpi=72).validated()
+    for day in LABEL_DATES:
+        with mpl.rc_context(_mpl.rc_params(lang)):
+            fig = build_figure(dataset, MapView(as_of=day, region=region, lang=lang), options)
+            fig.canvas.draw()
+            renderer = fig.canvas.get_renderer()
+            labelled = 0
+            for drawing in fig.briefing_labels:
+                boxes = [tuple(label.get_window_extent(renderer).extents) for label in drawing.labels]
+                labelled += len(boxes)
+                problems = conflicts(boxes, drawing.symbols, drawing.lines)
+                assert not problems, (day, region, lang, problems, [label.get_text() for label in drawing.labels])
+            assert labelled >= 3, (day, region, lang)
+
+
+def test_label_rule_moves_drops_and_leads() -> None:
+    from layers.labels import LabelRequest, conflicts, place_labels
+
+    frame = (0.0, 0.0, 200.0, 100.0)
+    line = np.array([[0.0, 50.0], [200.0, 50.0]])
+    a = LabelRequest("a", (100.0, 60.0), (60.0, 10.0), priority=2, clearance=3)
+    b = LabelRequest("b", (104.0, 60.0), (60.0, 10.0), priority=1, clearance=3)
+    placed, dropped = place_labels([b, a], frame=frame, symbols=[(97, 57, 103, 63), (101, 57, 107, 63)], lines=[line], gap=2)
+    assert [p.key for p in placed][0] == "a"  # priority first
+    boxes = [p.box for p in placed]
+    assert not conflicts(boxes, [(97, 57, 103, 63), (101, 57, 107, 63)], [line])
+    # A label with no room at all is dropped, never overlapped.
+    tiny = (0.0, 0.0, 30.0, 30.0)
+    placed, dropped = place_labels([LabelRequest("c", (15.0, 15.0), (60.0, 10.0))], frame=tiny)
+    assert not placed and dropped == ["c"]
+    # Boxed in near its symbol: it moves out and gets a leader line.
+    walls = [(20, 40, 80, 60)]
+    placed, _ = place_labels([LabelRequest("d", (50.0, 50.0), (30.0, 8.0), clearance=2)], frame=(0, 0, 100, 100), reserved=walls, gap=2)
+    assert placed and placed[0].leader is not None
