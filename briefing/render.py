@@ -639,7 +639,7 @@ def _swatch(fig: Figure, entry: LegendEntry, x: float, y: float, w: float = SWAT
         fig.add_artist(Line2D([x, x + w], [y, y], transform=tr, color=rgba(colour), linewidth=width, linestyle=dash))
         return
     if entry.swatch == "area":
-        fig.patches.append(Circle((cx, y), 0.075, transform=tr, facecolor=rgba(colour, 0.25), edgecolor=rgba(colour), linewidth=1.0))
+        fig.patches.append(Rectangle((cx - 0.11, y - 0.07), 0.22, 0.14, transform=tr, facecolor="none", edgecolor=rgba(AREA_INK, 0.75), hatch="////", linewidth=0.9, linestyle=(0, (3, 1.5))))
         return
     symbol = style.EVENT_SYMBOL
     if entry.swatch == "halo":
@@ -740,6 +740,9 @@ class MapDrawing:
     symbols: list[tuple[float, float, float, float]] = field(default_factory=list)  # symbol boxes only
     lines: list[np.ndarray] = field(default_factory=list)  # route lines, display pixels
     labels: list[object] = field(default_factory=list)  # the label Text artists placed
+    reserved: tuple[tuple[float, float, float, float], ...] = ()  # map furniture drawn later (display pixels)
+    defer_lists: bool = False  # the main map: area lists wait until the inset has its place
+    pending_lists: list[tuple] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # places whose label found no free spot
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
@@ -765,7 +768,7 @@ def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (
 
 def _draw_content(
     fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0,
-    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (),
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), defer_lists: bool = False,
 ) -> MapDrawing:
     """Basemap and the view's items in one map axes; places inside ``unlabelled`` get no label."""
     w, s, e, n = frame.lonlat
@@ -776,7 +779,7 @@ def _draw_content(
         ax.add_artist(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none", zorder=1, transform=ax.transData))  # type: ignore[attr-defined]
     if borders:
         ax.add_collection(LineCollection(borders, colors=[rgba(style.BORDER)], linewidths=0.8, zorder=2), autolim=False)  # type: ignore[attr-defined]
-    drawing = MapDrawing()
+    drawing = MapDrawing(reserved=reserved, defer_lists=defer_lists)
     if "route" in view.layers:
         _draw_route(ax, items.route_legs)
         for _, leg in items.route_legs.iterrows():
@@ -785,7 +788,7 @@ def _draw_content(
                     xs, ys = mercator([p[0] for p in part], [p[1] for p in part])
                     drawing.lines.append(ax.transData.transform(np.column_stack([xs, ys])))  # type: ignore[attr-defined]
     if "events" in view.layers:
-        _draw_events(fig, ax, dataset, items.events, drawing)
+        _draw_events(fig, ax, dataset, items.events, drawing, view.lang)
     if "places" in view.layers:
         hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ()) if small_scale else ()
         _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved)
@@ -853,7 +856,7 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
     # The scale bar (bottom left) and the north arrow (top left) are drawn after the labels: keep them free.
     dpi = fig.dpi
     furniture = ((mx * dpi, my * dpi, (mx + 2.2) * dpi, (my + 0.55) * dpi), (mx * dpi, (my + mh - 0.7) * dpi, (mx + 0.7) * dpi, (my + mh) * dpi))
-    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale, notes=contents.notes, reserved=furniture)
+    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale, notes=contents.notes, reserved=furniture, defer_lists=True)
     _draw_scale_bar(fig, frame, view.lang, box)
     _draw_north_arrow(fig, box)
     if inset_frame is not None:
@@ -862,6 +865,15 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
         furniture = [(mx * scale, my * scale, (mx + 2.2) * scale, (my + 0.55) * scale), (mx * scale, (my + mh - 0.7) * scale, (mx + 0.7) * scale, (my + mh) * scale)]
         drawing.obstacles.extend(furniture)
         _draw_inset(fig, ax, dataset, view, frame, box, contents, inset_slot, drawing, fixed=pin.inset if pin else None)
+    # The lists of the places known only to a country go where neither the inset nor anything else is.
+    if drawing.inset is not None:
+        ix, iy, iw, ih = drawing.inset
+        dpi = fig.dpi
+        drawing.reserved = (*drawing.reserved, (ix * dpi, iy * dpi, (ix + iw) * dpi, (iy + ih + INSET_TITLE_H) * dpi))
+    drawing.defer_lists = False
+    for job in drawing.pending_lists:
+        _draw_area_list(*job)
+    drawing.pending_lists.clear()
     return drawing
 
 
@@ -909,7 +921,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     for _, leg in contents.items.route_legs.iterrows():
         coords = np.asarray(leg["line"].coords)
         xs, ys = mercator(coords[:: max(1, len(coords) // 400), 0], coords[:: max(1, len(coords) // 400), 1])
-        points += [to_in(x, y) for x, y in zip(xs, ys)]
+        points += [to_in(x, y) for x, y in zip(xs, ys)] * 6  # hiding the route weighs most
     if fixed is not None:
         cx, cy, iw, ih = fixed
         inset_frame, _ = fit_frame(INSET_REGION, iw / ih)
@@ -937,11 +949,16 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     label = region.label_ja if view.lang == "ja" else region.label_en
     fig.add_artist(Rectangle((cx, cy + ih), iw, INSET_TITLE_H, transform=fig.dpi_scale_trans, facecolor=INK, edgecolor=INK, linewidth=0.9, zorder=20))
     _text(fig, cx + 0.07, cy + ih + 0.1, t("export_inset", view.lang, region=label), ha="left", va="center_baseline", fontsize=7, fontweight="bold", color="white", zorder=21)
-    inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
-    _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
-    # Smaller insets get slightly smaller labels, so the crowded names still fit.
+    # Smaller insets get slightly smaller labels, so the crowded names still fit; smaller again if one found no room.
     label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
-    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes)
+    for attempt, shrink in enumerate((1.0, 0.88, 0.78)):
+        inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
+        _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
+        inset_drawing = _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale * shrink, notes=contents.notes)
+        if not inset_drawing.dropped or attempt == 2:
+            break
+        fig.delaxes(inset)
+        fig.briefing_labels.remove(inset_drawing)  # type: ignore[attr-defined]
     # A leader from the outlined area to the inset, under the map's symbols and labels.
     if slot is None:
         nearest = min(((cx, cy), (cx + iw, cy), (cx, cy + ih + INSET_TITLE_H), (cx + iw, cy + ih + INSET_TITLE_H)), key=lambda p: math.dist(p, ((ax0 + ax1) / 2, (ay0 + ay1) / 2)))
@@ -998,7 +1015,106 @@ def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: t
     return {frame.at[i, "id"]: (float(o[0]), float(o[1])) for i, o in _slot_offsets(frame).items()}
 
 
-def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame, drawing: MapDrawing) -> None:
+AREA_INK = (0.30, 0.32, 0.36)
+AREA_LIST_ROWS = 6
+
+
+@cache
+def _area_outlines() -> dict[str, object]:
+    """Country outlines (static/basemap/areas.geojson, derived by scripts/build_areas.py), by place id."""
+    path = BASEMAP_DIR / "areas.geojson"
+    if not path.is_file():
+        return {}
+    return {f["id"]: shape(f["geometry"]) for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
+
+
+def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: MapDrawing, lang: str) -> None:
+    """Events known only to a country or region: the area itself, hatched, with its events listed beside it.
+
+    A country is drawn as its outline (no point stands for it); a region without
+    a shipped outline as a hatched circle round its usual extent. The list box
+    names the area and gives each event's date and title, with its symbol.
+    """
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
+    outlines = _area_outlines()
+    renderer_box = ax.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    for place_id, group in events.groupby("place_id", sort=False):
+        first = group.iloc[0]
+        outline = outlines.get(str(place_id))
+        style_kw = dict(facecolor="none", edgecolor=rgba(AREA_INK, 0.4), hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
+        if outline is not None:
+            for polygon in _polygons(outline):
+                xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)
+                ax.add_artist(Polygon(np.column_stack([xs, ys]), closed=True, transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
+        else:
+            x, y = mercator(float(first["lon"]), float(first["lat"]))
+            ax.add_artist(Circle((float(x), float(y)), _area_radius_m(first), transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
+        # The list, at the area's usual point, kept inside the map.
+        x, y = (float(v) for v in mercator(float(first["lon"]), float(first["lat"])))
+        if not (xlim[0] <= x <= xlim[1] and ylim[0] <= y <= ylim[1]):
+            x, y = min(max(x, xlim[0]), xlim[1]), min(max(y, ylim[0]), ylim[1])
+        px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
+        job = (fig, ax, group, str(localized(first, "place_name", lang)), (px, py), renderer_box, drawing, lang)
+        if drawing.defer_lists:
+            drawing.pending_lists.append(job)
+        else:
+            _draw_area_list(*job)
+
+
+def _draw_area_list(fig: Figure, ax: object, group: pd.DataFrame, name: str, anchor_px: tuple[float, float], axes_box: object, drawing: MapDrawing, lang: str) -> None:
+    from layers.text import row_span
+
+    size = 6.2
+    line_h = size * 1.35 / 72  # inches
+    rows = group.sort_values(["start", "id"]).head(AREA_LIST_ROWS)
+    texts = [f"{row_span(row, lang)} · {_one_line(localized(row, 'title', lang))}" for _, row in rows.iterrows()]
+    if len(group) > AREA_LIST_ROWS:
+        texts.append(t("area_more", lang, count=len(group) - AREA_LIST_ROWS))
+    header = name
+    width = max([_mpl.text_width_pt(header, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
+    height = (len(texts) + 1) * line_h + 0.12
+    dpi = fig.dpi
+    # Beside the area's point where it hides no symbol, line or label (the label rule); else centred on it.
+    from layers.labels import LabelRequest, place_labels
+
+    frame_px = (axes_box.x0 + 4, axes_box.y0 + 4, axes_box.x1 - 4, axes_box.y1 - 4)  # type: ignore[attr-defined]
+    placed, _ = place_labels(
+        [LabelRequest(name, anchor_px, (width * dpi, height * dpi), 10, "right", 0.05 * dpi)],
+        frame=frame_px, symbols=drawing.obstacles, lines=drawing.lines, reserved=drawing.reserved, gap=0.1 * dpi, pad=0.3, rings=(1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20), leaders_avoid_symbols=False,
+    )
+    if placed:
+        x0, y0 = placed[0].box[0] / dpi, placed[0].box[1] / dpi
+        if placed[0].leader is not None:
+            to_data = ax.transData.inverted()  # type: ignore[attr-defined]
+            (sx, sy), (ex, ey) = to_data.transform(placed[0].leader[0]), to_data.transform(placed[0].leader[1])
+            ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5)  # type: ignore[attr-defined]
+    else:
+        x0 = anchor_px[0] / dpi - width / 2
+        y0 = anchor_px[1] / dpi - height / 2
+        x0 = min(max(x0, axes_box.x0 / dpi + 0.05), axes_box.x1 / dpi - width - 0.05)  # type: ignore[attr-defined]
+        y0 = min(max(y0, axes_box.y0 / dpi + 0.05), axes_box.y1 / dpi - height - 0.05)  # type: ignore[attr-defined]
+    tr = fig.dpi_scale_trans
+    box = FancyBboxPatch((x0, y0), width, height, boxstyle="round,pad=0,rounding_size=0.04", transform=tr, facecolor=(1, 1, 1, 0.9), edgecolor=rgba(AREA_INK, 0.7), linewidth=0.7, linestyle=(0, (3, 1.5)), zorder=11)
+    ax.add_artist(box)  # type: ignore[attr-defined]
+    top = y0 + height - 0.06
+    ax.text(x0 + 0.08, top, header, transform=tr, ha="left", va="top", fontsize=size, fontweight="bold", color=INK, zorder=12, parse_math=False, clip_on=False)  # type: ignore[attr-defined]
+    marker = MarkerStyle(_mpl.marker_path(style.EVENT_SYMBOL))
+    for k, (text, (_, row)) in enumerate(zip(texts, [*rows.iterrows(), *[(None, None)] * (len(texts) - len(rows))])):
+        y = top - (k + 1) * line_h
+        if row is not None:
+            colour = style.EVENT_COLOURS[row["kind"]]
+            contested = bool(row["is_contested"])
+            ms = _mpl.marker_size_pt(style.EVENT_SYMBOL, style.EVENT_SIZE_PX) * 0.75
+            if row.get("state") == "current":
+                ax.plot([x0 + 0.12], [y - line_h / 2], transform=tr, marker=marker, markersize=ms * 1.7, markerfacecolor=rgba(style.EMPHASIS, 220 / 255), markeredgewidth=0, linestyle="none", zorder=12, clip_on=False)  # type: ignore[attr-defined]
+            ax.plot([x0 + 0.12], [y - line_h / 2], transform=tr, marker=marker, markersize=ms, markerfacecolor="white" if contested else rgba(colour), markeredgecolor=rgba(colour), markeredgewidth=1.0, linestyle="none", zorder=13, clip_on=False)  # type: ignore[attr-defined]
+        ax.text(x0 + 0.22, y, text, transform=tr, ha="left", va="top", fontsize=size, color=INK if row is not None else MUTED, zorder=12, parse_math=False, clip_on=False)  # type: ignore[attr-defined]
+    extent = (x0 * dpi, y0 * dpi, (x0 + width) * dpi, (y0 + height) * dpi)
+    drawing.obstacles.append(extent)
+    drawing.symbols.append(extent)
+
+
+def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame, drawing: MapDrawing, lang: str = "en") -> None:
     if events.empty:
         return
     all_events = dataset.events
@@ -1014,16 +1130,11 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]))
     symbol = style.EVENT_SYMBOL
     marker = MarkerStyle(_mpl.marker_path(symbol))
-    for _, event in events.iterrows():
+    vague = events[events["is_area"].astype(bool)]
+    for _, event in events[~events["is_area"].astype(bool)].iterrows():
         x, y = (float(v) for v in mercator(float(event["lon"]), float(event["lat"])))
         colour = style.EVENT_COLOURS[event["kind"]]
         contested = bool(event["is_contested"])
-        if bool(event["is_area"]):
-            radius = _area_radius_m(event)
-            # As in the app: a neutral area, outlined in the kind's colour, with the event's symbol at its centre.
-            ax.add_artist(  # type: ignore[attr-defined]
-                Circle((x, y), radius, facecolor=rgba(style.AREA_FILL, style.AREA_ALPHA / 255), edgecolor=rgba(colour, 170 / 255), linewidth=1.5 * PX, linestyle=(0, (4, 2)) if contested else "-", zorder=3, transform=ax.transData)  # type: ignore[attr-defined]
-            )
         dx, dy = offsets.get(event["id"], (0.0, 17.0))
         transform = _offset(fig, ax, dx, dy)
         size = _mpl.marker_size_pt(symbol, style.EVENT_SIZE_PX)
@@ -1034,6 +1145,8 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         else:
             ax.plot([x], [y], transform=transform, marker=marker, markersize=size, markerfacecolor=rgba(colour), markeredgecolor="white", markeredgewidth=0.4, linestyle="none", zorder=8)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size + 2, dx, dy)
+    if not vague.empty:
+        _draw_vague_places(fig, ax, vague, drawing, lang)
 
 
 _ALIGN = {

@@ -151,6 +151,8 @@ def place_labels(
     reserved: Sequence[Box] = (),
     gap: float = 4.0,
     pad: float = 1.0,
+    rings: Sequence[float] = RINGS,
+    leaders_avoid_symbols: bool = True,
 ) -> tuple[list[Placed], list[str]]:
     """Placed labels and the keys of the labels dropped for want of room.
 
@@ -164,7 +166,7 @@ def place_labels(
     order = sorted(requests, key=lambda r: -r.priority)
     best: tuple[float, list[Placed], list[str]] | None = None
     for _ in range(4):
-        placed, dropped = _attempt(order, frame, route, blocked, gap, pad)
+        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, [*symbols, *reserved])
         weight = {r.key: r.priority + 1 for r in requests}
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
@@ -177,14 +179,14 @@ def place_labels(
     return best[1], best[2]
 
 
-def _attempt(order: list[LabelRequest], frame: Box, route: "_Lines", blocked: list[Box], gap: float, pad: float) -> tuple[list[Placed], list[str]]:
+def _attempt(order: list[LabelRequest], frame: Box, route: "_Lines", leader_blocked: list[Box], gap: float, pad: float, rings: Sequence[float], blocked: list[Box]) -> tuple[list[Placed], list[str]]:
     placed: list[Placed] = []
     dropped: list[str] = []
     for request in order:
         order = (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
         choice = None
         sizes = (request.size, *request.alternatives)
-        for ring, distance in enumerate(RINGS):
+        for ring, distance in enumerate(rings):
             for variant, side in ((v, side) for v in range(len(sizes)) for side in order):
                 box = _box_at(request, side, gap * distance, sizes[variant])
                 padded = _grow(box, pad)
@@ -201,7 +203,7 @@ def _attempt(order: list[LabelRequest], frame: Box, route: "_Lines", blocked: li
                 leader = _leader(request, box) if ring > 0 else None
                 if leader is not None and any(segment_hits_box((*leader[0], *leader[1]), _grow(other.box, -0.5)) for other in placed):
                     continue
-                if leader is not None and any(segment_hits_box((*leader[0], *leader[1]), _grow(other, -0.5)) for other in blocked if not _contains(other, request.anchor)):
+                if leader is not None and any(segment_hits_box((*leader[0], *leader[1]), _grow(other, -0.5)) for other in leader_blocked if not _contains(other, request.anchor)):
                     continue
                 choice = Placed(request.key, box, side, leader, variant)
                 break

@@ -258,3 +258,26 @@ def test_label_rule_moves_drops_and_leads() -> None:
     walls = [(20, 40, 80, 60)]
     placed, _ = place_labels([LabelRequest("d", (50.0, 50.0), (30.0, 8.0), clearance=2)], frame=(0, 0, 100, 100), reserved=walls, gap=2)
     assert placed and placed[0].leader is not None
+
+
+# --- places known only to a country: the country's outline, hatched, with its events listed
+def test_vague_places_are_outlines_with_their_events_listed(dataset) -> None:
+    import matplotlib as mpl
+    from matplotlib.patches import Circle, Polygon
+
+    from briefing import _mpl
+    from briefing.render import _area_outlines
+    from tests.test_export import svg_texts
+
+    outlines = _area_outlines()
+    assert {"russia", "north_korea"} <= set(outlines)
+    assert outlines["north_korea"].bounds[0] > 124 and outlines["north_korea"].bounds[2] < 131  # North Korea, not China
+    view = MapView(as_of=date(2023, 10, 20), region="route")
+    with mpl.rc_context(_mpl.rc_params("en")):
+        fig = build_figure(dataset, view, ExportOptions(dpi=SMALL).validated())
+    main = fig.axes[0]
+    hatched = [a for a in main.patches if isinstance(a, Polygon) and a.get_hatch()]
+    assert hatched, "the countries are drawn as hatched outlines"
+    assert not [a for a in main.patches if isinstance(a, Circle) and a.get_hatch() is None], "no grey circle stands for a country"
+    text = svg_texts(render(dataset, view, ExportOptions(fmt="svg", dpi=SMALL)))
+    assert "Russia (location not known more precisely)" in text and "Kim Jong Il visits Russia (2001)" in text
