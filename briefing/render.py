@@ -1008,6 +1008,61 @@ def _arrows(xs: np.ndarray, ys: np.ndarray, per_leg: int = 4) -> list[tuple[floa
 
 
 @cache
+@cache
+def _land_tree() -> object:
+    from shapely import STRtree
+
+    return STRtree(list(_basemap_shapes()[0]))
+
+
+def _on_land(lon: float, lat: float) -> bool:
+    from shapely.geometry import Point
+
+    tree = _land_tree()
+    point = Point(lon, lat)
+    return any(tree.geometries[i].covers(point) for i in tree.query(point))  # type: ignore[attr-defined]
+
+
+GRID_COLUMNS = 4
+
+
+def _compact_offsets(fig: Figure, ax: object, events: pd.DataFrame, offsets: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Symbols sharing a place in a small grid next to it (at most four a row), on the side where most fall on land.
+
+    The app's single row of symbols can run far from its place (Pyongyang's
+    spread into Korea Bay); the images keep them within a small radius, on land
+    when a side has more land than the others.
+    """
+    out = dict(offsets)
+    slot = style.EVENT_SLOT_PX
+    to_lonlat = ax.transData.inverted()  # type: ignore[attr-defined]
+    scale = fig.dpi / 72 * PX  # display pixels per app pixel
+    for place_id, group in events.groupby("place_id", sort=False):
+        n = len(group)
+        if n < 2:
+            continue
+        ids = list(group.sort_values(["start", "id"])["id"])
+        cols = min(n, GRID_COLUMNS)
+        cells = [((k % cols - (cols - 1) / 2) * slot, (k // cols) * slot) for k in range(n)]
+        first = group.iloc[0]
+        x, y = mercator(float(first["lon"]), float(first["lat"]))
+        px, py = ax.transData.transform((float(x), float(y)))  # type: ignore[attr-defined]
+        sides = {"below": lambda c: (c[0], 17.0 + c[1]), "above": lambda c: (c[0], -17.0 - c[1]), "right": lambda c: (17.0 + c[1] + (cols - 1) / 2 * slot + c[0], 0.0 + 0 * c[1])}
+        best, best_land = "below", -1
+        for name, place in sides.items():
+            land = 0
+            for cell in cells:
+                dx, dy = place(cell)
+                mx, my = to_lonlat.transform((px + dx * scale, py - dy * scale))
+                lon, lat = _mpl.inverse_mercator(mx, my)
+                land += _on_land(lon, lat)
+            if land > best_land:
+                best, best_land = name, land
+        for event_id, cell in zip(ids, cells):
+            out[event_id] = sides[best](cell)
+    return out
+
+
 def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: tuple[object, ...]) -> dict[str, tuple[float, float]]:
     from layers.deck import _slot_offsets
 
@@ -1131,6 +1186,11 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
     symbol = style.EVENT_SYMBOL
     marker = MarkerStyle(_mpl.marker_path(symbol))
     vague = events[events["is_area"].astype(bool)]
+    if offsets:
+        # Cells from all the place's events (drawn or not), so symbols keep their spot from date to date.
+        shown_places = set(events["place_id"])
+        pool = all_events[~all_events["is_area"].astype(bool) & all_events["place_id"].isin(shown_places)]
+        offsets = _compact_offsets(fig, ax, pool, offsets)
     for _, event in events[~events["is_area"].astype(bool)].iterrows():
         x, y = (float(v) for v in mercator(float(event["lon"]), float(event["lat"])))
         colour = style.EVENT_COLOURS[event["kind"]]
