@@ -768,7 +768,7 @@ def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (
 
 def _draw_content(
     fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0,
-    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), defer_lists: bool = False,
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), defer_lists: bool = False, label_shrinks: tuple[float, ...] = (),
 ) -> MapDrawing:
     """Basemap and the view's items in one map axes; places inside ``unlabelled`` get no label."""
     w, s, e, n = frame.lonlat
@@ -791,7 +791,7 @@ def _draw_content(
         _draw_events(fig, ax, dataset, items.events, drawing, view.lang)
     if "places" in view.layers:
         hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ()) if small_scale else ()
-        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved)
+        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved, label_shrinks)
     layouts = getattr(fig, "briefing_labels", [])
     layouts.append(drawing)
     fig.briefing_labels = layouts  # type: ignore[attr-defined]
@@ -951,14 +951,9 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     _text(fig, cx + 0.07, cy + ih + 0.1, t("export_inset", view.lang, region=label), ha="left", va="center_baseline", fontsize=7, fontweight="bold", color="white", zorder=21)
     # Smaller insets get slightly smaller labels, so the crowded names still fit; smaller again if one found no room.
     label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
-    for attempt, shrink in enumerate((1.0, 0.88, 0.78)):
-        inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
-        _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
-        inset_drawing = _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale * shrink, notes=contents.notes)
-        if not inset_drawing.dropped or attempt == 2:
-            break
-        fig.delaxes(inset)
-        fig.briefing_labels.remove(inset_drawing)  # type: ignore[attr-defined]
+    inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
+    _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
+    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes, label_shrinks=(1.0, 0.88, 0.78))
     # A leader from the outlined area to the inset, under the map's symbols and labels.
     if slot is None:
         nearest = min(((cx, cy), (cx + iw, cy), (cx, cy + ih + INSET_TITLE_H), (cx + iw, cy + ih + INSET_TITLE_H)), key=lambda p: math.dist(p, ((ax0 + ax1) / 2, (ay0 + ay1) / 2)))
@@ -1243,7 +1238,7 @@ PLACE_PRIORITY = {"capital": 5, "spaceport": 4, "port": 4, "border_crossing": 4,
 
 def _draw_places(
     fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawing: MapDrawing, unlabelled: Frame | None = None, hidden_kinds: tuple[str, ...] = (), label_scale: float = 1.0,
-    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (),
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), label_shrinks: tuple[float, ...] = (),
 ) -> None:
     """Place symbols, then their labels laid out by :func:`layers.labels.place_labels`.
 
@@ -1252,9 +1247,7 @@ def _draw_places(
     (lowest priority first) when no spot is free. Labels carry the numbers of
     their sources in the image's source list.
     """
-    from matplotlib.transforms import IdentityTransform
-
-    from layers.labels import LabelRequest, place_labels
+    from layers.labels import place_labels
 
     halo_pt = 1.6
     halo = [patheffects.withStroke(linewidth=2 * halo_pt, foreground=rgba(style.LABEL_HALO, 235 / 255))]
@@ -1270,6 +1263,24 @@ def _draw_places(
     axes_box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
     scale = fig.dpi / 72  # display pixels per point
     halo_px = halo_pt * scale
+    # A crowded map (a small inset) tries smaller labels before it drops one.
+    shrinks = label_shrinks or (1.0,)
+    for attempt, shrink in enumerate(shrinks):
+        requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale)
+        frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
+        placed, dropped = place_labels(
+            requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=style.LABEL_GAP_PX * PX * scale * 0.8, pad=0.5 * scale,
+        )
+        if not dropped or attempt == len(shrinks) - 1:
+            break
+        for label, _ in texts.values():
+            label.remove()
+    _commit_labels(ax, drawing, requests, texts, placed, dropped, halo_px, scale)
+
+
+def _label_requests(ax: object, renderer: object, positions: list, lang: str, notes: dict | None, unlabelled: Frame | None, hidden_kinds: tuple[str, ...], label_scale: float, halo: list, halo_px: float, scale: float) -> tuple[list, dict]:
+    from layers.labels import LabelRequest
+
     requests, texts = [], {}
     for place, x, y, size in positions:
         if (unlabelled is not None and unlabelled.contains(x, y)) or place["kind"] in hidden_kinds:
@@ -1295,10 +1306,10 @@ def _draw_places(
         boxes = [(v.width + 2 * halo_px, v.height + 2 * halo_px) for _, v in variants]
         requests.append(LabelRequest(key, (px, py), boxes[0], PLACE_PRIORITY.get(place["kind"], 1), preferred, size * scale / 2, tuple(boxes[1:])))
         texts[key] = (label, [(text, v.x0 - px, v.y0 - py) for text, v in variants])
-    frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
-    placed, dropped = place_labels(
-        requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=style.LABEL_GAP_PX * PX * scale * 0.8, pad=0.5 * scale,
-    )
+    return requests, texts
+
+
+def _commit_labels(ax: object, drawing: MapDrawing, requests: list, texts: dict, placed: list, dropped: list, halo_px: float, scale: float) -> None:
     to_data = ax.transData.inverted()  # type: ignore[attr-defined]
     for spot in placed:
         label, variants = texts[spot.key]
@@ -1314,7 +1325,6 @@ def _draw_places(
     for key in dropped:
         texts[key][0].remove()
     drawing.dropped.extend(dropped)
-    del IdentityTransform
 
 
 def _two_lines(name: str) -> str | None:
