@@ -155,11 +155,13 @@ def deck_bytes(slides: list[Slide], lang: str = "en", deck_title: str = "") -> b
     blank = prs.slide_layouts[6]
     ink, muted = RGBColor(0x1A, 0x1F, 0x29), RGBColor(0x55, 0x5C, 0x66)
 
-    def box(slide, x, y, w, h, text, size, *, bold=False, colour=ink):  # noqa: ANN001, ANN202
+    def box(slide, x, y, w, h, text, size, *, bold=False, colour=ink, spaced=False):  # noqa: ANN001, ANN202
         frame = slide.shapes.add_textbox(Inches(x), Inches(y), Inches(w), Inches(h)).text_frame
         frame.word_wrap = True
         for k, line in enumerate(text.split("\n")):
             para = frame.paragraphs[0] if k == 0 else frame.add_paragraph()
+            if spaced:
+                para.space_after = Pt(8)
             run = para.add_run()
             run.text = line
             run.font.size, run.font.bold, run.font.name = Pt(size), bold, font
@@ -173,7 +175,8 @@ def deck_bytes(slides: list[Slide], lang: str = "en", deck_title: str = "") -> b
         box(slide, 0.35, 0.22, SLIDE_W_IN - 0.7, 0.7, slide_spec.title, 26, bold=True)
         box(slide, 0.35, 0.9, SLIDE_W_IN - 0.7, 0.4, slide_spec.stamp, 13, colour=muted)
         slide.shapes.add_picture(io.BytesIO(slide_spec.image), Inches(0.35), Inches(1.45), Inches(image_w), Inches(image_h))
-        box(slide, 0.35 + image_w + 0.25, 1.45, SLIDE_W_IN - image_w - 0.95, image_h, slide_spec.caption, 14)
+        lines = slide_spec.caption.count("\n") + 1
+        box(slide, 0.35 + image_w + 0.25, 1.45, SLIDE_W_IN - image_w - 0.95, image_h, slide_spec.caption, 14 if lines <= 2 else 11, spaced=True)
         slide.notes_slide.notes_text_frame.text = slide_spec.notes
     buffer = io.BytesIO()
     prs.save(buffer)

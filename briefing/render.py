@@ -1091,7 +1091,7 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
     for place_id, group in events.groupby("place_id", sort=False):
         first = group.iloc[0]
         outline = outlines.get(str(place_id))
-        style_kw = dict(facecolor="none", edgecolor=rgba(AREA_INK, 0.4), hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
+        style_kw = dict(facecolor="none", edgecolor=rgba(AREA_INK, 0.45), hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
         if outline is not None:
             for polygon in _polygons(outline):
                 xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)

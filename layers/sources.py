@@ -110,6 +110,7 @@ def source_ref(number: int, source_id: str, row: object, lang: str = "en") -> So
 
 _SEED_ID = re.compile(r"\bseed(\d{3})\b")
 _SEED_WORD = re.compile(r"\b(the|a|this|that|one|each) seed (article|text|copy)?\s?", re.IGNORECASE)
+_SEE_DISAGREEMENT = re.compile(r"see disagreement [a-z0-9_\-]+", re.IGNORECASE)
 _SEED_PLURAL = re.compile(r"\bthe seeds\b", re.IGNORECASE)
 
 
@@ -130,6 +131,7 @@ def reader_text(text: object, sources: object = None, lang: str = "en") -> str:
         publisher = publisher_text(row.get("publisher")) or title_text(row.get("title"))
         return f"{publisher} ({published_text(row.get('published'), lang)})"
 
+    out = _SEE_DISAGREEMENT.sub("see 'Sources disagree'" if lang != "ja" else "「出典間の食い違い」を参照", out)
     out = _SEED_ID.sub(name, out)
     out = _SEED_PLURAL.sub(lambda m: "the sources" if m.group(0)[0] == "t" else "The sources", out)
     out = _SEED_WORD.sub(lambda m: ("The source " if m.group(1)[0].isupper() else "the source ") if m.group(1).lower() == "the" else f"{m.group(1)} source ", out)

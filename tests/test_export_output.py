@@ -75,6 +75,7 @@ def test_notes_never_show_internal_ids(dataset) -> None:
     assert reader_text("The seed gives the month.") == "The source gives the month."
     text = reader_text("seed003 (body) dates the visit", dataset.sources)
     assert "seed" not in text and "日本国際問題研究所" in text
+    assert "lavrov-visit-dates" not in reader_text("Disputed: see disagreement lavrov-visit-dates.")
 
 
 def test_catalogue_plurals_and_no_internal_ids() -> None:

@@ -163,7 +163,7 @@ def _sources(dataset: Dataset, key: str, lang: str) -> None:
         parts = [head + (f"  \n{md_link(ref.url)}" if ref.url else "")]
         for _, cite in group.iterrows():
             label = field_label(cite["field"], lang)
-            where = f" ({md_escape(cite['locator'])})" if cite["locator"] else ""
+            where = f" ({md_escape(reader_text(cite['locator'], dataset.sources, lang))})" if cite["locator"] else ""
             note = f"  \n*{md_escape(reader_text(cite['note'], dataset.sources, lang))}*" if cite["note"] else ""
             quote = f"\n> {md_escape(cite['quote'])}" if cite["quote"] else ""
             parts.append(f"- {t('supports', lang)}: {md_escape(label)}{where}{quote}{note}")
