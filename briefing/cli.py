@@ -190,7 +190,9 @@ def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | 
         if data.loaded_nothing:
             continue
         if data.rows_left_out:
-            print(f"warning: {path.name}: {data.rows_loaded} rows loaded, {data.rows_left_out} rows left out (listed above)", file=sys.stderr)
+            from ui.i18n import plural
+
+            print(f"warning: {path.name}: {plural(data.rows_loaded, 'row', 'rows')} loaded, {plural(data.rows_left_out, 'row', 'rows')} left out (listed above)", file=sys.stderr)
         loaded.append(data)
     if not loaded:
         print("error: nothing loaded from --data", file=sys.stderr)
