@@ -12,7 +12,7 @@ The rule, for labels taken in order of priority (highest first):
 2. A candidate is taken only if its box (with a little padding) lies inside the
    frame and overlaps no placed label, no symbol, no reserved box (map
    furniture, an inset) and no route line, and, for a leader, if the leader
-   crosses no placed label and no other symbol (and no label crosses a placed leader).
+   crosses no placed label, no other symbol and no route line (and no label crosses a placed leader).
 3. The first candidate that passes wins (nearer rings and the preferred side
    first); a label with no such candidate is dropped: a lower-priority label
    is dropped before any overlap is allowed.
@@ -94,6 +94,16 @@ def _inside(box: Box, frame: Box) -> bool:
 class _Lines:
     """Route lines as segments, for fast 'does this box touch a line' tests."""
 
+    def crosses(self, segment: Sequence[float]) -> bool:
+        """Whether a leader (x0, y0, x1, y1) meets a route line (it would read as part of it)."""
+        if not len(self.segments):
+            return False
+        x0, y0, x1, y1 = segment
+        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        b = self.bounds
+        near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+        return any(_segments_meet((x0, y0, x1, y1), tuple(seg)) for seg in self.segments[near])
+
     def __init__(self, lines: Iterable[np.ndarray]) -> None:
         segments = [np.column_stack([line[:-1], line[1:]]) for line in (np.asarray(a, dtype=float) for a in lines) if len(line) >= 2]
         self.segments = np.concatenate(segments) if segments else np.zeros((0, 4))
@@ -109,6 +119,15 @@ class _Lines:
         if not near.any():
             return False
         return any(segment_hits_box(tuple(seg), box) for seg in self.segments[near])
+
+
+def _segments_meet(a: Sequence[float], b: Sequence[float]) -> bool:
+    def orient(p: Sequence[float], q: Sequence[float], r: Sequence[float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    p1, p2, q1, q2 = a[:2], a[2:], b[:2], b[2:]
+    d1, d2, d3, d4 = orient(q1, q2, p1), orient(q1, q2, p2), orient(p1, p2, q1), orient(p1, p2, q2)
+    return ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0))
 
 
 def segment_hits_box(segment: Sequence[float], box: Box) -> bool:
@@ -166,7 +185,7 @@ def place_labels(
     order = sorted(requests, key=lambda r: -r.priority)
     best: tuple[float, list[Placed], list[str]] | None = None
     for _ in range(4):
-        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, [*symbols, *reserved])
+        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, [*symbols, *reserved], leaders_avoid_symbols)
         weight = {r.key: r.priority + 1 for r in requests}
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
@@ -179,34 +198,49 @@ def place_labels(
     return best[1], best[2]
 
 
-def _attempt(order: list[LabelRequest], frame: Box, route: "_Lines", leader_blocked: list[Box], gap: float, pad: float, rings: Sequence[float], blocked: list[Box]) -> tuple[list[Placed], list[str]]:
+def _first_free(
+    request: LabelRequest, sides: Sequence[str], sizes: Sequence[tuple[float, float]], rings: Sequence[float], gap: float, pad: float,
+    frame: Box, placed: list[Placed], blocked: list[Box], route: "_Lines", leader_blocked: list[Box], strict: bool,
+) -> Placed | None:
+    for ring, distance in enumerate(rings):
+        for variant, side in ((v, side) for v in range(len(sizes)) for side in sides):
+            box = _box_at(request, side, gap * distance, sizes[variant])
+            padded = _grow(box, pad)
+            if not _inside(box, frame):
+                continue
+            if any(overlap(padded, other.box) > 0 for other in placed):
+                continue
+            if any(overlap(padded, other) > 0 for other in blocked):
+                continue
+            if route.touches(padded):
+                continue
+            if any(segment_hits_box((*other.leader[0], *other.leader[1]), padded) for other in placed if other.leader is not None):
+                continue
+            leader = _leader(request, box) if ring > 0 else None
+            if leader is None:
+                return Placed(request.key, box, side, None, variant)
+            if strict and route.crosses((*leader[0], *leader[1])):
+                continue
+            if any(segment_hits_box((*leader[0], *leader[1]), _grow(other.box, -0.5)) for other in placed):
+                continue
+            if any(segment_hits_box((*leader[0], *leader[1]), _grow(other, -0.5)) for other in leader_blocked if not _contains(other, request.anchor)):
+                continue
+            return Placed(request.key, box, side, leader, variant)
+    return None
+
+
+def _attempt(
+    order: list[LabelRequest], frame: Box, route: "_Lines", leader_blocked: list[Box], gap: float, pad: float, rings: Sequence[float], blocked: list[Box], strict_leaders: bool = True,
+) -> tuple[list[Placed], list[str]]:
     placed: list[Placed] = []
     dropped: list[str] = []
     for request in order:
-        order = (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
-        choice = None
+        sides = (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
         sizes = (request.size, *request.alternatives)
-        for ring, distance in enumerate(rings):
-            for variant, side in ((v, side) for v in range(len(sizes)) for side in order):
-                box = _box_at(request, side, gap * distance, sizes[variant])
-                padded = _grow(box, pad)
-                if not _inside(box, frame):
-                    continue
-                if any(overlap(padded, other.box) > 0 for other in placed):
-                    continue
-                if any(overlap(padded, other) > 0 for other in blocked):
-                    continue
-                if route.touches(padded):
-                    continue
-                if any(segment_hits_box((*other.leader[0], *other.leader[1]), padded) for other in placed if other.leader is not None):
-                    continue
-                leader = _leader(request, box) if ring > 0 else None
-                if leader is not None and any(segment_hits_box((*leader[0], *leader[1]), _grow(other.box, -0.5)) for other in placed):
-                    continue
-                if leader is not None and any(segment_hits_box((*leader[0], *leader[1]), _grow(other, -0.5)) for other in leader_blocked if not _contains(other, request.anchor)):
-                    continue
-                choice = Placed(request.key, box, side, leader, variant)
-                break
+        choice = None
+        # A leader across a route line reads as part of it: tried only when nothing else is free.
+        for strict in (True, False) if strict_leaders else (False,):
+            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked, route, leader_blocked, strict)
             if choice is not None:
                 break
         if choice is None:

@@ -282,3 +282,13 @@ def test_vague_places_are_outlines_with_their_events_listed(dataset) -> None:
     assert not [a for a in main.patches if isinstance(a, Circle) and a.get_hatch() is None], "no grey circle stands for a country"
     text = svg_texts(render(dataset, view, ExportOptions(fmt="svg", dpi=SMALL)))
     assert "Russia (location not known more precisely)" in text and "Kim Jong Il visits Russia (2001)" in text
+
+
+def test_a_leader_avoids_crossing_a_route_line_when_it_can() -> None:
+    from layers.labels import LabelRequest, place_labels
+
+    line = np.array([[40.0, 0.0], [40.0, 100.0]])  # a route line just right of the symbol
+    wall = (20.0, 44.0, 39.0, 56.0)  # the near spots on the left are taken
+    request = LabelRequest("p", (35.0, 50.0), (20.0, 6.0), clearance=2)
+    placed, _ = place_labels([request], frame=(0, 0, 100, 100), lines=[line], reserved=[wall], gap=2)
+    assert placed and placed[0].box[2] <= 40.0  # stays on the symbol's side of the line
