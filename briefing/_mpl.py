@@ -7,6 +7,8 @@ package, never downloaded), fixed rc parameters and no dates in file metadata.
 
 from __future__ import annotations
 
+import re
+
 import importlib.util
 import logging
 import math
@@ -71,11 +73,12 @@ def rc_params(lang: str) -> dict[str, object]:
         "font.family": font_family(lang),
         "text.usetex": False,
         "axes.unicode_minus": False,
-        "svg.fonttype": "none",  # real <text> elements
+        "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the fonts (see svg_with_text_titles)
         "svg.hashsalt": "briefing",  # stable ids in the SVG
         "svg.id": "briefing-map",
         "pdf.fonttype": 42,  # embed TrueType subsets (CJK stays vector and small)
         "ps.fonttype": 42,
+        "hatch.linewidth": 0.45,  # the hatching of places known only to a country stays light
         "path.simplify": True,
         "path.simplify_threshold": 0.1,
         "lines.scale_dashes": True,
@@ -225,3 +228,23 @@ def fit_size(text: str, width_pt: float, lang: str, size: float, weight: str = "
     while size > smallest and text_width_pt(text, lang, size, weight) > width_pt:
         size = round(size - 0.5, 1)
     return size
+
+
+_SVG_TEXT_GROUP = re.compile(r'(<g id="([^"]+)"[^>]*>)(\s*(?:<a [^>]*>\s*)?)<!-- (.*?) -->', re.DOTALL)
+
+
+def svg_with_text_titles(data: bytes) -> bytes:
+    """The SVG with each text group's string as its ``<title>`` and ``aria-label``.
+
+    With ``svg.fonttype = 'path'`` matplotlib draws glyphs as paths (so no font is
+    needed to view the file) and writes each string as an XML comment; this makes
+    that string readable: screen readers, search and text extraction get it.
+    """
+    from html import escape, unescape
+
+    def titled(match: re.Match[str]) -> str:
+        text = escape(unescape(match.group(4)), quote=True)
+        opening = match.group(1)
+        return f'{opening[:-1]} aria-label="{text}">{match.group(3)}<title>{text}</title>'
+
+    return _SVG_TEXT_GROUP.sub(titled, data.decode("utf-8")).encode("utf-8")

@@ -69,11 +69,14 @@ def animation_options(options: ExportOptions) -> ExportOptions:
 
 
 def render_frames(dataset: Dataset, view: MapView, days: list[date], options: ExportOptions, progress: Progress | None = None) -> list[object]:
-    """One RGB array per day."""
+    """One RGB array per day, all in one layout (:func:`briefing.render.plan_layout`): nothing jumps between frames."""
+    from briefing.render import plan_layout
+
     frame_options = animation_options(options)
+    pin = plan_layout(dataset, view, days, frame_options)
     frames = []
     for i, day in enumerate(days):
-        frames.append(render_png_array(dataset, view.with_(as_of=day), frame_options))
+        frames.append(render_png_array(dataset, view.with_(as_of=day), frame_options, pin))
         if progress:
             progress(i + 1, len(days))
     return frames
@@ -88,6 +91,47 @@ def gif_bytes(frames: list[object], frame_ms: int = FRAME_MS, last_ms: int = LAS
     buffer = io.BytesIO()
     images[0].save(buffer, format="gif", save_all=True, append_images=images[1:], duration=durations, loop=0, optimize=False, disposal=1)
     return buffer.getvalue()
+
+
+MP4_FPS = 10
+
+
+def write_mp4(frames: list[object], out: Path, frame_ms: int = FRAME_MS, last_ms: int = LAST_FRAME_MS) -> int:
+    """An H.264 MP4 of ``frames`` (yuv420p: plays in browsers, PowerPoint and QuickTime), timed as the GIF.
+
+    Uses the ffmpeg binary that the imageio-ffmpeg wheel carries: nothing is downloaded.
+    Returns the number of video frames written.
+    """
+    import imageio_ffmpeg
+    import numpy as np
+
+    first = np.asarray(frames[0])
+    height, width = first.shape[:2]
+    hold = max(1, round(frame_ms * MP4_FPS / 1000))
+    last_hold = max(1, round(last_ms * MP4_FPS / 1000))
+    writer = imageio_ffmpeg.write_frames(
+        str(out), (width, height), fps=MP4_FPS, codec="libx264", pix_fmt_in="rgb24", pix_fmt_out="yuv420p",
+        macro_block_size=8, quality=None, bitrate=None, output_params=["-crf", "20", "-preset", "medium", "-movflags", "+faststart"], ffmpeg_log_level="error",
+    )
+    writer.send(None)  # start ffmpeg
+    count = 0
+    for k, frame in enumerate(frames):
+        data = np.ascontiguousarray(np.asarray(frame, dtype=np.uint8))
+        for _ in range(last_hold if k == len(frames) - 1 else hold):
+            writer.send(data)
+            count += 1
+    writer.close()
+    return count
+
+
+def mp4_bytes(frames: list[object]) -> bytes:
+    """:func:`write_mp4` into memory (through a temporary file: ffmpeg seeks to write the index)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "range.mp4"
+        write_mp4(frames, path)
+        return path.read_bytes()
 
 
 def render_gif(dataset: Dataset, view: MapView, start: date, until: date, step: str, options: ExportOptions = ExportOptions(), progress: Progress | None = None) -> bytes:

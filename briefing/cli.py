@@ -27,7 +27,7 @@ from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, MapView, date_span
 FORMATS = (".geojson", ".png", ".pdf", ".svg", ".kml", ".csv")
 IMAGE_FORMATS = (".png", ".pdf", ".svg")
 DATA_FORMATS = (".geojson", ".kml", ".csv")
-RANGE_FORMATS = (".gif",)
+RANGE_FORMATS = (".gif", ".mp4", ".pptx")
 
 
 class UsageError(ValueError):
@@ -64,11 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="python -m briefing",
-        description="Export the map as it stands at an as-of date (GeoJSON, PNG, PDF, SVG), or a date range (GIF, or a folder of PNGs).",
+        description="Export the map as it stands at an as-of date (GeoJSON, PNG, PDF, SVG), a date range (GIF, MP4, PPTX slide deck, or a folder of PNGs), "
+        "or the story mode as a slide deck (--story --out FILE.pptx).",
         epilog=f"Data: the shipped files (or the folder in MAP_DATA_DIR); with {DATABASE_URL_ENV} set (or database_url in .streamlit/secrets.toml), "
         "the team's PostGIS database, as in the app.",
     )
-    parser.add_argument("--date", required=True, type=_date, help="as-of date, YYYY-MM-DD (the start, with --until)")
+    parser.add_argument("--date", type=_date, help="as-of date, YYYY-MM-DD (the start, with --until); required unless --story")
+    parser.add_argument("--story", action="store_true", help="the story mode as a slide deck: one slide per step (--out FILE.pptx)")
     parser.add_argument("--out", required=True, type=Path, help="output: FILE.geojson|kml|csv (data with sources) or FILE.png|pdf|svg; with --until FILE.gif or a FOLDER for PNGs")
     parser.add_argument("--data", action="append", type=Path, default=[], metavar="FILE", help="your own events/places/routes (CSV, GeoJSON, KML, GeoParquet), shown with the shipped data; repeatable")
     parser.add_argument("--lang", default="en", choices=("en", "ja"))
@@ -91,11 +93,21 @@ def run(argv: list[str] | None = None) -> int:
     from briefing.render import ExportOptionError, ExportOptions
 
     suffix = args.out.suffix.lower()
+    if args.story:
+        if suffix != ".pptx":
+            parser.error(f"--story writes a slide deck: --out must be a .pptx file (got '{args.out.name}')")
+        if args.date is not None or args.until is not None:
+            parser.error("--story takes each step's own date: leave out --date and --until")
+        if not args.out.parent.exists():
+            parser.error(f"--out folder '{args.out.parent}' does not exist")
+        return _story(args)
+    if args.date is None:
+        parser.error("the following arguments are required: --date (or --story)")
     if args.step is not None and args.until is None:
         parser.error("--step needs --until (the end of the date range)")
     if args.until is not None:
         if suffix and suffix not in RANGE_FORMATS:
-            parser.error(f"with --until, --out must be a .gif file or a folder for PNGs (got '{args.out.name}')")
+            parser.error(f"with --until, --out must be a .gif, .mp4 or .pptx file or a folder for PNGs (got '{args.out.name}')")
         try:
             days = date_steps(args.date, args.until, args.step or "7d")
         except ExportOptionError as exc:
@@ -103,7 +115,7 @@ def run(argv: list[str] | None = None) -> int:
     else:
         days = [args.date]
         if suffix not in FORMATS:
-            hint = " (a .gif needs --until)" if suffix in RANGE_FORMATS else ""
+            hint = f" (a {suffix} needs --until, or --story for a .pptx)" if suffix in RANGE_FORMATS else ""
             parser.error(f"--out must end in one of {', '.join(FORMATS)}{hint} (got '{args.out.name}')")
     target_parent = args.out.parent
     if not target_parent.exists():
@@ -182,7 +194,9 @@ def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | 
         if data.loaded_nothing:
             continue
         if data.rows_left_out:
-            print(f"warning: {path.name}: {data.rows_loaded} rows loaded, {data.rows_left_out} rows left out (listed above)", file=sys.stderr)
+            from ui.i18n import plural
+
+            print(f"warning: {path.name}: {plural(data.rows_loaded, 'row', 'rows')} loaded, {plural(data.rows_left_out, 'row', 'rows')} left out (listed above)", file=sys.stderr)
         loaded.append(data)
     if not loaded:
         print("error: nothing loaded from --data", file=sys.stderr)
@@ -211,6 +225,21 @@ def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list
     def progress(done: int, total: int) -> None:
         print(f"\rframe {done}/{total}", end="", file=sys.stderr, flush=True)
 
+    if suffix == ".mp4":
+        from briefing.animate import write_mp4
+
+        frames = render_frames(dataset, view, days, options, progress)
+        count = write_mp4(frames, args.out)
+        print(file=sys.stderr)
+        print(f"wrote {args.out} (MP4, {len(days)} dates, {count} video frames, {days[0].isoformat()} – {days[-1].isoformat()})")
+        return 0
+    if suffix == ".pptx":
+        from briefing.deck import range_deck
+
+        args.out.write_bytes(range_deck(dataset, view, days, options, progress))
+        print(file=sys.stderr)
+        print(f"wrote {args.out} (PPTX, {len(days)} slides, {days[0].isoformat()} – {days[-1].isoformat()})")
+        return 0
     if suffix == ".gif":
         data = gif_bytes(render_frames(dataset, view, days, options, progress))
         args.out.write_bytes(data)
@@ -220,4 +249,48 @@ def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list
     written = write_png_folder(dataset, view, days[0], days[-1], args.step or "7d", args.out, options, progress)
     print(file=sys.stderr)
     print(f"wrote {len(written)} PNGs to {args.out} ({days[0].isoformat()} – {days[-1].isoformat()})")
+    return 0
+
+
+def _story(args: argparse.Namespace) -> int:
+    """``--story --out FILE.pptx``: the story mode's steps as a slide deck."""
+    from briefing.deck import story_deck
+    from briefing.render import ExportOptionError, ExportOptions
+    from geodata.loading import DATA_DIR
+    from geodata.story import load_story
+
+    options = ExportOptions(size=args.size, fmt="png", title=args.title, subtitle=args.subtitle, banner=args.banner)
+    try:
+        options.validated()
+    except ExportOptionError as exc:
+        print(f"python -m briefing: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        opened = open_data(strict=True)
+    except DataValidationError as exc:
+        print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
+        return 1
+    except (SourceError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    import os
+
+    folder = os.environ.get("MAP_DATA_DIR", "").strip() or DATA_DIR
+    steps, problems = load_story(opened.dataset, folder, strict=False)
+    for problem in problems:
+        print(f"warning: {problem}", file=sys.stderr)
+    if not steps:
+        print("error: the story has no usable step", file=sys.stderr)
+        return 1
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rslide {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        args.out.write_bytes(story_deck(opened.dataset, steps, args.lang, options, progress))
+    except OSError as exc:
+        print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(file=sys.stderr)
+    print(f"wrote {args.out} (PPTX, {len(steps)} slides: the story)")
     return 0

@@ -24,6 +24,7 @@ import pandas as pd
 from geodata import Dataset
 from geodata._memo import memo
 from geodata.citation_index import quotes_by_item
+from layers.sources import source_ref
 from layers import style
 from layers.text import claim_label, format_span
 from layers.view import MapView, visible_items
@@ -57,7 +58,13 @@ def _source_records(dataset: Dataset, ids: set[str]) -> list[dict[str, str]]:
         if source_id not in dataset.sources.index:
             continue
         row = dataset.sources.loc[source_id]
-        records.append({key: str(row.get(key, "") or "") for key in ("id", "kind", "title", "publisher", "published", "locator")})
+        record = {key: str(row.get(key, "") or "") for key in ("id", "kind", "title", "publisher", "published", "locator")}
+        ref = source_ref(0, str(source_id), row)
+        if record["kind"] == "seed":
+            record["locator"] = ""  # a file name of the project's copy: nothing a reader can follow
+        record["url"] = ref.url
+        record["citation"] = ref.text("en")  # 'Publisher: Title (date)', as in the images
+        records.append(record)
     return records
 
 
@@ -101,17 +108,20 @@ def _sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs
 
 
 def _source_labels(dataset: Dataset) -> dict[str, tuple[str, str]]:
-    """source id -> (title, locator), once per dataset."""
+    """source id -> ('Publisher: Title (date)', URL), once per dataset."""
 
     def build() -> dict[str, tuple[str, str]]:
-        sources = dataset.sources.astype(object).where(dataset.sources.notna(), "")
-        return {str(i): (str(t or ""), str(loc or "")) for i, t, loc in zip(sources["id"], sources["title"], sources.get("locator", [""] * len(sources)))}
+        out = {}
+        for source_id, row in dataset.sources.iterrows():
+            ref = source_ref(0, str(source_id), row)
+            out[str(source_id)] = (ref.text("en"), ref.url)
+        return out
 
     return memo(dataset, "source-labels", build)
 
 
 def _citation_lines(dataset: Dataset, pairs: list[tuple[str, str]]) -> list[str]:
-    """'[n] title — locator' per source, in order of first citation, with its quotes (each once)."""
+    """'[n] Publisher: Title (date) — URL' per source, in order of first citation, with its quotes (each once)."""
     quotes: dict[str, dict[str, None]] = {}
     for source_id, quote in pairs:
         quotes.setdefault(source_id, {})
@@ -121,7 +131,7 @@ def _citation_lines(dataset: Dataset, pairs: list[tuple[str, str]]) -> list[str]
     lines = []
     for n, (source_id, texts) in enumerate(quotes.items(), start=1):
         title, locator = labels.get(source_id, ("", ""))
-        title = title or source_id
+        title = title or "source"
         lines.append(f"[{n}] {title}" + (f" — {locator}" if locator else "") + "".join(f"\n    “{q}”" for q in texts))
     return lines
 

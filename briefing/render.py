@@ -41,6 +41,7 @@ from geodata import Dataset
 from layers import style
 from layers.style import LegendEntry
 from layers.text import format_date
+from layers.sources import SourceRef, source_ref
 from layers.basemap import STATIC_DIR
 from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
 from ui.i18n import t
@@ -139,11 +140,20 @@ class Frame:
         return self.x0 - margin <= x <= self.x1 + margin and self.y0 - margin <= y <= self.y1 + margin
 
 
+SourceLine = SourceRef  # the numbered source of an image's list
+
+
 @dataclass(frozen=True)
-class SourceLine:
-    number: int
-    source_id: str
-    text: str
+class Pin:
+    """A layout decided once for every frame of an animation or deck, so that nothing jumps.
+
+    The source list's height, the legend and the inset's place are those of the
+    frame with the most content (the last date), for all frames.
+    """
+
+    n_sources: int
+    legend: tuple[LegendEntry, ...]
+    inset: tuple[float, float, float, float] | None  # x, y, w, h (inches), None: no inset
 
 
 @dataclass
@@ -155,6 +165,7 @@ class Contents:
     sources: list[SourceLine]
     credits: str
     in_focus: list[str] = field(default_factory=list)
+    notes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # place id -> numbers of its sources in the list
 
 
 @cache
@@ -224,65 +235,80 @@ def _area_radius_m(event: pd.Series) -> float:
     return radius_km * 1000 / _mpl.ground_metres_per_unit(float(event["lat"]))
 
 
+@dataclass(frozen=True)
+class LegendNeeds:
+    """What the legend must explain; ``|`` joins the needs of several frames."""
+
+    place_kinds: frozenset[str] = frozenset()
+    modes: frozenset[str] = frozenset()
+    schematic: bool = False
+    event_kinds: frozenset[str] = frozenset()
+    area: bool = False
+    claims: bool = False
+    current: bool = False
+
+    def __or__(self, other: "LegendNeeds") -> "LegendNeeds":
+        return LegendNeeds(
+            self.place_kinds | other.place_kinds, self.modes | other.modes, self.schematic or other.schematic,
+            self.event_kinds | other.event_kinds, self.area or other.area, self.claims or other.claims, self.current or other.current,
+        )
+
+    def entries(self) -> list[LegendEntry]:
+        entries: list[LegendEntry] = []
+        if self.place_kinds:
+            entries += style.place_legend(sorted(self.place_kinds))
+        if self.modes:
+            entries += style.route_legend(sorted(self.modes))
+            if self.schematic:
+                entries.append(style.SCHEMATIC_LEGEND)
+        if self.event_kinds:
+            entries += style.event_legend(sorted(self.event_kinds))
+            if self.area:
+                entries.append(style.AREA_LEGEND)
+        if self.claims:
+            entries += list(style.CLAIM_LEGEND)
+            if self.current:
+                entries.append(style.EMPHASIS_LEGEND)
+        return entries
+
+
+def legend_needs(items: VisibleItems, layers: frozenset[str]) -> LegendNeeds:
+    places = "places" in layers and not items.places.empty
+    route = "route" in layers and not items.route_legs.empty
+    events = "events" in layers and not items.events.empty
+    states = [*items.route_legs.get("state", []), *items.events.get("state", [])]
+    return LegendNeeds(
+        place_kinds=frozenset(items.places["kind"]) if places else frozenset(),
+        modes=frozenset(items.route_legs["mode"]) if route else frozenset(),
+        schematic=bool(route and (items.route_legs["schematic_head_vertices"] >= 2).any()),
+        event_kinds=frozenset(items.events["kind"]) if events else frozenset(),
+        area=bool(events and items.events["is_area"].any()),
+        claims=not items.route_legs.empty or not items.events.empty,
+        current="current" in states,
+    )
+
+
 def legend_entries(items: VisibleItems, layers: frozenset[str]) -> list[LegendEntry]:
     """Entries for what the export shows, from the shared style definitions."""
-    entries: list[LegendEntry] = []
-    if "places" in layers and not items.places.empty:
-        entries += style.place_legend(sorted(set(items.places["kind"])))
-    if "route" in layers and not items.route_legs.empty:
-        entries += style.route_legend(sorted(set(items.route_legs["mode"])))
-        if (items.route_legs["schematic_head_vertices"] >= 2).any():
-            entries.append(style.SCHEMATIC_LEGEND)
-    if "events" in layers and not items.events.empty:
-        entries += style.event_legend(sorted(set(items.events["kind"])))
-        if items.events["is_area"].any():
-            entries.append(style.AREA_LEGEND)
-    if not items.route_legs.empty or not items.events.empty:
-        entries += list(style.CLAIM_LEGEND)
-        states = [*items.route_legs.get("state", []), *items.events.get("state", [])]
-        if "current" in states:
-            entries.append(style.EMPHASIS_LEGEND)
-    return entries
+    return legend_needs(items, layers).entries()
 
 
-def _published(value: object, lang: str) -> str:
-    if isinstance(value, str) and value.strip():
-        from geodata._dates import parse_partial_date
+def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[SourceRef]:
+    """The sources cited by the items shown, numbered in the order of the sources table.
 
-        try:
-            value = parse_partial_date(value.strip())
-        except ValueError:
-            return _one_line(value)
-    first = getattr(value, "first", None)
-    precision = getattr(value, "precision", "day")
-    if first is None:
-        return t("export_no_date", lang)
-    if precision == "year":
-        return f"{first.year}年" if lang == "ja" else str(first.year)
-    if precision == "month":
-        return f"{first.year}年{first.month}月" if lang == "ja" else first.strftime("%b %Y")
-    return format_date(first, lang)
-
-
-def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[SourceLine]:
-    """The sources cited by the items shown, numbered in the order of the sources table."""
+    Each gives publisher, title, date ('undated' when unknown) and URL, never an
+    internal id or a file name (:mod:`layers.sources`).
+    """
     keys = (
         [f"place:{i}" for i in items.places["id"]]
         + [f"leg:{i}" for i in items.route_legs["id"]]
         + [f"event:{i}" for i in items.events["id"]]
     )
     cited = set(dataset.citations[dataset.citations["item"].isin(keys)]["source"])
-    lines = []
+    lines: list[SourceRef] = []
     for source_id, row in dataset.sources.iterrows():
-        if source_id not in cited:
-            continue
-        publisher = _one_line(row.get("publisher") or "")
-        if publisher.lower().startswith("not stated"):
-            publisher = ""
-        title = _one_line(row["title"])
-        parts = [p for p in (publisher, title) if p]
-        text = (":" if lang == "ja" else ": ").join(parts) + f" ({_published(row.get('published'), lang)})"
-        lines.append(SourceLine(len(lines) + 1, str(source_id), text))
+        if source_id in cited:
+            lines.append(source_ref(len(lines) + 1, str(source_id), row, lang))
     return lines
 
 
@@ -299,13 +325,38 @@ def in_focus_lines(items: VisibleItems, lang: str, limit: int = 6) -> list[str]:
 
 def export_contents(dataset: Dataset, view: MapView, frame: Frame) -> Contents:
     items = _in_frame(visible_items(dataset, view), frame)
+    sources = source_lines(dataset, items, view.lang)
     return Contents(
         items=items,
         legend=legend_entries(items, view.layers),
-        sources=source_lines(dataset, items, view.lang),
+        sources=sources,
         credits=credit_line(),
         in_focus=in_focus_lines(items, view.lang),
+        notes=place_notes(dataset, items, sources),
     )
+
+
+def place_notes(dataset: Dataset, items: VisibleItems, sources: list[SourceRef]) -> dict[str, tuple[int, ...]]:
+    """For each place shown, the numbers (in the image's source list) of the sources behind it."""
+    number = {ref.source_id: ref.number for ref in sources}
+    cites = dataset.citations[dataset.citations["item"].isin([f"place:{i}" for i in items.places["id"]])]
+    notes: dict[str, set[int]] = {}
+    for item, source in zip(cites["item"], cites["source"]):
+        if source in number:
+            notes.setdefault(item.partition(":")[2], set()).add(number[source])
+    return {k: tuple(sorted(v)) for k, v in notes.items()}
+
+
+_SUPERSCRIPT = str.maketrans("0123456789,", "⁰¹²³⁴⁵⁶⁷⁸⁹˒")
+MAX_NOTE_MARKS = 3
+
+
+def note_marks(numbers: tuple[int, ...]) -> str:
+    """Footnote marks for a label: '¹˒⁴' (at most three numbers; the list gives them all)."""
+    if not numbers:
+        return ""
+    shown = ",".join(str(n) for n in numbers[:MAX_NOTE_MARKS]) + ("," if len(numbers) > MAX_NOTE_MARKS else "")
+    return shown.translate(_SUPERSCRIPT) + ("⁺" if len(numbers) > MAX_NOTE_MARKS else "")
 
 
 def default_title(view: MapView) -> str:
@@ -477,8 +528,8 @@ def _view_line(view: MapView) -> str:
         clock=t(f"export_clock_{view.clock}", lang),
         layers=layers,
         days=view.emphasis_days,
-        date=view.as_of.isoformat(),
-        region=view.region,
+        date=format_date(view.as_of, lang),
+        region=REGIONS[view.region].label_ja if lang == "ja" else REGIONS[view.region].label_en,
     )
 
 
@@ -506,13 +557,68 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
     for k, source in enumerate(shown):
         col, row = divmod(k, rows)
         x = lay.margin + col * col_w
-        line = _mpl.wrap(source.text, (col_w - number_w - 0.12) * 72, lang, SOURCE_SIZE, max_lines=1)
-        _text(fig, x, y - row * SOURCE_LINE, f"[{source.number}]", ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
-        _text(fig, x + number_w, y - row * SOURCE_LINE, line[0] if line else "", ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
+        y_line = y - row * SOURCE_LINE
+        width_pt = (col_w - number_w - 0.12) * 72
+        _text(fig, x, y_line, f"[{source.number}]", ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+        main, url_shown = _source_line_parts(source, width_pt, lang)
+        text = _text(fig, x + number_w, y_line, main, ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
+        if source.url:
+            text.set_url(source.url)  # type: ignore[attr-defined]
+        if url_shown:
+            # Placed after the text as drawn (the measured width can be a little short at low dpi).
+            drawn = text.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi  # type: ignore[attr-defined]
+            main_w = max(drawn - x - number_w, _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72) + URL_GAP_PT / 72
+            link = _text(fig, x + number_w + main_w, y_line, url_shown, ha="left", va="top", fontsize=SOURCE_SIZE, color=LINK, gid=f"source-url-{source.number}")
+            link.set_url(source.url)  # type: ignore[attr-defined]
     if len(shown) < len(sources):
         k = len(shown)
         col, row = divmod(k, rows)
         _text(fig, lay.margin + col * col_w, y - row * SOURCE_LINE, t("export_more_sources", lang, count=len(sources) - len(shown)), ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+
+
+LINK = (0.07, 0.33, 0.62)
+URL_GAP_PT = 7.0
+MIN_URL_PT = 90.0  # a URL gets at least this much of a source line (the title gives way first)
+
+
+def _source_line_parts(source: SourceRef, width_pt: float, lang: str) -> tuple[str, str]:
+    """The line's text ('Publisher: Title (date)') and its URL as shown, both fitted to ``width_pt``.
+
+    The URL is shown whole when it fits beside the text; a long one is cut with
+    '…' (the link in the PDF and the SVG keeps the whole address).
+    """
+    full = source.text(lang)
+    if not source.url:
+        return (_mpl.wrap(full, width_pt, lang, SOURCE_SIZE, max_lines=1) or [""])[0], ""
+    url_w = _mpl.text_width_pt(source.url, lang, SOURCE_SIZE)
+    text_w = _mpl.text_width_pt(full, lang, SOURCE_SIZE) + URL_GAP_PT
+    if text_w + url_w <= width_pt:
+        return full, source.url
+    url_room = max(MIN_URL_PT, width_pt - text_w)
+    url = source.url if url_w <= url_room else _cut(_short_url(source.url), url_room, lang)
+    room = width_pt - _mpl.text_width_pt(url, lang, SOURCE_SIZE) - URL_GAP_PT
+    main = (_mpl.wrap(full, room, lang, SOURCE_SIZE, max_lines=1) or [""])[0]
+    return main, url
+
+
+def _short_url(url: str) -> str:
+    """The address without 'https://' and 'www.' (shown when the whole one does not fit)."""
+    for prefix in ("https://", "http://", "www."):
+        if url.lower().startswith(prefix):
+            url = url[len(prefix):]
+    return url
+
+
+def _cut(text: str, width_pt: float, lang: str) -> str:
+    """``text`` cut at the end with '…' to fit ``width_pt``."""
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _mpl.text_width_pt(text[:mid] + "…", lang, SOURCE_SIZE) <= width_pt:
+            lo = mid
+        else:
+            hi = mid - 1
+    return text[:lo] + "…"
 
 
 SWATCH_W = 0.5
@@ -533,7 +639,7 @@ def _swatch(fig: Figure, entry: LegendEntry, x: float, y: float, w: float = SWAT
         fig.add_artist(Line2D([x, x + w], [y, y], transform=tr, color=rgba(colour), linewidth=width, linestyle=dash))
         return
     if entry.swatch == "area":
-        fig.patches.append(Circle((cx, y), 0.075, transform=tr, facecolor=rgba(colour, 0.25), edgecolor=rgba(colour), linewidth=1.0))
+        fig.patches.append(Rectangle((cx - 0.11, y - 0.07), 0.22, 0.14, transform=tr, facecolor="none", edgecolor=rgba(AREA_INK, 0.75), hatch="////", linewidth=0.9, linestyle=(0, (3, 1.5))))
         return
     symbol = style.EVENT_SYMBOL
     if entry.swatch == "halo":
@@ -630,6 +736,14 @@ class MapDrawing:
     """Screen boxes (display pixels) the labels must avoid, collected while drawing."""
 
     obstacles: list[tuple[float, float, float, float]] = field(default_factory=list)
+    inset: tuple[float, float, float, float] | None = None  # where the inset went (x, y, w, h inches)
+    symbols: list[tuple[float, float, float, float]] = field(default_factory=list)  # symbol boxes only
+    lines: list[np.ndarray] = field(default_factory=list)  # route lines, display pixels
+    labels: list[object] = field(default_factory=list)  # the label Text artists placed
+    reserved: tuple[tuple[float, float, float, float], ...] = ()  # map furniture drawn later (display pixels)
+    defer_lists: bool = False  # the main map: area lists wait until the inset has its place
+    pending_lists: list[tuple] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # places whose label found no free spot
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -637,6 +751,7 @@ class MapDrawing:
         px, py = px + dx_px * PX * scale, py - dy_px * PX * scale
         half = size_pt * scale / 2
         self.obstacles.append((px - half, py - half, px + half, py + half))
+        self.symbols.append((px - half, py - half, px + half, py + half))
 
 
 def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (0.55, 0.58, 0.62), border_w: float = 0.8) -> None:
@@ -651,7 +766,10 @@ def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (
         spine.set_linewidth(border_w)
 
 
-def _draw_content(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0) -> MapDrawing:
+def _draw_content(
+    fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0,
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), defer_lists: bool = False, label_shrinks: tuple[float, ...] = (),
+) -> MapDrawing:
     """Basemap and the view's items in one map axes; places inside ``unlabelled`` get no label."""
     w, s, e, n = frame.lonlat
     margin = 0.25 * max(e - w, n - s) / 10
@@ -661,14 +779,22 @@ def _draw_content(fig: Figure, ax: object, dataset: Dataset, view: MapView, fram
         ax.add_artist(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none", zorder=1, transform=ax.transData))  # type: ignore[attr-defined]
     if borders:
         ax.add_collection(LineCollection(borders, colors=[rgba(style.BORDER)], linewidths=0.8, zorder=2), autolim=False)  # type: ignore[attr-defined]
-    drawing = MapDrawing()
+    drawing = MapDrawing(reserved=reserved, defer_lists=defer_lists)
     if "route" in view.layers:
         _draw_route(ax, items.route_legs)
+        for _, leg in items.route_legs.iterrows():
+            for part in leg_parts(leg):
+                if part:
+                    xs, ys = mercator([p[0] for p in part], [p[1] for p in part])
+                    drawing.lines.append(ax.transData.transform(np.column_stack([xs, ys])))  # type: ignore[attr-defined]
     if "events" in view.layers:
-        _draw_events(fig, ax, dataset, items.events, drawing)
+        _draw_events(fig, ax, dataset, items.events, drawing, view.lang)
     if "places" in view.layers:
         hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ()) if small_scale else ()
-        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale)
+        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved, label_shrinks)
+    layouts = getattr(fig, "briefing_labels", [])
+    layouts.append(drawing)
+    fig.briefing_labels = layouts  # type: ignore[attr-defined]
     return drawing
 
 
@@ -701,7 +827,7 @@ INSET_REGION = "rajin_dunai"
 INSET_WHEN_WIDER_DEG = 8.0
 
 
-def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: Frame, aspect: float, contents: Contents, inset_slot: tuple[float, float, float, float] | None = None) -> bool:
+def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: Frame, aspect: float, contents: Contents, inset_slot: tuple[float, float, float, float] | None = None, pin: Pin | None = None) -> MapDrawing:
     """The main map, and an inset of the crowded Rajin–Dunai area when the frame is wide; returns whether an inset was drawn."""
     mx, my, mw, mh = lay.map_box
     # Letterbox to the frame's aspect, keeping the map's top under the header.
@@ -718,13 +844,19 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
     inset_frame = None
     w, s, e, n = frame.lonlat
     region = REGIONS[INSET_REGION]
-    if view.region != INSET_REGION and e - w > INSET_WHEN_WIDER_DEG and w < region.west and region.east < e:
+    if pin is not None:
+        if pin.inset is not None:
+            inset_frame = _frame_of(region)
+    elif view.region != INSET_REGION and e - w > INSET_WHEN_WIDER_DEG and w < region.west and region.east < e:
         inset_items = _crowded(contents.items, region)
         if inset_items:
             inset_frame = _frame_of(region)
     # As on the interactive map: at small scale some crowded labels are left out (the inset has them).
     small_scale = view.region in style.HIDDEN_LABEL_KINDS
-    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale)
+    # The scale bar (bottom left) and the north arrow (top left) are drawn after the labels: keep them free.
+    dpi = fig.dpi
+    furniture = ((mx * dpi, my * dpi, (mx + 2.2) * dpi, (my + 0.55) * dpi), (mx * dpi, (my + mh - 0.7) * dpi, (mx + 0.7) * dpi, (my + mh) * dpi))
+    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale, notes=contents.notes, reserved=furniture, defer_lists=True)
     _draw_scale_bar(fig, frame, view.lang, box)
     _draw_north_arrow(fig, box)
     if inset_frame is not None:
@@ -732,8 +864,17 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
         scale = fig.dpi
         furniture = [(mx * scale, my * scale, (mx + 2.2) * scale, (my + 0.55) * scale), (mx * scale, (my + mh - 0.7) * scale, (mx + 0.7) * scale, (my + mh) * scale)]
         drawing.obstacles.extend(furniture)
-        _draw_inset(fig, ax, dataset, view, frame, box, contents, inset_slot, drawing)
-    return inset_frame is not None
+        _draw_inset(fig, ax, dataset, view, frame, box, contents, inset_slot, drawing, fixed=pin.inset if pin else None)
+    # The lists of the places known only to a country go where neither the inset nor anything else is.
+    if drawing.inset is not None:
+        ix, iy, iw, ih = drawing.inset
+        dpi = fig.dpi
+        drawing.reserved = (*drawing.reserved, (ix * dpi, iy * dpi, (ix + iw) * dpi, (iy + ih + INSET_TITLE_H) * dpi))
+    drawing.defer_lists = False
+    for job in drawing.pending_lists:
+        _draw_area_list(*job)
+    drawing.pending_lists.clear()
+    return drawing
 
 
 def _crowded(items: VisibleItems, region: object) -> bool:
@@ -752,8 +893,8 @@ def _frame_of(region: object) -> Frame:
 INSET_TITLE_H = 0.2
 
 
-def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, box: tuple[float, float, float, float], contents: Contents, slot: tuple[float, float, float, float] | None, drawing: MapDrawing) -> None:
-    """The inset: in ``slot`` (under the legend) when given, else in the emptiest corner of the map."""
+def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, box: tuple[float, float, float, float], contents: Contents, slot: tuple[float, float, float, float] | None, drawing: MapDrawing, fixed: tuple[float, float, float, float] | None = None) -> None:
+    """The inset: at ``fixed`` (a pinned layout), in ``slot`` (under the legend), else in the emptiest corner of the map."""
     mx, my, mw, mh = box
     region = REGIONS[INSET_REGION]
     def sized(iw: float, ih: float) -> tuple[Frame, float, float]:
@@ -780,8 +921,12 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     for _, leg in contents.items.route_legs.iterrows():
         coords = np.asarray(leg["line"].coords)
         xs, ys = mercator(coords[:: max(1, len(coords) // 400), 0], coords[:: max(1, len(coords) // 400), 1])
-        points += [to_in(x, y) for x, y in zip(xs, ys)]
-    if slot is not None:
+        points += [to_in(x, y) for x, y in zip(xs, ys)] * 6  # hiding the route weighs most
+    if fixed is not None:
+        cx, cy, iw, ih = fixed
+        inset_frame, _ = fit_frame(INSET_REGION, iw / ih)
+        slot = (cx, cy, iw, ih + INSET_TITLE_H) if cx >= mx + mw else None
+    elif slot is not None:
         cx, cy = slot[0], slot[1] + slot[3] - INSET_TITLE_H - ih
     else:
         pad = 0.05
@@ -797,17 +942,18 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
             if score < 60:
                 break
         _, (inset_frame, iw, ih), (cx, cy) = min(choices, key=lambda c: c[0])
+    drawing.inset = (cx, cy, iw, ih)
     # Outline of the enlarged area on the main map, and a title over the inset.
     (ax0, ay0), (ax1, ay1) = to_in(inset_frame.x0, inset_frame.y0), to_in(inset_frame.x1, inset_frame.y1)
     fig.add_artist(Rectangle((ax0, ay0), ax1 - ax0, ay1 - ay0, transform=fig.dpi_scale_trans, facecolor="none", edgecolor=INK, linewidth=0.9, zorder=20))
     label = region.label_ja if view.lang == "ja" else region.label_en
     fig.add_artist(Rectangle((cx, cy + ih), iw, INSET_TITLE_H, transform=fig.dpi_scale_trans, facecolor=INK, edgecolor=INK, linewidth=0.9, zorder=20))
     _text(fig, cx + 0.07, cy + ih + 0.1, t("export_inset", view.lang, region=label), ha="left", va="center_baseline", fontsize=7, fontweight="bold", color="white", zorder=21)
+    # Smaller insets get slightly smaller labels, so the crowded names still fit; smaller again if one found no room.
+    label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
     inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
     _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
-    # Smaller insets get slightly smaller labels, so the crowded names still fit.
-    label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
-    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale)
+    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes, label_shrinks=(1.0, 0.88, 0.78))
     # A leader from the outlined area to the inset, under the map's symbols and labels.
     if slot is None:
         nearest = min(((cx, cy), (cx + iw, cy), (cx, cy + ih + INSET_TITLE_H), (cx + iw, cy + ih + INSET_TITLE_H)), key=lambda p: math.dist(p, ((ax0 + ax1) / 2, (ay0 + ay1) / 2)))
@@ -857,6 +1003,61 @@ def _arrows(xs: np.ndarray, ys: np.ndarray, per_leg: int = 4) -> list[tuple[floa
 
 
 @cache
+@cache
+def _land_tree() -> object:
+    from shapely import STRtree
+
+    return STRtree(list(_basemap_shapes()[0]))
+
+
+def _on_land(lon: float, lat: float) -> bool:
+    from shapely.geometry import Point
+
+    tree = _land_tree()
+    point = Point(lon, lat)
+    return any(tree.geometries[i].covers(point) for i in tree.query(point))  # type: ignore[attr-defined]
+
+
+GRID_COLUMNS = 4
+
+
+def _compact_offsets(fig: Figure, ax: object, events: pd.DataFrame, offsets: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
+    """Symbols sharing a place in a small grid next to it (at most four a row), on the side where most fall on land.
+
+    The app's single row of symbols can run far from its place (Pyongyang's
+    spread into Korea Bay); the images keep them within a small radius, on land
+    when a side has more land than the others.
+    """
+    out = dict(offsets)
+    slot = style.EVENT_SLOT_PX
+    to_lonlat = ax.transData.inverted()  # type: ignore[attr-defined]
+    scale = fig.dpi / 72 * PX  # display pixels per app pixel
+    for place_id, group in events.groupby("place_id", sort=False):
+        n = len(group)
+        if n < 2:
+            continue
+        ids = list(group.sort_values(["start", "id"])["id"])
+        cols = min(n, GRID_COLUMNS)
+        cells = [((k % cols - (cols - 1) / 2) * slot, (k // cols) * slot) for k in range(n)]
+        first = group.iloc[0]
+        x, y = mercator(float(first["lon"]), float(first["lat"]))
+        px, py = ax.transData.transform((float(x), float(y)))  # type: ignore[attr-defined]
+        sides = {"below": lambda c: (c[0], 17.0 + c[1]), "above": lambda c: (c[0], -17.0 - c[1]), "right": lambda c: (17.0 + c[1] + (cols - 1) / 2 * slot + c[0], 0.0 + 0 * c[1])}
+        best, best_land = "below", -1
+        for name, place in sides.items():
+            land = 0
+            for cell in cells:
+                dx, dy = place(cell)
+                mx, my = to_lonlat.transform((px + dx * scale, py - dy * scale))
+                lon, lat = _mpl.inverse_mercator(mx, my)
+                land += _on_land(lon, lat)
+            if land > best_land:
+                best, best_land = name, land
+        for event_id, cell in zip(ids, cells):
+            out[event_id] = sides[best](cell)
+    return out
+
+
 def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: tuple[object, ...]) -> dict[str, tuple[float, float]]:
     from layers.deck import _slot_offsets
 
@@ -864,7 +1065,106 @@ def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: t
     return {frame.at[i, "id"]: (float(o[0]), float(o[1])) for i, o in _slot_offsets(frame).items()}
 
 
-def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame, drawing: MapDrawing) -> None:
+AREA_INK = (0.30, 0.32, 0.36)
+AREA_LIST_ROWS = 6
+
+
+@cache
+def _area_outlines() -> dict[str, object]:
+    """Country outlines (static/basemap/areas.geojson, derived by scripts/build_areas.py), by place id."""
+    path = BASEMAP_DIR / "areas.geojson"
+    if not path.is_file():
+        return {}
+    return {f["id"]: shape(f["geometry"]) for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
+
+
+def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: MapDrawing, lang: str) -> None:
+    """Events known only to a country or region: the area itself, hatched, with its events listed beside it.
+
+    A country is drawn as its outline (no point stands for it); a region without
+    a shipped outline as a hatched circle round its usual extent. The list box
+    names the area and gives each event's date and title, with its symbol.
+    """
+    xlim, ylim = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
+    outlines = _area_outlines()
+    renderer_box = ax.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    for place_id, group in events.groupby("place_id", sort=False):
+        first = group.iloc[0]
+        outline = outlines.get(str(place_id))
+        style_kw = dict(facecolor="none", edgecolor=rgba(AREA_INK, 0.45), hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
+        if outline is not None:
+            for polygon in _polygons(outline):
+                xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)
+                ax.add_artist(Polygon(np.column_stack([xs, ys]), closed=True, transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
+        else:
+            x, y = mercator(float(first["lon"]), float(first["lat"]))
+            ax.add_artist(Circle((float(x), float(y)), _area_radius_m(first), transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
+        # The list, at the area's usual point, kept inside the map.
+        x, y = (float(v) for v in mercator(float(first["lon"]), float(first["lat"])))
+        if not (xlim[0] <= x <= xlim[1] and ylim[0] <= y <= ylim[1]):
+            x, y = min(max(x, xlim[0]), xlim[1]), min(max(y, ylim[0]), ylim[1])
+        px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
+        job = (fig, ax, group, str(localized(first, "place_name", lang)), (px, py), renderer_box, drawing, lang)
+        if drawing.defer_lists:
+            drawing.pending_lists.append(job)
+        else:
+            _draw_area_list(*job)
+
+
+def _draw_area_list(fig: Figure, ax: object, group: pd.DataFrame, name: str, anchor_px: tuple[float, float], axes_box: object, drawing: MapDrawing, lang: str) -> None:
+    from layers.text import row_span
+
+    size = 6.2
+    line_h = size * 1.35 / 72  # inches
+    rows = group.sort_values(["start", "id"]).head(AREA_LIST_ROWS)
+    texts = [f"{row_span(row, lang)} · {_one_line(localized(row, 'title', lang))}" for _, row in rows.iterrows()]
+    if len(group) > AREA_LIST_ROWS:
+        texts.append(t("area_more", lang, count=len(group) - AREA_LIST_ROWS))
+    header = name
+    width = max([_mpl.text_width_pt(header, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
+    height = (len(texts) + 1) * line_h + 0.12
+    dpi = fig.dpi
+    # Beside the area's point where it hides no symbol, line or label (the label rule); else centred on it.
+    from layers.labels import LabelRequest, place_labels
+
+    frame_px = (axes_box.x0 + 4, axes_box.y0 + 4, axes_box.x1 - 4, axes_box.y1 - 4)  # type: ignore[attr-defined]
+    placed, _ = place_labels(
+        [LabelRequest(name, anchor_px, (width * dpi, height * dpi), 10, "right", 0.05 * dpi)],
+        frame=frame_px, symbols=drawing.obstacles, lines=drawing.lines, reserved=drawing.reserved, gap=0.1 * dpi, pad=0.3, rings=(1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20), leaders_avoid_symbols=False,
+    )
+    if placed:
+        x0, y0 = placed[0].box[0] / dpi, placed[0].box[1] / dpi
+        if placed[0].leader is not None:
+            to_data = ax.transData.inverted()  # type: ignore[attr-defined]
+            (sx, sy), (ex, ey) = to_data.transform(placed[0].leader[0]), to_data.transform(placed[0].leader[1])
+            ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5)  # type: ignore[attr-defined]
+    else:
+        x0 = anchor_px[0] / dpi - width / 2
+        y0 = anchor_px[1] / dpi - height / 2
+        x0 = min(max(x0, axes_box.x0 / dpi + 0.05), axes_box.x1 / dpi - width - 0.05)  # type: ignore[attr-defined]
+        y0 = min(max(y0, axes_box.y0 / dpi + 0.05), axes_box.y1 / dpi - height - 0.05)  # type: ignore[attr-defined]
+    tr = fig.dpi_scale_trans
+    box = FancyBboxPatch((x0, y0), width, height, boxstyle="round,pad=0,rounding_size=0.04", transform=tr, facecolor=(1, 1, 1, 0.9), edgecolor=rgba(AREA_INK, 0.7), linewidth=0.7, linestyle=(0, (3, 1.5)), zorder=11)
+    ax.add_artist(box)  # type: ignore[attr-defined]
+    top = y0 + height - 0.06
+    ax.text(x0 + 0.08, top, header, transform=tr, ha="left", va="top", fontsize=size, fontweight="bold", color=INK, zorder=12, parse_math=False, clip_on=False)  # type: ignore[attr-defined]
+    marker = MarkerStyle(_mpl.marker_path(style.EVENT_SYMBOL))
+    for k, (text, (_, row)) in enumerate(zip(texts, [*rows.iterrows(), *[(None, None)] * (len(texts) - len(rows))])):
+        y = top - (k + 1) * line_h
+        if row is not None:
+            colour = style.EVENT_COLOURS[row["kind"]]
+            contested = bool(row["is_contested"])
+            ms = _mpl.marker_size_pt(style.EVENT_SYMBOL, style.EVENT_SIZE_PX) * 0.75
+            if row.get("state") == "current":
+                ax.plot([x0 + 0.12], [y - line_h / 2], transform=tr, marker=marker, markersize=ms * 1.7, markerfacecolor=rgba(style.EMPHASIS, 220 / 255), markeredgewidth=0, linestyle="none", zorder=12, clip_on=False)  # type: ignore[attr-defined]
+            ax.plot([x0 + 0.12], [y - line_h / 2], transform=tr, marker=marker, markersize=ms, markerfacecolor="white" if contested else rgba(colour), markeredgecolor=rgba(colour), markeredgewidth=1.0, linestyle="none", zorder=13, clip_on=False)  # type: ignore[attr-defined]
+        ax.text(x0 + 0.22, y, text, transform=tr, ha="left", va="top", fontsize=size, color=INK if row is not None else MUTED, zorder=12, parse_math=False, clip_on=False)  # type: ignore[attr-defined]
+    extent = (x0 * dpi, y0 * dpi, (x0 + width) * dpi, (y0 + height) * dpi)
+    drawing.obstacles.append(extent)
+    drawing.symbols.append(extent)
+
+
+def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame, drawing: MapDrawing, lang: str = "en") -> None:
     if events.empty:
         return
     all_events = dataset.events
@@ -880,16 +1180,16 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]))
     symbol = style.EVENT_SYMBOL
     marker = MarkerStyle(_mpl.marker_path(symbol))
-    for _, event in events.iterrows():
+    vague = events[events["is_area"].astype(bool)]
+    if offsets:
+        # Cells from all the place's events (drawn or not), so symbols keep their spot from date to date.
+        shown_places = set(events["place_id"])
+        pool = all_events[~all_events["is_area"].astype(bool) & all_events["place_id"].isin(shown_places)]
+        offsets = _compact_offsets(fig, ax, pool, offsets)
+    for _, event in events[~events["is_area"].astype(bool)].iterrows():
         x, y = (float(v) for v in mercator(float(event["lon"]), float(event["lat"])))
         colour = style.EVENT_COLOURS[event["kind"]]
         contested = bool(event["is_contested"])
-        if bool(event["is_area"]):
-            radius = _area_radius_m(event)
-            # As in the app: a neutral area, outlined in the kind's colour, with the event's symbol at its centre.
-            ax.add_artist(  # type: ignore[attr-defined]
-                Circle((x, y), radius, facecolor=rgba(style.AREA_FILL, style.AREA_ALPHA / 255), edgecolor=rgba(colour, 170 / 255), linewidth=1.5 * PX, linestyle=(0, (4, 2)) if contested else "-", zorder=3, transform=ax.transData)  # type: ignore[attr-defined]
-            )
         dx, dy = offsets.get(event["id"], (0.0, 17.0))
         transform = _offset(fig, ax, dx, dy)
         size = _mpl.marker_size_pt(symbol, style.EVENT_SIZE_PX)
@@ -900,6 +1200,8 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         else:
             ax.plot([x], [y], transform=transform, marker=marker, markersize=size, markerfacecolor=rgba(colour), markeredgecolor="white", markeredgewidth=0.4, linestyle="none", zorder=8)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size + 2, dx, dy)
+    if not vague.empty:
+        _draw_vague_places(fig, ax, vague, drawing, lang)
 
 
 _ALIGN = {
@@ -931,9 +1233,24 @@ def _label_offset(side: str) -> tuple[float, float]:
     }[side]
 
 
-def _draw_places(fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawing: MapDrawing, unlabelled: Frame | None = None, hidden_kinds: tuple[str, ...] = (), label_scale: float = 1.0) -> None:
-    """Place symbols and labels; a label moves to another side of its symbol when its own side is taken."""
-    halo = [patheffects.withStroke(linewidth=3.2, foreground=rgba(style.LABEL_HALO, 235 / 255))]
+PLACE_PRIORITY = {"capital": 5, "spaceport": 4, "port": 4, "border_crossing": 4, "city": 3, "rail_hub": 3}
+
+
+def _draw_places(
+    fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawing: MapDrawing, unlabelled: Frame | None = None, hidden_kinds: tuple[str, ...] = (), label_scale: float = 1.0,
+    notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), label_shrinks: tuple[float, ...] = (),
+) -> None:
+    """Place symbols, then their labels laid out by :func:`layers.labels.place_labels`.
+
+    A label never covers another label, a symbol or a route line: it moves
+    round its symbol, then further out with a leader line, and is dropped
+    (lowest priority first) when no spot is free. Labels carry the numbers of
+    their sources in the image's source list.
+    """
+    from layers.labels import place_labels
+
+    halo_pt = 1.6
+    halo = [patheffects.withStroke(linewidth=2 * halo_pt, foreground=rgba(style.LABEL_HALO, 235 / 255))]
     positions = []
     for _, place in places.iterrows():
         x, y = (float(v) for v in mercator(float(place["lon"]), float(place["lat"])))
@@ -941,53 +1258,89 @@ def _draw_places(fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawi
         size = _mpl.marker_size_pt(symbol, style.PLACE_SIZE_PX)
         ax.plot([x], [y], marker=MarkerStyle(_mpl.marker_path(symbol)), markersize=size, markerfacecolor=rgba(style.PLACE_INK), markeredgecolor="white", markeredgewidth=0.5, linestyle="none", zorder=9)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size)
-        positions.append((place, x, y))
+        positions.append((place, x, y, size))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     axes_box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
-    placed: list[tuple[float, float, float, float]] = []
-    for place, x, y in positions:
+    scale = fig.dpi / 72  # display pixels per point
+    halo_px = halo_pt * scale
+    # A crowded map (a small inset) tries smaller labels before it drops one.
+    shrinks = label_shrinks or (1.0,)
+    for attempt, shrink in enumerate(shrinks):
+        requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale)
+        frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
+        placed, dropped = place_labels(
+            requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=style.LABEL_GAP_PX * PX * scale * 0.8, pad=0.5 * scale,
+        )
+        if not dropped or attempt == len(shrinks) - 1:
+            break
+        for label, _ in texts.values():
+            label.remove()
+    _commit_labels(ax, drawing, requests, texts, placed, dropped, halo_px, scale)
+
+
+def _label_requests(ax: object, renderer: object, positions: list, lang: str, notes: dict | None, unlabelled: Frame | None, hidden_kinds: tuple[str, ...], label_scale: float, halo: list, halo_px: float, scale: float) -> tuple[list, dict]:
+    from layers.labels import LabelRequest
+
+    requests, texts = [], {}
+    for place, x, y, size in positions:
         if (unlabelled is not None and unlabelled.contains(x, y)) or place["kind"] in hidden_kinds:
             continue
-        preferred, _ = style.label_placement(str(place["id"]))
+        key = str(place["id"])
+        plain = _one_line(localized(place, "name", lang))
+        name = plain + note_marks((notes or {}).get(key, ()))
         label = ax.annotate(  # type: ignore[attr-defined]
-            _one_line(localized(place, "name", lang)),
-            xy=(x, y),
-            xytext=(0, 0),
-            textcoords="offset points",
-            fontsize=14 * PX * label_scale,
-            fontweight="bold",
-            color=rgba(style.PLACE_INK),
-            path_effects=halo,
-            parse_math=False,
-            zorder=10,
-            annotation_clip=False,
-            gid=f"place-{place['id']}",
+            name, xy=(x, y), xytext=(0, 0), textcoords="offset points", ha="left", va="bottom",
+            fontsize=14 * PX * label_scale, fontweight="bold", color=rgba(style.PLACE_INK), path_effects=halo,
+            parse_math=False, zorder=10, annotation_clip=False, gid=f"place-{key}",
         )
-        best, best_cost = None, float("inf")
-        scale = 72 / fig.dpi
-        inner = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
-        for k, side in enumerate((preferred, *[c for c in _CANDIDATES if c != preferred])):
-            offset = _label_offset(side)
-            label.xyann = offset
-            label.set_ha(_ALIGN[side][0])
-            label.set_va(_ALIGN[side][1])
-            bb = label.get_window_extent(renderer)
-            # Sticking out of the map (a long name near an edge): slide it inside.
-            shift_x = max(0.0, inner[0] - bb.x0) - max(0.0, bb.x1 - inner[2])
-            shift_y = max(0.0, inner[1] - bb.y0) - max(0.0, bb.y1 - inner[3])
-            box = (bb.x0 + shift_x, bb.y0 + shift_y, bb.x1 + shift_x, bb.y1 + shift_y)
-            cost = sum(_overlap(box, other) for other in placed + drawing.obstacles)
-            cost += (abs(shift_x) + abs(shift_y)) * bb.height * 2 + k * 1e-3
-            if cost < best_cost:
-                best, best_cost = (side, (offset[0] + shift_x * scale, offset[1] + shift_y * scale), box), cost
-            if cost < 1:
-                break
-        side, offset, box = best  # type: ignore[misc]
-        label.xyann = offset
-        label.set_ha(_ALIGN[side][0])
-        label.set_va(_ALIGN[side][1])
-        placed.append(box)
-    drawing.obstacles.extend(placed)
+        px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
+        bb = label.get_window_extent(renderer)
+        # The label as it is, on two lines, then without its source marks (they go where they fit).
+        variants = [(name, bb)]
+        for text in (_two_lines(name), plain if plain != name else None, _two_lines(plain) if plain != name else None):
+            if text:
+                label.set_text(text)
+                variants.append((text, label.get_window_extent(renderer)))
+        label.set_text(name)
+        preferred, _ = style.label_placement(key)
+        boxes = [(v.width + 2 * halo_px, v.height + 2 * halo_px) for _, v in variants]
+        requests.append(LabelRequest(key, (px, py), boxes[0], PLACE_PRIORITY.get(place["kind"], 1), preferred, size * scale / 2, tuple(boxes[1:])))
+        texts[key] = (label, [(text, v.x0 - px, v.y0 - py) for text, v in variants])
+    return requests, texts
+
+
+def _commit_labels(ax: object, drawing: MapDrawing, requests: list, texts: dict, placed: list, dropped: list, halo_px: float, scale: float) -> None:
+    to_data = ax.transData.inverted()  # type: ignore[attr-defined]
+    for spot in placed:
+        label, variants = texts[spot.key]
+        text, dx, dy = variants[spot.variant]
+        label.set_text(text)
+        ox, oy = spot.box[0] + halo_px - requests_anchor(requests, spot.key)[0] - dx, spot.box[1] + halo_px - requests_anchor(requests, spot.key)[1] - dy
+        label.xyann = (ox / scale, oy / scale)
+        drawing.labels.append(label)
+        drawing.obstacles.append(spot.box)
+        if spot.leader is not None:
+            (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
+            ax.plot([sx, ex], [sy, ey], color=rgba(style.PLACE_INK, 0.8), linewidth=0.6, zorder=9.5, solid_capstyle="butt")  # type: ignore[attr-defined]
+    for key in dropped:
+        texts[key][0].remove()
+    drawing.dropped.extend(dropped)
+
+
+def _two_lines(name: str) -> str | None:
+    """A long label on two lines, broken at the space or dash nearest its middle (None if it has none)."""
+    if len(name) < 14:
+        return None
+    breaks = [k for k, ch in enumerate(name) if ch in " –-・"]
+    if not breaks:
+        return None
+    k = min(breaks, key=lambda i: abs(i - len(name) / 2))
+    head, tail = (name[: k + 1], name[k + 1 :]) if name[k] in "–-・" else (name[:k], name[k + 1 :])
+    return head.rstrip() + "\n" + tail.lstrip()
+
+
+def requests_anchor(requests: list[object], key: str) -> tuple[float, float]:
+    return next(r.anchor for r in requests if r.key == key)  # type: ignore[attr-defined]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
@@ -1029,8 +1382,12 @@ def _draw_north_arrow(fig: Figure, box: tuple[float, float, float, float]) -> No
 
 
 # --------------------------------------------------------------------------- entry points
-def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Figure:
-    """The export as a matplotlib Figure (call inside ``mpl.rc_context(_mpl.rc_params(lang))``)."""
+def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: Pin | None = None, decide_inset: bool = False) -> Figure:
+    """The export as a matplotlib Figure (call inside ``mpl.rc_context(_mpl.rc_params(lang))``).
+
+    With ``pin``, the layout (source list height, legend, inset) is the pinned one;
+    the figure's ``briefing_pin`` is the layout it used, to pin other frames to.
+    """
     preset = options.preset
     width, height = preset.inches
     fig = Figure(figsize=(width, height), dpi=options.dpi_used, facecolor="white")
@@ -1048,7 +1405,13 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Fig
             break
         lay = new_lay
     # Whatever happened above, the layout fits this source list; the map letterboxes to its frame.
-    lay = make_layout(width, height, bool(banner), len(contents.sources))
+    n_sources = max(len(contents.sources), pin.n_sources) if pin else len(contents.sources)
+    lay = make_layout(width, height, bool(banner), n_sources)
+    if pin is not None:
+        mx, my, mw, mh = lay.map_box
+        frame, aspect = fit_frame(view.region, mw / mh)
+        contents = export_contents(dataset, view, frame)
+        contents.legend = list(pin.legend)
     title = _one_line(options.title) if options.title is not None else default_title(view)
     subtitle = _one_line(options.subtitle) if options.subtitle is not None else default_subtitle(view)
     if banner:
@@ -1057,8 +1420,10 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Fig
     legend_end = _draw_side(fig, lay, view, contents)
     room = legend_end - 0.12 - lay.body_bottom
     slot = (lay.side_x, lay.body_bottom, lay.side_w, room) if room >= 1.5 else None
-    if not _draw_map(fig, lay, dataset, view, frame, aspect, contents, slot):
+    drawing = _draw_map(fig, lay, dataset, view, frame, aspect, contents, slot, None if decide_inset else pin)
+    if drawing.inset is None or drawing.inset[0] < lay.side_x:
         _draw_in_focus(fig, lay, view, contents, legend_end)
+    fig.briefing_pin = Pin(n_sources, tuple(contents.legend), drawing.inset)  # type: ignore[attr-defined]
     _draw_sources(fig, lay, contents.sources, view.lang)
     _draw_footer(fig, lay, view, contents.credits)
     return fig
@@ -1074,6 +1439,8 @@ def render(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptio
             _write_png(fig, buffer, options.dpi_used)
         else:
             fig.savefig(buffer, format=options.fmt, dpi=options.dpi_used, metadata=_mpl.SAVE_METADATA[options.fmt], facecolor="white")
+    if options.fmt == "svg":
+        return _mpl.svg_with_text_titles(buffer.getvalue())
     return buffer.getvalue()
 
 
@@ -1088,11 +1455,28 @@ def _write_png(fig: Figure, buffer: io.BytesIO, dpi: int) -> None:
     image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
 
 
-def render_png_array(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptions()) -> np.ndarray:
-    """The export as an RGB pixel array (frames of animations)."""
+def plan_layout(dataset: Dataset, view: MapView, days: list, options: ExportOptions = ExportOptions()) -> Pin:
+    """One layout for frames at ``days``: the last day's inset, a legend of everything any frame shows, room for the longest source list."""
+    options = options.validated()
+    banner = bool(_one_line(options.banner or ""))
+    most, needs = 0, LegendNeeds()
+    for day in days:
+        lay = make_layout(*options.preset.inches, banner, len(dataset.sources))
+        frame, _ = fit_frame(view.region, lay.map_box[2] / lay.map_box[3])
+        contents = export_contents(dataset, view.with_(as_of=day), frame)
+        most = max(most, len(contents.sources))
+        needs = needs | legend_needs(contents.items, view.layers)
+    draft = Pin(most, tuple(needs.entries()), None)
+    with mpl.rc_context(_mpl.rc_params(view.lang)):
+        fig = build_figure(dataset, view.with_(as_of=max(days)), options, draft, decide_inset=True)
+    return Pin(most, draft.legend, fig.briefing_pin.inset)  # type: ignore[attr-defined]
+
+
+def render_png_array(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptions(), pin: Pin | None = None) -> np.ndarray:
+    """The export as an RGB pixel array (frames of animations; ``pin``: one layout for all)."""
     options = options.validated()
     with mpl.rc_context(_mpl.rc_params(view.lang)):
-        fig = build_figure(dataset, view, options)
+        fig = build_figure(dataset, view, options, pin)
         fig.canvas.draw()
         return np.array(np.asarray(fig.canvas.buffer_rgba())[..., :3])  # type: ignore[attr-defined]
 

@@ -112,7 +112,7 @@ def test_cli_writes_kml_and_csv_with_own_data(tmp_path: Path, capsys: pytest.Cap
         assert run(["--date", "2023-10-13", "--data", str(mine), "--out", str(out)]) == 0
         assert b"user1:evil" in out.read_bytes()
     err = capsys.readouterr().err
-    assert "warning: mine.csv, row 3, field 'date'" in err and "1 rows loaded, 1 rows left out" in err
+    assert "warning: mine.csv, row 3, field 'date'" in err and "1 row loaded, 1 row left out" in err
 
 
 def test_cli_exits_2_when_no_data_file_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

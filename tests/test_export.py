@@ -38,9 +38,10 @@ SVG_NS = "{http://www.w3.org/2000/svg}"
 
 
 def svg_texts(data: bytes) -> str:
-    """All text of an SVG's <text> elements, one per line."""
+    """All text of an SVG, one string per line: its text groups' titles (glyphs are drawn as paths)."""
     root = ET.fromstring(data)
-    return "\n".join("".join(node.itertext()) for node in root.iter(f"{SVG_NS}text"))
+    nodes = [*root.iter(f"{SVG_NS}text"), *root.iter(f"{SVG_NS}title")]
+    return "\n".join("".join(node.itertext()) for node in nodes)
 
 
 def pdf_page_size(data: bytes) -> tuple[float, float]:

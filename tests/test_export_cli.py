@@ -69,7 +69,7 @@ def test_range_gives_a_gif_or_a_folder_of_pngs(tmp_path: Path) -> None:
         (["--date", "2023-10-13", "--banner", "X" * 200, "--out", "x.png"], "--banner is 200 characters long"),
         (["--date", "2023-10-13", "--until", "2023-11-01", "--step", "7x", "--out", "x.gif"], "step must be a positive number and a unit"),
         (["--date", "2023-10-13", "--until", "2023-09-01", "--out", "x.gif"], "is before its start"),
-        (["--date", "2023-10-13", "--until", "2023-11-01", "--out", "x.svg"], "must be a .gif file or a folder"),
+        (["--date", "2023-10-13", "--until", "2023-11-01", "--out", "x.svg"], "must be a .gif, .mp4 or .pptx file or a folder"),
         (["--date", "2023-10-13", "--step", "7d", "--out", "x.png"], "--step needs --until"),
         (["--date", "1890-01-01", "--out", "x.png"], "outside the years 1900–2100"),
     ],

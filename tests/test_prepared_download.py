@@ -67,3 +67,14 @@ def test_closed_panels_make_nothing_and_open_panels_offer_the_files() -> None:
     next(b for b in at.button if b.label == "Make PNG for download").click().run()
     assert "Download PNG" in _labels(at, "download_button")
     assert at.session_state["prepared_file_export_download"][1].startswith(b"\x89PNG")
+
+
+def test_export_panel_offers_video_and_slide_decks() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["date"] = "2023-10-13"
+    at.session_state["export_open"] = True
+    at.run()
+    assert not at.exception
+    labels = _labels(at, "button")
+    assert {"Make MP4 video", "Make slide deck (PPTX)", "Make the story deck (PPTX)"} <= set(labels)
+    assert "7d" not in [str(o) for s in at.selectbox for o in s.options]  # steps read '1 week', not '7d'

@@ -62,10 +62,10 @@ def test_bad_rows_are_listed_and_the_rest_loads() -> None:
     at.file_uploader[0].set_value(("bad.csv", BAD, "text/csv"))
     run_ok(at)
     text = _text(at)
-    assert "1 rows loaded, 2 rows left out" in text
+    assert "1 row loaded, 2 rows left out" in text
     warnings = " ".join(w.value for w in at.warning)
     assert "bad\\.csv, row 3, field 'date'" in warnings and "bad\\.csv, row 4, field 'source'" in warnings
-    assert "Your data: 1 file(s), 1 rows loaded, 2 rows left out" in warnings
+    assert "Your data: 1 file, 1 row loaded, 2 rows left out" in warnings
 
 
 def test_an_unreadable_upload_loads_nothing_and_says_why() -> None:

@@ -16,3 +16,20 @@ def md_escape(text: object) -> str:
     """Escape Markdown and HTML so data text renders literally (no links, images or tags)."""
     unlinked = _AUTOLINK.sub(lambda m: m.group(1) + "\u200b", str(text))
     return _SPECIAL.sub(r"\\\1", html.escape(unlinked, quote=False)).replace("\n", "  \n")
+
+
+_URL_OK = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
+
+
+def md_link(url: str) -> str:
+    """A Markdown link to ``url`` showing the URL itself, with no invisible characters (it copies cleanly).
+
+    Only http(s) addresses become links; anything else is shown as escaped text.
+    """
+    from layers.sources import INVISIBLE
+
+    url = INVISIBLE.sub("", str(url)).strip()
+    if not _URL_OK.match(url):
+        return md_escape(url)
+    shown = _SPECIAL.sub(r"\\\1", html.escape(url, quote=False))
+    return f"[{shown}](<{url}>)"

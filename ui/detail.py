@@ -9,11 +9,12 @@ import streamlit as st
 
 from geodata import Dataset
 from geodata._memo import memo
-from geodata.provenance import basis
-from layers.text import claim_label, format_date, precision_label, row_span, schematic_note
 from geodata._dates import from_day_number
+from geodata.provenance import basis
+from layers.sources import reader_text, source_ref
+from layers.text import claim_label, format_date, row_span, schematic_note
 from layers.view import MapView, clock_columns, localized
-from ui._markdown import md_escape
+from ui._markdown import md_escape, md_link
 from ui.choices import choice
 from ui.i18n import LANGS, field_label, t
 
@@ -149,15 +150,15 @@ def item_details(dataset: Dataset, key: str, lang: str) -> None:
     title = localized(row, "name" if kind == "place" else "title", lang)
     st.markdown(f"#### {md_escape(title)}")
     if kind in ("event", "leg"):
-        precision = t(f"precision_{row['date_precision']}", lang)
-        lines.append(f"**{t('date', lang)}:** {md_escape(row_span(row, lang))} ({md_escape(t('date_precision', lang))}: {precision})")
+        known = {"month": "date_only_month", "year": "date_only_year"}.get(str(row["date_precision"]))
+        suffix = f" ({t(known, lang)})" if known else ""
+        lines.append(f"**{t('date', lang)}:** {md_escape(row_span(row, lang) + suffix)}")
         if row["public"] != row["start"]:
             lines.append(f"**{t('disclosed', lang)}:** {md_escape(format_date(row['public'], lang))}")
     if kind == "event":
-        place = localized(row, "place_name", lang)
-        lines.append(f"**{t('place', lang)}:** {md_escape(place)} ({t('location_precision', lang)}: {precision_label(row['location_precision'], lang)})")
+        lines.append(f"**{t('place', lang)}:** {md_escape(place_text(localized(row, 'place_name', lang), str(row['location_precision']), lang))}")
     if kind == "place":
-        lines.append(f"**{t('coordinates', lang)}:** {row['lat']:.4f}, {row['lon']:.4f} (WGS84; {precision_label(row['location_precision'], lang)})")
+        lines.append(f"**{t('coordinates', lang)}:** {row['lat']:.4f}, {row['lon']:.4f} ({t('coordinates_' + str(row['location_precision']), lang)})")
         lines.append(f"**{t('role', lang)}:** {md_escape(localized(row, 'role', lang))}")
     else:
         lines.append(f"**{t('claim', lang)}:** {md_escape(claim_label(row['claim_status'], lang))}")
@@ -172,7 +173,7 @@ def item_details(dataset: Dataset, key: str, lang: str) -> None:
         if row["schematic_head_vertices"]:
             lines.append(f"**{t('schematic', lang)}:** {md_escape(schematic_note(float(row['schematic_head_km']), lang))}")
     if kind == "event":
-        lines.append(f"**{t('summary', lang)}:** {md_escape(localized(row, 'summary', lang))}")
+        lines.append(f"**{t('summary', lang)}:** {md_escape(reader_text(localized(row, 'summary', lang), dataset.sources, lang))}")
     if basis(dataset, key) == "public_record":
         lines.append(f"**{t('basis', lang)}:** {md_escape(t('basis_public_record', lang))}")
     st.markdown("  \n".join(lines))
@@ -183,29 +184,34 @@ def item_details(dataset: Dataset, key: str, lang: str) -> None:
 def _disagreements(dataset: Dataset, key: str, lang: str) -> None:
     rows = dataset.disagreements_for(key)
     for _, row in rows.iterrows():
-        sources = ", ".join(row["sources"])
-        st.warning(f"**{t('disagreements', lang)}:** {md_escape(localized(row, 'summary', lang))}  \n({md_escape(sources)})", icon=":material/warning:")
+        names = [source_ref(0, str(sid), dataset.sources.loc[sid], lang) for sid in row["sources"] if sid in dataset.sources.index]
+        sources = "; ".join(ref.text(lang) for ref in names)
+        summary = reader_text(localized(row, "summary", lang), dataset.sources, lang)
+        st.warning(f"**{t('disagreements', lang)}:** {md_escape(summary)}  \n({md_escape(sources)})", icon=":material/warning:")
 
 
 def _sources(dataset: Dataset, key: str, lang: str) -> None:
+    """Each source once: '[n] Publisher: Title (date)', its URL as a link, then what it supports."""
     citations = dataset.citations_for(key)
     if citations.empty:
         return
     st.markdown(f"**{t('sources', lang)}**")
     numbers = {source: n for n, source in enumerate(dict.fromkeys(citations["source"]), start=1)}
     for source_id, group in citations.groupby("source", sort=False):
-        source = dataset.sources.loc[source_id]
-        head = f"[{numbers[source_id]}] {source['title']}"
-        meta = " · ".join(str(v) for v in (source["publisher"], source["published"] and _published(source["published"]), source["locator"]) if v)
-        parts = [f"**{md_escape(head)}**  \n{md_escape(meta)}"]
+        ref = source_ref(numbers[source_id], str(source_id), dataset.sources.loc[source_id], lang)
+        head = f"**{md_escape(f'[{ref.number}] ' + ref.text(lang))}**"
+        parts = [head + (f"  \n{md_link(ref.url)}" if ref.url else "")]
         for _, cite in group.iterrows():
             label = field_label(cite["field"], lang)
-            where = f" ({md_escape(cite['locator'])})" if cite["locator"] else ""
-            note = f"  \n*{md_escape(cite['note'])}*" if cite["note"] else ""
+            where = f" ({md_escape(reader_text(cite['locator'], dataset.sources, lang))})" if cite["locator"] else ""
+            note = f"  \n*{md_escape(reader_text(cite['note'], dataset.sources, lang))}*" if cite["note"] else ""
             quote = f"\n> {md_escape(cite['quote'])}" if cite["quote"] else ""
             parts.append(f"- {t('supports', lang)}: {md_escape(label)}{where}{quote}{note}")
         st.markdown("\n".join(parts))
 
 
-def _published(value: object) -> str:
-    return str(value or "")
+def place_text(name: str, precision: str, lang: str) -> str:
+    """The place as a reader needs it: 'North Korea (location not known more precisely)', 'Vladivostok'."""
+    if precision in ("region", "country") and "(" not in name and "（" not in name:
+        return f"{name} ({t('place_only_' + precision, lang)})"
+    return name

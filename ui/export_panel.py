@@ -14,11 +14,15 @@ from datetime import date
 import streamlit as st
 
 from geodata import Dataset
+from layers.text import format_date
 from layers.view import MapView, date_span
 from ui._prepared import dataset_token, prepared_download
 from ui.i18n import t
 
-MIMES = {"png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "gif": "image/gif"}
+MIMES = {
+    "png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "gif": "image/gif", "mp4": "video/mp4",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
 PREVIEW_DPI = 40
 STEPS = ("1d", "7d", "14d", "1m", "3m", "1y")
 
@@ -84,13 +88,13 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
     st.markdown(f"**{t('export_animation', lang)}**")
     _, last = date_span(dataset)
     until = st.date_input(t("export_until", lang), value=min(max(view.as_of, date(2023, 10, 13)), last), min_value=view.as_of, max_value=last, key="export_until")
-    step = st.selectbox(t("export_step", lang), STEPS, index=1, key="export_step")
+    step = st.selectbox(t("export_step", lang), STEPS, index=1, key="export_step", format_func=lambda k: t(f"export_step_{k}", lang))
     try:
         frames = len(date_steps(view.as_of, until, step))
     except ExportOptionError as exc:
         st.error(str(exc))
         return
-    st.caption(t("export_animation_note", lang, frames=frames, start=view.as_of.isoformat(), end=until.isoformat()))
+    st.caption(t("export_animation_note", lang, frames=frames, start=format_date(view.as_of, lang), end=format_date(until, lang)))
     prepared_download(
         "export_download_gif",
         (dataset_token(dataset), key, until.isoformat(), step, tuple(sorted(base.items()))),
@@ -101,6 +105,69 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
         prepare_label=t("export_make_gif", lang),
         busy_label=t("export_rendering", lang),
     )
+    for fmt_range, label_key in (("mp4", "export_make_mp4"), ("pptx", "export_make_deck")):
+        prepared_download(
+            f"export_download_{fmt_range}",
+            (dataset_token(dataset), key, until.isoformat(), step, tuple(sorted(base.items()))),
+            lambda f=fmt_range: _make_range(dataset, view, until, step, ExportOptions(**base), f),
+            download_label=t("export_download", lang, fmt=fmt_range.upper()),
+            file_name=_file_name(view, fmt_range, until),
+            mime=MIMES[fmt_range],
+            prepare_label=t(label_key, lang),
+            busy_label=t("export_rendering", lang),
+        )
+    _story_deck(dataset, view, ExportOptions(**base))
+
+
+def _story_deck(dataset: Dataset, view: MapView, options: object) -> None:
+    """The story mode as a PowerPoint deck: one slide per step (the same deck as ``python -m briefing --story``)."""
+    from ui.story import story_steps
+
+    steps, _ = story_steps(dataset)
+    if not steps:
+        return
+    lang = view.lang
+    st.markdown(f"**{t('export_story_deck', lang)}**")
+    st.caption(t("export_story_deck_note", lang, n=len(steps)))
+
+    def make() -> bytes:
+        from briefing.deck import story_deck
+
+        bar = st.progress(0.0, text=t("export_rendering_frames", lang, done=0, total=len(steps)))
+        data = story_deck(dataset, steps, lang, options, lambda done, total: bar.progress(done / total, text=t("export_rendering_frames", lang, done=done, total=total)))
+        bar.empty()
+        return data
+
+    prepared_download(
+        "export_download_story_pptx",
+        (dataset_token(dataset), lang, len(steps)),
+        make,
+        download_label=t("export_download", lang, fmt="PPTX"),
+        file_name=f"russia-dprk-map_story_{lang}.pptx",
+        mime=MIMES["pptx"],
+        prepare_label=t("export_make_story_deck", lang),
+        busy_label=t("export_rendering", lang),
+    )
+
+
+def _make_range(dataset: Dataset, view: MapView, until: date, step: str, options: object, fmt: str) -> bytes:
+    """An MP4 or a PPTX deck of the date range, with a progress bar."""
+    from briefing.animate import date_steps, mp4_bytes, render_frames
+    from briefing.deck import range_deck
+
+    lang = view.lang
+    days = date_steps(view.as_of, until, step)
+    bar = st.progress(0.0, text=t("export_rendering_frames", lang, done=0, total=len(days)))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=t("export_rendering_frames", lang, done=done, total=total))
+
+    if fmt == "mp4":
+        data = mp4_bytes(render_frames(dataset, view, days, options, progress))  # type: ignore[arg-type]
+    else:
+        data = range_deck(dataset, view, days, options, progress)
+    bar.empty()
+    return data
 
 
 def _make_gif(dataset: Dataset, view: MapView, until: date, step: str, options: object) -> bytes:

@@ -23,6 +23,48 @@ function cssColour([r, g, b, a = 255]) {
 const ANCHOR_SHIFT = { start: 0, middle: -50, end: -100 };
 const BASELINE_SHIFT = { top: 0, center: -50, bottom: -100 };
 
+// Label placement, the rule of the image exports (layers/labels.py) on screen:
+// each label keeps its own side of its place when that spot is free; else it
+// tries the other sides; a label that finds no spot free of the labels placed
+// before it, the place symbols and the map's edge is hidden rather than drawn
+// over them (labels earlier in the data are placed first).
+const SIDES = ["right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left"];
+const SYMBOL_HALF = 8; // half a place symbol, px
+const LABEL_GAP = 12; // layers/style.py LABEL_GAP_PX
+
+function sideBox([x, y], w, h, side, d) {
+  const diag = d * 0.72;
+  switch (side) {
+    case "right": return [x + d, y - h / 2, x + d + w, y + h / 2];
+    case "left": return [x - d - w, y - h / 2, x - d, y + h / 2];
+    case "above": return [x - w / 2, y - d - h, x + w / 2, y - d];
+    case "below": return [x - w / 2, y + d, x + w / 2, y + d + h];
+    default: {
+      const left = side.endsWith("right") ? x + diag : x - diag - w;
+      const top = side.startsWith("above") ? y - diag - h : y + diag;
+      return [left, top, left + w, top + h];
+    }
+  }
+}
+
+function boxesOverlap(a, b) {
+  return Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.5 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 0.5;
+}
+
+function placeLabels(items, width, height) {
+  const symbols = items.map(({ at: [x, y] }) => [x - SYMBOL_HALF, y - SYMBOL_HALF, x + SYMBOL_HALF, y + SYMBOL_HALF]);
+  const placed = [];
+  return items.map(({ at, own, w, h }, index) => {
+    const candidates = [own, ...SIDES.map((side) => sideBox(at, w, h, side, SYMBOL_HALF + LABEL_GAP / 2))];
+    const free = (box) => box[0] >= 0 && box[1] >= 0 && box[2] <= width && box[3] <= height
+      && !placed.some((other) => boxesOverlap(box, other))
+      && !symbols.some((symbol, k) => k !== index && boxesOverlap(box, symbol));
+    const box = candidates.find(free) ?? null;
+    if (box) placed.push(box);
+    return box;
+  });
+}
+
 // The layer class, made once the deck.gl bundle has loaded (it extends deck.Layer);
 // its labels go into ``root``, a box laid over the map's canvas.
 function htmlLabelLayer(root) {
@@ -60,10 +102,20 @@ function htmlLabelLayer(root) {
       const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
-      for (const { span, position, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
-        const [x, y] = viewport.project(position);
-        span.style.transform = `translate(${x + dx}px, ${y + dy}px) translate(${sx}%, ${sy}%)`;
-      }
+      const items = this.state.labels.map(({ span, position, offset: [dx, dy], shift: [sx, sy] }) => {
+        const at = viewport.project(position);
+        const w = span.offsetWidth;
+        const h = span.offsetHeight;
+        const left = at[0] + dx + (sx / 100) * w;
+        const top = at[1] + dy + (sy / 100) * h;
+        return { at, own: [left, top, left + w, top + h], w, h };
+      });
+      const boxes = placeLabels(items, viewport.width, viewport.height);
+      this.state.labels.forEach(({ span }, k) => {
+        const box = boxes[k];
+        span.style.visibility = box ? "visible" : "hidden";
+        if (box) span.style.transform = `translate(${box[0]}px, ${box[1]}px)`;
+      });
     }
 
     finalizeState(context) {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 LANGS = ("en", "ja")
@@ -50,7 +51,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "item_not_yet": ("Not on the map yet: it appears on {date}, after the as-of date {as_of}.", "まだ地図にありません:基準日{as_of}より後の{date}に現れます。"),
     "item_move_date": ("Move the date to {date}", "基準日を{date}に移動"),
     "pick_none": ("— click the map or choose —", "— 地図をクリックするか選択 —"),
-    "shown_count": ("{events} events and {legs} route legs shown as of {date}", "{date}時点で出来事{events}件・ルート{legs}区間を表示"),
+    "shown_count": ("{events} {events|event|events} and {legs} route {legs|leg|legs} shown as of {date}", "{date}時点で出来事{events}件・ルート{legs}区間を表示"),
     "data_end_after": (" · latest event in the data: {date}", " · データ中の最新の出来事:{date}"),
     "data_end_before": (" · the data begin on {date}", " · データは{date}から始まります"),
     "date": ("Date", "日付"),
@@ -67,11 +68,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary": ("Summary", "概要"),
     "basis": ("Basis", "根拠"),
     "basis_public_record": (
-        "public record, not the seed articles: named public sources (see Sources)",
-        "公開情報(シード記事ではない):出典欄の公開資料による",
+        "public record: named public sources, not the five primary articles (see Sources)",
+        "公開情報:主要な5記事ではなく、出典欄の公開資料による",
     ),
     "role": ("Why it matters", "重要性"),
     "coordinates": ("Coordinates", "座標"),
+    "coordinates_site": ("WGS84; the site itself", "WGS84、その地点"),
+    "coordinates_city": ("WGS84; the city", "WGS84、都市の代表点"),
+    "coordinates_region": ("WGS84; a point standing for the region, not a location", "WGS84、地域を示す代表点で、実際の場所ではありません"),
+    "coordinates_country": ("WGS84; a point standing for the country, not a location", "WGS84、国を示す代表点で、実際の場所ではありません"),
+    "date_only_month": ("only the month is known", "月まで判明"),
+    "date_only_year": ("only the year is known", "年のみ判明"),
+    "place_only_region": ("only the region is known", "地域のみ判明"),
+    "place_only_country": ("only the country is known", "国のみ判明"),
     "disagreements": ("Sources disagree", "出典間の食い違い"),
     "sources": ("Sources and quotes", "出典と引用"),
     "supports": ("supports", "根拠とする事実"),
@@ -99,15 +108,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_as_of": ("AS OF", "基準日"),
     "export_clock_event": ("items shown at the date they happened", "発生日で表示"),
     "export_clock_public": ("items shown at the date they became public", "公表日で表示"),
-    "export_no_date": ("n.d.", "日付なし"),
+    "export_no_date": ("undated", "日付不明"),
     "export_view_line": (
-        "View: frame '{region}' · {clock} · layers: {layers} · highlighted: within {days} days before {date} · rendered offline from the sourced dataset (python -m briefing)",
-        "表示条件:範囲「{region}」・{clock}・レイヤー:{layers}・強調:{date}以前{days}日以内・出典付きデータからオフラインで作成(python -m briefing)",
+        "View: {region} · {clock} · layers: {layers} · highlighted: events of the {days} days up to {date} · made offline from the sourced dataset",
+        "表示条件:{region}・{clock}・レイヤー:{layers}・強調:{date}までの{days}日間の出来事・出典付きデータからオフラインで作成",
     ),
     "export_credits": ("Map data:", "地図データ:"),
     "export_in_focus": ("At the as-of date (within {days} days)", "基準日前後の動き({days}日以内)"),
     "export_sources": ("Sources for the features shown", "表示項目の出典"),
-    "export_more_sources": ("… and {count} more: see the GeoJSON export", "…ほか{count}件(GeoJSON出力を参照)"),
+    "export_more_sources": ("… and {count} more {count|source|sources}: see the GeoJSON export", "…ほか{count}件(GeoJSON出力を参照)"),
     "export_inset": ("Inset: {region}", "拡大図:{region}"),
     "export_scale_note": ("Scale true at {lat} (Web Mercator)", "{lat}付近の縮尺(ウェブメルカトル)"),
     "export": ("Export for a briefing", "資料用に書き出す"),
@@ -125,8 +134,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_animation": ("Animation of a date range", "期間のアニメーション"),
     "export_until": ("From the as-of date until", "基準日から次の日まで"),
     "export_step": ("One frame every", "コマの間隔"),
-    "export_animation_note": ("{frames} frames, {start} to {end} (GIF, 1920×1080).", "{start}〜{end}、{frames}コマ(GIF、1920×1080)。"),
+    "export_animation_note": ("{frames} {frames|frame|frames}, {start} to {end} (GIF, MP4 or slide deck; 1920×1080).", "{start}〜{end}、{frames}コマ(GIF・MP4・スライド、1920×1080)。"),
     "export_make_gif": ("Make GIF", "GIFを作成"),
+    "export_make_mp4": ("Make MP4 video", "MP4動画を作成"),
+    "export_make_deck": ("Make slide deck (PPTX)", "スライド(PPTX)を作成"),
+    "export_story_deck": ("The story as a slide deck", "ストーリーをスライドに"),
+    "export_story_deck_note": ("{n} {n|slide|slides}: one per story step, with the map at its date, frame and clock, the caption, and the sources in the slide notes.", "ストーリーの各ステップを1枚ずつ、計{n}枚。その日付・範囲・基準の地図、説明文、スライドノートに出典。"),
+    "export_make_story_deck": ("Make the story deck (PPTX)", "ストーリーのスライド(PPTX)を作成"),
+    "deck_as_of": ("As of {date}", "{date}時点"),
+    "deck_sources": ("Sources of this step:", "このステップの出典:"),
+    "deck_sources_shown": ("Sources of what the map shows:", "地図に表示中の項目の出典:"),
+    "deck_nothing_new": ("No event in the {days} days up to this date.", "この日までの{days}日間に出来事はありません。"),
+    "deck_range_title": ("Russia–North Korea relationship as of {date}", "{date}時点のロシア・北朝鮮関係"),
+    "area_more": ("… and {count} more {count|event|events}", "…ほか{count}件"),
+    "export_step_1d": ("1 day", "1日"),
+    "export_step_7d": ("1 week", "1週間"),
+    "export_step_14d": ("2 weeks", "2週間"),
+    "export_step_1m": ("1 month", "1か月"),
+    "export_step_3m": ("3 months", "3か月"),
+    "export_step_1y": ("1 year", "1年"),
     "export_make_file": ("Make {fmt} for download", "ダウンロード用の{fmt}を作成"),
     "export_rendering_frames": ("Rendering frame {done} of {total}", "{total}コマ中{done}コマ目を作成中"),
     # --- your own data (ui/upload_panel.py) and data downloads (ui/data_download.py)
@@ -138,7 +164,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "このブラウザのセッション内だけに保持され、別レイヤー(マゼンタ)で表示されます。同梱データは変更されません。",
     ),
     "user_data_upload": ("Add files", "ファイルを追加"),
-    "user_data_loaded": ("{loaded} rows loaded, {left} rows left out", "{loaded}行を読み込み、{left}行を除外"),
+    "user_data_loaded": ("{loaded} {loaded|row|rows} loaded, {left} {left|row|rows} left out", "{loaded}行を読み込み、{left}行を除外"),
     "user_data_nothing": ("Nothing loaded", "何も読み込まれていません"),
     "user_data_left_out": ("Rows left out (the rest of the file loaded):", "除外した行(ファイルの残りは読み込み済み):"),
     "user_data_remove": ("Remove", "削除"),
@@ -159,7 +185,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "user_data_template": ("Download the template (CSV)", "テンプレート(CSV)をダウンロード"),
     "user_data_save": ("Save your data (GeoJSON; upload it again later)", "追加データを保存(GeoJSON、後で再読み込み可)"),
     "user_data_notice": (
-        "Your data: {files} file(s), {loaded} rows loaded, {left} rows left out. See 'Your data' in the sidebar for the list.",
+        "Your data: {files} {files|file|files}, {loaded} {loaded|row|rows} loaded, {left} {left|row|rows} left out. See 'Your data' in the sidebar for the list.",
         "あなたのデータ:{files}ファイル、{loaded}行を読み込み、{left}行を除外。一覧はサイドバーの「あなたのデータ」にあります。",
     ),
     "user_data_guide": (
@@ -193,7 +219,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The features the map shows as of {date} ({clock}; layers: {layers}), with their sources; your data included.",
         "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と出典。あなたのデータも含みます。",
     ),
-    "data_download_prepare": ("Prepare {fmt} ({features} features)", "{fmt}を準備({features}件)"),
+    "data_download_prepare": ("Prepare {fmt} ({features} {features|feature|features})", "{fmt}を準備({features}件)"),
     "data_download_large": (
         "Large views are prepared on request: {fmt_list} each take a few seconds at this size.",
         "大きな表示は要求時に準備します。この件数では{fmt_list}の作成に数秒かかります。",
@@ -202,7 +228,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- story mode (ui/story.py)
     "story_start": ("▶ Story", "▶ ストーリー"),
     "story_intro": (
-        "Walk through {n} key events of the relationship: each step moves the date and the map and shows the event's sources.",
+        "Walk through {n} key {n|event|events} of the relationship: each step moves the date and the map and shows the event's sources.",
         "関係の主な出来事{n}件を順にたどります。各ステップで日付と地図が移動し、出来事の出典を表示します。",
     ),
     "story_previous": ("‹ Previous", "‹ 前へ"),
@@ -230,11 +256,32 @@ FIELD_LABELS = {
 }
 
 
+# '{name|one|other}' in an English string: 'one' when the value of ``name`` is 1, else 'other'.
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _is_one(value: object) -> bool:
+    try:
+        return float(str(value).replace(",", "")) == 1
+    except ValueError:
+        return False
+
+
 def t(key: str, lang: str = "en", **values: object) -> str:
-    """The string ``key`` in ``lang``, with ``{name}`` placeholders filled."""
+    """The string ``key`` in ``lang``, with ``{name}`` placeholders filled and plurals chosen."""
     en, ja = STRINGS[key]
     text = ja if lang == "ja" else en
-    return text.format(**values) if values else text
+    if values:
+        text = _PLURAL.sub(lambda m: m.group(2) if _is_one(values.get(m.group(1))) else m.group(3), text)
+        return text.format(**values)
+    return text
+
+
+def plural(n: int, one: str, other: str, lang: str = "en", ja: str = "") -> str:
+    """'1 event', '2 events' (Japanese: '{n}' + ``ja``, e.g. '2件')."""
+    if lang == "ja":
+        return f"{n}{ja}"
+    return f"{n} {one if n == 1 else other}"
 
 
 def field_label(field: str, lang: str = "en") -> str:
