@@ -23,6 +23,7 @@ import pandas as pd
 
 from geodata import Dataset
 from geodata._memo import memo
+from geodata.coordinates import finite_json
 from geodata.citation_index import quotes_by_item
 from layers import style
 from layers.text import claim_label, format_span
@@ -81,7 +82,7 @@ MAX_INDENTED_FEATURES = 2000
 def geojson_bytes(dataset: Dataset, view: MapView) -> bytes:
     collection = to_geojson(dataset, view)
     compact = len(collection["features"]) > MAX_INDENTED_FEATURES  # type: ignore[arg-type]
-    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(collection, ensure_ascii=False, indent=1)
+    text = finite_json(collection, ensure_ascii=False, separators=(",", ":")) if compact else finite_json(collection, ensure_ascii=False, indent=1)
     return (text + "\n").encode("utf-8")
 
 

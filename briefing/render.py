@@ -42,6 +42,7 @@ from layers import style
 from layers.style import LegendEntry
 from layers.text import format_date
 from layers.basemap import STATIC_DIR
+from geodata.coordinates import valid_coordinates
 from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
 from ui.i18n import t
 
@@ -1031,6 +1032,7 @@ def _draw_north_arrow(fig: Figure, box: tuple[float, float, float, float]) -> No
 # --------------------------------------------------------------------------- entry points
 def build_figure(dataset: Dataset, view: MapView, options: ExportOptions) -> Figure:
     """The export as a matplotlib Figure (call inside ``mpl.rc_context(_mpl.rc_params(lang))``)."""
+    dataset = valid_coordinates(dataset)  # no row whose coordinates cannot be drawn (geodata/coordinates.py)
     preset = options.preset
     width, height = preset.inches
     fig = Figure(figsize=(width, height), dpi=options.dpi_used, facecolor="white")

@@ -1,0 +1,130 @@
+"""Issue #26, the output side: bad coordinates never reach the map, an image or a file.
+
+The loader may (later) refuse such rows on the way in; these tests put them into
+a loaded dataset directly, so they keep testing the last line of defence
+(geodata/coordinates.py) whatever the loader does.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from dataclasses import replace
+from datetime import date
+from xml.etree import ElementTree
+
+import pytest
+from shapely.geometry import LineString
+
+from briefing.data_export import export_bytes
+from briefing.render import ExportOptions, render
+from geodata import Dataset
+from geodata.coordinates import checked_coordinates, finite_json, valid_line, valid_lonlat
+from geodata.user_data import load_user_file, user_parts, with_user_data
+from layers.deck import build_deck
+from layers.view import MapView, shown_counts, visible_items
+
+VIEW = MapView(as_of=date(2023, 10, 13))
+# Every kind of coordinate the issue found breaking the map or a file.
+BAD_LINES = {
+    "r-nan": [(60.0, 40.0), (math.nan, 40.0)],
+    "r-inf": [(60.0, 40.0), (math.inf, 40.0)],
+    "r-neginf": [(-math.inf, 40.0), (60.0, 40.0)],
+    "r-huge": [(60.0, 40.0), (1e308, 40.0)],
+    "r-lat95": [(60.0, 40.0), (80.0, 95.0)],
+    "r-mercator": [(6679169.4, 4865942.3), (8905559.3, 4865942.3)],
+    "r-latfirst": [(40.0, 131.0), (43.0, 132.0)],
+}
+BAD_POINTS = {"e-nan": (math.nan, 40.0), "e-lat91": (100.0, 91.0), "e-inf": (math.inf, math.inf), "e-lon200": (200.0, 10.0)}
+
+
+def _plain(ident: object) -> str:
+    """A user row's id without the file prefix with_user_data gives it ("user1:")."""
+    return str(ident).split(":", 1)[-1]
+
+
+def _route_feature(ident: str) -> dict[str, object]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": [[61.0, 41.0], [79.0, 42.0]]},
+        "properties": {"layer": "route", "id": ident, "title": f"route {ident}", "date": "2023-09-01", "source": "s1", "source_title": "t"},
+    }
+
+
+def _event_row(ident: str) -> str:
+    return f"{ident},2023-09-20,event {ident},meeting,,42.3,100.4,s1\n"
+
+
+@pytest.fixture(scope="module")
+def hostile(dataset: Dataset) -> Dataset:
+    """The shipped data plus user routes and events: one good of each, the rest with bad coordinates."""
+    routes = {"type": "FeatureCollection", "features": [_route_feature(i) for i in ("r-good", *BAD_LINES)]}
+    events = "id,date,title,kind,place_id,lat,lon,source\n" + "".join(_event_row(i) for i in ("e-good", *BAD_POINTS))
+    user = [load_user_file("routes.geojson", json.dumps(routes).encode()), load_user_file("events.csv", events.encode())]
+    merged = with_user_data(dataset, user)
+    legs = merged.route_legs.copy()
+    for ident, coords in BAD_LINES.items():
+        index = legs.index[(legs["id"].str.endswith(":" + ident)) & (legs["origin"] == "user")]
+        assert len(index) == 1, ident
+        legs.at[index[0], "line"] = LineString(coords)
+    events_frame = merged.events.copy()
+    for ident, (lon, lat) in BAD_POINTS.items():
+        index = events_frame.index[(events_frame["id"].str.endswith(":" + ident)) & (events_frame["origin"] == "user")]
+        assert len(index) == 1, ident
+        events_frame.loc[index, ["lon", "lat"]] = [lon, lat]
+    return replace(merged, route_legs=legs, events=events_frame)
+
+
+def test_validation_function_bounds() -> None:
+    assert valid_lonlat(180, -90) and valid_lonlat("131.5", "42")
+    for lon, lat in [(math.nan, 0), (0, math.inf), (1e308, 0), (0, 90.0001), (180.01, 0), ("x", 0), (None, 0)]:
+        assert not valid_lonlat(lon, lat)
+    assert valid_line([(0, 0), (1, 1)]) and not valid_line([(0, 0)]) and not valid_line(LineString([(0, 0), (math.nan, 1)]))
+    assert finite_json({"a": [math.nan, math.inf, 1.5]}) == '{"a": [null, null, 1.5]}'
+
+
+def test_report_names_every_bad_row_and_keeps_the_others(hostile: Dataset) -> None:
+    clean, report = checked_coordinates(hostile)
+    dropped = {_plain(ident): layer for layer, ident in report.dropped}
+    assert set(dropped) == set(BAD_LINES) | set(BAD_POINTS)
+    assert len(clean.events) == len(hostile.events) - len(BAD_POINTS)
+    assert len(clean.route_legs) == len(hostile.route_legs) - len(BAD_LINES)
+    assert "r-good" in set(map(_plain, clean.route_legs["id"])) and "e-good" in set(map(_plain, clean.events["id"]))
+    message = report.message("en")
+    assert message.startswith(f"{len(BAD_LINES) + len(BAD_POINTS)} item(s) with invalid coordinates") and "and 6 more" in message
+    assert "座標が無効" in report.message("ja")
+    # The shipped data are fine: the same object back, nothing reported.
+    shipped = user_parts(hostile)[0]
+    assert checked_coordinates(shipped)[0] is shipped and not checked_coordinates(shipped)[1]
+
+
+def test_deck_json_is_valid_and_has_no_bad_row(hostile: Dataset) -> None:
+    text = build_deck(hostile, VIEW).to_json()
+    deck = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} in the deck JSON"))
+    user = {layer["id"]: layer["data"] for layer in deck["layers"] if layer["id"].startswith("user-") and isinstance(layer["data"], list)}
+    ids = {_plain(record.get("id")) for records in user.values() for record in records}
+    assert {"r-good", "e-good"} <= ids and not ids & (set(BAD_LINES) | set(BAD_POINTS))
+    events, legs = shown_counts(hostile, VIEW)
+    assert legs == len(visible_items(hostile, VIEW).route_legs)
+
+
+def test_data_exports_are_valid_and_keep_the_good_rows(hostile: Dataset) -> None:
+    collection = json.loads(export_bytes(hostile, VIEW, "geojson"), parse_constant=lambda c: pytest.fail(f"{c} in the GeoJSON"))
+    ids = {_plain(f["properties"]["id"]) for f in collection["features"]}
+    assert {"r-good", "e-good"} <= ids and not ids & (set(BAD_LINES) | set(BAD_POINTS))
+    kml = export_bytes(hostile, VIEW, "kml")
+    ElementTree.fromstring(kml)
+    assert b"nan" not in kml.lower().replace(b"nanpo", b"") and b"inf," not in kml
+    rows = list(csv.DictReader(io.StringIO(export_bytes(hostile, VIEW, "csv").decode("utf-8-sig"))))
+    assert {"r-good", "e-good"} <= {_plain(r["id"]) for r in rows}
+    for row in rows:
+        for key in ("lon", "lat", "end_lon", "end_lat"):
+            assert row[key] == "" or math.isfinite(float(row[key])), row
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+def test_image_exports_render(hostile: Dataset, fmt: str) -> None:
+    data = render(hostile, VIEW, ExportOptions(fmt=fmt, dpi=30 if fmt == "png" else None))
+    assert data[:4] == b"\x89PNG" if fmt == "png" else b"<svg" in data[:400]
