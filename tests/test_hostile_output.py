@@ -128,3 +128,48 @@ def test_data_exports_are_valid_and_keep_the_good_rows(hostile: Dataset) -> None
 def test_image_exports_render(hostile: Dataset, fmt: str) -> None:
     data = render(hostile, VIEW, ExportOptions(fmt=fmt, dpi=30 if fmt == "png" else None))
     assert data[:4] == b"\x89PNG" if fmt == "png" else b"<svg" in data[:400]
+
+
+# --------------------------------------------------------------------------- a session's data stay in the session
+def test_session_data_never_reach_the_static_cache(dataset: Dataset) -> None:
+    """The map and the timeline strip send a session's own rows inline; no file anyone can fetch holds them."""
+    import uuid
+
+    from layers._static_files import CACHE_DIR
+    from ui.timeline import timeline_payload
+
+    marker = f"SESSION-MARKER-{uuid.uuid4().hex}"
+    csv_text = f"id,date,title,kind,place_id,lat,lon,source\nm1,2023-09-20,{marker},meeting,,42.3,100.4,s1\n"
+    mine = with_user_data(dataset, [load_user_file("mine.csv", csv_text.encode())])
+    for lang in ("en", "ja"):
+        view = replace(VIEW, lang=lang)
+        deck = build_deck(mine, view).to_json()
+        assert marker in deck  # inline in the page's data
+        payload = timeline_payload(mine, view)
+        assert isinstance(payload["marks"], dict) and any(marker in title for title in payload["marks"]["title"])
+    for path in CACHE_DIR.glob("*"):
+        if path.is_file():
+            assert marker.encode() not in path.read_bytes(), path.name
+
+
+def test_static_cache_has_a_size_bound(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from layers import _static_data, _static_files
+
+    monkeypatch.setattr(_static_files, "CACHE_DIR", tmp_path)
+    monkeypatch.setenv(_static_files.CACHE_LIMIT_ENV, str(3 * 1000 / (1024 * 1024)))  # 3,000 bytes
+    owner = type("Owner", (), {})()
+    urls = []
+    for n in range(6):
+        urls.append(_static_data.publish_json(owner, f"k{n}", lambda n=n: ["x" * 990, n]))
+        old = time.time() - 100 + n
+        os.utime(_static_files.cache_path(urls[-1]), (old, old))
+    sizes = sum(p.stat().st_size for p in tmp_path.iterdir())
+    assert sizes <= 3000 and len(list(tmp_path.iterdir())) < 6
+    assert _static_files.cache_path(urls[-1]).exists()  # the newest stays
+    # A URL whose file was removed is written again (built again) when asked for.
+    assert not _static_files.cache_path(urls[0]).exists()
+    assert _static_data.publish_json(owner, "k0", lambda: ["x" * 990, 0]) == urls[0]
+    assert _static_files.cache_path(urls[0]).exists()

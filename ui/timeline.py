@@ -20,6 +20,7 @@ import pandas as pd
 from geodata import Dataset
 from geodata._dates import EPOCH
 from geodata._memo import memo
+from geodata.user_data import ORIGIN_USER
 from layers import style
 from layers._static_data import publish_json
 from layers.text import claim_label, row_span
@@ -101,8 +102,12 @@ def _payload(dataset: Dataset, view: MapView) -> dict[str, object]:
             "near": t("timeline_near", lang),
         },
     }
+    # A session's own events (its titles, dates and claims) stay in the session: sent
+    # inline with the page's data, never written to the static files anyone can fetch.
+    own = "origin" in dataset.events.columns and bool((dataset.events["origin"] == ORIGIN_USER).any())
+    publish = (lambda key, build: build()) if own else (lambda key, build: publish_json(dataset, key, build))
     if len(dataset.events) > MAX_MARKS:
-        payload["counts"] = publish_json(dataset, "timeline-counts", lambda: monthly_counts(dataset))
+        payload["counts"] = publish("timeline-counts", lambda: monthly_counts(dataset))
     else:
-        payload["marks"] = publish_json(dataset, f"timeline-marks-{lang}-{view.clock}", lambda: event_marks(dataset, view))
+        payload["marks"] = publish(f"timeline-marks-{lang}-{view.clock}", lambda: event_marks(dataset, view))
     return payload

@@ -77,8 +77,9 @@ MARKUP_JS = r"""
 """
 TOOLTIP_JS = """
 () => {
-  const tip = document.querySelector('.deck-tooltip');
-  return tip && tip.style.display !== 'none' ? tip.innerText : null;
+  // The map's own tooltip (ui/deck_map.js), else deck.gl's.
+  const tip = document.querySelector('.deck-map-tooltip') ?? document.querySelector('.deck-tooltip');
+  return tip && !tip.hidden && tip.style.display !== 'none' ? tip.innerText : null;
 }
 """
 
@@ -404,3 +405,57 @@ def test_hostile_upload_stays_text(page, app_url, hostile_folder, timing, tmp_pa
     export_preview(page)
     watch.assert_inert("after hover, detail and preview of the uploaded data")
     timing("hostile text, upload: load, upload, hover, detail, preview", time.monotonic() - start)
+
+
+# --------------------------------------------------------------------------- "@@" strings (issue #26)
+# Whole values starting with "@@": deck.gl's JSON converter would read them as an expression
+# ("@@="), a constant ("@@#") or a class ("@@type") if they reached it.
+AT_PLACES = {"at-ctor": ("@@=constructor", (100.0, 42.0)), "at-call": ("@@=alert(1)", (75.0, 45.0))}
+AT_EVENT = ("at-event", (90.0, 50.0))
+
+
+def at_geojson() -> bytes:
+    ident, (elon, elat) = AT_EVENT
+    source = {"source": "@@#Math", "source_title": "@@type"}
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"layer": "place", "id": pid, "title": name, "title_ja": name, "kind": "port", "role": "@@=this", **source}}
+        for pid, (name, (lon, lat)) in AT_PLACES.items()
+    ]  # fmt: skip
+    features.append(
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [elon, elat]},
+         "properties": {"layer": "event", "id": ident, "date": DAY, "title": "@@=constructor", "kind": "meeting", "place_name": "@@=alert(2)", **source}}
+    )  # fmt: skip
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def at_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("at-data")
+    (folder / "at.geojson").write_bytes(at_geojson())
+    with running_app(env={"MAP_USER_DATA_DIR": str(folder)}) as server:
+        yield server.url
+
+
+def test_at_strings_stay_data(page, at_app_url, timing) -> None:  # noqa: ANN001
+    """User values starting with "@@" are drawn as text, never converted; the strip's marks are not a shared file."""
+    watch = Watch(page)
+    start = time.monotonic()
+    open_map(page, f"{at_app_url}/?date={DAY}&region={REGION}")
+    watch.assert_inert("after loading")
+    labels = page.locator(f"{MAIN} .deck-map-labels span").all_text_contents()
+    assert {name for name, _ in AT_PLACES.values()} <= set(labels), labels
+    body = page.locator("body").inner_text()
+    assert "native code" not in body and "Function calls not allowed" not in body, body[:2000]
+    ident, (lon, lat) = AT_EVENT
+    text = hover_tooltip(page, screen_point(page, lon, lat, EVENT_OFFSET_PX), "@@=constructor")
+    assert "@@=alert(2)" in text, text
+    page.mouse.move(5, 5)
+    errors = [e for e in watch.console_errors if "not allowed" in e or "native code" in e or "JSON" in e]
+    assert not errors, errors
+    # The timeline strip names the user's event, from data sent inline with the page.
+    page.locator(f"{MAIN} .deck-map-timeline g.event").first.wait_for()
+    strip = page.locator(f"{MAIN} .deck-map-timeline g.event > title").all_text_contents()
+    assert any("@@=constructor" in title for title in strip), strip[-5:]
+    assert not [url for url in watch.requests if "timeline-marks" in url], "the strip fetched a shared file holding the session's events"
+    timing("'@@' strings: load, labels, tooltip, strip", time.monotonic() - start)
