@@ -20,6 +20,7 @@ from geodata import Dataset
 from geodata._dates import from_day_number
 from geodata._memo import memo
 from geodata.coordinates import finite_json, valid_coordinates
+from geodata.text_safety import reveal_invisible
 from layers import style
 from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
@@ -137,7 +138,8 @@ def _slim(records: list[dict[str, object]], *keys: str) -> list[dict[str, object
 
 
 def _tooltip(lines: list[str]) -> str:
-    return "\n".join(line for line in lines if line)
+    """Plain text lines; bidi and zero-width controls shown as [U+XXXX] (geodata/text_safety.py)."""
+    return "\n".join(reveal_invisible(line) for line in lines if line)
 
 
 def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:

@@ -173,3 +173,78 @@ def test_static_cache_has_a_size_bound(tmp_path, monkeypatch: pytest.MonkeyPatch
     assert not _static_files.cache_path(urls[0]).exists()
     assert _static_data.publish_json(owner, "k0", lambda: ["x" * 990, 0]) == urls[0]
     assert _static_files.cache_path(urls[0]).exists()
+
+
+# --------------------------------------------------------------------------- text: terminal, XML, spreadsheet, links, bidi
+ESCAPES = "\x1b]0;PWNED-TITLE\x07\x1b[2J\x1b]52;c;ZXZpbA==\x1b\\\x9b31m"
+CONTROLS = "a\x00b\x01c\x08d\x0be\x1bf\x7fg"
+IN_FILE = CONTROLS.replace("\x00", "")  # a CSV with NUL is refused whole by the loader
+BIDI = "evil\u202etxt.exe\u200b\u2066x\u2069"
+
+
+def test_text_safety_functions() -> None:
+    from geodata.text_safety import reveal_invisible, terminal_text, xml_text
+
+    assert terminal_text(f"x{ESCAPES}y\nz\t.") == "xy\nz\t."
+    assert terminal_text(CONTROLS) == "abcdeg"  # ESC f is a two-byte escape sequence: both dropped
+    assert xml_text(CONTROLS) == "abcdefg"
+    ElementTree.fromstring(f"<a>{xml_text(CONTROLS + ESCAPES)}</a>".encode())
+    assert reveal_invisible(BIDI) == "evil[U+202E]txt.exe[U+200B][U+2066]x[U+2069]"
+    assert reveal_invisible("日本語 — ok ✓") == "日本語 — ok ✓"
+
+
+def test_cli_never_copies_escape_sequences(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    from briefing.cli import run
+
+    bad = tmp_path / "bad.csv"
+    # An id that fails the checks is echoed in the problem list; a title in the warning for bad rows.
+    bad.write_text(f"id,date,title,kind,lat,lon,source\nok-1,2023-09-20,fine,meeting,42.3,100.4,s1\nX{ESCAPES}{IN_FILE},2023-09-20,t,meeting,42.3,100.4,s1\n", encoding="utf-8")
+    out = tmp_path / "out.geojson"
+    assert run(["--date", "2023-10-13", "--out", str(out), "--data", str(bad)]) == 0
+    captured = capsys.readouterr()
+    for stream in (captured.out, captured.err):
+        assert "\x1b" not in stream and "\x9b" not in stream and "\x07" not in stream and "\x00" not in stream, repr(stream)
+    assert "warning:" in captured.err  # the bad row is still reported
+    assert "ok-1" in out.read_text(encoding="utf-8")
+
+
+def test_kml_and_csv_text_is_defused(dataset: Dataset) -> None:
+    rows = "id,date,title,kind,lat,lon,source\n"
+    titles = {"c-ctrl": "t CONTROLS", "c-bidi": BIDI, "c-fw-eq": "\uff1dHYPERLINK(1)", "c-fw-at": "\uff20SUM(1)", "c-zw-eq": "\u200b=1+1"}
+    rows += "".join(f'{ident},2023-09-20,"{title}",meeting,42.3,100.4,s1\n' for ident, title in titles.items())
+    user = load_user_file("t.csv", rows.encode())
+    merged = with_user_data(dataset, [user])
+    loaded = {_plain(i) for i in merged.events["id"]}
+    assert set(titles) <= loaded, (user.problems, loaded)
+    # NUL and ESC in a title (a GeoJSON string may hold "\u0000"), put in directly.
+    events = merged.events.copy()
+    events.loc[events["title_en"] == "t CONTROLS", "title_en"] = f"t {CONTROLS}"
+    merged = replace(merged, events=events)
+    kml = export_bytes(merged, VIEW, "kml")
+    root = ElementTree.fromstring(kml)  # valid XML despite NUL and ESC in a title
+    names = [e.text for e in root.iter(f"{{http://www.opengis.net/kml/2.2}}name")]
+    assert "t abcdefg" in names and "evil[U+202E]txt.exe[U+200B][U+2066]x[U+2069]" in names, names
+    table = {_plain(r["id"]): r for r in csv.DictReader(io.StringIO(export_bytes(merged, VIEW, "csv").decode("utf-8-sig")))}
+    assert table["c-fw-eq"]["name"] == "'\uff1dHYPERLINK(1)" and table["c-fw-at"]["name"] == "'\uff20SUM(1)"
+    assert table["c-zw-eq"]["name"] == "[U+200B]=1+1" and table["c-bidi"]["name"].startswith("evil[U+202E]")
+
+
+def test_map_text_shows_bidi_controls(dataset: Dataset) -> None:
+    from ui.timeline import timeline_payload
+
+    user = load_user_file("b.csv", f'id,date,title,kind,lat,lon,source\nb1,2023-09-20,"{BIDI}",meeting,42.3,100.4,s1\n'.encode())
+    merged = with_user_data(dataset, [user])
+    deck = build_deck(merged, VIEW).to_json()
+    assert "\u202e" not in deck and "evil[U+202E]txt.exe" in deck
+    titles = timeline_payload(merged, VIEW)["marks"]["title"]
+    assert "evil[U+202E]txt.exe[U+200B][U+2066]x[U+2069]" in titles
+
+
+def test_markdown_never_links_bare_www() -> None:
+    from ui._markdown import md_escape
+
+    text = md_escape("see www.example.com and WWW.Example.org \u202e")
+    # The zero-width space sits before "www." (GFM links "www." only after a space or a line start);
+    # after it, the browser removed it again from the link's host.
+    assert "\u200bwww\\.example" in text and "\u200bWWW\\.Example" in text and "www\\.\u200b" not in text
+    assert "\\[U\\+202E\\]" in text and "\u202e" not in text  # shown (Markdown-escaped)

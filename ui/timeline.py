@@ -20,6 +20,7 @@ import pandas as pd
 from geodata import Dataset
 from geodata._dates import EPOCH
 from geodata._memo import memo
+from geodata.text_safety import reveal_invisible
 from geodata.user_data import ORIGIN_USER
 from layers import style
 from layers._static_data import publish_json
@@ -53,7 +54,7 @@ def event_marks(dataset: Dataset, view: MapView) -> dict[str, list]:
     events, lang = dataset.events, view.lang
     opens, _ = clock_columns(view.clock)
     return {
-        "title": [localized(r, "title", lang) for _, r in events.iterrows()],
+        "title": [reveal_invisible(localized(r, "title", lang)) for _, r in events.iterrows()],
         "when": [row_span(r, lang) for _, r in events.iterrows()],
         "claim": [claim_label(s, lang) for s in events["claim_status"]],
         "kind": _kind_index(events["kind"]),

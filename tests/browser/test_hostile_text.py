@@ -419,12 +419,13 @@ def at_geojson() -> bytes:
     source = {"source": "@@#Math", "source_title": "@@type"}
     features = [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-         "properties": {"layer": "place", "id": pid, "title": name, "title_ja": name, "kind": "port", "role": "@@=this", **source}}
+         "properties": {"layer": "place", "id": pid, "title": name, "title_ja": name, "kind": "port", "role": "@@=this see www.example.com", **source}}
         for pid, (name, (lon, lat)) in AT_PLACES.items()
     ]  # fmt: skip
     features.append(
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [elon, elat]},
-         "properties": {"layer": "event", "id": ident, "date": DAY, "title": "@@=constructor", "kind": "meeting", "place_name": "@@=alert(2)", **source}}
+         "properties": {"layer": "event", "id": ident, "date": DAY, "title": "@@=constructor", "kind": "meeting", "place_name": "@@=alert(2)",
+                        "summary": "visit www.example.com now", **source}}
     )  # fmt: skip
     return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
 
@@ -458,4 +459,10 @@ def test_at_strings_stay_data(page, at_app_url, timing) -> None:  # noqa: ANN001
     strip = page.locator(f"{MAIN} .deck-map-timeline g.event > title").all_text_contents()
     assert any("@@=constructor" in title for title in strip), strip[-5:]
     assert not [url for url in watch.requests if "timeline-marks" in url], "the strip fetched a shared file holding the session's events"
+    # Bare "www." text in the detail panel is text, not a link (issue #26).
+    select_item(page, "@@=constructor")
+    assert "www.example.com" in plain(detail_text(page))
+    links = page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href).filter(h => h.includes('example.com'))")
+    assert not links, links
+    watch.assert_inert("after opening the item")
     timing("'@@' strings: load, labels, tooltip, strip", time.monotonic() - start)
