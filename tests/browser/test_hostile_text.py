@@ -466,3 +466,58 @@ def test_at_strings_stay_data(page, at_app_url, timing) -> None:  # noqa: ANN001
     assert not links, links
     watch.assert_inert("after opening the item")
     timing("'@@' strings: load, labels, tooltip, strip", time.monotonic() - start)
+
+
+# --------------------------------------------------------------------------- bad coordinates (issue #26)
+BAD_ROUTES = {
+    "bad-nan": "[[60, 40], [NaN, 40]]",
+    "bad-inf": "[[60, 40], [Infinity, 40]]",
+    "bad-huge": "[[60, 40], [1e308, 40]]",
+    "bad-lat": "[[60, 40], [80, 95]]",
+    "bad-merc": "[[6679169.4, 4865942.3], [8905559.3, 4865942.3]]",
+    "bad-latfirst": "[[40, 131], [43, 132]]",
+}
+
+
+def bad_coordinates_geojson() -> bytes:
+    """Routes with every kind of bad coordinate (written as JSON text: NaN and Infinity as a careless tool writes them), and one good one."""
+    def feature(ident: str, coords: str) -> str:
+        props = json.dumps({"layer": "route", "id": ident, "title": f"HX-COORD {ident}", "date": "2023-10-01", "source": "s1", "source_title": "t"})
+        return f'{{"type": "Feature", "geometry": {{"type": "LineString", "coordinates": {coords}}}, "properties": {props}}}'
+
+    features = [feature("good-route", "[[60, 40], [80, 40]]"), *(feature(i, c) for i, c in BAD_ROUTES.items())]
+    return ('{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}").encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def coords_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("coords-data")
+    (folder / "routes.geojson").write_bytes(bad_coordinates_geojson())
+    with running_app(env={"MAP_USER_DATA_DIR": str(folder)}) as server:
+        yield server.url
+
+
+def test_bad_coordinates_never_break_the_map(page, coords_app_url, timing) -> None:  # noqa: ANN001
+    """The map draws (the good route with it), the page names the rows left out, and the exports work."""
+    watch = Watch(page)
+    start = time.monotonic()
+    open_map(page, f"{coords_app_url}/?date={DAY}&region={REGION}")
+    body = page.locator("body").inner_text()
+    assert "not valid JSON" not in body and "BidiComponent" not in body and "Traceback" not in body, body[:2000]
+    notice = page.get_by_text(re.compile(r"item\(s\) with invalid coordinates")).first
+    notice.wait_for(timeout=30_000)
+    listed = plain(notice.inner_text())
+    assert "6 item(s)" in listed and "bad-nan" in listed, listed
+    (lon0, lat0), (lon1, lat1) = (60.0, 40.0), (80.0, 40.0)
+    text = hover_tooltip(page, screen_point(page, (lon0 + lon1) / 2, (lat0 + lat1) / 2), "HX-COORD good-route")
+    assert "bad-" not in text
+    page.mouse.move(5, 5)
+    exported = download_csv(page)
+    ids = {row["id"] for row in csv.DictReader(io.StringIO(exported))}
+    assert "user1:good-route" in ids and not any(i.startswith("user1:bad-") for i in ids), ids
+    assert "nan" not in exported.lower().replace("nanpo", "")
+    export_preview(page)
+    assert "Traceback" not in page.locator("body").inner_text()
+    errors = [e for e in watch.console_errors if "JSON" in e]
+    assert not errors, errors
+    timing("bad coordinates: load, notice, hover, CSV, preview", time.monotonic() - start)
