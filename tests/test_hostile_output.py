@@ -248,3 +248,17 @@ def test_markdown_never_links_bare_www() -> None:
     # after it, the browser removed it again from the link's host.
     assert "\u200bwww\\.example" in text and "\u200bWWW\\.Example" in text and "www\\.\u200b" not in text
     assert "\\[U\\+202E\\]" in text and "\u202e" not in text  # shown (Markdown-escaped)
+
+
+def test_a_failed_export_is_one_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ui.safety
+
+    shown: list[str] = []
+    monkeypatch.setattr(ui.safety.st, "error", lambda text, **_: shown.append(text))
+
+    def broken() -> bytes:
+        raise ValueError("/srv/secret/path/render.py line 1")
+
+    assert ui.safety.made_safely(broken) is None
+    assert shown and "ValueError" in shown[0] and "/srv/secret" not in shown[0] and "Traceback" not in shown[0]
+    assert ui.safety.made_safely(lambda: b"ok") == b"ok"
