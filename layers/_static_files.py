@@ -58,6 +58,33 @@ def write_static(key: str, suffix: str, text: str) -> str:
     return f"{CACHE_URL}/{name}"
 
 
+# Files earlier versions wrote with a session's own events in them (issue #26); now only the shipped data's.
+SESSION_LEFTOVERS = ("timeline-marks-", "timeline-counts-")
+LEFTOVER_AGE_S = 24 * 3600
+
+
+def clean_cache_at_start() -> int:
+    """As the server starts: remove timeline files older than a day (earlier versions wrote uploads' events into
+    them; the current ones are written again when asked), then keep the folder within its bound. The bytes removed."""
+    import time
+
+    removed = 0
+    cutoff = time.time() - LEFTOVER_AGE_S
+    try:
+        entries = list(os.scandir(CACHE_DIR))
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.name.startswith(SESSION_LEFTOVERS) and entry.is_file() and entry.stat().st_mtime < cutoff:
+                size = entry.stat().st_size
+                os.unlink(entry.path)
+                removed += size
+        except FileNotFoundError:
+            continue
+    return removed + prune_cache()
+
+
 def prune_cache(limit: int | None = None, keep: Path | None = None) -> int:
     """Remove the files written or used longest ago until the folder is within ``limit`` bytes; the bytes removed."""
     limit = cache_limit_bytes() if limit is None else limit

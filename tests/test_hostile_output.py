@@ -262,3 +262,29 @@ def test_a_failed_export_is_one_plain_line(monkeypatch: pytest.MonkeyPatch) -> N
     assert ui.safety.made_safely(broken) is None
     assert shown and "ValueError" in shown[0] and "/srv/secret" not in shown[0] and "Traceback" not in shown[0]
     assert ui.safety.made_safely(lambda: b"ok") == b"ok"
+
+
+def test_leftover_timeline_files_are_removed_at_start(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    from layers import _static_files
+
+    monkeypatch.setattr(_static_files, "CACHE_DIR", tmp_path)
+    old, fresh, layer = tmp_path / "timeline-marks-en-event-0123.json", tmp_path / "timeline-marks-ja-event-4567.json", tmp_path / "route-en-x.json"
+    for path in (old, fresh, layer):
+        path.write_text("{}")
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(layer, (two_days_ago, two_days_ago))
+    assert _static_files.clean_cache_at_start() == 2
+    assert not old.exists() and fresh.exists() and layer.exists()
+
+
+def test_a_pruned_timeline_file_is_written_again(dataset: Dataset) -> None:
+    from layers._static_files import cache_path
+    from ui.timeline import timeline_payload
+
+    url = timeline_payload(dataset, VIEW)["marks"]
+    cache_path(url).unlink()
+    assert timeline_payload(dataset, VIEW)["marks"] == url and cache_path(url).exists()

@@ -136,6 +136,9 @@ def settle_heap() -> None:
 
 
 def _start_up() -> None:
+    from layers._static_files import clean_cache_at_start
+
+    clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
     warm_data()
     settle_heap()
 

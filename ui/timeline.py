@@ -24,6 +24,7 @@ from geodata.text_safety import reveal_invisible
 from geodata.user_data import ORIGIN_USER
 from layers import style
 from layers._static_data import publish_json
+from layers._static_files import cache_path
 from layers.text import claim_label, row_span
 from layers.view import MapView, clock_columns, localized
 from ui.i18n import t
@@ -86,7 +87,11 @@ def event_span(dataset: Dataset) -> list[int]:
 
 def timeline_payload(dataset: Dataset, view: MapView) -> dict[str, object]:
     """What the map component needs to draw the strip; the same at every as-of date (built once)."""
-    return memo(dataset, f"timeline-{view.lang}-{view.clock}", lambda: _payload(dataset, view))
+    payload = memo(dataset, f"timeline-{view.lang}-{view.clock}", lambda: _payload(dataset, view))
+    url = payload.get("marks", payload.get("counts"))
+    if isinstance(url, str) and not cache_path(url).exists():
+        return _payload(dataset, view)  # the cache's bound removed the file: written again (same URL)
+    return payload
 
 
 def _payload(dataset: Dataset, view: MapView) -> dict[str, object]:
