@@ -28,6 +28,8 @@ from ui.legend import legend  # noqa: E402
 from ui.story import camera_count, story_controls, story_start  # noqa: E402
 from ui.timeline import timeline_payload  # noqa: E402
 from ui.upload_panel import session_dataset, upload_panel, user_data_notice  # noqa: E402
+from ui.safety import coordinate_notice  # noqa: E402
+from ui.restart import restart_notice  # noqa: E402
 
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any
@@ -42,6 +44,8 @@ url_notices()
 if problems:
     st.warning(t("data_problems", view.lang) + "\n\n" + "\n".join(f"- {md_escape(p)}" for p in problems))
 user_data_notice(view.lang)
+coordinate_notice(dataset, view.lang)
+restart_notice(view.lang)
 
 
 @st.fragment

@@ -179,6 +179,8 @@ def _span(opened: Opened, dataset) -> tuple[date, date]:  # noqa: ANN001 - Datas
 
 def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | None
     """The dataset with the user's files added; problems as one line each on stderr; None if nothing loads."""
+    from geodata.coordinates import checked_coordinates
+    from geodata.text_safety import terminal_text
     from geodata.user_data import load_user_file, with_user_data
 
     loaded = []
@@ -186,22 +188,26 @@ def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | 
         try:
             content = path.read_bytes()
         except OSError as exc:
-            print(f"error: --data {path}: cannot read it ({exc.strerror or exc})", file=sys.stderr)
+            print(terminal_text(f"error: --data {path}: cannot read it ({exc.strerror or exc})"), file=sys.stderr)
             continue
         data = load_user_file(path.name, content, set(dataset.places["id"]))
         for problem in data.problems:
-            print(f"{'error' if data.loaded_nothing else 'warning'}: {problem}", file=sys.stderr)
+            print(terminal_text(f"{'error' if data.loaded_nothing else 'warning'}: {problem}"), file=sys.stderr)  # no escape sequence from a file reaches the terminal
         if data.loaded_nothing:
             continue
         if data.rows_left_out:
             from ui.i18n import plural
 
-            print(f"warning: {path.name}: {plural(data.rows_loaded, 'row', 'rows')} loaded, {plural(data.rows_left_out, 'row', 'rows')} left out (listed above)", file=sys.stderr)
+            print(terminal_text(f"warning: {path.name}: {plural(data.rows_loaded, 'row', 'rows')} loaded, {plural(data.rows_left_out, 'row', 'rows')} left out (listed above)"), file=sys.stderr)
         loaded.append(data)
     if not loaded:
         print("error: nothing loaded from --data", file=sys.stderr)
         return None
-    return with_user_data(dataset, loaded)
+    merged = with_user_data(dataset, loaded)
+    dropped = checked_coordinates(merged)[1]
+    if dropped:
+        print(terminal_text(f"warning: {dropped.message()}"), file=sys.stderr)
+    return merged
 
 
 def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list[date], suffix: str) -> int:  # noqa: ANN001

@@ -23,6 +23,8 @@ import pandas as pd
 
 from geodata import Dataset
 from geodata._memo import memo
+from geodata.coordinates import finite_json
+from geodata.text_safety import reveal_invisible, xml_text
 from geodata.citation_index import quotes_by_item
 from layers.sources import source_ref
 from layers import style
@@ -35,7 +37,7 @@ CSV_COLUMNS = (
     "layer", "id", "name", "name_ja", "date", "date_end", "date_precision", "lon", "lat", "end_lon", "end_lat",
     "place_id", "kind", "claim_status", "origin", "basis", "sources",
 )  # fmt: skip
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their fullwidth forms
 _LAYER_TITLES = {
     "place": ("Places", "地点"),
     "route": ("2023 arms-transfer route", "2023年の武器移送ルート"),
@@ -88,7 +90,7 @@ MAX_INDENTED_FEATURES = 2000
 def geojson_bytes(dataset: Dataset, view: MapView) -> bytes:
     collection = to_geojson(dataset, view)
     compact = len(collection["features"]) > MAX_INDENTED_FEATURES  # type: ignore[arg-type]
-    text = json.dumps(collection, ensure_ascii=False, separators=(",", ":")) if compact else json.dumps(collection, ensure_ascii=False, indent=1)
+    text = finite_json(collection, ensure_ascii=False, separators=(",", ":")) if compact else finite_json(collection, ensure_ascii=False, indent=1)
     return (text + "\n").encode("utf-8")
 
 
@@ -103,7 +105,7 @@ def _kml_colour(rgb: style.RGB, alpha: int = 255) -> str:
 def _sub(parent: ElementTree.Element, tag: str, text: str | None = None, **attrs: str) -> ElementTree.Element:
     element = ElementTree.SubElement(parent, tag, attrs)
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)  # no control character XML forbids; bidi and zero-width controls shown
     return element
 
 
@@ -245,7 +247,7 @@ def _xml_id(text: str) -> str:
 
 
 def _safe_cell(value: object) -> str:
-    text = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+    text = "" if value is None or (isinstance(value, float) and value != value) else reveal_invisible(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 from shapely.geometry import mapping
 
 from geodata import Dataset
+from geodata.coordinates import finite_json
 from geodata.citation_index import source_ids_by_item
 from geodata.provenance import bases
 from layers.view import MapView, VisibleItems, visible_items
@@ -111,5 +112,5 @@ def feature_collection(dataset: Dataset, view: MapView) -> dict[str, object]:
 
 def write_geojson(dataset: Dataset, view: MapView, out: Path) -> int:
     collection = feature_collection(dataset, view)
-    out.write_text(json.dumps(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    out.write_text(finite_json(collection, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return len(collection["features"])

@@ -43,6 +43,7 @@ from layers.style import LegendEntry
 from layers.text import format_date
 from layers.sources import SourceRef, source_ref
 from layers.basemap import STATIC_DIR
+from geodata.coordinates import valid_coordinates
 from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
 from ui.i18n import t
 
@@ -1388,6 +1389,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     With ``pin``, the layout (source list height, legend, inset) is the pinned one;
     the figure's ``briefing_pin`` is the layout it used, to pin other frames to.
     """
+    dataset = valid_coordinates(dataset)  # no row whose coordinates cannot be drawn (geodata/coordinates.py)
     preset = options.preset
     width, height = preset.inches
     fig = Figure(figsize=(width, height), dpi=options.dpi_used, facecolor="white")

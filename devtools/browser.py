@@ -143,9 +143,11 @@ def read_script_runs(log: Path) -> list[tuple[float, float, str]]:
 
 
 @contextlib.contextmanager
-def running_app(script: str | Path = APP_SERVER, *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60) -> Iterator[Server]:
-    """Start ``streamlit run`` on a free loopback port (the app as ``make app`` serves it); stop it afterwards."""
-    port = free_port()
+def running_app(
+    script: str | Path = APP_SERVER, *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
+) -> Iterator[Server]:
+    """Start ``streamlit run`` on ``port`` (default: a free loopback port; the app as ``make app`` serves it); stop it afterwards."""
+    port = port or free_port()
     # The server's log goes to a file: a pipe nobody reads would fill up and stall a long run.
     log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 - closed below
     process = subprocess.Popen(streamlit_command(script, port), cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)

@@ -12,17 +12,25 @@ from collections.abc import Callable
 import pandas as pd
 
 from geodata._memo import memo
-from layers._static_files import CACHE_DIR, STATIC_DIR, STATIC_URL, write_static
+from layers._static_files import CACHE_DIR, STATIC_DIR, STATIC_URL, cache_path, write_static
 
 
 def publish_csv(owner: object, key: str, build: Callable[[], pd.DataFrame]) -> str:
     """URL of a CSV built once per ``owner`` object and ``key``; content-hashed file name."""
-    return memo(owner, f"csv:{key}", lambda: _write_csv(key, build()))
+    return _present(owner, f"csv:{key}", lambda: _write_csv(key, build()))
 
 
 def publish_json(owner: object, key: str, build: Callable[[], object]) -> str:
     """URL of a JSON file built once per ``owner`` object and ``key``; content-hashed name."""
-    return memo(owner, f"json:{key}", lambda: write_static(key, "json", json.dumps(build(), ensure_ascii=False, separators=(",", ":"))))
+    return _present(owner, f"json:{key}", lambda: write_static(key, "json", json.dumps(build(), ensure_ascii=False, separators=(",", ":"))))
+
+
+def _present(owner: object, key: str, write: Callable[[], str]) -> str:
+    """The memoised URL, written again if the cache's size bound removed its file (layers/_static_files.py)."""
+    url = memo(owner, key, write)
+    if not cache_path(url).exists():
+        url = write()
+    return url
 
 
 def read_published(url: str) -> object:

@@ -19,6 +19,8 @@ import pydeck as pdk
 from geodata import Dataset
 from geodata._dates import from_day_number
 from geodata._memo import memo
+from geodata.coordinates import finite_json, valid_coordinates
+from geodata.text_safety import reveal_invisible
 from layers import style
 from layers._grouping import current_intervals, symbol_groups
 from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
@@ -74,7 +76,8 @@ class CompactDeck(pdk.Deck):
     """pydeck indents its JSON; Streamlit sends it on every rerun, so send it compact."""
 
     def to_json(self) -> str:
-        return json.dumps(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
+        # Never NaN or Infinity, which the browser's JSON.parse rejects (geodata/coordinates.py).
+        return finite_json(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
 
 
 def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, object]]]) -> str:
@@ -87,8 +90,9 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     from geodata.user_data import user_parts
     from layers.user_deck import user_layers
 
-    # The user's own rows (if any) are drawn as their own layers, over the shipped ones.
-    dataset, user = user_parts(dataset)
+    # The user's own rows (if any) are drawn as their own layers, over the shipped ones;
+    # a row whose coordinates cannot be drawn is left out (geodata/coordinates.py).
+    dataset, user = user_parts(valid_coordinates(dataset))
     layers: list[pdk.Layer] = []
     if "route" in view.layers:
         layers += route_layers(dataset, view, size)
@@ -134,7 +138,8 @@ def _slim(records: list[dict[str, object]], *keys: str) -> list[dict[str, object
 
 
 def _tooltip(lines: list[str]) -> str:
-    return "\n".join(line for line in lines if line)
+    """Plain text lines; bidi and zero-width controls shown as [U+XXXX] (geodata/text_safety.py)."""
+    return "\n".join(reveal_invisible(line) for line in lines if line)
 
 
 def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:

@@ -16,6 +16,7 @@ import pydeck as pdk
 
 from geodata import Dataset
 from geodata._memo import memo
+from geodata.text_safety import reveal_invisible
 from layers import style
 from layers._screen_path import screen_path
 from layers.deck import PICKED, MapSize, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
@@ -150,7 +151,7 @@ def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
             "id": place["id"],
             "layer": "place",
             "position": [float(place["lon"]), float(place["lat"])],
-            "name": localized(place, "name", lang),
+            "name": reveal_invisible(localized(place, "name", lang)),
             "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
             "tooltip": _tooltip([f"{USER_TAG[lang]}: {localized(place, 'name', lang)}", localized(place, "role", lang)]),
         }

@@ -16,6 +16,7 @@ import pandas as pd
 
 from geodata import Dataset
 from geodata._dates import day_number
+from geodata.coordinates import valid_coordinates
 from geodata.window import data_span
 from layers.primitives import OPEN_HIGH, OPEN_LOW
 
@@ -125,7 +126,8 @@ def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:
 
 
 def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
-    """The places, legs and events the map shows for ``view``."""
+    """The places, legs and events the map shows for ``view``: never a row whose coordinates cannot be drawn."""
+    dataset = valid_coordinates(dataset)
     places = dataset.places[_on_map(dataset.places)] if "places" in view.layers else dataset.places.iloc[0:0]
     legs = _with_state(dataset.route_legs, view) if "route" in view.layers else dataset.route_legs.iloc[0:0]
     events = _with_state(dataset.events, view) if "events" in view.layers else dataset.events.iloc[0:0]
@@ -147,6 +149,7 @@ def _shown_count(frame: pd.DataFrame, view: MapView) -> int:
 
 def shown_counts(dataset: Dataset, view: MapView) -> tuple[int, int]:
     """How many events and route legs the map shows: cheap at a million events."""
+    dataset = valid_coordinates(dataset)
     events = _shown_count(dataset.events, view) if "events" in view.layers else 0
     legs = _shown_count(dataset.route_legs, view) if "route" in view.layers else 0
     return events, legs

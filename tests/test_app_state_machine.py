@@ -137,7 +137,10 @@ class AnalystSession(RuleBasedStateMachine):
         }[key]
         _stale_label(self.at, key, data.draw(st.sampled_from(labels)))
         run_ok(self.at)
-        assert self.at.session_state[key] is None or not isinstance(self.at.session_state[key], str) or self.at.session_state[key] not in labels
+        # The value is one of the control's keys again, never a label (an English step label is its key).
+        keys = {"region": set(REGIONS), "clock": {"event", "public"}, "step": set(STEPS)}.get(key)
+        value = self.at.session_state[key]
+        assert value in keys if keys else (value is None or value.partition(":")[0] in ("event", "leg", "place"))
 
     @rule()
     def story_start(self) -> None:

@@ -5,16 +5,21 @@ from __future__ import annotations
 import html
 import re
 
+from geodata.text_safety import reveal_invisible
+
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~:$])")
 
 
-# A zero-width space after these stops GitHub-style autolinking of bare URLs.
-_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+# A zero-width space after these stops GitHub-style autolinking of bare URLs; before
+# "www." (after it, the browser drops it again from the link's host name and the link stays).
+_AUTOLINK = re.compile(r"(?i)(://|@)")
+_WWW = re.compile(r"(?i)www\.")
 
 
 def md_escape(text: object) -> str:
     """Escape Markdown and HTML so data text renders literally (no links, images or tags)."""
-    unlinked = _AUTOLINK.sub(lambda m: m.group(1) + "\u200b", str(text))
+    # Bidi and zero-width controls of the text itself are shown ([U+202E]) before any is added.
+    unlinked = _WWW.sub(lambda m: "\u200b" + m.group(), _AUTOLINK.sub(lambda m: m.group(1) + "\u200b", reveal_invisible(text)))
     return _SPECIAL.sub(r"\\\1", html.escape(unlinked, quote=False)).replace("\n", "  \n")
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable, Hashable
 
 import streamlit as st
 
+from ui.safety import made_safely
+
 _PREFIX = "prepared_file_"
 
 
@@ -49,7 +51,10 @@ def prepared_download(
         if not wanted:
             return False
         with st.spinner(busy_label):
-            held = (made_for, make())
+            made = made_safely(make)  # a failure: one plain line, never a traceback (ui/safety.py)
+        if made is None:
+            return False
+        held = (made_for, made)
         state[_PREFIX + key] = held
     st.download_button(
         download_label,

@@ -39,8 +39,21 @@ function jsonConverter(roots = null) {
 }
 
 // The deck's props from pydeck's JSON (whose map provider and style the map does not use).
+// A layer's inline data (the user's own rows, layers/user_deck.py) never go through the
+// converter, which would read any "@@"-prefixed string in them ("@@=…", "@@#…",
+// "@@type") as an expression, constant or class: they are set on the built layer as
+// they came, so user text is only ever data. (URL data are fetched, not converted.)
 function deckProps(converter, json) {
-  const { mapProvider, mapStyle, ...props } = converter.convert(json);
+  const inline = new Map();
+  const layers = (json.layers ?? []).map((layer) => {
+    if (!Array.isArray(layer.data)) return layer;
+    inline.set(layer.id, layer.data);
+    return { ...layer, data: [] };
+  });
+  const { mapProvider, mapStyle, ...props } = converter.convert({ ...json, layers });
+  if (inline.size && Array.isArray(props.layers)) {
+    props.layers = props.layers.map((layer) => (layer && inline.has(layer.id) ? layer.clone({ data: inline.get(layer.id) }) : layer));
+  }
   return props;
 }
 

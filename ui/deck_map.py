@@ -23,6 +23,7 @@ from geodata._dates import day_number, from_day_number
 from layers.basemap import basemap_images
 from ui.deck_bundles import LOADER_JS, bundle_urls
 from ui.detail import item_key_for
+from ui.restart import first_run_after_restart
 
 _HERE = Path(__file__).resolve().parent
 STATE_KEY = "as_of"  # the session-state date the slider reports into
@@ -92,4 +93,10 @@ def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: M
         on_day_change=lambda: day_reported(key, first, last),
         on_pick_change=lambda: None,
     )
+    if first_run_after_restart():
+        # A page open before a server restart: its slider day is news to this session (ui/restart.py).
+        before = st.session_state[STATE_KEY]
+        day_reported(key, first, last)
+        if st.session_state[STATE_KEY] != before:
+            st.rerun(scope="app")
     return picked_key(getattr(result, "pick", None))

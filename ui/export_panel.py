@@ -18,6 +18,7 @@ from layers.text import format_date
 from layers.view import MapView, date_span
 from ui._prepared import dataset_token, prepared_download
 from ui.i18n import t
+from ui.safety import made_safely
 
 MIMES = {
     "png": "image/png", "pdf": "application/pdf", "svg": "image/svg+xml", "gif": "image/gif", "mp4": "video/mp4",
@@ -70,8 +71,9 @@ def export_panel(dataset: Dataset, view: MapView) -> None:
 
     if st.toggle(t("export_preview", lang), key="export_preview_on"):
         with st.spinner(t("export_rendering", lang)):
-            preview = _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI}, dataset_token(dataset))
-        st.image(preview, caption=t("export_preview_caption", lang), width="stretch")
+            preview = made_safely(lambda: _render_cached(dataset, key, {**base, "fmt": "png", "dpi": PREVIEW_DPI}, dataset_token(dataset)))
+        if preview is not None:
+            st.image(preview, caption=t("export_preview_caption", lang), width="stretch")
 
     prepared_download(
         "export_download",

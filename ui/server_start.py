@@ -136,6 +136,9 @@ def settle_heap() -> None:
 
 
 def _start_up() -> None:
+    from layers._static_files import clean_cache_at_start
+
+    clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
     warm_data()
     settle_heap()
 
@@ -143,6 +146,9 @@ def _start_up() -> None:
 @asynccontextmanager
 async def lifespan(app: object) -> AsyncIterator[None]:
     """st.App's start-up hook: :func:`warm_data` then :func:`settle_heap`, in a thread, so the server answers at once."""
+    from ui.restart import install
+
+    install()  # before any page's request: a page open before this start recovers (ui/restart.py)
     threading.Thread(target=_start_up, name="warm-data", daemon=True).start()
     yield
 

@@ -34,7 +34,9 @@ function withTitle(element, text) {
 }
 
 const timelineFiles = new Map();
+// ``url``: a published file's URL, or the data themselves (a session's own events are sent inline, ui/timeline.py).
 function fetchTimelineFile(url) {
+  if (typeof url !== "string") return Promise.resolve(url);
   if (!timelineFiles.has(url)) {
     timelineFiles.set(
       url,

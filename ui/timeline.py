@@ -20,8 +20,11 @@ import pandas as pd
 from geodata import Dataset
 from geodata._dates import EPOCH
 from geodata._memo import memo
+from geodata.text_safety import reveal_invisible
+from geodata.user_data import ORIGIN_USER
 from layers import style
 from layers._static_data import publish_json
+from layers._static_files import cache_path
 from layers.text import claim_label, row_span
 from layers.view import MapView, clock_columns, localized
 from ui.i18n import t
@@ -52,7 +55,7 @@ def event_marks(dataset: Dataset, view: MapView) -> dict[str, list]:
     events, lang = dataset.events, view.lang
     opens, _ = clock_columns(view.clock)
     return {
-        "title": [localized(r, "title", lang) for _, r in events.iterrows()],
+        "title": [reveal_invisible(localized(r, "title", lang)) for _, r in events.iterrows()],
         "when": [row_span(r, lang) for _, r in events.iterrows()],
         "claim": [claim_label(s, lang) for s in events["claim_status"]],
         "kind": _kind_index(events["kind"]),
@@ -84,7 +87,11 @@ def event_span(dataset: Dataset) -> list[int]:
 
 def timeline_payload(dataset: Dataset, view: MapView) -> dict[str, object]:
     """What the map component needs to draw the strip; the same at every as-of date (built once)."""
-    return memo(dataset, f"timeline-{view.lang}-{view.clock}", lambda: _payload(dataset, view))
+    payload = memo(dataset, f"timeline-{view.lang}-{view.clock}", lambda: _payload(dataset, view))
+    url = payload.get("marks", payload.get("counts"))
+    if isinstance(url, str) and not cache_path(url).exists():
+        return _payload(dataset, view)  # the cache's bound removed the file: written again (same URL)
+    return payload
 
 
 def _payload(dataset: Dataset, view: MapView) -> dict[str, object]:
@@ -101,8 +108,12 @@ def _payload(dataset: Dataset, view: MapView) -> dict[str, object]:
             "near": t("timeline_near", lang),
         },
     }
+    # A session's own events (its titles, dates and claims) stay in the session: sent
+    # inline with the page's data, never written to the static files anyone can fetch.
+    own = "origin" in dataset.events.columns and bool((dataset.events["origin"] == ORIGIN_USER).any())
+    publish = (lambda key, build: build()) if own else (lambda key, build: publish_json(dataset, key, build))
     if len(dataset.events) > MAX_MARKS:
-        payload["counts"] = publish_json(dataset, "timeline-counts", lambda: monthly_counts(dataset))
+        payload["counts"] = publish("timeline-counts", lambda: monthly_counts(dataset))
     else:
-        payload["marks"] = publish_json(dataset, f"timeline-marks-{lang}-{view.clock}", lambda: event_marks(dataset, view))
+        payload["marks"] = publish(f"timeline-marks-{lang}-{view.clock}", lambda: event_marks(dataset, view))
     return payload

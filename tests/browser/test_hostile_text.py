@@ -404,3 +404,119 @@ def test_hostile_upload_stays_text(page, app_url, hostile_folder, timing, tmp_pa
     export_preview(page)
     watch.assert_inert("after hover, detail and preview of the uploaded data")
     timing("hostile text, upload: load, upload, hover, detail, preview", time.monotonic() - start)
+
+
+# --------------------------------------------------------------------------- "@@" strings (issue #26)
+# Whole values starting with "@@": deck.gl's JSON converter would read them as an expression
+# ("@@="), a constant ("@@#") or a class ("@@type") if they reached it.
+AT_PLACES = {"at-ctor": ("@@=constructor", (100.0, 42.0)), "at-call": ("@@=alert(1)", (75.0, 45.0))}
+AT_EVENT = ("at-event", (90.0, 50.0))
+
+
+def at_geojson() -> bytes:
+    ident, (elon, elat) = AT_EVENT
+    source = {"source": "@@#Math", "source_title": "@@type"}
+    features = [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"layer": "place", "id": pid, "title": name, "title_ja": name, "kind": "port", "role": "@@=this see www.example.com", **source}}
+        for pid, (name, (lon, lat)) in AT_PLACES.items()
+    ]  # fmt: skip
+    features.append(
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [elon, elat]},
+         "properties": {"layer": "event", "id": ident, "date": DAY, "title": "@@=constructor", "kind": "meeting", "place_name": "@@=alert(2)",
+                        "summary": "visit www.example.com now", **source}}
+    )  # fmt: skip
+    return json.dumps({"type": "FeatureCollection", "features": features}).encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def at_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("at-data")
+    (folder / "at.geojson").write_bytes(at_geojson())
+    with running_app(env={"MAP_USER_DATA_DIR": str(folder)}) as server:
+        yield server.url
+
+
+def test_at_strings_stay_data(page, at_app_url, timing) -> None:  # noqa: ANN001
+    """User values starting with "@@" are drawn as text, never converted; the strip's marks are not a shared file."""
+    watch = Watch(page)
+    start = time.monotonic()
+    open_map(page, f"{at_app_url}/?date={DAY}&region={REGION}")
+    watch.assert_inert("after loading")
+    labels = page.locator(f"{MAIN} .deck-map-labels span").all_text_contents()
+    assert {name for name, _ in AT_PLACES.values()} <= set(labels), labels
+    body = page.locator("body").inner_text()
+    assert "native code" not in body and "Function calls not allowed" not in body, body[:2000]
+    ident, (lon, lat) = AT_EVENT
+    text = hover_tooltip(page, screen_point(page, lon, lat, EVENT_OFFSET_PX), "@@=constructor")
+    assert "@@=alert(2)" in text, text
+    page.mouse.move(5, 5)
+    errors = [e for e in watch.console_errors if "not allowed" in e or "native code" in e or "JSON" in e]
+    assert not errors, errors
+    # The timeline strip names the user's event, from data sent inline with the page.
+    page.locator(f"{MAIN} .deck-map-timeline g.event").first.wait_for()
+    strip = page.locator(f"{MAIN} .deck-map-timeline g.event > title").all_text_contents()
+    assert any("@@=constructor" in title for title in strip), strip[-5:]
+    assert not [url for url in watch.requests if "timeline-marks" in url], "the strip fetched a shared file holding the session's events"
+    # Bare "www." text in the detail panel is text, not a link (issue #26).
+    select_item(page, "@@=constructor")
+    assert "www.example.com" in plain(detail_text(page))
+    links = page.evaluate("() => [...document.querySelectorAll('a')].map(a => a.href).filter(h => h.includes('example.com'))")
+    assert not links, links
+    watch.assert_inert("after opening the item")
+    timing("'@@' strings: load, labels, tooltip, strip", time.monotonic() - start)
+
+
+# --------------------------------------------------------------------------- bad coordinates (issue #26)
+BAD_ROUTES = {
+    "bad-nan": "[[60, 40], [NaN, 40]]",
+    "bad-inf": "[[60, 40], [Infinity, 40]]",
+    "bad-huge": "[[60, 40], [1e308, 40]]",
+    "bad-lat": "[[60, 40], [80, 95]]",
+    "bad-merc": "[[6679169.4, 4865942.3], [8905559.3, 4865942.3]]",
+    "bad-latfirst": "[[40, 131], [43, 132]]",
+}
+
+
+def bad_coordinates_geojson() -> bytes:
+    """Routes with every kind of bad coordinate (written as JSON text: NaN and Infinity as a careless tool writes them), and one good one."""
+    def feature(ident: str, coords: str) -> str:
+        props = json.dumps({"layer": "route", "id": ident, "title": f"HX-COORD {ident}", "date": "2023-10-01", "source": "s1", "source_title": "t"})
+        return f'{{"type": "Feature", "geometry": {{"type": "LineString", "coordinates": {coords}}}, "properties": {props}}}'
+
+    features = [feature("good-route", "[[60, 40], [80, 40]]"), *(feature(i, c) for i, c in BAD_ROUTES.items())]
+    return ('{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}").encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def coords_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("coords-data")
+    (folder / "routes.geojson").write_bytes(bad_coordinates_geojson())
+    with running_app(env={"MAP_USER_DATA_DIR": str(folder)}) as server:
+        yield server.url
+
+
+def test_bad_coordinates_never_break_the_map(page, coords_app_url, timing) -> None:  # noqa: ANN001
+    """The map draws (the good route with it), the page names the rows left out, and the exports work."""
+    watch = Watch(page)
+    start = time.monotonic()
+    open_map(page, f"{coords_app_url}/?date={DAY}&region={REGION}")
+    body = page.locator("body").inner_text()
+    assert "not valid JSON" not in body and "BidiComponent" not in body and "Traceback" not in body, body[:2000]
+    notice = page.get_by_text(re.compile(r"item\(s\) with invalid coordinates")).first
+    notice.wait_for(timeout=30_000)
+    listed = plain(notice.inner_text())
+    assert "6 item(s)" in listed and "bad-nan" in listed, listed
+    (lon0, lat0), (lon1, lat1) = (60.0, 40.0), (80.0, 40.0)
+    text = hover_tooltip(page, screen_point(page, (lon0 + lon1) / 2, (lat0 + lat1) / 2), "HX-COORD good-route")
+    assert "bad-" not in text
+    page.mouse.move(5, 5)
+    exported = download_csv(page)
+    ids = {row["id"] for row in csv.DictReader(io.StringIO(exported))}
+    assert "user1:good-route" in ids and not any(i.startswith("user1:bad-") for i in ids), ids
+    assert "nan" not in exported.lower().replace("nanpo", "")
+    export_preview(page)
+    assert "Traceback" not in page.locator("body").inner_text()
+    errors = [e for e in watch.console_errors if "JSON" in e]
+    assert not errors, errors
+    timing("bad coordinates: load, notice, hover, CSV, preview", time.monotonic() - start)
