@@ -24,78 +24,77 @@ import csv
 import io
 import json
 import math
+import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
+from shapely import union_all as shapely_union
 from shapely import wkt as shapely_wkt
-from shapely.geometry import LineString, MultiLineString, Point, Polygon, mapping, shape
+from shapely.geometry import LineString, mapping, shape
 
-from geodata import _columns
+from geodata import _columns, _presets
+from geodata._dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, normalise_dates
+from geodata._kml import KmlError, kml_bytes, read_kml
 from geodata._memo import memo
-from geodata.errors import Problem, Report
+from geodata._presets import ALIASES, FIELD_LABELS, PRESET_LABELS, PRESETS
+from geodata.errors import Group, Problem, Report
 from geodata.loading import Dataset
 from geodata.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_MB = MAX_BYTES // (1024 * 1024)
-MAX_ROWS = 100_000
-SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".parquet": "parquet", ".geoparquet": "parquet"}
-UPLOAD_TYPES = ("csv", "geojson", "json", "kml", "parquet")
+def _limit(name: str, default: int) -> int:
+    """A limit from the environment (MAP_USER_MAX_MB, MAP_USER_MAX_ROWS), else the default."""
+    try:
+        value = int(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+MAX_MB = _limit("MAP_USER_MAX_MB", 200)
+MAX_BYTES = MAX_MB * 1024 * 1024
+MAX_ROWS = _limit("MAP_USER_MAX_ROWS", 1_000_000)
+SUFFIXES = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".geojson": "geojson", ".json": "geojson",
+    ".kml": "kml", ".kmz": "kmz", ".parquet": "parquet", ".geoparquet": "parquet",
+}  # fmt: skip
+UPLOAD_TYPES = ("csv", "txt", "tsv", "geojson", "json", "kml", "kmz", "parquet")
 ORIGIN_USER = "user"
 DEFAULT_EVENT_KIND = "report"
 DEFAULT_CLAIM = "reported"
 DEFAULT_PLACE_KIND = "city"
 DEFAULT_LOCATION_PRECISION = "site"
+# Location precision of a place given by an area or several points (drawn at a representative point).
+AREA_LOCATION_PRECISION = "region"
 # Mode of a user route that states none (style.py draws it in the user colour).
 OTHER_MODE = "other"
 USER_SOURCE_KIND = "user"
 DATE_PRECISIONS = ("day", "month", "year")
+GENERATED_TITLE = " (title generated)"
 _SPLIT_KEY = "user-data-split"
 
-# Accepted column names (lower case, spaces and hyphens read as '_'), first match wins.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "layer": ("layer", "item_type", "record_type"),
-    "id": ("id", "event_id", "uid"),
-    "date": ("date", "start", "start_date", "date_start", "begin", "when", "timestamp"),
-    "date_end": ("date_end", "end", "end_date"),
-    "disclosed": ("disclosed", "disclosure_date", "date_disclosed"),
-    "date_precision": ("date_precision", "precision"),
-    "title_en": ("title_en", "title", "name_en", "name"),
-    "title_ja": ("title_ja", "name_ja"),
-    "summary_en": ("summary_en", "summary", "description", "description_en", "notes"),
-    "summary_ja": ("summary_ja", "description_ja"),
-    "kind": ("kind", "event_kind", "category"),
-    "claim_status": ("claim_status", "claim", "status"),
-    "asserted_by": ("asserted_by",),
-    "denied_by": ("denied_by",),
-    "quantity_en": ("quantity_en", "quantity"),
-    "quantity_ja": ("quantity_ja",),
-    "place_id": ("place_id", "place"),
-    "place_name": ("place_name", "place_name_en", "location"),
-    "place_name_ja": ("place_name_ja",),
-    "place_kind": ("place_kind",),
-    "location_precision": ("location_precision",),
-    "lat": ("lat", "latitude", "y"),
-    "lon": ("lon", "lng", "long", "longitude", "x"),
-    "radius_km": ("radius_km",),
-    "country": ("country",),
-    "role_en": ("role_en", "role"),
-    "role_ja": ("role_ja",),
-    "mode": ("mode",),
-    "carrier_en": ("carrier_en", "carrier"),
-    "carrier_ja": ("carrier_ja",),
-    "source": ("source", "source_name"),
-    "source_title": ("source_title",),
-    "source_url": ("source_url", "url", "link"),
-    "source_quote": ("source_quote", "quote"),
-    "wkt": ("wkt", "geometry_wkt"),
-}
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read one file, beyond what it says itself.
+
+    ``source``: the source of every row that names none. ``day_order``: how
+    numeric dates are read when the file cannot tell ('dayfirst' or
+    'monthfirst'; it also overrides what the file suggests). ``mapping``:
+    field → columns, replacing the proposed mapping. ``preset``: a preset key,
+    '' for none, None to detect.
+    """
+
+    source: str = ""
+    day_order: DayOrder | None = None
+    mapping: Mapping[str, tuple[str, ...]] | None = None
+    preset: str | None = None
+
+
 LAYER_WORDS = {"event": "event", "events": "event", "place": "place", "places": "place", "route": "route", "routes": "route", "leg": "route"}
 
 # The template: header and two example rows (the second shows the day-first form).
@@ -117,8 +116,13 @@ TEMPLATE_ROWS = (
 )  # fmt: skip
 
 
+# Ids are kept as the analyst's file gives them (any case, any characters); the merge namespaces them.
+USER_ID = Column("id", "text", required=True)
+
+
 def _relaxed(columns: Iterable[Column], required: Collection[str], **overrides: Column) -> tuple[Column, ...]:
-    """Shipped columns with the user's required set (others get defaults or may stay empty)."""
+    """Shipped columns with the user's required set (others get defaults or may stay empty); ids as given."""
+    overrides = {"id": USER_ID, **overrides}
     return tuple(overrides.get(c.name, replace(c, required=c.name in required)) for c in columns)
 
 
@@ -131,7 +135,7 @@ PLACE_COLUMNS = _relaxed(
 )
 ROUTE_COLUMNS = _relaxed(
     (c for c in ROUTE_LEGS.columns if c.name not in ("from_place", "to_place", "geometry")),
-    {"id", "date", "title_en", "claim_status"},
+    {"id", "title_en", "claim_status"},  # a line without a date is context (shown at every date)
     mode=Column("mode", "enum", required=False, choices=MODES),
 )
 COORD_COLUMNS = (replace(_BY_NAME["places"]["lat"], required=False), replace(_BY_NAME["places"]["lon"], required=False))
@@ -162,6 +166,17 @@ class UserData:
     problems: tuple[Problem, ...] = ()
     rows_read: int = 0
     ignored_columns: tuple[str, ...] = ()
+    preset: str = ""  # key of the detected (or chosen) preset, '' for none
+    mapping: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, columns) used
+    columns: tuple[str, ...] = ()  # the file's columns, and those a preset derived from them
+    day_order: str = ""  # 'dayfirst' | 'monthfirst' | '' (no numeric dates, or undecided)
+    needs_day_order: bool = False  # dates were left out because the order is unknown: ask the analyst
+    notes: tuple[str, ...] = ()  # what was done, in the file's own column names
+    left_out: tuple[Group, ...] = ()  # rows left out, grouped by field and reason
+
+    @property
+    def preset_label(self) -> str:
+        return PRESET_LABELS.get(self.preset, "")
 
     @property
     def rows_loaded(self) -> int:
@@ -228,30 +243,33 @@ class _Features:
         return _Raw(_records_frame(self.records), self.geometries, self.rows, self.problems)
 
 
-def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()) -> UserData:
+def load_user_file(name: str, content: bytes, known_places: Collection[str] = (), options: LoadOptions | None = None) -> UserData:
     """Read one uploaded file. Never raises: a file that cannot be read loads nothing and says why.
 
-    ``known_places`` are the shipped place ids events may name in ``place_id``.
+    ``known_places`` are the shipped place ids events may name in ``place_id``;
+    ``options`` what the analyst chose (default source, day/month order, mapping).
     """
+    options = options or LoadOptions()
     file = Path(name).name or "upload"
     suffix = Path(file).suffix.lower()
     if len(content) > MAX_BYTES:
-        return _nothing(file, f"is {len(content) / 1024 / 1024:.1f} MB; the limit is {MAX_MB} MB: split it into smaller files. Nothing loaded.")
+        return _nothing(file, f"is {len(content) / 1024 / 1024:.1f} MB; the limit is {MAX_MB} MB (MAP_USER_MAX_MB): split it into smaller files. Nothing loaded.")
     fmt = SUFFIXES.get(suffix)
     if fmt is None:
-        return _nothing(file, f"has an unsupported type '{suffix or '(none)'}': use .csv, .geojson, .json, .kml or .parquet. Nothing loaded.")
+        return _nothing(file, f"has an unsupported type '{suffix or '(none)'}': use .csv, .tsv, .txt, .geojson, .json, .kml, .kmz or .parquet. Nothing loaded.")
+    readers = {"csv": _read_csv, "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
     try:
-        raw = {"csv": _read_csv, "geojson": _read_geojson, "kml": _read_kml, "parquet": _read_parquet}[fmt](file, content)
-    except _Unreadable as exc:
+        raw = readers[fmt](file, content)
+    except (_Unreadable, KmlError) as exc:
         return _nothing(file, f"{exc} Nothing loaded.")
     except Exception as exc:  # noqa: BLE001 - any reader failure: the file loads nothing, with the reason
         return _nothing(file, f"cannot be read as {fmt.upper()} ({exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.")
     if len(raw.rows) > MAX_ROWS:
-        return _nothing(file, f"has {len(raw.rows):,} rows; the limit is {MAX_ROWS:,}: split it into smaller files. Nothing loaded.", len(raw.rows))
+        return _nothing(file, f"has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} (MAP_USER_MAX_ROWS): split it into smaller files. Nothing loaded.", len(raw.rows))
     if not raw.rows:
         return _nothing(file, "has no data rows. Nothing loaded.")
     try:
-        return _interpret(file, raw, frozenset(known_places))
+        return _interpret(file, raw, frozenset(known_places), options)
     except Exception as exc:  # noqa: BLE001 - a defect here must not take the app down
         return _nothing(file, f"could not be loaded (internal error {exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.", len(raw.rows))
 
@@ -263,14 +281,47 @@ def _decode(content: bytes) -> str:
         raise _Unreadable(f"is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8' or UTF-8 text.") from None
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """How a delimited text file is laid out: its separator and header."""
+
+    sep: str
+    names: list[str] | None  # the header when the file has none of its own (headerless GDELT)
+    quote: bool = True
+
+
+def _layout(head: str) -> _Layout:
+    """Separator and header from the first lines: ',', ';', tab or '|'; GDELT's headerless 61/58 tab columns."""
+    lines = [line.rstrip("\r") for line in head.lstrip("\r\n").split("\n")[:3]]
+    first, second = lines[0], (lines[1] if len(lines) > 1 else "")
+    if "\t" in first:
+        cells = [c.strip() for c in first.split("\t")]
+        if len(cells) in (58, 61) and cells[0].isdigit() and re.fullmatch(r"\d{8}", cells[1]):
+            return _Layout("\t", list(_presets.GDELT_COLUMNS if len(cells) == 61 else _presets.GDELT1_COLUMNS), quote=False)
+    if "\t" not in first and "\t" in second and first.count(",") == second.count("\t") > 0:
+        return _Layout("\t", [c.strip() for c in first.split(",")], quote=False)  # a comma header over tab rows (GDELT's header file)
+    return _Layout(max((",", ";", "\t", "|"), key=first.count), None)
+
+
 def _read_csv(file: str, content: bytes) -> _Raw:
+    try:
+        head = content[:65536].decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(content[:65536]) - 4:  # not just a character cut at the end of the sample
+            _decode(content[: exc.end])
+        head = content[: exc.start].decode("utf-8-sig")
+    if "\x00" in head:
+        raise _Unreadable("contains NUL bytes: it is not a text CSV file.")
+    layout = _layout(head)
+    fast = _read_csv_arrow(content, layout)
+    if fast is not None:
+        return fast
     text = _decode(content)
     if "\x00" in text:
         raise _Unreadable("contains NUL bytes: it is not a text CSV file.")
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    sep = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.sep, quoting=csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE)
+    header: list[str] | None = layout.names
+    skip_header = layout.names is not None and layout.names[0] != _presets.GDELT_COLUMNS[0]  # a header of its own, replaced
     records: list[list[str]] = []
     rows: list[int] = []
     problems: list[Problem] = []
@@ -280,8 +331,9 @@ def _read_csv(file: str, content: bytes) -> _Raw:
             start, previous = previous + 1, reader.line_num
             if not any(cell.strip() for cell in record):
                 continue
-            if header is None:
-                header = [cell.strip() for cell in record]
+            if header is None or skip_header:
+                header = header if skip_header else [cell.strip() for cell in record]
+                skip_header = False
                 continue
             if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
                 problems.append(Problem(file, start, None, f"has {len(record)} cells but the header has {len(header)}: check the quoting"))
@@ -296,6 +348,42 @@ def _read_csv(file: str, content: bytes) -> _Raw:
         raise _Unreadable("is empty.")
     frame = pd.DataFrame(records, columns=_unique(header), dtype=object) if records else pd.DataFrame(columns=_unique(header), dtype=object)
     return _Raw(frame, None, rows, problems)
+
+
+def _read_csv_arrow(content: bytes, layout: _Layout) -> _Raw | None:
+    """A well-formed file read columnar (pyarrow): None when it is not one (the csv module then reads it, row by row).
+
+    Row numbers are exact: used only when every line is one record (no blank
+    lines, no line breaks inside cells, no ragged rows).
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    own_header = layout.names is None or layout.names[0] != _presets.GDELT_COLUMNS[0]
+    first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if layout.names is None:
+        names = next(csv.reader([first_line], delimiter=layout.sep))
+    else:
+        names = layout.names
+    names = _unique([n.strip() for n in names])
+    if not names or not first_line.strip():
+        return None
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1 if own_header else 0, block_size=16 << 20),
+            parse_options=pa_csv.ParseOptions(delimiter=layout.sep, quote_char='"' if layout.quote else False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1) - (1 if own_header else 0)
+    if table.num_rows != lines or table.num_rows == 0:
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    first = 2 if own_header else 1
+    return _Raw(frame, None, range(first, first + len(frame)), [])
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -346,8 +434,11 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
         features = data["features"]
     elif isinstance(data, dict) and data.get("type") == "Feature":
         features = [data]
+    elif _timemap_events(data) is not None:
+        return _read_timemap(file, data)
     else:
-        raise _Unreadable("is not a GeoJSON FeatureCollection or Feature.")
+        raise _Unreadable("is not a GeoJSON FeatureCollection or Feature, nor a TimeMap list of events.")
+    transform = _crs_transform(data.get("crs"))
     read = _Features()
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -369,81 +460,89 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
                 continue
         if not read.add(record, geom, number):
             break
+    if transform is not None:
+        read.geometries = _reprojected(read.geometries, transform)
     return read.raw()
 
 
-def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
+def _crs_transform(crs: object):  # noqa: ANN202 - a pyproj Transformer or None
+    """A transformer to WGS 84 lon/lat for GeoJSON's 2008 ``crs`` member (None for WGS 84 / CRS84 or no member)."""
+    if not isinstance(crs, dict):
+        return None
+    props = crs.get("properties") if isinstance(crs.get("properties"), dict) else {}
+    name = str(props.get("name") or "")
+    if str(crs.get("type", "")).upper() == "EPSG" and props.get("code"):
+        name = f"EPSG:{props['code']}"
+    if not name or re.search(r"CRS84$|EPSG:{1,2}4326$", name, flags=re.IGNORECASE):
+        return None
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        source = CRS.from_user_input(name)
+    except CRSError:
+        raise _Unreadable(f"names a coordinate reference system that is not known: '{name}'.") from None
+    return Transformer.from_crs(source, "OGC:CRS84", always_xy=True)
 
 
-def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | None:
-    return next((c for c in element if _local(c.tag) == name), None)
+def _reprojected(geometries: list[object], transform) -> list[object]:  # noqa: ANN001
+    import shapely
+
+    def to_wgs84(coords: np.ndarray) -> np.ndarray:
+        x, y = transform.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return [None if g is None else shapely.transform(g, to_wgs84) for g in geometries]
 
 
-def _child_text(element: ElementTree.Element | None, name: str) -> str:
-    found = None if element is None else _child(element, name)
-    return "" if found is None or found.text is None else found.text.strip()
-
-
-def _kml_coords(text: str) -> list[tuple[float, float]]:
-    points = []
-    for chunk in text.split():
-        parts = chunk.split(",")
-        points.append((float(parts[0]), float(parts[1])))
-    return points
-
-
-def _kml_geometry(placemark: ElementTree.Element) -> object:
-    for element in placemark.iter():
-        tag = _local(element.tag)
-        if tag == "Point":
-            coords = _kml_coords(_child_text(element, "coordinates"))
-            return Point(coords[0])
-        if tag == "LineString":
-            return LineString(_kml_coords(_child_text(element, "coordinates")))
-        if tag == "Polygon":  # read so that it can be reported as unsupported
-            ring = next((c.text or "" for c in element.iter() if _local(c.tag) == "coordinates"), "")
-            return Polygon(_kml_coords(ring))
+def _timemap_events(data: object) -> list | None:
+    """The events of a TimeMap export: a list of event objects, or an object with 'events'."""
+    events = data.get("events") if isinstance(data, dict) else data
+    if isinstance(events, list) and events and all(isinstance(e, dict) for e in events[:50]):
+        keys = set().union(*(e.keys() for e in events[:50]))
+        if "date" in keys and ({"latitude", "longitude"} <= keys or "location" in keys):
+            return events
     return None
 
 
-def _read_kml(file: str, content: bytes) -> _Raw:
-    if b"<!ENTITY" in content:
-        raise _Unreadable("declares XML entities, which are not accepted.")
-    try:
-        root = ElementTree.fromstring(content)
-    except ElementTree.ParseError as exc:
-        raise _Unreadable(f"is not valid XML ({exc}).") from None
-    if _local(root.tag) != "kml":
-        raise _Unreadable("is not KML (the root element is not <kml>).")
+def _read_timemap(file: str, data: object) -> _Raw:
+    """TimeMap events: fields as they are; 'sources' (ids) named by the export's sources, when it has them."""
+    events = _timemap_events(data) or []
+    sources = data.get("sources") if isinstance(data, dict) else None
+    titles: dict[str, str] = {}
+    if isinstance(sources, dict):
+        sources = [{"id": k, **v} if isinstance(v, dict) else {"id": k, "title": str(v)} for k, v in sources.items()]
+    if isinstance(sources, list):
+        for item in sources:
+            if isinstance(item, dict) and item.get("id") is not None:
+                titles[str(item["id"])] = str(item.get("title") or item.get("description") or item.get("url") or item["id"])
     read = _Features()
-    for number, placemark in enumerate((e for e in root.iter() if _local(e.tag) == "Placemark"), start=1):
-        record: dict[str, str] = {}
-        for tag in ("name", "description"):
-            value = _child_text(placemark, tag)
-            if value:
-                record[tag] = value
-        stamp, span = _child(placemark, "TimeStamp"), _child(placemark, "TimeSpan")
-        if stamp is not None:
-            record["when"] = _child_text(stamp, "when")
-        if span is not None:
-            record["begin"], record["end"] = _child_text(span, "begin"), _child_text(span, "end")
-        data = _child(placemark, "ExtendedData")
-        if data is not None:
-            for element in data.iter():
-                tag = _local(element.tag)
-                if tag == "Data" and element.get("name"):
-                    record[element.get("name", "")] = _child_text(element, "value")
-                elif tag == "SimpleData" and element.get("name"):
-                    record[element.get("name", "")] = (element.text or "").strip()
-        try:
-            geom = _kml_geometry(placemark)
-        except (ValueError, IndexError) as exc:
-            read.problems.append(Problem(file, number, "geometry", f"has coordinates that are not lon,lat numbers ({exc})"))
+    for number, event in enumerate(events, start=1):
+        if not isinstance(event, dict):
+            read.problems.append(Problem(file, number, None, "is not an event object"))
             continue
-        if not read.add(record, geom, number):
+        record = {str(k): _cell(v) for k, v in event.items() if k != "sources"}
+        ids = event.get("sources")
+        ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
+        record["sources"] = "; ".join(titles.get(str(i), str(i)) for i in ids if not isinstance(i, dict | list))
+        if not read.add(record, None, number):
             break
     return read.raw()
+
+
+def _read_kml(file: str, content: bytes, kmz: bool = False) -> _Raw:
+    read = _Features()
+    for number, (record, geometry, error) in enumerate(read_kml(kml_bytes(content, kmz)), start=1):
+        if error:
+            read.problems.append(Problem(file, number, "geometry", error))
+            continue
+        if not read.add(record, _geometry(geometry), number):
+            break
+    return read.raw()
+
+
+def _read_kmz(file: str, content: bytes) -> _Raw:
+    return _read_kml(file, content, kmz=True)
 
 
 def _read_parquet(file: str, content: bytes) -> _Raw:
@@ -451,6 +550,8 @@ def _read_parquet(file: str, content: bytes) -> _Raw:
 
     try:
         frame = geopandas.read_parquet(io.BytesIO(content))
+        if frame.crs is not None and not frame.crs.equals("OGC:CRS84") and frame.crs.to_epsg() != 4326:
+            frame = frame.to_crs("OGC:CRS84")
         geometries = [_geometry(g) for g in frame.geometry]
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     except (ValueError, TypeError, KeyError):  # no geo metadata: a plain Parquet table
@@ -465,57 +566,27 @@ def _read_parquet(file: str, content: bytes) -> _Raw:
 # --- interpreting rows ---------------------------------------------------------------
 
 
-def _normalise(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
-
-
-def _canonical(frame: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Columns renamed to the canonical names; missing ones as ''; the ignored headers."""
-    by_name = {}
-    for column in frame.columns:
-        by_name.setdefault(_normalise(str(column)), column)
-    used = set()
+def _canonical(frame: pd.DataFrame, mapping: Mapping[str, tuple[str, ...]]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """One column per field from the mapping (the first non-empty of its columns); the columns not used."""
     out = {}
-    for canonical, aliases in ALIASES.items():
+    used: set[str] = set()
+    for fld in ALIASES:
         value = pd.Series("", index=frame.index, dtype=_columns.STRING)
-        # Several accepted names present (e.g. GeoJSON features with 'title' or 'name'): first non-empty wins.
-        for source in [by_name[a] for a in aliases if a in by_name and by_name[a] not in used]:
+        for source in mapping.get(fld, ()):
             used.add(source)
-            value = value.where(value != "", _columns.text(frame[source].astype(object).fillna("")))
-        out[canonical] = value
+            cells = frame[source]
+            cells = cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object).fillna("")
+            value = value.where(value != "", _columns.text(cells))
+        out[fld] = value
     ignored = tuple(str(c) for c in frame.columns if c not in used)
     return pd.DataFrame(out, index=frame.index), ignored
 
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")
-_MONTH_FIRST_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
-_YEAR_SLASH = re.compile(r"^(\d{4})/(\d{1,2})(?:/(\d{1,2}))?$")
-_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
-
-
-def normalise_date(text: str) -> str:
-    """ISO forms as they are; day-first DD/MM/YYYY, DD.MM.YYYY, MM/YYYY and ISO date-times to ISO."""
-    if match := _DAY_FIRST.match(text):
-        day, month, year = match.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
-    if match := _MONTH_FIRST_YEAR.match(text):
-        month, year = match.groups()
-        return f"{year}-{int(month):02d}"
-    if match := _YEAR_SLASH.match(text):
-        year, month, day = match.groups()
-        return f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day else "")
-    if match := _DATETIME.match(text):
-        return match.group(1)
-    return text
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    odd = (values != "") & ~values.str.match(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-    if not odd.any():
-        return values
-    out = values.astype(object).copy()
-    out[odd] = values[odd].astype(object).map(normalise_date)
-    return _columns.text(out)
+def normalise_date(text: str, order: DayOrder | None = None) -> str:
+    """One cell as a partial ISO date (as it is when it cannot be read); see :func:`geodata._dates.normalise_dates`."""
+    values = pd.Series([text.strip()], dtype=_columns.STRING)
+    out, _ = normalise_dates(values, order or decide_order([values]).order)
+    return str(out.iloc[0])
 
 
 def _apply_precision(frame: pd.DataFrame, report: Report, file: str) -> pd.Series:
@@ -541,53 +612,201 @@ def _apply_precision(frame: pd.DataFrame, report: Report, file: str) -> pd.Serie
 def _report(report: Report, file: str, frame: pd.DataFrame, errors: dict[str, pd.Series]) -> pd.Series:
     ok = pd.Series(True, index=frame.index)
     for name, messages in errors.items():
+        if f"_error_{name}" in frame.columns:  # the date reader's own message, quoting the cell as it was
+            messages = frame[f"_error_{name}"].where(frame[f"_error_{name}"] != "", messages)
         bad = messages != ""
         report.add_rows(file, frame, bad, name, messages)
         ok &= ~bad
     return ok
 
 
-def _is_url(values: pd.Series) -> pd.Series:
-    return values.str.match(r"^(https?|ftp)://", case=False)
+def _resolve_mapping(frame: pd.DataFrame, options: LoadOptions) -> tuple[_presets.Preset | None, dict[str, tuple[str, ...]], list[str]]:
+    """The preset (detected or chosen), derived columns added to ``frame``, and the mapping used."""
+    columns = [str(c) for c in frame.columns]
+    if options.preset is None:
+        preset = _presets.detect(columns)
+    else:
+        preset = next((p for p in PRESETS if p.key == options.preset), None)
+    for name, values in _presets.derive(preset, frame).items():
+        frame[name] = values
+    mapping = _presets.propose([str(c) for c in frame.columns], preset)
+    if options.mapping is not None:
+        mapping = {f: tuple(c for c in cols if c in frame.columns) for f, cols in options.mapping.items() if f in ALIASES}
+        mapping = {f: cols for f, cols in mapping.items() if cols}
+    point = _presets.point_column(columns, mapping)
+    if point is not None:
+        lat_name, lon_name = f"latitude (from {point})", f"longitude (from {point})"
+        frame[lat_name], frame[lon_name] = _presets.split_point(frame[point])
+        mapping["lat"], mapping["lon"] = (lat_name,), (lon_name,)
+    return preset, mapping, columns
 
 
-def _interpret(file: str, raw: _Raw, known_places: frozenset[str]) -> UserData:
+def _label(fld: str) -> str:
+    return FIELD_LABELS.get(fld, fld)
+
+
+def _used(mapping: Mapping[str, tuple[str, ...]], fld: str) -> str:
+    return " or ".join(f"`{c}`" for c in mapping.get(fld, ()))
+
+
+def _area_point(geom: object) -> tuple[object, float]:
+    """An area (polygon, several points) as its representative point and the radius (km) of a circle of its size."""
+    point = geom.representative_point() if geom.geom_type != "MultiPoint" else geom.centroid
+    lat = math.radians(point.y)
+    if geom.geom_type == "MultiPoint":
+        lon0, lat0, lon1, lat1 = geom.bounds
+        radius = max(lon1 - lon0, lat1 - lat0) / 2 * 111.32
+    else:
+        radius = math.sqrt(max(geom.area, 0.0) * 111.32 * 111.32 * max(math.cos(lat), 0.01) / math.pi)
+    return point, round(radius, 3)
+
+
+def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame, list[object]]:
+    """MultiLineStrings (gx:MultiTrack, KML MultiGeometry of lines) as one row per line, ids suffixed -1, -2 …"""
+    counts = [len(g.geoms) if g is not None and g.geom_type == "MultiLineString" else 1 for g in geometry]
+    if all(c == 1 for c in counts):
+        return frame, geometry
+    positions = np.repeat(np.arange(len(frame)), counts)
+    parts: list[object] = []
+    suffix: list[str] = []
+    for g, n in zip(geometry, counts):
+        if n == 1:
+            parts.append(g.geoms[0] if g is not None and g.geom_type == "MultiLineString" else g)
+            suffix.append("")
+        else:
+            parts.extend(g.geoms)
+            suffix.extend(f"-{k}" for k in range(1, n + 1))
+    out = frame.iloc[positions].reset_index(drop=True)
+    suffixes = pd.Series(suffix, dtype=_columns.STRING)
+    base = out["id"].where(out["id"] != "", "line-" + out["_row"].astype(str))
+    out["id"] = base.where(suffixes == "", base + suffixes)
+    return out, parts
+
+
+def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: LoadOptions = LoadOptions()) -> UserData:
     report = Report()
     report.problems.extend(raw.problems)
-    frame, ignored = _canonical(raw.frame.reset_index(drop=True))
+    source_frame = raw.frame.reset_index(drop=True)
+    preset, mapping, columns = _resolve_mapping(source_frame, options)
+    frame, ignored = _canonical(source_frame, mapping)
+    ignored = tuple(c for c in ignored if c in columns)
     frame["_row"] = np.asarray(raw.rows, dtype=np.int64)
+    notes: list[str] = []
+    if preset is not None:
+        notes.append(f"read as {preset.label}" + (f": {preset.note}" if preset.note else ""))
     geometry = list(raw.geometry) if raw.geometry is not None else [None] * len(frame)
     ok = pd.Series(True, index=frame.index)
     for i in frame.index[frame["wkt"] != ""]:
         try:
             geometry[i] = _geometry(shapely_wkt.loads(str(frame.at[i, "wkt"])))
         except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
-            report.add(file, int(frame.at[i, "_row"]), "wkt", f"is not WKT ({exc.__class__.__name__})")
+            report.add(file, int(frame.at[i, "_row"]), "wkt", f"'{str(frame.at[i, 'wkt'])[:60]}' is not WKT ({exc.__class__.__name__})")
             ok[i] = False
-    kinds = []
+    # A collection: its lines, else its areas, else its points.
     for i, geom in enumerate(geometry):
-        if isinstance(geom, MultiLineString) and len(geom.geoms) == 1:
-            geom = geometry[i] = geom.geoms[0]
-        kinds.append("" if geom is None else geom.geom_type)
-    kinds = pd.Series(kinds, index=frame.index, dtype=object)
-    unsupported = ~kinds.isin(["", "Point", "LineString"])
-    report.add_rows(file, frame, unsupported & ok, "geometry", "is a " + kinds + ": only points and lines are supported")
+        if geom is not None and geom.geom_type == "GeometryCollection":
+            for kinds_wanted in (("LineString", "MultiLineString"), ("Polygon", "MultiPolygon"), ("Point", "MultiPoint")):
+                parts = [g for g in geom.geoms if g.geom_type in kinds_wanted]
+                if parts:
+                    geometry[i] = parts[0] if len(parts) == 1 else shapely_union(parts)
+                    break
+    frame["_ok"] = ok
+    frame, geometry = _explode(frame, geometry)
+    ok = frame.pop("_ok").astype(bool)
+    kinds = pd.Series(["" if g is None else g.geom_type for g in geometry], index=frame.index, dtype=object)
+    unsupported = ~kinds.isin(["", "Point", "LineString", "Polygon", "MultiPolygon", "MultiPoint"])
+    report.add_rows(file, frame, unsupported & ok, "geometry", "is a " + kinds + ": only points, lines and areas are read")
     ok &= ~unsupported
-    # Coordinates: the lat/lon columns, else the point geometry.
+    # Coordinates as written by people: decimal commas, degrees-minutes-seconds.
+    frame["lat"], frame["lon"] = _presets.parse_coordinates(frame["lat"]), _presets.parse_coordinates(frame["lon"])
+    # The geometry wins over coordinate columns (attributes may describe something else).
     points = kinds == "Point"
-    for axis, coord in (("lon", 0), ("lat", 1)):
-        fill = points & (frame[axis] == "")
-        if fill.any():
-            frame.loc[fill, axis] = [repr(float(geometry[i].coords[0][coord])) for i in frame.index[fill]]
-    frame["date"], frame["date_end"], frame["disclosed"] = _dates(frame["date"]), _dates(frame["date_end"]), _dates(frame["disclosed"])
+    areas = kinds.isin(["Polygon", "MultiPolygon", "MultiPoint"])
+    if (points | areas).any():
+        had_columns = (frame["lat"] != "") & (points | areas)
+        located = [geometry[i] if points[i] else (_area_point(geometry[i]) if areas[i] else None) for i in range(len(frame))]
+        xs = np.array([np.nan if g is None else (g.x if points[i] else g[0].x) for i, g in enumerate(located)])
+        ys = np.array([np.nan if g is None else (g.y if points[i] else g[0].y) for i, g in enumerate(located)])
+        columns_lat = pd.to_numeric(frame["lat"].where(had_columns), errors="coerce").to_numpy()
+        columns_lon = pd.to_numeric(frame["lon"].where(had_columns), errors="coerce").to_numpy()
+        differ = had_columns.to_numpy() & ((np.abs(columns_lat - ys) > 1e-4) | (np.abs(columns_lon - xs) > 1e-4))
+        has = points | areas
+        frame.loc[has, "lon"] = [repr(float(x)) for x in xs[has.to_numpy()]]
+        frame.loc[has, "lat"] = [repr(float(y)) for y in ys[has.to_numpy()]]
+        if areas.any():
+            radius = pd.Series([_area_point(geometry[i])[1] if areas[i] else np.nan for i in range(len(frame))], index=frame.index)
+            frame.loc[areas, "radius_km"] = radius[areas].map(repr)
+            frame.loc[areas & (frame["location_precision"] == ""), "location_precision"] = AREA_LOCATION_PRECISION
+            notes.append(f"{int(areas.sum()):,} areas (polygons or several points) placed at a point inside them, with a radius of their size and '{AREA_LOCATION_PRECISION}' precision")
+        if differ.any():
+            notes.append(f"the geometry gives the place: {_used(mapping, 'lat')}/{_used(mapping, 'lon')} differ from it in {int(differ.sum()):,} rows and were not used there")
+    # Dates: the day/month order is decided once for the whole file.
+    date_fields = [f for f in ("date", "date_end", "disclosed") if (frame[f] != "").any()]
+    evidence = decide_order([frame[f] for f in date_fields])
+    if options.day_order:
+        order, why = options.day_order, "as chosen"
+    elif evidence.order:
+        order = evidence.order
+        example = evidence.day_first_example or evidence.month_first_example
+        why = f"'{example}' can only be read that way"
+    elif not evidence.mixed and preset is not None and preset.day_order:
+        order, why = preset.day_order, f"as {preset.label} writes them"
+    else:
+        order, why = None, ""
+    needs_order = False
+    for fld in date_fields:
+        values, errors = normalise_dates(frame[fld], order, evidence)
+        frame[fld] = _columns.text(values)
+        frame[f"_error_{fld}"] = errors
+        needs_order |= bool(errors.str.contains("day-first or month-first", regex=False).any())
+    if order and (evidence.ambiguous or evidence.order or options.day_order):
+        notes.append(f"dates read {'day-first' if order == 'dayfirst' else 'month-first'} ({why})")
+    if needs_order:
+        notes.append("the day/month order of the dates cannot be told from the file: choose day-first or month-first (--dayfirst / --monthfirst)")
+    if preset is not None and preset.key == "acled" and mapping.get("date_end") == (_presets.ACLED_DATE_END,):
+        start, end = _presets.acled_week(source_frame, frame["date"])
+        frame["date"], frame["date_end"] = start, end
+    # What the file did not have: defaults, said once.
+    has_dates = bool((frame["date"] != "").any()) or "date" in mapping
+    if "date" not in mapping:
+        notes.append("no date column: loaded as places" if raw.geometry is None or not (kinds == "LineString").any() else "no date column: points loaded as places, lines as context shown at every date")
+    for fld in ("lat", "lon"):
+        if fld in mapping and not any(_presets.normalise(c) == fld for c in mapping[fld]):
+            notes.append(f"{_label(fld)}: used {_used(mapping, fld)}")
+    if "lat" not in mapping and raw.geometry is None:
+        notes.append("no latitude/longitude columns: rows need a place_id")
+    if "date" in mapping and _presets.normalise(mapping["date"][0]) != "date":
+        notes.append(f"date: used {_used(mapping, 'date')}")
+    no_source = (frame["source"] == "") & (frame["source_title"] == "") & (frame["source_url"] == "")
+    if options.source and no_source.any():
+        frame.loc[no_source, "source"] = options.source
+        notes.append(f"{int(no_source.sum()):,} rows name no source: they cite '{options.source}'")
     # Which layer each row belongs to.
-    has_dates = bool((frame["date"] != "").any()) or any(_normalise(str(c)) in ALIASES["date"] for c in raw.frame.columns)
     words = frame["layer"].str.lower().astype(object).map(lambda w: LAYER_WORDS.get(w, "?" if w else ""))
     bad_layer = words == "?"
     report.add_rows(file, frame, bad_layer & ok, "layer", "'" + frame["layer"].astype(object) + "' is not one of: event, place, route")
     ok &= ~bad_layer
     implied = np.where(kinds == "LineString", "route", "event" if has_dates else "place")
     layer = words.where(words != "", pd.Series(implied, index=frame.index))
+    # A line without a date is context, shown at every date.
+    context = (layer == "route") & (frame["date"] == "") & (frame["date_end"] == "")
+    if context.any():
+        frame.loc[context, "date"], frame.loc[context, "date_end"] = CONTEXT_FIRST.isoformat(), CONTEXT_LAST.isoformat()
+        frame.loc[context, "date_precision"] = ""
+        notes.append(f"{int(context.sum()):,} lines without a date: shown at every date, as context")
+    # A missing title is built from the kind and the place, and says so.
+    untitled = (frame["title_en"] == "") & (frame["title_ja"] == "")
+    if untitled.any():
+        noun = pd.Series(layer.map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item"), index=frame.index).astype(object)
+        what = frame["kind"].astype(object).where(frame["kind"] != "", noun)
+        what = what.str.slice(0, 1).str.upper() + what.str.slice(1)
+        where = frame["place_name"].astype(object).where(frame["place_name"] != "", frame["lat"].astype(object) + ", " + frame["lon"].astype(object))
+        where = where.where(where != ", ", frame["place_id"].astype(object))
+        folder = source_frame["folder"].astype(object) if "folder" in source_frame.columns else pd.Series("", index=frame.index)
+        where = where.where(where != "", folder.reindex(frame.index).fillna(""))
+        title = (what + np.where(where != "", " at " + where, "") + GENERATED_TITLE).astype(object)
+        frame.loc[untitled, "title_en"] = title[untitled]
+        notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
     lines = pd.Series(geometry, index=frame.index, dtype=object)
 
     places = _places(file, frame[ok & (layer == "place")].copy(), report)
@@ -596,8 +815,24 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str]) -> UserData:
     routes = _routes(file, frame[ok & (layer == "route")].copy(), lines, report)
     places = pd.concat([places, event_places], ignore_index=True) if len(event_places) else places
     events, places, routes, sources = _sources(events, places, routes)
-    problems = sorted(report.problems, key=lambda p: (p.row is None, p.row or 0, p.field or ""))
-    return UserData(file, events, places, routes, sources, tuple(problems), len(raw.rows), ignored)
+    # Problems named by the analyst's own columns.
+    names = {fld: cols[0] for fld, cols in mapping.items()}
+    problems = [replace(p, field=names.get(p.field, p.field)) if p.field else p for p in report.problems]
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, p.field or ""))
+    groups = tuple(replace(g, field=names.get(g.field, g.field)) for g in sorted(report.groups.values(), key=lambda g: -g.count))
+    for p in raw.problems:
+        if p.row is not None:
+            groups += (Group(p.field, p.message, 1, [(p.row, p.message)]),)
+    return UserData(
+        file, events, places, routes, sources, tuple(problems), len(raw.rows), ignored,
+        preset="" if preset is None else preset.key,
+        mapping=tuple((f, cols) for f, cols in mapping.items()),
+        columns=tuple(str(c) for c in source_frame.columns),
+        day_order=order or "",
+        needs_day_order=needs_order,
+        notes=tuple(notes),
+        left_out=groups,
+    )
 
 
 def _source_ok(frame: pd.DataFrame, report: Report, file: str) -> pd.Series:
@@ -653,7 +888,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         at = frame[located]
         lon = pd.to_numeric(at["lon"]).round(6)
         lat = pd.to_numeric(at["lat"]).round(6)
-        key = lon.astype(str) + "," + lat.astype(str)
+        key = lon.astype(str) + "," + lat.astype(str) + "," + at["location_precision"].astype(str)  # one place per point and precision
         codes, uniques = pd.factorize(key)
         taken = set(file_places) | set(known)
         ids, n = [], 0
@@ -676,7 +911,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
                 "location_precision": first["location_precision"].where(first["location_precision"] != "", DEFAULT_LOCATION_PRECISION).to_numpy(),
                 "lon": lon[first.index].to_numpy(dtype=float),
                 "lat": lat[first.index].to_numpy(dtype=float),
-                "radius_km": np.nan,
+                "radius_km": pd.to_numeric(first["radius_km"].astype(object).replace("", None), errors="coerce").to_numpy(dtype=float),
                 "country": "",
                 "role_en": "",
                 "role_ja": "",
