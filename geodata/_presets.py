@@ -173,7 +173,7 @@ PRESETS = (
             "id": ("id",), "date": (TIMEMAP_DATE,), "title_en": ("title", "name"), "summary_en": ("description",), "lat": ("latitude",),
             "lon": ("longitude",), "place_name": ("location",), "source": ("sources",),
         },
-        "monthfirst", (), "TimeMap writes dates month-first (MM/DD/YYYY)",
+        "monthfirst", ("category",), "TimeMap writes dates month-first (MM/DD/YYYY); its categories are not the map's kinds",
     ),
 )  # fmt: skip
 PRESET_LABELS = {p.key: p.label for p in PRESETS}

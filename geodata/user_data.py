@@ -286,8 +286,9 @@ class _Layout:
     """How a delimited text file is laid out: its separator and header."""
 
     sep: str
-    names: list[str] | None  # the header when the file has none of its own (headerless GDELT)
+    names: list[str] | None  # the header, when it is not the first line split by ``sep``
     quote: bool = True
+    header_in_file: bool = True  # False for headerless GDELT
 
 
 def _layout(head: str) -> _Layout:
@@ -297,7 +298,7 @@ def _layout(head: str) -> _Layout:
     if "\t" in first:
         cells = [c.strip() for c in first.split("\t")]
         if len(cells) in (58, 61) and cells[0].isdigit() and re.fullmatch(r"\d{8}", cells[1]):
-            return _Layout("\t", list(_presets.GDELT_COLUMNS if len(cells) == 61 else _presets.GDELT1_COLUMNS), quote=False)
+            return _Layout("\t", list(_presets.GDELT_COLUMNS if len(cells) == 61 else _presets.GDELT1_COLUMNS), quote=False, header_in_file=False)
     if "\t" not in first and "\t" in second and first.count(",") == second.count("\t") > 0:
         return _Layout("\t", [c.strip() for c in first.split(",")], quote=False)  # a comma header over tab rows (GDELT's header file)
     return _Layout(max((",", ";", "\t", "|"), key=first.count), None)
@@ -321,7 +322,7 @@ def _read_csv(file: str, content: bytes) -> _Raw:
         raise _Unreadable("contains NUL bytes: it is not a text CSV file.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.sep, quoting=csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE)
     header: list[str] | None = layout.names
-    skip_header = layout.names is not None and layout.names[0] != _presets.GDELT_COLUMNS[0]  # a header of its own, replaced
+    skip_header = layout.names is not None and layout.header_in_file  # a header of its own, read differently
     records: list[list[str]] = []
     rows: list[int] = []
     problems: list[Problem] = []
@@ -360,7 +361,7 @@ def _read_csv_arrow(content: bytes, layout: _Layout) -> _Raw | None:
     from pyarrow import csv as pa_csv
 
     body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
-    own_header = layout.names is None or layout.names[0] != _presets.GDELT_COLUMNS[0]
+    own_header = layout.header_in_file
     first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     if layout.names is None:
         names = next(csv.reader([first_line], delimiter=layout.sep))
@@ -679,7 +680,7 @@ def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame,
     out = frame.iloc[positions].reset_index(drop=True)
     suffixes = pd.Series(suffix, dtype=_columns.STRING)
     base = out["id"].where(out["id"] != "", "line-" + out["_row"].astype(str))
-    out["id"] = base.where(suffixes == "", base + suffixes)
+    out["id"] = out["id"].where(suffixes == "", base + suffixes)
     return out, parts
 
 
@@ -692,6 +693,13 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     ignored = tuple(c for c in ignored if c in columns)
     frame["_row"] = np.asarray(raw.rows, dtype=np.int64)
     notes: list[str] = []
+    # KML Folders (outer first) are kept in the summary, and name the place of an untitled row.
+    folder = _columns.text(source_frame["folder"].astype(object)) if "folder" in source_frame.columns else pd.Series("", index=frame.index, dtype=_columns.STRING)
+    frame["_folder"] = folder
+    if (folder != "").any() and not any("folder" in cols for cols in mapping.values()):
+        has = folder != ""
+        frame.loc[has, "summary_en"] = (frame["summary_en"] + pd.Series(np.where(frame["summary_en"] != "", "\n", ""), index=frame.index) + "Folder: " + folder)[has]
+        notes.append("KML folders kept in the summary ('Folder: …')")
     if preset is not None:
         notes.append(f"read as {preset.label}" + (f": {preset.note}" if preset.note else ""))
     geometry = list(raw.geometry) if raw.geometry is not None else [None] * len(frame)
@@ -770,13 +778,14 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     has_dates = bool((frame["date"] != "").any()) or "date" in mapping
     if "date" not in mapping:
         notes.append("no date column: loaded as places" if raw.geometry is None or not (kinds == "LineString").any() else "no date column: points loaded as places, lines as context shown at every date")
-    for fld in ("lat", "lon"):
-        if fld in mapping and not any(_presets.normalise(c) == fld for c in mapping[fld]):
-            notes.append(f"{_label(fld)}: used {_used(mapping, fld)}")
+    plain = {"lat": ("lat", "latitude"), "lon": ("lon", "lng", "longitude"), "date": ("date", "when", "begin", "start", "start_date", "date_start"), "title_en": ("title", "title_en", "name"), "source": ("source",)}
+    all_geometry = raw.geometry is not None and (kinds != "").all()
+    for fld, usual in plain.items():
+        by_preset = preset is not None and fld in preset.fields
+        if fld in mapping and not by_preset and not (fld in ("lat", "lon") and all_geometry) and _presets.normalise(mapping[fld][0]) not in usual:
+            notes.append(f"no {_label(fld)} column: used {_used(mapping, fld)}")
     if "lat" not in mapping and raw.geometry is None:
         notes.append("no latitude/longitude columns: rows need a place_id")
-    if "date" in mapping and _presets.normalise(mapping["date"][0]) != "date":
-        notes.append(f"date: used {_used(mapping, 'date')}")
     no_source = (frame["source"] == "") & (frame["source_title"] == "") & (frame["source_url"] == "")
     if options.source and no_source.any():
         frame.loc[no_source, "source"] = options.source
@@ -802,8 +811,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         what = what.str.slice(0, 1).str.upper() + what.str.slice(1)
         where = frame["place_name"].astype(object).where(frame["place_name"] != "", frame["lat"].astype(object) + ", " + frame["lon"].astype(object))
         where = where.where(where != ", ", frame["place_id"].astype(object))
-        folder = source_frame["folder"].astype(object) if "folder" in source_frame.columns else pd.Series("", index=frame.index)
-        where = where.where(where != "", folder.reindex(frame.index).fillna(""))
+        where = where.where(where != "", frame["_folder"].astype(object))
         title = (what + np.where(where != "", " at " + where, "") + GENERATED_TITLE).astype(object)
         frame.loc[untitled, "title_en"] = title[untitled]
         notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
