@@ -789,7 +789,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     no_source = (frame["source"] == "") & (frame["source_title"] == "") & (frame["source_url"] == "")
     if options.source and no_source.any():
         frame.loc[no_source, "source"] = options.source
-        notes.append(f"{int(no_source.sum()):,} rows name no source: they cite '{options.source}'")
+        notes.append(f"{int(no_source.sum()):,} {'row names' if no_source.sum() == 1 else 'rows name'} no source: cited as '{options.source}'")
     # Which layer each row belongs to.
     words = frame["layer"].str.lower().astype(object).map(lambda w: LAYER_WORDS.get(w, "?" if w else ""))
     bad_layer = words == "?"
@@ -999,6 +999,36 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
     keep_events = [*(c.name for c in EVENTS.columns), "source", "source_title", "source_url", "source_quote", "date_precision", "_row"]
     events = events[keep_events + [c for c in events.columns if c.startswith("_") and c not in keep_events]] if len(events.columns) else events
     return events, places, routes, sources
+
+
+# --- what an analyst reads about a file ---------------------------------------------------
+
+
+def mapping_lines(data: UserData) -> list[str]:
+    """The column → field mapping used, one line per field, in the file's own column names."""
+    return [f"{_label(fld)} ← {' or '.join(cols)}" for fld, cols in data.mapping]
+
+
+def summary_lines(data: UserData, examples: int = 3) -> list[str]:
+    """One summary of a file (what it was read as, what was assumed), then the rows left out, grouped by reason."""
+    kind = f" as {data.preset_label}" if data.preset else ""
+    lines = [f"{data.file}: read{kind}; {data.rows_read:,} rows, {data.rows_loaded:,} loaded, {data.rows_left_out:,} left out"]
+    lines += [f"  {note}" for note in data.notes]
+    if data.loaded_nothing and not data.left_out:
+        lines += [f"  {p.message}" for p in data.problems if p.row is None]
+    for group in data.left_out:
+        where = f"`{group.field}`: " if group.field else ""
+        reason = group.reason.lstrip("…:, ").strip()
+        shown = ", ".join(_example(row, message) for row, message in group.examples[:examples])
+        more = ", …" if group.count > len(group.examples[:examples]) else ""
+        lines.append(f"  {group.count:,} {'row' if group.count == 1 else 'rows'} left out, {where}{reason} — row {shown}{more}")
+    return lines
+
+
+def _example(row: int | None, message: str) -> str:
+    """'5 ('31/04/2022')': a row and the cell it was left out for, as written in the file."""
+    quoted = re.search(r"'[^']*'", message)
+    return f"{row if row is not None else '?'}" + (f" ({quoted.group(0)})" if quoted else "")
 
 
 # --- merging into the dataset --------------------------------------------------------
