@@ -106,12 +106,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- your own data (ui/upload_panel.py) and data downloads (ui/data_download.py)
     "user_data": ("Your data", "あなたのデータ"),
     "user_data_intro": (
-        "Add your own events, places or routes: CSV, GeoJSON, KML or GeoParquet, at most {mb} MB and {rows} rows per file. "
+        "Add your own events, places or routes: CSV/TSV/TXT (also ACLED, UCDP GED, GDELT), GeoJSON, TimeMap JSON, KML/KMZ or GeoParquet, at most {mb} MB and {rows} rows per file. "
         "They stay in this browser session, are drawn as their own layer (magenta) and never change the shipped data.",
-        "独自の出来事・地点・経路を追加できます:CSV・GeoJSON・KML・GeoParquet、1ファイル{mb} MB・{rows}行まで。"
+        "独自の出来事・地点・経路を追加できます:CSV/TSV/TXT(ACLED・UCDP GED・GDELTも)・GeoJSON・TimeMap JSON・KML/KMZ・GeoParquet、1ファイル{mb} MB・{rows}行まで。"
         "このブラウザのセッション内だけに保持され、別レイヤー(マゼンタ)で表示されます。同梱データは変更されません。",
     ),
     "user_data_upload": ("Add files", "ファイルを追加"),
+    "user_data_mapping": ("Columns and dates: {preset}", "列と日付:{preset}"),
+    "user_data_preset_none": ("no known format detected", "既知の形式は検出されませんでした"),
+    "user_data_preset": ("detected {preset}", "{preset}を検出"),
+    "user_data_mapping_intro": (
+        "Which column fills which field (the first non-empty of the chosen columns). Change it and load the file again.",
+        "どの列をどの項目に使うか(選んだ列のうち最初の空でない値)。変更してファイルを読み込み直せます。",
+    ),
+    "user_data_source_default": ("Source of rows that name none", "出典のない行の出典"),
+    "user_data_day_order": ("Dates such as 03/04/2022 are", "03/04/2022 のような日付は"),
+    "user_data_day_order_file": ("as the file shows", "ファイルから判断"),
+    "user_data_day_order_day": ("day-first (3 April)", "日が先(4月3日)"),
+    "user_data_day_order_month": ("month-first (4 March)", "月が先(3月4日)"),
+    "user_data_day_order_needed": (
+        "The day/month order of this file's dates cannot be told from the file: choose it below.",
+        "このファイルの日付は日と月の順序を判別できません。下で選んでください。",
+    ),
+    "user_data_reload": ("Load again with this mapping", "この対応で読み込み直す"),
     "user_data_loaded": ("{loaded} rows loaded, {left} rows left out", "{loaded}行を読み込み、{left}行を除外"),
     "user_data_nothing": ("Nothing loaded", "何も読み込まれていません"),
     "user_data_left_out": ("Rows left out (the rest of the file loaded):", "除外した行(ファイルの残りは読み込み済み):"),
