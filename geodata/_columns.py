@@ -55,7 +55,16 @@ def parse_dates(values: pd.Series) -> ParsedDates:
         last[good[good].index] = exact[good]
         precision[good[good].index] = "day"
         full = full & first.notna()
-    for i in values.index[present & ~full]:  # partial or malformed: rare
+    month = present & ~full & (values.str.len() == 7) & values.str.match(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+    if month.any():  # YYYY-MM: the month's first and last day
+        start = pd.to_datetime(values[month] + "-01", format="%Y-%m-%d").astype("datetime64[s]")
+        first[month], last[month], precision[month] = start, (start + pd.offsets.MonthEnd(0)).astype("datetime64[s]"), "month"
+    year = present & ~full & ~month & (values.str.len() == 4) & values.str.match(r"^[0-9]{4}$")
+    if year.any():
+        first[year] = pd.to_datetime(values[year] + "-01-01", format="%Y-%m-%d").astype("datetime64[s]")
+        last[year] = pd.to_datetime(values[year] + "-12-31", format="%Y-%m-%d").astype("datetime64[s]")
+        precision[year] = "year"
+    for i in values.index[present & ~full & ~month & ~year]:  # malformed: rare
         first_i, last_i, precision_i, error_i = _parse_one(str(values[i]))
         first[i], last[i], precision[i], error[i] = first_i, last_i, precision_i, error_i
     return ParsedDates(first, last, precision, error)

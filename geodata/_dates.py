@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -112,11 +113,37 @@ class OrderEvidence:
         return bool(self.day_first_example and self.month_first_example)
 
 
+def extract(values: "pd.Series", pattern: str, groups: int) -> "pd.DataFrame":
+    """The first ``groups`` groups of ``pattern`` (case-insensitive) per cell, as strings (NA where it does not match).
+
+    pyarrow's regex kernel: columnar, unlike ``Series.str.extract`` (a Python loop for Arrow strings).
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = itertools.count(1)
+    named = re.sub(r"\((?!\?)", lambda _: f"(?P<g{next(numbers)}>", pattern)
+    result = pc.extract_regex(pa.array(values.astype("string[pyarrow]").array), "(?i)" + named)
+    as_strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}.get
+    columns = {k: pc.struct_field(result, [k]).to_pandas(types_mapper=as_strings).set_axis(values.index) for k in range(groups)}
+    return pd.DataFrame(columns, index=values.index)
+
+
+def matches(values: "pd.Series", pattern: str) -> "pd.Series":
+    """Cells matching ``pattern`` (case-insensitive, RE2 syntax), computed columnar; False for missing cells."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    result = pc.match_substring_regex(pa.array(values.astype("string[pyarrow]").array), "(?i)" + pattern)
+    return pd.Series(result.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+
+
 def _numeric_parts(values: "pd.Series") -> "pd.DataFrame":
     import pandas as pd
 
-    parts = values.str.extract(NUMERIC_DM, flags=re.IGNORECASE).iloc[:, :3]
-    return parts.apply(pd.to_numeric, errors="coerce")
+    return extract(values, NUMERIC_DM, 3).apply(pd.to_numeric, errors="coerce")
 
 
 def decide_order(columns: "list[pd.Series]") -> OrderEvidence:
@@ -124,7 +151,7 @@ def decide_order(columns: "list[pd.Series]") -> OrderEvidence:
     day_first = month_first = ""
     ambiguous = 0
     for values in columns:
-        candidates = values[values.str.match(NUMERIC_DM, case=False).fillna(False).astype(bool)]
+        candidates = values[matches(values, NUMERIC_DM)]
         if not len(candidates):
             continue
         parts = _numeric_parts(candidates)
@@ -167,7 +194,7 @@ def normalise_dates(values: "pd.Series", order: DayOrder | None, evidence: Order
     out = values.astype(object).copy()
     errors = pd.Series("", index=values.index, dtype=object)
     present = values != ""
-    iso = values.str.match(_ISO_PARTIAL).fillna(False).astype(bool)
+    iso = matches(values, _ISO_PARTIAL)
     todo = present & ~iso
     if not todo.any():
         return out, errors
@@ -182,7 +209,7 @@ def normalise_dates(values: "pd.Series", order: DayOrder | None, evidence: Order
             converted[mask] = result[mask]
 
     # Numeric day/month/year: the file's order, never a guess per row.
-    numeric = rest.str.match(NUMERIC_DM, case=False).fillna(False).astype(bool)
+    numeric = matches(rest, NUMERIC_DM)
     if numeric.any():
         parts = _numeric_parts(rest[numeric]).reindex(rest.index)
         a, b, year = parts[0], parts[1], parts[2]
@@ -213,10 +240,10 @@ def normalise_dates(values: "pd.Series", order: DayOrder | None, evidence: Order
         (_MONTH_NAME_DAY, "Mdy"),
         (_MONTH_NAME_YEAR, "My"),
     ):
-        matched = converted.isna() & (problem == "") & rest.str.match(pattern, case=False).fillna(False).astype(bool)
+        matched = converted.isna() & (problem == "") & matches(rest, pattern)
         if not matched.any():
             continue
-        parts = rest[matched].str.extract(pattern, flags=re.IGNORECASE).iloc[:, : len(groups)]
+        parts = extract(rest[matched], pattern, len(groups))
         parts.columns = list(groups)
         to_int = lambda s: pd.to_numeric(s, errors="coerce")  # noqa: E731
         year = to_int(parts["y"])
@@ -226,7 +253,7 @@ def normalise_dates(values: "pd.Series", order: DayOrder | None, evidence: Order
         bad = matched & ~month.reindex(rest.index).between(1, 12)
         problem[bad] = "'" + rest[bad].astype(object) + "' has a month outside 1–12"
         fill(matched & ~bad, result)
-    epoch = converted.isna() & (problem == "") & rest.str.match(_EPOCH).fillna(False).astype(bool)
+    epoch = converted.isna() & (problem == "") & matches(rest, _EPOCH)
     if epoch.any():
         number = pd.to_numeric(rest[epoch], errors="coerce")
         seconds = number.where(number < 1e11, number / 1000)
