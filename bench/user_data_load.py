@@ -38,7 +38,7 @@ TYPES = [
     ("Strategic developments", "Disrupted weapons use"), ("Protests", "Peaceful protest"), ("Violence against civilians", "Attack"),
 ]  # fmt: skip
 PLACES = [("Kharkiv", 49.9935, 36.2304), ("Kramatorsk", 48.7305, 37.5879), ("Bakhmut", 48.5956, 38.0003), ("Kherson", 46.6354, 32.6169), ("Zaporizhzhia", 47.8388, 35.1396)]
-SOURCES = ["Ukrainska Pravda", "Kyiv Independent; Ukrinform", "Ministry of Defence of Ukraine", "Telegram", "Twitter; Suspilne"]
+SOURCES = ["Ukrainska Pravda", "Kyiv Independent; Ukrinform", "MoD of Ukraine", "Telegram", "Twitter; Suspilne"]
 
 
 def write_acled(path: Path, rows: int, seed: int = 27) -> int:
@@ -63,10 +63,10 @@ def write_acled(path: Path, rows: int, seed: int = 27) -> int:
                 event_type, sub_type = TYPES[kinds[i]]
                 name, lat, lon = PLACES[places[i]]
                 lines.append(
-                    f"UKR{start + i + 1},{d[8:10]}/{d[5:7]}/{d[0:4]},{d[0:4]},{precision[i]},Political violence,{event_type},{sub_type},"
-                    f"Military Forces of Russia (2000-),,8,Military Forces of Ukraine (2019-),,1,18,,804,Europe,Ukraine,Oblast,Raion,,{name},"
+                    f"UKR{start + i + 1},{d[8:10]}/{d[5:7]}/{d[0:4]},{d[0:4]},{precision[i]},,{event_type},{sub_type},"
+                    f"Russian Forces,,8,,,0,80,,804,Europe,Ukraine,,,,{name},"
                     f"{lat + jitter[i, 0]:.4f},{lon + jitter[i, 1]:.4f},{geo[i]},{SOURCES[(start + i) % len(SOURCES)]},National,"
-                    f"\"On {d}, an event of type {sub_type.lower()} was reported near {name}, with details.\",{fatalities[i]},,{1700000000 + i}\n"
+                    f"Near {name}.,{fatalities[i]},,{1700000000 + i}\n"
                 )
             out.write("".join(lines))
     return path.stat().st_size

@@ -28,6 +28,7 @@ import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date, datetime
 from pathlib import Path
 
@@ -178,10 +179,16 @@ class UserData:
     def preset_label(self) -> str:
         return PRESET_LABELS.get(self.preset, "")
 
-    @property
+    @cached_property
     def rows_loaded(self) -> int:
-        place_rows = int((~self.places["from_event"].astype(bool)).sum()) if len(self.places) else 0
-        return len(self.events) + len(self.routes) + place_rows
+        """Rows of the file that loaded (a MultiLineString row that became several lines counts once)."""
+        own_places = self.places[~self.places["from_event"].astype(bool)] if len(self.places) else self.places
+        frames = [f for f in (self.events, self.routes, own_places) if len(f)]
+        if not frames:
+            return 0
+        if all("_row" in f.columns for f in frames):
+            return int(len(np.unique(np.concatenate([f["_row"].to_numpy(dtype=np.int64) for f in frames]))))
+        return sum(len(f) for f in frames)
 
     @property
     def rows_left_out(self) -> int:
@@ -831,8 +838,9 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     for p in raw.problems:
         if p.row is not None:
             groups += (Group(p.field, p.message, 1, [(p.row, p.message)]),)
+    refused_by_reader = sum(1 for p in raw.problems if p.row is not None)
     return UserData(
-        file, events, places, routes, sources, tuple(problems), len(raw.rows), ignored,
+        file, events, places, routes, sources, tuple(problems), len(raw.rows) + refused_by_reader, ignored,
         preset="" if preset is None else preset.key,
         mapping=tuple((f, cols) for f, cols in mapping.items()),
         columns=tuple(str(c) for c in source_frame.columns),

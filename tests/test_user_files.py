@@ -165,7 +165,7 @@ def test_kml_and_kmz_from_google_earth_and_my_maps() -> None:
         archive.writestr("doc.kml", kml)
         archive.writestr("files/icon.png", b"\x89PNG")
     for data in (load("mymaps.kml"), load("mymaps.kmz", content=buffer.getvalue())):
-        assert (data.rows_read, len(data.events), len(data.routes)) == (6, 3, 4)
+        assert (data.rows_read, data.rows_loaded, len(data.events), len(data.routes)) == (7, 6, 3, 4)  # the MultiTrack row is one row, two lines
         rows = events(data).set_index("title_en")
         rajin = rows.loc["Containers at Rajin"]
         assert rajin["date"] == "2023-10" and rajin["kind"] == "transfer"  # <when>2023-10</when> stays a month
