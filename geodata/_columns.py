@@ -20,6 +20,21 @@ _DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 STRING = "string[pyarrow]"
 
 
+def numbers(values: pd.Series) -> pd.Series:
+    """Cells as float64 (NaN where empty or not a number): pyarrow's cast when every cell is a number, else pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
+        array = pa.array(values.array)
+        try:
+            cast = pc.cast(pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array), pa.float64())
+            return pd.Series(cast.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pd.to_numeric(values.astype(object).where(values.astype(object) != "", None), errors="coerce").astype("float64")
+
+
 def text(values: pd.Series) -> pd.Series:
     """Cells as stripped Arrow strings; missing cells become ''."""
     return values.astype(STRING).fillna("").str.strip()
@@ -36,7 +51,10 @@ class ParsedDates:
 
 
 def _set(target: pd.Series, mask: pd.Series, value: object) -> None:
+    """``target[mask] = value``: a constant, a Series, or a function of the mask giving the rows' values."""
     if mask.any():
+        if callable(value):
+            value = value(mask)
         target[mask] = value if not isinstance(value, pd.Series) else value[mask]
 
 
@@ -92,20 +110,21 @@ def check(column: Column, values: pd.Series, dates: ParsedDates | None = None) -
     if column.required:
         _set(errors, empty, "is required but empty")
     present = ~empty
+    # Messages are built for the bad rows only (a million good rows build none).
     if column.kind == "id":
         bad = present & ~values.str.match(ID_PATTERN)
-        _set(errors, bad, "'" + values.astype(object) + "' is not an id (lower-case letters, digits, '-' and '_', at most 80)")
+        _set(errors, bad, lambda rows: "'" + values[rows].astype(object) + "' is not an id (lower-case letters, digits, '-' and '_', at most 80)")
     elif column.kind == "enum":
         bad = present & ~values.isin(column.choices)
-        _set(errors, bad, "'" + values.astype(object) + f"' is not one of: {', '.join(column.choices)}")
+        _set(errors, bad, lambda rows: "'" + values[rows].astype(object) + f"' is not one of: {', '.join(column.choices)}")
     elif column.kind == "float":
-        numbers = pd.to_numeric(values.where(present), errors="coerce")
-        bad = present & numbers.isna()
-        _set(errors, bad, "'" + values.astype(object) + "' is not a number")
+        parsed = numbers(values.where(present, ""))
+        bad = present & parsed.isna()
+        _set(errors, bad, lambda rows: "'" + values[rows].astype(object) + "' is not a number")
         if column.bounds:
             low, high = column.bounds
-            out = present & ~bad & ((numbers < low) | (numbers > high))
-            _set(errors, out, values.astype(object) + f" is out of range [{low:g}, {high:g}]")
+            out = present & ~bad & ((parsed < low) | (parsed > high))
+            _set(errors, out, lambda rows: values[rows].astype(object) + f" is out of range [{low:g}, {high:g}]")
     elif column.kind == "date" and dates is not None:
         _set(errors, present & (dates.error != ""), dates.error)
     return errors
@@ -137,7 +156,7 @@ def to_floats(frame: pd.DataFrame, columns: tuple[Column, ...] | list[Column]) -
     """Float columns (checked) as float64; empty cells become NaN."""
     for column in columns:
         if column.kind == "float":
-            frame[column.name] = pd.to_numeric(frame[column.name].replace("", None)).astype("float64")
+            frame[column.name] = numbers(frame[column.name]) if isinstance(frame[column.name].dtype, pd.StringDtype) else pd.to_numeric(frame[column.name].replace("", None)).astype("float64")
     return frame
 
 

@@ -202,7 +202,12 @@ def _join(parts: list[pd.Series], sep: str) -> pd.Series:
 
 
 def _mapped(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
-    return values.map(lambda v: table.get(str(v).strip().split(".")[0], "")).astype(STRING)
+    """Codes ('1', '2.0' …) as words; '' for codes not in ``table`` (compared per code, columnar)."""
+    codes = values.str.replace(r"\.0*$", "", regex=True)
+    out = pd.Series("", index=values.index, dtype=STRING)
+    for code, word in table.items():
+        out = out.where(codes != code, word)
+    return out
 
 
 def derive(preset: Preset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -344,7 +349,9 @@ def _dms_one(cell: str) -> str:
 def parse_coordinates(values: pd.Series) -> pd.Series:
     """Decimal degrees as text: decimal commas and degrees-minutes-seconds converted; other cells as they are."""
     present = values != ""
-    numeric = pd.to_numeric(values.where(present), errors="coerce").notna()
+    from geodata._columns import numbers
+
+    numeric = numbers(values.where(present, "")).notna()
     odd = present & ~numeric
     if not odd.any():
         return values

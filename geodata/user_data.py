@@ -742,8 +742,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         located = [geometry[i] if points[i] else (_area_point(geometry[i]) if areas[i] else None) for i in range(len(frame))]
         xs = np.array([np.nan if g is None else (g.x if points[i] else g[0].x) for i, g in enumerate(located)])
         ys = np.array([np.nan if g is None else (g.y if points[i] else g[0].y) for i, g in enumerate(located)])
-        columns_lat = pd.to_numeric(frame["lat"].where(had_columns), errors="coerce").to_numpy()
-        columns_lon = pd.to_numeric(frame["lon"].where(had_columns), errors="coerce").to_numpy()
+        columns_lat = _columns.numbers(frame["lat"].where(had_columns, "")).to_numpy()
+        columns_lon = _columns.numbers(frame["lon"].where(had_columns, "")).to_numpy()
         differ = had_columns.to_numpy() & ((np.abs(columns_lat - ys) > 1e-4) | (np.abs(columns_lon - xs) > 1e-4))
         has = points | areas
         frame.loc[has, "lon"] = [repr(float(x)) for x in xs[has.to_numpy()]]
@@ -902,8 +902,8 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     places = _empty_frame(["id"])
     if located.any():
         at = frame[located]
-        lon = pd.to_numeric(at["lon"]).round(6)
-        lat = pd.to_numeric(at["lat"]).round(6)
+        lon = _columns.numbers(at["lon"]).round(6)
+        lat = _columns.numbers(at["lat"]).round(6)
         key = lon.astype(str) + "," + lat.astype(str) + "," + at["location_precision"].astype(str)  # one place per point and precision
         codes, uniques = pd.factorize(key)
         taken = set(file_places) | set(known)
