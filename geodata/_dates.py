@@ -230,7 +230,7 @@ def normalise_dates(values: "pd.Series", order: DayOrder | None, evidence: Order
         if bad_month.any():
             word = {"dayfirst": "day-first", "monthfirst": "month-first"}.get(order or "", "")
             read = f" read {word} (the order of this file)" if word else ""
-            problem[bad_month] = "'" + rest[bad_month].astype(object) + f"' is not a date{read}: month " + month[bad_month].astype("Int64").astype(str).astype(object)
+            problem[bad_month] = "'" + rest[bad_month].astype(object) + f"' is not a date{read}: month '" + month[bad_month].astype("Int64").astype(str).astype(object) + "' does not exist"
         fill(numeric & (problem == ""), _iso(year, month, day))
     for pattern, groups in (
         (_ISO_TIME, "ymd"),
