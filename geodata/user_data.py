@@ -1234,5 +1234,5 @@ def load_folder(folder: Path | str, known_places: Collection[str] = ()) -> list[
         if file.stat().st_size > MAX_BYTES:
             out.append(_nothing(file.name, f"is larger than {MAX_MB} MB. Nothing loaded."))
             continue
-        out.append(load_user_file(file.name, file.read_bytes(), known_places))
+        out.append(load_user_file(file.name, file.read_bytes(), known_places, LoadOptions(source=file.name)))  # as the panel: the file names rows' source
     return out
