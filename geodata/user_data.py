@@ -913,7 +913,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
             while f"pt-{n}" in taken:
                 n += 1
             ids.append(f"pt-{n}")
-        frame.loc[located, "place_id"] = [ids[c] for c in codes]
+        frame.loc[located, "place_id"] = np.asarray(ids, dtype=object)[codes]
         first_positions = pd.Series(np.arange(len(at))).groupby(codes).first().to_numpy()
         first = at.iloc[first_positions].assign(_code=np.arange(len(uniques)))
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
@@ -985,7 +985,7 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
     for r in resolved:
         n = len(r)
         if n:
-            r = r.assign(source=[f"user-{c + 1}" for c in codes[start : start + n]])
+            r = r.assign(source=np.char.add("user-", (codes[start : start + n] + 1).astype(str)).astype(object))
         start += n
         out.append(r)
     titles, urls = zip(*(u.split("\x1f", 1) for u in uniques)) if len(uniques) else ((), ())
@@ -1070,7 +1070,7 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         if len(data.events):
             e = data.events.assign(
                 id=_prefixed(data.events["id"], prefix),
-                place_id=data.events["place_id"].astype(object).map(lambda pid: prefix + pid if pid in file_places else pid),
+                place_id=_prefixed(data.events["place_id"], prefix).where(data.events["place_id"].isin(file_places), data.events["place_id"].astype(object)),
                 source=_prefixed(data.events["source"], prefix),
                 origin=ORIGIN_USER,
             )

@@ -260,3 +260,14 @@ def test_undated_lines_do_not_stretch_the_slider(dataset) -> None:
     merged = with_user_data(dataset, [load("natural_earth_places.geojson")])
     first, _ = date_span(merged)
     assert first >= date(1990, 1, 1)
+
+
+def test_image_exports_list_the_sources_of_the_analysts_events(dataset) -> None:
+    from briefing.render import export_contents, fit_frame
+    from layers.view import MapView
+
+    csv = b"date,title,lat,lon,source\n2023-09-13,Mine,42.3,130.4,My imagery report\n"
+    merged = with_user_data(dataset, [load("mine.csv", content=csv)])
+    frame, _ = fit_frame("route", 2.0)
+    contents = export_contents(merged, MapView(as_of=date(2023, 10, 13), region="route"), frame)
+    assert any("My imagery report" in line.text for line in contents.sources)
