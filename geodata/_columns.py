@@ -35,6 +35,18 @@ def numbers(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.astype(object).where(values.astype(object) != "", None), errors="coerce").astype("float64")
 
 
+def isin(values: pd.Series, members: object) -> pd.Series:
+    """``values.isin(members)`` for a large set of strings, computed by pyarrow (pandas builds a Python list of scalars)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    members = [str(m) for m in members]
+    if not members:
+        return pd.Series(False, index=values.index)
+    array = pa.array(values.astype(STRING).array)
+    return pd.Series(pc.is_in(array, value_set=pa.array(members, pa.string())).to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+
+
 def text(values: pd.Series) -> pd.Series:
     """Cells as stripped Arrow strings; missing cells become ''."""
     return values.astype(STRING).fillna("").str.strip()

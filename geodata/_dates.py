@@ -143,26 +143,30 @@ def matches(values: "pd.Series", pattern: str) -> "pd.Series":
 def _numeric_parts(values: "pd.Series") -> "pd.DataFrame":
     import pandas as pd
 
-    return extract(values, NUMERIC_DM, 3).apply(pd.to_numeric, errors="coerce")
+    from geodata._columns import numbers
+
+    return extract(values, NUMERIC_DM, 3).apply(lambda column: numbers(column.fillna("")))
+
+
+_DAY = r"(?:1[3-9]|2\d|3[01])"  # a day only (13–31)
+_MONTH = r"(?:0?[1-9]|1[0-2])"  # a day or a month (1–12)
+_ONLY_DAY_FIRST = rf"^{_DAY}[./-]{_MONTH}[./-]\d{{4}}"
+_ONLY_MONTH_FIRST = rf"^{_MONTH}[./-]{_DAY}[./-]\d{{4}}"
+_EITHER = rf"^{_MONTH}[./-]{_MONTH}[./-]\d{{4}}"
 
 
 def decide_order(columns: "list[pd.Series]") -> OrderEvidence:
-    """The day/month order of a file from all its date cells: a day above 12 decides it."""
+    """The day/month order of a file from all its date cells: a day above 12 decides it (columnar regex, no parsing)."""
     day_first = month_first = ""
     ambiguous = 0
     for values in columns:
-        candidates = values[matches(values, NUMERIC_DM)]
-        if not len(candidates):
-            continue
-        parts = _numeric_parts(candidates)
-        a, b = parts[0], parts[1]
-        only_day_first = (a > 12) & (b <= 12)
-        only_month_first = (b > 12) & (a <= 12)
+        only_day_first = matches(values, _ONLY_DAY_FIRST)
+        only_month_first = matches(values, _ONLY_MONTH_FIRST)
         if only_day_first.any() and not day_first:
-            day_first = str(candidates[only_day_first].iloc[0])
+            day_first = str(values[only_day_first].iloc[0])
         if only_month_first.any() and not month_first:
-            month_first = str(candidates[only_month_first].iloc[0])
-        ambiguous += int(((a <= 12) & (b <= 12) & (a != b)).sum())
+            month_first = str(values[only_month_first].iloc[0])
+        ambiguous += int(matches(values, _EITHER).sum())
     if day_first and not month_first:
         return OrderEvidence("dayfirst", day_first, "", ambiguous)
     if month_first and not day_first:

@@ -252,7 +252,7 @@ def acled_week(frame: pd.DataFrame, dates: pd.Series) -> tuple[pd.Series, pd.Ser
     """ACLED rows of time_precision 2 (the middle of a reported week) as that week: date − 3 to date + 3 days."""
     by_name = {normalise(c): c for c in frame.columns}
     codes = text(frame[by_name["time_precision"]]) if "time_precision" in by_name else pd.Series("", index=frame.index, dtype=STRING)
-    week = (codes.str.split(".").str[0] == "2") & dates.str.match(r"^\d{4}-\d{2}-\d{2}$").fillna(False).astype(bool)
+    week = (codes.str.replace(r"\.0*$", "", regex=True) == "2") & (dates.str.len() == 10)
     start, end = dates.copy(), pd.Series("", index=frame.index, dtype=STRING)
     if week.any():
         middle = pd.to_datetime(dates[week], format="%Y-%m-%d", errors="coerce")

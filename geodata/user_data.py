@@ -798,7 +798,10 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         frame.loc[no_source, "source"] = options.source
         notes.append(f"{int(no_source.sum()):,} {'row names' if no_source.sum() == 1 else 'rows name'} no source: cited as '{options.source}'")
     # Which layer each row belongs to.
-    words = frame["layer"].str.lower().astype(object).map(lambda w: LAYER_WORDS.get(w, "?" if w else ""))
+    lowered = frame["layer"].str.lower()
+    words = pd.Series(np.where(lowered == "", "", "?"), index=frame.index, dtype=object)
+    for word, layer_name in LAYER_WORDS.items():
+        words[(lowered == word).to_numpy()] = layer_name
     bad_layer = words == "?"
     report.add_rows(file, frame, bad_layer & ok, "layer", "'" + frame["layer"].astype(object) + "' is not one of: event, place, route")
     ok &= ~bad_layer
@@ -887,7 +890,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     report.add_rows(file, frame, half, "lat", "give both lat and lon (or neither, with a place_id)")
     nowhere = ~has_lat & ~has_lon & (frame["place_id"] == "")
     report.add_rows(file, frame, nowhere, "place_id", "needs a place: lat and lon, or a place_id from places.csv or from a place row of this file")
-    unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~frame["place_id"].isin(known | file_places)
+    unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~_columns.isin(frame["place_id"], known | file_places)
     report.add_rows(file, frame, unknown, "place_id", "'" + frame["place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
     frame = _columns.add_dates(frame)
@@ -1070,7 +1073,7 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         if len(data.events):
             e = data.events.assign(
                 id=_prefixed(data.events["id"], prefix),
-                place_id=_prefixed(data.events["place_id"], prefix).where(data.events["place_id"].isin(file_places), data.events["place_id"].astype(object)),
+                place_id=_prefixed(data.events["place_id"], prefix).where(_columns.isin(data.events["place_id"], file_places), data.events["place_id"].astype(object)),
                 source=_prefixed(data.events["source"], prefix),
                 origin=ORIGIN_USER,
             )
