@@ -71,6 +71,13 @@ DEFAULT_PLACE_KIND = "city"
 DEFAULT_LOCATION_PRECISION = "site"
 # Location precision of a place given by an area or several points (drawn at a representative point).
 AREA_LOCATION_PRECISION = "region"
+# Radius drawn around an event place known only to a region or a country (when the file gives no area).
+AREA_RADIUS_KM = {"region": 50.0, "country": 250.0}
+
+
+def _area_kind(precision: pd.Series) -> pd.Series:
+    """The place kind of an event's own place: 'region'/'country' (areas) for those precisions, else the default."""
+    return precision.astype(object).where(precision.isin(list(AREA_RADIUS_KM)), DEFAULT_PLACE_KIND)
 # Mode of a user route that states none (style.py draws it in the user colour).
 OTHER_MODE = "other"
 USER_SOURCE_KIND = "user"
@@ -926,11 +933,12 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
                 "id": [ids[c] for c in first["_code"]],
                 "name_en": name.where(name != "", coords).to_numpy(),
                 "name_ja": first["place_name_ja"].to_numpy(),
-                "kind": first["place_kind"].where(first["place_kind"] != "", DEFAULT_PLACE_KIND).to_numpy(),
+                # An imprecise location is an area (drawn as the app draws places known only to a region), not an exact site.
+                "kind": first["place_kind"].where(first["place_kind"] != "", _area_kind(first["location_precision"])).to_numpy(),
                 "location_precision": first["location_precision"].where(first["location_precision"] != "", DEFAULT_LOCATION_PRECISION).to_numpy(),
                 "lon": lon[first.index].to_numpy(dtype=float),
                 "lat": lat[first.index].to_numpy(dtype=float),
-                "radius_km": pd.to_numeric(first["radius_km"].astype(object).replace("", None), errors="coerce").to_numpy(dtype=float),
+                "radius_km": _columns.numbers(first["radius_km"]).fillna(first["location_precision"].astype(object).map(AREA_RADIUS_KM).astype(float)).to_numpy(dtype=float),
                 "country": "",
                 "role_en": "",
                 "role_ja": "",

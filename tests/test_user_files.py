@@ -271,3 +271,14 @@ def test_image_exports_list_the_sources_of_the_analysts_events(dataset) -> None:
     frame, _ = fit_frame("route", 2.0)
     contents = export_contents(merged, MapView(as_of=date(2023, 10, 13), region="route"), frame)
     assert any("My imagery report" in line.text for line in contents.sources)
+
+
+def test_imprecise_locations_are_drawn_as_areas_not_sites(dataset) -> None:
+    from layers.deck import build_deck
+    from layers.view import MapView
+
+    merged = with_user_data(dataset, [load("ucdp_ged.csv")])
+    deck = json.loads(build_deck(merged, MapView(as_of=date(2022, 3, 31), region="route")).to_json())
+    areas = next(layer for layer in deck["layers"] if layer["id"] == "user-event-areas")
+    radii = sorted(r["radius_m"] for r in areas["data"])
+    assert radii == [50_000.0, 250_000.0]  # where_prec 4 (first-order division) and 6 (the country); where_prec 1 is a site
