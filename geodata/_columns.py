@@ -40,11 +40,14 @@ def isin(values: pd.Series, members: object) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    members = [str(m) for m in members]
-    if not members:
+    if isinstance(members, pd.Series):
+        value_set = pa.array(members.astype(STRING).array)
+    else:
+        value_set = pa.array([str(m) for m in members], pa.string())
+    if not len(value_set):
         return pd.Series(False, index=values.index)
     array = pa.array(values.astype(STRING).array)
-    return pd.Series(pc.is_in(array, value_set=pa.array(members, pa.string())).to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+    return pd.Series(pc.is_in(array, value_set=value_set).to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
 
 
 def text(values: pd.Series) -> pd.Series:

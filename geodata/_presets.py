@@ -177,6 +177,34 @@ PRESETS = (
     ),
 )  # fmt: skip
 PRESET_LABELS = {p.key: p.label for p in PRESETS}
+# What :func:`derive` reads (normalised names) and the columns it adds, per preset.
+DERIVED_FROM = {
+    "acled": ("event_type", "sub_event_type", "location", "time_precision", "geo_precision"),
+    "ucdp": ("where_prec", "source_office", "source_headline"),
+    "gdelt": ("eventrootcode", "actor1name", "actor2name", "actiongeo_type"),
+    "timemap": ("date", "time"),
+}
+DERIVED = {
+    "acled": (ACLED_TITLE, ACLED_DATE_PRECISION, ACLED_DATE_END, ACLED_LOCATION_PRECISION),
+    "ucdp": (UCDP_LOCATION_PRECISION, UCDP_SOURCE),
+    "gdelt": (GDELT_TITLE, GDELT_LOCATION_PRECISION),
+    "timemap": (TIMEMAP_DATE,),
+}
+
+
+def needed_columns(columns: list[str], preset: Preset | None, mapping: Mapping[str, tuple[str, ...]] | None) -> set[str]:
+    """The columns a load reads: those of the mapping (proposed unless given), what the preset derives from, a 'lat,lon' column, KML folders."""
+    by_name: dict[str, str] = {}
+    for column in columns:
+        by_name.setdefault(normalise(column), column)
+    if mapping is None:
+        mapping = propose([*columns, *DERIVED.get(preset.key if preset else "", ())], preset)
+    keep = {c for cols in mapping.values() for c in cols if c in columns}
+    keep |= {by_name[n] for n in DERIVED_FROM.get(preset.key if preset else "", ()) if n in by_name}
+    point = point_column(columns, mapping)
+    keep |= {point} if point else set()
+    keep |= {by_name["folder"]} if "folder" in by_name else set()
+    return keep
 
 
 def detect(columns: list[str]) -> Preset | None:

@@ -235,6 +235,7 @@ class _Raw:
     geometry: list[object] | None  # shapely geometry or None per row
     rows: list[int]  # the file's row number per record
     problems: list[Problem]
+    all_columns: list[str] | None = None  # every column of the file, when ``frame`` holds only those the load needs
 
 
 @dataclass
@@ -271,7 +272,7 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
     fmt = SUFFIXES.get(suffix)
     if fmt is None:
         return _nothing(file, f"has an unsupported type '{suffix or '(none)'}': use .csv, .tsv, .txt, .geojson, .json, .kml, .kmz or .parquet. Nothing loaded.")
-    readers = {"csv": _read_csv, "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
+    readers = {"csv": lambda f, c: _read_csv(f, c, options), "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
     try:
         raw = readers[fmt](file, content)
     except (_Unreadable, KmlError) as exc:
@@ -318,7 +319,7 @@ def _layout(head: str) -> _Layout:
     return _Layout(max((",", ";", "\t", "|"), key=first.count), None)
 
 
-def _read_csv(file: str, content: bytes) -> _Raw:
+def _read_csv(file: str, content: bytes, options: LoadOptions | None = None) -> _Raw:
     try:
         head = content[:65536].decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -328,7 +329,7 @@ def _read_csv(file: str, content: bytes) -> _Raw:
     if "\x00" in head:
         raise _Unreadable("contains NUL bytes: it is not a text CSV file.")
     layout = _layout(head)
-    fast = _read_csv_arrow(content, layout)
+    fast = _read_csv_arrow(content, layout, options or LoadOptions())
     if fast is not None:
         return fast
     text = _decode(content)
@@ -365,7 +366,7 @@ def _read_csv(file: str, content: bytes) -> _Raw:
     return _Raw(frame, None, rows, problems)
 
 
-def _read_csv_arrow(content: bytes, layout: _Layout) -> _Raw | None:
+def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _Raw | None:
     """A well-formed file read columnar (pyarrow): None when it is not one (the csv module then reads it, row by row).
 
     Row numbers are exact: used only when every line is one record (no blank
@@ -384,12 +385,18 @@ def _read_csv_arrow(content: bytes, layout: _Layout) -> _Raw | None:
     names = _unique([n.strip() for n in names])
     if not names or not first_line.strip():
         return None
+    # Only the columns the load needs are converted (the others are named, for the mapping step, but not read).
+    preset = _presets.detect(names) if options.preset is None else next((p for p in PRESETS if p.key == options.preset), None)
+    keep = _presets.needed_columns(names, preset, options.mapping)
+    include = [n for n in names if n in keep] or names[:1]
     try:
         table = pa_csv.read_csv(
             io.BytesIO(body),
             read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1 if own_header else 0, block_size=16 << 20),
             parse_options=pa_csv.ParseOptions(delimiter=layout.sep, quote_char='"' if layout.quote else False, ignore_empty_lines=False),
-            convert_options=pa_csv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, include_columns=include, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
@@ -397,8 +404,9 @@ def _read_csv_arrow(content: bytes, layout: _Layout) -> _Raw | None:
     if table.num_rows != lines or table.num_rows == 0:
         return None
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    del table
     first = 2 if own_header else 1
-    return _Raw(frame, None, range(first, first + len(frame)), [])
+    return _Raw(frame, None, range(first, first + len(frame)), [], all_columns=names)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -703,8 +711,10 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     report.problems.extend(raw.problems)
     source_frame = raw.frame.reset_index(drop=True)
     preset, mapping, columns = _resolve_mapping(source_frame, options)
-    frame, ignored = _canonical(source_frame, mapping)
-    ignored = tuple(c for c in ignored if c in columns)
+    frame, _ = _canonical(source_frame, mapping)
+    used = {c for cols in mapping.values() for c in cols}
+    columns = raw.all_columns or columns
+    ignored = tuple(c for c in columns if c not in used)
     frame["_row"] = np.asarray(raw.rows, dtype=np.int64)
     notes: list[str] = []
     # KML Folders (outer first) are kept in the summary, and name the place of an untitled row.
@@ -853,7 +863,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         file, events, places, routes, sources, tuple(problems), len(raw.rows) + refused_by_reader, ignored,
         preset="" if preset is None else preset.key,
         mapping=tuple((f, cols) for f, cols in mapping.items()),
-        columns=tuple(str(c) for c in source_frame.columns),
+        columns=tuple(dict.fromkeys([*columns, *(str(c) for c in source_frame.columns)])),
         day_order=order or "",
         needs_day_order=needs_order,
         notes=tuple(notes),
@@ -916,14 +926,11 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         lat = _columns.numbers(at["lat"]).round(6)
         key = lon.astype(str) + "," + lat.astype(str) + "," + at["location_precision"].astype(str)  # one place per point and precision
         codes, uniques = pd.factorize(key)
-        taken = set(file_places) | set(known)
-        ids, n = [], 0
-        for _ in uniques:
-            n += 1
-            while f"pt-{n}" in taken:
-                n += 1
-            ids.append(f"pt-{n}")
-        frame.loc[located, "place_id"] = np.asarray(ids, dtype=object)[codes]
+        # pt-1, pt-2 … skipping ids the file's places or the shipped ones already use.
+        taken = {t for t in set(file_places) | set(known) if t.startswith("pt-")}
+        candidates = np.char.add("pt-", np.arange(1, len(uniques) + len(taken) + 1).astype(str)).astype(object)
+        ids = candidates[~np.isin(candidates, list(taken))][: len(uniques)] if taken else candidates[: len(uniques)]
+        frame.loc[located, "place_id"] = ids[codes]
         first_positions = pd.Series(np.arange(len(at))).groupby(codes).first().to_numpy()
         first = at.iloc[first_positions].assign(_code=np.arange(len(uniques)))
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
@@ -1067,7 +1074,7 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         prefix = f"user{k}:"
         note = f"Added by the user from {data.file}"
         sources.append(data.sources.assign(id=_prefixed(data.sources["id"], prefix), note=note, origin=ORIGIN_USER))
-        file_places = set(data.places["id"])
+        file_places = data.places["id"]
         if len(data.places):
             p = data.places.assign(
                 id=_prefixed(data.places["id"], prefix),
