@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -84,12 +85,15 @@ class Report:
         if row is not None:
             self._count(field, message, row)
 
-    def add_rows(self, file: str, frame: pd.DataFrame, bad: pd.Series, field: str, messages: pd.Series | str) -> None:
+    def add_rows(self, file: str, frame: pd.DataFrame, bad: pd.Series, field: str, messages: pd.Series | str | Callable[[pd.Series], pd.Series]) -> None:
         """One problem per bad row of ``frame`` (its ``_row`` column numbers the rows)."""
         if not bad.any():
             return
         rows = frame.loc[bad, "_row"]
-        texts = messages[bad] if isinstance(messages, pd.Series) else pd.Series(messages, index=rows.index)
+        if callable(messages):  # built for the bad rows only
+            texts = messages(bad)
+        else:
+            texts = messages[bad] if isinstance(messages, pd.Series) else pd.Series(messages, index=rows.index)
         for row, text in zip(rows.iloc[:MAX_PROBLEMS_LISTED], texts.iloc[:MAX_PROBLEMS_LISTED]):
             self.problems.append(Problem(file, int(row), field, str(text)))
         reasons = texts.astype(object).map(reason_of)

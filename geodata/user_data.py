@@ -820,7 +820,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     for word, layer_name in LAYER_WORDS.items():
         words[(lowered == word).to_numpy()] = layer_name
     bad_layer = words == "?"
-    report.add_rows(file, frame, bad_layer & ok, "layer", "'" + frame["layer"].astype(object) + "' is not one of: event, place, route")
+    report.add_rows(file, frame, bad_layer & ok, "layer", lambda rows: "'" + frame.loc[rows, "layer"].astype(object) + "' is not one of: event, place, route")
     ok &= ~bad_layer
     implied = np.where(kinds == "LineString", "route", "event" if has_dates else "place")
     layer = words.where(words != "", pd.Series(implied, index=frame.index))
@@ -887,7 +887,7 @@ def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     )
     ok = _report(report, file, frame, _columns.check_columns(frame, PLACE_COLUMNS)) & _source_ok(frame, report, file)
     duplicate = frame["id"].duplicated() & ok
-    report.add_rows(file, frame, duplicate, "id", "'" + frame["id"].astype(object) + "' is a duplicate id")
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
     frame = _columns.to_floats(_columns.keep(frame, ok & ~duplicate), PLACE_COLUMNS)
     frame["from_event"] = False
     frame["on_map"] = "yes"
@@ -908,36 +908,38 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     nowhere = ~has_lat & ~has_lon & (frame["place_id"] == "")
     report.add_rows(file, frame, nowhere, "place_id", "needs a place: lat and lon, or a place_id from places.csv or from a place row of this file")
     unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~_columns.isin(frame["place_id"], known | file_places)
-    report.add_rows(file, frame, unknown, "place_id", "'" + frame["place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
+    report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
     frame = _columns.add_dates(frame)
     for name, (bad, message) in _columns.date_order_errors(frame).items():
         report.add_rows(file, frame, bad & ok, name, message)
         ok &= ~bad
     duplicate = frame["id"].duplicated() & ok
-    report.add_rows(file, frame, duplicate, "id", "'" + frame["id"].astype(object) + "' is a duplicate id")
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
     frame = _columns.keep(frame, ok & ~duplicate)
     # One place per distinct coordinate of events given by lat/lon.
     located = frame["lat"] != ""
     places = _empty_frame(["id"])
     if located.any():
-        at = frame[located]
+        at = _columns.keep(frame, located)
         lon = _columns.numbers(at["lon"]).round(6)
         lat = _columns.numbers(at["lat"]).round(6)
-        key = lon.astype(str) + "," + lat.astype(str) + "," + at["location_precision"].astype(str)  # one place per point and precision
-        codes, uniques = pd.factorize(key)
+        # One place per point and precision (numbers grouped as numbers: no key strings for a million rows).
+        keys = pd.DataFrame({"lon": lon.to_numpy(), "lat": lat.to_numpy(), "precision": at["location_precision"].to_numpy()})
+        codes = keys.groupby(["lon", "lat", "precision"], sort=False, dropna=False).ngroup().to_numpy()
+        uniques = np.arange(int(codes.max()) + 1 if len(codes) else 0)
         # pt-1, pt-2 … skipping ids the file's places or the shipped ones already use.
         taken = {t for t in set(file_places) | set(known) if t.startswith("pt-")}
         candidates = np.char.add("pt-", np.arange(1, len(uniques) + len(taken) + 1).astype(str)).astype(object)
         ids = candidates[~np.isin(candidates, list(taken))][: len(uniques)] if taken else candidates[: len(uniques)]
+        first_positions = np.unique(codes, return_index=True)[1]
+        first = at.iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
         frame.loc[located, "place_id"] = ids[codes]
-        first_positions = pd.Series(np.arange(len(at))).groupby(codes).first().to_numpy()
-        first = at.iloc[first_positions].assign(_code=np.arange(len(uniques)))
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
         coords = first["lat"].astype(object) + ", " + first["lon"].astype(object)
         places = pd.DataFrame(
             {
-                "id": [ids[c] for c in first["_code"]],
+                "id": ids[first["_code"].to_numpy()],
                 "name_en": name.where(name != "", coords).to_numpy(),
                 "name_ja": first["place_name_ja"].to_numpy(),
                 # An imprecise location is an area (drawn as the app draws places known only to a region), not an exact site.
@@ -977,7 +979,7 @@ def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) ->
         report.add_rows(file, frame, bad & ok, name, message)
         ok &= ~bad
     duplicate = frame["id"].duplicated() & ok
-    report.add_rows(file, frame, duplicate, "id", "'" + frame["id"].astype(object) + "' is a duplicate id")
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
     frame = _columns.keep(frame, ok & ~duplicate)
     frame["line"] = [LineString([(x, y) for x, y, *_ in g.coords]) for g in frame["line"]]
     return frame
