@@ -712,6 +712,10 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     source_frame = raw.frame.reset_index(drop=True)
     preset, mapping, columns = _resolve_mapping(source_frame, options)
     frame, _ = _canonical(source_frame, mapping)
+    derived = [str(c) for c in source_frame.columns]
+    # The file's cells are in ``frame`` now: keep only what is read again below (a million rows of every column weigh).
+    source_frame = source_frame[[c for c in source_frame.columns if _presets.normalise(c) in ("folder", "time_precision")]]
+    raw.frame = source_frame
     used = {c for cols in mapping.values() for c in cols}
     columns = raw.all_columns or columns
     ignored = tuple(c for c in columns if c not in used)
@@ -863,7 +867,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         file, events, places, routes, sources, tuple(problems), len(raw.rows) + refused_by_reader, ignored,
         preset="" if preset is None else preset.key,
         mapping=tuple((f, cols) for f, cols in mapping.items()),
-        columns=tuple(dict.fromkeys([*columns, *(str(c) for c in source_frame.columns)])),
+        columns=tuple(dict.fromkeys([*columns, *derived])),
         day_order=order or "",
         needs_day_order=needs_order,
         notes=tuple(notes),
@@ -933,7 +937,8 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         candidates = np.char.add("pt-", np.arange(1, len(uniques) + len(taken) + 1).astype(str)).astype(object)
         ids = candidates[~np.isin(candidates, list(taken))][: len(uniques)] if taken else candidates[: len(uniques)]
         first_positions = np.unique(codes, return_index=True)[1]
-        first = at.iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
+        place_columns = ["place_name", "place_id", "lat", "lon", "place_name_ja", "place_kind", "location_precision", "radius_km", *SOURCE_FIELDS, "source_quote", "_row"]
+        first = at[place_columns].iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
         frame.loc[located, "place_id"] = ids[codes]
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
         coords = first["lat"].astype(object) + ", " + first["lon"].astype(object)
