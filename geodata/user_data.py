@@ -1124,7 +1124,9 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
     all_places["origin"] = all_places["origin"].fillna("")
     place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja"]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
     if events:
-        user_events = pd.concat(events, ignore_index=True).join(place_columns, on="place_id")
+        user_events = pd.concat(events, ignore_index=True)
+        events.clear()  # one copy of a million rows at a time
+        user_events = user_events.join(place_columns, on="place_id")
         user_events = user_events.sort_values(["t_start", "id"], kind="stable").reset_index(drop=True)
     else:
         user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))
