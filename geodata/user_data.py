@@ -39,7 +39,7 @@ from shapely import wkt as shapely_wkt
 from shapely.geometry import LineString, mapping, shape
 
 from geodata import _columns, _presets
-from geodata._dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, normalise_dates
+from geodata._dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
 from geodata._kml import KmlError, kml_bytes, read_kml
 from geodata._memo import memo
 from geodata._presets import ALIASES, FIELD_LABELS, PRESET_LABELS, PRESETS
@@ -998,27 +998,36 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
         if not len(f):
             resolved.append(f.assign(source_title="", source_url="") if "source" in f.columns else f)
             continue
-        source = f["source"].astype(object)
-        url_like = source.str.match(r"^(https?|ftp)://", case=False).fillna(False).astype(bool)
-        url = f["source_url"].astype(object).where(f["source_url"] != "", source.where(url_like, ""))
-        title = f["source_title"].astype(object).where(f["source_title"] != "", source.where(~url_like | (source == url), ""))
+        source = f["source"].astype(_columns.STRING)
+        url_like = matches(source, r"^(https?|ftp)://")
+        url = f["source_url"].astype(_columns.STRING).where(f["source_url"] != "", source.where(url_like, ""))
+        title = f["source_title"].astype(_columns.STRING).where(f["source_title"] != "", source.where(~url_like | (source == url), ""))
         title = title.where(title != "", url)
         resolved.append(f.assign(source_title=title, source_url=url))
-    keys = pd.concat([r["source_title"].astype(object) + "\x1f" + r["source_url"].astype(object) for r in resolved if len(r)], ignore_index=True) if any(len(r) for r in resolved) else pd.Series([], dtype=object)
-    codes, uniques = pd.factorize(keys)
+    # Distinct (title, URL) pairs, grouped as two columns (no joined key strings for a million rows).
+    present = [r for r in resolved if len(r)]
+    pairs = pd.DataFrame(
+        {
+            "title": pd.concat([r["source_title"].astype(_columns.STRING) for r in present], ignore_index=True) if present else pd.Series([], dtype=_columns.STRING),
+            "url": pd.concat([r["source_url"].astype(_columns.STRING) for r in present], ignore_index=True) if present else pd.Series([], dtype=_columns.STRING),
+        }
+    )
+    codes = pairs.groupby(["title", "url"], sort=False).ngroup().to_numpy() if len(pairs) else np.array([], dtype=np.int64)
+    first = np.unique(codes, return_index=True)[1]
+    ids = np.array([f"user-{i + 1}" for i in range(len(first))], dtype=object)
     out, start = [], 0
     for r in resolved:
         n = len(r)
         if n:
-            r = r.assign(source=np.char.add("user-", (codes[start : start + n] + 1).astype(str)).astype(object))
+            r = r.assign(source=ids[codes[start : start + n]])
         start += n
         out.append(r)
-    titles, urls = zip(*(u.split("\x1f", 1) for u in uniques)) if len(uniques) else ((), ())
+    titles, urls = pairs["title"].iloc[first].tolist(), pairs["url"].iloc[first].tolist()
     sources = pd.DataFrame(
         {
-            "id": [f"user-{i + 1}" for i in range(len(uniques))],
+            "id": list(ids),
             "kind": USER_SOURCE_KIND,
-            "title": list(titles),
+            "title": titles,
             "publisher": "",
             "author": "",
             "published": "",
