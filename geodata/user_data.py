@@ -706,6 +706,11 @@ def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame,
     return out, parts
 
 
+def _part(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows of one layer, as a frame of their own (the whole frame, not a filtered copy, when every row is in it)."""
+    return frame.copy() if bool(mask.all()) else frame[mask].copy()
+
+
 def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: LoadOptions = LoadOptions()) -> UserData:
     report = Report()
     report.problems.extend(raw.problems)
@@ -738,20 +743,24 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
             report.add(file, int(frame.at[i, "_row"]), "wkt", f"'{str(frame.at[i, 'wkt'])[:60]}' is not WKT ({exc.__class__.__name__})")
             ok[i] = False
+    has_geometry = raw.geometry is not None or bool((frame["wkt"] != "").any())  # else (most CSV files) no per-row geometry work
     # A collection: its lines, else its areas, else its points.
-    for i, geom in enumerate(geometry):
+    for i, geom in enumerate(geometry if has_geometry else ()):
         if geom is not None and geom.geom_type == "GeometryCollection":
             for kinds_wanted in (("LineString", "MultiLineString"), ("Polygon", "MultiPolygon"), ("Point", "MultiPoint")):
                 parts = [g for g in geom.geoms if g.geom_type in kinds_wanted]
                 if parts:
                     geometry[i] = parts[0] if len(parts) == 1 else shapely_union(parts)
                     break
-    frame["_ok"] = ok
-    frame, geometry = _explode(frame, geometry)
-    ok = frame.pop("_ok").astype(bool)
-    kinds = pd.Series(["" if g is None else g.geom_type for g in geometry], index=frame.index, dtype=object)
+    if has_geometry:
+        frame["_ok"] = ok
+        frame, geometry = _explode(frame, geometry)
+        ok = frame.pop("_ok").astype(bool)
+        kinds = pd.Series(["" if g is None else g.geom_type for g in geometry], index=frame.index, dtype=object)
+    else:
+        kinds = pd.Series("", index=frame.index, dtype=object)
     unsupported = ~kinds.isin(["", "Point", "LineString", "Polygon", "MultiPolygon", "MultiPoint"])
-    report.add_rows(file, frame, unsupported & ok, "geometry", "is a " + kinds + ": only points, lines and areas are read")
+    report.add_rows(file, frame, unsupported & ok, "geometry", lambda rows: "is a " + kinds[rows] + ": only points, lines and areas are read")
     ok &= ~unsupported
     # Coordinates as written by people: decimal commas, degrees-minutes-seconds.
     frame["lat"], frame["lon"] = _presets.parse_coordinates(frame["lat"]), _presets.parse_coordinates(frame["lon"])
@@ -848,10 +857,10 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
     lines = pd.Series(geometry, index=frame.index, dtype=object)
 
-    places = _places(file, frame[ok & (layer == "place")].copy(), report)
+    places = _places(file, _part(frame, ok & (layer == "place")), report)
     file_place_ids = set(places["id"])
-    events, event_places = _events(file, frame[ok & (layer == "event")].copy(), report, known_places, file_place_ids)
-    routes = _routes(file, frame[ok & (layer == "route")].copy(), lines, report)
+    events, event_places = _events(file, _part(frame, ok & (layer == "event")), report, known_places, file_place_ids)
+    routes = _routes(file, _part(frame, ok & (layer == "route")), lines, report)
     places = pd.concat([places, event_places], ignore_index=True) if len(event_places) else places
     events, places, routes, sources = _sources(events, places, routes)
     # Problems named by the analyst's own columns.
