@@ -706,6 +706,14 @@ def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame,
     return out, parts
 
 
+def _filled(values: pd.Series, default: object) -> pd.Series:
+    """``values`` with empty cells set to ``default`` (a value, or a function of the empty rows' mask); untouched when none is empty."""
+    empty = values == ""
+    if not bool(empty.any()):
+        return values
+    return values.where(~empty, default(empty) if callable(default) else default)
+
+
 def _part(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     """The rows of one layer, as a frame of their own (the whole frame, not a filtered copy, when every row is in it)."""
     return frame.copy() if bool(mask.all()) else frame[mask].copy()
@@ -846,14 +854,15 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     # A missing title is built from the kind and the place, and says so.
     untitled = (frame["title_en"] == "") & (frame["title_ja"] == "")
     if untitled.any():
-        noun = pd.Series(layer.map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item"), index=frame.index).astype(object)
-        what = frame["kind"].astype(object).where(frame["kind"] != "", noun)
+        rows = frame.loc[untitled]  # built for the untitled rows only
+        noun = layer[untitled].map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item").astype(object)
+        what = rows["kind"].astype(object).where(rows["kind"] != "", noun)
         what = what.str.slice(0, 1).str.upper() + what.str.slice(1)
-        where = frame["place_name"].astype(object).where(frame["place_name"] != "", frame["lat"].astype(object) + ", " + frame["lon"].astype(object))
-        where = where.where(where != ", ", frame["place_id"].astype(object))
-        where = where.where(where != "", frame["_folder"].astype(object))
+        where = rows["place_name"].astype(object).where(rows["place_name"] != "", rows["lat"].astype(object) + ", " + rows["lon"].astype(object))
+        where = where.where(where != ", ", rows["place_id"].astype(object))
+        where = where.where(where != "", rows["_folder"].astype(object))
         title = (what + np.where(where != "", " at " + where, "") + GENERATED_TITLE).astype(object)
-        frame.loc[untitled, "title_en"] = title[untitled]
+        frame["title_en"] = frame["title_en"].astype(object).where(~untitled, title) if not untitled.all() else title
         notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
     lines = pd.Series(geometry, index=frame.index, dtype=object)
 
@@ -892,11 +901,11 @@ def _source_ok(frame: pd.DataFrame, report: Report, file: str) -> pd.Series:
 
 def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     frame = frame.assign(
-        id=frame["id"].where(frame["id"] != "", "place-" + frame["_row"].astype(str)),
+        id=_filled(frame["id"], lambda empty: "place-" + frame.loc[empty, "_row"].astype(str)),
         name_en=frame["title_en"],
         name_ja=frame["title_ja"],
-        kind=frame["kind"].where(frame["kind"] != "", frame["place_kind"].where(frame["place_kind"] != "", DEFAULT_PLACE_KIND)),
-        location_precision=frame["location_precision"].where(frame["location_precision"] != "", DEFAULT_LOCATION_PRECISION),
+        kind=_filled(frame["kind"], lambda empty: _filled(frame["place_kind"], DEFAULT_PLACE_KIND)[empty]),
+        location_precision=_filled(frame["location_precision"], DEFAULT_LOCATION_PRECISION),
     )
     ok = _report(report, file, frame, _columns.check_columns(frame, PLACE_COLUMNS)) & _source_ok(frame, report, file)
     duplicate = frame["id"].duplicated() & ok
@@ -909,9 +918,9 @@ def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
 
 def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str], file_places: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = frame.assign(
-        id=frame["id"].where(frame["id"] != "", "row-" + frame["_row"].astype(str)),
-        kind=frame["kind"].where(frame["kind"] != "", DEFAULT_EVENT_KIND),
-        claim_status=frame["claim_status"].where(frame["claim_status"] != "", DEFAULT_CLAIM),
+        id=_filled(frame["id"], lambda empty: "row-" + frame.loc[empty, "_row"].astype(str)),
+        kind=_filled(frame["kind"], DEFAULT_EVENT_KIND),
+        claim_status=_filled(frame["claim_status"], DEFAULT_CLAIM),
     )
     ok = _apply_precision(frame, report, file)
     ok &= _report(report, file, frame, _columns.check_columns(frame, (*EVENT_COLUMNS, *COORD_COLUMNS, *EXTRA_COLUMNS)))
@@ -948,7 +957,10 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         first_positions = np.unique(codes, return_index=True)[1]
         place_columns = ["place_name", "place_id", "lat", "lon", "place_name_ja", "place_kind", "location_precision", "radius_km", *SOURCE_FIELDS, "source_quote", "_row"]
         first = at[place_columns].iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
-        frame.loc[located, "place_id"] = ids[codes]
+        if bool(located.all()):
+            frame["place_id"] = ids[codes]  # a whole column: no masked write into a million strings
+        else:
+            frame.loc[located, "place_id"] = ids[codes]
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
         coords = first["lat"].astype(object) + ", " + first["lon"].astype(object)
         places = pd.DataFrame(
@@ -979,8 +991,8 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
 
 def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) -> pd.DataFrame:
     frame = frame.assign(
-        id=frame["id"].where(frame["id"] != "", "route-" + frame["_row"].astype(str)),
-        claim_status=frame["claim_status"].where(frame["claim_status"] != "", DEFAULT_CLAIM),
+        id=_filled(frame["id"], lambda empty: "route-" + frame.loc[empty, "_row"].astype(str)),
+        claim_status=_filled(frame["claim_status"], DEFAULT_CLAIM),
         line=lines[frame.index],
     )
     ok = _apply_precision(frame, report, file)
