@@ -866,10 +866,12 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
     lines = pd.Series(geometry, index=frame.index, dtype=object)
 
-    places = _places(file, _part(frame, ok & (layer == "place")), report)
+    parts = {name: _part(frame, ok & (layer == name)) for name in ("place", "event", "route")}
+    del frame  # its rows are in the parts: one copy of a million rows at a time
+    places = _places(file, parts.pop("place"), report)
     file_place_ids = set(places["id"])
-    events, event_places = _events(file, _part(frame, ok & (layer == "event")), report, known_places, file_place_ids)
-    routes = _routes(file, _part(frame, ok & (layer == "route")), lines, report)
+    events, event_places = _events(file, parts.pop("event"), report, known_places, file_place_ids)
+    routes = _routes(file, parts.pop("route"), lines, report)
     places = pd.concat([places, event_places], ignore_index=True) if len(event_places) else places
     events, places, routes, sources = _sources(events, places, routes)
     # Problems named by the analyst's own columns.
