@@ -282,3 +282,11 @@ def test_imprecise_locations_are_drawn_as_areas_not_sites(dataset) -> None:
     areas = next(layer for layer in deck["layers"] if layer["id"] == "user-event-areas")
     radii = sorted(r["radius_m"] for r in areas["data"])
     assert radii == [50_000.0, 250_000.0]  # where_prec 4 (first-order division) and 6 (the country); where_prec 1 is a site
+
+
+def test_undated_lines_say_so_in_tooltips(dataset) -> None:
+    from layers.text import row_span
+
+    merged = with_user_data(dataset, [load("natural_earth_places.geojson")])
+    leg = merged.route_legs[merged.route_legs["origin"] == "user"].iloc[0]
+    assert row_span(leg) == "undated (shown at every date)"
