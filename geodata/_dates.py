@@ -141,8 +141,6 @@ def matches(values: "pd.Series", pattern: str) -> "pd.Series":
 
 
 def _numeric_parts(values: "pd.Series") -> "pd.DataFrame":
-    import pandas as pd
-
     from geodata._columns import numbers
 
     return extract(values, NUMERIC_DM, 3).apply(lambda column: numbers(column.fillna("")))

@@ -290,3 +290,12 @@ def test_undated_lines_say_so_in_tooltips(dataset) -> None:
     merged = with_user_data(dataset, [load("natural_earth_places.geojson")])
     leg = merged.route_legs[merged.route_legs["origin"] == "user"].iloc[0]
     assert row_span(leg) == "undated (shown at every date)"
+
+
+def test_date_forms_mixed_in_one_file_each_read_in_its_row() -> None:
+    cells = ["2023-09-13", "24 Feb 2022", "", "13/02/2022", "20230101", "Sep 2023", "1694563200", "2023-10"]
+    rows = "".join(f'"{c}",Row {i},42.2,130.3,S\n' for i, c in enumerate(cells))
+    data = load("mixed_forms.csv", content=("date,title,lat,lon,source\n" + rows).encode())
+    dates = events(data).set_index("title_en")["date"].to_dict()
+    assert dates == {"Row 0": "2023-09-13", "Row 1": "2022-02-24", "Row 3": "2022-02-13", "Row 4": "2023-01-01", "Row 5": "2023-09", "Row 6": "2023-09-13", "Row 7": "2023-10"}
+    assert [p.row for p in data.problems] == [4]  # the empty date
