@@ -1103,6 +1103,21 @@ def _prefixed(values: pd.Series, prefix: str) -> pd.Series:
     return (prefix + values.astype(object)).astype(object)
 
 
+def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    """Two frames in ``t_start`` order merged into one, shipped rows first on a tie, in one concatenation (no sort of a million rows)."""
+    starts = shipped["t_start"].to_numpy()
+    if len(shipped) > 200 or not bool((np.diff(starts) >= 0).all()):
+        both = pd.concat([shipped, user], ignore_index=True)
+        return both.iloc[np.argsort(both["t_start"].to_numpy(), kind="stable")].reset_index(drop=True)
+    positions = np.searchsorted(user["t_start"].to_numpy(), starts, side="left")
+    pieces, previous = [], 0
+    for k, position in enumerate(positions):
+        pieces += [user.iloc[previous:position], shipped.iloc[k : k + 1]]
+        previous = position
+    pieces.append(user.iloc[previous:])
+    return pd.concat(pieces, ignore_index=True)
+
+
 def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
     """A new dataset: the shipped rows plus every loaded user row (origin 'user'); ``dataset`` is unchanged."""
     user = [u for u in user if not u.loaded_nothing]
@@ -1160,14 +1175,16 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         events.clear()  # one copy of a million rows at a time
         user_events = user_events.join(place_columns, on="place_id")
         # By date, then as the file lists them (one stable sort on a number: no string sort of a million ids).
-        user_events = user_events.iloc[np.argsort(user_events["t_start"].to_numpy(), kind="stable")].reset_index(drop=True)
+        starts = user_events["t_start"].to_numpy()
+        if not bool((np.diff(starts) >= 0).all()):  # a file already in date order is not copied again
+            user_events = user_events.iloc[np.argsort(starts, kind="stable")]
+        user_events = user_events.reset_index(drop=True)
     else:
         user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))
-    all_events = pd.concat([dataset.events, user_events], ignore_index=True)
+    all_events = _merged_by_date(dataset.events, user_events)
     for column in ("origin", "source_title", "source_url", "source_quote", "source"):
         if column in all_events.columns:
             all_events[column] = all_events[column].fillna("")
-    all_events = all_events.iloc[np.argsort(all_events["t_start"].to_numpy(), kind="stable")].reset_index(drop=True)
     user_routes = pd.concat(routes, ignore_index=True) if routes else dataset.route_legs.iloc[0:0].assign(origin=pd.Series(dtype=object), source=pd.Series(dtype=object))
     user_routes = user_routes[[c for c in dataset.route_legs.columns if c in user_routes.columns] + [c for c in ("origin", "source") if c not in dataset.route_legs.columns]]
     all_routes = pd.concat([dataset.route_legs, user_routes], ignore_index=True)

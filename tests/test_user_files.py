@@ -299,3 +299,16 @@ def test_date_forms_mixed_in_one_file_each_read_in_its_row() -> None:
     dates = events(data).set_index("title_en")["date"].to_dict()
     assert dates == {"Row 0": "2023-09-13", "Row 1": "2022-02-24", "Row 3": "2022-02-13", "Row 4": "2023-01-01", "Row 5": "2023-09", "Row 6": "2023-09-13", "Row 7": "2023-10"}
     assert [p.row for p in data.problems] == [4]  # the empty date
+
+
+def test_merging_by_date_keeps_the_order_a_stable_sort_gives() -> None:
+    import numpy as np
+
+    from geodata.user_data import _merged_by_date
+
+    rng = np.random.default_rng(3)
+    shipped = pd.DataFrame({"t_start": np.sort(rng.integers(0, 50, 23)), "who": "shipped"})
+    user = pd.DataFrame({"t_start": np.sort(rng.integers(0, 50, 500)), "who": "user"})
+    both = pd.concat([shipped, user], ignore_index=True)
+    expected = both.iloc[np.argsort(both["t_start"].to_numpy(), kind="stable")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(_merged_by_date(shipped, user), expected)
