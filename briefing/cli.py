@@ -14,6 +14,9 @@ whole range: the places of event symbols sharing a spot depend on all events.
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import json
 import sys
 from datetime import date
 from pathlib import Path
@@ -72,7 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--date", type=_date, help="as-of date, YYYY-MM-DD (the start, with --until); required unless --story")
     parser.add_argument("--story", action="store_true", help="the story mode as a slide deck: one slide per step (--out FILE.pptx)")
     parser.add_argument("--out", required=True, type=Path, help="output: FILE.geojson|kml|csv (data with sources) or FILE.png|pdf|svg; with --until FILE.gif or a FOLDER for PNGs")
-    parser.add_argument("--data", action="append", type=Path, default=[], metavar="FILE", help="your own events/places/routes (CSV, GeoJSON, KML, GeoParquet), shown with the shipped data; repeatable")
+    parser.add_argument("--data", action="append", type=Path, default=[], metavar="FILE",
+                        help="your own events/places/routes (CSV/TSV/TXT incl. ACLED, UCDP GED, GDELT; GeoJSON, TimeMap JSON, KML/KMZ, GeoParquet), shown with the shipped data; repeatable")
+    parser.add_argument("--data-source", metavar="TEXT", default="", help="the source of every --data row that names none")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="day_order", action="store_const", const="dayfirst", help="read --data dates such as 03/04/2022 day-first (3 April)")
+    order.add_argument("--monthfirst", dest="day_order", action="store_const", const="monthfirst", help="read --data dates such as 03/04/2022 month-first (4 March)")
     parser.add_argument("--lang", default="en", choices=("en", "ja"))
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help=f"comma-separated: {','.join(LAYERS)}")
     parser.add_argument("--clock", default="event", choices=("event", "public"), help="show items at the date they happened or became public")
@@ -137,7 +145,7 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     dataset = opened.dataset
     if args.data:
-        dataset = _with_data(dataset, args.data)
+        dataset = _with_data(dataset, args.data, args.data_source, args.day_order)
         if dataset is None:
             return 2
     first, last = _span(opened, dataset)
@@ -177,28 +185,33 @@ def _span(opened: Opened, dataset) -> tuple[date, date]:  # noqa: ANN001 - Datas
     return min(first, own_first), max(last, own_last)
 
 
-def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | None
-    """The dataset with the user's files added; problems as one line each on stderr; None if nothing loads."""
+def _with_data(dataset, files: list[Path], source: str = "", day_order: str | None = None):  # noqa: ANN001, ANN202 - Dataset | None
+    """The dataset with the user's files added; per file the mapping used and a summary on stderr; None if nothing loads."""
     from geodata.coordinates import checked_coordinates
     from geodata.text_safety import terminal_text
-    from geodata.user_data import load_user_file, with_user_data
+    from geodata.user_data import LoadOptions, load_user_file, mapping_lines, summary_lines, with_user_data
 
     loaded = []
+    options = LoadOptions(source=source, day_order=day_order)
     for path in files:
         try:
             content = path.read_bytes()
         except OSError as exc:
             print(terminal_text(f"error: --data {path}: cannot read it ({exc.strerror or exc})"), file=sys.stderr)
             continue
-        data = load_user_file(path.name, content, set(dataset.places["id"]))
-        for problem in data.problems:
-            print(terminal_text(f"{'error' if data.loaded_nothing else 'warning'}: {problem}"), file=sys.stderr)  # no escape sequence from a file reaches the terminal
+        data = load_user_file(path.name, content, set(dataset.places["id"]), options)
+        level = "error" if data.loaded_nothing else ("warning" if data.rows_left_out else "note")
+        lines = summary_lines(data)
+        # Text from the file: no escape sequence reaches the terminal.
+        print(terminal_text(f"{level}: --data {lines[0]}"), file=sys.stderr)
+        if data.mapping:
+            print(terminal_text("  mapping: " + "; ".join(mapping_lines(data))), file=sys.stderr)
+        for line in lines[1:]:
+            print(terminal_text(line), file=sys.stderr)
+        if data.needs_day_order:
+            print(terminal_text(f"  hint: add --dayfirst or --monthfirst to read the dates of {path.name}"), file=sys.stderr)
         if data.loaded_nothing:
             continue
-        if data.rows_left_out:
-            from ui.i18n import plural
-
-            print(terminal_text(f"warning: {path.name}: {plural(data.rows_loaded, 'row', 'rows')} loaded, {plural(data.rows_left_out, 'row', 'rows')} left out (listed above)"), file=sys.stderr)
         loaded.append(data)
     if not loaded:
         print("error: nothing loaded from --data", file=sys.stderr)
@@ -210,15 +223,24 @@ def _with_data(dataset, files: list[Path]):  # noqa: ANN001, ANN202 - Dataset | 
     return merged
 
 
+def _count(data: bytes, suffix: str) -> tuple[int, str]:
+    """How many items an export holds, read from what was written."""
+    if suffix == ".geojson":
+        return len(json.loads(data)["features"]), "features"
+    if suffix == ".kml":
+        return data.count(b"<Placemark"), "placemarks"
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return max(len([r for r in rows if r]) - 1, 0), "rows"
+
+
 def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list[date], suffix: str) -> int:  # noqa: ANN001
     if suffix in DATA_FORMATS:
         from briefing.data_export import export_bytes
 
         data = export_bytes(dataset, view, suffix.lstrip("."))
         args.out.write_bytes(data)
-        counts = {".kml": (b"<Placemark", "placemarks"), ".csv": (b"\n", "lines"), ".geojson": (b'"type": "Feature"', "features")}
-        marker, noun = counts[suffix]
-        print(f"wrote {args.out} ({data.count(marker)} {noun}, as of {args.date.isoformat()})")
+        count, noun = _count(data, suffix)
+        print(f"wrote {args.out} ({count:,} {noun}, as of {args.date.isoformat()})")
         return 0
     if args.until is None:
         from briefing.render import render_to_file

@@ -306,6 +306,8 @@ def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[Sourc
         + [f"event:{i}" for i in items.events["id"]]
     )
     cited = set(dataset.citations[dataset.citations["item"].isin(keys)]["source"])
+    if "source" in items.events.columns:  # per-row sources: the analyst's own events cite theirs in the row
+        cited |= set(items.events["source"].dropna().astype(str)) - {""}
     lines: list[SourceRef] = []
     for source_id, row in dataset.sources.iterrows():
         if source_id in cited:

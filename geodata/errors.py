@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -45,23 +47,62 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(self.problems)} data problem(s):\n{shown}")
 
 
+# Examples kept per group of rows left out for the same reason.
+EXAMPLES_PER_GROUP = 3
+_QUOTED = re.compile(r"'[^']*'")
+
+
+def reason_of(message: str) -> str:
+    """A message without the cells it quotes: rows left out for the same reason share it."""
+    return _QUOTED.sub("…", message)
+
+
+@dataclass
+class Group:
+    """Rows left out for one reason in one field: how many, and the first few (row, message)."""
+
+    field: str | None
+    reason: str
+    count: int = 0
+    examples: list[tuple[int | None, str]] = field(default_factory=list)
+
+
 class Report:
-    """Collects problems, listing at most MAX_PROBLEMS_LISTED per file and field."""
+    """Collects problems, listing at most MAX_PROBLEMS_LISTED per file and field, and counts them by reason."""
 
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.groups: dict[tuple[str | None, str], Group] = {}
+
+    def _count(self, field_name: str | None, message: str, row: int | None, count: int = 1) -> None:
+        group = self.groups.setdefault((field_name, reason_of(message)), Group(field_name, reason_of(message)))
+        group.count += count
+        if len(group.examples) < EXAMPLES_PER_GROUP:
+            group.examples.append((row, message))
 
     def add(self, file: str, row: int | None, field: str | None, message: str) -> None:
         self.problems.append(Problem(file, row, field, message))
+        if row is not None:
+            self._count(field, message, row)
 
-    def add_rows(self, file: str, frame: pd.DataFrame, bad: pd.Series, field: str, messages: pd.Series | str) -> None:
+    def add_rows(self, file: str, frame: pd.DataFrame, bad: pd.Series, field: str, messages: pd.Series | str | Callable[[pd.Series], pd.Series]) -> None:
         """One problem per bad row of ``frame`` (its ``_row`` column numbers the rows)."""
         if not bad.any():
             return
         rows = frame.loc[bad, "_row"]
-        texts = messages[bad] if isinstance(messages, pd.Series) else pd.Series(messages, index=rows.index)
+        if callable(messages):  # built for the bad rows only
+            texts = messages(bad)
+        else:
+            texts = messages[bad] if isinstance(messages, pd.Series) else pd.Series(messages, index=rows.index)
         for row, text in zip(rows.iloc[:MAX_PROBLEMS_LISTED], texts.iloc[:MAX_PROBLEMS_LISTED]):
-            self.add(file, int(row), field, str(text))
+            self.problems.append(Problem(file, int(row), field, str(text)))
+        reasons = texts.astype(object).map(reason_of)
+        for reason, positions in reasons.groupby(reasons, sort=False).indices.items():
+            first = positions[:EXAMPLES_PER_GROUP]
+            group = self.groups.setdefault((field, reason), Group(field, reason))
+            group.count += len(positions)
+            room = EXAMPLES_PER_GROUP - len(group.examples)
+            group.examples.extend((int(rows.iloc[i]), str(texts.iloc[i])) for i in first[: max(room, 0)])
         more = int(bad.sum()) - MAX_PROBLEMS_LISTED
         if more > 0:
             self.add(file, None, field, f"… and {more} more rows with problems in this field")

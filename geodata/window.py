@@ -29,7 +29,7 @@ from math import isfinite
 import numpy as np
 import pandas as pd
 
-from geodata._dates import day_number, from_day_number
+from geodata._dates import CONTEXT_FIRST, day_number, from_day_number
 from geodata.loading import Dataset
 
 # The span of a dataset without events or legs.
@@ -88,7 +88,10 @@ def sliced(dataset: Dataset, until: date | None = None, bbox: BBox | None = None
 
 def data_span(dataset: Dataset) -> tuple[date, date]:
     """First and last date of ``dataset``: every event's and leg's start, end and disclosure."""
-    frames = [f for f in (dataset.events, dataset.route_legs) if not f.empty]
+    legs = dataset.route_legs
+    if not legs.empty:  # undated lines (context, shown at every date) do not stretch the span
+        legs = legs[legs["t_start"].to_numpy() != day_number(CONTEXT_FIRST)]
+    frames = [f for f in (dataset.events, legs) if not f.empty]
     if not frames:
         return span_of(None, None)
     first = min(int(f["t_start"].min()) for f in frames)

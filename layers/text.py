@@ -56,6 +56,10 @@ def format_span(start: date, end: date, precision: str, lang: Lang = "en") -> st
 
 
 def row_span(row: pd.Series | dict, lang: Lang = "en") -> str:
+    from geodata._dates import CONTEXT_FIRST
+
+    if row["start"] == CONTEXT_FIRST:  # an undated line of the analyst's: context, shown at every date
+        return "日付なし(全期間に表示)" if lang == "ja" else "undated (shown at every date)"
     return format_span(row["start"], row["end"], row["date_precision"], lang)
 
 

@@ -20,7 +20,7 @@ from geodata.text_safety import reveal_invisible
 from layers import style
 from layers._screen_path import screen_path
 from layers.deck import PICKED, MapSize, event_icon_layers, label_layer, place_icon_layer, _slim, _slot_offsets, _time_props, _tooltip
-from layers.primitives import FILTER_2, path_layer, per_item
+from layers.primitives import FILTER_2, area_layer, path_layer, per_item
 from layers.text import claim_label, precision_label, row_span
 from layers.view import MapView, localized
 
@@ -84,6 +84,9 @@ def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
                 "layer": "event",
                 "position": [float(event["lon"]), float(event["lat"])],
                 "offset": offsets[index],
+                "is_area": bool(event.get("is_area", False)),
+                "radius_m": 0.0 if pd.isna(event.get("radius_km")) else float(event["radius_km"]) * 1000,
+                "colour": list(style.USER_COLOUR),
                 "icon": style.icon_spec(style.USER_EVENT_SYMBOL, "user-event-hollow" if hollow else "user-event", hollow=hollow),
                 "t_start": int(event["t_start"]),
                 "t_end": int(event["t_end"]),
@@ -141,7 +144,9 @@ def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
     halo_icon = style.icon_spec(style.USER_EVENT_SYMBOL, "user-event")
     halos = memo(user, f"user-events-halo-{view.lang}", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset", *PICKED)])
     halo, symbols = event_icon_layers("user-events", halos, records, view, style.USER_EVENT_SIZE_PX, per_item([*style.USER_COLOUR, 255]))
-    return [halo, symbols]
+    areas = memo(user, f"user-event-areas-{view.lang}", lambda: [r for r in records if r["is_area"]])
+    # Events known only to a region or country: the area the app draws for such places, under the symbol.
+    return ([area_layer("user-event-areas", areas, time=_time_props(view))] if areas else []) + [halo, symbols]
 
 
 def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:

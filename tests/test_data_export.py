@@ -112,7 +112,22 @@ def test_cli_writes_kml_and_csv_with_own_data(tmp_path: Path, capsys: pytest.Cap
         assert run(["--date", "2023-10-13", "--data", str(mine), "--out", str(out)]) == 0
         assert b"user1:evil" in out.read_bytes()
     err = capsys.readouterr().err
-    assert "warning: mine.csv, row 3, field 'date'" in err and "1 row loaded, 1 row left out" in err
+    assert "warning: --data mine.csv: read; 2 rows, 1 loaded, 1 left out" in err
+    assert "1 row left out, `date`: has a month outside 01–12 — row 3 ('2023-13-01')" in err
+    assert "mapping: " in err and "date ← date" in err
+
+
+def test_cli_counts_what_it_wrote_and_takes_a_source_and_a_day_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mine = tmp_path / "mine.csv"
+    mine.write_bytes(b"date,title,lat,lon\n03/04/2023,A,42.2,130.3\n")
+    assert run(["--date", "2023-10-13", "--data", str(mine), "--out", str(tmp_path / "x.geojson")]) == 2
+    assert "--dayfirst or --monthfirst" in capsys.readouterr().err
+    out = tmp_path / "view.geojson"
+    assert run(["--date", "2023-10-13", "--monthfirst", "--data-source", "My notes", "--data", str(mine), "--out", str(out)]) == 0
+    written = json.loads(out.read_bytes())["features"]
+    mine_out = [f for f in written if f["properties"].get("origin") == "user"]
+    assert len(mine_out) == 1 and mine_out[0]["properties"]["date"] == "2023-03-04"
+    assert f"({len(written):,} features" in capsys.readouterr().out
 
 
 def test_cli_exits_2_when_no_data_file_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -120,7 +135,7 @@ def test_cli_exits_2_when_no_data_file_loads(tmp_path: Path, capsys: pytest.Capt
     bad.write_text("{nope")
     assert run(["--date", "2023-10-13", "--data", str(bad), "--data", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "x.csv")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[0].startswith("error: bad.geojson: is not valid JSON")
-    assert err[1].startswith("error: --data ") and "cannot read it" in err[1]
+    assert err[0].startswith("error: --data bad.geojson: read; 0 rows") and "is not valid JSON" in err[1]
+    assert err[2].startswith("error: --data ") and "cannot read it" in err[2]
     assert err[-1] == "error: nothing loaded from --data"
     assert not (tmp_path / "x.csv").exists()

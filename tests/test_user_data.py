@@ -72,7 +72,7 @@ def test_column_variants(header: str, known) -> None:
 
 @pytest.mark.parametrize(
     ("text", "iso"),
-    [("13/09/2023", "2023-09-13"), ("1.2.2020", "2020-02-01"), ("09/2023", "2023-09"), ("2023/9/5", "2023-09-05"), ("2023-09-13T10:00:00Z", "2023-09-13"), ("2023", "2023"), ("2023-09", "2023-09")],
+    [("13/09/2023", "2023-09-13"), ("1.2.2020", "1.2.2020"), ("09/2023", "2023-09"), ("2023/9/5", "2023-09-05"), ("2023-09-13T10:00:00Z", "2023-09-13"), ("2023", "2023"), ("2023-09", "2023-09")],
 )
 def test_day_first_and_iso_dates(text: str, iso: str) -> None:
     assert normalise_date(text) == iso
@@ -102,7 +102,7 @@ def test_bad_rows_are_left_out_and_named_by_file_row_and_field(known) -> None:
         "order,2023-09-14,Ends first,visit,,vostochny,,,s\n"
     ).replace("order,2023-09-14,", "order,2023-09-14,")
     data = load_user_file("bad.csv", csv.encode(), known)
-    assert data.rows_loaded == 2 and data.rows_left_out == 9  # ok and order
+    assert data.rows_loaded == 3 and data.rows_left_out == 8  # ok, 'Bad Id' (ids are kept as given) and order
     assert {
         ("bad.csv", 3, "date"),
         ("bad.csv", 4, "source"),
@@ -111,7 +111,6 @@ def test_bad_rows_are_left_out_and_named_by_file_row_and_field(known) -> None:
         ("bad.csv", 7, "lat"),
         ("bad.csv", 8, "lat"),
         ("bad.csv", 9, "id"),
-        ("bad.csv", 10, "id"),
         ("bad.csv", 11, "claim_status"),
     } == _where(data)
     assert all(p.message for p in data.problems)
@@ -140,8 +139,9 @@ def test_geojson_points_lines_and_place_ids(known) -> None:
         ],
     }
     data = load_user_file("mine.geojson", json.dumps(collection).encode(), known)
-    assert len(data.events) == 2 and len(data.routes) == 1
-    assert _where(data) == {("mine.geojson", 4, "geometry")}
+    assert len(data.events) == 3 and len(data.routes) == 1 and data.problems == ()
+    area = data.events.set_index("title_en").loc["Area"]
+    assert data.places.set_index("id").loc[area["place_id"], "location_precision"] == "region"  # a polygon is an area: placed inside it, not as an exact site
     assert data.routes.iloc[0]["line"].equals(LineString([(130.3, 42.2), (131.9, 43.1)]))
     assert set(data.events["place_id"]) >= {"rajin"}
     assert "https://example.org/r" in set(data.sources["title"])
@@ -206,7 +206,8 @@ def test_place_rows_and_events_that_name_them(known) -> None:
         ("html.kml", b"<html></html>", "not KML"),
         ("bomb.kml", b'<?xml version="1.0"?><!DOCTYPE k [<!ENTITY a "aaaa">]><kml>&a;</kml>', "entities"),
         ("bad.parquet", b"PAR1 not really", "cannot be read as PARQUET"),
-        ("notes.txt", b"hello", "unsupported type"),
+        ("notes.docx", b"hello", "unsupported type"),
+        ("notes.txt", b"hello", "no data rows"),
     ],
 )
 def test_unreadable_file_loads_nothing_and_says_why(name: str, content: bytes, reason: str, known) -> None:
@@ -217,9 +218,11 @@ def test_unreadable_file_loads_nothing_and_says_why(name: str, content: bytes, r
 
 
 def test_size_and_row_limits(monkeypatch: pytest.MonkeyPatch, known) -> None:
+    monkeypatch.setattr(user_data, "MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(user_data, "MAX_MB", 1)
     big = b"date,title,place_id,source\n" + b"2023,x,vostochny,s\n" * (user_data.MAX_BYTES // 19 + 1)
     data = load_user_file("big.csv", big, known)
-    assert data.loaded_nothing and "limit is 20 MB" in data.problems[0].message
+    assert data.loaded_nothing and "limit is 1 MB" in data.problems[0].message
     monkeypatch.setattr(user_data, "MAX_ROWS", 10)
     rows = b"date,title,place_id,source\n" + b"2023,x,vostochny,s\n" * 11
     data = load_user_file("many.csv", rows, known)

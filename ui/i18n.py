@@ -158,12 +158,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     # --- your own data (ui/upload_panel.py) and data downloads (ui/data_download.py)
     "user_data": ("Your data", "あなたのデータ"),
     "user_data_intro": (
-        "Add your own events, places or routes: CSV, GeoJSON, KML or GeoParquet, at most {mb} MB and {rows} rows per file. "
+        "Add your own events, places or routes: CSV/TSV/TXT (also ACLED, UCDP GED, GDELT), GeoJSON, TimeMap JSON, KML/KMZ or GeoParquet, at most {mb} MB and {rows} rows per file. "
         "They stay in this browser session, are drawn as their own layer (magenta) and never change the shipped data.",
-        "独自の出来事・地点・経路を追加できます:CSV・GeoJSON・KML・GeoParquet、1ファイル{mb} MB・{rows}行まで。"
+        "独自の出来事・地点・経路を追加できます:CSV/TSV/TXT(ACLED・UCDP GED・GDELTも)・GeoJSON・TimeMap JSON・KML/KMZ・GeoParquet、1ファイル{mb} MB・{rows}行まで。"
         "このブラウザのセッション内だけに保持され、別レイヤー(マゼンタ)で表示されます。同梱データは変更されません。",
     ),
     "user_data_upload": ("Add files", "ファイルを追加"),
+    "user_data_mapping": ("Columns and dates: {preset}", "列と日付:{preset}"),
+    "user_data_preset_none": ("no known format detected", "既知の形式は検出されませんでした"),
+    "user_data_preset": ("detected {preset}", "{preset}を検出"),
+    "user_data_mapping_intro": (
+        "Which column fills which field (the first non-empty of the chosen columns). Change it and load the file again.",
+        "どの列をどの項目に使うか(選んだ列のうち最初の空でない値)。変更してファイルを読み込み直せます。",
+    ),
+    "user_data_source_default": ("Source of rows that name none", "出典のない行の出典"),
+    "user_data_day_order": ("Dates such as 03/04/2022 are", "03/04/2022 のような日付は"),
+    "user_data_day_order_file": ("as the file shows", "ファイルから判断"),
+    "user_data_day_order_day": ("day-first (3 April)", "日が先(4月3日)"),
+    "user_data_day_order_month": ("month-first (4 March)", "月が先(3月4日)"),
+    "user_data_day_order_needed": (
+        "The day/month order of this file's dates cannot be told from the file: choose it below.",
+        "このファイルの日付は日と月の順序を判別できません。下で選んでください。",
+    ),
+    "user_data_reload": ("Load again with this mapping", "この対応で読み込み直す"),
     "user_data_loaded": ("{loaded} {loaded|row|rows} loaded, {left} {left|row|rows} left out", "{loaded}行を読み込み、{left}行を除外"),
     "user_data_nothing": ("Nothing loaded", "何も読み込まれていません"),
     "user_data_left_out": ("Rows left out (the rest of the file loaded):", "除外した行(ファイルの残りは読み込み済み):"),
@@ -190,24 +207,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "user_data_guide": (
         "**Columns** (header row; names in any case):\n"
-        "- `date` (or `start`, `start_date`): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or day-first `DD/MM/YYYY`, `DD.MM.YYYY`, `MM/YYYY`. "
+        "Known formats are recognised from their header and mapped for you (ACLED, UCDP GED, GDELT 2.0, TimeMap, KML/KMZ); "
+        "check or change the mapping under each file.\n"
+        "- `date` (or `start`, `start_date`): `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, date-times, `YYYYMMDD`, epoch seconds, `24 Feb 2022`, or `DD/MM/YYYY` / `MM/DD/YYYY`: "
+        "the day/month order is read from the file's dates (a day above 12), or chosen under the file. "
         "`date_precision` (`day`, `month`, `year`) cuts a date to what is known; `date_end`, `disclosed` optional.\n"
         "- `title` (or `name`, `title_en`), `title_ja`; `summary`, `summary_ja` optional.\n"
         "- Where: `lat` (`latitude`, `y`) and `lon` (`lng`, `long`, `longitude`, `x`) in WGS84, or a `place_id` of the shipped places "
         "(e.g. `vladivostok`); `place_name`, `location_precision` (`site`, `city`, `region`, `country`; default `site`).\n"
-        "- **Every row needs its source**: `source` (a title) and/or `source_url` (`url`); `source_quote` (`quote`) optional.\n"
+        "- **Every row needs its source**: `source` (a title) and/or `source_url` (`url`), or the file's source set under the file "
+        "(pre-filled with its name); `source_quote` (`quote`) optional.\n"
         "- `kind`: summit, visit, meeting, trade, transfer, report (default report); `claim_status`: confirmed, reported, "
         "asserted, denied (default reported); `id` optional.\n"
         "- Places: `layer` = `place` (no date). Routes: a line geometry (GeoJSON, KML, GeoParquet) or a `wkt` column `LINESTRING (…)`.\n\n"
         "Bad rows are left out and listed by file, row and field; the rest of the file loads. A file that cannot be read loads nothing. "
         "Text is shown as plain text.",
         "**列**(1行目が見出し、大文字小文字は区別しません):\n"
-        "- `date`(または `start`、`start_date`):`YYYY`、`YYYY-MM`、`YYYY-MM-DD`、または日が先の `DD/MM/YYYY`、`DD.MM.YYYY`、`MM/YYYY`。"
+        "既知の形式(ACLED・UCDP GED・GDELT 2.0・TimeMap・KML/KMZ)は見出しから判別し、列の対応を自動で提案します。各ファイルの下で確認・変更できます。\n"
+        "- `date`(または `start`、`start_date`):`YYYY`、`YYYY-MM`、`YYYY-MM-DD`、日時、`YYYYMMDD`、エポック秒、または `DD/MM/YYYY`/`MM/DD/YYYY`"
+        "(日と月の順序はファイル内の日付(13以上の日)から判断、またはファイルの下で選択)。"
         "`date_precision`(`day`・`month`・`year`)で分かっている精度に切り詰めます。`date_end`、`disclosed` は任意。\n"
         "- `title`(または `name`、`title_en`)、`title_ja`。`summary`、`summary_ja` は任意。\n"
         "- 場所:WGS84の `lat`(`latitude`、`y`)と `lon`(`lng`、`long`、`longitude`、`x`)、または同梱地点の `place_id`"
         "(例 `vladivostok`)。`place_name`、`location_precision`(`site`・`city`・`region`・`country`、既定 `site`)。\n"
-        "- **すべての行に出典が必要**:`source`(題名)と/または `source_url`(`url`)。`source_quote`(`quote`)は任意。\n"
+        "- **すべての行に出典が必要**:`source`(題名)と/または `source_url`(`url`)、またはファイルの下で指定する出典(既定はファイル名)。`source_quote`(`quote`)は任意。\n"
         "- `kind`:summit・visit・meeting・trade・transfer・report(既定 report)。`claim_status`:confirmed・reported・"
         "asserted・denied(既定 reported)。`id` は任意。\n"
         "- 地点:`layer` = `place`(日付不要)。経路:線のジオメトリ(GeoJSON・KML・GeoParquet)または `wkt` 列 `LINESTRING (…)`。\n\n"

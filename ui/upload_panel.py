@@ -22,7 +22,21 @@ import streamlit as st
 from geodata import Dataset
 from geodata._memo import memo
 from geodata.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
-from geodata.user_data import MAX_MB, MAX_ROWS, SUFFIXES, UPLOAD_TYPES, UserData, load_folder, load_user_file, saved_geojson, template_csv, with_user_data
+from geodata._presets import FIELD_LABELS, KEY_FIELDS
+from geodata.user_data import (
+    MAX_MB,
+    MAX_ROWS,
+    SUFFIXES,
+    UPLOAD_TYPES,
+    LoadOptions,
+    UserData,
+    load_folder,
+    load_user_file,
+    saved_geojson,
+    summary_lines,
+    template_csv,
+    with_user_data,
+)
 from layers.style import LARGE_EVENT_COUNT
 from ui._markdown import md_escape
 from ui._prepared import prepared_download
@@ -30,7 +44,7 @@ from ui.data import data_source
 from ui.i18n import t
 
 USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
-# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None}
+# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None, and for uploads "content": bytes, "options": LoadOptions}
 FILES_KEY = "user_files"
 ROUND_KEY = "user_upload_round"  # bumped after each upload: a fresh, empty uploader
 MERGED_KEY = "user_merged"
@@ -110,9 +124,57 @@ def _on_upload(known: frozenset[str]) -> None:
         if any(entry["digest"] == digest for entry in entries):
             notices.append(upload.name)
             continue
-        entries.append({"data": load_user_file(upload.name, content, known), "digest": digest, "folder": False, "team": None})
+        options = LoadOptions(source=upload.name)  # the file-level source, pre-filled from the file's name
+        data = load_user_file(upload.name, content, known, options)
+        entries.append({"data": data, "digest": digest, "folder": False, "team": None, "content": content, "options": options})
     state[NOTICE_KEY] = notices
     state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
+
+
+_ORDERS = (None, "dayfirst", "monthfirst")
+
+
+def _mapping_key(digest: str, name: str) -> str:
+    return f"user_map_{digest[:16]}_{name}"
+
+
+def _reload(digest: str, known: frozenset[str]) -> None:
+    """Load an added file again with the mapping, day/month order and source chosen in its form."""
+    state = st.session_state
+    entry = _entry(digest)
+    if entry is None or entry.get("content") is None:
+        return
+    data: UserData = entry["data"]
+    mapping = dict(data.mapping)
+    for fld in KEY_FIELDS:
+        chosen = state.get(_mapping_key(digest, fld))
+        if chosen is not None:
+            mapping[fld] = tuple(chosen)
+    mapping = {fld: cols for fld, cols in mapping.items() if cols}
+    order = state.get(_mapping_key(digest, "@order"))
+    options = LoadOptions(source=str(state.get(_mapping_key(digest, "@source"), entry["options"].source)).strip(), day_order=order, mapping=mapping, preset=data.preset)
+    reloaded = load_user_file(data.file, entry["content"], known, options)
+    state[FILES_KEY] = [{**e, "data": reloaded, "options": options} if e["digest"] == digest else e for e in state[FILES_KEY]]
+
+
+def _mapping_step(entry: dict, known: frozenset[str], lang: str) -> None:
+    """The detected format and the column → field mapping of an added file, which the analyst can change."""
+    data: UserData = entry["data"]
+    digest = entry["digest"]
+    preset = t("user_data_preset", lang, preset=data.preset_label) if data.preset else t("user_data_preset_none", lang)
+    with st.expander(t("user_data_mapping", lang, preset=preset), expanded=data.needs_day_order or data.loaded_nothing or bool(data.preset)):
+        if data.needs_day_order:
+            st.warning(t("user_data_day_order_needed", lang), icon=":material/event:")
+        st.caption(t("user_data_mapping_intro", lang))
+        with st.form(key=f"user_map_form_{digest[:16]}", border=False):
+            st.text_input(t("user_data_source_default", lang), value=entry["options"].source, key=_mapping_key(digest, "@source"), max_chars=300)
+            labels = {None: t("user_data_day_order_file", lang), "dayfirst": t("user_data_day_order_day", lang), "monthfirst": t("user_data_day_order_month", lang)}
+            current = entry["options"].day_order
+            st.radio(t("user_data_day_order", lang), _ORDERS, index=_ORDERS.index(current), format_func=labels.get, key=_mapping_key(digest, "@order"), horizontal=True)
+            mapping = dict(data.mapping)
+            for fld in KEY_FIELDS:
+                st.multiselect(FIELD_LABELS.get(fld, fld), options=list(data.columns), default=[c for c in mapping.get(fld, ()) if c in data.columns], key=_mapping_key(digest, fld))
+            st.form_submit_button(t("user_data_reload", lang), on_click=_reload, args=(digest, known), icon=":material/refresh:")
 
 
 def _remove(digest: str) -> None:
@@ -193,10 +255,11 @@ def user_data_notice(lang: str) -> None:
 
 
 def _problem_lines(data: UserData) -> str:
-    lines = [f"- {md_escape(problem)}" for problem in data.problems[:MAX_LISTED]]
-    if len(data.problems) > MAX_LISTED:
-        lines.append(f"- … {len(data.problems) - MAX_LISTED}")
-    return "\n".join(lines)
+    """The file's problems: rows left out grouped by reason (counts, first cells quoted), or why nothing loaded."""
+    lines = [f"- {md_escape(line.strip())}" for line in summary_lines(data)[1 + len(data.notes) :]]
+    if not lines:
+        lines = [f"- {md_escape(problem)}" for problem in data.problems[:MAX_LISTED]]
+    return "\n".join(lines[:MAX_LISTED])
 
 
 def upload_panel(shipped: Dataset, lang: str) -> None:
@@ -232,8 +295,12 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
             st.error(f"**{t('user_data_nothing', lang)}**\n\n{_problem_lines(data)}")
         elif data.problems:
             st.warning(f"**{t('user_data_left_out', lang)}**\n\n{_problem_lines(data)}")
+        if data.notes:
+            st.caption("  \n".join(md_escape(note) for note in data.notes))
         if data.ignored_columns:
             st.caption(md_escape(t("user_data_ignored", lang, columns=", ".join(data.ignored_columns))))
+        if entry.get("content") is not None and data.columns:
+            _mapping_step(entry, _known_places(shipped), lang)
     loaded_entries = [entry for entry in entries if not entry["data"].loaded_nothing]
     loaded = [entry["data"] for entry in loaded_entries]
     if loaded:

@@ -1,0 +1,136 @@
+"""Loading an analyst's big file: a 1,000,000-row ACLED-format CSV through the user-data loader.
+
+    .venv/bin/python bench/user_data_load.py            # 1,000,000 rows (about 200 MB), 2 repeats
+    .venv/bin/python bench/user_data_load.py --rows 100000 --reps 1
+
+The file is generated into a temporary folder (never committed). Each
+measurement runs in a fresh Python process, so its peak memory (ru_maxrss) is
+its own:
+
+- **baseline**: ``pandas.read_csv(engine="pyarrow")`` of the same file with
+  day-first dates parsed and coordinates as floats: the least any loader does;
+- **ours**: ``geodata.user_data.load_user_file`` (the panel's and ``--data``'s
+  loader: preset detection, mapping, per-file day/month order, checks, places)
+  and then ``with_user_data`` (the merge with the shipped data).
+
+Targets (issue #27): at most 15 s and 1.5 GB peak for ours. Wall time and
+CPU time (the process's, all threads) are printed: on a shared machine the
+wall time also measures the others' load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,"
+    "inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,"
+    "source_scale,notes,fatalities,tags,timestamp"
+)
+TYPES = [
+    ("Battles", "Armed clash"), ("Explosions/Remote violence", "Shelling/artillery/missile attack"), ("Explosions/Remote violence", "Air/drone strike"),
+    ("Strategic developments", "Disrupted weapons use"), ("Protests", "Peaceful protest"), ("Violence against civilians", "Attack"),
+]  # fmt: skip
+PLACES = [("Kharkiv", 49.9935, 36.2304), ("Kramatorsk", 48.7305, 37.5879), ("Bakhmut", 48.5956, 38.0003), ("Kherson", 46.6354, 32.6169), ("Zaporizhzhia", 47.8388, 35.1396)]
+SOURCES = ["Ukrainska Pravda", "Kyiv Independent; Ukrinform", "MoD of Ukraine", "Telegram", "Twitter; Suspilne"]
+
+
+def write_acled(path: Path, rows: int, seed: int = 27) -> int:
+    """An ACLED export of ``rows`` events (2018–2024, day-first dates), written in chunks; its size in bytes."""
+    rng = np.random.default_rng(seed)
+    chunk = 100_000
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER + "\n")
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            days = rng.integers(17532, 19905, n)  # 2018-01-01 … 2024-07-01
+            dates = np.datetime64("1970-01-01") + days.astype("timedelta64[D]")
+            kinds = rng.integers(0, len(TYPES), n)
+            places = rng.integers(0, len(PLACES), n)
+            jitter = rng.normal(0, 0.05, (n, 2))
+            precision = rng.choice([1, 1, 1, 2, 3], n)
+            geo = rng.choice([1, 1, 2, 3], n)
+            fatalities = rng.poisson(0.7, n)
+            lines = []
+            for i in range(n):
+                d = str(dates[i])
+                event_type, sub_type = TYPES[kinds[i]]
+                name, lat, lon = PLACES[places[i]]
+                lines.append(
+                    f"UKR{start + i + 1},{d[8:10]}/{d[5:7]}/{d[0:4]},{d[0:4]},{precision[i]},,{event_type},{sub_type},"
+                    f"Russian Forces,,8,,,0,80,,804,Europe,Ukraine,,,,{name},"
+                    f"{lat + jitter[i, 0]:.4f},{lon + jitter[i, 1]:.4f},{geo[i]},{SOURCES[(start + i) % len(SOURCES)]},National,"
+                    f"Near {name}.,{fatalities[i]},,{1700000000 + i}\n"
+                )
+            out.write("".join(lines))
+    return path.stat().st_size
+
+
+_CHILD = r"""
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+path, which = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+cpu_start = time.process_time()
+if which == "baseline":
+    import pandas as pd
+    frame = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")
+    frame["event_date"] = pd.to_datetime(frame["event_date"], format="%d/%m/%Y")
+    rows = len(frame)
+    loaded = int(frame[["latitude", "longitude"]].notna().all(axis=1).sum())
+else:
+    from geodata import open_data
+    from geodata.user_data import load_user_file, with_user_data
+    shipped = open_data(strict=True).dataset
+    begin, cpu_begin = time.perf_counter(), time.process_time()
+    content = open(path, "rb").read()
+    data = load_user_file("acled_1m.csv", content, set(shipped.places["id"]))
+    del content
+    merged = with_user_data(shipped, [data])
+    start, cpu_start = begin, cpu_begin
+    rows, loaded = data.rows_read, data.rows_loaded
+seconds = time.perf_counter() - start
+cpu = time.process_time() - cpu_start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "rows": rows, "loaded": loaded}}))
+"""
+
+
+def measure(path: Path, which: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT)), str(path), which], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise SystemExit(f"{which} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--reps", type=int, default=2)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "acled_1m.csv"
+        size = write_acled(path, args.rows)
+        print(f"{args.rows:,} rows, {size / 1e6:.0f} MB")
+        results = []
+        for rep in range(args.reps):
+            for which in ("baseline", "ours"):
+                r = measure(path, which)
+                results.append(r)
+                print(f"rep {rep + 1} {which:8s} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:6.2f} s)  peak {r['peak_bytes'] / 2**30:.2f} GiB  rows {r['rows']:,}  loaded {r['loaded']:,}")
+        for which in ("baseline", "ours"):
+            best = min((r for r in results if r["which"] == which), key=lambda r: r["seconds"])
+            print(f"best {which:8s} {best['seconds']:6.2f} s (CPU {best['cpu_seconds']:6.2f} s)  peak {best['peak_bytes'] / 2**30:.2f} GiB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
