@@ -197,8 +197,11 @@ def test_cli_never_copies_escape_sequences(tmp_path, capsys: pytest.CaptureFixtu
     from briefing.cli import run
 
     bad = tmp_path / "bad.csv"
-    # An id that fails the checks is echoed in the problem list; a title in the warning for bad rows.
-    bad.write_text(f"id,date,title,kind,lat,lon,source\nok-1,2023-09-20,fine,meeting,42.3,100.4,s1\nX{ESCAPES}{IN_FILE},2023-09-20,t,meeting,42.3,100.4,s1\n", encoding="utf-8")
+    # A bad date cell is quoted in the warning for the rows left out; an id with escapes loads (ids are kept as given).
+    bad.write_text(
+        f"id,date,title,kind,lat,lon,source\nok-1,2023-09-20,fine,meeting,42.3,100.4,s1\nX{ESCAPES}{IN_FILE},2023-13-01{ESCAPES},t,meeting,42.3,100.4,s1\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.geojson"
     assert run(["--date", "2023-10-13", "--out", str(out), "--data", str(bad)]) == 0
     captured = capsys.readouterr()

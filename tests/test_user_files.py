@@ -270,7 +270,7 @@ def test_image_exports_list_the_sources_of_the_analysts_events(dataset) -> None:
     merged = with_user_data(dataset, [load("mine.csv", content=csv)])
     frame, _ = fit_frame("route", 2.0)
     contents = export_contents(merged, MapView(as_of=date(2023, 10, 13), region="route"), frame)
-    assert any("My imagery report" in line.text for line in contents.sources)
+    assert any("My imagery report" in line.text("en") for line in contents.sources)
 
 
 def test_imprecise_locations_are_drawn_as_areas_not_sites(dataset) -> None:
