@@ -19,7 +19,29 @@ SMALL = 40
 SVG_NS = "{http://www.w3.org/2000/svg}"
 DATES = (date(2001, 6, 1), date(2019, 4, 25), date(2023, 9, 13), date(2023, 10, 20), date(2024, 6, 30))
 # What a reader must never see in a source list: internal ids, file names, hashes, editorial notes, 'n.d.'.
-FORBIDDEN = re.compile(r"seed|\.txt\b|\b[0-9a-f]{16,}\b|\bn\.d\.|untitled|not stated|" + INVISIBLE.pattern, re.IGNORECASE)
+_FORBIDDEN_WORDS = re.compile(r"seed|\.txt\b|\bn\.d\.|untitled|not stated|" + INVISIBLE.pattern, re.IGNORECASE)
+# A content hash or a copy's hashed file name: a run of 16+ hex digits. Outside an address any such run is
+# forbidden; inside one, a long run of decimal digits is an article number (.../view/20250626105923375), so
+# there only a run with a letter a-f counts (a SHA-256 digest all of whose 64 digits are decimal does not occur).
+_HEX_RUN = re.compile(r"\b[0-9a-f]{16,}\b", re.IGNORECASE)
+_HASH_IN_URL = re.compile(r"\b(?=[0-9]*[a-f])[0-9a-f]{16,}\b", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+class _Forbidden:
+    """What a reader must never see; ``search`` as on a compiled pattern (the URL part is read as an address)."""
+
+    def search(self, text: str) -> re.Match | None:
+        urls = _URL_IN_TEXT.findall(text)
+        outside = _URL_IN_TEXT.sub(" ", text)
+        return (
+            _FORBIDDEN_WORDS.search(text)
+            or _HEX_RUN.search(outside)
+            or next((m for m in map(_HASH_IN_URL.search, urls) if m), None)
+        )
+
+
+FORBIDDEN = _Forbidden()
 
 
 def _sources(dataset, view: MapView):
