@@ -323,3 +323,16 @@ def test_a_leader_avoids_crossing_a_route_line_when_it_can() -> None:
     request = LabelRequest("p", (35.0, 50.0), (20.0, 6.0), clearance=2)
     placed, _ = place_labels([request], frame=(0, 0, 100, 100), lines=[line], reserved=[wall], gap=2)
     assert placed and placed[0].box[2] <= 40.0  # stays on the symbol's side of the line
+
+
+def test_long_area_list_titles_are_cut_with_an_ellipsis_only_when_needed() -> None:
+    from briefing import _mpl
+    from briefing.render import _ellipsized
+
+    title = "South Korea's intelligence: 13,000+ containers of munitions shipped to Russia since August 2023"
+    assert _ellipsized(title, "en", 6.2, None) == title
+    assert _ellipsized(title, "en", 6.2, 1000.0) == title
+    cut = _ellipsized(title, "en", 6.2, 120.0)
+    assert cut.endswith("…") and title.startswith(cut[:-1]) and _mpl.text_width_pt(cut, "en", 6.2) <= 120.0
+    ja = _ellipsized("韓国情報機関：2023年8月以降、弾薬を積んだコンテナ1万3000個以上をロシアへ", "ja", 6.2, 60.0)
+    assert ja.endswith("…") and _mpl.text_width_pt(ja, "ja", 6.2) <= 60.0
