@@ -38,7 +38,7 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 # Texts allowed in either language: the language names.
 BILINGUAL = {"English", "日本語", t("language", "en")}
 COUNT = {
-    "en": re.compile(r"(\d+) events and (\d+) route legs shown as of (\d{4}-\d{2}-\d{2})"),
+    "en": re.compile(r"(\d+) events? and (\d+) route legs? shown as of (\d{4}-\d{2}-\d{2})"),
     "ja": re.compile(r"(\d{4}-\d{2}-\d{2})時点で出来事(\d+)件・ルート(\d+)区間を表示"),
 }
 ENGLISH_ONLY = {en for en, ja in STRINGS.values() if en != ja and re.search("[A-Za-z]{3}", en)}
