@@ -1114,27 +1114,64 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
             _draw_area_list(*job)
 
 
+def _ellipsized(text: str, lang: str, size: float, max_pt: float | None) -> str:
+    """``text`` cut (at a word where it can) with an ellipsis so it is at most ``max_pt`` wide; as it is when it fits."""
+    if max_pt is None or _mpl.text_width_pt(text, lang, size) <= max_pt:
+        return text
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that fits with its ellipsis
+        mid = (lo + hi + 1) // 2
+        if _mpl.text_width_pt(text[:mid].rstrip() + "…", lang, size) <= max_pt:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
+    if " " in cut and lang != "ja" and cut.rfind(" ") > lo * 0.6:
+        cut = cut[: cut.rfind(" ")]
+    return cut.rstrip(" ·,;:–-") + "…"
+
+
+# The area lists tried in turn until one has a free spot (the label rule): all rows at full length, then
+# long titles cut to a width (inches), then fewer rows. ``None``: no cut.
+AREA_LIST_FORMS = ((AREA_LIST_ROWS, None), (AREA_LIST_ROWS, 3.6), (AREA_LIST_ROWS, 2.6), (3, 2.6), (2, 2.0), (1, 1.6))
+
+
 def _draw_area_list(fig: Figure, ax: object, group: pd.DataFrame, name: str, anchor_px: tuple[float, float], axes_box: object, drawing: MapDrawing, lang: str) -> None:
     from layers.text import row_span
 
     size = 6.2
     line_h = size * 1.35 / 72  # inches
-    rows = group.sort_values(["start", "id"]).head(AREA_LIST_ROWS)
-    texts = [f"{row_span(row, lang)} · {_one_line(localized(row, 'title', lang))}" for _, row in rows.iterrows()]
-    if len(group) > AREA_LIST_ROWS:
-        texts.append(t("area_more", lang, count=len(group) - AREA_LIST_ROWS))
     header = name
-    width = max([_mpl.text_width_pt(header, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
-    height = (len(texts) + 1) * line_h + 0.12
     dpi = fig.dpi
-    # Beside the area's point where it hides no symbol, line or label (the label rule); else centred on it.
+    # Beside the area's point where it hides no symbol, line or label (the label rule); a list too big for any
+    # free spot is made more compact (long titles cut, then fewer rows) before it may cover anything.
     from layers.labels import LabelRequest, place_labels
 
     frame_px = (axes_box.x0 + 4, axes_box.y0 + 4, axes_box.x1 - 4, axes_box.y1 - 4)  # type: ignore[attr-defined]
-    placed, _ = place_labels(
-        [LabelRequest(name, anchor_px, (width * dpi, height * dpi), 10, "right", 0.05 * dpi)],
-        frame=frame_px, symbols=drawing.obstacles, lines=drawing.lines, reserved=drawing.reserved, gap=0.1 * dpi, pad=0.3, rings=(1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20), leaders_avoid_symbols=False,
-    )
+    ordered = group.sort_values(["start", "id"])
+    first_form: tuple | None = None
+    for max_rows, max_in in AREA_LIST_FORMS:
+        rows = ordered.head(max_rows)
+        span_texts = [f"{row_span(row, lang)} · " for _, row in rows.iterrows()]
+        texts = [
+            span + _ellipsized(_one_line(localized(row, "title", lang)), lang, size, None if max_in is None else max(24.0, max_in * 72 - _mpl.text_width_pt(span, lang, size)))
+            for span, (_, row) in zip(span_texts, rows.iterrows())
+        ]
+        if len(group) > max_rows:
+            texts.append(t("area_more", lang, count=len(group) - max_rows))
+        width = max([_mpl.text_width_pt(header, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
+        height = (len(texts) + 1) * line_h + 0.12
+        placed, _ = place_labels(
+            [LabelRequest(name, anchor_px, (width * dpi, height * dpi), 10, "right", 0.05 * dpi)],
+            frame=frame_px, symbols=drawing.obstacles, lines=drawing.lines, reserved=drawing.reserved, gap=0.1 * dpi, pad=0.3, rings=(1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20), leaders_avoid_symbols=False,
+        )
+        if first_form is None:
+            first_form = (rows, texts, width, height)
+        if placed:
+            break
+    if not placed:  # no form fits anywhere: the full list, centred on the area's point (as before)
+        assert first_form is not None
+        rows, texts, width, height = first_form
     if placed:
         x0, y0 = placed[0].box[0] / dpi, placed[0].box[1] / dpi
         if placed[0].leader is not None:
