@@ -15,7 +15,7 @@ import time
 import pytest
 
 from devtools.browser import free_port, running_app, stop_process
-from .test_map_in_browser import SLIDER_THUMB, open_map, shown_count, url_date, wait_caption_date
+from .test_map_in_browser import LAST_DAY, SLIDER_THUMB, open_map, shown_count, url_date, wait_caption_date
 
 pytestmark = pytest.mark.browser
 NOTICE = "The server restarted while this page was open"
@@ -47,5 +47,5 @@ def test_page_recovers_after_server_restart(page, timing) -> None:  # noqa: ANN0
             # Further steps keep working.
             thumb.focus()
             page.keyboard.press("End")
-            wait_caption_date(page, "2024-01-17", timeout_ms=60_000)
-            assert url_date(page) == "2024-01-17"
+            wait_caption_date(page, LAST_DAY, timeout_ms=60_000)
+            assert url_date(page) == LAST_DAY
