@@ -155,6 +155,9 @@ def run(argv: list[str] | None = None) -> int:
             parser.error(f"{flag} {day.isoformat()} is outside the years {AS_OF_FIRST.year}–{AS_OF_LAST.year}")
     if not first <= args.date <= last:
         print(f"note: as of {args.date.isoformat()}; the data run from {first.isoformat()} to {last.isoformat()}", file=sys.stderr)
+    if args.date < first and not args.data:
+        # Nothing is shown yet, but the image says where the data begin: fetch up to the first event.
+        dataset = open_data(strict=True, until=first).dataset
     view = MapView(as_of=args.date, clock=args.clock, layers=args.layers, lang=args.lang, region=args.region)
     try:
         return _write(dataset, view, args, options, days, suffix)

@@ -45,7 +45,8 @@ from layers.sources import SourceRef, source_ref
 from layers.basemap import STATIC_DIR
 from geodata.coordinates import valid_coordinates
 from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
-from ui.i18n import t
+from geodata.window import data_span
+from ui.i18n import data_end_note, t
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 BASEMAP_DIR = STATIC_DIR / "basemap"
@@ -522,10 +523,19 @@ def _draw_header(fig: Figure, lay: Layout, view: MapView, title: str, subtitle: 
     fig.add_artist(Line2D([lay.margin, lay.width - lay.margin], [lay.header_bottom, lay.header_bottom], transform=fig.dpi_scale_trans, color=(0.8, 0.82, 0.85), linewidth=0.8))
 
 
-def _view_line(view: MapView) -> str:
+def _data_end(dataset: Dataset, view: MapView) -> str:
+    """' · latest event in the data: …' when the as-of date lies after the data (or before them); else ''."""
+    if dataset.events.empty and dataset.route_legs.empty:
+        return ""
+    first, last = data_span(dataset)
+    return data_end_note(view.as_of, first, last, view.lang)
+
+
+def _view_line(view: MapView, data_end: str = "") -> str:
     lang = view.lang
     layers = ", ".join(t(f"layer_{name}", lang) for name in ("places", "route", "events") if name in view.layers) or "–"
-    return t(
+    lead = data_end.removeprefix(" · ")
+    return (lead[:1].upper() + lead[1:] + " · " if lead else "") + t(
         "export_view_line",
         lang,
         clock=t(f"export_clock_{view.clock}", lang),
@@ -536,11 +546,11 @@ def _view_line(view: MapView) -> str:
     )
 
 
-def _draw_footer(fig: Figure, lay: Layout, view: MapView, credits: str) -> None:
+def _draw_footer(fig: Figure, lay: Layout, view: MapView, credits: str, data_end: str = "") -> None:
     y = lay.footer_top
     width_pt = (lay.width - 2 * lay.margin) * 72
     fig.add_artist(Line2D([lay.margin, lay.width - lay.margin], [y + 0.02, y + 0.02], transform=fig.dpi_scale_trans, color=(0.8, 0.82, 0.85), linewidth=0.6))
-    view_line = _view_line(view)
+    view_line = _view_line(view, data_end)
     _text(fig, lay.margin, y - 0.04, view_line, ha="left", va="top", fontsize=_mpl.fit_size(view_line, width_pt, view.lang, 6.0, smallest=4.5), color=MUTED)
     credit = t("export_credits", view.lang) + " " + credits
     _text(fig, lay.margin, y - 0.17, credit, ha="left", va="top", fontsize=_mpl.fit_size(credit, width_pt, view.lang, 6.0, smallest=4.5), color=MUTED, gid="credits")
@@ -1466,7 +1476,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
         _draw_in_focus(fig, lay, view, contents, legend_end)
     fig.briefing_pin = Pin(n_sources, tuple(contents.legend), drawing.inset)  # type: ignore[attr-defined]
     _draw_sources(fig, lay, contents.sources, view.lang)
-    _draw_footer(fig, lay, view, contents.credits)
+    _draw_footer(fig, lay, view, contents.credits, _data_end(dataset, view))
     return fig
 
 

@@ -79,3 +79,13 @@ def test_bad_options_exit_2_with_one_line(argv: list[str], message: str, capsys:
     line = fails(argv, capsys)
     assert message in line, line
     assert line.startswith("python -m briefing: error:")
+
+
+@pytest.mark.parametrize(("day", "note"), [("2030-01-01", "Latest event in the data"), ("1999-01-01", "The data begin on 19 Jul 2000")])
+def test_an_as_of_date_outside_the_data_is_drawn_and_says_where_the_data_end(day: str, note: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'As of today' after the last event is a normal question: everything up to it, and where the data end."""
+    out = tmp_path / "x.svg"
+    assert run(["--date", day, "--out", str(out)]) == 0
+    svg = out.read_text(encoding="utf-8")
+    assert note in svg  # the footer's text (SVG text is drawn as paths, each string kept as its title)
+    assert "the data run from" in capsys.readouterr().err
