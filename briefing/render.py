@@ -409,12 +409,16 @@ def _lines(geom: object) -> list[object]:
 @cache
 def basemap_paths(lonlat_box: tuple[float, float, float, float]) -> tuple[MplPath | None, tuple[np.ndarray, ...]]:
     """Land as one compound path and borders as line arrays, clipped to a box and projected (cached per box)."""
+    return projected_paths(*_basemap_shapes(), lonlat_box)
+
+
+def projected_paths(land_shapes: object, border_shapes: object, lonlat_box: tuple[float, float, float, float]) -> tuple[MplPath | None, tuple[np.ndarray, ...]]:
+    """Land polygons as one compound path and border lines as arrays, clipped to a lon/lat box, in Web Mercator."""
     w, s, e, n = lonlat_box
     clip = shapely_box(w, s, e, n)
-    land_shapes, border_shapes = _basemap_shapes()
     vertices: list[np.ndarray] = []
     codes: list[np.ndarray] = []
-    for geom in land_shapes:
+    for geom in land_shapes:  # type: ignore[attr-defined]
         if not geom.intersects(clip):  # type: ignore[attr-defined]
             continue
         for polygon in _polygons(geom.intersection(clip)):  # type: ignore[attr-defined]
@@ -430,7 +434,7 @@ def basemap_paths(lonlat_box: tuple[float, float, float, float]) -> tuple[MplPat
                 codes.append(ring_codes)
     land = MplPath(np.concatenate(vertices), np.concatenate(codes)) if vertices else None
     borders = []
-    for geom in border_shapes:
+    for geom in border_shapes:  # type: ignore[attr-defined]
         if not geom.intersects(clip):  # type: ignore[attr-defined]
             continue
         for line in _lines(geom.intersection(clip)):  # type: ignore[attr-defined]

