@@ -110,8 +110,9 @@ def _event_row(ident: str, lon: float, lat: float, claim: str) -> dict[str, str]
 def hostile_csv() -> bytes:
     (solid, solid_at), (hollow, hollow_at) = CSV_EVENTS.items()
     rows = [_event_row(solid, *solid_at, "confirmed"), _event_row(hollow, *hollow_at, "asserted")]
-    # A row that fails the checks: its id and kind are echoed in the problem list.
+    # Rows that fail the checks: the problem list quotes the cell that failed (ids are kept as given).
     rows.append({**rows[0], "id": PAYLOADS[1], "kind": PAYLOADS[0]})
+    rows.append({**rows[0], "id": "hx-bad-date", "date": PAYLOADS[1]})
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -349,7 +350,7 @@ def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  
     labels = page.locator(f"{MAIN} .deck-map-labels span").all_text_contents()
     assert f"HX-PLACE-ROW {HOSTILE}" in labels, labels
 
-    # The problem list of the folder file echoes the rejected id and kind as text.
+    # The problem list of the folder file quotes the rejected kind and date cells as text.
     user_box = open_expander(page, "Your data")
     listed = plain(user_box.inner_text())
     assert PAYLOADS[1] in listed and PAYLOADS[0] in listed, f"the rejected row's values are not listed as text:\n{listed}"

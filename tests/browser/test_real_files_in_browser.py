@@ -26,7 +26,7 @@ def test_three_formats_load_and_show_their_mapping(page, app_url) -> None:  # no
     panel.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files=files)
     panel.get_by_text("3 rows loaded, 2 rows left out").wait_for(timeout=90_000)  # ACLED: 5 rows in
     panel.get_by_text("2 rows loaded, 2 rows left out").wait_for(timeout=30_000)  # TimeMap: 4 rows in
-    panel.get_by_text("6 rows loaded, 1 rows left out").wait_for(timeout=30_000)  # KML: 7 placemarks, one with bad coordinates
+    panel.get_by_text("6 rows loaded, 1 row left out").wait_for(timeout=30_000)  # KML: 7 placemarks, one with bad coordinates
     wait_idle(page)
     text = panel.inner_text()
     assert "dates read month-first" in text  # TimeMap's 12/02/2022 is 2 December
