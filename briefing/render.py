@@ -1191,6 +1191,7 @@ def _draw_area_lists(jobs: list[tuple]) -> None:
     forms = [_area_list_forms(job[2], job[3], job[7]) for job in jobs]
     start = [0] * len(jobs)
     active = list(range(len(jobs)))
+    best: tuple[tuple[int, int], list] | None = None
     while True:
         chosen: list[tuple[int, int, object]] = []
         taken: list[tuple[float, float, float, float]] = []
@@ -1213,7 +1214,19 @@ def _draw_area_lists(jobs: list[tuple]) -> None:
                 failed = i
                 break
         if failed is None:
-            break
+            # Kept if the most shortened list is less short than before; and while a list had to be shortened
+            # well beyond one placed before it, that one is shortened instead and the layout tried again.
+            score = (max(f for _, f, _ in chosen), sum(f for _, f, _ in chosen))
+            if best is None or score < best[0]:
+                best = (score, chosen)
+            worst = max(f for _, f, _ in chosen)
+            before = chosen[: [f for _, f, _ in chosen].index(worst)]
+            fuller = [(f, -forms[i][f][2] * forms[i][f][3], i) for i, f, _ in before if f + 1 < worst]
+            if not fuller:
+                break
+            f, _, i = min(fuller)
+            start[i] = f + 1
+            continue
         # Room for this list is made by shortening the biggest list placed before it; failing that, it is left out.
         shorter = [(forms[i][f][2] * forms[i][f][3], i, f) for i, f, _ in chosen if f + 1 < len(forms[i])]
         if shorter:
@@ -1222,7 +1235,7 @@ def _draw_area_lists(jobs: list[tuple]) -> None:
         else:
             active.remove(failed)
             jobs[failed][6].dropped.append(jobs[failed][3])
-    for i, f, spot in chosen:
+    for i, f, spot in best[1] if best is not None else ():
         _draw_list_box(jobs[i], forms[i][f], spot)
 
 
