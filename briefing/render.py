@@ -888,8 +888,7 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
         dpi = fig.dpi
         drawing.reserved = (*drawing.reserved, (ix * dpi, iy * dpi, (ix + iw) * dpi, (iy + ih + INSET_TITLE_H) * dpi))
     drawing.defer_lists = False
-    for job in drawing.pending_lists:
-        _draw_area_list(*job)
+    _draw_area_lists(drawing.pending_lists)
     drawing.pending_lists.clear()
     return drawing
 
@@ -1105,6 +1104,7 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
     xlim, ylim = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
     outlines = _area_outlines()
     renderer_box = ax.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    jobs = []
     for place_id, group in events.groupby("place_id", sort=False):
         first = group.iloc[0]
         outline = outlines.get(str(place_id))
@@ -1122,10 +1122,12 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
             x, y = min(max(x, xlim[0]), xlim[1]), min(max(y, ylim[0]), ylim[1])
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
         job = (fig, ax, group, str(localized(first, "place_name", lang)), (px, py), renderer_box, drawing, lang)
-        if drawing.defer_lists:
-            drawing.pending_lists.append(job)
-        else:
-            _draw_area_list(*job)
+        jobs.append(job)
+    # All the lists laid out together, so that none is drawn over another.
+    if drawing.defer_lists:
+        drawing.pending_lists.extend(jobs)
+    else:
+        _draw_area_lists(jobs)
 
 
 def _ellipsized(text: str, lang: str, size: float, max_pt: float | None) -> str:
@@ -1146,24 +1148,20 @@ def _ellipsized(text: str, lang: str, size: float, max_pt: float | None) -> str:
 
 
 # The area lists tried in turn until one has a free spot (the label rule): all rows at full length, then
-# long titles cut to a width (inches), then fewer rows. ``None``: no cut.
-AREA_LIST_FORMS = ((AREA_LIST_ROWS, None), (AREA_LIST_ROWS, 3.6), (AREA_LIST_ROWS, 2.6), (3, 2.6), (2, 2.0), (1, 1.6))
+# long titles cut to a width (inches), then fewer rows, then the area's name alone with its count. ``None``: no cut.
+AREA_LIST_FORMS = ((AREA_LIST_ROWS, None), (AREA_LIST_ROWS, 3.6), (AREA_LIST_ROWS, 2.6), (3, 2.6), (2, 2.0), (1, 1.6), (0, None))
+AREA_LIST_SIZE = 6.2  # points
+AREA_LIST_RINGS = (1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20)
 
 
-def _draw_area_list(fig: Figure, ax: object, group: pd.DataFrame, name: str, anchor_px: tuple[float, float], axes_box: object, drawing: MapDrawing, lang: str) -> None:
+def _area_list_forms(group: pd.DataFrame, name: str, lang: str) -> list[tuple[pd.DataFrame, list[str], float, float]]:
+    """The list's forms, fullest first: (rows shown, text lines, width and height in inches)."""
     from layers.text import row_span
 
-    size = 6.2
+    size = AREA_LIST_SIZE
     line_h = size * 1.35 / 72  # inches
-    header = name
-    dpi = fig.dpi
-    # Beside the area's point where it hides no symbol, line or label (the label rule); a list too big for any
-    # free spot is made more compact (long titles cut, then fewer rows) before it may cover anything.
-    from layers.labels import LabelRequest, place_labels
-
-    frame_px = (axes_box.x0 + 4, axes_box.y0 + 4, axes_box.x1 - 4, axes_box.y1 - 4)  # type: ignore[attr-defined]
     ordered = group.sort_values(["start", "id"])
-    first_form: tuple | None = None
+    forms = []
     for max_rows, max_in in AREA_LIST_FORMS:
         rows = ordered.head(max_rows)
         span_texts = [f"{row_span(row, lang)} · " for _, row in rows.iterrows()]
@@ -1173,30 +1171,89 @@ def _draw_area_list(fig: Figure, ax: object, group: pd.DataFrame, name: str, anc
         ]
         if len(group) > max_rows:
             texts.append(t("area_more", lang, count=len(group) - max_rows))
-        width = max([_mpl.text_width_pt(header, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
+        width = max([_mpl.text_width_pt(name, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
         height = (len(texts) + 1) * line_h + 0.12
-        placed, _ = place_labels(
-            [LabelRequest(name, anchor_px, (width * dpi, height * dpi), 10, "right", 0.05 * dpi)],
-            frame=frame_px, symbols=drawing.obstacles, lines=drawing.lines, reserved=drawing.reserved, gap=0.1 * dpi, pad=0.3, rings=(1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20), leaders_avoid_symbols=False,
-        )
-        if first_form is None:
-            first_form = (rows, texts, width, height)
-        if placed:
-            break
-    if not placed:  # no form fits anywhere: the full list, centred on the area's point (as before)
-        assert first_form is not None
-        rows, texts, width, height = first_form
-    if placed:
-        x0, y0 = placed[0].box[0] / dpi, placed[0].box[1] / dpi
-        if placed[0].leader is not None:
-            to_data = ax.transData.inverted()  # type: ignore[attr-defined]
-            (sx, sy), (ex, ey) = to_data.transform(placed[0].leader[0]), to_data.transform(placed[0].leader[1])
-            ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5)  # type: ignore[attr-defined]
-    else:
-        x0 = anchor_px[0] / dpi - width / 2
-        y0 = anchor_px[1] / dpi - height / 2
-        x0 = min(max(x0, axes_box.x0 / dpi + 0.05), axes_box.x1 / dpi - width - 0.05)  # type: ignore[attr-defined]
-        y0 = min(max(y0, axes_box.y0 / dpi + 0.05), axes_box.y1 / dpi - height - 0.05)  # type: ignore[attr-defined]
+        forms.append((rows, texts, width, height))
+    return forms
+
+
+def _draw_area_lists(jobs: list[tuple]) -> None:
+    """The event lists of the areas, laid out together.
+
+    Each list goes beside its area's point where it hides no symbol, line, label,
+    map furniture, the inset or another list (the label rule). A list with no free
+    spot is made more compact (long titles cut, then fewer rows with '… and N more',
+    then its name alone); when even that has no room, the biggest list placed
+    before it is made more compact in turn, and the layout starts again. A list
+    that finds no room at all is left out (named in ``drawing.dropped``), never
+    drawn over anything.
+    """
+    from layers.labels import LabelRequest, place_labels
+
+    if not jobs:
+        return
+    forms = [_area_list_forms(job[2], job[3], job[7]) for job in jobs]
+    start = [0] * len(jobs)
+    active = list(range(len(jobs)))
+    best: tuple[tuple[int, int], list] | None = None
+    while True:
+        chosen: list[tuple[int, int, object]] = []
+        taken: list[tuple[float, float, float, float]] = []
+        failed = None
+        for i in active:
+            fig, ax, group, name, anchor_px, axes_box, drawing, lang = jobs[i]
+            dpi = fig.dpi
+            frame_px = (axes_box.x0 + 4, axes_box.y0 + 4, axes_box.x1 - 4, axes_box.y1 - 4)
+            for f in range(start[i], len(forms[i])):
+                _, _, width, height = forms[i][f]
+                placed, _ = place_labels(
+                    [LabelRequest(name, anchor_px, (width * dpi, height * dpi), 10, "right", 0.05 * dpi)],
+                    frame=frame_px, symbols=[*drawing.obstacles, *taken], lines=drawing.lines, reserved=drawing.reserved, gap=0.1 * dpi, pad=0.3, rings=AREA_LIST_RINGS, leaders_avoid_symbols=False,
+                )
+                if placed:
+                    chosen.append((i, f, placed[0]))
+                    taken.append(placed[0].box)
+                    break
+            else:
+                failed = i
+                break
+        if failed is None:
+            # Kept if the most shortened list is less short than before; and while a list had to be shortened
+            # well beyond one placed before it, that one is shortened instead and the layout tried again.
+            score = (max(f for _, f, _ in chosen), sum(f for _, f, _ in chosen))
+            if best is None or score < best[0]:
+                best = (score, chosen)
+            worst = max(f for _, f, _ in chosen)
+            before = chosen[: [f for _, f, _ in chosen].index(worst)]
+            fuller = [(f, -forms[i][f][2] * forms[i][f][3], i) for i, f, _ in before if f + 1 < worst]
+            if not fuller:
+                break
+            f, _, i = min(fuller)
+            start[i] = f + 1
+            continue
+        # Room for this list is made by shortening the biggest list placed before it; failing that, it is left out.
+        shorter = [(forms[i][f][2] * forms[i][f][3], i, f) for i, f, _ in chosen if f + 1 < len(forms[i])]
+        if shorter:
+            _, i, f = max(shorter)
+            start[i] = f + 1
+        else:
+            active.remove(failed)
+            jobs[failed][6].dropped.append(jobs[failed][3])
+    for i, f, spot in best[1] if best is not None else ():
+        _draw_list_box(jobs[i], forms[i][f], spot)
+
+
+def _draw_list_box(job: tuple, form: tuple, spot: object) -> None:
+    fig, ax, group, header, anchor_px, axes_box, drawing, lang = job
+    rows, texts, width, height = form
+    size = AREA_LIST_SIZE
+    line_h = size * 1.35 / 72  # inches
+    dpi = fig.dpi
+    x0, y0 = spot.box[0] / dpi, spot.box[1] / dpi
+    if spot.leader is not None:
+        to_data = ax.transData.inverted()  # type: ignore[attr-defined]
+        (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
+        ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5)  # type: ignore[attr-defined]
     tr = fig.dpi_scale_trans
     box = FancyBboxPatch((x0, y0), width, height, boxstyle="round,pad=0,rounding_size=0.04", transform=tr, facecolor=(1, 1, 1, 0.9), edgecolor=rgba(AREA_INK, 0.7), linewidth=0.7, linestyle=(0, (3, 1.5)), zorder=11)
     ax.add_artist(box)  # type: ignore[attr-defined]

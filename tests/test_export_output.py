@@ -237,6 +237,8 @@ def test_mp4_has_every_date_as_frames_of_one_size(dataset, tmp_path) -> None:
 
 # --- labels: never over another label, a symbol or a route line
 LABEL_DATES = (date(2000, 7, 19), date(2011, 8, 24), date(2019, 4, 25), date(2023, 9, 13), date(2023, 10, 20), date(2024, 6, 30))
+# Dates with several places known only to a country or region, whose event lists compete for room.
+AREA_LIST_DATES = (date(2024, 12, 4), date(2026, 12, 6))
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -247,8 +249,10 @@ def test_no_label_overlaps_a_label_a_symbol_or_a_route_line(dataset, region: str
     from briefing import _mpl
     from layers.labels import conflicts
 
+    from matplotlib.patches import FancyBboxPatch
+
     options = ExportOptions(dpi=72).validated()
-    for day in LABEL_DATES:
+    for day in (*LABEL_DATES, *AREA_LIST_DATES):
         with mpl.rc_context(_mpl.rc_params(lang)):
             fig = build_figure(dataset, MapView(as_of=day, region=region, lang=lang), options)
             fig.canvas.draw()
@@ -260,6 +264,14 @@ def test_no_label_overlaps_a_label_a_symbol_or_a_route_line(dataset, region: str
                 problems = conflicts(boxes, drawing.symbols, drawing.lines)
                 assert not problems, (day, region, lang, problems, [label.get_text() for label in drawing.labels])
             assert labelled >= 3, (day, region, lang)
+            # The event lists of the places known only to a country or region (boxes drawn in a map's axes):
+            # never over one another, over a label, or over the inset.
+            label_boxes = [tuple(label.get_window_extent(renderer).extents) for drawing in fig.briefing_labels for label in drawing.labels]
+            for k, ax in enumerate(fig.axes):
+                lists = [tuple(a.get_window_extent(renderer).extents) for a in ax.get_children() if isinstance(a, FancyBboxPatch)]
+                others = [tuple(o.get_window_extent(renderer).extents) for o in fig.axes[k + 1 :] if o.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer))]
+                problems = conflicts(lists, [*label_boxes, *others])
+                assert not problems, (day, region, lang, "area lists", problems, lists)
 
 
 def test_label_rule_moves_drops_and_leads() -> None:
