@@ -31,6 +31,7 @@ from ui.upload_panel import session_dataset, upload_panel, user_data_notice  # n
 from ui.safety import coordinate_notice  # noqa: E402
 from ui.restart import restart_notice  # noqa: E402
 
+DETAILS_HEIGHT_PX = 520
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any
 first, last = date_span(dataset)
@@ -77,12 +78,16 @@ def map_and_time() -> None:
 # button the date, so they rerun the whole page.
 story_controls(shipped)
 story_start(time_controls(first, last), shipped)
-map_column, side_column = st.columns([2.4, 1])
+# The side column is a third of the page: quotes read at a line length of ~50 characters or more.
+map_column, side_column = st.columns([2.1, 1])
 with map_column:
     map_and_time()
 with side_column:
+    # Details first, beside the map's top, scrolling inside their own box: a long source quote
+    # never pushes the page down; the legend follows.
+    with st.container(height=DETAILS_HEIGHT_PX, border=False, key="details_box"):
+        detail_panel(dataset, view)
     legend(dataset, view.layers, view.lang)
-    detail_panel(dataset, view)
 with st.sidebar.expander(t("user_data", view.lang)):
     upload_panel(shipped, view.lang)
 st.caption(t("credits", view.lang))
