@@ -41,7 +41,7 @@ from geodata import _budgets, _columns, _presets
 from geodata._budgets import BudgetError
 from geodata._dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
 from geodata._kml import KmlError, kml_bytes, read_kml
-from geodata.coordinates import MAX_LAT, MAX_LON
+from geodata.coordinates import MAX_LAT, MAX_LON, valid_line, valid_lonlat
 from geodata._memo import memo
 from geodata._presets import ALIASES, FIELD_LABELS, PRESET_LABELS, PRESETS
 from geodata.errors import Group, Problem, Report
@@ -1396,16 +1396,16 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
                 continue
             props = {"layer": "place", "id": prefix + place["id"], "title": place["name_en"], "kind": place["kind"], "location_precision": place["location_precision"]}
             props |= _text_props(place, {"title_ja": "name_ja", "country": "country", "role": "role_en", "role_ja": "role_ja", **_SOURCE_SAVE})
-            if place.get("radius_km") is not None:
+            if place.get("radius_km") is not None and math.isfinite(float(place["radius_km"])):
                 props["radius_km"] = repr(float(place["radius_km"]))
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(place["lon"]), float(place["lat"])]}, "properties": props})
+            features.append({"type": "Feature", "geometry": _saved_point(place), "properties": props})
         for event in _records(data.events):
             props = {"layer": "event", **_text_props(event, {**_EVENT_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + event["id"]
             geometry = None
             place = places.get(event["place_id"])
             if place is not None and place["from_event"]:
-                geometry = {"type": "Point", "coordinates": [float(place["lon"]), float(place["lat"])]}
+                geometry = _saved_point(place)
                 props |= {"place_name": place["name_en"], "place_kind": place["kind"], "location_precision": place["location_precision"]}
                 props |= _text_props(place, {"place_name_ja": "name_ja"})
             else:
@@ -1414,13 +1414,36 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
         for route in _records(data.routes):
             props = {"layer": "route", **_text_props(route, {**_ROUTE_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + route["id"]
-            features.append({"type": "Feature", "geometry": mapping(route["line"]), "properties": props})
+            line = route["line"]
+            features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features
 
 
+def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:
+    """A place's point, or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    lon, lat = place.get("lon"), place.get("lat")
+    return {"type": "Point", "coordinates": [float(lon), float(lat)]} if valid_lonlat(lon, lat) else None  # type: ignore[arg-type]
+
+
+def _finite(value: object) -> object:
+    """``value`` with every non-finite float replaced by null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def saved_geojson(user: Sequence[UserData]) -> bytes:
+    """The analyst's data as GeoJSON: never NaN or Infinity (not JSON; a coordinate that is not valid is no geometry)."""
     collection = {"type": "FeatureCollection", "features": saved_features(user)}
-    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    try:
+        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(collection), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
 def load_folder(folder: Path | str, known_places: Collection[str] = ()) -> list[UserData]:
