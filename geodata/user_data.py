@@ -283,7 +283,11 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
         return _nothing(file, f"cannot be read as {fmt.upper()} ({exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.")
     if len(raw.rows) > MAX_ROWS:
         return _nothing(file, f"has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} (MAP_USER_MAX_ROWS): split it into smaller files. Nothing loaded.", len(raw.rows))
+    had_rows, before = bool(raw.rows), len(raw.problems)
     raw = _checked_geometries(file, _long_cells(file, raw))
+    if not raw.rows and had_rows:  # every row over a budget or off the globe: say which, row by row
+        nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", len(raw.problems) - before)
+        return replace(nothing, problems=(*raw.problems[before:], *nothing.problems))
     if not raw.rows:
         return _nothing(file, "has no data rows. Nothing loaded.")
     try:

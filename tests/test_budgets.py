@@ -280,3 +280,10 @@ def test_saved_geojson_never_writes_nan() -> None:
     text = user_data.saved_geojson(data).decode()
     assert "NaN" not in text and "Infinity" not in text
     json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} written"))
+
+
+def test_a_file_whose_only_row_is_over_a_budget_names_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = load_user_file("one.csv", f"date,title,lat,lon,source\n2023-01-01,{'x' * 100_001},43.1,131.9,src\n".encode())
+    assert data.loaded_nothing and data.rows_read == 1
+    assert [p.row for p in data.problems] == [2, None] and "longer than 100,000 characters" in data.problems[0].message
+    assert data.problems[-1].message.endswith("Nothing loaded.")
