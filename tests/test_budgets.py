@@ -287,3 +287,31 @@ def test_a_file_whose_only_row_is_over_a_budget_names_the_row(monkeypatch: pytes
     assert data.loaded_nothing and data.rows_read == 1
     assert [p.row for p in data.problems] == [2, None] and "longer than 100,000 characters" in data.problems[0].message
     assert data.problems[-1].message.endswith("Nothing loaded.")
+
+
+_CHILD = """
+import sys, time
+from geodata.user_data import load_user_file
+content = open(sys.argv[2], "rb").read()
+start = time.perf_counter()
+data = load_user_file(sys.argv[1], content)
+seconds = time.perf_counter() - start
+hwm = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM"))
+print(seconds, hwm // 1024, data.rows_loaded)
+"""
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/status"), reason="peak memory read from /proc")
+@pytest.mark.parametrize("key", ["parquet_30m_rows", "kmz_bomb_1gb", "kml_utf16_entities", "kml_40k_nested_folders", "geojson_600k_properties", "csv_131073_char_cell"])
+def test_hostile_files_at_full_size_load_within_1gb_and_60s(key: str, tmp_path) -> None:  # noqa: ANN001
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    name, build = HOSTILE[key]
+    path = tmp_path / name
+    path.write_bytes(build())
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", _CHILD, name, str(path)], capture_output=True, text=True, timeout=120, cwd=root, check=True)
+    seconds, peak_mb, _loaded = out.stdout.split()
+    assert float(seconds) < 60 and int(peak_mb) < 1024, out.stdout
