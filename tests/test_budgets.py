@@ -315,3 +315,20 @@ def test_hostile_files_at_full_size_load_within_1gb_and_60s(key: str, tmp_path) 
     out = subprocess.run([sys.executable, "-c", _CHILD, name, str(path)], capture_output=True, text=True, timeout=120, cwd=root, check=True)
     seconds, peak_mb, _loaded = out.stdout.split()
     assert float(seconds) < 60 and int(peak_mb) < 1024, out.stdout
+
+
+def test_kmz_whose_header_understates_its_size_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import struct
+
+    monkeypatch.setattr(_kml, "MAX_KML_BYTES", 4 * 1024 * 1024)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("doc.kml", b"<kml><Document>" + b" " * (6 * 1024 * 1024) + b"</Document></kml>")
+    content = bytearray(out.getvalue())
+    central = content.rfind(b"PK\x01\x02")
+    struct.pack_into("<I", content, central + 24, 100)  # the central directory claims 100 bytes
+    struct.pack_into("<I", content, 22, 100)  # and so does the local header
+    assert zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("doc.kml").file_size == 100
+    message = _only_problem(load_user_file("liar.kmz", bytes(content)))
+    # zipfile reads no more than the header's size (then the CRC fails); past the budget it would be refused as it unpacks.
+    assert ("unpacks to more than" in message and "its KML" in message) or "Bad CRC-32" in message
