@@ -9,6 +9,13 @@ outer first, joined by ' / '), and the geometry: Point, LineString,
 LinearRing, Polygon, MultiGeometry, ``gx:Track`` and ``gx:MultiTrack`` (a
 dated line: its first and last ``when``). Styles, Models, overlays and
 anything else are skipped. XML entities are refused (no expansion).
+
+Before the tree is built, one streaming pass of expat (any encoding the
+document declares, UTF-16 included) refuses a DOCTYPE or entity declaration
+and nesting deeper than ``MAX_DEPTH`` (geodata/_budgets.py): the tree is
+then built only for a document within the budgets. A KMZ's KML is unpacked
+in chunks and refused as soon as it passes ``MAX_UNPACKED_BYTES``, whatever
+the zip's header claims.
 """
 
 from __future__ import annotations
@@ -17,11 +24,15 @@ import io
 import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
+from xml.parsers import expat
+
+from geodata import _budgets
 
 from shapely.geometry import GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon
 
 # A KMZ is refused when its KML would unpack to more than this (a zip bomb).
-MAX_KML_BYTES = 512 * 1024 * 1024
+MAX_KML_BYTES = _budgets.MAX_UNPACKED_BYTES
+_CHUNK = 1 << 20
 
 
 class KmlError(ValueError):
@@ -137,14 +148,57 @@ def kml_bytes(content: bytes, kmz: bool) -> bytes:
         raise KmlError("is a KMZ without a .kml document inside.")
     info = next((i for i in names if i.filename.lower() == "doc.kml"), min(names, key=lambda i: (i.filename.count("/"), i.filename)))
     if info.file_size > MAX_KML_BYTES:
-        raise KmlError(f"unpacks to {info.file_size / 1024 / 1024:.0f} MB of KML; the limit is {MAX_KML_BYTES // 1024 // 1024} MB.")
-    return archive.read(info)
+        raise _budgets.unpacked("its KML")
+    out = bytearray()
+    with archive.open(info) as stream:  # the header's size may lie: count what comes out
+        while chunk := stream.read(_CHUNK):
+            out += chunk
+            if len(out) > MAX_KML_BYTES:
+                raise _budgets.unpacked("its KML")
+    return bytes(out)
+
+
+class _Refused(Exception):
+    def __init__(self, error: _budgets.BudgetError | KmlError) -> None:
+        self.error = error
+
+
+def _check(content: bytes) -> None:
+    """One streaming expat pass: no DOCTYPE or entity declaration (in any encoding), nesting within MAX_DEPTH."""
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def doctype(*_args: object) -> None:
+        raise _Refused(KmlError("declares a DOCTYPE or XML entities, which are not accepted."))
+
+    def start(*_args: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > _budgets.MAX_DEPTH:
+            raise _Refused(_budgets.too_deep())
+
+    def end(*_args: object) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        for offset in range(0, max(len(content), 1), _CHUNK):
+            parser.Parse(content[offset : offset + _CHUNK], offset + _CHUNK >= len(content))
+    except _Refused as refused:
+        raise refused.error from None
+    except expat.ExpatError as exc:
+        raise KmlError(f"is not valid XML ({expat.ErrorString(exc.code)}: line {exc.lineno}, column {exc.offset}).") from None
 
 
 def read_kml(content: bytes) -> Iterator[tuple[dict[str, str], object, str]]:
     """(record, geometry, error) per Placemark, in document order; error '' when the geometry read."""
     if b"<!ENTITY" in content or b"<!DOCTYPE" in content:
         raise KmlError("declares a DOCTYPE or XML entities, which are not accepted.")
+    _check(content)
     try:
         root = ElementTree.fromstring(content)
     except ElementTree.ParseError as exc:
@@ -172,6 +226,8 @@ def read_kml(content: bytes) -> Iterator[tuple[dict[str, str], object, str]]:
                     record[element.get("name", "")] = _text(element, "value")
                 elif tag == "SimpleData" and element.get("name"):
                     record[element.get("name", "")] = (element.text or "").strip()
+                if len(record) > _budgets.MAX_COLUMNS:
+                    raise _budgets.too_many_columns("fields in one Placemark's ExtendedData")
         whens: list[str] = []
         geometry, error = None, ""
         try:

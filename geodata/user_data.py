@@ -24,7 +24,6 @@ import csv
 import io
 import json
 import math
-import os
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,27 +37,20 @@ from shapely import union_all as shapely_union
 from shapely import wkt as shapely_wkt
 from shapely.geometry import LineString, mapping, shape
 
-from geodata import _columns, _presets
+from geodata import _budgets, _columns, _presets
+from geodata._budgets import BudgetError
 from geodata._dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
 from geodata._kml import KmlError, kml_bytes, read_kml
+from geodata.coordinates import MAX_LAT, MAX_LON, valid_line, valid_lonlat
 from geodata._memo import memo
 from geodata._presets import ALIASES, FIELD_LABELS, PRESET_LABELS, PRESETS
 from geodata.errors import Group, Problem, Report
 from geodata.loading import Dataset
 from geodata.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
 
-def _limit(name: str, default: int) -> int:
-    """A limit from the environment (MAP_USER_MAX_MB, MAP_USER_MAX_ROWS), else the default."""
-    try:
-        value = int(os.environ.get(name, "") or default)
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
-MAX_MB = _limit("MAP_USER_MAX_MB", 200)
-MAX_BYTES = MAX_MB * 1024 * 1024
-MAX_ROWS = _limit("MAP_USER_MAX_ROWS", 1_000_000)
+MAX_MB = _budgets.MAX_MB  # MAP_USER_MAX_MB
+MAX_BYTES = _budgets.MAX_BYTES
+MAX_ROWS = _budgets.MAX_ROWS  # MAP_USER_MAX_ROWS
 SUFFIXES = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".geojson": "geojson", ".json": "geojson",
     ".kml": "kml", ".kmz": "kmz", ".parquet": "parquet", ".geoparquet": "parquet",
@@ -247,8 +239,16 @@ class _Features:
     rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    columns: set[str] = field(default_factory=set)
+
     def add(self, record: dict[str, str], geometry: object, number: int) -> bool:
-        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole)."""
+        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole).
+
+        More than MAX_COLUMNS distinct properties over the file refuse it at once (BudgetError).
+        """
+        self.columns.update(record)
+        if len(self.columns) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
         self.records.append(record)
         self.geometries.append(geometry)
         self.rows.append(number)
@@ -275,12 +275,19 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
     readers = {"csv": lambda f, c: _read_csv(f, c, options), "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
     try:
         raw = readers[fmt](file, content)
-    except (_Unreadable, KmlError) as exc:
+    except (_Unreadable, KmlError, BudgetError) as exc:
         return _nothing(file, f"{exc} Nothing loaded.")
+    except (MemoryError, RecursionError) as exc:
+        return _nothing(file, f"is too large or too deeply nested to read ({exc.__class__.__name__}). Nothing loaded.")
     except Exception as exc:  # noqa: BLE001 - any reader failure: the file loads nothing, with the reason
         return _nothing(file, f"cannot be read as {fmt.upper()} ({exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.")
     if len(raw.rows) > MAX_ROWS:
         return _nothing(file, f"has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} (MAP_USER_MAX_ROWS): split it into smaller files. Nothing loaded.", len(raw.rows))
+    had_rows, before = bool(raw.rows), len(raw.problems)
+    raw = _checked_geometries(file, _long_cells(file, raw))
+    if not raw.rows and had_rows:  # every row over a budget or off the globe: say which, row by row
+        nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", len(raw.problems) - before)
+        return replace(nothing, problems=(*raw.problems[before:], *nothing.problems))
     if not raw.rows:
         return _nothing(file, "has no data rows. Nothing loaded.")
     try:
@@ -326,15 +333,16 @@ def _read_csv(file: str, content: bytes, options: LoadOptions | None = None) -> 
         if exc.start < len(content[:65536]) - 4:  # not just a character cut at the end of the sample
             _decode(content[: exc.end])
         head = content[: exc.start].decode("utf-8-sig")
-    if "\x00" in head:
-        raise _Unreadable("contains NUL bytes: it is not a text CSV file.")
+    if head.count("\x00") > max(8, len(head) // 100):  # UTF-16 or a binary file, not a stray NUL in one row
+        raise _Unreadable("contains NUL bytes: it is not a text CSV file (save it as 'CSV UTF-8').")
     layout = _layout(head)
+    if layout.names is not None and len(layout.names) > _budgets.MAX_COLUMNS:
+        raise _budgets.too_many_columns("columns")
     fast = _read_csv_arrow(content, layout, options or LoadOptions())
     if fast is not None:
         return fast
     text = _decode(content)
-    if "\x00" in text:
-        raise _Unreadable("contains NUL bytes: it is not a text CSV file.")
+    csv.field_size_limit(MAX_BYTES + 1)  # a long cell costs its row (_long_cells), not the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.sep, quoting=csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE)
     header: list[str] | None = layout.names
     skip_header = layout.names is not None and layout.header_in_file  # a header of its own, read differently
@@ -350,6 +358,11 @@ def _read_csv(file: str, content: bytes, options: LoadOptions | None = None) -> 
             if header is None or skip_header:
                 header = header if skip_header else [cell.strip() for cell in record]
                 skip_header = False
+                if len(header) > _budgets.MAX_COLUMNS:
+                    raise _budgets.too_many_columns("columns")
+                continue
+            if any("\x00" in cell for cell in record):
+                problems.append(Problem(file, start, None, "contains a NUL byte (not text): check how the file was saved"))
                 continue
             if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
                 problems.append(Problem(file, start, None, f"has {len(record)} cells but the header has {len(header)}: check the quoting"))
@@ -376,6 +389,8 @@ def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _R
     from pyarrow import csv as pa_csv
 
     body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    if b"\x00" in body:
+        return None  # the csv module names the rows with NUL bytes
     own_header = layout.header_in_file
     first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
     if layout.names is None:
@@ -383,6 +398,8 @@ def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _R
     else:
         names = layout.names
     names = _unique([n.strip() for n in names])
+    if len(names) > _budgets.MAX_COLUMNS:
+        raise _budgets.too_many_columns("columns")
     if not names or not first_line.strip():
         return None
     # Only the columns the load needs are converted (the others are named, for the mapping step, but not read).
@@ -471,6 +488,8 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
         if not isinstance(props, dict):
             read.problems.append(Problem(file, number, "properties", "is not an object"))
             continue
+        if len(props) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
         record = {str(k): _cell(v) for k, v in props.items()}
         if "id" not in record and feature.get("id") is not None:
             record["id"] = _cell(feature["id"])
@@ -513,7 +532,11 @@ def _reprojected(geometries: list[object], transform) -> list[object]:  # noqa: 
 
     def to_wgs84(coords: np.ndarray) -> np.ndarray:
         x, y = transform.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
+        # A point outside the declared CRS's domain does not come back: it is no coordinate (NaN, named by _checked_geometries).
+        with np.errstate(invalid="ignore"):
+            bx, by = transform.transform(x, y, direction="INVERSE")
+            ok = np.isclose(bx, coords[:, 0], rtol=1e-7, atol=1e-3) & np.isclose(by, coords[:, 1], rtol=1e-7, atol=1e-3)
+        return np.column_stack([np.where(ok, x, np.nan), np.where(ok, y, np.nan)])
 
     return [None if g is None else shapely.transform(g, to_wgs84) for g in geometries]
 
@@ -544,6 +567,8 @@ def _read_timemap(file: str, data: object) -> _Raw:
         if not isinstance(event, dict):
             read.problems.append(Problem(file, number, None, "is not an event object"))
             continue
+        if len(event) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
         record = {str(k): _cell(v) for k, v in event.items() if k != "sources"}
         ids = event.get("sources")
         ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
@@ -568,22 +593,121 @@ def _read_kmz(file: str, content: bytes) -> _Raw:
     return _read_kml(file, content, kmz=True)
 
 
+def _parquet_budget(content: bytes) -> None:
+    """Rows, columns and decoded size from the Parquet footer, before a single value is decoded."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(io.BytesIO(content)).metadata
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad footer
+        raise _Unreadable(f"cannot be read as PARQUET ({exc.__class__.__name__}: {str(exc)[:200]}).") from None
+    if meta.num_rows > MAX_ROWS:
+        raise BudgetError(f"has more than {MAX_ROWS:,} rows ({meta.num_rows:,}); the limit is {MAX_ROWS:,} (MAP_USER_MAX_ROWS): split it into smaller files.")
+    if meta.num_columns > _budgets.MAX_COLUMNS:
+        raise _budgets.too_many_columns("columns")
+    unpacked = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        unpacked += max(group.total_byte_size, sum(group.column(c).total_uncompressed_size for c in range(group.num_columns)))
+        if unpacked > _budgets.MAX_UNPACKED_BYTES:
+            raise _budgets.unpacked("its decoded columns")
+
+
+def _dates_as_text(table: "pa.Table") -> "pa.Table":  # noqa: F821 - pyarrow is imported where it is used
+    """Date and time columns as ISO text, in Arrow: a year Python cannot hold (0000) costs its row, not the file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, fld in enumerate(table.schema):
+        if pa.types.is_date(fld.type):
+            table = table.set_column(i, fld.name, pc.cast(table.column(i), pa.string()))
+        elif pa.types.is_timestamp(fld.type):
+            table = table.set_column(i, fld.name, pc.strftime(table.column(i), format="%Y-%m-%dT%H:%M:%S"))
+    return table
+
+
 def _read_parquet(file: str, content: bytes) -> _Raw:
     import geopandas
 
+    import pyarrow.parquet as pq
+    from geopandas.io.arrow import _arrow_to_geopandas
+    from pyproj import Transformer
+
+    _parquet_budget(content)
+    table = _dates_as_text(pq.read_table(io.BytesIO(content)))
     try:
-        frame = geopandas.read_parquet(io.BytesIO(content))
+        geo = json.loads((table.schema.metadata or {}).get(b"geo", b"null"))
+        if not isinstance(geo, dict):
+            raise ValueError("no geo metadata")
+        frame = _arrow_to_geopandas(table, geo)
         if frame.crs is not None and not frame.crs.equals("OGC:CRS84") and frame.crs.to_epsg() != 4326:
-            frame = frame.to_crs("OGC:CRS84")
+            transform = Transformer.from_crs(frame.crs, "OGC:CRS84", always_xy=True)
+            frame = frame.set_geometry(_reprojected(list(frame.geometry), transform), crs="OGC:CRS84")
         geometries = [_geometry(g) for g in frame.geometry]
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
     except (ValueError, TypeError, KeyError):  # no geo metadata: a plain Parquet table
-        frame = pd.read_parquet(io.BytesIO(content))
+        frame = table.to_pandas()
         geometries = None
+    del table
     if len(frame) > MAX_ROWS:
         return _Raw(frame.iloc[: MAX_ROWS + 1], None, list(range(1, len(frame) + 1)), [])
     frame = pd.DataFrame({str(c): frame[c].map(_cell).astype(object) for c in frame.columns}) if len(frame.columns) else frame
     return _Raw(frame, geometries, list(range(1, len(frame) + 1)), [])
+
+
+def _checked_geometries(file: str, raw: _Raw) -> _Raw:
+    """Rows whose geometry has a coordinate that is not finite, off the globe or outside the declared CRS left out, each named."""
+    import shapely
+
+    if raw.geometry is None or not len(raw.geometry):
+        return raw
+    geoms = np.array([g if g is not None else shapely.Point() for g in raw.geometry], dtype=object)
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    with np.errstate(invalid="ignore"):
+        bad_point = ~(np.isfinite(coords).all(axis=1) & (np.abs(coords[:, 0]) <= MAX_LON) & (np.abs(coords[:, 1]) <= MAX_LAT))
+    if not bad_point.any():
+        return raw
+    bad = np.zeros(len(geoms), dtype=bool)
+    first: dict[int, tuple[float, float]] = {}
+    for i, (x, y) in zip(index[bad_point], coords[bad_point], strict=True):
+        if not bad[i]:
+            bad[i] = True
+            first[int(i)] = (float(x), float(y))
+    rows = list(raw.rows)
+    problems = list(raw.problems)
+    for i in np.flatnonzero(bad):
+        x, y = first[int(i)]
+        problems.append(Problem(file, rows[i], "geometry", f"has a coordinate ({x:g}, {y:g}) that is not a longitude/latitude: not finite, beyond ±180° / ±90°, or outside its declared coordinate system"))
+    keep = ~bad
+    frame = raw.frame[keep].reset_index(drop=True) if len(raw.frame) == len(keep) else raw.frame
+    return _Raw(frame, [g for g, k in zip(raw.geometry, keep, strict=True) if k], [r for r, k in zip(rows, keep, strict=True) if k], problems, raw.all_columns)
+
+
+def _all_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) or values.dtype == object
+
+
+def _long_cells(file: str, raw: _Raw) -> _Raw:
+    """Rows with a cell longer than MAX_CELL_CHARS left out, each named (the rest loads)."""
+    frame = raw.frame
+    if frame.empty or not len(frame.columns):
+        return raw
+    bad = np.zeros(len(frame), dtype=bool)
+    first_field: dict[int, str] = {}
+    for column in frame.columns:
+        lengths = frame[column].str.len().fillna(0).to_numpy(dtype=np.int64) if _all_text(frame[column]) else np.zeros(len(frame), dtype=np.int64)
+        over = lengths > _budgets.MAX_CELL_CHARS
+        if over.any():
+            for i in np.flatnonzero(over & ~bad):
+                first_field[int(i)] = str(column)
+            bad |= over
+    if not bad.any():
+        return raw
+    rows = list(raw.rows)
+    problems = list(raw.problems) + [Problem(file, rows[i], first_field[i], _budgets.long_cell()) for i in np.flatnonzero(bad)]
+    keep = ~bad
+    geometry = None if raw.geometry is None else [g for g, k in zip(raw.geometry, keep, strict=True) if k]
+    return _Raw(frame[keep].reset_index(drop=True), geometry, [r for r, k in zip(rows, keep, strict=True) if k], problems, raw.all_columns)
 
 
 # --- interpreting rows ---------------------------------------------------------------
@@ -809,6 +933,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     needs_order = False
     for fld in date_fields:
         values, errors = normalise_dates(frame[fld], order, evidence)
+        year_zero = (errors == "") & values.astype(str).str.match(r"^0000(?:-|$)")  # no calendar (nor Python) has a year 0
+        errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
         frame[fld] = _columns.text(values)
         frame[f"_error_{fld}"] = errors
         needs_order |= bool(errors.str.contains("day-first or month-first", regex=False).any())
@@ -1274,16 +1400,16 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
                 continue
             props = {"layer": "place", "id": prefix + place["id"], "title": place["name_en"], "kind": place["kind"], "location_precision": place["location_precision"]}
             props |= _text_props(place, {"title_ja": "name_ja", "country": "country", "role": "role_en", "role_ja": "role_ja", **_SOURCE_SAVE})
-            if place.get("radius_km") is not None:
+            if place.get("radius_km") is not None and math.isfinite(float(place["radius_km"])):
                 props["radius_km"] = repr(float(place["radius_km"]))
-            features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [float(place["lon"]), float(place["lat"])]}, "properties": props})
+            features.append({"type": "Feature", "geometry": _saved_point(place), "properties": props})
         for event in _records(data.events):
             props = {"layer": "event", **_text_props(event, {**_EVENT_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + event["id"]
             geometry = None
             place = places.get(event["place_id"])
             if place is not None and place["from_event"]:
-                geometry = {"type": "Point", "coordinates": [float(place["lon"]), float(place["lat"])]}
+                geometry = _saved_point(place)
                 props |= {"place_name": place["name_en"], "place_kind": place["kind"], "location_precision": place["location_precision"]}
                 props |= _text_props(place, {"place_name_ja": "name_ja"})
             else:
@@ -1292,13 +1418,36 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
         for route in _records(data.routes):
             props = {"layer": "route", **_text_props(route, {**_ROUTE_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + route["id"]
-            features.append({"type": "Feature", "geometry": mapping(route["line"]), "properties": props})
+            line = route["line"]
+            features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features
 
 
+def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:
+    """A place's point, or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    lon, lat = place.get("lon"), place.get("lat")
+    return {"type": "Point", "coordinates": [float(lon), float(lat)]} if valid_lonlat(lon, lat) else None  # type: ignore[arg-type]
+
+
+def _finite(value: object) -> object:
+    """``value`` with every non-finite float replaced by null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
 def saved_geojson(user: Sequence[UserData]) -> bytes:
+    """The analyst's data as GeoJSON: never NaN or Infinity (not JSON; a coordinate that is not valid is no geometry)."""
     collection = {"type": "FeatureCollection", "features": saved_features(user)}
-    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    try:
+        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(collection), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text + "\n").encode("utf-8")
 
 
 def load_folder(folder: Path | str, known_places: Collection[str] = ()) -> list[UserData]:

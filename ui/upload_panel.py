@@ -20,6 +20,7 @@ from pathlib import Path
 import streamlit as st
 
 from geodata import Dataset
+from geodata._budgets import listed
 from geodata._memo import memo
 from geodata.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
 from geodata._presets import FIELD_LABELS, KEY_FIELDS
@@ -298,7 +299,7 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
         if data.notes:
             st.caption("  \n".join(md_escape(note) for note in data.notes))
         if data.ignored_columns:
-            st.caption(md_escape(t("user_data_ignored", lang, columns=", ".join(data.ignored_columns))))
+            st.caption(md_escape(t("user_data_ignored", lang, columns=listed(data.ignored_columns))))
         if entry.get("content") is not None and data.columns:
             _mapping_step(entry, _known_places(shipped), lang)
     loaded_entries = [entry for entry in entries if not entry["data"].loaded_nothing]
