@@ -26,7 +26,7 @@ function tooltipFor(template) {
   };
 }
 
-const TIP_GAP = 14; // px between the pointer and the tooltip
+const TIP_GAP = 14; // px the pointer keeps from the tooltip's edge
 const TIP_MARGIN = 4; // px the tooltip keeps from the map's edges
 
 // Web Mercator in units of the world's width, y growing southward (layers/_screen_path.py's mercator).
@@ -338,6 +338,8 @@ class DeckMap {
     return line ? { ...info, picked: true, ...line } : info;
   }
 
+  // The tooltip sits in a corner of the map away from the pointer, not at it: a box at the
+  // pointer covers the very symbols around the one hovered (clusters at Vladivostok, Rajin).
   showTip(text, x = 0, y = 0) {
     if (!text) {
       this.tip.hidden = true;
@@ -347,13 +349,9 @@ class DeckMap {
     this.tip.hidden = false;
     const { clientWidth: width, clientHeight: height } = this.container;
     const { offsetWidth: w, offsetHeight: h } = this.tip;
-    let left = x + TIP_GAP;
-    if (left + w > width - TIP_MARGIN) left = x - TIP_GAP - w;
-    let top = y + TIP_GAP;
-    if (top + h > height - TIP_MARGIN) top = y - TIP_GAP - h;
-    left = Math.max(TIP_MARGIN, Math.min(left, width - TIP_MARGIN - w));
-    top = Math.max(TIP_MARGIN, Math.min(top, height - TIP_MARGIN - h));
-    Object.assign(this.tip.style, { left: `${left}px`, top: `${top}px` });
+    const left = x < width / 2 ? width - TIP_MARGIN - w : TIP_MARGIN; // the other half from the pointer
+    const top = y > TIP_MARGIN + h + TIP_GAP ? TIP_MARGIN : height - TIP_MARGIN - h; // top, unless the pointer is there
+    Object.assign(this.tip.style, { left: `${Math.max(TIP_MARGIN, left)}px`, top: `${Math.max(TIP_MARGIN, top)}px` });
   }
 
   onHover(info) {

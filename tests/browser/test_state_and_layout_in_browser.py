@@ -89,7 +89,7 @@ TIP_JS = """
   const t = tip.getBoundingClientRect(), m = document.querySelector('.deck-map-canvas').getBoundingClientRect();
   const style = getComputedStyle(tip);
   return {text: tip.textContent, inside: t.left >= m.left && t.right <= m.right && t.top >= m.top && t.bottom <= m.bottom,
-          colour: style.color, background: style.backgroundColor};
+          colour: style.color, background: style.backgroundColor, box: [t.left, t.top, t.right, t.bottom]};
 }
 """
 
@@ -115,6 +115,9 @@ def test_hover_keeps_every_symbol_and_the_tooltip_inside_the_map(page, app_url, 
             break
     assert tip and name in tip["text"], tip
     assert tip["inside"], tip
+    # Away from the pointer: it covers neither the hovered symbol nor its neighbours within 60 px.
+    left, top, right, bottom = tip["box"]
+    assert not (left - 60 < x < right + 60 and top - 60 < y < bottom + 60), (tip, x, y)
     assert tip["colour"] == "rgb(255, 255, 255)" and tip["background"].startswith("rgba(22, 26, 35"), tip
     # Nothing vanished: the highlight may add pixels, never take symbols away.
     assert page.evaluate(CANVAS_PIXELS_JS) >= before * 0.98
