@@ -44,7 +44,7 @@ from layers.text import format_date
 from layers.sources import SourceRef, source_ref
 from layers.basemap import STATIC_DIR
 from geodata.coordinates import valid_coordinates
-from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
+from layers.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, leg_parts, localized, region_of, visible_items
 from ui.i18n import t
 
 REPO_DIR = Path(__file__).resolve().parent.parent
@@ -183,15 +183,31 @@ def credit_line() -> str:
     return " · ".join([*(str(c).strip() for c in meta.get("credit", [])), RAIL_CREDIT])
 
 
-def fit_frame(region_key: str, aspect: float) -> tuple[Frame, float]:
+WORLD_BOUNDS = (-180.0, -85.0, 180.0, 85.0)  # Web Mercator's range: the world raster (layers/basemap.py) covers it
+
+
+@cache
+def _world_image() -> np.ndarray:
+    """The whole-Earth Web Mercator raster the interactive map shows under its detailed ones."""
+    import matplotlib.image as mpimg
+
+    from layers.basemap import RASTERS
+
+    return mpimg.imread(STATIC_DIR / RASTERS["world"].file)
+
+
+def fit_frame(region_key: str | Region, aspect: float) -> tuple[Frame, float]:
     """The region's box grown to ``aspect`` (width/height), kept inside the basemap.
 
     Returns the frame and the aspect it has: where the basemap is too small to
     grow the box that far, the map is letterboxed instead of showing empty sea.
+    A fixed frame stays inside the detailed vector basemap; the user's data frame
+    (a :class:`Region` given as such) may be anywhere on Earth, drawn over the world raster.
     """
-    region = REGIONS[region_key]
+    region = REGIONS[region_key] if isinstance(region_key, str) else region_key
+    bounds = basemap_bounds() if region.key in REGIONS else WORLD_BOUNDS
     (x0, x1), (y0, y1) = (np.asarray(v) for v in mercator([region.west, region.east], [region.south, region.north]))
-    (bx0, bx1), (by0, by1) = (np.asarray(v) for v in mercator(*np.array(basemap_bounds()).reshape(2, 2).T))
+    (bx0, bx1), (by0, by1) = (np.asarray(v) for v in mercator(*np.array(bounds).reshape(2, 2).T))
     # A small margin so symbols on the region's edge are not cut.
     pad = 0.03 * max(x1 - x0, y1 - y0)
     x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
@@ -366,9 +382,15 @@ def default_title(view: MapView) -> str:
     return t("app_title", view.lang)
 
 
+def frame_label(key: str, lang: str) -> str:
+    """A frame's name; the user's data frame's from the catalogue."""
+    if key not in REGIONS:
+        return t("region_user", lang) if key == USER_REGION else REGIONS["route"].label_en
+    return REGIONS[key].label_ja if lang == "ja" else REGIONS[key].label_en
+
+
 def default_subtitle(view: MapView) -> str:
-    region = REGIONS[view.region]
-    label = region.label_ja if view.lang == "ja" else region.label_en
+    label = frame_label(view.region, view.lang)
     clock = t(f"export_clock_{view.clock}", view.lang)
     return f"{label} · {clock}"
 
@@ -532,7 +554,7 @@ def _view_line(view: MapView) -> str:
         layers=layers,
         days=view.emphasis_days,
         date=format_date(view.as_of, lang),
-        region=REGIONS[view.region].label_ja if lang == "ja" else REGIONS[view.region].label_en,
+        region=frame_label(view.region, lang),
     )
 
 
@@ -777,6 +799,13 @@ def _draw_content(
     w, s, e, n = frame.lonlat
     margin = 0.25 * max(e - w, n - s) / 10
     land, borders = basemap_paths((round(w - margin, 3), round(s - margin, 3), round(e + margin, 3), round(n + margin, 3)))
+    bw, bs, be, bn = basemap_bounds()
+    if w < bw or s < bs or e > be or n > bn:  # the user's data frame, past the detailed basemap: the world raster under it
+        wx0, wy0 = mercator(WORLD_BOUNDS[0], WORLD_BOUNDS[1])
+        wx1, wy1 = mercator(WORLD_BOUNDS[2], WORLD_BOUNDS[3])
+        ax.imshow(_world_image(), extent=(float(wx0), float(wx1), float(wy0), float(wy1)), origin="upper", interpolation="bilinear", zorder=0.5, aspect="auto")  # type: ignore[attr-defined]
+        ax.set_xlim(frame.x0, frame.x1)  # type: ignore[attr-defined]  # imshow resets the limits
+        ax.set_ylim(frame.y0, frame.y1)  # type: ignore[attr-defined]
     if land is not None:
         # add_artist, not add_patch: no data limits to compute over tens of thousands of vertices.
         ax.add_artist(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none", zorder=1, transform=ax.transData))  # type: ignore[attr-defined]
@@ -1437,9 +1466,10 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     # The frame depends on the map box, which depends on how many sources are listed:
     # settle it in two passes (the second is almost always the same).
     lay = make_layout(width, height, bool(banner), len(dataset.sources))
+    region = region_of(view.region, dataset)
     for _ in range(3):
         mx, my, mw, mh = lay.map_box
-        frame, aspect = fit_frame(view.region, mw / mh)
+        frame, aspect = fit_frame(region, mw / mh)
         contents = export_contents(dataset, view, frame)
         new_lay = make_layout(width, height, bool(banner), len(contents.sources))
         if new_lay == lay:
@@ -1450,7 +1480,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     lay = make_layout(width, height, bool(banner), n_sources)
     if pin is not None:
         mx, my, mw, mh = lay.map_box
-        frame, aspect = fit_frame(view.region, mw / mh)
+        frame, aspect = fit_frame(region, mw / mh)
         contents = export_contents(dataset, view, frame)
         contents.legend = list(pin.legend)
     title = _one_line(options.title) if options.title is not None else default_title(view)
@@ -1503,7 +1533,7 @@ def plan_layout(dataset: Dataset, view: MapView, days: list, options: ExportOpti
     most, needs = 0, LegendNeeds()
     for day in days:
         lay = make_layout(*options.preset.inches, banner, len(dataset.sources))
-        frame, _ = fit_frame(view.region, lay.map_box[2] / lay.map_box[3])
+        frame, _ = fit_frame(region_of(view.region, dataset), lay.map_box[2] / lay.map_box[3])
         contents = export_contents(dataset, view.with_(as_of=day), frame)
         most = max(most, len(contents.sources))
         needs = needs | legend_needs(contents.items, view.layers)

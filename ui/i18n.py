@@ -26,6 +26,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layer_route": ("2023 arms-transfer route", "2023年の武器移送ルート"),
     "layer_events": ("Events", "出来事"),
     "region": ("Frame", "表示範囲"),
+    "region_user": ("Your data (fits your rows)", "あなたのデータ(全行が収まる範囲)"),
     "emphasis": ("Emphasise events within (days before the as-of date)", "強調表示する期間(基準日以前の日数)"),
     "as_of": ("As of", "基準日"),
     "step": ("Step", "ステップ"),
