@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,41 @@ def test_cli_png_of_the_users_frame(tmp_path: Path, capsys: pytest.CaptureFixtur
         run(["--region", USER_REGION, "--date", "2022-12-31", "--out", str(tmp_path / "x.png")])
     assert exit_info.value.code == 2
     assert "--data" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def _many_sources(n_rows: int = 100, n_sources: int = 87):  # noqa: ANN202 - Dataset
+    hosts = ["kyivindependent.com", "tass.ru", "apnews.com", "reuters.com"]
+    lines = ["id,date,title,lat,lon,source,source_url"]
+    for i in range(n_rows):
+        k = i if i < n_sources else i % 3  # the first three cited more than once
+        lines.append(f"e{i},2023-05-{1 + i % 27:02d},Report {i},{46 + i % 7 * 0.5},{30 + i % 11 * 0.7},Article {k},https://www.{hosts[k % 4]}/a/{k}")
+    return _with("\n".join(lines) + "\n")
+
+
+def test_image_exports_draw_the_users_rows_with_their_legend_entry_and_group_many_sources() -> None:
+    from briefing.render import USER_SOURCE_SUMMARY, export_contents, fit_frame
+    from layers import style
+
+    dataset = _many_sources()
+    view = MapView(as_of=date(2023, 12, 31), region=USER_REGION)
+    frame, _ = fit_frame(region_of(USER_REGION, dataset), 16 / 9)
+    contents = export_contents(dataset, view, frame)
+    assert len(contents.items.events) >= 100
+    assert style.USER_LEGEND in contents.legend
+    assert "event-report" not in {e.key for e in contents.legend}  # the user's 'report' rows are drawn in the user colour, not by kind
+    own = [s for s in contents.sources if s.source_id.startswith("user")]
+    assert len(own) == 4 and own[-1].source_id == USER_SOURCE_SUMMARY
+    assert [s.title for s in own[:3]] == ["Article 0", "Article 1", "Article 2"]  # the most cited first
+    summary = own[-1].text("en")
+    assert summary == "Your data: 87 sources; 84 more (apnews.com ×21, kyivindependent.com ×21, reuters.com ×21, …): all in the GeoJSON export"
+    assert "あなたのデータ" in export_contents(dataset, view.with_(lang="ja"), frame).sources[-1].text("ja")
+
+
+def test_a_few_user_sources_are_each_listed() -> None:
+    from briefing.render import export_contents, fit_frame
+
+    dataset = _many_sources(5, 5)
+    view = MapView(as_of=date(2023, 12, 31), region=USER_REGION)
+    frame, _ = fit_frame(region_of(USER_REGION, dataset), 16 / 9)
+    own = [s for s in export_contents(dataset, view, frame).sources if s.source_id.startswith("user")]
+    assert sorted(s.title for s in own) == [f"Article {k}" for k in range(5)]

@@ -117,6 +117,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_credits": ("Map data:", "地図データ:"),
     "export_in_focus": ("At the as-of date (within {days} days)", "基準日前後の動き({days}日以内)"),
     "export_sources": ("Sources for the features shown", "表示項目の出典"),
+    "export_user_sources": (
+        "Your data: {total} sources; {count} more ({groups}): all in the GeoJSON export",
+        "あなたのデータ:出典{total}件、ほか{count}件({groups})。全件はGeoJSON出力を参照",
+    ),
     "export_more_sources": ("… and {count} more {count|source|sources}: see the GeoJSON export", "…ほか{count}件(GeoJSON出力を参照)"),
     "export_inset": ("Inset: {region}", "拡大図:{region}"),
     "export_scale_note": ("Scale true at {lat} (Web Mercator)", "{lat}付近の縮尺(ウェブメルカトル)"),
