@@ -614,11 +614,26 @@ def _view_line(view: MapView) -> str:
     )
 
 
-def _draw_footer(fig: Figure, lay: Layout, view: MapView, credits: str) -> None:
+def user_files_line(dataset: Dataset, lang: str) -> str:
+    """'Your data: acled.csv (3 rows); mine.geojson (12 rows)', or '' without user rows."""
+    from geodata.user_data import user_parts
+
+    user = user_parts(dataset)[1]
+    if user is None:
+        return ""
+    ids = pd.concat([user.events["id"], user.route_legs["id"], user.places["id"][user.places["on_map"] != "no"]], ignore_index=True).astype(str)
+    counts = ids.str.partition(":")[0].value_counts()
+    notes = dataset.sources[dataset.sources.get("origin", pd.Series("", index=dataset.sources.index)) == "user"]
+    files = {str(i).partition(":")[0]: str(n).removeprefix("Added by the user from ") for i, n in zip(notes["id"], notes["note"])}
+    parts = [t("export_user_file", lang, file=files.get(prefix, prefix), rows=int(n)) for prefix, n in sorted(counts.items(), key=lambda kv: kv[0])]
+    return t("export_user_files", lang, files="; ".join(parts)) if parts else ""
+
+
+def _draw_footer(fig: Figure, lay: Layout, view: MapView, credits: str, user_line: str = "") -> None:
     y = lay.footer_top
     width_pt = (lay.width - 2 * lay.margin) * 72
     fig.add_artist(Line2D([lay.margin, lay.width - lay.margin], [y + 0.02, y + 0.02], transform=fig.dpi_scale_trans, color=(0.8, 0.82, 0.85), linewidth=0.6))
-    view_line = _view_line(view)
+    view_line = _view_line(view) + (f" · {user_line}" if user_line else "")
     _text(fig, lay.margin, y - 0.04, view_line, ha="left", va="top", fontsize=_mpl.fit_size(view_line, width_pt, view.lang, 6.0, smallest=4.5), color=MUTED)
     credit = t("export_credits", view.lang) + " " + credits
     _text(fig, lay.margin, y - 0.17, credit, ha="left", va="top", fontsize=_mpl.fit_size(credit, width_pt, view.lang, 6.0, smallest=4.5), color=MUTED, gid="credits")
@@ -1565,7 +1580,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
         _draw_in_focus(fig, lay, view, contents, legend_end)
     fig.briefing_pin = Pin(n_sources, tuple(contents.legend), drawing.inset)  # type: ignore[attr-defined]
     _draw_sources(fig, lay, contents.sources, view.lang)
-    _draw_footer(fig, lay, view, contents.credits)
+    _draw_footer(fig, lay, view, contents.credits, user_files_line(dataset, view.lang))
     return fig
 
 

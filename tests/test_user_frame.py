@@ -146,3 +146,12 @@ def test_a_few_user_sources_are_each_listed() -> None:
     frame, _ = fit_frame(region_of(USER_REGION, dataset), 16 / 9)
     own = [s for s in export_contents(dataset, view, frame).sources if s.source_id.startswith("user")]
     assert sorted(s.title for s in own) == [f"Article {k}" for k in range(5)]
+
+
+def test_the_image_footer_names_the_users_file_and_rows() -> None:
+    from briefing.render import user_files_line
+
+    assert user_files_line(_SHIPPED, "en") == ""
+    dataset = _many_sources(5, 5)
+    assert user_files_line(dataset, "en") == "your data: mine.csv, 5 rows loaded"
+    assert user_files_line(dataset, "ja") == "あなたのデータ:mine.csv(5行を読込)"

@@ -121,6 +121,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Your data: {total} sources; {count} more ({groups}): all in the GeoJSON export",
         "あなたのデータ:出典{total}件、ほか{count}件({groups})。全件はGeoJSON出力を参照",
     ),
+    "export_user_files": ("your data: {files}", "あなたのデータ:{files}"),
+    "export_user_file": ("{file}, {rows} {rows|row|rows} loaded", "{file}({rows}行を読込)"),
     "export_more_sources": ("… and {count} more {count|source|sources}: see the GeoJSON export", "…ほか{count}件(GeoJSON出力を参照)"),
     "export_inset": ("Inset: {region}", "拡大図:{region}"),
     "export_scale_note": ("Scale true at {lat} (Web Mercator)", "{lat}付近の縮尺(ウェブメルカトル)"),
