@@ -15,6 +15,7 @@ preload_deck_gl()  # the page's first element: the browser starts on deck.gl whi
 
 # Imported after the preload: these bring pandas and the data modules, a good part of a first run.
 from layers.deck import build_deck  # noqa: E402
+from geodata.user_data import has_user_data  # noqa: E402
 from layers.view import date_span, region_box, shown_counts  # noqa: E402
 from ui.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url  # noqa: E402
 from ui.data import shipped_dataset, source_caption  # noqa: E402
@@ -35,8 +36,9 @@ DETAILS_HEIGHT_PX = 520
 shipped, problems = shipped_dataset()
 dataset = session_dataset(shipped)  # plus this session's own data, if any
 first, last = date_span(dataset)
-init_state(first, last, ItemLookup(dataset))
-sidebar_controls()
+user_frame = has_user_data(dataset)  # the "Your data" frame is offered only then
+init_state(first, last, ItemLookup(dataset), user_frame=user_frame)
+sidebar_controls(user_frame)
 view = current_view()
 
 st.title(t("app_title", view.lang))
@@ -60,7 +62,7 @@ def map_and_time() -> None:
     events_shown, legs_shown = shown_counts(dataset, view)
     st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()) + data_end_note(view.as_of, first, last, view.lang))
     deck = build_deck(dataset, view, camera=camera_count())
-    picked = deck_map(deck, first, last, t("as_of", view.lang), timeline=timeline_payload(dataset, view), frame=region_box(view.region))
+    picked = deck_map(deck, first, last, t("as_of", view.lang), timeline=timeline_payload(dataset, view), frame=region_box(view.region, dataset))
     if sync_map_pick(picked):
         st.rerun(scope="app")  # the details panel, outside this fragment, shows the clicked item
     # Inside the fragment, so they always use the current as-of date; drawn only while open

@@ -25,7 +25,7 @@ from geodata import DataValidationError, open_data
 from geodata.postgis import DatabaseError
 from geodata.source import DATABASE_URL_ENV, Opened, SourceError, open_source
 from geodata.window import AS_OF_FIRST, AS_OF_LAST, as_of_allowed
-from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, MapView, date_span
+from layers.view import DEFAULT_LAYERS, LAYERS, REGIONS, USER_REGION, MapView, date_span
 
 FORMATS = (".geojson", ".png", ".pdf", ".svg", ".kml", ".csv")
 IMAGE_FORMATS = (".png", ".pdf", ".svg")
@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", default="en", choices=("en", "ja"))
     parser.add_argument("--layers", type=_layers, default=DEFAULT_LAYERS, help=f"comma-separated: {','.join(LAYERS)}")
     parser.add_argument("--clock", default="event", choices=("event", "public"), help="show items at the date they happened or became public")
-    parser.add_argument("--region", default="route", choices=tuple(REGIONS))
+    parser.add_argument("--region", default="route", choices=(*REGIONS, USER_REGION), help=f"the frame; '{USER_REGION}': one that fits the --data rows, wherever they are")
     parser.add_argument("--size", default="slide", choices=tuple(PRESETS), help="slide: 16:9, 3840x2160 px (default); a4: A4 landscape at 300 dpi")
     parser.add_argument("--title", type=_text(MAX_TITLE, "--title"), help="title (default: the map's name)")
     parser.add_argument("--subtitle", type=_text(MAX_SUBTITLE, "--subtitle"), help="subtitle (default: frame and clock)")
@@ -125,6 +125,8 @@ def run(argv: list[str] | None = None) -> int:
         if suffix not in FORMATS:
             hint = f" (a {suffix} needs --until, or --story for a .pptx)" if suffix in RANGE_FORMATS else ""
             parser.error(f"--out must end in one of {', '.join(FORMATS)}{hint} (got '{args.out.name}')")
+    if args.region == USER_REGION and not args.data:
+        parser.error(f"--region {USER_REGION} frames your own rows: give them with --data FILE")
     target_parent = args.out.parent
     if not target_parent.exists():
         parser.error(f"--out folder '{target_parent}' does not exist")

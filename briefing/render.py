@@ -16,9 +16,10 @@ from __future__ import annotations
 import io
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import matplotlib as mpl
 import numpy as np
@@ -44,7 +45,7 @@ from layers.text import format_date
 from layers.sources import SourceRef, source_ref
 from layers.basemap import STATIC_DIR
 from geodata.coordinates import valid_coordinates
-from layers.view import REGIONS, MapView, VisibleItems, leg_parts, localized, visible_items
+from layers.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, leg_parts, localized, region_of, visible_items
 from geodata.window import data_span
 from ui.i18n import data_end_note, t
 
@@ -184,15 +185,31 @@ def credit_line() -> str:
     return " · ".join([*(str(c).strip() for c in meta.get("credit", [])), RAIL_CREDIT])
 
 
-def fit_frame(region_key: str, aspect: float) -> tuple[Frame, float]:
+WORLD_BOUNDS = (-180.0, -85.0, 180.0, 85.0)  # Web Mercator's range: the world raster (layers/basemap.py) covers it
+
+
+@cache
+def _world_image() -> np.ndarray:
+    """The whole-Earth Web Mercator raster the interactive map shows under its detailed ones."""
+    import matplotlib.image as mpimg
+
+    from layers.basemap import RASTERS
+
+    return mpimg.imread(STATIC_DIR / RASTERS["world"].file)
+
+
+def fit_frame(region_key: str | Region, aspect: float) -> tuple[Frame, float]:
     """The region's box grown to ``aspect`` (width/height), kept inside the basemap.
 
     Returns the frame and the aspect it has: where the basemap is too small to
     grow the box that far, the map is letterboxed instead of showing empty sea.
+    A fixed frame stays inside the detailed vector basemap; the user's data frame
+    (a :class:`Region` given as such) may be anywhere on Earth, drawn over the world raster.
     """
-    region = REGIONS[region_key]
+    region = REGIONS[region_key] if isinstance(region_key, str) else region_key
+    bounds = basemap_bounds() if region.key in REGIONS else WORLD_BOUNDS
     (x0, x1), (y0, y1) = (np.asarray(v) for v in mercator([region.west, region.east], [region.south, region.north]))
-    (bx0, bx1), (by0, by1) = (np.asarray(v) for v in mercator(*np.array(basemap_bounds()).reshape(2, 2).T))
+    (bx0, bx1), (by0, by1) = (np.asarray(v) for v in mercator(*np.array(bounds).reshape(2, 2).T))
     # A small margin so symbols on the region's edge are not cut.
     pad = 0.03 * max(x1 - x0, y1 - y0)
     x0, x1, y0, y1 = x0 - pad, x1 + pad, y0 - pad, y1 + pad
@@ -248,11 +265,13 @@ class LegendNeeds:
     area: bool = False
     claims: bool = False
     current: bool = False
+    user: bool = False  # the analyst's own rows are shown
 
     def __or__(self, other: "LegendNeeds") -> "LegendNeeds":
         return LegendNeeds(
             self.place_kinds | other.place_kinds, self.modes | other.modes, self.schematic or other.schematic,
             self.event_kinds | other.event_kinds, self.area or other.area, self.claims or other.claims, self.current or other.current,
+            self.user or other.user,
         )
 
     def entries(self) -> list[LegendEntry]:
@@ -265,6 +284,9 @@ class LegendNeeds:
                 entries.append(style.SCHEMATIC_LEGEND)
         if self.event_kinds:
             entries += style.event_legend(sorted(self.event_kinds))
+        if self.user:
+            entries.append(style.USER_LEGEND)
+        if self.event_kinds or self.user:
             if self.area:
                 entries.append(style.AREA_LEGEND)
         if self.claims:
@@ -281,13 +303,30 @@ def legend_needs(items: VisibleItems, layers: frozenset[str]) -> LegendNeeds:
     states = [*items.route_legs.get("state", []), *items.events.get("state", [])]
     return LegendNeeds(
         place_kinds=frozenset(items.places["kind"]) if places else frozenset(),
-        modes=frozenset(items.route_legs["mode"]) if route else frozenset(),
+        modes=frozenset(items.route_legs["mode"][~_is_user(items.route_legs)]) if route else frozenset(),
         schematic=bool(route and (items.route_legs["schematic_head_vertices"] >= 2).any()),
-        event_kinds=frozenset(items.events["kind"]) if events else frozenset(),
+        event_kinds=frozenset(items.events["kind"][~_is_user(items.events)]) if events else frozenset(),
         area=bool(events and items.events["is_area"].any()),
         claims=not items.route_legs.empty or not items.events.empty,
         current="current" in states,
+        user=bool((events and _is_user(items.events).any()) or (route and _is_user(items.route_legs).any()) or (places and _is_user(items.places).any())),
     )
+
+
+def _is_user(frame: pd.DataFrame) -> pd.Series:
+    """The analyst's own rows (drawn in the user colour, as in the app)."""
+    return frame["origin"] == "user" if "origin" in frame.columns else pd.Series(False, index=frame.index)
+
+
+def _user_row(row: pd.Series) -> bool:
+    return row.get("origin") == "user"
+
+
+def _event_look(row: pd.Series) -> tuple[tuple[int, int, int], object]:
+    """An event's colour and symbol: its kind's, or the user colour and hexagon for the analyst's own."""
+    if _user_row(row):
+        return style.USER_COLOUR, style.USER_EVENT_SYMBOL
+    return style.EVENT_COLOURS[row["kind"]], style.EVENT_SYMBOL
 
 
 def legend_entries(items: VisibleItems, layers: frozenset[str]) -> list[LegendEntry]:
@@ -310,10 +349,43 @@ def source_lines(dataset: Dataset, items: VisibleItems, lang: str) -> list[Sourc
     if "source" in items.events.columns:  # per-row sources: the analyst's own events cite theirs in the row
         cited |= set(items.events["source"].dropna().astype(str)) - {""}
     lines: list[SourceRef] = []
-    for source_id, row in dataset.sources.iterrows():
+    own: list[tuple[str, object]] = []  # the analyst's sources: listed after the shipped ones, grouped when many
+    origin = dataset.sources["origin"] if "origin" in dataset.sources.columns else pd.Series("", index=dataset.sources.index)
+    for (source_id, row), source_origin in zip(dataset.sources.iterrows(), origin):
         if source_id in cited:
-            lines.append(source_ref(len(lines) + 1, str(source_id), row, lang))
-    return lines
+            if source_origin == "user":
+                own.append((str(source_id), row))
+            else:
+                lines.append(source_ref(len(lines) + 1, str(source_id), row, lang))
+    return lines + _user_source_lines(own, items, len(lines), lang)
+
+
+USER_SOURCES_LISTED = 6  # up to this many of the analyst's sources are listed one by one
+USER_SOURCES_TOP = 3  # beyond, the most cited this many, then one line for the rest
+USER_SOURCE_SUMMARY = "user-sources-summary"  # the id of that line (it has no number)
+
+
+def _user_source_lines(own: list[tuple[str, object]], items: VisibleItems, numbered: int, lang: str) -> list[SourceRef]:
+    """The analyst's sources: each one when few; else the most cited and a line grouping the rest by site (or title)."""
+    refs = [source_ref(numbered + k + 1, source_id, row, lang) for k, (source_id, row) in enumerate(own)]
+    if len(refs) <= USER_SOURCES_LISTED:
+        return refs
+    cites = pd.concat([items.events.get("source", pd.Series(dtype=object)), items.route_legs.get("source", pd.Series(dtype=object))], ignore_index=True)
+    rows = cites.astype(str).value_counts()
+    ranked = sorted(range(len(refs)), key=lambda k: (-int(rows.get(refs[k].source_id, 0)), k))
+    top = sorted(ranked[:USER_SOURCES_TOP])
+    kept = [replace(refs[k], number=numbered + n + 1) for n, k in enumerate(top)]
+    groups: dict[str, int] = {}
+    for k in ranked[USER_SOURCES_TOP:]:
+        ref = refs[k]
+        name = urlsplit(ref.url).hostname or ref.publisher or ref.title or ref.url
+        name = name.removeprefix("www.")
+        groups[name] = groups.get(name, 0) + max(int(rows.get(ref.source_id, 0)), 1)
+    biggest = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
+    shown = ", ".join(f"{name} ×{n}" for name, n in biggest[:3]) + (", …" if len(biggest) > 3 else "")
+    rest = len(refs) - len(kept)
+    summary = t("export_user_sources", lang, total=len(refs), count=rest, groups=shown)
+    return kept + [SourceRef(numbered + len(kept) + 1, USER_SOURCE_SUMMARY, summary, "", "", "")]
 
 
 def in_focus_lines(items: VisibleItems, lang: str, limit: int = 6) -> list[str]:
@@ -367,9 +439,15 @@ def default_title(view: MapView) -> str:
     return t("app_title", view.lang)
 
 
+def frame_label(key: str, lang: str) -> str:
+    """A frame's name; the user's data frame's from the catalogue."""
+    if key not in REGIONS:
+        return t("region_user", lang) if key == USER_REGION else REGIONS["route"].label_en
+    return REGIONS[key].label_ja if lang == "ja" else REGIONS[key].label_en
+
+
 def default_subtitle(view: MapView) -> str:
-    region = REGIONS[view.region]
-    label = region.label_ja if view.lang == "ja" else region.label_en
+    label = frame_label(view.region, view.lang)
     clock = t(f"export_clock_{view.clock}", view.lang)
     return f"{label} · {clock}"
 
@@ -546,15 +624,30 @@ def _view_line(view: MapView, data_end: str = "") -> str:
         layers=layers,
         days=view.emphasis_days,
         date=format_date(view.as_of, lang),
-        region=REGIONS[view.region].label_ja if lang == "ja" else REGIONS[view.region].label_en,
+        region=frame_label(view.region, lang),
     )
 
 
-def _draw_footer(fig: Figure, lay: Layout, view: MapView, credits: str, data_end: str = "") -> None:
+def user_files_line(dataset: Dataset, lang: str) -> str:
+    """'Your data: acled.csv (3 rows); mine.geojson (12 rows)', or '' without user rows."""
+    from geodata.user_data import user_parts
+
+    user = user_parts(dataset)[1]
+    if user is None:
+        return ""
+    ids = pd.concat([user.events["id"], user.route_legs["id"], user.places["id"][user.places["on_map"] != "no"]], ignore_index=True).astype(str)
+    counts = ids.str.partition(":")[0].value_counts()
+    notes = dataset.sources[dataset.sources.get("origin", pd.Series("", index=dataset.sources.index)) == "user"]
+    files = {str(i).partition(":")[0]: str(n).removeprefix("Added by the user from ") for i, n in zip(notes["id"], notes["note"])}
+    parts = [t("export_user_file", lang, file=files.get(prefix, prefix), rows=int(n)) for prefix, n in sorted(counts.items(), key=lambda kv: kv[0])]
+    return t("export_user_files", lang, files="; ".join(parts)) if parts else ""
+
+
+def _draw_footer(fig: Figure, lay: Layout, view: MapView, credits: str, data_end: str = "", user_line: str = "") -> None:
     y = lay.footer_top
     width_pt = (lay.width - 2 * lay.margin) * 72
     fig.add_artist(Line2D([lay.margin, lay.width - lay.margin], [y + 0.02, y + 0.02], transform=fig.dpi_scale_trans, color=(0.8, 0.82, 0.85), linewidth=0.6))
-    view_line = _view_line(view, data_end)
+    view_line = _view_line(view, data_end) + (f" · {user_line}" if user_line else "")
     _text(fig, lay.margin, y - 0.04, view_line, ha="left", va="top", fontsize=_mpl.fit_size(view_line, width_pt, view.lang, 6.0, smallest=4.5), color=MUTED)
     credit = t("export_credits", view.lang) + " " + credits
     _text(fig, lay.margin, y - 0.17, credit, ha="left", va="top", fontsize=_mpl.fit_size(credit, width_pt, view.lang, 6.0, smallest=4.5), color=MUTED, gid="credits")
@@ -568,15 +661,26 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
     y -= 0.2
     col_w = (lay.width - 2 * lay.margin) / SOURCE_COLUMNS
     capacity = SOURCE_COLUMNS * MAX_SOURCE_ROWS
-    shown = sources if len(sources) <= capacity else sources[: capacity - 1]
-    rows = math.ceil(len(sources if len(sources) <= capacity else shown + [None]) / SOURCE_COLUMNS)  # type: ignore[list-item]
+    # When the list overflows, shipped sources give way: the analyst's (a few lines at most, see
+    # _user_source_lines) stay, after the '… and N more' line.
+    own = [src for src in sources if src.source_id.startswith("user")]
+    others = [src for src in sources if not src.source_id.startswith("user")]
+    entries: list[SourceLine | None] = list(sources) if len(sources) <= capacity else [*others[: capacity - 1 - len(own)], None, *own]
+    shown = [src for src in entries if src is not None]
+    rows = math.ceil(len(entries) / SOURCE_COLUMNS)
     number_w = _mpl.text_width_pt("[00]", lang, SOURCE_SIZE) / 72 + 0.08
-    for k, source in enumerate(shown):
+    for k, source in enumerate(entries):
         col, row = divmod(k, rows)
+        if source is None:
+            _text(fig, lay.margin + col * col_w, y - row * SOURCE_LINE, t("export_more_sources", lang, count=len(sources) - len(shown)), ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+            continue
         x = lay.margin + col * col_w
         y_line = y - row * SOURCE_LINE
         width_pt = (col_w - number_w - 0.12) * 72
-        _text(fig, x, y_line, f"[{source.number}]", ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+        if source.source_id != USER_SOURCE_SUMMARY:  # the line grouping the analyst's other sources has no number
+            _text(fig, x, y_line, f"[{source.number}]", ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
+        else:
+            width_pt = (lay.width - x - lay.margin - number_w) * 72  # it may run on into the next columns (it is last)
         main, url_shown = _source_line_parts(source, width_pt, lang)
         text = _text(fig, x + number_w, y_line, main, ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
         if source.url:
@@ -587,10 +691,6 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
             main_w = max(drawn - x - number_w, _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72) + URL_GAP_PT / 72
             link = _text(fig, x + number_w + main_w, y_line, url_shown, ha="left", va="top", fontsize=SOURCE_SIZE, color=LINK, gid=f"source-url-{source.number}")
             link.set_url(source.url)  # type: ignore[attr-defined]
-    if len(shown) < len(sources):
-        k = len(shown)
-        col, row = divmod(k, rows)
-        _text(fig, lay.margin + col * col_w, y - row * SOURCE_LINE, t("export_more_sources", lang, count=len(sources) - len(shown)), ha="left", va="top", fontsize=SOURCE_SIZE, color=MUTED)
 
 
 LINK = (0.07, 0.33, 0.62)
@@ -791,6 +891,13 @@ def _draw_content(
     w, s, e, n = frame.lonlat
     margin = 0.25 * max(e - w, n - s) / 10
     land, borders = basemap_paths((round(w - margin, 3), round(s - margin, 3), round(e + margin, 3), round(n + margin, 3)))
+    bw, bs, be, bn = basemap_bounds()
+    if w < bw or s < bs or e > be or n > bn:  # the user's data frame, past the detailed basemap: the world raster under it
+        wx0, wy0 = mercator(WORLD_BOUNDS[0], WORLD_BOUNDS[1])
+        wx1, wy1 = mercator(WORLD_BOUNDS[2], WORLD_BOUNDS[3])
+        ax.imshow(_world_image(), extent=(float(wx0), float(wx1), float(wy0), float(wy1)), origin="upper", interpolation="bilinear", zorder=0.5, aspect="auto")  # type: ignore[attr-defined]
+        ax.set_xlim(frame.x0, frame.x1)  # type: ignore[attr-defined]  # imshow resets the limits
+        ax.set_ylim(frame.y0, frame.y1)  # type: ignore[attr-defined]
     if land is not None:
         # add_artist, not add_patch: no data limits to compute over tens of thousands of vertices.
         ax.add_artist(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none", zorder=1, transform=ax.transData))  # type: ignore[attr-defined]
@@ -983,8 +1090,9 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
 def _draw_route(ax: object, legs: pd.DataFrame) -> None:
     for _, leg in legs.iterrows():
         head, main = leg_parts(leg)
-        colour = style.MODE_COLOURS[leg["mode"]]
-        width = style.MODE_WIDTH_PX[leg["mode"]] * PX
+        own = _user_row(leg)  # the analyst's own lines: the user colour, as in the app
+        colour = style.USER_COLOUR if own else style.MODE_COLOURS[leg["mode"]]
+        width = (style.USER_ROUTE_WIDTH_PX if own else style.MODE_WIDTH_PX[leg["mode"]]) * PX
         mxs, mys = mercator([p[0] for p in main], [p[1] for p in main])
         if leg.get("state") == "current":
             ax.plot(mxs, mys, color=rgba(style.EMPHASIS, 150 / 255), linewidth=width + 8 * PX, solid_capstyle="round", solid_joinstyle="round", zorder=4)  # type: ignore[attr-defined]
@@ -1108,7 +1216,9 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
     for place_id, group in events.groupby("place_id", sort=False):
         first = group.iloc[0]
         outline = outlines.get(str(place_id))
-        style_kw = dict(facecolor="none", edgecolor=rgba(AREA_INK, 0.45), hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
+        # The analyst's own areas: the user colour, as in the app.
+        edge = rgba(style.USER_COLOUR, 0.8) if _user_row(first) else rgba(AREA_INK, 0.45)
+        style_kw = dict(facecolor="none", edgecolor=edge, hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
         if outline is not None:
             for polygon in _polygons(outline):
                 xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)
@@ -1263,7 +1373,8 @@ def _draw_list_box(job: tuple, form: tuple, spot: object) -> None:
     for k, (text, (_, row)) in enumerate(zip(texts, [*rows.iterrows(), *[(None, None)] * (len(texts) - len(rows))])):
         y = top - (k + 1) * line_h
         if row is not None:
-            colour = style.EVENT_COLOURS[row["kind"]]
+            colour, symbol = _event_look(row)
+            marker = MarkerStyle(_mpl.marker_path(symbol))
             contested = bool(row["is_contested"])
             ms = _mpl.marker_size_pt(style.EVENT_SYMBOL, style.EVENT_SIZE_PX) * 0.75
             if row.get("state") == "current":
@@ -1299,7 +1410,8 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         offsets = _compact_offsets(fig, ax, pool, offsets)
     for _, event in events[~events["is_area"].astype(bool)].iterrows():
         x, y = (float(v) for v in mercator(float(event["lon"]), float(event["lat"])))
-        colour = style.EVENT_COLOURS[event["kind"]]
+        colour, symbol = _event_look(event)
+        marker = MarkerStyle(_mpl.marker_path(symbol))
         contested = bool(event["is_contested"])
         dx, dy = offsets.get(event["id"], (0.0, 17.0))
         transform = _offset(fig, ax, dx, dy)
@@ -1367,7 +1479,8 @@ def _draw_places(
         x, y = (float(v) for v in mercator(float(place["lon"]), float(place["lat"])))
         symbol = style.PLACE_SYMBOLS[place["kind"]]
         size = _mpl.marker_size_pt(symbol, style.PLACE_SIZE_PX)
-        ax.plot([x], [y], marker=MarkerStyle(_mpl.marker_path(symbol)), markersize=size, markerfacecolor=rgba(style.PLACE_INK), markeredgecolor="white", markeredgewidth=0.5, linestyle="none", zorder=9)  # type: ignore[attr-defined]
+        ink = style.USER_COLOUR if _user_row(place) else style.PLACE_INK
+        ax.plot([x], [y], marker=MarkerStyle(_mpl.marker_path(symbol)), markersize=size, markerfacecolor=rgba(ink), markeredgecolor="white", markeredgewidth=0.5, linestyle="none", zorder=9)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size)
         positions.append((place, x, y, size))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -1508,9 +1621,10 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     # The frame depends on the map box, which depends on how many sources are listed:
     # settle it in two passes (the second is almost always the same).
     lay = make_layout(width, height, bool(banner), len(dataset.sources))
+    region = region_of(view.region, dataset)
     for _ in range(3):
         mx, my, mw, mh = lay.map_box
-        frame, aspect = fit_frame(view.region, mw / mh)
+        frame, aspect = fit_frame(region, mw / mh)
         contents = export_contents(dataset, view, frame)
         new_lay = make_layout(width, height, bool(banner), len(contents.sources))
         if new_lay == lay:
@@ -1521,7 +1635,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     lay = make_layout(width, height, bool(banner), n_sources)
     if pin is not None:
         mx, my, mw, mh = lay.map_box
-        frame, aspect = fit_frame(view.region, mw / mh)
+        frame, aspect = fit_frame(region, mw / mh)
         contents = export_contents(dataset, view, frame)
         contents.legend = list(pin.legend)
     title = _one_line(options.title) if options.title is not None else default_title(view)
@@ -1537,7 +1651,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
         _draw_in_focus(fig, lay, view, contents, legend_end)
     fig.briefing_pin = Pin(n_sources, tuple(contents.legend), drawing.inset)  # type: ignore[attr-defined]
     _draw_sources(fig, lay, contents.sources, view.lang)
-    _draw_footer(fig, lay, view, contents.credits, _data_end(dataset, view))
+    _draw_footer(fig, lay, view, contents.credits, _data_end(dataset, view), user_files_line(dataset, view.lang))
     return fig
 
 
@@ -1574,7 +1688,7 @@ def plan_layout(dataset: Dataset, view: MapView, days: list, options: ExportOpti
     most, needs = 0, LegendNeeds()
     for day in days:
         lay = make_layout(*options.preset.inches, banner, len(dataset.sources))
-        frame, _ = fit_frame(view.region, lay.map_box[2] / lay.map_box[3])
+        frame, _ = fit_frame(region_of(view.region, dataset), lay.map_box[2] / lay.map_box[3])
         contents = export_contents(dataset, view.with_(as_of=day), frame)
         most = max(most, len(contents.sources))
         needs = needs | legend_needs(contents.items, view.layers)

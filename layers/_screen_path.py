@@ -48,13 +48,17 @@ def frame_zoom(region: Region, width_px: int, height_px: int) -> float:
     return min(math.log2(width_px / ((x1 - x0) * TILE_PX)), math.log2(height_px / (abs(y0 - y1) * TILE_PX)))
 
 
-def screen_path(path: Sequence[Sequence[float]], region_key: str, width_px: int, height_px: int) -> list[tuple[float, float]]:
-    """``path`` (lon, lat vertices) thinned for the map framed on ``region_key``; a subset of its vertices, in order."""
-    if len(path) < 3:
+def screen_path(path: Sequence[Sequence[float]], region_key: str | Region, width_px: int, height_px: int) -> list[tuple[float, float]]:
+    """``path`` (lon, lat vertices) thinned for the map framed on ``region_key`` (a key or a region); a subset of its vertices, in order.
+
+    A key that names no fixed frame (the user's data frame, given as its key) thins nothing.
+    """
+    region = REGIONS.get(region_key) if isinstance(region_key, str) else region_key
+    if len(path) < 3 or region is None:
         return [(x, y) for x, y in path]
-    fine = _tolerance(frame_zoom(REGIONS[region_key], width_px, height_px))
-    coarse = _tolerance(min(frame_zoom(r, width_px, height_px) for r in REGIONS.values()))
-    inside = _near_frame(path, REGIONS[region_key])
+    fine = _tolerance(frame_zoom(region, width_px, height_px))
+    coarse = _tolerance(min(frame_zoom(r, width_px, height_px) for r in [*REGIONS.values(), region]))
+    inside = _near_frame(path, region)
     projected = np.array([(*mercator(x, y), i) for i, (x, y) in enumerate(path)])
     kept: set[int] = set()
     for start, end in _runs(inside):

@@ -27,7 +27,7 @@ from layers._screen_path import frame_zoom, inverse_mercator, mercator, screen_p
 from layers._static_data import publish_csv, publish_json
 from layers.primitives import FILTER_2, UNDATED_TIME, area_layer, icon_layer, path_layer, per_item
 from layers.text import claim_label, precision_label, row_span, schematic_note
-from layers.view import REGIONS, MapView, clock_columns, filter_ranges, leg_parts, localized, range_template
+from layers.view import REGIONS, MapView, Region, region_of, clock_columns, filter_ranges, leg_parts, localized, range_template
 
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
@@ -51,9 +51,9 @@ class MapSize:
 CAMERA_NUDGE = 1e-6  # degrees or zoom levels: invisible
 
 
-def view_state_for(region_key: str, size: MapSize = MapSize(), camera: int = 0) -> pdk.ViewState:
-    """Centre and zoom that fit a region's box into a map of ``size`` (Web Mercator)."""
-    region = REGIONS[region_key]
+def view_state_for(region_key: str | Region, size: MapSize = MapSize(), camera: int = 0) -> pdk.ViewState:
+    """Centre and zoom that fit a region's box (a fixed frame's key, or a region) into a map of ``size`` (Web Mercator)."""
+    region = REGIONS[region_key] if isinstance(region_key, str) else region_key
     x0, y0 = mercator(region.west, region.south)
     x1, y1 = mercator(region.east, region.north)
     zoom = frame_zoom(region, size.width, size.height)
@@ -92,6 +92,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
 
     # The user's own rows (if any) are drawn as their own layers, over the shipped ones;
     # a row whose coordinates cannot be drawn is left out (geodata/coordinates.py).
+    region = region_of(view.region, dataset)  # the user's data frame needs the user's rows
     dataset, user = user_parts(valid_coordinates(dataset))
     layers: list[pdk.Layer] = []
     if "route" in view.layers:
@@ -104,7 +105,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
         layers += user_layers(user, view, size)
     return CompactDeck(
         layers=layers,
-        initial_view_state=view_state_for(view.region, size, camera),
+        initial_view_state=view_state_for(region, size, camera),
         views=[pdk.View(type="MapView", controller=MAP_CONTROLLER)],
         # Offline: no tiles. Leave map_style unset: map_style=None makes Streamlit
         # fall back to fetching a Carto style, which fails offline.

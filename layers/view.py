@@ -47,9 +47,74 @@ REGIONS: dict[str, Region] = {
 }
 
 
-def region_box(key: str) -> tuple[float, float, float, float]:
+# The analyst's own data get a frame of their own, offered only while a session
+# (or the command line) has such data: not in REGIONS, whose frames are fixed.
+USER_REGION = "user"
+USER_REGION_LABELS = ("Your data", "あなたのデータ")  # shown through ui/i18n.py's "region_user"
+USER_PAD_SHARE = 0.1  # of the data's extent, on each side
+USER_MIN_SPAN_DEG = 1.0  # the smallest box (a single point gets this much around it)
+MERCATOR_LAT = 85.0  # Web Mercator's range: the world basemap covers it
+
+
+def user_region(dataset: Dataset) -> Region | None:
+    """The frame that fits the user's rows (points, lines, areas), padded and kept in Web Mercator's range; None without user rows."""
+    from geodata._memo import memo  # imported here: light, but keeps this module's imports as they were
+
+    return memo(dataset, "user-region", lambda: _user_region(dataset))
+
+
+def _user_region(dataset: Dataset) -> Region | None:
+    from geodata.user_data import user_parts
+
+    user = user_parts(valid_coordinates(dataset))[1]
+    if user is None:
+        return None
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    places = user.places[user.places["on_map"] != "no"] if "on_map" in user.places.columns else user.places
+    for frame in (places, user.events):
+        if len(frame):
+            lon, lat = frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
+            # An area reaches its radius around its point (a degree of latitude is about 111 km).
+            radius = pd.to_numeric(frame.get("radius_km", pd.Series(0.0, index=frame.index)), errors="coerce").fillna(0.0).to_numpy(dtype=float)
+            reach = np.where(frame["is_area"].to_numpy(dtype=bool), radius / 111.0, 0.0) if "is_area" in frame.columns else 0.0
+            lons += [lon - reach, lon + reach]
+            lats += [lat - reach, lat + reach]
+    for line in user.route_legs["line"] if len(user.route_legs) else ():
+        west, south, east, north = line.bounds
+        lons.append(np.array([west, east]))
+        lats.append(np.array([south, north]))
+    xs, ys = np.concatenate(lons) if lons else np.array([]), np.concatenate(lats) if lats else np.array([])
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if not len(xs):
+        return None
+    west, east, south, north = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+    pad_x = max((east - west) * USER_PAD_SHARE, (USER_MIN_SPAN_DEG - (east - west)) / 2)
+    pad_y = max((north - south) * USER_PAD_SHARE, (USER_MIN_SPAN_DEG - (north - south)) / 2)
+    west, east = max(west - pad_x, -180.0), min(east + pad_x, 180.0)
+    south, north = max(south - pad_y, -MERCATOR_LAT), min(north + pad_y, MERCATOR_LAT)
+    if north - south < USER_MIN_SPAN_DEG:  # data hard against the range's edge: grow inwards
+        south, north = (north - USER_MIN_SPAN_DEG, north) if north >= MERCATOR_LAT else (south, south + USER_MIN_SPAN_DEG)
+    if east - west < USER_MIN_SPAN_DEG:
+        west, east = (east - USER_MIN_SPAN_DEG, east) if east >= 180.0 else (west, west + USER_MIN_SPAN_DEG)
+    return Region(USER_REGION, *USER_REGION_LABELS, west, south, east, north)
+
+
+def region_of(key: str, dataset: Dataset | None = None) -> Region:
+    """A frame by key: a fixed one, or the user's data frame (``dataset`` needed); anything else, or 'user' without user data, is the whole route."""
+    if key in REGIONS:
+        return REGIONS[key]
+    if key == USER_REGION and dataset is not None:
+        region = user_region(dataset)
+        if region is not None:
+            return region
+    return REGIONS["route"]
+
+
+def region_box(key: str, dataset: Dataset | None = None) -> tuple[float, float, float, float]:
     """A frame's (west, south, east, north) in degrees."""
-    region = REGIONS[key]
+    region = region_of(key, dataset)
     return (region.west, region.south, region.east, region.north)
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from geodata._dates import add_period
-from layers.view import DEFAULT_EMPHASIS_DAYS, LAYERS, REGIONS, MapView
+from layers.view import DEFAULT_EMPHASIS_DAYS, LAYERS, REGIONS, USER_REGION, MapView
 from ui.choices import choice, repair_choices, resend_choices
 from ui.i18n import t
 from ui.url_state import parse_query, query_for
@@ -22,8 +22,11 @@ DEFAULT_PLAY_SPEED = 1.2
 EMPHASIS_CHOICES = (7, 30, 90, 365)
 
 
-def init_state(first: date, last: date, items: Container[str]) -> None:
-    """Defaults for a new session, then the view in the URL; existing choices are kept."""
+def init_state(first: date, last: date, items: Container[str], user_frame: bool = False) -> None:
+    """Defaults for a new session, then the view in the URL; existing choices are kept.
+
+    ``user_frame``: the session has its own data, so the URL may ask for their frame.
+    """
     defaults = {
         "lang": "en",
         "clock": "event",
@@ -39,7 +42,7 @@ def init_state(first: date, last: date, items: Container[str]) -> None:
         st.session_state.setdefault(key, value)
     if not st.session_state.get("url_applied"):
         st.session_state["url_applied"] = True
-        from_url = parse_query(st.query_params.to_dict(), items)
+        from_url = parse_query(st.query_params.to_dict(), items, user_frame=user_frame)
         st.session_state.update(from_url.values)
         st.session_state["url_notices"] = from_url.notices
 
@@ -58,7 +61,12 @@ def current_view() -> MapView:
     )
 
 
-def sidebar_controls() -> None:
+def region_options(user_frame: bool) -> tuple[str, ...]:
+    """The frames offered: the fixed ones, and the user's data frame while the session has user data."""
+    return (*REGIONS, USER_REGION) if user_frame else tuple(REGIONS)
+
+
+def sidebar_controls(user_frame: bool = False) -> None:
     lang = st.session_state["lang"]
     with st.sidebar:
         # Language names are the same in both languages; a switch re-sends every other choice, newly labelled.
@@ -68,11 +76,13 @@ def sidebar_controls() -> None:
         st.markdown(f"**{t('layers', lang)}**")
         for name in LAYERS:
             st.checkbox(t(f"layer_{name}", lang), key=f"layer_{name}")
-        choice(st.selectbox, t("region", lang), tuple(REGIONS), key="region", lang=lang, option_label=region_label)
+        choice(st.selectbox, t("region", lang), region_options(user_frame), key="region", lang=lang, option_label=region_label)
         st.select_slider(t("emphasis", lang), EMPHASIS_CHOICES, key="emphasis_days")
 
 
 def region_label(key: str, lang: str) -> str:
+    if key == USER_REGION:
+        return t("region_user", lang)
     region = REGIONS[key]
     return region.label_ja if lang == "ja" else region.label_en
 

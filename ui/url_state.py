@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from geodata.window import AS_OF_FIRST, AS_OF_LAST, as_of_allowed
-from layers.view import LAYERS, REGIONS, MapView
+from layers.view import LAYERS, REGIONS, USER_REGION, MapView
 from ui.i18n import t
 
 MAX_PARAM_LENGTH = 200
@@ -57,8 +57,8 @@ def _shown(value: str) -> str:
     return f"{fence} {clean} {fence}"
 
 
-def parse_query(params: dict[str, str | list[str]], items: Container[str]) -> UrlView:
-    """Validate query parameters into session-state values."""
+def parse_query(params: dict[str, str | list[str]], items: Container[str], user_frame: bool = False) -> UrlView:
+    """Validate query parameters into session-state values (``user_frame``: 'region=user' is allowed, the session having its own data)."""
     result = UrlView()
     for name, raw in params.items():
         if isinstance(raw, list):  # a repeated parameter: the last one wins
@@ -70,7 +70,7 @@ def parse_query(params: dict[str, str | list[str]], items: Container[str]) -> Ur
         if len(value) > MAX_PARAM_LENGTH:
             result.notices.append(Notice("url_too_long", (("name", name), ("max", str(MAX_PARAM_LENGTH)))))
             continue
-        problem = _apply(result.values, name, value, items)
+        problem = _apply(result.values, name, value, items, user_frame)
         if problem:
             details = (("name", name), ("value", _shown(value)), ("problem", problem), ("first", AS_OF_FIRST.isoformat()), ("last", AS_OF_LAST.isoformat()))
             details += (("layers", ", ".join(LAYERS)), ("regions", ", ".join(REGIONS)))
@@ -78,7 +78,7 @@ def parse_query(params: dict[str, str | list[str]], items: Container[str]) -> Ur
     return result
 
 
-def _apply(values: dict[str, object], name: str, value: str, items: Container[str]) -> str | None:
+def _apply(values: dict[str, object], name: str, value: str, items: Container[str], user_frame: bool = False) -> str | None:
     """Store the parameter's value; or return the catalogue key of what is wrong with it."""
     if name == "date":
         # A strict YYYY-MM-DD: fromisoformat alone would also take 20230913 or 2023-W37-3.
@@ -100,7 +100,7 @@ def _apply(values: dict[str, object], name: str, value: str, items: Container[st
             return "url_bad_clock"
         values["clock"] = value
     elif name == "region":
-        if value not in REGIONS:
+        if value not in REGIONS and not (value == USER_REGION and user_frame):
             return "url_bad_region"
         values["region"] = value
     elif name == "layers":
