@@ -18,6 +18,7 @@ import csv
 import io
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -137,14 +138,9 @@ def run(argv: list[str] | None = None) -> int:
         options.validated()
     except ExportOptionError as exc:
         parser.error(str(exc))
-    try:
-        opened = _open(days[-1], images=suffix not in DATA_FORMATS)
-    except DataValidationError as exc:
-        print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
-        return 1
-    except (SourceError, DatabaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    opened = _opened(lambda: _open(days[-1], images=suffix not in DATA_FORMATS))
+    if isinstance(opened, int):
+        return opened
     dataset = opened.dataset
     if args.data:
         dataset = _with_data(dataset, args.data, args.data_source, args.day_order)
@@ -166,6 +162,18 @@ def run(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
         return 1
+
+
+def _opened(open_it: Callable[[], Opened]) -> Opened | int:
+    """The data ``open_it`` opens, or the exit code after saying why they could not be (1: invalid, 2: unreachable)."""
+    try:
+        return open_it()
+    except DataValidationError as exc:
+        print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
+        return 1
+    except (SourceError, DatabaseError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 def _open(last_day: date, *, images: bool) -> Opened:
@@ -298,14 +306,9 @@ def _story(args: argparse.Namespace) -> int:
     except ExportOptionError as exc:
         print(f"python -m briefing: error: {exc}", file=sys.stderr)
         return 2
-    try:
-        opened = open_data(strict=True)
-    except DataValidationError as exc:
-        print(f"error: the shipped data did not validate:\n{exc}", file=sys.stderr)
-        return 1
-    except (SourceError, DatabaseError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    opened = _opened(lambda: open_data(strict=True))
+    if isinstance(opened, int):
+        return opened
     import os
 
     folder = os.environ.get("MAP_DATA_DIR", "").strip() or DATA_DIR
