@@ -87,7 +87,9 @@ with map_column:
 with side_column:
     # Details first, beside the map's top, scrolling inside their own box: a long source quote
     # never pushes the page down; the legend follows.
-    with st.container(height=DETAILS_HEIGHT_PX, border=False, key="details_box"):
+    # With nothing picked the box takes only its own room, so the legend stays in view.
+    details_height = DETAILS_HEIGHT_PX if st.session_state.get("selected") else "content"
+    with st.container(height=details_height, border=False, key="details_box"):
         detail_panel(dataset, view)
     legend(dataset, view.layers, view.lang)
 with st.sidebar.expander(t("user_data", view.lang)):
