@@ -8,17 +8,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: app test test-files test-postgis test-fast bench screenshot chromium geometry
+.PHONY: app test lint test-files test-postgis test-fast bench screenshot chromium geometry
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.app: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# The package is installed editable: the app and the tests run the checkout's code.
+$(VENV)/.app: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e ".[dev]"
 	touch $@ $(VENV)/.app
 
 app: $(VENV)/.app
@@ -32,7 +33,12 @@ chromium:
 
 PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider
 
-test: test-files test-postgis
+test: lint test-files test-postgis
+
+# The layers' import direction (pyproject.toml's import-linter contracts) and ruff's rules.
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test-files: $(VENV)/.dev chromium
 	MAP_TEST_BACKEND=files $(PYTEST) tests
@@ -45,14 +51,14 @@ test-fast: $(VENV)/.dev
 	MAP_TEST_BACKEND=files $(PYTEST) -m "not browser" tests
 
 bench: $(VENV)/.dev chromium
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 screenshot: $(VENV)/.dev chromium
-	$(BIN)/python scripts/screenshot.py --date 2023-10-13 --out docs/screenshot.png
+	$(BIN)/python -m scripts.screenshot --date 2023-10-13 --out docs/screenshot.png
 
 # Regenerate the committed route and basemap geometry (needs the build-only packages).
 geometry: $(BIN)/python
-	$(BIN)/pip install -q -r requirements-build.txt
+	$(BIN)/pip install -q -e ".[build]"
 	$(BIN)/python scripts/build_routes.py
 	$(BIN)/python scripts/build_basemap.py
 	$(BIN)/python scripts/build_basemap_raster.py

@@ -1,7 +1,7 @@
 """Load test: many concurrent browser sessions against one app server.
 
-    python bench/load.py --sessions 10 --seconds 60
-    python bench/load.py --sessions 3 --seconds 15 --out /tmp/load.json   # the smoke test's size
+    python -m bench.load --sessions 10 --seconds 60
+    python -m bench.load --sessions 3 --seconds 15 --out /tmp/load.json   # the smoke test's size
 
 One ``streamlit run serve.py`` on a free loopback port (stderr to a log file), one
 Debian Chromium driven through Playwright's **async** API (one event loop, one
@@ -47,16 +47,11 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_DIR = BENCH_DIR.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
-
-from devtools.browser import (  # noqa: E402
+from devtools.browser import (
     APP_SERVER,
     AS_OF_SLIDER,
     CANVAS_HASH_JS,
@@ -70,6 +65,10 @@ from devtools.browser import (  # noqa: E402
     streamlit_command,
     wait_until_healthy,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+
 
 RESULTS_DIR = BENCH_DIR / "results"
 VIEWPORT = {"width": 1600, "height": 1200}
@@ -114,7 +113,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(work: Path, timeout_s: float = 90):  # noqa: ANN201
+def running_server(work: Path, timeout_s: float = 90):
     """``streamlit run serve.py`` (as ``make app``) with the script-time probe (devtools/script_probe); its log to a file (a full pipe would block it)."""
     log, script_log = work / "server.log", work / "server.runs"
     port = free_port()
@@ -167,7 +166,7 @@ class MemorySampler:
             self.sample()
             await asyncio.sleep(self.every_s)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> MemorySampler:
         self._task = asyncio.get_running_loop().create_task(self._run())
         return self
 
@@ -214,7 +213,7 @@ def percentile(values: list[float], q: float) -> float | None:
     return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if 1 <= q <= 99 else values[-1]
 
 
-async def wait_until(check, timeout_s: float, every_s: float = 0.05, what: str = "condition"):  # noqa: ANN001, ANN201
+async def wait_until(check, timeout_s: float, every_s: float = 0.05, what: str = "condition"):
     """Poll the async ``check`` until it returns a truthy value."""
     deadline = time.monotonic() + timeout_s
     for _ in range(1_000_000):
@@ -227,7 +226,7 @@ async def wait_until(check, timeout_s: float, every_s: float = 0.05, what: str =
     raise TimeoutError(what)
 
 
-async def shown_date(page) -> str | None:  # noqa: ANN001
+async def shown_date(page) -> str | None:
     for text in await page.evaluate(CAPTIONS_JS):
         match = SHOWN_AS_OF.search(text)
         if match:
@@ -235,12 +234,12 @@ async def shown_date(page) -> str | None:  # noqa: ANN001
     return None
 
 
-async def app_errors(page) -> list[str]:  # noqa: ANN001
+async def app_errors(page) -> list[str]:
     errors = page.locator('[data-testid="stException"]')
     return await errors.all_inner_texts() if await errors.count() else []
 
 
-async def settle(page, timeout_s: float, quiet_s: float = 0.4) -> str:  # noqa: ANN001
+async def settle(page, timeout_s: float, quiet_s: float = 0.4) -> str:
     """The canvas fingerprint once it has not changed for ``quiet_s`` (at most ``timeout_s``)."""
     deadline = time.monotonic() + timeout_s
     last, since = await page.evaluate(CANVAS_HASH_JS), time.monotonic()
@@ -252,7 +251,7 @@ async def settle(page, timeout_s: float, quiet_s: float = 0.4) -> str:  # noqa: 
     return last
 
 
-async def open_session(context, name: str, url: str, cfg: Config) -> Session:  # noqa: ANN001
+async def open_session(context, name: str, url: str, cfg: Config) -> Session:
     page = await context.new_page()
     session = Session(name, page)
     page.on("console", lambda msg: session.console_errors.append(msg.text[:300]) if msg.type == "error" else None)
@@ -285,7 +284,7 @@ async def snapshot(session: Session, label: str) -> None:
         await session.page.screenshot(path=str(DEBUG_DIR / f"{session.name}-{len(session.errors):03d}-{label}.png"), timeout=10_000)
 
 
-async def at_end(page) -> bool:  # noqa: ANN001
+async def at_end(page) -> bool:
     position = await page.locator(SLIDER_THUMB).first.evaluate(
         "e => [e.getAttribute('aria-valuenow') ?? e.value, e.getAttribute('aria-valuemax') ?? e.max]"
     )
@@ -329,7 +328,7 @@ async def slider_step(session: Session, cfg: Config) -> dict:
     return {"key": key, "t": round(pressed, 3), "run_done_s": done - pressed, "map_changed_s": painted - pressed}
 
 
-async def expander(page, label: str):  # noqa: ANN001, ANN201
+async def expander(page, label: str):
     box = page.locator('[data-testid="stExpander"]').filter(has=page.locator("summary", has_text=label)).first
     await box.wait_for()
     if await box.locator("details").get_attribute("open") is None:
@@ -371,7 +370,7 @@ async def upload_marker(session: Session, cfg: Config) -> None:
     session.canvas = await settle(page, 10, 0.5)
 
 
-async def picker_options(page, text: str) -> list[str]:  # noqa: ANN001
+async def picker_options(page, text: str) -> list[str]:
     """The "Event or place" options matching ``text`` (typed into the box; closed again afterwards)."""
     combo = page.locator(MAIN).get_by_role("combobox", name="Event or place")
     await combo.click()
@@ -469,7 +468,7 @@ def session_report(session: Session) -> dict[str, object]:
     }
 
 
-async def single_phase(browser, server: Server, cfg: Config, memory: MemorySampler) -> dict:  # noqa: ANN001
+async def single_phase(browser, server: Server, cfg: Config, memory: MemorySampler) -> dict:
     memory.mark("single")
     context = await browser.new_context(viewport=VIEWPORT)
     try:
@@ -483,7 +482,7 @@ async def single_phase(browser, server: Server, cfg: Config, memory: MemorySampl
         await context.close()
 
 
-async def load_phase(browser, server: Server, cfg: Config, memory: MemorySampler) -> dict:  # noqa: ANN001
+async def load_phase(browser, server: Server, cfg: Config, memory: MemorySampler) -> dict:
     memory.mark("load: opening")
     names = [f"S{i}" for i in range(cfg.sessions)]
     names[0] = "A"
@@ -498,7 +497,7 @@ async def load_phase(browser, server: Server, cfg: Config, memory: MemorySampler
             try:
                 await upload_marker(owner, cfg)
                 await check_marker(owner, True, picker=True)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001 - any failure is a finding of the load test, recorded
                 owner.errors.append(f"upload: {type(error).__name__}: {str(error).splitlines()[0][:300]}")
                 await snapshot(owner, "upload")
         memory.mark("load")
@@ -518,7 +517,7 @@ async def load_phase(browser, server: Server, cfg: Config, memory: MemorySampler
                 rows = list(csv.DictReader(io.StringIO(csv_text)))
                 if session is not owner and any(r.get("origin") == "user" for r in rows):
                     session.crosstalk.append(f"CSV of {session.name} holds user rows it never added")
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:  # noqa: BLE001 - any failure is a finding of the load test, recorded
                 session.errors.append(f"final check: {type(error).__name__}: {str(error).splitlines()[0][:300]}")
                 await snapshot(session, "final")
         all_steps = [step for s in sessions for step in s.steps]
@@ -540,7 +539,7 @@ async def load_phase(browser, server: Server, cfg: Config, memory: MemorySampler
 async def run(cfg: Config) -> dict:
     from playwright.async_api import async_playwright
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="map-load-") as tmp, running_server(Path(tmp)) as server:
         pid = server.process.pid
         async with async_playwright() as playwright:
@@ -623,7 +622,7 @@ def table(result: dict) -> str:
         "| --- | --- | --- | --- |",
     ]
 
-    def row(label: str, a: float | None, b: float | None, fmt=_ms) -> None:  # noqa: ANN001
+    def row(label: str, a: float | None, b: float | None, fmt=_ms) -> None:
         ratio = f"{b / a:.1f}×" if a and b is not None else "–"
         lines.append(f"| {label} | {fmt(a)} | {fmt(b)} | {ratio} |")
 

@@ -1,13 +1,13 @@
 """Benchmark: what a view fetches from PostGIS against the files, at 1 M synthetic events.
 
-    python bench/queries.py               # 1,000,000 events, 3 repeats per case
-    python bench/queries.py --n 100000 --reps 5
+    python -m bench.queries               # 1,000,000 events, 3 repeats per case
+    python -m bench.queries --n 100000 --reps 5
 
 Generates (or reuses) the synthetic folder of ``bench/synthetic.py`` under
 ``bench/results/data/``, starts a throwaway PostgreSQL + PostGIS server
-(``devtools/postgres.py``), loads the folder with ``python -m geodata init-db
+(``devtools/postgres.py``), loads the folder with ``python -m rkmap.data init-db
 --data-dir`` (timed: COPY in one transaction), then times, for both backends,
-each case in a fresh process (``geodata.open_data``, strict, as the CLI loads):
+each case in a fresh process (``rkmap.data.open_data``, strict, as the CLI loads):
 
 - ``full``: the whole date range (what the app loads);
 - ``month``: as of one month after the data's first day (events starting by then);
@@ -32,13 +32,11 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
 
 RESULTS_DIR = BENCH_DIR / "results"
 BACKENDS = ("files", "postgis")
@@ -47,8 +45,8 @@ CASES = ("full", "month", "year", "route-frame")
 
 def _case_args(case: str) -> tuple[date | None, tuple[float, float, float, float] | None]:
     from bench.synthetic import FIRST_DAY
-    from geodata._dates import add_period
-    from layers.view import REGIONS
+    from rkmap.core.dates import add_period
+    from rkmap.render.view import REGIONS
 
     if case == "full":
         return None, None
@@ -69,7 +67,7 @@ def _peak_mb() -> float:
 
 def worker(backend: str, case: str, location: str) -> int:
     """One timed load in this (fresh) process; prints a JSON line."""
-    from geodata import BBox, open_data
+    from rkmap.data import BBox, open_data
 
     until, box = _case_args(case)
     bbox = BBox(*box) if box else None
@@ -84,7 +82,7 @@ def worker(backend: str, case: str, location: str) -> int:
 def _run_worker(backend: str, case: str, location: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MAP_DATA_DIR")}
     done = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--worker", backend, case, location], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=1800
+        [sys.executable, "-m", "bench.queries", "--worker", backend, case, location], cwd=REPO_DIR, env=env, capture_output=True, text=True, timeout=1800
     )
     if done.returncode != 0:
         raise RuntimeError(f"{backend}/{case} failed: {done.stderr[-2000:]}")
@@ -96,8 +94,8 @@ def _summary(samples: list[float]) -> dict[str, float]:
 
 
 def _plans(url: str) -> dict[str, str]:
-    from geodata import BBox
-    from geodata.postgis import explain
+    from rkmap.data import BBox
+    from rkmap.data.postgis import explain
 
     plans = {}
     for case in CASES:
@@ -116,14 +114,14 @@ def render_table(results: dict) -> str:
     for case in CASES:
         f, d = results["cases"][case]["files"], results["cases"][case]["postgis"]
         ratio = d["seconds"]["median"] / f["seconds"]["median"]
-        cell = lambda s: f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"  # noqa: E731
+        cell = lambda s: f"{s['median']:.2f} s ({s['min']:.2f}–{s['max']:.2f})"
         lines.append(f"| {case} | {d['events']:,} | {cell(f['seconds'])} | {cell(d['seconds'])} | {ratio:.2f}× | {f['peak_mb']:.0f} / {d['peak_mb']:.0f} MB |")
-    lines += ["", f"Loading the folder into PostGIS (`python -m geodata init-db --data-dir`, COPY in one transaction): {results['init_db_s']:.1f} s."]
+    lines += ["", f"Loading the folder into PostGIS (`python -m rkmap.data init-db --data-dir`, COPY in one transaction): {results['init_db_s']:.1f} s."]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python bench/queries.py", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench.queries", description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="synthetic events (default 1,000,000)")
     parser.add_argument("--reps", type=int, default=3, help="runs per case and backend (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
@@ -146,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {**{k: v for k, v in os.environ.items() if k != "MAP_DATA_DIR"}, "DATABASE_URL": url}
         print("init-db …", file=sys.stderr)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "geodata", "init-db", "--data-dir", str(folder)], cwd=REPO_DIR, env=env, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-m", "rkmap.data", "init-db", "--data-dir", str(folder)], cwd=REPO_DIR, env=env, capture_output=True, text=True)
         results["init_db_s"] = time.perf_counter() - started
         if done.returncode != 0:
             print(done.stderr, file=sys.stderr)
@@ -167,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
                     "runs": runs,
                 }
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
-    results["date"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["date"] = datetime.now(UTC).isoformat(timespec="seconds")
     table = render_table(results)
     print(table)
     for case, plan in results["plans"].items():

@@ -1,7 +1,7 @@
 """Benchmark: the real app against a minimal baseline page, in headless Chromium.
 
-    python bench/run.py            # full: shipped, 10 k, 100 k and 1 M events
-    python bench/run.py --quick    # shipped, 10 k and 100 k events, fewer repeats
+    python -m bench.run            # full: shipped, 10 k, 100 k and 1 M events
+    python -m bench.run --quick    # shipped, 10 k and 100 k events, fewer repeats
 
 For every size, both apps (``serve.py``, the app as ``make app`` serves it,
 and ``bench/baseline_app.py``) run as ``streamlit run`` servers and are driven by Debian's Chromium through
@@ -18,7 +18,7 @@ Playwright. Measured per app and size, each over repeated runs:
   ``data-test-script-state`` attribute, timestamped in the page by a
   MutationObserver;
 - peak memory: ``VmHWM`` of the server process (from ``/proc``);
-- export time (ours only): ``briefing.render.render`` of one 16:9 PNG (the
+- export time (ours only): ``rkmap.render.image.render`` of one 16:9 PNG (the
   ``slide`` preset, 3840×2160) in a separate process, after a warm-up.
 
 Results: ``bench/results/results.json`` (raw samples and summaries),
@@ -42,16 +42,11 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_DIR = BENCH_DIR.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
-
-from bench.synthetic import cached_synthetic  # noqa: E402
-from devtools.browser import (  # noqa: E402
+from bench.synthetic import cached_synthetic
+from devtools.browser import (
     APP_SERVER,
     AS_OF_SLIDER,
     CANVAS_HASH_JS,
@@ -65,6 +60,10 @@ from devtools.browser import (  # noqa: E402
     streamlit_command,
     wait_until_healthy,
 )
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+
 
 RESULTS_DIR = BENCH_DIR / "results"
 APPS = {"ours": APP_SERVER, "baseline": BENCH_DIR / "baseline_app.py"}
@@ -218,7 +217,7 @@ def cpu_s(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def events_shown(page) -> int | None:  # noqa: ANN001
+def events_shown(page) -> int | None:
     for text in page.evaluate(CAPTIONS_JS):
         match = re.search(r"(\d+) events", text)
         if match:
@@ -245,7 +244,7 @@ class Live:
         stop_server(self.server)
 
 
-def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path) -> tuple[dict, Live]:  # noqa: ANN001
+def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path) -> tuple[dict, Live]:
     """Launch a fresh browser, then the server; time until the map's first pixels and until it is stable."""
     browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
     context = page = server = None
@@ -302,7 +301,7 @@ def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path
         raise
 
 
-def run_finished(page, server: Server, n_page_runs: int, n_server_runs: int) -> bool:  # noqa: ANN001
+def run_finished(page, server: Server, n_page_runs: int, n_server_runs: int) -> bool:
     """Whether a script run begun after the given counts has ended: seen by the page, or by the server
     (its run log) with the page's script state back at notRunning (a short run may never show 'running')."""
     if page.evaluate(RUN_DONE_JS, n_page_runs):
@@ -310,7 +309,7 @@ def run_finished(page, server: Server, n_page_runs: int, n_server_runs: int) -> 
     return len(server.script_runs()) > n_server_runs and page.evaluate(STATE_JS) == "notRunning"
 
 
-def wait_run_done(page, server: Server, n_page_runs: int, n_server_runs: int, deadline: float,  # noqa: ANN001
+def wait_run_done(page, server: Server, n_page_runs: int, n_server_runs: int, deadline: float,
                   while_waiting: Callable[[], None] | None = None, interval_s: float = 0.01) -> None:
     """Poll :func:`run_finished` every ``interval_s`` until it holds, calling ``while_waiting`` before each poll."""
     while True:
@@ -436,7 +435,7 @@ def trace_step(live: Live, cfg: Config, path: Path, top: int = 8) -> dict:
     return out
 
 
-def _settle(page, last: str, settle_s: float, timeout_s: float) -> str:  # noqa: ANN001
+def _settle(page, last: str, settle_s: float, timeout_s: float) -> str:
     deadline = time.monotonic() + timeout_s
     since = time.monotonic()
     while time.monotonic() < deadline and time.monotonic() - since < settle_s:
@@ -448,7 +447,7 @@ def _settle(page, last: str, settle_s: float, timeout_s: float) -> str:  # noqa:
 
 
 # --------------------------------------------------------------------------- one size
-def bench_size(playwright, size: str, env: dict[str, str], cfg: Config) -> dict:  # noqa: ANN001
+def bench_size(playwright, size: str, env: dict[str, str], cfg: Config) -> dict:
     result: dict[str, dict] = {app: {"cold": [], "steps": [], "errors": []} for app in APPS}
     live: dict[str, Live] = {}
     try:
@@ -483,7 +482,7 @@ def bench_size(playwright, size: str, env: dict[str, str], cfg: Config) -> dict:
                 try:
                     # Steps in pairs (End, Home): every other pair watches the map during the run.
                     step = slider_step(live[app], cfg, watch_map=(rep // 2) % 2 == 0)
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001 - one failed step is recorded, the run goes on
                     result[app]["errors"].append(f"slider step {rep + 1}: {exc.__class__.__name__}: {str(exc)[:400]}")
                     print(f"  {size} {app} slider step {rep + 1}: FAILED {exc}", flush=True)
                     continue
@@ -504,7 +503,7 @@ def bench_size(playwright, size: str, env: dict[str, str], cfg: Config) -> dict:
                     continue
                 try:
                     result[app]["trace"] = traced = trace_step(running, cfg, cfg.out / "traces" / f"{size}-{app}.json")
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001 - a failed trace is recorded, the run goes on
                     result[app]["trace"] = {"error": f"{exc.__class__.__name__}: {exc}"}
                     continue
                 print(f"  {size} {app} traced step ({_ms(traced['step']['latency_s'])} ms); busiest trace events:", flush=True)
@@ -535,9 +534,9 @@ def export_worker(folder: str, reps: int, budget_s: float) -> int:
         start = time.perf_counter()
         from datetime import date
 
-        from briefing.render import ExportOptions, image_size, render
-        from geodata import load_dataset
-        from layers.view import MapView
+        from rkmap.data import load_dataset
+        from rkmap.render.image import ExportOptions, image_size, render
+        from rkmap.render.view import MapView
 
         out["import_s"] = time.perf_counter() - start
         start = time.perf_counter()
@@ -569,7 +568,7 @@ def export_worker(folder: str, reps: int, budget_s: float) -> int:
             times.append(time.perf_counter() - start)
     except ImportError as exc:
         out["skipped"] = f"export module not importable: {exc}"
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - a failed export is recorded, the run goes on
         out["error"] = f"{exc.__class__.__name__}: {exc}"
         out["traceback"] = traceback.format_exc()[-1500:]
     print(json.dumps(out))
@@ -577,7 +576,7 @@ def export_worker(folder: str, reps: int, budget_s: float) -> int:
 
 
 def bench_export(folder: Path, cfg: Config) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--export-worker", str(folder), "--export-reps", str(cfg.export_reps),
+    command = [sys.executable, "-m", "bench.run", "--export-worker", str(folder), "--export-reps", str(cfg.export_reps),
                "--export-budget", str(cfg.export_budget_s)]  # fmt: skip
     # Imports and loading, a warm-up and one timed render may each take up to the budget.
     timeout = 60 + 2 * cfg.export_budget_s
@@ -592,12 +591,12 @@ def bench_export(folder: Path, cfg: Config) -> dict:
 
 
 def bench_export_cli(cfg: Config) -> dict:
-    """End to end, once: ``python -m briefing --date … --out X.png`` (imports, shipped data, render, write)."""
+    """End to end, once: ``python -m rkmap --date … --out X.png`` (imports, shipped data, render, write)."""
     out = cfg.out / "export-cli.png"
     start = time.monotonic()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "briefing", "--date", EXPORT_DATE, "--out", str(out)],
+            [sys.executable, "-m", "rkmap", "--date", EXPORT_DATE, "--out", str(out)],
             cwd=REPO_DIR, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
     except subprocess.TimeoutExpired:
@@ -611,7 +610,7 @@ def bench_export_cli(cfg: Config) -> dict:
 # --------------------------------------------------------------------------- machine
 def machine_info() -> dict:
     info: dict[str, object] = {
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "nproc": os.cpu_count(),
         "platform": platform.platform(),
         "python": platform.python_version(),
@@ -628,7 +627,8 @@ def machine_info() -> dict:
     with contextlib.suppress(Exception):
         version = subprocess.run([chromium_path(), "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
         info["chromium"] = version
-    from importlib.metadata import PackageNotFoundError, version as package_version
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
 
     for name in ("streamlit", "pydeck", "pandas", "pyarrow", "matplotlib", "playwright"):
         with contextlib.suppress(PackageNotFoundError):
@@ -751,9 +751,9 @@ def render_markdown(results: dict, summary: dict) -> str:
     ]
     cli = results.get("export_cli", {})
     if "seconds" in cli:
-        head.append(f"\n`python -m briefing --date {EXPORT_DATE} --out X.png` end to end (imports included): {cli['seconds']:.2f} s.")
+        head.append(f"\n`python -m rkmap --date {EXPORT_DATE} --out X.png` end to end (imports included): {cli['seconds']:.2f} s.")
     elif cli:
-        head.append(f"\n`python -m briefing … --out X.png`: {cli.get('skipped') or cli.get('error')}")
+        head.append(f"\n`python -m rkmap … --out X.png`: {cli.get('skipped') or cli.get('error')}")
     return "\n".join(head) + "\n" + render_table(results, summary) + "\n"
 
 
@@ -892,7 +892,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(f"benchmark: sizes {', '.join(cfg.sizes)}; {cfg.cold_reps} cold starts, {cfg.slider_reps} slider steps per app", flush=True)
     # Warm the file cache so the first launch is not penalised for reading packages from disk.
-    subprocess.run([sys.executable, "-c", "import streamlit, pydeck, pandas, pyarrow, shapely, geodata, layers.deck"], cwd=REPO_DIR, check=False)
+    subprocess.run([sys.executable, "-c", "import streamlit, pydeck, pandas, pyarrow, shapely, rkmap.data, rkmap.render.deck"], cwd=REPO_DIR, check=False)
     with sync_playwright() as playwright:
         for size in cfg.sizes:
             n = SIZES[size]
@@ -938,7 +938,7 @@ def report(results: dict, out: Path, readme: bool) -> None:
     (out / "summary.md").write_text(markdown)
     try:
         draw_chart(results, results["summary"], out / "chart.png")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - the chart is optional: the figures are written above
         print(f"chart not drawn: {exc}", flush=True)
     print(markdown)
     if readme:

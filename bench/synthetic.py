@@ -14,7 +14,7 @@ numpy and pandas, so a million events take a few seconds.
 (date, place, summary) to ``citations.csv`` — the form the original CSV loader
 accepts; meant for small sizes (tests), not for a million events.
 
-Command line: ``python bench/synthetic.py 10000 /tmp/syn10k [--seed 1] [--csv]``.
+Command line: ``python -m bench.synthetic 10000 /tmp/syn10k [--seed 1] [--csv]``.
 """
 
 from __future__ import annotations

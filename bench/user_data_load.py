@@ -1,7 +1,7 @@
 """Loading an analyst's big file: a 1,000,000-row ACLED-format CSV through the user-data loader.
 
-    .venv/bin/python bench/user_data_load.py            # 1,000,000 rows (about 200 MB), 2 repeats
-    .venv/bin/python bench/user_data_load.py --rows 100000 --reps 1
+    .venv/bin/python -m bench.user_data_load            # 1,000,000 rows (about 200 MB), 2 repeats
+    .venv/bin/python -m bench.user_data_load --rows 100000 --reps 1
 
 The file is generated into a temporary folder (never committed). Each
 measurement runs in a fresh Python process, so its peak memory (ru_maxrss) is
@@ -9,7 +9,7 @@ its own:
 
 - **baseline**: ``pandas.read_csv(engine="pyarrow")`` of the same file with
   day-first dates parsed and coordinates as floats: the least any loader does;
-- **ours**: ``geodata.user_data.load_user_file`` (the panel's and ``--data``'s
+- **ours**: ``rkmap.data.user_data.load_user_file`` (the panel's and ``--data``'s
   loader: preset detection, mapping, per-file day/month order, checks, places)
   and then ``with_user_data`` (the merge with the shipped data).
 
@@ -76,7 +76,6 @@ def write_acled(path: Path, rows: int, seed: int = 27) -> int:
 
 _CHILD = r"""
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
 path, which = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
 cpu_start = time.process_time()
@@ -87,8 +86,8 @@ if which == "baseline":
     rows = len(frame)
     loaded = int(frame[["latitude", "longitude"]].notna().all(axis=1).sum())
 else:
-    from geodata import open_data
-    from geodata.user_data import load_user_file, with_user_data
+    from rkmap.data import open_data
+    from rkmap.data.user_data import load_user_file, with_user_data
     shipped = open_data(strict=True).dataset
     begin, cpu_begin = time.perf_counter(), time.process_time()
     content = open(path, "rb").read()

@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--enable-unsafe-swiftshader",
 ]
-# The app's as-of slider: the native range input of the map component (ui/deck_map.js).
+# The app's as-of slider: the native range input of the map component (rkmap/app/deck_map.js).
 AS_OF_SLIDER = '[data-testid="stMain"] .deck-map-slider input[type="range"]'
 # Counts non-transparent pixels of the deck.gl canvas (WebGL: read via a 2D copy).
 CANVAS_PIXELS_JS = """
@@ -162,7 +162,7 @@ def running_app(
 
 
 @contextlib.contextmanager
-def chromium(playwright) -> Iterator[object]:  # noqa: ANN001 - playwright's sync API object
+def chromium(playwright) -> Iterator[object]:
     browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
     try:
         yield browser
@@ -170,12 +170,12 @@ def chromium(playwright) -> Iterator[object]:  # noqa: ANN001 - playwright's syn
         browser.close()
 
 
-def wait_script_idle(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
+def wait_script_idle(page, timeout_ms: int = 60_000) -> None:
     """Wait until Streamlit's script run has finished (running -> notRunning)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
 
 
-def wait_map_drawn(page, min_pixels: int = 10_000, timeout_s: float = 90) -> int:  # noqa: ANN001
+def wait_map_drawn(page, min_pixels: int = 10_000, timeout_s: float = 90) -> int:
     """Wait for the deck.gl canvas to hold at least ``min_pixels`` painted pixels."""
     deadline = time.monotonic() + timeout_s
     pixels = -1
@@ -187,11 +187,11 @@ def wait_map_drawn(page, min_pixels: int = 10_000, timeout_s: float = 90) -> int
     raise TimeoutError(f"map canvas has {pixels} painted pixels after {timeout_s:.0f} s (wanted {min_pixels})")
 
 
-def canvas_hash(page) -> str:  # noqa: ANN001
+def canvas_hash(page) -> str:
     return page.evaluate(CANVAS_HASH_JS)
 
 
-def wait_canvas_change(page, before: str, timeout_s: float = 30) -> float:  # noqa: ANN001
+def wait_canvas_change(page, before: str, timeout_s: float = 30) -> float:
     """Seconds until the canvas fingerprint differs from ``before``."""
     start = time.monotonic()
     while time.monotonic() - start < timeout_s:
@@ -201,7 +201,7 @@ def wait_canvas_change(page, before: str, timeout_s: float = 30) -> float:  # no
     raise TimeoutError(f"map canvas did not change within {timeout_s:.0f} s")
 
 
-def wait_canvas_stable(page, settle_s: float = 1.0, timeout_s: float = 30) -> str:  # noqa: ANN001
+def wait_canvas_stable(page, settle_s: float = 1.0, timeout_s: float = 30) -> str:
     """Wait until the canvas stops changing for ``settle_s``; return its fingerprint."""
     deadline = time.monotonic() + timeout_s
     last, since = canvas_hash(page), time.monotonic()

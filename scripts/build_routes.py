@@ -35,14 +35,12 @@ import types
 from dataclasses import dataclass
 from pathlib import Path
 
+import _gshhg
 import numpy as np
 import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, MultiPolygon, Point, mapping
 from shapely.ops import nearest_points
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _gshhg  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 PLACES_CSV = REPO / "geodata" / "places.csv"
@@ -66,7 +64,6 @@ SEA_CELL_M = 125.0  # A* grid cell size
 SEA_GRID_CLEARANCE_M = 250.0  # grid cells closer than this to land are blocked
 SEA_LINE_CLEARANCE_M = 60.0  # straightened segments keep at least this off land
 SEA_SEARCH_PAD_DEG = 0.3  # search area = endpoint box padded by this
-QUAY_TOLERANCE_M = 300.0
 RAIL_SIMPLIFY_DEG = 0.005
 RAIL_MAX_BRIDGE_KM = 3.0
 
@@ -154,9 +151,6 @@ class LocalFrame:
 
     def geom_to_xy(self, geom: shapely.Geometry) -> shapely.Geometry:
         return shapely.transform(geom, self.to_xy)
-
-    def geom_to_lonlat(self, geom: shapely.Geometry) -> shapely.Geometry:
-        return shapely.transform(geom, self.to_lonlat)
 
 
 def searoute_path(origin: tuple[float, float], dest: tuple[float, float]) -> LineString:

@@ -1,22 +1,19 @@
-"""Write the warm-up deck's JSON (layers.primitives.warmup_deck_json) to ui/warmup_deck.json.
+"""Write the warm-up deck's JSON (rkmap.render.primitives.warmup_deck_json) to rkmap/app/warmup_deck.json.
 
 The page shell reads the file rather than building the deck, so the server
-starts without pydeck (ui/deck_bundles.py). Run this after changing a layer
-kind in layers/primitives.py or the place symbols in layers/style.py;
+starts without pydeck (rkmap/app/deck_bundles.py). Run this after changing a layer
+kind in rkmap/render/primitives.py or the place symbols in rkmap/core/style.py;
 tests/test_server_start.py fails until the file matches.
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
+from rkmap.app.deck_bundles import WARMUP_DECK_FILE
+from rkmap.render.primitives import warmup_deck_json
 
-from layers.primitives import warmup_deck_json  # noqa: E402
-from ui.deck_bundles import WARMUP_DECK_FILE  # noqa: E402
+REPO_DIR = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:

@@ -1,19 +1,16 @@
 """Screenshot the running app at given as-of dates (for the README and for review).
 
-    python scripts/screenshot.py --date 2023-10-13 --out docs/screenshot.png
+    python -m scripts.screenshot --date 2023-10-13 --out docs/screenshot.png
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from playwright.sync_api import sync_playwright
 
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from devtools.browser import chromium, running_app, wait_canvas_stable, wait_map_drawn, wait_script_idle  # noqa: E402
+from devtools.browser import chromium, running_app, wait_canvas_stable, wait_map_drawn, wait_script_idle
 
 
 def main() -> None:

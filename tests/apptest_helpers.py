@@ -27,7 +27,7 @@ def run_app(**query: str) -> AppTest:
 
 
 def map_data(at: AppTest) -> dict:
-    """What the map component (ui/deck_map.py) sends the browser: deck JSON, day, span, bundles."""
+    """What the map component (rkmap/app/deck_map.py) sends the browser: deck JSON, day, span, bundles."""
     elements = [e for e in at.get("bidi_component") if e.proto.component_name == "deck_map"]
     assert len(elements) == 1, f"expected one map, found {len(elements)}"
     return json.loads(elements[0].proto.json)

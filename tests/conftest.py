@@ -17,18 +17,15 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
-from geodata import DATA_DIR, Dataset, open_dataset
+from rkmap.data import DATA_DIR, Dataset, open_dataset
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
 
 BACKEND_ENV = "MAP_TEST_BACKEND"
 TEST_DATABASE_URL_ENV = "TEST_DATABASE_URL"
@@ -63,14 +60,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 class PostgisDatabases:
     """Creates databases (by default copies of one with the shipped data loaded); drops them at the end."""
 
-    def __init__(self, admin_url: str, make_url) -> None:  # noqa: ANN001 - callable(db name) -> URL
+    def __init__(self, admin_url: str, make_url) -> None:
         self.admin_url = admin_url
         self._make_url = make_url
         self._created: list[str] = []
         self._names = (f"map_test_{os.getpid()}_{n}" for n in itertools.count(1))
         self.template: str | None = None  # set once the shipped data are loaded into it
 
-    def _execute(self, statement) -> None:  # noqa: ANN001 - a psycopg sql.Composed
+    def _execute(self, statement) -> None:
         import psycopg
 
         with psycopg.connect(self.admin_url, autocommit=True) as conn:
@@ -122,7 +119,7 @@ def postgis_databases() -> Iterator[PostgisDatabases]:
     """Makes PostGIS databases for tests: ``create()`` gives a fresh copy with the shipped data."""
     import psycopg
 
-    from geodata.postgis import init_db
+    from rkmap.data.postgis import init_db
 
     with ExitStack() as stack:
         admin, make_url = _admin_and_maker(stack)

@@ -6,17 +6,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from apptest_helpers import deck_json, map_data, run_app, set_as_of
 from streamlit.testing.v1 import AppTest
 
-from geodata._dates import day_number
-from layers._static_data import read_published
-from ui.data import DATA_DIR_ENV
-from ui.page_style import map_background_css
-
-from apptest_helpers import deck_json, map_data, run_app, set_as_of
-
-from geodata import load_dataset
-from layers.view import date_span
+from rkmap.app.data import DATA_DIR_ENV
+from rkmap.app.page_style import map_background_css
+from rkmap.core.dates import day_number
+from rkmap.data import load_dataset
+from rkmap.render.static_data import read_published
+from rkmap.render.view import date_span
 
 # The shipped data's span and size: the app's default date and counts follow the data.
 _SHIPPED, _ = load_dataset()

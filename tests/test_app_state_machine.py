@@ -14,21 +14,21 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from apptest_helpers import APP, run_ok
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from streamlit.testing.v1 import AppTest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.testing.v1 import AppTest
 
-from layers.view import LAYERS, REGIONS
-from ui.controls import PLAY_SPEEDS, STEPS, region_label
-from ui.i18n import STRINGS, t
+from rkmap.app.controls import PLAY_SPEEDS, STEPS, region_label
+from rkmap.core.messages import STRINGS, t
+from rkmap.render.view import LAYERS, REGIONS
 
-from apptest_helpers import APP, run_ok
 
 def _shipped_span() -> tuple[date, date]:
-    from layers.view import date_span
-    from ui.data import shipped_dataset
+    from rkmap.app.data import shipped_dataset
+    from rkmap.render.view import date_span
 
     return date_span(shipped_dataset()[0])
 
@@ -58,7 +58,7 @@ def _labels(at: AppTest) -> list[str]:
 
 def _view(at: AppTest) -> dict[str, object]:
     state = at.session_state
-    return {key: state[key] if key in state else None for key in VIEW_KEYS}
+    return {key: state[key] if key in state else None for key in VIEW_KEYS}  # noqa: SIM401 - AppTest's session state has no get()
 
 
 def _stale_label(at: AppTest, key: str, label: str) -> None:
@@ -185,7 +185,7 @@ class AnalystSession(RuleBasedStateMachine):
 
     @invariant()
     def count_matches_the_as_of_date(self) -> None:
-        from ui.data import shipped_dataset
+        from rkmap.app.data import shipped_dataset
 
         view = _view(self.at)
         text = " ".join(c.value for c in self.at.caption)
@@ -275,8 +275,8 @@ def test_switching_language_keeps_every_choice(lang: str) -> None:
 
 
 def test_a_date_after_the_data_shows_everything_and_says_where_the_data_end() -> None:
-    from layers.text import format_date
-    from ui.data import shipped_dataset
+    from rkmap.app.data import shipped_dataset
+    from rkmap.core.text import format_date
 
     dataset, _ = shipped_dataset()
     after = LAST + timedelta(days=200)
@@ -316,7 +316,7 @@ def _fragment_run_script() -> None:
 
     import streamlit as st
 
-    from ui.controls import current_view, init_state, sidebar_controls
+    from rkmap.app.controls import current_view, init_state, sidebar_controls
 
     init_state(date(2000, 7, 19), date(2026, 1, 25), set())
     if not st.session_state.get("drawn"):

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import csv
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-REPO_DIR = Path(__file__).resolve().parent.parent
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
+from bench.synthetic import EVENT_COLUMNS, KINDS, STATUSES, generate_events, write_synthetic
+from rkmap.data import load_dataset
 
-from bench.synthetic import EVENT_COLUMNS, KINDS, STATUSES, generate_events, write_synthetic  # noqa: E402
-from geodata import load_dataset  # noqa: E402
+REPO_DIR = Path(__file__).resolve().parent.parent
+
 
 N = 200
 

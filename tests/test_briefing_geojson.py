@@ -1,4 +1,4 @@
-"""`python -m briefing --out FILE.geojson`: what the map shows, with required properties."""
+"""`python -m rkmap --out FILE.geojson`: what the map shows, with required properties."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from briefing.geojson import feature_collection
-from layers.view import MapView, visible_items
+from rkmap.render.geojson import feature_collection
+from rkmap.render.view import MapView, visible_items
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,10 +35,10 @@ def test_features_match_the_map_and_carry_required_properties(dataset) -> None:
 
 def test_cli_writes_geojson_and_rejects_bad_options(tmp_path: Path) -> None:
     out = tmp_path / "view.geojson"
-    done = subprocess.run([sys.executable, "-m", "briefing", "--date", "2019-04-25", "--out", str(out)], cwd=REPO, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "rkmap", "--date", "2019-04-25", "--out", str(out)], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     collection = json.loads(out.read_text(encoding="utf-8"))
     ids = {f["properties"]["id"] for f in collection["features"]}
     assert "vladivostok-summit-2019" in ids and "vostochny-summit-2023" not in ids and "sea" not in ids
-    bad = subprocess.run([sys.executable, "-m", "briefing", "--date", "2019-02-30", "--out", str(out)], cwd=REPO, capture_output=True, text=True)
+    bad = subprocess.run([sys.executable, "-m", "rkmap", "--date", "2019-02-30", "--out", str(out)], cwd=REPO, capture_output=True, text=True)
     assert bad.returncode == 2 and "'2019-02-30' is not a date" in bad.stderr and "Traceback" not in bad.stderr

@@ -1,4 +1,4 @@
-"""Issue #26: budgets enforced while a file is read (geodata/_budgets.py).
+"""Issue #26: budgets enforced while a file is read (rkmap/data/budgets.py).
 
 Every hostile file is made here at test time (nothing big is committed).
 A file over a budget is refused whole with the budget named; one bad row
@@ -18,8 +18,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from geodata import _budgets, _kml, user_data
-from geodata.user_data import load_user_file
+from rkmap.data import _kml, user_data
+from rkmap.data import budgets as _budgets
+from rkmap.data.user_data import load_user_file
 
 GOOD_ROW = "2023-01-01,ok,43.1,131.9,src"
 
@@ -97,7 +98,7 @@ HOSTILE = {  # name -> (file name, builder at the issue's size)
 }
 
 
-def _only_problem(data) -> str:  # noqa: ANN001
+def _only_problem(data) -> str:
     assert data.loaded_nothing and len(data.problems) == 1 and data.problems[0].row is None
     message = data.problems[0].message
     assert message.endswith("Nothing loaded.")
@@ -139,7 +140,7 @@ def test_utf16_kml_with_entities_is_refused() -> None:
 
 
 @pytest.mark.parametrize("builder", [nested_kml, nested_placemarks])
-def test_kml_nested_40000_deep_is_refused_at_once(builder) -> None:  # noqa: ANN001
+def test_kml_nested_40000_deep_is_refused_at_once(builder) -> None:
     message = _only_problem(load_user_file("deep.kml", builder(40_000)))
     assert f"nesting deeper than {_budgets.MAX_DEPTH} levels" in message
 
@@ -291,7 +292,7 @@ def test_a_file_whose_only_row_is_over_a_budget_names_the_row(monkeypatch: pytes
 
 _CHILD = """
 import sys, time
-from geodata.user_data import load_user_file
+from rkmap.data.user_data import load_user_file
 content = open(sys.argv[2], "rb").read()
 start = time.perf_counter()
 data = load_user_file(sys.argv[1], content)
@@ -303,7 +304,7 @@ print(seconds, hwm // 1024, data.rows_loaded)
 
 @pytest.mark.skipif(not __import__("os").path.exists("/proc/self/status"), reason="peak memory read from /proc")
 @pytest.mark.parametrize("key", ["parquet_30m_rows", "kmz_bomb_1gb", "kml_utf16_entities", "kml_40k_nested_folders", "geojson_600k_properties", "csv_131073_char_cell"])
-def test_hostile_files_at_full_size_load_within_1gb_and_60s(key: str, tmp_path) -> None:  # noqa: ANN001
+def test_hostile_files_at_full_size_load_within_1gb_and_60s(key: str, tmp_path) -> None:
     import subprocess
     import sys
     from pathlib import Path

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from geodata import Dataset
-from geodata.citation_index import citations_for, quotes_by_item, source_ids_for
-from geodata.user_data import load_user_file, with_user_data
+from rkmap.data import Dataset
+from rkmap.data.citation_index import citations_for, quotes_by_item, source_ids_for
+from rkmap.data.user_data import load_user_file, with_user_data
 
 USER_CSV = (
-    "id,date,title,kind,lat,lon,source,source_quote\n"
-    "ci-a,2023-09-20,A,report,55.0,100.0,Analyst notes,Seen on imagery\n"
-    "ci-b,2023-10-02,B,transfer,52.0,85.0,Other notes,\n"
-).encode()
+    b"id,date,title,kind,lat,lon,source,source_quote\n"
+    b"ci-a,2023-09-20,A,report,55.0,100.0,Analyst notes,Seen on imagery\n"
+    b"ci-b,2023-10-02,B,transfer,52.0,85.0,Other notes,\n"
+)
 
 
 def _items(dataset: Dataset) -> list[str]:

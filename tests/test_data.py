@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from geodata import DataValidationError, load_dataset
-from geodata._dates import parse_partial_date
-from geodata.schema import REQUIRED_CITATIONS
+from rkmap.core.dates import parse_partial_date
+from rkmap.core.schema import REQUIRED_CITATIONS
+from rkmap.data import DataValidationError, load_dataset
 from tests.conftest import seeds_dir
 
 CORE_PLACES = {"vladivostok", "vostochny", "komsomolsk", "rajin", "dunai", "tikhoretsk", "ulan_ude"}
@@ -18,7 +18,7 @@ CONTEXT_PLACES = {"pyongyang", "khasan", "moscow"}
 
 
 def test_shipped_data_loads_strictly(dataset) -> None:
-    assert CORE_PLACES | CONTEXT_PLACES <= set(dataset.places["id"])
+    assert set(dataset.places["id"]) >= CORE_PLACES | CONTEXT_PLACES
     assert set(dataset.route_legs["id"]) == {"sea", "rail"}
     assert len(dataset.events) >= 20
 
@@ -168,9 +168,9 @@ def test_an_event_without_its_citations_is_refused(data_copy: Path) -> None:
 
 
 def test_schema_documentation_is_current() -> None:
-    from geodata import DATA_DIR
-    from geodata.schema_doc import BEGIN, END, schema_markdown
+    from rkmap.data import DATA_DIR
+    from rkmap.data.schema_doc import BEGIN, END, schema_markdown
 
     readme = (DATA_DIR / "README.md").read_text(encoding="utf-8")
     documented = readme.split(BEGIN, 1)[1].split(END, 1)[0].strip()
-    assert documented == schema_markdown().strip(), "run: python -m geodata.schema_doc and paste into geodata/README.md"
+    assert documented == schema_markdown().strip(), "run: python -m rkmap.data.schema_doc and paste into geodata/README.md"

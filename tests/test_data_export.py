@@ -11,11 +11,11 @@ from xml.etree import ElementTree
 
 import pytest
 
-from briefing.cli import run
-from briefing.data_export import KML_NS, to_csv, to_geojson, to_kml
-from geodata import Dataset
-from geodata.user_data import load_user_file, with_user_data
-from layers.view import MapView, visible_items
+from rkmap.cli import run
+from rkmap.data import Dataset
+from rkmap.data.user_data import load_user_file, with_user_data
+from rkmap.render.data_export import KML_NS, to_csv, to_geojson, to_kml
+from rkmap.render.view import MapView, visible_items
 
 NS = {"k": KML_NS}
 EVIL = '<script>alert("x")</script> & <b>bold</b>'

@@ -16,25 +16,25 @@ from pathlib import Path
 import pytest
 from apptest_helpers import map_data, run_app
 
-from geodata._dates import day_number
-from layers import style
-from layers.basemap import STATIC_DIR, STATIC_URL
-from layers.deck import build_deck
-from layers.view import MapView, range_template, resolve_ranges
-from layers.primitives import warmup_deck_json
-from ui.deck_bundles import DECKGL_BUNDLE
-from ui.deck_map import clamped_day, map_payload, picked_key
-from ui.detail import item_key_for
+from rkmap.app.deck_bundles import DECKGL_BUNDLE
+from rkmap.app.deck_map import clamped_day, map_payload, picked_key
+from rkmap.app.detail import item_key_for
+from rkmap.core import style
+from rkmap.core.dates import day_number
+from rkmap.render.basemap import STATIC_DIR, STATIC_URL
+from rkmap.render.deck import build_deck
+from rkmap.render.primitives import warmup_deck_json
+from rkmap.render.view import MapView, range_template, resolve_ranges
 
 
-def _layers(dataset, view: MapView) -> list[dict]:  # noqa: ANN001
+def _layers(dataset, view: MapView) -> list[dict]:
     return json.loads(build_deck(dataset, view).to_json())["layers"]
 
 
 @pytest.mark.parametrize("clock", ["event", "public"])
 @pytest.mark.parametrize("emphasis_days", [7, 90])
 @pytest.mark.parametrize("grouped", [False, True], ids=["single-events", "grouped-events"])
-def test_every_filtered_layer_carries_the_template_of_its_ranges(dataset, monkeypatch, clock, emphasis_days, grouped) -> None:  # noqa: ANN001
+def test_every_filtered_layer_carries_the_template_of_its_ranges(dataset, monkeypatch, clock, emphasis_days, grouped) -> None:
     """The browser fills the as-of day into ``asOfRanges``; at the view's day that is ``filterRange``."""
     if grouped:  # the many-events layers (grouped symbols, merged halo spans) on the shipped data
         monkeypatch.setattr(style, "LARGE_EVENT_COUNT", 0)
@@ -57,7 +57,7 @@ def test_range_templates_leave_only_the_day_open() -> None:
     assert resolve_ranges(range_template(view, emphasised=True), 100) == [[-1_000_000, 100], [70, 1_000_000]]
 
 
-def test_payload_names_files_the_server_has(dataset) -> None:  # noqa: ANN001
+def test_payload_names_files_the_server_has(dataset) -> None:
     view = MapView(as_of=date(2023, 10, 13))
     payload = map_payload(build_deck(dataset, view), view.as_of, date(2000, 7, 19), date(2024, 1, 17), "As of", 620)
     assert (payload["day"], payload["first"], payload["last"]) == (day_number(date(2023, 10, 13)), day_number(date(2000, 7, 19)), 19739)
@@ -93,7 +93,7 @@ def test_vendored_deck_gl_is_documented_with_its_licences() -> None:
         (None, None),
     ],
 )
-def test_clicked_objects_become_item_keys(pick, expected) -> None:  # noqa: ANN001
+def test_clicked_objects_become_item_keys(pick, expected) -> None:
     assert picked_key(pick) == expected
 
 
@@ -112,7 +112,7 @@ def test_item_key_prefers_the_object_kind() -> None:
         (None, None),
     ],
 )
-def test_reported_day_is_clamped_to_the_data(reported, expected) -> None:  # noqa: ANN001
+def test_reported_day_is_clamped_to_the_data(reported, expected) -> None:
     assert clamped_day(reported, date(2000, 7, 19), date(2024, 1, 17)) == expected
 
 
@@ -125,6 +125,6 @@ def test_preload_comes_first_and_names_the_maps_bundles() -> None:
     assert bundles == map_data(at)["bundles"]
     assert warmup == warmup_deck_json()
     # What the page imports before the preload leaves out pandas (a good part of a first run).
-    probe = "import sys, streamlit, ui.deck_bundles, ui.page_style; print('pandas' in sys.modules)"
+    probe = "import sys, streamlit, rkmap.app.deck_bundles, rkmap.app.page_style; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parent.parent).stdout.strip() == "False"

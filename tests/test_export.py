@@ -1,8 +1,8 @@
-"""Briefing exports (briefing/render.py, briefing/animate.py): formats, presets, contents, determinism.
+"""Briefing exports (rkmap/render/image.py, rkmap/render/animate.py): formats, presets, contents, determinism.
 
 Structure tests render at a low dpi (the layout is in inches, so it is the same
 drawing); the pixel-size tests render at full size. Speed is measured by
-``python -m briefing.bench``, not here.
+``python -m rkmap.render.bench``, not here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from briefing import _mpl
-from briefing.animate import date_steps, gif_bytes, parse_step, render_frames, render_gif
-from briefing.render import (
+from rkmap.core import style
+from rkmap.render import _mpl
+from rkmap.render.animate import date_steps, gif_bytes, parse_step, render_frames, render_gif
+from rkmap.render.image import (
     PRESETS,
     ExportOptionError,
     ExportOptions,
@@ -27,8 +28,7 @@ from briefing.render import (
     image_size,
     render,
 )
-from layers import style
-from layers.view import MapView
+from rkmap.render.view import MapView
 
 AS_OF = date(2023, 10, 13)
 VIEW = MapView(as_of=AS_OF, region="route")

@@ -1,4 +1,4 @@
-"""`python -m briefing` for images and animations: formats, folders and one-line errors (exit 2)."""
+"""`python -m rkmap` for images and animations: formats, folders and one-line errors (exit 2)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from briefing.cli import run
+from rkmap.cli import run
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -27,7 +27,7 @@ def fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
 def test_png_from_the_command_line(tmp_path: Path) -> None:
     out = tmp_path / "map.png"
     done = subprocess.run(
-        [sys.executable, "-m", "briefing", "--date", "2023-10-13", "--out", str(out), "--banner", "UNCLASSIFIED // OPEN SOURCE", "--title", "Route as disclosed"],
+        [sys.executable, "-m", "rkmap", "--date", "2023-10-13", "--out", str(out), "--banner", "UNCLASSIFIED // OPEN SOURCE", "--title", "Route as disclosed"],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -78,7 +78,7 @@ def test_bad_options_exit_2_with_one_line(argv: list[str], message: str, capsys:
     monkeypatch.chdir(tmp_path)
     line = fails(argv, capsys)
     assert message in line, line
-    assert line.startswith("python -m briefing: error:")
+    assert line.startswith("python -m rkmap: error:")
 
 
 @pytest.mark.parametrize(("day", "note"), [("2030-01-01", "Latest event in the data"), ("1999-01-01", "The data begin on 19 Jul 2000")])

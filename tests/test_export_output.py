@@ -9,11 +9,11 @@ from datetime import date
 import numpy as np
 import pytest
 
-from briefing.animate import date_steps, render_frames
-from briefing.render import ExportOptions, build_figure, export_contents, fit_frame, make_layout, plan_layout, render
-from layers.sources import INVISIBLE, published_text, reader_text, url_of
-from layers.view import REGIONS, MapView
-from ui.i18n import t
+from rkmap.core.messages import t
+from rkmap.render.animate import date_steps, render_frames
+from rkmap.render.image import ExportOptions, build_figure, export_contents, fit_frame, make_layout, plan_layout, render
+from rkmap.render.sources import INVISIBLE, published_text, reader_text, url_of
+from rkmap.render.view import REGIONS, MapView
 
 SMALL = 40
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -67,7 +67,7 @@ def test_source_list_names_publisher_date_title_and_url_never_ids_files_or_hashe
 
 
 def test_every_source_row_reads_cleanly(dataset) -> None:
-    from layers.sources import source_ref
+    from rkmap.render.sources import source_ref
 
     for source_id, row in dataset.sources.iterrows():
         for lang in ("en", "ja"):
@@ -76,7 +76,7 @@ def test_every_source_row_reads_cleanly(dataset) -> None:
 
 
 def test_seed_articles_carry_their_publisher_and_date(dataset) -> None:
-    from layers.sources import source_ref
+    from rkmap.render.sources import source_ref
 
     seeds = dataset.sources[dataset.sources["kind"] == "seed"]
     refs = {sid: source_ref(1, sid, row, "en") for sid, row in seeds.iterrows()}
@@ -144,7 +144,7 @@ def test_gif_frames_share_one_layout(dataset) -> None:
     pin = plan_layout(dataset, view, days, options)
     import matplotlib as mpl
 
-    from briefing import _mpl
+    from rkmap.render import _mpl
 
     with mpl.rc_context(_mpl.rc_params("en")):
         for day in days:
@@ -174,8 +174,8 @@ def test_story_deck_has_a_slide_per_step_with_notes_and_opens_in_libreoffice(dat
 
     from pptx import Presentation
 
-    from briefing.deck import story_deck
-    from geodata.story import load_story
+    from rkmap.data.story import load_story
+    from rkmap.render.slides import story_deck
 
     steps, _ = load_story(dataset, strict=False)
     steps = steps[:3]
@@ -202,7 +202,7 @@ def test_story_deck_has_a_slide_per_step_with_notes_and_opens_in_libreoffice(dat
 def test_range_deck_slides_share_one_layout(dataset) -> None:
     from pptx import Presentation
 
-    from briefing.deck import range_deck
+    from rkmap.render.slides import range_deck
 
     view = MapView(as_of=date(2023, 9, 1), region="far_east")
     days = date_steps(date(2023, 9, 1), date(2023, 11, 1), "1m")
@@ -215,7 +215,7 @@ def test_range_deck_slides_share_one_layout(dataset) -> None:
 def test_mp4_has_every_date_as_frames_of_one_size(dataset, tmp_path) -> None:
     import imageio_ffmpeg
 
-    from briefing.animate import LAST_FRAME_MS, FRAME_MS, MP4_FPS, write_mp4
+    from rkmap.render.animate import FRAME_MS, LAST_FRAME_MS, MP4_FPS, write_mp4
 
     view = MapView(as_of=date(2023, 9, 1), region="rajin_dunai")
     days = date_steps(date(2023, 9, 1), date(2023, 10, 15), "14d")
@@ -245,11 +245,10 @@ AREA_LIST_DATES = (date(2024, 12, 4), date(2026, 12, 6))
 @pytest.mark.parametrize("region", list(REGIONS))
 def test_no_label_overlaps_a_label_a_symbol_or_a_route_line(dataset, region: str, lang: str) -> None:
     import matplotlib as mpl
-
-    from briefing import _mpl
-    from layers.labels import conflicts
-
     from matplotlib.patches import FancyBboxPatch
+
+    from rkmap.render import _mpl
+    from rkmap.render.labels import conflicts
 
     options = ExportOptions(dpi=72).validated()
     for day in (*LABEL_DATES, *AREA_LIST_DATES):
@@ -275,7 +274,7 @@ def test_no_label_overlaps_a_label_a_symbol_or_a_route_line(dataset, region: str
 
 
 def test_label_rule_moves_drops_and_leads() -> None:
-    from layers.labels import LabelRequest, conflicts, place_labels
+    from rkmap.render.labels import LabelRequest, conflicts, place_labels
 
     frame = (0.0, 0.0, 200.0, 100.0)
     line = np.array([[0.0, 50.0], [200.0, 50.0]])
@@ -300,8 +299,8 @@ def test_vague_places_are_outlines_with_their_events_listed(dataset) -> None:
     import matplotlib as mpl
     from matplotlib.patches import Circle, Polygon
 
-    from briefing import _mpl
-    from briefing.render import _area_outlines
+    from rkmap.render import _mpl
+    from rkmap.render.image import _area_outlines
     from tests.test_export import svg_texts
 
     outlines = _area_outlines()
@@ -328,7 +327,7 @@ def test_vague_places_are_outlines_with_their_events_listed(dataset) -> None:
 
 
 def test_a_leader_avoids_crossing_a_route_line_when_it_can() -> None:
-    from layers.labels import LabelRequest, place_labels
+    from rkmap.render.labels import LabelRequest, place_labels
 
     line = np.array([[40.0, 0.0], [40.0, 100.0]])  # a route line just right of the symbol
     wall = (20.0, 44.0, 39.0, 56.0)  # the near spots on the left are taken
@@ -338,8 +337,8 @@ def test_a_leader_avoids_crossing_a_route_line_when_it_can() -> None:
 
 
 def test_long_area_list_titles_are_cut_with_an_ellipsis_only_when_needed() -> None:
-    from briefing import _mpl
-    from briefing.render import _ellipsized
+    from rkmap.render import _mpl
+    from rkmap.render.image import _ellipsized
 
     title = "South Korea's intelligence: 13,000+ containers of munitions shipped to Russia since August 2023"
     assert _ellipsized(title, "en", 6.2, None) == title

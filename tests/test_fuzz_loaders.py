@@ -20,8 +20,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geodata import DATA_DIR, load_dataset
-from geodata.user_data import load_user_file
+from rkmap.data import DATA_DIR, load_dataset
+from rkmap.data.user_data import load_user_file
 
 HANG_S = 30  # FUZZ_EXAMPLES=N runs more examples (1,500 passed here)
 KNOWN = frozenset({"vostochny", "rajin"})
@@ -51,7 +51,7 @@ _feature = st.one_of(
 )
 
 
-def _assert_data_or_problem(data) -> None:  # noqa: ANN001
+def _assert_data_or_problem(data) -> None:
     assert data.rows_loaded > 0 or data.problems
     assert data.rows_loaded + data.rows_left_out >= 0
     assert not any("internal error" in p.message for p in data.problems), data.problems

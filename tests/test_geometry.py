@@ -10,7 +10,7 @@ import shapely.ops
 from pyproj import Geod
 from shapely.geometry import LineString, Point, shape
 
-from geodata import DATA_DIR
+from rkmap.data import DATA_DIR
 
 GEOD = Geod(ellps="WGS84")
 COAST = DATA_DIR / "geometry" / "coast_check.geojson"
@@ -35,7 +35,7 @@ def _km_any(geom: shapely.Geometry) -> float:
     return sum(_km(part) for part in shapely.get_parts(geom) if part.geom_type == "LineString")
 
 
-def _leg(dataset, ident: str):  # noqa: ANN001, ANN202
+def _leg(dataset, ident: str):
     return dataset.route_legs.set_index("id").loc[ident]
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from layers._grouping import current_intervals, symbol_groups
-from layers.view import MapView, filter_ranges, item_states
-from geodata._dates import from_day_number
+from rkmap.core.dates import from_day_number
+from rkmap.render._grouping import current_intervals, symbol_groups
+from rkmap.render.view import MapView, filter_ranges, item_states
 
 
 def _events(n: int, seed: int = 1) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 The loader may (later) refuse such rows on the way in; these tests put them into
 a loaded dataset directly, so they keep testing the last line of defence
-(geodata/coordinates.py) whatever the loader does.
+(rkmap/core/coordinates.py) whatever the loader does.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from xml.etree import ElementTree
 import pytest
 from shapely.geometry import LineString
 
-from briefing.data_export import export_bytes
-from briefing.render import ExportOptions, render
-from geodata import Dataset
-from geodata.coordinates import checked_coordinates, finite_json, valid_line, valid_lonlat
-from geodata.user_data import load_user_file, user_parts, with_user_data
-from layers.deck import build_deck
-from layers.view import MapView, shown_counts, visible_items
+from rkmap.core.coordinates import checked_coordinates, finite_json, valid_line, valid_lonlat
+from rkmap.data import Dataset
+from rkmap.data.user_data import load_user_file, user_parts, with_user_data
+from rkmap.render.data_export import export_bytes
+from rkmap.render.deck import build_deck
+from rkmap.render.image import ExportOptions, render
+from rkmap.render.view import MapView, shown_counts, visible_items
 
 VIEW = MapView(as_of=date(2023, 10, 13))
 # Every kind of coordinate the issue found breaking the map or a file.
@@ -155,8 +155,8 @@ def test_session_data_never_reach_the_static_cache(dataset: Dataset) -> None:
     """The map and the timeline strip send a session's own rows inline; no file anyone can fetch holds them."""
     import uuid
 
-    from layers._static_files import CACHE_DIR
-    from ui.timeline import timeline_payload
+    from rkmap.app.timeline import timeline_payload
+    from rkmap.render.static_files import CACHE_DIR
 
     marker = f"SESSION-MARKER-{uuid.uuid4().hex}"
     csv_text = f"id,date,title,kind,place_id,lat,lon,source\nm1,2023-09-20,{marker},meeting,,42.3,100.4,s1\n"
@@ -176,23 +176,23 @@ def test_static_cache_has_a_size_bound(tmp_path, monkeypatch: pytest.MonkeyPatch
     import os
     import time
 
-    from layers import _static_data, _static_files
+    from rkmap.render import static_data, static_files
 
-    monkeypatch.setattr(_static_files, "CACHE_DIR", tmp_path)
-    monkeypatch.setenv(_static_files.CACHE_LIMIT_ENV, str(3 * 1000 / (1024 * 1024)))  # 3,000 bytes
+    monkeypatch.setattr(static_files, "CACHE_DIR", tmp_path)
+    monkeypatch.setenv(static_files.CACHE_LIMIT_ENV, str(3 * 1000 / (1024 * 1024)))  # 3,000 bytes
     owner = type("Owner", (), {})()
     urls = []
     for n in range(6):
-        urls.append(_static_data.publish_json(owner, f"k{n}", lambda n=n: ["x" * 990, n]))
+        urls.append(static_data.publish_json(owner, f"k{n}", lambda n=n: ["x" * 990, n]))
         old = time.time() - 100 + n
-        os.utime(_static_files.cache_path(urls[-1]), (old, old))
+        os.utime(static_files.cache_path(urls[-1]), (old, old))
     sizes = sum(p.stat().st_size for p in tmp_path.iterdir())
     assert sizes <= 3000 and len(list(tmp_path.iterdir())) < 6
-    assert _static_files.cache_path(urls[-1]).exists()  # the newest stays
+    assert static_files.cache_path(urls[-1]).exists()  # the newest stays
     # A URL whose file was removed is written again (built again) when asked for.
-    assert not _static_files.cache_path(urls[0]).exists()
-    assert _static_data.publish_json(owner, "k0", lambda: ["x" * 990, 0]) == urls[0]
-    assert _static_files.cache_path(urls[0]).exists()
+    assert not static_files.cache_path(urls[0]).exists()
+    assert static_data.publish_json(owner, "k0", lambda: ["x" * 990, 0]) == urls[0]
+    assert static_files.cache_path(urls[0]).exists()
 
 
 # --------------------------------------------------------------------------- text: terminal, XML, spreadsheet, links, bidi
@@ -203,7 +203,7 @@ BIDI = "evil\u202etxt.exe\u200b\u2066x\u2069"
 
 
 def test_text_safety_functions() -> None:
-    from geodata.text_safety import reveal_invisible, terminal_text, xml_text
+    from rkmap.core.text_safety import reveal_invisible, terminal_text, xml_text
 
     assert terminal_text(f"x{ESCAPES}y\nz\t.") == "xy\nz\t."
     assert terminal_text(CONTROLS) == "abcdeg"  # ESC f is a two-byte escape sequence: both dropped
@@ -214,7 +214,7 @@ def test_text_safety_functions() -> None:
 
 
 def test_cli_never_copies_escape_sequences(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
-    from briefing.cli import run
+    from rkmap.cli import run
 
     bad = tmp_path / "bad.csv"
     # A bad date cell is quoted in the warning for the rows left out; an id with escapes loads (ids are kept as given).
@@ -245,7 +245,7 @@ def test_kml_and_csv_text_is_defused(dataset: Dataset) -> None:
     merged = replace(merged, events=events)
     kml = export_bytes(merged, VIEW, "kml")
     root = ElementTree.fromstring(kml)  # valid XML despite NUL and ESC in a title
-    names = [e.text for e in root.iter(f"{{http://www.opengis.net/kml/2.2}}name")]
+    names = [e.text for e in root.iter("{http://www.opengis.net/kml/2.2}name")]
     assert "t abcdefg" in names and "evil[U+202E]txt.exe[U+200B][U+2066]x[U+2069]" in names, names
     table = {_plain(r["id"]): r for r in csv.DictReader(io.StringIO(export_bytes(merged, VIEW, "csv").decode("utf-8-sig")))}
     assert table["c-fw-eq"]["name"] == "'\uff1dHYPERLINK(1)" and table["c-fw-at"]["name"] == "'\uff20SUM(1)"
@@ -253,7 +253,7 @@ def test_kml_and_csv_text_is_defused(dataset: Dataset) -> None:
 
 
 def test_map_text_shows_bidi_controls(dataset: Dataset) -> None:
-    from ui.timeline import timeline_payload
+    from rkmap.app.timeline import timeline_payload
 
     user = load_user_file("b.csv", f'id,date,title,kind,lat,lon,source\nb1,2023-09-20,"{BIDI}",meeting,42.3,100.4,s1\n'.encode())
     merged = with_user_data(dataset, [user])
@@ -264,7 +264,7 @@ def test_map_text_shows_bidi_controls(dataset: Dataset) -> None:
 
 
 def test_markdown_never_links_bare_www() -> None:
-    from ui._markdown import md_escape
+    from rkmap.app._markdown import md_escape
 
     text = md_escape("see www.example.com and WWW.Example.org \u202e")
     # The zero-width space sits before "www." (GFM links "www." only after a space or a line start);
@@ -274,39 +274,39 @@ def test_markdown_never_links_bare_www() -> None:
 
 
 def test_a_failed_export_is_one_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.safety
+    import rkmap.app.safety
 
     shown: list[str] = []
-    monkeypatch.setattr(ui.safety.st, "error", lambda text, **_: shown.append(text))
+    monkeypatch.setattr(rkmap.app.safety.st, "error", lambda text, **_: shown.append(text))
 
     def broken() -> bytes:
         raise ValueError("/srv/secret/path/render.py line 1")
 
-    assert ui.safety.made_safely(broken) is None
+    assert rkmap.app.safety.made_safely(broken) is None
     assert shown and "ValueError" in shown[0] and "/srv/secret" not in shown[0] and "Traceback" not in shown[0]
-    assert ui.safety.made_safely(lambda: b"ok") == b"ok"
+    assert rkmap.app.safety.made_safely(lambda: b"ok") == b"ok"
 
 
 def test_leftover_timeline_files_are_removed_at_start(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     import os
     import time
 
-    from layers import _static_files
+    from rkmap.render import static_files
 
-    monkeypatch.setattr(_static_files, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(static_files, "CACHE_DIR", tmp_path)
     old, fresh, layer = tmp_path / "timeline-marks-en-event-0123.json", tmp_path / "timeline-marks-ja-event-4567.json", tmp_path / "route-en-x.json"
     for path in (old, fresh, layer):
         path.write_text("{}")
     two_days_ago = time.time() - 2 * 24 * 3600
     os.utime(old, (two_days_ago, two_days_ago))
     os.utime(layer, (two_days_ago, two_days_ago))
-    assert _static_files.clean_cache_at_start() == 2
+    assert static_files.clean_cache_at_start() == 2
     assert not old.exists() and fresh.exists() and layer.exists()
 
 
 def test_a_pruned_timeline_file_is_written_again(dataset: Dataset) -> None:
-    from layers._static_files import cache_path
-    from ui.timeline import timeline_payload
+    from rkmap.app.timeline import timeline_payload
+    from rkmap.render.static_files import cache_path
 
     url = timeline_payload(dataset, VIEW)["marks"]
     cache_path(url).unlink()

@@ -8,13 +8,13 @@ from datetime import date
 
 import pytest
 
-from layers import style
-from layers._screen_path import TILE_PX, mercator
-from layers.deck import MapSize, arrow_records, build_deck, place_records, event_records, route_records, view_state_for
-from layers.primitives import UNDATED, UNDATED_RANGES
-from layers._static_data import read_published
-from layers.text import format_span
-from layers.view import REGIONS, MapView, date_span, filter_ranges, item_states, shown_counts, visible_items
+from rkmap.core import style
+from rkmap.core.text import format_span
+from rkmap.render._screen_path import TILE_PX, mercator
+from rkmap.render.deck import MapSize, arrow_records, build_deck, event_records, place_records, route_records, view_state_for
+from rkmap.render.primitives import UNDATED, UNDATED_RANGES
+from rkmap.render.static_data import read_published
+from rkmap.render.view import REGIONS, MapView, date_span, filter_ranges, item_states, shown_counts, visible_items
 
 
 def _view(day: str, **kw: object) -> MapView:
@@ -85,11 +85,11 @@ def test_deck_is_offline_and_filters_in_the_browser(dataset) -> None:
     text = json.dumps(spec)
     assert "http://" not in text and "https://" not in text
     layers = {layer["id"]: layer for layer in spec["layers"]}
-    # The basemap is not a layer: the browser shows its rasters under the canvas (ui/deck_map.js).
+    # The basemap is not a layer: the browser shows its rasters under the canvas (rkmap/app/deck_map.js).
     assert not any(layer["@@type"] == "BitmapLayer" for layer in spec["layers"])
     for ident in ("events", "event-areas", "events-current", "route-arrows"):
         assert {"@@type": "DataFilterExtension", "filterSize": 2} in layers[ident]["extensions"]
-    # Lines are SVG (ui/svg_paths.js), filtered by the browser from the same props as the GPU's filter.
+    # Lines are SVG (rkmap/app/svg_paths.js), filtered by the browser from the same props as the GPU's filter.
     for ident in ("route", "route-current"):
         assert layers[ident]["@@type"] == "SvgPathLayer" and "extensions" not in layers[ident]
         assert {"getFilterValue", "filterRange", "asOfRanges"} <= set(layers[ident])
@@ -104,11 +104,11 @@ def test_basemap_rasters_are_opaque_so_the_css_water_shows_only_beyond_them() ->
     """No water polygon is drawn: the rasters must carry the water, and the map's background the rest."""
     from PIL import Image
 
-    from layers.basemap import RASTERS, basemap_images, static_path
-    from ui.page_style import map_background_css
+    from rkmap.app.page_style import map_background_css
+    from rkmap.render.basemap import RASTERS, basemap_images, static_path
 
     for raster in RASTERS.values():
-        for width, file in raster.levels():
+        for _width, file in raster.levels():
             with Image.open(static_path(file)) as image:
                 assert image.convert("RGBA").getextrema()[3] == (255, 255), file
     assert style.rgb_hex(style.WATER) in map_background_css()
@@ -126,7 +126,7 @@ def test_basemap_copies_halve_the_full_image_and_keep_its_shape() -> None:
     """Each raster's copies (the browser loads the one a frame needs) are its image at half, a quarter…"""
     from PIL import Image
 
-    from layers.basemap import RASTERS, basemap_images, static_path
+    from rkmap.render.basemap import RASTERS, basemap_images, static_path
 
     for raster in RASTERS.values():
         levels = raster.levels()
@@ -161,7 +161,7 @@ def test_moving_the_slider_changes_only_filter_ranges(dataset) -> None:
 def test_labels_follow_the_language(dataset) -> None:
     en = json.loads(build_deck(dataset, _view("2023-10-13", lang="en")).to_json())
     ja = json.loads(build_deck(dataset, _view("2023-10-13", lang="ja")).to_json())
-    names = lambda spec: {r["id"]: r["name"] for r in read_published(next(layer for layer in spec["layers"] if layer["id"] == "place-labels")["data"])}  # noqa: E731
+    names = lambda spec: {r["id"]: r["name"] for r in read_published(next(layer for layer in spec["layers"] if layer["id"] == "place-labels")["data"])}
     assert names(en)["vostochny"] == "Vostochny Cosmodrome"
     assert names(ja)["vostochny"] == "ボストーチヌイ宇宙基地"
 
@@ -246,7 +246,7 @@ def test_date_labels(start: str, end: str, precision: str, lang: str, expected: 
 
 
 def test_markdown_escape_leaves_no_markup() -> None:
-    from ui._markdown import md_escape
+    from rkmap.app._markdown import md_escape
 
     text = md_escape("<script>x</script> [a](javascript:alert(1)) ![i](http://example.invalid/i.png) https://example.invalid *b*")
     assert "<script>" not in text and "](" not in text.replace("\\]\\(", "")

@@ -15,11 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geodata import BBox, DataValidationError, Dataset, load_dataset, open_data, open_dataset
-from geodata import postgis
-from geodata.user_data import load_user_file, saved_features
-from geodata.schema import TABLES
-from layers.view import REGIONS, date_span
+from rkmap.core.schema import TABLES
+from rkmap.data import BBox, Dataset, DataValidationError, load_dataset, open_data, open_dataset, postgis
+from rkmap.data.user_data import load_user_file, saved_features
+from rkmap.render.view import REGIONS, date_span
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 TABLE_NAMES = ("sources", "places", "events", "route_legs", "citations", "disagreements")
@@ -77,7 +76,7 @@ def test_a_view_fetches_the_same_slice_from_both_backends(postgis_url: str, unti
 
 
 def test_until_keeps_what_either_clock_shows(postgis_url: str, dataset: Dataset) -> None:
-    from layers.view import MapView, visible_items
+    from rkmap.render.view import MapView, visible_items
 
     for day in (date(2019, 4, 25), date(2023, 10, 1), date(2023, 10, 13)):
         sliced, _ = open_dataset(strict=True, database_url=postgis_url, until=day)
@@ -130,7 +129,6 @@ def test_init_db_refuses_data_that_do_not_validate(fresh_postgis_url: str, data_
 
 def test_queries_use_the_date_and_spatial_indexes(postgis_databases, tmp_path: Path) -> None:
     """On 20,000 synthetic events the planner picks the t_first index; the GiST index serves the box."""
-    sys.path.insert(0, str(REPO_DIR))
     from bench.synthetic import write_synthetic
 
     folder = write_synthetic(tmp_path / "syn", 20_000).parent
@@ -181,7 +179,7 @@ def test_a_failed_save_leaves_nothing_behind(fresh_postgis_url: str, monkeypatch
     data = load_user_file("mine.csv", GOOD, {"rajin"})
     rows = postgis._feature_rows
 
-    def fail_after_one(upload_id: int, features: list[dict]):  # noqa: ANN202
+    def fail_after_one(upload_id: int, features: list[dict]):
         for n, row in enumerate(rows(upload_id, features)):
             if n == 1:
                 raise RuntimeError("disk full (simulated)")
@@ -191,7 +189,7 @@ def test_a_failed_save_leaves_nothing_behind(fresh_postgis_url: str, monkeypatch
     with pytest.raises(RuntimeError, match="simulated"):
         postgis.save_user_data(fresh_postgis_url, data)
 
-    def bad_layer(upload_id: int, features: list[dict]):  # noqa: ANN202
+    def bad_layer(upload_id: int, features: list[dict]):
         for row in rows(upload_id, features):
             yield (*row[:2], "bogus", *row[3:])  # violates the layer CHECK constraint
 
@@ -212,19 +210,19 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 def test_init_db_command(postgis_databases) -> None:
     url = postgis_databases.create(empty=True)
-    done = _run(["-m", "geodata", "init-db"], {"DATABASE_URL": url})
+    done = _run(["-m", "rkmap.data", "init-db"], {"DATABASE_URL": url})
     assert done.returncode == 0, done.stderr
     assert "loaded " + ", ".join(f"{n} {name}" for name, n in FILE_COUNTS.items()) in done.stdout
-    again = _run(["-m", "geodata", "init-db"], {"DATABASE_URL": url})
+    again = _run(["-m", "rkmap.data", "init-db"], {"DATABASE_URL": url})
     assert again.returncode == 0, again.stderr
-    check = _run(["-m", "geodata", "check"], {"DATABASE_URL": url})
+    check = _run(["-m", "rkmap.data", "check"], {"DATABASE_URL": url})
     assert check.returncode == 0 and "events" in check.stdout and f" {FILE_COUNTS['events']}" in check.stdout
 
 
 def test_init_db_without_a_reachable_database_says_so_in_one_line() -> None:
-    unset = _run(["-m", "geodata", "init-db"], {})
+    unset = _run(["-m", "rkmap.data", "init-db"], {})
     assert unset.returncode == 2 and unset.stderr.strip().count("\n") == 0 and "DATABASE_URL is not set" in unset.stderr
-    down = _run(["-m", "geodata", "init-db"], {"DATABASE_URL": "postgresql://analyst:Sup3rSecret@127.0.0.1:1/team"})
+    down = _run(["-m", "rkmap.data", "init-db"], {"DATABASE_URL": "postgresql://analyst:Sup3rSecret@127.0.0.1:1/team"})
     assert down.returncode == 2 and "cannot connect to the database analyst@127.0.0.1:1/team" in down.stderr
     assert "Sup3rSecret" not in down.stderr + down.stdout
 
@@ -234,24 +232,24 @@ def test_briefing_exports_the_same_from_postgis(postgis_url: str, tmp_path: Path
         outputs = []
         for env in ({"DATABASE_URL": postgis_url}, {}):
             out = tmp_path / f"{len(outputs)}.{suffix}"
-            done = _run(["-m", "briefing", "--date", "2023-10-13", "--out", str(out)], env)
+            done = _run(["-m", "rkmap", "--date", "2023-10-13", "--out", str(out)], env)
             assert done.returncode == 0, done.stderr
             outputs.append(out.read_bytes())
         assert outputs[0] == outputs[1], suffix
 
 
 def test_briefing_help_names_database_url() -> None:
-    done = _run(["-m", "briefing", "--help"], {})
+    done = _run(["-m", "rkmap", "--help"], {})
     assert "DATABASE_URL" in done.stdout
 
 
 def test_briefing_with_an_unreachable_database_exits_2(tmp_path: Path) -> None:
-    done = _run(["-m", "briefing", "--date", "2023-10-13", "--out", str(tmp_path / "x.geojson")], {"DATABASE_URL": "postgresql://a:pw123456@127.0.0.1:1/db"})
+    done = _run(["-m", "rkmap", "--date", "2023-10-13", "--out", str(tmp_path / "x.geojson")], {"DATABASE_URL": "postgresql://a:pw123456@127.0.0.1:1/db"})
     assert done.returncode == 2 and "cannot connect" in done.stderr and "pw123456" not in done.stderr
 
 
 def test_secrets_file_names_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from geodata.source import SourceError, resolve_source
+    from rkmap.data.source import SourceError, resolve_source
 
     monkeypatch.delenv("DATABASE_URL", raising=False)
     secrets = tmp_path / "secrets.toml"

@@ -1,17 +1,15 @@
-"""Downloads hand the browser bytes held by the session (ui/_prepared.py), made once per view."""
+"""Downloads hand the browser bytes held by the session (rkmap/app/_prepared.py), made once per view."""
 
 from __future__ import annotations
 
-
-from streamlit.testing.v1 import AppTest
-
 from apptest_helpers import APP
+from streamlit.testing.v1 import AppTest
 
 
 def _panel_app(prepare: bool) -> None:
     import streamlit as st
 
-    from ui._prepared import prepared_download
+    from rkmap.app._prepared import prepared_download
 
     calls = st.session_state.setdefault("calls", [])
     view = st.session_state.get("view", "2023-10-13")

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from test_user_data import CSV
 
-from geodata import Dataset
-from geodata.user_data import load_user_file, with_user_data
-from layers.deck import build_deck
-from layers.primitives import warmup_deck_json
-from layers.view import REGIONS, MapView
+from rkmap.data import Dataset
+from rkmap.data.user_data import load_user_file, with_user_data
+from rkmap.render.deck import build_deck
+from rkmap.render.primitives import warmup_deck_json
+from rkmap.render.view import REGIONS, MapView
 
 ROUTE_AND_PLACE = json.dumps(
     {
@@ -35,7 +35,7 @@ def pipeline_signature(layer: dict) -> tuple:
     return layer["@@type"], extensions, bool(layer.get("pickable")), accessors
 
 
-# Drawn by the browser, not WebGL: labels as HTML (ui/html_labels.js), lines as SVG (ui/svg_paths.js).
+# Drawn by the browser, not WebGL: labels as HTML (rkmap/app/html_labels.js), lines as SVG (rkmap/app/svg_paths.js).
 NOT_WEBGL = {"HtmlLabelLayer", "SvgPathLayer"}
 
 

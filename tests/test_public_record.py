@@ -1,6 +1,6 @@
 """Items from the public record, not the seeds (issue #25: the story from 2024 on).
 
-Every such item is marked (``geodata.provenance``), rests on named public
+Every such item is marked (``rkmap.data.provenance``), rests on named public
 sources with a URL and the date they were read, and says things in the
 project's own words: no summary or title repeats a run of a source's words.
 
@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefing.data_export import export_bytes
-from briefing.geojson import feature_collection
-from geodata import Dataset
-from geodata.provenance import basis, bases, public_record_items
-from layers.view import MapView, date_span, item_states
+from rkmap.data import Dataset
+from rkmap.data.provenance import bases, basis, public_record_items
+from rkmap.render.data_export import export_bytes
+from rkmap.render.geojson import feature_collection
+from rkmap.render.view import MapView, date_span, item_states
 
 SOURCE_TEXT_ENV = "MAP_SOURCE_TEXT_DIR"
 # A run of this many words (English) or characters (Japanese) in common is a copied passage.
@@ -49,7 +49,7 @@ def shared_words(ours: str, theirs: str, n: int = MAX_SHARED_WORDS + 1) -> str |
 
 def shared_chars(ours: str, theirs: str, n: int = MAX_SHARED_CHARS + 1) -> str | None:
     """The first run of ``n`` characters of ``ours`` (Japanese text) that also occurs in ``theirs``, if any."""
-    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    squeeze = lambda s: re.sub(r"\s+", "", s)
     mine, other = squeeze(ours), squeeze(theirs)
     grams = {other[i : i + n] for i in range(len(other) - n + 1)}
     for i in range(len(mine) - n + 1):
@@ -255,7 +255,7 @@ def test_exports_say_which_items_are_public_record(dataset: Dataset) -> None:
 
 
 def test_story_captions_roles_and_disagreements_of_public_record_items_do_not_repeat_a_source(dataset: Dataset) -> None:
-    from geodata.story import load_story
+    from rkmap.data.story import load_story
 
     texts = [t for ts in _source_texts(dataset, set(dataset.sources["id"])).values() for t in ts]
     public = set(public_record_items(dataset))

@@ -9,19 +9,19 @@ import numpy as np
 import pytest
 import shapely
 
-from layers._screen_path import MAX_ERROR_PX, TILE_PX, frame_zoom, mercator, screen_path
-from layers.deck import MapSize, route_records
-from layers.view import REGIONS, MapView, leg_parts
+from rkmap.render._screen_path import MAX_ERROR_PX, TILE_PX, frame_zoom, mercator, screen_path
+from rkmap.render.deck import MapSize, route_records
+from rkmap.render.view import REGIONS, MapView, leg_parts
 
 SIZE = MapSize()
 
 
-def _rail(dataset) -> list[tuple[float, float]]:  # noqa: ANN001
+def _rail(dataset) -> list[tuple[float, float]]:
     leg = dataset.route_legs.set_index("id").loc["rail"]
     return leg_parts(leg)[1]
 
 
-def _error_px(full: list[tuple[float, float]], thin: list[tuple[float, float]], zoom: float, keep: callable = lambda p: True) -> float:  # noqa: ANN001
+def _error_px(full: list[tuple[float, float]], thin: list[tuple[float, float]], zoom: float, keep: callable = lambda p: True) -> float:
     """Largest distance, in screen pixels at ``zoom``, of a kept full-line vertex from the thinned line."""
     line = shapely.LineString([mercator(x, y) for x, y in thin])
     scale = TILE_PX * 2**zoom
@@ -36,7 +36,7 @@ def test_thinned_rail_line_is_a_subset_within_half_a_pixel_in_frame(dataset, reg
     positions = [full.index(p) for p in thin]
     assert positions == sorted(positions), "vertices stay in order"
     r = REGIONS[region]
-    in_frame = lambda p: r.west <= p[0] <= r.east and r.south <= p[1] <= r.north  # noqa: E731
+    in_frame = lambda p: r.west <= p[0] <= r.east and r.south <= p[1] <= r.north
     zoom = frame_zoom(r, SIZE.width, SIZE.height)
     assert _error_px(full, thin, zoom, in_frame) <= MAX_ERROR_PX + 1e-9
     # Anywhere, within half a pixel at the widest frame (what a zoomed-out or panned map shows).
@@ -68,12 +68,12 @@ def test_route_records_follow_the_frame(dataset) -> None:
     assert by_region["route"]["sea"] == [tuple(p) for p in _sea(dataset)]
 
 
-def _sea(dataset) -> list[tuple[float, float]]:  # noqa: ANN001
+def _sea(dataset) -> list[tuple[float, float]]:
     return leg_parts(dataset.route_legs.set_index("id").loc["sea"])[1]
 
 
 def test_runs_share_their_boundary_vertex() -> None:
-    from layers._screen_path import _runs
+    from rkmap.render._screen_path import _runs
 
     assert _runs([False, False, True, True, False]) == [(0, 1), (1, 3), (3, 4)]
     assert _runs([True, False]) == [(0, 1)]

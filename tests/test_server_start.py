@@ -1,4 +1,4 @@
-"""The server's start-up (serve.py, ui/server_start.py): the page shell's preload and the data loaded early."""
+"""The server's start-up (serve.py, rkmap/app/server_start.py): the page shell's preload and the data loaded early."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ui import server_start
-from ui.deck_bundles import bundle_urls, shell_script, warmup_deck
-from ui.server_start import ShellPreload, is_page_path, with_script
+from rkmap.app import server_start
+from rkmap.app.deck_bundles import bundle_urls, shell_script, warmup_deck
+from rkmap.app.server_start import ShellPreload, is_page_path, with_script
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = b'<!DOCTYPE html>\n<html lang="en">\n  <head>\n    <meta charset="UTF-8" />\n  </head>\n  <body><div id="root"></div></body>\n</html>\n'
@@ -25,7 +25,7 @@ def run_middleware(path: str, response_headers: list[tuple[bytes, bytes]], chunk
     """Run :class:`ShellPreload` around a stub app answering ``chunks``; return what was sent and the scope the app saw."""
     seen: dict = {}
 
-    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+    async def app(scope, receive, send):
         seen.update(scope)
         await send({"type": "http.response.start", "status": 200, "headers": response_headers})
         for index, chunk in enumerate(chunks):
@@ -33,10 +33,10 @@ def run_middleware(path: str, response_headers: list[tuple[bytes, bytes]], chunk
 
     sent: list[dict] = []
 
-    async def send(message):  # noqa: ANN001, ANN202
+    async def send(message):
         sent.append(message)
 
-    async def receive():  # noqa: ANN202
+    async def receive():
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "method": method, "path": path, "headers": request_headers or []}
@@ -111,16 +111,16 @@ def test_server_builds_the_shell_without_pydeck_or_pandas() -> None:
 
 
 def test_shell_carries_the_warm_up_deck_the_layers_build() -> None:
-    """ui/warmup_deck.json is layers.primitives.warmup_deck_json(): run scripts/build_warmup_deck.py if not."""
-    from layers.primitives import warmup_deck_json
+    """rkmap/app/warmup_deck.json is rkmap.render.primitives.warmup_deck_json(): run scripts/build_warmup_deck.py if not."""
+    from rkmap.render.primitives import warmup_deck_json
 
-    assert warmup_deck() == warmup_deck_json(), "stale ui/warmup_deck.json: run scripts/build_warmup_deck.py"
+    assert warmup_deck() == warmup_deck_json(), "stale rkmap/app/warmup_deck.json: run scripts/build_warmup_deck.py"
     assert json.dumps(warmup_deck()).replace("</", "<\\/") in shell_script()
 
 
 def test_warm_data_fills_the_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    from geodata import resolve_source
-    from ui import data
+    from rkmap.app import data
+    from rkmap.data import resolve_source
 
     calls = []
     monkeypatch.setattr(data, "load_cached", lambda key, source: calls.append((key, source)))
@@ -130,9 +130,9 @@ def test_warm_data_fills_the_page_cache(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_warm_data_leaves_failures_to_the_page(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
-    from ui import data
+    from rkmap.app import data
 
-    def broken(key, source):  # noqa: ANN001, ANN202
+    def broken(key, source):
         raise RuntimeError("database unreachable")
 
     monkeypatch.setattr(data, "load_cached", broken)

@@ -8,17 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from apptest_helpers import run_app
 from streamlit.testing.v1 import AppTest
 
-from geodata import DATA_DIR, DataValidationError, Dataset
-from geodata.story import STORY_FILE, load_story
-from layers.text import format_date
-from layers.view import REGIONS, date_span
-from ui.data import DATA_DIR_ENV
-
-from apptest_helpers import run_app
-
-
+from rkmap.app.data import DATA_DIR_ENV
+from rkmap.core.text import format_date
+from rkmap.data import DATA_DIR, Dataset, DataValidationError
+from rkmap.data.story import STORY_FILE, load_story
+from rkmap.render.view import REGIONS, date_span
 
 # --- the data ---------------------------------------------------------------
 
@@ -130,7 +127,7 @@ def test_no_story_file_means_no_story(dataset: Dataset, tmp_path: Path) -> None:
 
 def test_a_new_camera_count_changes_every_camera_key() -> None:
     """Streamlit copies in only the changed keys of the initial view state: all must change to re-frame."""
-    from layers.deck import view_state_for
+    from rkmap.render.deck import view_state_for
 
     plain = view_state_for("far_east").__dict__
     for count in (1, 2, 3):

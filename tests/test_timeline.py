@@ -6,11 +6,11 @@ from datetime import date
 
 import pandas as pd
 
-from geodata import Dataset
-from geodata._dates import day_number
-from layers._static_data import read_published
-from layers.view import MapView, item_states
-from ui.timeline import MARGIN_DAYS, MAX_MARKS, NEAR_DAYS, _payload, kind_rows, timeline_payload
+from rkmap.app.timeline import MARGIN_DAYS, MAX_MARKS, NEAR_DAYS, _payload, kind_rows, timeline_payload
+from rkmap.core.dates import day_number
+from rkmap.data import Dataset
+from rkmap.render.static_data import read_published
+from rkmap.render.view import MapView, item_states
 
 
 def test_the_strip_does_not_depend_on_the_date(dataset: Dataset) -> None:

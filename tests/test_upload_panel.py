@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apptest_helpers import APP, deck_json, run_ok
 from streamlit.testing.v1 import AppTest
 
-from geodata import load_dataset
-from layers.view import date_span
-from ui.upload_panel import USER_DATA_DIR_ENV
-
-from apptest_helpers import APP, deck_json, run_ok
+from rkmap.app.upload_panel import USER_DATA_DIR_ENV
+from rkmap.data import load_dataset
+from rkmap.render.view import date_span
 
 _SHIPPED, _ = load_dataset()
 N_EVENTS = len(_SHIPPED.events)  # the counts and the last date follow the shipped data
@@ -51,7 +50,7 @@ def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
     assert not any(i.startswith("user-") for i in _layer_ids(at))
     assert shipped_events in _text(at)
     # The shipped data, cached for every session, never took the user's rows.
-    from ui.data import shipped_dataset
+    from rkmap.app.data import shipped_dataset
 
     dataset, _ = shipped_dataset()
     assert len(dataset.events) == N_EVENTS and "origin" not in dataset.events.columns

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from layers.view import MapView
-from ui.url_state import parse_query, query_for
+from rkmap.app.url_state import parse_query, query_for
+from rkmap.render.view import MapView
 
 ITEMS = {"event:vostochny-summit-2023", "leg:sea", "place:dunai"}
 

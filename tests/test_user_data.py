@@ -13,9 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point
 
-from geodata import Dataset
-from geodata import user_data
-from geodata.user_data import load_user_file, normalise_date, saved_geojson, template_csv, user_parts, with_user_data
+from rkmap.data import Dataset, user_data
+from rkmap.data.user_data import load_user_file, normalise_date, saved_geojson, template_csv, user_parts, with_user_data
 
 
 @pytest.fixture(scope="module")
@@ -294,7 +293,7 @@ def test_saved_data_uploads_again_to_the_same_events(dataset: Dataset, known) ->
     merged_before = with_user_data(dataset, [first, geo])
     merged_after = with_user_data(dataset, [again])
     key = ["title_en", "start", "end", "lon", "lat", "place_id"]
-    strip = lambda f: f[f["origin"] == "user"][key].assign(place_id=f["place_id"].str.startswith("user")).sort_values("title_en").reset_index(drop=True)  # noqa: E731
+    strip = lambda f: f[f["origin"] == "user"][key].assign(place_id=f["place_id"].str.startswith("user")).sort_values("title_en").reset_index(drop=True)
     pd.testing.assert_frame_equal(strip(merged_before.events), strip(merged_after.events))
     assert len(again.routes) == len(geo.routes) == 1
 
@@ -317,8 +316,8 @@ def test_template_loads_as_its_two_example_rows(known) -> None:
 
 
 def test_user_layers_are_drawn_apart_from_the_shipped_layers(dataset: Dataset, known) -> None:
-    from layers.deck import build_deck
-    from layers.view import MapView, visible_items
+    from rkmap.render.deck import build_deck
+    from rkmap.render.view import MapView, visible_items
 
     merged = with_user_data(dataset, [load_user_file("mine.csv", CSV.encode(), known)])
     view = MapView(as_of=date(2024, 1, 17))

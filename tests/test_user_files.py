@@ -19,9 +19,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from geodata._dates import CONTEXT_FIRST
-from geodata.user_data import LoadOptions, load_user_file, with_user_data
-from layers.view import date_span
+from rkmap.core.dates import CONTEXT_FIRST
+from rkmap.data.user_data import LoadOptions, load_user_file, with_user_data
+from rkmap.render.view import date_span
 
 FIXTURES = Path(__file__).parent / "fixtures" / "user_files"
 
@@ -263,8 +263,8 @@ def test_undated_lines_do_not_stretch_the_slider(dataset) -> None:
 
 
 def test_image_exports_list_the_sources_of_the_analysts_events(dataset) -> None:
-    from briefing.render import export_contents, fit_frame
-    from layers.view import MapView
+    from rkmap.render.image import export_contents, fit_frame
+    from rkmap.render.view import MapView
 
     csv = b"date,title,lat,lon,source\n2023-09-13,Mine,42.3,130.4,My imagery report\n"
     merged = with_user_data(dataset, [load("mine.csv", content=csv)])
@@ -274,8 +274,8 @@ def test_image_exports_list_the_sources_of_the_analysts_events(dataset) -> None:
 
 
 def test_imprecise_locations_are_drawn_as_areas_not_sites(dataset) -> None:
-    from layers.deck import build_deck
-    from layers.view import MapView
+    from rkmap.render.deck import build_deck
+    from rkmap.render.view import MapView
 
     merged = with_user_data(dataset, [load("ucdp_ged.csv")])
     deck = json.loads(build_deck(merged, MapView(as_of=date(2022, 3, 31), region="route")).to_json())
@@ -285,7 +285,7 @@ def test_imprecise_locations_are_drawn_as_areas_not_sites(dataset) -> None:
 
 
 def test_undated_lines_say_so_in_tooltips(dataset) -> None:
-    from layers.text import row_span
+    from rkmap.core.text import row_span
 
     merged = with_user_data(dataset, [load("natural_earth_places.geojson")])
     leg = merged.route_legs[merged.route_legs["origin"] == "user"].iloc[0]
@@ -304,7 +304,7 @@ def test_date_forms_mixed_in_one_file_each_read_in_its_row() -> None:
 def test_merging_by_date_keeps_the_order_a_stable_sort_gives() -> None:
     import numpy as np
 
-    from geodata.user_data import _merged_by_date
+    from rkmap.data.user_data import _merged_by_date
 
     rng = np.random.default_rng(3)
     shipped = pd.DataFrame({"t_start": np.sort(rng.integers(0, 50, 23)), "who": "shipped"})

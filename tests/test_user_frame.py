@@ -7,23 +7,22 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from apptest_helpers import APP, deck_json, run_ok
 from streamlit.testing.v1 import AppTest
 
-from briefing.cli import run
-from geodata import load_dataset
-from geodata.user_data import load_user_file, user_parts, with_user_data
-from layers.deck import build_deck
-from layers.view import REGIONS, USER_MIN_SPAN_DEG, USER_REGION, MapView, region_box, region_of, user_region
-from ui.url_state import parse_query
-
-from apptest_helpers import APP, deck_json, run_ok
+from rkmap.app.url_state import parse_query
+from rkmap.cli import run
+from rkmap.data import load_dataset
+from rkmap.data.user_data import load_user_file, user_parts, with_user_data
+from rkmap.render.deck import build_deck
+from rkmap.render.view import REGIONS, USER_MIN_SPAN_DEG, USER_REGION, MapView, region_box, region_of, user_region
 
 REPO = Path(__file__).resolve().parent.parent
 ACLED = REPO / "tests" / "fixtures" / "user_files" / "acled.csv"
 _SHIPPED, _ = load_dataset()
 
 
-def _with(text: str, name: str = "mine.csv"):  # noqa: ANN202 - Dataset
+def _with(text: str, name: str = "mine.csv"):
     data = load_user_file(name, text.encode(), set(_SHIPPED.places["id"]))
     assert not data.loaded_nothing
     return with_user_data(_SHIPPED, [data])
@@ -110,7 +109,7 @@ def test_cli_png_of_the_users_frame(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "--data" in capsys.readouterr().err.strip().splitlines()[-1]
 
 
-def _many_sources(n_rows: int = 100, n_sources: int = 87):  # noqa: ANN202 - Dataset
+def _many_sources(n_rows: int = 100, n_sources: int = 87):
     hosts = ["kyivindependent.com", "tass.ru", "apnews.com", "reuters.com"]
     lines = ["id,date,title,lat,lon,source,source_url"]
     for i in range(n_rows):
@@ -120,8 +119,8 @@ def _many_sources(n_rows: int = 100, n_sources: int = 87):  # noqa: ANN202 - Dat
 
 
 def test_image_exports_draw_the_users_rows_with_their_legend_entry_and_group_many_sources() -> None:
-    from briefing.render import USER_SOURCE_SUMMARY, export_contents, fit_frame
-    from layers import style
+    from rkmap.core import style
+    from rkmap.render.image import USER_SOURCE_SUMMARY, export_contents, fit_frame
 
     dataset = _many_sources()
     view = MapView(as_of=date(2023, 12, 31), region=USER_REGION)
@@ -139,7 +138,7 @@ def test_image_exports_draw_the_users_rows_with_their_legend_entry_and_group_man
 
 
 def test_a_few_user_sources_are_each_listed() -> None:
-    from briefing.render import export_contents, fit_frame
+    from rkmap.render.image import export_contents, fit_frame
 
     dataset = _many_sources(5, 5)
     view = MapView(as_of=date(2023, 12, 31), region=USER_REGION)
@@ -149,7 +148,7 @@ def test_a_few_user_sources_are_each_listed() -> None:
 
 
 def test_the_image_footer_names_the_users_file_and_rows() -> None:
-    from briefing.render import user_files_line
+    from rkmap.render.image import user_files_line
 
     assert user_files_line(_SHIPPED, "en") == ""
     dataset = _many_sources(5, 5)

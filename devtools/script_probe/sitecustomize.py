@@ -13,7 +13,7 @@ _LOG = os.environ.get("BENCH_SCRIPT_LOG")
 if _LOG:
     try:
         from streamlit.runtime.scriptrunner import script_runner as _sr
-    except Exception:
+    except Exception:  # noqa: BLE001 - a probe must never stop the app it watches
         _sr = None
     if _sr is not None:
         _init = _sr.ScriptRunner.__init__

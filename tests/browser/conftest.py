@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO_DIR = Path(__file__).resolve().parents[2]
-if str(REPO_DIR) not in sys.path:
-    sys.path.insert(0, str(REPO_DIR))
+from devtools.browser import chromium, running_app
 
-from devtools.browser import chromium, running_app  # noqa: E402
+REPO_DIR = Path(__file__).resolve().parents[2]
+
 
 VIEWPORT = {"width": 1600, "height": 1200}
 # Timings the tests observed (label, seconds); printed at the end of the run.
@@ -50,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
     if TIMINGS:
         terminalreporter.section("browser timings")
         for label, seconds in TIMINGS:
@@ -76,7 +74,7 @@ def chromium_browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def context(chromium_browser) -> Iterator[object]:  # noqa: ANN001
+def context(chromium_browser) -> Iterator[object]:
     """A fresh browser context (no shared cache or cookies) with the test viewport."""
     ctx = chromium_browser.new_context(viewport=VIEWPORT)
     ctx.set_default_timeout(60_000)
@@ -87,7 +85,7 @@ def context(chromium_browser) -> Iterator[object]:  # noqa: ANN001
 
 
 @pytest.fixture
-def page(context) -> object:  # noqa: ANN001
+def page(context) -> object:
     return context.new_page()
 
 

@@ -7,7 +7,7 @@ which marks unreferenced downloadables on one pass and deletes them on the
 next. So two runs anywhere on the server between the click's answer and the
 browser's GET lost the file (404). The load test (bench/load.py) found it.
 The app now hands the buttons bytes made beforehand and held by the session
-(ui/_prepared.py): the file belongs to the session's current run and stays.
+(rkmap/app/_prepared.py): the file belongs to the session's current run and stays.
 
 Here the GET of session X is held while session Y makes three slider steps; then
 it is let through and must answer 200. (Before the fix this failed every time.)
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.browser
 MEDIA = "**/media/*.csv"
 
 
-def _open(chromium_browser, url: str):  # noqa: ANN001, ANN202
+def _open(chromium_browser, url: str):
     context = chromium_browser.new_context(viewport={"width": 1600, "height": 1200})
     context.set_default_timeout(60_000)
     page = context.new_page()
@@ -35,7 +35,7 @@ def _open(chromium_browser, url: str):  # noqa: ANN001, ANN202
     return context, page
 
 
-def test_download_survives_other_sessions_runs(chromium_browser, app_url) -> None:  # noqa: ANN001
+def test_download_survives_other_sessions_runs(chromium_browser, app_url) -> None:
     x_context, x = _open(chromium_browser, f"{app_url}/?date={LAST_DAY}")
     y_context, y = _open(chromium_browser, f"{app_url}/?date={LAST_DAY}")
     try:

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from devtools.browser import running_app
+
 from .test_map_in_browser import MAIN, open_map, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -54,7 +55,7 @@ CSV_EVENTS = {"hx-solid": (90.0, 50.0), "hx-hollow": (112.0, 56.0)}
 GEOJSON_EVENT = ("hx-geo", (75.0, 45.0))
 GEOJSON_PLACE = ("hx-place", (100.0, 42.0))
 GEOJSON_ROUTE = ("hx-route", ((60.0, 40.0), (80.0, 40.0)))
-EVENT_OFFSET_PX = (0.0, 17.0)  # layers/deck.py _slot_offsets: one event per place sits 17 px below it
+EVENT_OFFSET_PX = (0.0, 17.0)  # rkmap/render/deck.py _slot_offsets: one event per place sits 17 px below it
 
 # Markup the payload would become if any of it were rendered as HTML or Markdown.
 MARKUP_JS = r"""
@@ -77,7 +78,7 @@ MARKUP_JS = r"""
 """
 TOOLTIP_JS = """
 () => {
-  const tip = document.querySelector('.deck-map-tooltip');  // the map's own tooltip (ui/deck_map.js showTip)
+  const tip = document.querySelector('.deck-map-tooltip');  // the map's own tooltip (rkmap/app/deck_map.js showTip)
   return tip && !tip.hidden ? tip.innerText : null;
 }
 """
@@ -156,7 +157,7 @@ def write_hostile_files(folder: Path) -> list[Path]:
 class Watch:
     """Dialogs, requests and console errors of one page, from before its first load."""
 
-    def __init__(self, page) -> None:  # noqa: ANN001
+    def __init__(self, page) -> None:
         self.page = page
         self.dialogs: list[str] = []
         self.requests: list[str] = []
@@ -167,7 +168,7 @@ class Watch:
         page.on("console", lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda error: self.console_errors.append(f"pageerror: {error}"))
 
-    def _on_dialog(self, dialog) -> None:  # noqa: ANN001
+    def _on_dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
@@ -198,11 +199,11 @@ def _mercator(lon: float, lat: float) -> tuple[float, float]:
     return 512 * (lon + 180) / 360, 512 * (0.5 - y / (2 * math.pi))
 
 
-def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.0, 0.0), region: str = REGION) -> tuple[float, float]:  # noqa: ANN001
-    """Page pixel of (lon, lat) on the map at its initial view: the region's box fitted to the map's size (ui/deck_map.js)."""
-    from layers._screen_path import frame_zoom
-    from layers.deck import view_state_for
-    from layers.view import REGIONS
+def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.0, 0.0), region: str = REGION) -> tuple[float, float]:
+    """Page pixel of (lon, lat) on the map at its initial view: the region's box fitted to the map's size (rkmap/app/deck_map.js)."""
+    from rkmap.render._screen_path import frame_zoom
+    from rkmap.render.deck import view_state_for
+    from rkmap.render.view import REGIONS
 
     state = view_state_for(region)
     box = page.locator("#deckgl-overlay").bounding_box()
@@ -217,7 +218,7 @@ def screen_point(page, lon: float, lat: float, offset: tuple[float, float] = (0.
 _NEAR = [(0, 0), (0, -5), (5, 0), (0, 5), (-5, 0), (4, -4), (4, 4), (-4, 4), (-4, -4), (0, -8), (8, 0), (0, 8), (-8, 0)]
 
 
-def hover_tooltip(page, point: tuple[float, float], marker: str, per_try_s: float = 2.0) -> str:  # noqa: ANN001
+def hover_tooltip(page, point: tuple[float, float], marker: str, per_try_s: float = 2.0) -> str:
     """Move over ``point`` (and, if need be, a few pixels around it) until the tooltip shows ``marker``."""
     seen: list[str] = []
     x, y = point
@@ -235,7 +236,7 @@ def hover_tooltip(page, point: tuple[float, float], marker: str, per_try_s: floa
     raise AssertionError(f"no tooltip with {marker!r} near {point}; tooltips seen: {seen}")
 
 
-def collect_tooltips(page) -> dict[str, str]:  # noqa: ANN001
+def collect_tooltips(page) -> dict[str, str]:
     """The tooltip text of every user item drawn at the day, keyed by item."""
     targets = {ident: (screen_point(page, lon, lat, EVENT_OFFSET_PX), f"HX-TITLE-EN {ident}") for ident, (lon, lat) in CSV_EVENTS.items()}
     ident, (lon, lat) = GEOJSON_EVENT
@@ -263,11 +264,11 @@ def plain(text: str) -> str:
     return " ".join(text.replace("\u200b", "").split())
 
 
-def expander(page, label: str):  # noqa: ANN001, ANN201
+def expander(page, label: str):
     return page.locator('[data-testid="stExpander"]').filter(has=page.locator("summary", has_text=label)).first
 
 
-def open_expander(page, label: str):  # noqa: ANN001, ANN201
+def open_expander(page, label: str):
     box = expander(page, label)
     box.wait_for()
     if box.locator("details").get_attribute("open") is None:
@@ -275,7 +276,7 @@ def open_expander(page, label: str):  # noqa: ANN001, ANN201
     return box
 
 
-def select_item(page, title_part: str) -> None:  # noqa: ANN001
+def select_item(page, title_part: str) -> None:
     """Choose the item whose label contains ``title_part`` in the "Event or place" box."""
     combo = page.locator(MAIN).get_by_role("combobox", name="Event or place")
     combo.click()
@@ -286,7 +287,7 @@ def select_item(page, title_part: str) -> None:  # noqa: ANN001
     wait_idle(page)
 
 
-def detail_text(page) -> str:  # noqa: ANN001
+def detail_text(page) -> str:
     """Text of the side column that holds the detail panel."""
     column = page.locator(MAIN).locator('[data-testid="stColumn"]').filter(has=page.get_by_role("combobox", name=re.compile("Event or place|出来事・地点")))
     return column.last.inner_text()
@@ -300,7 +301,7 @@ def assert_detail_literal(text: str, lang: str, ident: str) -> None:
     assert "javascript:window.__pwned=1" in flat, "the source URL is not shown as text"
 
 
-def download_csv(page) -> str:  # noqa: ANN001
+def download_csv(page) -> str:
     box = open_expander(page, "Download what is shown (data)")
     with page.expect_download(timeout=60_000) as info:
         box.get_by_role("button", name="Download CSV").click()
@@ -308,7 +309,7 @@ def download_csv(page) -> str:  # noqa: ANN001
     return Path(info.value.path()).read_text(encoding="utf-8-sig")
 
 
-def export_preview(page) -> None:  # noqa: ANN001
+def export_preview(page) -> None:
     box = open_expander(page, "Export for a briefing")
     box.get_by_text("Show preview").click()
     box.locator('[data-testid="stImage"] img').wait_for(timeout=90_000)
@@ -331,7 +332,7 @@ def folder_app_url(hostile_folder: Path) -> Iterator[str]:
 
 
 # --------------------------------------------------------------------------- tests
-def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  # noqa: ANN001
+def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:
     watch = Watch(page)
     start = time.monotonic()
     open_map(page, f"{folder_app_url}/?date={DAY}&region={REGION}")
@@ -346,7 +347,7 @@ def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  
     page.locator(f"{MAIN} .deck-map-timeline g.event").first.wait_for()
     strip = page.locator(f"{MAIN} .deck-map-timeline g.event > title").all_text_contents()
     assert any(f"HX-TITLE-EN {ident} {HOSTILE}" in title for title in strip), strip[-5:]
-    # Place labels are HTML over the map (ui/html_labels.js): a user place's name shows as text.
+    # Place labels are HTML over the map (rkmap/app/html_labels.js): a user place's name shows as text.
     labels = page.locator(f"{MAIN} .deck-map-labels span").all_text_contents()
     assert f"HX-PLACE-ROW {HOSTILE}" in labels, labels
 
@@ -374,7 +375,7 @@ def test_hostile_folder_data_stays_text(page, folder_app_url, timing) -> None:  
     timing("hostile text, data folder: load, hover, detail, CSV, preview, ja", time.monotonic() - start)
 
 
-def test_hostile_upload_stays_text(page, app_url, hostile_folder, timing, tmp_path) -> None:  # noqa: ANN001
+def test_hostile_upload_stays_text(page, app_url, hostile_folder, timing, tmp_path) -> None:
     watch = Watch(page)
     start = time.monotonic()
     open_map(page, f"{app_url}/?date={DAY}&region={REGION}")
@@ -438,7 +439,7 @@ def at_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
 
 
-def test_at_strings_stay_data(page, at_app_url, timing) -> None:  # noqa: ANN001
+def test_at_strings_stay_data(page, at_app_url, timing) -> None:
     """User values starting with "@@" are drawn as text, never converted; the strip's marks are not a shared file."""
     watch = Watch(page)
     start = time.monotonic()
@@ -497,14 +498,14 @@ def coords_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield server.url
 
 
-def test_bad_coordinates_never_break_the_map(page, coords_app_url, timing) -> None:  # noqa: ANN001
+def test_bad_coordinates_never_break_the_map(page, coords_app_url, timing) -> None:
     """The map draws (the good route with it), the page names the rows left out, and the exports work."""
     watch = Watch(page)
     start = time.monotonic()
     open_map(page, f"{coords_app_url}/?date={DAY}&region={REGION}")
     body = page.locator("body").inner_text()
     assert "not valid JSON" not in body and "BidiComponent" not in body and "Traceback" not in body, body[:2000]
-    # The loader refuses each bad row on the way in, naming its row and the coordinate (geodata/_budgets.py).
+    # The loader refuses each bad row on the way in, naming its row and the coordinate (rkmap/data/budgets.py).
     user_box = open_expander(page, "Your data")
     user_box.get_by_text(re.compile(r"6 rows left out")).first.wait_for(timeout=30_000)
     listed = plain(user_box.inner_text())

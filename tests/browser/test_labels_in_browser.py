@@ -1,17 +1,17 @@
-"""The app's place labels follow the label rule of the exports (ui/html_labels.js, layers/labels.py):
+"""The app's place labels follow the label rule of the exports (rkmap/app/html_labels.js, rkmap/render/labels.py):
 no label is drawn over another label or another place's symbol, at any frame."""
 
 from __future__ import annotations
 
 import pytest
 
-from .test_map_in_browser import MAIN, open_map
+from .test_map_in_browser import open_map
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("region", ["route", "far_east", "rajin_dunai"])
-def test_shown_place_labels_never_overlap(page, app_url, region: str) -> None:  # noqa: ANN001
+def test_shown_place_labels_never_overlap(page, app_url, region: str) -> None:
     open_map(page, f"{app_url}/?date=2023-10-13&region={region}")
     boxes = page.evaluate(
         """() => [...document.querySelectorAll('.deck-map-labels span')]

@@ -24,7 +24,7 @@ TIMEOUT_S = 300  # the script bounds itself far below this; a hang fails here
 MAX_GROWTH_PER_SESSION_MB = 100
 
 
-def test_load_smoke(tmp_path: Path, timing) -> None:  # noqa: ANN001
+def test_load_smoke(tmp_path: Path, timing) -> None:
     out = tmp_path / "load.json"
     command = [
         sys.executable, str(REPO_DIR / "bench" / "load.py"),

@@ -6,6 +6,7 @@ each step waits for the script run to finish and then for the canvas to change.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from datetime import date
@@ -13,10 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from geodata import load_dataset
-from layers import style
-from layers.view import date_span
-from ui.deck_bundles import DECKGL_BUNDLE
 from devtools.browser import (
     AS_OF_SLIDER,
     CANVAS_PIXELS_JS,
@@ -26,6 +23,10 @@ from devtools.browser import (
     wait_map_drawn,
     wait_script_idle,
 )
+from rkmap.app.deck_bundles import DECKGL_BUNDLE
+from rkmap.core import style
+from rkmap.data import load_dataset
+from rkmap.render.view import date_span
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ MIN_PIXELS = 500
 VIEWPORT_HEIGHT = 1200  # tests/browser/conftest.py
 FIRST_PAINT_S = 90  # SwiftShader on 2 cores: the first paint takes seconds
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-LAND_PREFIX = "/app/static/basemap/overview"  # one of its copies (layers/basemap.py), as the frame needs
+LAND_PREFIX = "/app/static/basemap/overview"  # one of its copies (rkmap/render/basemap.py), as the frame needs
 _SPAN = date_span(load_dataset()[0])  # the slider spans the shipped data
 FIRST_DAY, LAST_DAY = (d.isoformat() for d in _SPAN)
 N_EVENTS = len(load_dataset()[0].events)
@@ -52,14 +53,14 @@ SLIDER_THUMB = AS_OF_SLIDER
 CAPTIONS = f'{MAIN} [data-testid="stCaptionContainer"]'
 
 
-def assert_no_app_error(page) -> None:  # noqa: ANN001
+def assert_no_app_error(page) -> None:
     """Fail at once, with the traceback Streamlit shows, if the script raised."""
     errors = page.locator('[data-testid="stException"]')
     if errors.count():
         raise AssertionError("the app raised:\n" + "\n---\n".join(errors.all_inner_texts()))
 
 
-def wait_idle(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
+def wait_idle(page, timeout_ms: int = 60_000) -> None:
     """wait_script_idle, failing with the script state and page text instead of a bare timeout."""
     try:
         wait_script_idle(page, timeout_ms=timeout_ms)
@@ -76,7 +77,7 @@ def wait_idle(page, timeout_ms: int = 60_000) -> None:  # noqa: ANN001
 _paint_timed_out: list[str] = []  # once a paint timed out, later tests fail sooner
 
 
-def wait_drawn(page) -> None:  # noqa: ANN001
+def wait_drawn(page) -> None:
     """wait_map_drawn with the full first-paint allowance, unless an earlier test already timed out."""
     timeout_s = 20 if _paint_timed_out else FIRST_PAINT_S
     try:
@@ -88,7 +89,7 @@ def wait_drawn(page) -> None:  # noqa: ANN001
         raise AssertionError(f"the map was not drawn within {timeout_s} s ({where}; url {page.url}): {error}") from error
 
 
-def open_map(page, url: str) -> tuple[str, float]:  # noqa: ANN001
+def open_map(page, url: str) -> tuple[str, float]:
     """Load ``url``, wait for the script run, the first paint and a stable canvas.
 
     Returns the canvas fingerprint and the seconds from navigation to first paint.
@@ -101,11 +102,11 @@ def open_map(page, url: str) -> tuple[str, float]:  # noqa: ANN001
     return wait_canvas_stable(page, settle_s=1.0, timeout_s=30), painted
 
 
-def caption_texts(page) -> list[str]:  # noqa: ANN001
+def caption_texts(page) -> list[str]:
     return [text.strip() for text in page.locator(CAPTIONS).all_inner_texts()]
 
 
-def shown_count(page) -> tuple[int, int, str]:  # noqa: ANN001
+def shown_count(page) -> tuple[int, int, str]:
     """(events, route legs, date) from the English 'N events and M route legs shown as of' caption."""
     texts = caption_texts(page)
     for text in texts:
@@ -115,7 +116,7 @@ def shown_count(page) -> tuple[int, int, str]:  # noqa: ANN001
     raise AssertionError(f"no visible-count caption among {texts!r}")
 
 
-# The lines the map shows (ui/svg_paths.js): [layer, path data, stroke] of each line not filtered out.
+# The lines the map shows (rkmap/app/svg_paths.js): [layer, path data, stroke] of each line not filtered out.
 SHOWN_LINES_JS = """
 () => [...document.querySelectorAll('.deck-map-lines svg path.deck-map-line')]
   .filter((p) => p.style.display !== 'none')
@@ -123,11 +124,11 @@ SHOWN_LINES_JS = """
 """
 
 
-def shown_lines(page, layer: str | None = None) -> list[list[str]]:  # noqa: ANN001
+def shown_lines(page, layer: str | None = None) -> list[list[str]]:
     return sorted(line for line in page.evaluate(SHOWN_LINES_JS) if layer in (None, line[0]))
 
 
-def wait_caption_date(page, day: str, timeout_ms: int = 30_000) -> None:  # noqa: ANN001
+def wait_caption_date(page, day: str, timeout_ms: int = 30_000) -> None:
     """Wait for the rerun that shows ``day``, then for the script to be idle."""
     try:
         page.locator(CAPTIONS, has_text=f"shown as of {day}").wait_for(timeout=timeout_ms)
@@ -136,11 +137,11 @@ def wait_caption_date(page, day: str, timeout_ms: int = 30_000) -> None:  # noqa
     wait_idle(page)
 
 
-def url_date(page) -> str | None:  # noqa: ANN001
+def url_date(page) -> str | None:
     return parse_qs(urlsplit(page.url).query).get("date", [None])[-1]
 
 
-def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
+def test_map_is_drawn(page, app_url, timing) -> None:
     _, painted = open_map(page, f"{app_url}/?date=2023-10-13")
     timing(f"first paint, /?date=2023-10-13 (navigation to >= {MIN_PIXELS} pixels)", painted)
 
@@ -155,7 +156,7 @@ def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
     assert size["width"] == round(size["cssWidth"] * size["dpr"]), size
     assert size["height"] == round(size["cssHeight"] * size["dpr"]), size
     assert shown_count(page)[2] == "2023-10-13"
-    # Water beyond the basemap rasters is the map's CSS background (ui/page_style.py), behind
+    # Water beyond the basemap rasters is the map's CSS background (rkmap/app/page_style.py), behind
     # the basemap images and the canvas, which stays transparent.
     background = page.evaluate("() => getComputedStyle(document.querySelector('.deck-map-canvas')).backgroundColor")
     assert background == "rgb({}, {}, {})".format(*style.WATER), background
@@ -163,7 +164,7 @@ def test_map_is_drawn(page, app_url, timing) -> None:  # noqa: ANN001
     assert canvas == "rgba(0, 0, 0, 0)", canvas
 
 
-def test_map_draws_with_the_deck_the_page_shell_warmed(page, app_url) -> None:  # noqa: ANN001
+def test_map_draws_with_the_deck_the_page_shell_warmed(page, app_url) -> None:
     """serve.py's page shell starts deck.gl and the warm-up deck before Streamlit's code; the map takes that deck over."""
     html = page.request.get(f"{app_url}/").text()
     assert html.index("deck-map:shell") < html.index("</head>"), "the preload is in the served page's head"
@@ -203,7 +204,7 @@ WARMUP_WAITS_PROBE = """(() => {
 })();"""
 
 
-def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> None:  # noqa: ANN001
+def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> None:
     """The warm-up canvas is made at its drawing-buffer size, the texture-format check runs before any draw,
     and the warm-up's frames are flushed to the GPU as they are drawn."""
     page.add_init_script(WARMUP_WAITS_PROBE)
@@ -220,7 +221,7 @@ def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> No
     assert handed_over, f"no warm-up frame was flushed to the GPU before the takeover at {taken_over:.0f} ms: {probe['flushes']}"
 
 
-def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
+def test_page_makes_no_outside_requests(page, app_url) -> None:
     requests: list[str] = []
     statuses: dict[str, int] = {}
     page.on("request", lambda request: requests.append(request.url))
@@ -242,7 +243,7 @@ def test_page_makes_no_outside_requests(page, app_url) -> None:  # noqa: ANN001
     assert all(statuses.get(path) == 200 for path in land), {path: statuses.get(path) for path in land}
 
 
-def test_slider_changes_the_map(page, app_url, timing) -> None:  # noqa: ANN001
+def test_slider_changes_the_map(page, app_url, timing) -> None:
     before, _ = open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
     events_before, legs_before, day = shown_count(page)
     assert day == "2023-10-13"
@@ -279,8 +280,8 @@ def test_slider_changes_the_map(page, app_url, timing) -> None:  # noqa: ANN001
     assert url_date(page) == LAST_DAY
 
 
-def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url) -> None:  # noqa: ANN001
-    """A step fills the day into the layers' filter templates in the browser (ui/deck_map.js):
+def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url) -> None:
+    """A step fills the day into the layers' filter templates in the browser (rkmap/app/deck_map.js):
     the same deck and canvas, no layer data fetched again, and the same picture as a page
     opened at that date, whose ranges the server computed."""
     cached: list[str] = []
@@ -305,9 +306,9 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
     assert lines == shown_lines(page), "the lines after a slider step differ from those of the map opened at that date"
 
 
-def assert_basemap_copies_fit(page) -> None:  # noqa: ANN001
-    """Each raster shows the smallest of its copies (layers/basemap.py) at least as wide as it is on screen."""
-    from layers.basemap import RASTERS
+def assert_basemap_copies_fit(page) -> None:
+    """Each raster shows the smallest of its copies (rkmap/render/basemap.py) at least as wide as it is on screen."""
+    from rkmap.render.basemap import RASTERS
 
     widths = {name: [width for width, _ in raster.levels()] for name, raster in RASTERS.items()}
     shown_js = (
@@ -315,10 +316,9 @@ def assert_basemap_copies_fit(page) -> None:  # noqa: ANN001
         " const onScreen = parseFloat(i.style.width) * devicePixelRatio, all = widths[i.dataset.raster];"
         " return [i.dataset.raster, i.complete ? i.naturalWidth : 0, Math.round(onScreen), all.find(w => w >= onScreen) ?? all[all.length - 1]]; })"
     )
-    try:  # a new copy replaces the shown one once decoded
+    # A new copy replaces the shown one once decoded; if not in time, the assertion below says what is shown.
+    with contextlib.suppress(Exception):
         page.wait_for_function(f"(widths) => ({shown_js})(widths).every(([, natural, , wanted]) => natural === wanted)", arg=widths, timeout=10_000)
-    except Exception:  # noqa: BLE001 - the assertion below says what is shown
-        pass
     for name, natural, on_screen, wanted in page.evaluate(shown_js, widths):
         assert natural == wanted, f"{name}: a copy {natural} px wide shown {on_screen} px wide; wanted {wanted}"
 
@@ -326,7 +326,7 @@ def assert_basemap_copies_fit(page) -> None:  # noqa: ANN001
 SHOWN_WIDTHS_JS = "() => [...document.querySelectorAll('.deck-map-basemap img')].map(i => [i.dataset.raster, i.naturalWidth])"
 
 
-def test_basemap_loads_the_copy_each_frame_needs(page, app_url) -> None:  # noqa: ANN001
+def test_basemap_loads_the_copy_each_frame_needs(page, app_url) -> None:
     """The widest frame shows small copies (the largest image is ~280 MB decoded); zoomed in, the detail is loaded."""
     open_map(page, f"{app_url}/?date=2023-10-13&region=route")
     assert_basemap_copies_fit(page)
@@ -338,9 +338,9 @@ def test_basemap_loads_the_copy_each_frame_needs(page, app_url) -> None:  # noqa
     assert near["fareast"] > widest["fareast"], (widest, near)
 
 
-def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -> None:  # noqa: ANN001
+def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -> None:
     """The basemap rasters are images under the transparent canvas, placed from the deck's viewport
-    (ui/deck_map.js). Checked against the Web Mercator projection worked out here: land shows at
+    (rkmap/app/deck_map.js). Checked against the Web Mercator projection worked out here: land shows at
     inland points and sea at open-sea points of the frame, on the page as a user sees it."""
     from io import BytesIO
 
@@ -370,10 +370,10 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
         assert max(abs(a - b) for a, b in zip(seen, colour)) <= 6, f"{name} at {lon}, {lat}: {seen}, expected {colour}"
 
 
-def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) -> None:  # noqa: ANN001
-    """Place labels are HTML over the canvas (ui/html_labels.js), placed from the deck's viewport:
-    each sits on its side of its place (layers/style.py label_placement), in the page's text, and
-    moves with the map when it zooms, as the lines (SVG under the canvas, ui/svg_paths.js) do."""
+def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) -> None:
+    """Place labels are HTML over the canvas (rkmap/app/html_labels.js), placed from the deck's viewport:
+    each sits on its side of its place (rkmap/core/style.py label_placement), in the page's text, and
+    moves with the map when it zooms, as the lines (SVG under the canvas, rkmap/app/svg_paths.js) do."""
     from .test_hostile_text import screen_point
 
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
@@ -405,11 +405,11 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     assert len(zoomed) == len(lines) and all(a[1] != b[1] for a, b in zip(lines, zoomed)), "the lines did not move with the zoom"
 
 
-def test_route_legs_are_lines_on_their_geometry_that_follow_the_date_and_pick(page, app_url, dataset) -> None:  # noqa: ANN001
-    """The legs are SVG under the canvas (ui/svg_paths.js): drawn where the data puts them, shown as the
+def test_route_legs_are_lines_on_their_geometry_that_follow_the_date_and_pick(page, app_url, dataset) -> None:
+    """The legs are SVG under the canvas (rkmap/app/svg_paths.js): drawn where the data puts them, shown as the
     as-of filter says, and hovered and clicked like the symbols deck.gl draws (tooltip, highlight, details)."""
-    from layers.deck import route_records
-    from layers.view import MapView, leg_parts
+    from rkmap.render.deck import route_records
+    from rkmap.render.view import MapView, leg_parts
 
     from .test_hostile_text import TOOLTIP_JS, detail_text, screen_point
 
@@ -445,7 +445,7 @@ def test_route_legs_are_lines_on_their_geometry_that_follow_the_date_and_pick(pa
     assert sea["title_en"] not in (page.evaluate(TOOLTIP_JS) or "")
 
 
-def test_clicking_a_place_opens_it_in_the_detail_panel(page, app_url) -> None:  # noqa: ANN001
+def test_clicking_a_place_opens_it_in_the_detail_panel(page, app_url) -> None:
     """A click on a map symbol reaches Python (the component's 'pick' trigger) and selects that item."""
     from .test_hostile_text import detail_text, screen_point
 
@@ -458,7 +458,7 @@ def test_clicking_a_place_opens_it_in_the_detail_panel(page, app_url) -> None:  
     assert "Rajin port" in text, text[:1500]
 
 
-def test_forward_button_moves_one_month(page, app_url) -> None:  # noqa: ANN001
+def test_forward_button_moves_one_month(page, app_url) -> None:
     page.goto(f"{app_url}/?date=2023-10-13")
     wait_idle(page, timeout_ms=FIRST_PAINT_S * 1000)
     step = page.locator(MAIN).get_by_role("combobox", name="Step")
@@ -473,7 +473,7 @@ def test_forward_button_moves_one_month(page, app_url) -> None:  # noqa: ANN001
     assert page.locator(SLIDER_THUMB).get_attribute("aria-valuetext") == "2023-11-13"
 
 
-def test_url_round_trip(context, page, app_url) -> None:  # noqa: ANN001
+def test_url_round_trip(context, page, app_url) -> None:
     title_ja = "ウラジオストクで初の朝露首脳会談"
     first_hash, _ = open_map(page, f"{app_url}/?date=2019-04-25&lang=ja&region=far_east&event=vladivostok-summit-2019")
     assert page.get_by_role("heading", name="ロシア・北朝鮮関係マップ").count() >= 1, "no Japanese page heading"
@@ -495,10 +495,10 @@ def test_url_round_trip(context, page, app_url) -> None:  # noqa: ANN001
     assert canvas_hash(page) == first_hash, "the first page's map changed meanwhile"
 
 
-def test_hostile_url_is_ignored_with_notices(page, app_url) -> None:  # noqa: ANN001
+def test_hostile_url_is_ignored_with_notices(page, app_url) -> None:
     dialogs: list[str] = []
 
-    def on_dialog(dialog) -> None:  # noqa: ANN001
+    def on_dialog(dialog) -> None:
         dialogs.append(f"{dialog.type}: {dialog.message}")
         dialog.dismiss()
 
@@ -518,7 +518,7 @@ def test_hostile_url_is_ignored_with_notices(page, app_url) -> None:  # noqa: AN
     assert page.evaluate(CANVAS_PIXELS_JS) >= MIN_PIXELS
 
 
-def test_url_notices_render_no_markup(page, app_url) -> None:  # noqa: ANN001
+def test_url_notices_render_no_markup(page, app_url) -> None:
     """A URL's text must not become a link or an image in the notices (and so no outside request)."""
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
@@ -541,7 +541,7 @@ def test_url_notices_render_no_markup(page, app_url) -> None:  # noqa: ANN001
 TIMELINE = f"{MAIN} .deck-map-timeline"
 
 
-def _rule_x(page) -> float | None:  # noqa: ANN001
+def _rule_x(page) -> float | None:
     """Mean x (fraction of the strip's width) of the timeline's red as-of rule, from its pixels; None if not drawn."""
     import io
 
@@ -555,7 +555,7 @@ def _rule_x(page) -> float | None:  # noqa: ANN001
     return float(columns.mean()) / image.shape[1] if len(columns) else None
 
 
-def _marks(page) -> tuple[int, int]:  # noqa: ANN001
+def _marks(page) -> tuple[int, int]:
     """(event marks, faded marks) in the timeline strip."""
     return tuple(page.evaluate(
         f"""() => {{ const marks = [...document.querySelectorAll('{TIMELINE} g.event')];
@@ -563,7 +563,7 @@ def _marks(page) -> tuple[int, int]:  # noqa: ANN001
     ))
 
 
-def _wait_rule(page, wanted, what: str) -> float | None:  # noqa: ANN001
+def _wait_rule(page, wanted, what: str) -> float | None:
     """Poll the rule's position (the strip follows the slider in the browser) until ``wanted(x)``."""
     deadline = time.monotonic() + 30
     x = _rule_x(page)
@@ -574,7 +574,7 @@ def _wait_rule(page, wanted, what: str) -> float | None:  # noqa: ANN001
     return x
 
 
-def test_timeline_follows_the_date(page, app_url) -> None:  # noqa: ANN001
+def test_timeline_follows_the_date(page, app_url) -> None:
     """The strip under the map: its as-of rule and its faded marks move with the slider, as the map does."""
     open_map(page, f"{app_url}/?date=2023-10-13")
     page.locator(f"{TIMELINE} g.event").first.wait_for()
@@ -596,7 +596,7 @@ def test_timeline_follows_the_date(page, app_url) -> None:  # noqa: ANN001
     assert ticks and all(re.fullmatch(r"\d{4}-\d{2}", tick) for tick in ticks), ticks
 
 
-def test_timeline_tooltips_are_the_events_text(page, app_url) -> None:  # noqa: ANN001
+def test_timeline_tooltips_are_the_events_text(page, app_url) -> None:
     """Each mark names its event, date and claim status (an SVG title: text, never markup)."""
     open_map(page, f"{app_url}/?date=2023-10-13&lang=ja")
     page.locator(f"{TIMELINE} g.event").first.wait_for()

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "user_files"
 
 
-def test_three_formats_load_and_show_their_mapping(page, app_url) -> None:  # noqa: ANN001
+def test_three_formats_load_and_show_their_mapping(page, app_url) -> None:
     open_map(page, f"{app_url}/?date={DAY}")
     panel = open_expander(page, "Your data", within=SIDEBAR)
     files = [

@@ -1,4 +1,4 @@
-"""A page open across a server restart recovers (issue #26, ui/restart.py).
+"""A page open across a server restart recovers (issue #26, rkmap/app/restart.py).
 
 The server is stopped under an open page and a new one started on the same
 port. Streamlit's page reconnects by itself; before the fix each slider step
@@ -15,13 +15,14 @@ import time
 import pytest
 
 from devtools.browser import free_port, running_app, stop_process
+
 from .test_map_in_browser import LAST_DAY, SLIDER_THUMB, open_map, shown_count, url_date, wait_caption_date
 
 pytestmark = pytest.mark.browser
 NOTICE = "The server restarted while this page was open"
 
 
-def test_page_recovers_after_server_restart(page, timing) -> None:  # noqa: ANN001
+def test_page_recovers_after_server_restart(page, timing) -> None:
     port = free_port()
     with running_app(port=port) as first:
         open_map(page, f"{first.url}/?date=2023-10-13&region=route")

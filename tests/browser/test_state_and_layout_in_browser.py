@@ -18,12 +18,12 @@ MAP_BOX_JS = """
 """
 
 
-def _no_exception(page) -> None:  # noqa: ANN001
+def _no_exception(page) -> None:
     errors = page.locator('[data-testid="stException"]')
     assert not errors.count(), "the app raised:\n" + "\n---\n".join(errors.all_inner_texts())
 
 
-def test_language_switch_then_slider_keys_never_break_the_page(page, app_url) -> None:  # noqa: ANN001
+def test_language_switch_then_slider_keys_never_break_the_page(page, app_url) -> None:
     page.goto(app_url + "/?date=2023-09-13")
     wait_script_idle(page)
     wait_map_drawn(page, min_pixels=500)
@@ -43,7 +43,7 @@ def test_language_switch_then_slider_keys_never_break_the_page(page, app_url) ->
 
 
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1600, 1000), (2560, 1440)])
-def test_map_starts_high_and_grows_with_the_window(chromium_browser, app_url, width: int, height: int) -> None:  # noqa: ANN001
+def test_map_starts_high_and_grows_with_the_window(chromium_browser, app_url, width: int, height: int) -> None:
     context = chromium_browser.new_context(viewport={"width": width, "height": height})
     try:
         page = context.new_page()
@@ -60,7 +60,7 @@ def test_map_starts_high_and_grows_with_the_window(chromium_browser, app_url, wi
         context.close()
 
 
-def test_keyboard_play_pause_keeps_focus_and_the_map_shows_focus(page, app_url) -> None:  # noqa: ANN001
+def test_keyboard_play_pause_keeps_focus_and_the_map_shows_focus(page, app_url) -> None:
     """Enter starts play; focus stays on the button (its label turns to Pause) so Space pauses it."""
     page.goto(app_url + "/?date=2003-01-01")
     wait_script_idle(page)
@@ -95,7 +95,7 @@ TIP_JS = """
 
 
 @pytest.mark.parametrize(("name", "lon", "lat"), [("Vostochny", 128.333932, 51.884395), ("Dunai", 132.3375, 42.88028), ("Komsomolsk", 137.00995, 50.55034)])
-def test_hover_keeps_every_symbol_and_the_tooltip_inside_the_map(page, app_url, name: str, lon: float, lat: float) -> None:  # noqa: ANN001
+def test_hover_keeps_every_symbol_and_the_tooltip_inside_the_map(page, app_url, name: str, lon: float, lat: float) -> None:
     from devtools.browser import CANVAS_PIXELS_JS
 
     from .test_hostile_text import screen_point
@@ -123,7 +123,7 @@ def test_hover_keeps_every_symbol_and_the_tooltip_inside_the_map(page, app_url, 
     assert page.evaluate(CANVAS_PIXELS_JS) >= before * 0.98
 
 
-def test_a_date_outside_the_data_is_shown_as_asked(page, app_url) -> None:  # noqa: ANN001
+def test_a_date_outside_the_data_is_shown_as_asked(page, app_url) -> None:
     """Before the first event: the label says the date asked for, the map shows no event (places only)."""
     page.goto(app_url + "/?date=1999-01-01&layers=events")
     wait_script_idle(page)

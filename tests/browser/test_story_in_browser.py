@@ -8,15 +8,15 @@ import time
 import pytest
 
 from devtools.browser import wait_canvas_change, wait_canvas_stable
-from geodata import load_dataset
-from geodata.story import load_story
+from rkmap.data import load_dataset
+from rkmap.data.story import load_story
 
 from .test_map_in_browser import MAIN, SLIDER_THUMB, open_map, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def _steps():  # noqa: ANN202
+def _steps():
     dataset, _ = load_dataset()
     steps, _ = load_story(dataset)
     titles = {row["id"]: row["title_en"] for _, row in dataset.events.iterrows()}
@@ -24,7 +24,7 @@ def _steps():  # noqa: ANN202
     return steps, lambda item: titles[item.partition(":")[2]] if item.startswith("event:") else titles[item]
 
 
-def test_story_steps_move_the_map_and_open_the_event(page, app_url, timing) -> None:  # noqa: ANN001
+def test_story_steps_move_the_map_and_open_the_event(page, app_url, timing) -> None:
     steps, title_of = _steps()
     before, _ = open_map(page, f"{app_url}/?date=2023-10-13")
     bar = page.locator(f'{MAIN} [class*="st-key-story_bar"]')

@@ -26,13 +26,13 @@ DAY = "2023-10-13"
 SIDEBAR = '[data-testid="stSidebar"]'
 # Two events of the analyst's own, on empty land in the whole-route frame, inside the data's span.
 USER_CSV = (
-    "id,date,title,kind,lat,lon,source,source_quote\n"
-    "wf-depot,2023-09-20,WF test depot sighting,report,55.0,100.0,Analyst notes,Seen on imagery\n"
-    "wf-train,2023-10-02,WF test train seen,transfer,52.0,85.0,Analyst notes,Seen on imagery\n"
-).encode()
+    b"id,date,title,kind,lat,lon,source,source_quote\n"
+    b"wf-depot,2023-09-20,WF test depot sighting,report,55.0,100.0,Analyst notes,Seen on imagery\n"
+    b"wf-train,2023-10-02,WF test train seen,transfer,52.0,85.0,Analyst notes,Seen on imagery\n"
+)
 
 
-def open_expander(page, label: str, within: str = MAIN):  # noqa: ANN001, ANN201
+def open_expander(page, label: str, within: str = MAIN):
     box = page.locator(f'{within} [data-testid="stExpander"]').filter(has=page.locator("summary", has_text=label)).first
     box.wait_for()
     if box.locator("details").get_attribute("open") is None:
@@ -40,7 +40,7 @@ def open_expander(page, label: str, within: str = MAIN):  # noqa: ANN001, ANN201
     return box
 
 
-def click_download(page, button):  # noqa: ANN001, ANN201
+def click_download(page, button):
     """Click a (deferred) download button and return the download.
 
     Under heavy load a first click has been seen to give no download; one more
@@ -65,7 +65,7 @@ def click_download(page, button):  # noqa: ANN001, ANN201
     raise AssertionError("; ".join(errors))
 
 
-def test_upload_draws_own_data_and_remove_restores_the_map(page, app_url, timing) -> None:  # noqa: ANN001
+def test_upload_draws_own_data_and_remove_restores_the_map(page, app_url, timing) -> None:
     before, _ = open_map(page, f"{app_url}/?date={DAY}")
     counts = shown_count(page)
     legend = page.locator(f'{MAIN} [data-testid="map-legend"]')
@@ -106,9 +106,9 @@ def test_upload_draws_own_data_and_remove_restores_the_map(page, app_url, timing
     assert shown_count(page) == counts
 
 
-def test_japanese_switch_translates_title_and_map_labels(page, app_url) -> None:  # noqa: ANN001
+def test_japanese_switch_translates_title_and_map_labels(page, app_url) -> None:
     open_map(page, f"{app_url}/?date={DAY}")
-    labels = page.locator(f"{MAIN} .deck-map-labels span")  # HTML over the canvas (ui/html_labels.js)
+    labels = page.locator(f"{MAIN} .deck-map-labels span")  # HTML over the canvas (rkmap/app/html_labels.js)
     assert "Vladivostok" in labels.all_text_contents()
     assert page.get_by_role("heading", name="Russia–North Korea relationship map").count() == 1
     page.locator(SIDEBAR).get_by_text("日本語").click()
@@ -122,7 +122,7 @@ def test_japanese_switch_translates_title_and_map_labels(page, app_url) -> None:
     assert any(f"{DAY}時点で" in text for text in captions), captions
 
 
-def test_download_what_is_shown_as_csv_has_sourced_rows(page, app_url) -> None:  # noqa: ANN001
+def test_download_what_is_shown_as_csv_has_sourced_rows(page, app_url) -> None:
     open_map(page, f"{app_url}/?date={DAY}")
     events, legs, _ = shown_count(page)
     box = open_expander(page, "Download what is shown (data)")

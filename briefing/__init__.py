@@ -1,1 +1,0 @@
-"""Headless exports of the map view: `python -m briefing --date YYYY-MM-DD --out FILE`."""

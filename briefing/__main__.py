@@ -1,5 +1,0 @@
-import sys
-
-from briefing.cli import run
-
-sys.exit(run())

@@ -1,0 +1,5 @@
+import sys
+
+from rkmap.cli import run
+
+sys.exit(run())

@@ -1,0 +1,102 @@
+"""The map, its as-of slider and the timeline strip in one component: a slider step redraws in the browser.
+
+With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
+deltas and a rebuilt deck before the map moved. Here the browser holds the
+deck (the map's own deck.gl build, served from ./static; rkmap/app/deck_bundles.py), the
+basemap rasters as images under its canvas, and the layers' filter
+templates (``asOfRanges``, rkmap/render/view.py): a step fills in the new day and
+redraws at once, the timeline strip under the map (rkmap/app/timeline.py) with it,
+then reports the day, and the rerun that follows updates the rest of what
+depends on the date (the count, the open export and download panels, the URL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+import pydeck as pdk
+import streamlit as st
+
+from rkmap.app.deck_bundles import LOADER_JS, bundle_urls
+from rkmap.app.detail import item_key_for
+from rkmap.app.restart import first_run_after_restart
+from rkmap.core.dates import day_number, from_day_number
+from rkmap.render.basemap import basemap_images
+
+_HERE = Path(__file__).resolve().parent
+STATE_KEY = "as_of"  # the session-state date the slider reports into
+MIN_HEIGHT = 420  # px: the map never gets shorter, however small the window
+
+_component = st.components.v2.component(
+    "deck_map",
+    html='<div class="deck-map"></div>',
+    css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
+    # One module: the bundle loader, the timeline strip's, the labels' and the lines' classes, then the map that uses them.
+    js="\n".join([LOADER_JS, *((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "html_labels.js", "svg_paths.js", "deck_map.js"))]),
+    isolate_styles=False,  # a page-wide rule gives the map its water colour (rkmap/app/page_style.py)
+)
+
+
+def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str, height: int,
+                timeline: Mapping[str, object] | None = None, frame: tuple[float, float, float, float] | None = None) -> dict[str, object]:
+    """What the browser needs: the deck JSON (filters at ``as_of``), the slider's span and the timeline strip's data.
+
+    ``height`` is the map's least height (it fills the window below its top); ``frame`` the box
+    (west, south, east, north) the browser fits into the map's real size.
+    """
+    return {
+        "deck": deck.to_json(),
+        # Not part of pydeck's JSON: kept on the Deck (st.pydeck_chart reads it the same way).
+        "tooltip": deck._tooltip,
+        "day": day_number(as_of),
+        "first": day_number(first),
+        "last": day_number(last),
+        "label": label,
+        "height": height,
+        "frame": list(frame) if frame else None,
+        "bundles": bundle_urls(),
+        "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
+        "timeline": timeline,  # rkmap/app/timeline.py timeline_payload; None: no strip
+    }
+
+
+def picked_key(pick: object) -> str | None:
+    """The item key ("event:…", "leg:…", "place:…") of a clicked map object, if it names one."""
+    if not isinstance(pick, Mapping):
+        return None
+    return item_key_for(str(pick.get("layer", "")), pick.get("kind"), pick.get("id"))
+
+
+def clamped_day(reported: object, first: date, last: date) -> date | None:
+    """The date of a day number the browser reported, within the data's span; None if it is not one."""
+    if not isinstance(reported, int) or isinstance(reported, bool):
+        return None
+    return min(max(from_day_number(reported), first), last)
+
+
+def day_reported(key: str, first: date, last: date) -> None:
+    """on_change: the day the slider of component ``key`` reported becomes the session's as-of date."""
+    day = clamped_day((st.session_state.get(key) or {}).get("day"), first, last)
+    if day is not None:
+        st.session_state[STATE_KEY] = day
+
+
+def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: Mapping[str, object] | None = None,
+             frame: tuple[float, float, float, float] | None = None, height: int = MIN_HEIGHT, key: str = "map") -> str | None:
+    """Draw the map with its slider (and timeline strip); return the item key clicked on the map in this run, if any."""
+    result = _component(
+        key=key,
+        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline, frame),
+        default={"day": day_number(st.session_state[STATE_KEY])},
+        on_day_change=lambda: day_reported(key, first, last),
+        on_pick_change=lambda: None,
+    )
+    if first_run_after_restart():
+        # A page open before a server restart: its slider day is news to this session (rkmap/app/restart.py).
+        before = st.session_state[STATE_KEY]
+        day_reported(key, first, last)
+        if st.session_state[STATE_KEY] != before:
+            st.rerun(scope="app")
+    return picked_key(getattr(result, "pick", None))

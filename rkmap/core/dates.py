@@ -1,0 +1,283 @@
+"""Partial ISO dates: '2023', '2023-07' or '2023-07-25', each with its precision."""
+
+from __future__ import annotations
+
+import calendar
+import itertools
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Precision = Literal["day", "month", "year"]
+
+_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")  # ASCII digits only
+EPOCH = date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to a day, a month or a year, as the interval it covers."""
+
+    first: date
+    last: date
+    precision: Precision
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Parse '2023', '2023-07' or '2023-07-25'; raise ValueError saying what is wrong."""
+    match = _PATTERN.match(text.strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match.group(1))
+    if match.group(2) is None:
+        return PartialDate(date(year, 1, 1), date(year, 12, 31), "year")
+    month = int(match.group(2))
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' has month {month}; months run 01–12")
+    if match.group(3) is None:
+        last_day = calendar.monthrange(year, month)[1]
+        return PartialDate(date(year, month, 1), date(year, month, last_day), "month")
+    day = int(match.group(3))
+    try:
+        exact = date(year, month, day)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a day of the calendar") from None
+    return PartialDate(exact, exact, "day")
+
+
+def day_number(value: date) -> int:
+    """Days since 1970-01-01: a number deck.gl can filter on the GPU."""
+    return (value - EPOCH).days
+
+
+def from_day_number(days: int) -> date:
+    return date.fromordinal(EPOCH.toordinal() + int(days))
+
+
+def add_period(day: date, count: int, unit: str) -> date:
+    """``day`` moved by ``count`` days (d), weeks (w), months (m) or years (y); month ends clamp."""
+    if unit == "d":
+        return day + timedelta(days=count)
+    if unit == "w":
+        return day + timedelta(weeks=count)
+    months = count * (12 if unit == "y" else 1)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+# --- dates as analysts' files write them ------------------------------------------------
+#
+# Day/month order is decided once per file from its unambiguous dates (a day above 12),
+# never row by row: see :func:`decide_order`. Each cell becomes a partial ISO date
+# ('2023', '2023-07', '2023-07-25') or an error that quotes the cell as it was.
+
+DayOrder = Literal["dayfirst", "monthfirst"]
+
+_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2}))?)?"
+_ISO_PARTIAL = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
+# 24/02/2022, 02/24/2022, 24.02.2022, 24-02-2022 (ACLED's codebook form), with an optional time.
+NUMERIC_DM = r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})" + _TIME + "$"
+_ISO_TIME = r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?" + _TIME + "$"
+_MONTH_YEAR = r"^(\d{1,2})[./](\d{4})$"
+_COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:\d{6})?$"  # YYYYMMDD (GDELT's SQLDATE), YYYYMMDDHHMMSS
+_EPOCH = r"^(\d{9,10}|\d{12,13})(?:\.\d+)?$"  # seconds (1973–2286) or milliseconds since 1970
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH_NAME = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY_MONTH_NAME = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+" + _MONTH_NAME + r"[\s\-/,]+(\d{4})" + _TIME + "$"  # 24 February 2022, 24-Feb-2022
+_MONTH_NAME_DAY = r"^" + _MONTH_NAME + r"[\s\-/]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/]+(\d{4})" + _TIME + "$"  # February 24, 2022
+_MONTH_NAME_YEAR = r"^" + _MONTH_NAME + r"[\s\-/,]+(\d{4})$"  # February 2022
+
+
+@dataclass(frozen=True)
+class OrderEvidence:
+    """What a file's dates say about their day/month order."""
+
+    order: DayOrder | None  # None: no unambiguous date, or both orders present
+    day_first_example: str = ""  # a cell only day-first can read, e.g. '13/02/2022'
+    month_first_example: str = ""
+    ambiguous: int = 0  # cells such as '03/04/2022' that either order reads
+
+    @property
+    def mixed(self) -> bool:
+        return bool(self.day_first_example and self.month_first_example)
+
+
+def extract(values: pd.Series, pattern: str, groups: int) -> pd.DataFrame:
+    """The first ``groups`` groups of ``pattern`` (case-insensitive) per cell, as strings (NA where it does not match).
+
+    pyarrow's regex kernel: columnar, unlike ``Series.str.extract`` (a Python loop for Arrow strings).
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = itertools.count(1)
+    named = re.sub(r"\((?!\?)", lambda _: f"(?P<g{next(numbers)}>", pattern)
+    result = pc.extract_regex(pa.array(values.astype("string[pyarrow]").array), "(?i)" + named)
+    as_strings = {pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}.get
+    columns = {k: pc.struct_field(result, [k]).to_pandas(types_mapper=as_strings).set_axis(values.index) for k in range(groups)}
+    return pd.DataFrame(columns, index=values.index)
+
+
+def matches(values: pd.Series, pattern: str) -> pd.Series:
+    """Cells matching ``pattern`` (case-insensitive, RE2 syntax), computed columnar; False for missing cells."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    result = pc.match_substring_regex(pa.array(values.astype("string[pyarrow]").array), "(?i)" + pattern)
+    return pd.Series(result.to_numpy(zero_copy_only=False), index=values.index).fillna(False).astype(bool)
+
+
+def _numeric_parts(values: pd.Series) -> pd.DataFrame:
+    from rkmap.core.columns import numbers
+
+    return extract(values, NUMERIC_DM, 3).apply(lambda column: numbers(column.fillna("")))
+
+
+_DAY = r"(?:1[3-9]|2\d|3[01])"  # a day only (13–31)
+_MONTH = r"(?:0?[1-9]|1[0-2])"  # a day or a month (1–12)
+_ONLY_DAY_FIRST = rf"^{_DAY}[./-]{_MONTH}[./-]\d{{4}}"
+_ONLY_MONTH_FIRST = rf"^{_MONTH}[./-]{_DAY}[./-]\d{{4}}"
+_EITHER = rf"^{_MONTH}[./-]{_MONTH}[./-]\d{{4}}"
+
+
+def decide_order(columns: list[pd.Series]) -> OrderEvidence:
+    """The day/month order of a file from all its date cells: a day above 12 decides it (columnar regex, no parsing)."""
+    day_first = month_first = ""
+    ambiguous = 0
+    for values in columns:
+        only_day_first = matches(values, _ONLY_DAY_FIRST)
+        only_month_first = matches(values, _ONLY_MONTH_FIRST)
+        if only_day_first.any() and not day_first:
+            day_first = str(values[only_day_first].iloc[0])
+        if only_month_first.any() and not month_first:
+            month_first = str(values[only_month_first].iloc[0])
+        ambiguous += int(matches(values, _EITHER).sum())
+    if day_first and not month_first:
+        return OrderEvidence("dayfirst", day_first, "", ambiguous)
+    if month_first and not day_first:
+        return OrderEvidence("monthfirst", "", month_first, ambiguous)
+    return OrderEvidence(None, day_first, month_first, ambiguous)
+
+
+def _iso(year: pd.Series, month: pd.Series, day: pd.Series | None = None) -> pd.Series:
+    import pandas as pd
+
+    y = year.astype("Int64").astype(str).str.zfill(4)
+    m = month.astype("Int64").astype(str).str.zfill(2)
+    out = y + "-" + m
+    if day is not None:
+        out = out + "-" + day.astype("Int64").astype(str).str.zfill(2)
+    return out.astype(object).where(pd.notna(year), None)
+
+
+def normalise_dates(values: pd.Series, order: DayOrder | None, evidence: OrderEvidence | None = None) -> tuple[pd.Series, pd.Series]:
+    """Cells (stripped strings) as partial ISO dates, and an error per cell ('' where fine).
+
+    ``order`` reads numeric day/month dates; without it, only cells that read
+    the same either way (such as '05/05/2022') are accepted. Every error quotes
+    the cell as it is in the file. A date that is not a calendar day is an error
+    here (with the cell quoted), not further down.
+    """
+    import pandas as pd
+
+    out = values.astype(object).copy()
+    errors = pd.Series("", index=values.index, dtype=object)
+    present = values != ""
+    iso = matches(values, _ISO_PARTIAL)
+    todo = present & ~iso
+    if not todo.any():
+        return out, errors
+    rest = values[todo]
+    converted = pd.Series(None, index=rest.index, dtype=object)
+    problem = pd.Series("", index=rest.index, dtype=object)
+
+    def fill(mask: pd.Series, result: pd.Series) -> None:
+        nonlocal converted
+        mask = mask & converted.isna() & (problem == "")
+        if mask.any():
+            converted[mask] = result[mask]
+
+    # Numeric day/month/year: the file's order, never a guess per row.
+    numeric = matches(rest, NUMERIC_DM)
+    if numeric.any():
+        parts = _numeric_parts(rest[numeric]).reindex(rest.index)
+        a, b, year = parts[0], parts[1], parts[2]
+        same = numeric & (a == b)
+        if order == "dayfirst":
+            day, month = a, b
+        elif order == "monthfirst":
+            day, month = b, a
+        else:
+            day, month = a.where(same), b.where(same)
+            undecided = numeric & ~same
+            if evidence is not None and evidence.mixed:
+                why = f"this file has dates only day-first can read ('{evidence.day_first_example}') and dates only month-first can read ('{evidence.month_first_example}')"
+            else:
+                why = "no date in this file has a day above 12, so its day/month order is unknown"
+            problem[undecided] = "'" + rest[undecided].astype(object) + f"': {why}; choose day-first or month-first (--dayfirst / --monthfirst)"
+        bad_month = numeric & (problem == "") & ((month < 1) | (month > 12))
+        if bad_month.any():
+            word = {"dayfirst": "day-first", "monthfirst": "month-first"}.get(order or "", "")
+            read = f" read {word} (the order of this file)" if word else ""
+            problem[bad_month] = "'" + rest[bad_month].astype(object) + f"' is not a date{read}: month '" + month[bad_month].astype("Int64").astype(str).astype(object) + "' does not exist"
+        fill(numeric & (problem == ""), _iso(year, month, day))
+    for pattern, groups in (
+        (_ISO_TIME, "ymd"),
+        (_COMPACT, "ymd"),
+        (_MONTH_YEAR, "my"),
+        (_DAY_MONTH_NAME, "dMy"),
+        (_MONTH_NAME_DAY, "Mdy"),
+        (_MONTH_NAME_YEAR, "My"),
+    ):
+        matched = converted.isna() & (problem == "") & matches(rest, pattern)
+        if not matched.any():
+            continue
+        parts = extract(rest[matched], pattern, len(groups))
+        parts.columns = list(groups)
+        to_int = lambda s: pd.to_numeric(s, errors="coerce")
+        year = to_int(parts["y"])
+        month = parts["M"].str.lower().map(MONTHS) if "M" in parts else to_int(parts["m"])
+        day = to_int(parts["d"]) if "d" in parts else None
+        result = _iso(year, month, day).reindex(rest.index)
+        bad = matched & ~month.reindex(rest.index).between(1, 12)
+        problem[bad] = "'" + rest[bad].astype(object) + "' has a month outside 1–12"
+        fill(matched & ~bad, result)
+    epoch = converted.isna() & (problem == "") & matches(rest, _EPOCH)
+    if epoch.any():
+        number = pd.to_numeric(rest[epoch], errors="coerce")
+        seconds = number.where(number < 1e11, number / 1000)
+        days = pd.to_datetime(seconds, unit="s", errors="coerce")
+        fill(epoch, days.dt.strftime("%Y-%m-%d").reindex(rest.index))
+    unread = converted.isna() & (problem == "")
+    problem[unread] = "'" + rest[unread].astype(object) + "' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY, DD/MM/YYYY or MM/DD/YYYY, a date-time, YYYYMMDD or epoch seconds)"
+    # Full dates must be calendar days: quote the cell, not the converted text.
+    full = converted.notna() & (converted.astype(str).str.len() == 10)
+    if full.any():
+        checked = pd.to_datetime(converted[full], format="%Y-%m-%d", errors="coerce")
+        not_a_day = checked.isna().reindex(rest.index, fill_value=False)
+        problem[not_a_day] = "'" + rest[not_a_day].astype(object) + "' is not a day of the calendar"
+        converted[not_a_day] = None
+    out[todo] = converted.where(problem == "", rest).to_numpy()
+    errors[todo] = problem.to_numpy()
+    return out, errors
+
+
+# An undated line is context, shown at every date: it spans these days (inside the
+# map's open filter range, and left out of the slider's span).
+CONTEXT_FIRST = date(1000, 1, 1)
+CONTEXT_LAST = date(4000, 1, 1)

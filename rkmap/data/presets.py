@@ -1,0 +1,392 @@
+"""The files analysts keep: presets detected from a header, and the column → field mapping.
+
+A *preset* (ACLED, UCDP GED, GDELT 2.0 events, TimeMap) is recognised from
+a file's column names; it proposes which column fills which field of the
+map's rows, may add *derived* columns (an ACLED title built from
+``event_type``, ``sub_event_type`` and ``location``; ACLED's numeric
+``geo_precision`` as a location precision …) and may say how the format
+writes dates. Files of no preset get a mapping from the accepted column
+names (:data:`ALIASES`) and a few structural rules (``*_lat``/``*_lng``
+pairs, one ``lat,lon`` column).
+
+The mapping is ``{field: (column, …)}``: the first non-empty cell of those
+columns fills the field. The analyst can change it (panel, ``--data``
+prints it); derived columns are ordinary columns to it.
+
+Coordinates as written by people — decimal commas, degrees-minutes-seconds —
+are read by :func:`parse_coordinates`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from rkmap.core.dates import DayOrder
+
+STRING = "string[pyarrow]"
+
+# Accepted column names (lower case, spaces and hyphens read as '_'), first match wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "layer": ("layer", "item_type", "record_type"),
+    "id": ("id", "event_id", "uid", "fid"),
+    "date": ("date", "start", "start_date", "date_start", "begin", "when", "event_date", "datetime", "timestamp", "日付", "年月日", "дата", "дата_события"),
+    "date_end": ("date_end", "end", "end_date"),
+    "disclosed": ("disclosed", "disclosure_date", "date_disclosed"),
+    "date_precision": ("date_precision", "precision"),
+    "title_en": ("title_en", "title", "name_en", "name", "名称", "名前", "タイトル", "название", "наименование", "заголовок"),
+    "title_ja": ("title_ja", "name_ja"),
+    "summary_en": ("summary_en", "summary", "description", "description_en", "notes", "説明", "概要", "описание"),
+    "summary_ja": ("summary_ja", "description_ja"),
+    "kind": ("kind", "event_kind", "category"),
+    "claim_status": ("claim_status", "claim", "status"),
+    "asserted_by": ("asserted_by",),
+    "denied_by": ("denied_by",),
+    "quantity_en": ("quantity_en", "quantity"),
+    "quantity_ja": ("quantity_ja",),
+    "place_id": ("place_id", "place"),
+    "place_name": ("place_name", "place_name_en", "location", "address", "住所", "所在地", "адрес", "место"),
+    "place_name_ja": ("place_name_ja",),
+    "place_kind": ("place_kind",),
+    "location_precision": ("location_precision",),
+    "lat": ("lat", "latitude", "y", "latitude_wgs84", "geo_lat", "lat_dd", "緯度", "широта"),
+    "lon": ("lon", "lng", "long", "longitude", "x", "longitude_wgs84", "geo_lon", "lon_dd", "経度", "долгота"),
+    "radius_km": ("radius_km",),
+    "country": ("country", "国", "страна"),
+    "role_en": ("role_en", "role"),
+    "role_ja": ("role_ja",),
+    "mode": ("mode",),
+    "carrier_en": ("carrier_en", "carrier"),
+    "carrier_ja": ("carrier_ja",),
+    "source": ("source", "source_name", "出典", "情報源", "источник"),
+    "source_title": ("source_title",),
+    "source_url": ("source_url", "url", "link", "sourceurl", "ссылка"),
+    "source_quote": ("source_quote", "quote"),
+    "wkt": ("wkt", "geometry_wkt", "geom_wkt", "the_geom"),
+}
+# Shown first in the mapping step: the fields that decide whether and where a row lands.
+KEY_FIELDS = ("date", "date_end", "title_en", "summary_en", "lat", "lon", "place_name", "source", "source_url", "id", "date_precision", "location_precision")
+FIELD_LABELS = {
+    "date": "date", "date_end": "end date", "title_en": "title", "summary_en": "summary", "lat": "latitude", "lon": "longitude",
+    "place_name": "place name", "source": "source", "source_url": "source URL", "id": "id", "date_precision": "date precision",
+    "location_precision": "location precision", "title_ja": "title (Japanese)", "source_title": "source title", "source_quote": "source quote",
+    "kind": "kind", "claim_status": "claim status", "place_id": "place id", "wkt": "WKT geometry", "layer": "layer",
+}  # fmt: skip
+# One column holding 'lat,lon' (OpenDataSoft's geo_point_2d and the like).
+POINT_COLUMNS = ("geo_point_2d", "geo_point", "geopoint", "coordinates", "coordonnees", "coords", "latlon", "lat_lon", "lat_lng", "latlng", "point", "座標", "координаты")
+_LAT_SUFFIX = re.compile(r"^(.*?)[_ ]?(lat|latitude)$")
+_LON_SUFFIXES = ("lng", "lon", "long", "longitude")
+
+# GDELT 2.0 event table (61 columns); GDELT 1.0's 58 lack the three ADM2 codes.
+_GEO = ("Type", "FullName", "CountryCode", "ADM1Code", "ADM2Code", "Lat", "Long", "FeatureID")
+_ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code", "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
+GDELT_COLUMNS = (
+    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
+    *(f"Actor1{c}" for c in _ACTOR), *(f"Actor2{c}" for c in _ACTOR),
+    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    *(f"Actor1Geo_{c}" for c in _GEO), *(f"Actor2Geo_{c}" for c in _GEO), *(f"ActionGeo_{c}" for c in _GEO),
+    "DATEADDED", "SOURCEURL",
+)  # fmt: skip
+GDELT1_COLUMNS = tuple(c for c in GDELT_COLUMNS if not c.endswith("ADM2Code"))
+assert len(GDELT_COLUMNS) == 61 and len(GDELT1_COLUMNS) == 58
+# CAMEO root codes (GDELT's EventRootCode), for titles.
+CAMEO_ROOTS = {
+    "01": "Public statement", "02": "Appeal", "03": "Intent to cooperate", "04": "Consultation", "05": "Diplomatic cooperation",
+    "06": "Material cooperation", "07": "Aid", "08": "Yield", "09": "Investigation", "10": "Demand", "11": "Disapproval",
+    "12": "Rejection", "13": "Threat", "14": "Protest", "15": "Force posture", "16": "Reduced relations", "17": "Coercion",
+    "18": "Assault", "19": "Fight", "20": "Mass violence",
+}  # fmt: skip
+
+
+def normalise(name: str) -> str:
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
+def text(values: pd.Series) -> pd.Series:
+    return values.astype(STRING).fillna("").str.strip()
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str
+    needs: tuple[frozenset[str], ...]  # any one set of (normalised) columns identifies the format
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # field → normalised column names
+    day_order: DayOrder | None = None  # how the format writes numeric dates, if it says
+    never: tuple[str, ...] = ()  # columns never taken for a field (ACLED's upload 'timestamp')
+    note: str = ""
+
+    def matches(self, names: set[str]) -> bool:
+        return any(need <= names for need in self.needs)
+
+
+ACLED_TITLE = "title (event_type — sub_event_type — location)"
+ACLED_DATE_PRECISION = "date precision (from time_precision)"
+ACLED_LOCATION_PRECISION = "location precision (from geo_precision)"
+ACLED_DATE_END = "end of week (time_precision 2)"
+UCDP_LOCATION_PRECISION = "location precision (from where_prec)"
+UCDP_SOURCE = "source (source_office: source_headline)"
+GDELT_TITLE = "title (EventRootCode: Actor1Name – Actor2Name)"
+GDELT_LOCATION_PRECISION = "location precision (from ActionGeo_Type)"
+TIMEMAP_DATE = "date (date + time)"
+
+PRESETS = (
+    Preset(
+        "acled", "ACLED",
+        (frozenset({"event_date", "event_type", "latitude", "longitude"}), frozenset({"event_id_cnty", "event_date"})),
+        {
+            "id": ("event_id_cnty",), "date": ("event_date",), "date_end": (ACLED_DATE_END,), "title_en": (ACLED_TITLE,), "summary_en": ("notes",),
+            "lat": ("latitude",), "lon": ("longitude",), "place_name": ("location",), "country": ("country",), "source": ("source",),
+            "date_precision": (ACLED_DATE_PRECISION,), "location_precision": (ACLED_LOCATION_PRECISION,),
+        },
+        "dayfirst", ("timestamp",),
+        "event_date is the date (day-first); timestamp is ACLED's upload time and is not used",
+    ),
+    Preset(
+        "ucdp", "UCDP GED",
+        (frozenset({"date_start", "date_end", "where_prec"}), frozenset({"dyad_name", "date_start"})),
+        {
+            "id": ("id",), "date": ("date_start",), "date_end": ("date_end",), "title_en": ("dyad_name", "conflict_name"), "summary_en": ("source_article",),
+            "lat": ("latitude",), "lon": ("longitude",), "place_name": ("where_coordinates", "adm_2", "adm_1"), "country": ("country",),
+            "source": (UCDP_SOURCE, "source_article"), "location_precision": (UCDP_LOCATION_PRECISION,),
+        },
+        None, (), "date_start–date_end is the period; where_prec the location precision",
+    ),
+    Preset(
+        "gdelt", "GDELT 2.0 events",
+        (frozenset({"globaleventid", "sqldate", "actiongeo_lat", "actiongeo_long"}),),
+        {
+            "id": ("globaleventid",), "date": ("sqldate",), "title_en": (GDELT_TITLE,), "lat": ("actiongeo_lat",), "lon": ("actiongeo_long",),
+            "place_name": ("actiongeo_fullname",), "source_url": ("sourceurl",), "location_precision": (GDELT_LOCATION_PRECISION,),
+        },
+        None, ("dateadded",), "SQLDATE (YYYYMMDD) is the date; ActionGeo the place; SOURCEURL the source",
+    ),
+    Preset(
+        "timemap", "TimeMap (Forensic Architecture / Bellingcat)",
+        (frozenset({"date", "latitude", "longitude", "sources", "description"}), frozenset({"date", "time", "location", "sources"})),
+        {
+            "id": ("id",), "date": (TIMEMAP_DATE,), "title_en": ("title", "name"), "summary_en": ("description",), "lat": ("latitude",),
+            "lon": ("longitude",), "place_name": ("location",), "source": ("sources",),
+        },
+        "monthfirst", ("category",), "TimeMap writes dates month-first (MM/DD/YYYY); its categories are not the map's kinds",
+    ),
+)  # fmt: skip
+PRESET_LABELS = {p.key: p.label for p in PRESETS}
+# What :func:`derive` reads (normalised names) and the columns it adds, per preset.
+DERIVED_FROM = {
+    "acled": ("event_type", "sub_event_type", "location", "time_precision", "geo_precision"),
+    "ucdp": ("where_prec", "source_office", "source_headline"),
+    "gdelt": ("eventrootcode", "actor1name", "actor2name", "actiongeo_type"),
+    "timemap": ("date", "time"),
+}
+DERIVED = {
+    "acled": (ACLED_TITLE, ACLED_DATE_PRECISION, ACLED_DATE_END, ACLED_LOCATION_PRECISION),
+    "ucdp": (UCDP_LOCATION_PRECISION, UCDP_SOURCE),
+    "gdelt": (GDELT_TITLE, GDELT_LOCATION_PRECISION),
+    "timemap": (TIMEMAP_DATE,),
+}
+
+
+def needed_columns(columns: list[str], preset: Preset | None, mapping: Mapping[str, tuple[str, ...]] | None) -> set[str]:
+    """The columns a load reads: those of the mapping (proposed unless given), what the preset derives from, a 'lat,lon' column, KML folders."""
+    by_name: dict[str, str] = {}
+    for column in columns:
+        by_name.setdefault(normalise(column), column)
+    if mapping is None:
+        mapping = propose([*columns, *DERIVED.get(preset.key if preset else "", ())], preset)
+    keep = {c for cols in mapping.values() for c in cols if c in columns}
+    keep |= {by_name[n] for n in DERIVED_FROM.get(preset.key if preset else "", ()) if n in by_name}
+    point = point_column(columns, mapping)
+    keep |= {point} if point else set()
+    keep |= {by_name["folder"]} if "folder" in by_name else set()
+    return keep
+
+
+def detect(columns: list[str]) -> Preset | None:
+    names = {normalise(c) for c in columns}
+    return next((p for p in PRESETS if p.matches(names)), None)
+
+
+# --- derived columns -------------------------------------------------------------------
+
+
+def _column(frame: pd.DataFrame, by_name: dict[str, str], name: str) -> pd.Series:
+    original = by_name.get(name)
+    return text(frame[original]) if original is not None else pd.Series("", index=frame.index, dtype=STRING)
+
+
+def _join(parts: list[pd.Series], sep: str) -> pd.Series:
+    """Non-empty cells of several columns joined by ``sep``."""
+    out = parts[0]
+    for part in parts[1:]:
+        glue = pd.Series(np.where((out != "") & (part != ""), sep, ""), index=out.index, dtype=STRING)
+        out = out + glue + part
+    return out
+
+
+def _mapped(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
+    """Codes ('1', '2.0' …) as words; '' for codes not in ``table`` (compared per code, columnar)."""
+    codes = values.str.replace(r"\.0*$", "", regex=True)
+    out = pd.Series("", index=values.index, dtype=STRING)
+    for code, word in table.items():
+        out = out.where(codes != code, word)
+    return out
+
+
+def derive(preset: Preset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Columns a preset builds from the file's (named so the analyst sees where they come from)."""
+    if preset is None:
+        return {}
+    by_name: dict[str, str] = {}
+    for column in frame.columns:
+        by_name.setdefault(normalise(column), column)
+    col = lambda name: _column(frame, by_name, name)
+    if preset.key == "acled":
+        event_type, sub_type = col("event_type"), col("sub_event_type")
+        sub_type = sub_type.where(sub_type != event_type, "")
+        precision = col("time_precision")
+        # ACLED's codebook: 1 the day, 2 a week (the date is in it), 3 a month.
+        return {
+            ACLED_TITLE: _join([event_type, sub_type, col("location")], " — "),
+            ACLED_DATE_PRECISION: _mapped(precision, {"1": "day", "2": "day", "3": "month"}),
+            ACLED_DATE_END: pd.Series("", index=frame.index, dtype=STRING),  # filled once dates are read (week of a precision-2 date)
+            ACLED_LOCATION_PRECISION: _mapped(col("geo_precision"), {"1": "city", "2": "region", "3": "region"}),
+        }
+    if preset.key == "ucdp":
+        # UCDP GED codebook: 1 exact, 2 within 25 km, 3 second-order and 4 first-order division, 5 a line, 6 the country, 7 waters/air.
+        return {
+            UCDP_LOCATION_PRECISION: _mapped(col("where_prec"), {"1": "site", "2": "city", "3": "region", "4": "region", "5": "region", "6": "country", "7": "region"}),
+            UCDP_SOURCE: _join([col("source_office"), col("source_headline")], ": "),
+        }
+    if preset.key == "gdelt":
+        root = col("eventrootcode").str.zfill(2).map(lambda c: CAMEO_ROOTS.get(str(c), f"CAMEO {c}" if c not in ("", "00") else "Event")).astype(STRING)
+        actors = _join([col("actor1name"), col("actor2name")], " – ")
+        return {
+            GDELT_TITLE: _join([root, actors], ": "),
+            # ActionGeo_Type: 1 country, 2 US state, 3 US city, 4 world city, 5 world state (ADM1).
+            GDELT_LOCATION_PRECISION: _mapped(col("actiongeo_type"), {"1": "country", "2": "region", "3": "city", "4": "city", "5": "region"}),
+        }
+    if preset.key == "timemap":
+        return {TIMEMAP_DATE: _join([col("date"), col("time")], " ")}
+    return {}
+
+
+def acled_week(frame: pd.DataFrame, dates: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """ACLED rows of time_precision 2 (the middle of a reported week) as that week: date − 3 to date + 3 days."""
+    by_name = {normalise(c): c for c in frame.columns}
+    codes = text(frame[by_name["time_precision"]]) if "time_precision" in by_name else pd.Series("", index=frame.index, dtype=STRING)
+    week = (codes.str.replace(r"\.0*$", "", regex=True) == "2") & (dates.str.len() == 10)
+    start, end = dates.copy(), pd.Series("", index=frame.index, dtype=STRING)
+    if week.any():
+        middle = pd.to_datetime(dates[week], format="%Y-%m-%d", errors="coerce")
+        start[week] = (middle - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna(dates[week])
+        end[week] = (middle + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna("")
+    return start, end
+
+
+# --- the mapping ---------------------------------------------------------------------------
+
+
+def propose(columns: list[str], preset: Preset | None) -> dict[str, tuple[str, ...]]:
+    """Field → columns (original names) for a file's columns; derived columns included."""
+    by_name: dict[str, str] = {}
+    for column in columns:
+        by_name.setdefault(normalise(column), column)
+    never = set(preset.never) if preset else set()
+    mapping: dict[str, tuple[str, ...]] = {}
+    used: set[str] = set()
+    if preset is not None:
+        for fld, names in preset.fields.items():
+            found = tuple(by_name[normalise(n)] for n in names if normalise(n) in by_name)
+            if found:
+                mapping[fld] = found
+                used.update(found)
+    for fld, aliases in ALIASES.items():
+        if fld in mapping:
+            continue
+        found = tuple(by_name[a] for a in aliases if a in by_name and by_name[a] not in used and a not in never)
+        if found:
+            mapping[fld] = found
+            used.update(found)
+    if "lat" not in mapping and "lon" not in mapping:
+        # kepler.gl style pairs: pickup_lat / pickup_lng.
+        for name, original in by_name.items():
+            match = _LAT_SUFFIX.match(name)
+            if not match or not match.group(1):
+                continue
+            prefix = match.group(1)
+            lon = next((by_name[f"{prefix}{sep}{s}"] for s in _LON_SUFFIXES for sep in ("_", " ", "") if f"{prefix}{sep}{s}" in by_name), None)
+            if lon is not None:
+                mapping["lat"], mapping["lon"] = (original,), (lon,)
+                break
+    if "date" not in mapping:
+        found = next((original for name, original in by_name.items() if re.search(r"(^|_)(date|datetime|timestamp|time_stamp)$", name) and name not in never), None)
+        if found:
+            mapping["date"] = (found,)
+    return mapping
+
+
+def point_column(columns: list[str], mapping: Mapping[str, tuple[str, ...]]) -> str | None:
+    """A single 'lat,lon' column, when the file has no latitude and longitude columns."""
+    if "lat" in mapping or "lon" in mapping:
+        return None
+    return next((c for c in columns if normalise(c) in POINT_COLUMNS), None)
+
+
+def split_point(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """'lat, lon' cells (OpenDataSoft order) as two columns; cells that are not two numbers stay whole in lat."""
+    parts = text(values).str.extract(r"^\[?\s*(-?\d+(?:\.\d+)?)\s*[,;\s]\s*(-?\d+(?:\.\d+)?)\s*\]?$")
+    lat = parts[0].astype(STRING).fillna(text(values))
+    lon = parts[1].astype(STRING).fillna("")
+    return lat, lon
+
+
+# --- coordinates as people write them --------------------------------------------------------
+
+_DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
+_DMS = re.compile(
+    r"^\s*([NSEWnsew])?\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:°|º|˚|d|deg|:|\s)\s*"
+    r"(?:(\d+(?:[.,]\d+)?)\s*(?:'|′|’|m|min|:|\s)\s*)?"
+    r"(?:(\d+(?:[.,]\d+)?)\s*(?:\"|″|''|”|s|sec)?\s*)?([NSEWnsew])?\s*$"
+)
+
+
+def _dms_one(cell: str) -> str:
+    match = _DMS.match(cell)
+    if not match:
+        return ""
+    lead, degrees, minutes, seconds, trail = match.groups()
+    hemisphere = (lead or trail or "").upper()
+    if lead and trail:
+        return ""
+    number = lambda s: float(s.replace(",", ".")) if s else 0.0
+    deg = number(degrees)
+    m, s = number(minutes), number(seconds)
+    if m >= 60 or s >= 60:
+        return ""
+    value = abs(deg) + m / 60 + s / 3600
+    negative = deg < 0 or degrees.startswith("-") or hemisphere in ("S", "W")
+    return repr(round(-value if negative else value, 7))
+
+
+def parse_coordinates(values: pd.Series) -> pd.Series:
+    """Decimal degrees as text: decimal commas and degrees-minutes-seconds converted; other cells as they are."""
+    present = values != ""
+    from rkmap.core.columns import numbers
+
+    numeric = numbers(values.where(present, "")).notna()
+    odd = present & ~numeric
+    if not odd.any():
+        return values
+    out = values.astype(object).copy()
+    comma = odd & values.str.match(_DECIMAL_COMMA).fillna(False).astype(bool)
+    out[comma] = values[comma].str.replace(",", ".", regex=False).astype(object)
+    rest = odd & ~comma
+    if rest.any():
+        converted = values[rest].astype(object).map(_dms_one)
+        out[rest] = converted.where(converted != "", values[rest].astype(object))
+    return text(pd.Series(out, index=values.index))

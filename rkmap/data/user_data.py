@@ -1,0 +1,1465 @@
+"""An analyst's own data: events, places and routes from CSV, GeoJSON, KML or GeoParquet.
+
+:func:`load_user_file` reads one file into :class:`UserData` with the same
+column checks as the shipped data (:mod:`rkmap.core.columns`, the choices of
+:mod:`rkmap.core.schema`). Policy: *the rest of the file loads* — a bad row is
+left out and listed (file, row, field, message); a file that cannot be read
+at all loads nothing and says why. Every row must name its source, which
+becomes a row of a user sources table (``user-1``, ``user-2`` …), so every
+added fact stays traceable.
+
+:func:`with_user_data` returns a new :class:`Dataset` holding the shipped
+rows and the user's (ids prefixed ``user1:``, ``user2:`` … per file; column
+``origin`` = ``'user'``). The shipped frames are never changed.
+:func:`saved_geojson` writes everything added back in the template's columns,
+so the file uploads again to the same events (a round trip).
+
+Text is kept as plain text: nothing here (or downstream) executes or renders
+it as HTML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from shapely import union_all as shapely_union
+from shapely import wkt as shapely_wkt
+from shapely.geometry import LineString, mapping, shape
+
+from rkmap.core import columns as _columns
+from rkmap.core.coordinates import MAX_LAT, MAX_LON, valid_line, valid_lonlat
+from rkmap.core.dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
+from rkmap.core.errors import Group, Problem, Report
+from rkmap.core.memo import memo
+from rkmap.core.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
+from rkmap.data import budgets as _budgets
+from rkmap.data import presets as _presets
+from rkmap.data._kml import KmlError, kml_bytes, read_kml
+from rkmap.data.budgets import BudgetError
+from rkmap.data.loading import Dataset
+from rkmap.data.presets import ALIASES, FIELD_LABELS, PRESET_LABELS, PRESETS
+
+MAX_MB = _budgets.MAX_MB  # MAP_USER_MAX_MB
+MAX_BYTES = _budgets.MAX_BYTES
+MAX_ROWS = _budgets.MAX_ROWS  # MAP_USER_MAX_ROWS
+SUFFIXES = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".geojson": "geojson", ".json": "geojson",
+    ".kml": "kml", ".kmz": "kmz", ".parquet": "parquet", ".geoparquet": "parquet",
+}  # fmt: skip
+UPLOAD_TYPES = ("csv", "txt", "tsv", "geojson", "json", "kml", "kmz", "parquet")
+ORIGIN_USER = "user"
+DEFAULT_EVENT_KIND = "report"
+DEFAULT_CLAIM = "reported"
+DEFAULT_PLACE_KIND = "city"
+DEFAULT_LOCATION_PRECISION = "site"
+# Location precision of a place given by an area or several points (drawn at a representative point).
+AREA_LOCATION_PRECISION = "region"
+# Radius drawn around an event place known only to a region or a country (when the file gives no area).
+AREA_RADIUS_KM = {"region": 50.0, "country": 250.0}
+
+
+def _area_kind(precision: pd.Series) -> pd.Series:
+    """The place kind of an event's own place: 'region'/'country' (areas) for those precisions, else the default."""
+    return precision.astype(object).where(precision.isin(list(AREA_RADIUS_KM)), DEFAULT_PLACE_KIND)
+# Mode of a user route that states none (style.py draws it in the user colour).
+OTHER_MODE = "other"
+USER_SOURCE_KIND = "user"
+DATE_PRECISIONS = ("day", "month", "year")
+GENERATED_TITLE = " (title generated)"
+_SPLIT_KEY = "user-data-split"
+
+
+@dataclass(frozen=True)
+class LoadOptions:
+    """How to read one file, beyond what it says itself.
+
+    ``source``: the source of every row that names none. ``day_order``: how
+    numeric dates are read when the file cannot tell ('dayfirst' or
+    'monthfirst'; it also overrides what the file suggests). ``mapping``:
+    field → columns, replacing the proposed mapping. ``preset``: a preset key,
+    '' for none, None to detect.
+    """
+
+    source: str = ""
+    day_order: DayOrder | None = None
+    mapping: Mapping[str, tuple[str, ...]] | None = None
+    preset: str | None = None
+
+
+LAYER_WORDS = {"event": "event", "events": "event", "place": "place", "places": "place", "route": "route", "routes": "route", "leg": "route"}
+
+# The template: header and two example rows (the second shows the day-first form).
+TEMPLATE_COLUMNS = (
+    "id", "date", "date_end", "date_precision", "title", "title_ja", "summary", "kind", "claim_status",
+    "place_id", "lat", "lon", "place_name", "location_precision", "source", "source_url", "source_quote",
+)  # fmt: skip
+TEMPLATE_ROWS = (
+    {
+        "id": "example-1", "date": "2023-09-13", "title": "Example: meeting at a shipped place", "summary": "Replace these example rows with your own.",
+        "kind": "meeting", "claim_status": "confirmed", "place_id": "vostochny",
+        "source": "Example source title", "source_url": "https://example.org/article", "source_quote": "The words of the source that support the row",
+    },
+    {
+        "id": "example-2", "date": "20/10/2023", "date_precision": "month", "title": "Example: ship seen at a new place", "title_ja": "例:新しい地点で船舶を確認",
+        "kind": "transfer", "claim_status": "reported", "lat": "42.2450", "lon": "130.2950", "place_name": "Example quay", "location_precision": "site",
+        "source": "Example imagery report", "source_url": "https://example.org/imagery",
+    },
+)  # fmt: skip
+
+
+# Ids are kept as the analyst's file gives them (any case, any characters); the merge namespaces them.
+USER_ID = Column("id", "text", required=True)
+
+
+def _relaxed(columns: Iterable[Column], required: Collection[str], **overrides: Column) -> tuple[Column, ...]:
+    """Shipped columns with the user's required set (others get defaults or may stay empty); ids as given."""
+    overrides = {"id": USER_ID, **overrides}
+    return tuple(overrides.get(c.name, replace(c, required=c.name in required)) for c in columns)
+
+
+_BY_NAME = {t.name: {c.name: c for c in t.columns} for t in (EVENTS, PLACES, ROUTE_LEGS)}
+EVENT_COLUMNS = _relaxed((c for c in EVENTS.columns if c.name != "place_id"), {"id", "date", "kind", "title_en", "claim_status"})
+PLACE_COLUMNS = _relaxed(
+    (c for c in PLACES.columns if c.name not in ("coord_source", "on_map")),
+    {"id", "name_en", "kind", "location_precision", "lon", "lat"},
+    country=Column("country", "text", required=False),
+)
+ROUTE_COLUMNS = _relaxed(
+    (c for c in ROUTE_LEGS.columns if c.name not in ("from_place", "to_place", "geometry")),
+    {"id", "title_en", "claim_status"},  # a line without a date is context (shown at every date)
+    mode=Column("mode", "enum", required=False, choices=MODES),
+)
+COORD_COLUMNS = (replace(_BY_NAME["places"]["lat"], required=False), replace(_BY_NAME["places"]["lon"], required=False))
+EXTRA_COLUMNS = (
+    Column("date_precision", "enum", required=False, choices=DATE_PRECISIONS),
+    Column("location_precision", "enum", required=False, choices=LOCATION_PRECISIONS),
+    Column("place_kind", "enum", required=False, choices=PLACE_KINDS),
+)
+SOURCE_FIELDS = ("source", "source_title", "source_url")
+
+
+@dataclass(frozen=True, eq=False)
+class UserData:
+    """One file's rows that passed the checks, and the problems of the rest.
+
+    ``events`` has the columns of ``events.csv`` plus ``source`` (an id of
+    ``sources``), ``source_title``, ``source_url``, ``source_quote`` and
+    ``_row`` (the file's row). ``places`` are the places rows of the file and
+    one per distinct coordinate of events given by lat/lon
+    (``from_event``). ``routes`` are lines (shapely ``line``).
+    """
+
+    file: str
+    events: pd.DataFrame
+    places: pd.DataFrame
+    routes: pd.DataFrame
+    sources: pd.DataFrame
+    problems: tuple[Problem, ...] = ()
+    rows_read: int = 0
+    ignored_columns: tuple[str, ...] = ()
+    preset: str = ""  # key of the detected (or chosen) preset, '' for none
+    mapping: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, columns) used
+    columns: tuple[str, ...] = ()  # the file's columns, and those a preset derived from them
+    day_order: str = ""  # 'dayfirst' | 'monthfirst' | '' (no numeric dates, or undecided)
+    needs_day_order: bool = False  # dates were left out because the order is unknown: ask the analyst
+    notes: tuple[str, ...] = ()  # what was done, in the file's own column names
+    left_out: tuple[Group, ...] = ()  # rows left out, grouped by field and reason
+
+    @property
+    def preset_label(self) -> str:
+        return PRESET_LABELS.get(self.preset, "")
+
+    @cached_property
+    def rows_loaded(self) -> int:
+        """Rows of the file that loaded (a MultiLineString row that became several lines counts once)."""
+        own_places = self.places[~self.places["from_event"].astype(bool)] if len(self.places) else self.places
+        frames = [f for f in (self.events, self.routes, own_places) if len(f)]
+        if not frames:
+            return 0
+        if all("_row" in f.columns for f in frames):
+            return int(len(np.unique(np.concatenate([f["_row"].to_numpy(dtype=np.int64) for f in frames]))))
+        return sum(len(f) for f in frames)
+
+    @property
+    def rows_left_out(self) -> int:
+        return max(self.rows_read - self.rows_loaded, 0)
+
+    @property
+    def loaded_nothing(self) -> bool:
+        return self.rows_loaded == 0
+
+
+def _empty_frame(columns: Iterable[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+
+def _nothing(file: str, message: str, rows_read: int = 0) -> UserData:
+    return UserData(
+        file=file,
+        events=_empty_frame([*(c.name for c in EVENTS.columns), "source", "source_title", "source_url", "source_quote", "_row"]),
+        places=_empty_frame([*(c.name for c in PLACES.columns), "from_event", "source_quote", "_row"]).assign(from_event=pd.Series(dtype=bool)),
+        routes=_empty_frame([*(c.name for c in ROUTE_COLUMNS), "line", "source", "source_title", "source_url", "source_quote", "_row"]),
+        sources=_empty_frame([c for c in ("id", "kind", "title", "publisher", "author", "published", "language", "locator", "sha256", "note", "accessed")]),
+        problems=(Problem(file, None, None, message),),
+        rows_read=rows_read,
+    )
+
+
+# --- reading the formats -------------------------------------------------------------
+
+
+class _Unreadable(ValueError):
+    """The file as a whole cannot be read: nothing loads."""
+
+
+@dataclass
+class _Raw:
+    frame: pd.DataFrame  # strings, original header names
+    geometry: list[object] | None  # shapely geometry or None per row
+    rows: list[int]  # the file's row number per record
+    problems: list[Problem]
+    all_columns: list[str] | None = None  # every column of the file, when ``frame`` holds only those the load needs
+
+
+@dataclass
+class _Features:
+    """Records of a feature format (GeoJSON, KML) as they are read, with their geometry and number."""
+
+    records: list[dict[str, str]] = field(default_factory=list)
+    geometries: list[object] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    columns: set[str] = field(default_factory=set)
+
+    def add(self, record: dict[str, str], geometry: object, number: int) -> bool:
+        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole).
+
+        More than MAX_COLUMNS distinct properties over the file refuse it at once (BudgetError).
+        """
+        self.columns.update(record)
+        if len(self.columns) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
+        self.records.append(record)
+        self.geometries.append(geometry)
+        self.rows.append(number)
+        return len(self.rows) <= MAX_ROWS
+
+    def raw(self) -> _Raw:
+        return _Raw(_records_frame(self.records), self.geometries, self.rows, self.problems)
+
+
+def load_user_file(name: str, content: bytes, known_places: Collection[str] = (), options: LoadOptions | None = None) -> UserData:
+    """Read one uploaded file. Never raises: a file that cannot be read loads nothing and says why.
+
+    ``known_places`` are the shipped place ids events may name in ``place_id``;
+    ``options`` what the analyst chose (default source, day/month order, mapping).
+    """
+    options = options or LoadOptions()
+    file = Path(name).name or "upload"
+    suffix = Path(file).suffix.lower()
+    if len(content) > MAX_BYTES:
+        return _nothing(file, f"is {len(content) / 1024 / 1024:.1f} MB; the limit is {MAX_MB} MB (MAP_USER_MAX_MB): split it into smaller files. Nothing loaded.")
+    fmt = SUFFIXES.get(suffix)
+    if fmt is None:
+        return _nothing(file, f"has an unsupported type '{suffix or '(none)'}': use .csv, .tsv, .txt, .geojson, .json, .kml, .kmz or .parquet. Nothing loaded.")
+    readers = {"csv": lambda f, c: _read_csv(f, c, options), "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
+    try:
+        raw = readers[fmt](file, content)
+    except (_Unreadable, KmlError, BudgetError) as exc:
+        return _nothing(file, f"{exc} Nothing loaded.")
+    except (MemoryError, RecursionError) as exc:
+        return _nothing(file, f"is too large or too deeply nested to read ({exc.__class__.__name__}). Nothing loaded.")
+    except Exception as exc:  # noqa: BLE001 - any reader failure: the file loads nothing, with the reason
+        return _nothing(file, f"cannot be read as {fmt.upper()} ({exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.")
+    if len(raw.rows) > MAX_ROWS:
+        return _nothing(file, f"has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,} (MAP_USER_MAX_ROWS): split it into smaller files. Nothing loaded.", len(raw.rows))
+    had_rows, before = bool(raw.rows), len(raw.problems)
+    raw = _checked_geometries(file, _long_cells(file, raw))
+    if not raw.rows and had_rows:  # every row over a budget or off the globe: say which, row by row
+        nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", len(raw.problems) - before)
+        return replace(nothing, problems=(*raw.problems[before:], *nothing.problems))
+    if not raw.rows:
+        return _nothing(file, "has no data rows. Nothing loaded.")
+    try:
+        return _interpret(file, raw, frozenset(known_places), options)
+    except Exception as exc:  # noqa: BLE001 - a defect here must not take the app down
+        return _nothing(file, f"could not be loaded (internal error {exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.", len(raw.rows))
+
+
+def _decode(content: bytes) -> str:
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(f"is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8' or UTF-8 text.") from None
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a delimited text file is laid out: its separator and header."""
+
+    sep: str
+    names: list[str] | None  # the header, when it is not the first line split by ``sep``
+    quote: bool = True
+    header_in_file: bool = True  # False for headerless GDELT
+
+
+def _layout(head: str) -> _Layout:
+    """Separator and header from the first lines: ',', ';', tab or '|'; GDELT's headerless 61/58 tab columns."""
+    lines = [line.rstrip("\r") for line in head.lstrip("\r\n").split("\n")[:3]]
+    first, second = lines[0], (lines[1] if len(lines) > 1 else "")
+    if "\t" in first:
+        cells = [c.strip() for c in first.split("\t")]
+        if len(cells) in (58, 61) and cells[0].isdigit() and re.fullmatch(r"\d{8}", cells[1]):
+            return _Layout("\t", list(_presets.GDELT_COLUMNS if len(cells) == 61 else _presets.GDELT1_COLUMNS), quote=False, header_in_file=False)
+    if "\t" not in first and "\t" in second and first.count(",") == second.count("\t") > 0:
+        return _Layout("\t", [c.strip() for c in first.split(",")], quote=False)  # a comma header over tab rows (GDELT's header file)
+    return _Layout(max((",", ";", "\t", "|"), key=first.count), None)
+
+
+def _read_csv(file: str, content: bytes, options: LoadOptions | None = None) -> _Raw:
+    try:
+        head = content[:65536].decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(content[:65536]) - 4:  # not just a character cut at the end of the sample
+            _decode(content[: exc.end])
+        head = content[: exc.start].decode("utf-8-sig")
+    if head.count("\x00") > max(8, len(head) // 100):  # UTF-16 or a binary file, not a stray NUL in one row
+        raise _Unreadable("contains NUL bytes: it is not a text CSV file (save it as 'CSV UTF-8').")
+    layout = _layout(head)
+    if layout.names is not None and len(layout.names) > _budgets.MAX_COLUMNS:
+        raise _budgets.too_many_columns("columns")
+    fast = _read_csv_arrow(content, layout, options or LoadOptions())
+    if fast is not None:
+        return fast
+    text = _decode(content)
+    csv.field_size_limit(MAX_BYTES + 1)  # a long cell costs its row (_long_cells), not the file
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.sep, quoting=csv.QUOTE_MINIMAL if layout.quote else csv.QUOTE_NONE)
+    header: list[str] | None = layout.names
+    skip_header = layout.names is not None and layout.header_in_file  # a header of its own, read differently
+    records: list[list[str]] = []
+    rows: list[int] = []
+    problems: list[Problem] = []
+    previous = 0
+    try:
+        for record in reader:
+            start, previous = previous + 1, reader.line_num
+            if not any(cell.strip() for cell in record):
+                continue
+            if header is None or skip_header:
+                header = header if skip_header else [cell.strip() for cell in record]
+                skip_header = False
+                if len(header) > _budgets.MAX_COLUMNS:
+                    raise _budgets.too_many_columns("columns")
+                continue
+            if any("\x00" in cell for cell in record):
+                problems.append(Problem(file, start, None, "contains a NUL byte (not text): check how the file was saved"))
+                continue
+            if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
+                problems.append(Problem(file, start, None, f"has {len(record)} cells but the header has {len(header)}: check the quoting"))
+                continue
+            records.append((record + [""] * len(header))[: len(header)])
+            rows.append(start)
+            if len(rows) > MAX_ROWS:
+                break
+    except csv.Error as exc:
+        raise _Unreadable(f"cannot be read as CSV (line {reader.line_num}: {exc}).") from None
+    if header is None:
+        raise _Unreadable("is empty.")
+    frame = pd.DataFrame(records, columns=_unique(header), dtype=object) if records else pd.DataFrame(columns=_unique(header), dtype=object)
+    return _Raw(frame, None, rows, problems)
+
+
+def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _Raw | None:
+    """A well-formed file read columnar (pyarrow): None when it is not one (the csv module then reads it, row by row).
+
+    Row numbers are exact: used only when every line is one record (no blank
+    lines, no line breaks inside cells, no ragged rows).
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    body = content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+    if b"\x00" in body:
+        return None  # the csv module names the rows with NUL bytes
+    own_header = layout.header_in_file
+    first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    if layout.names is None:
+        names = next(csv.reader([first_line], delimiter=layout.sep))
+    else:
+        names = layout.names
+    names = _unique([n.strip() for n in names])
+    if len(names) > _budgets.MAX_COLUMNS:
+        raise _budgets.too_many_columns("columns")
+    if not names or not first_line.strip():
+        return None
+    # Only the columns the load needs are converted (the others are named, for the mapping step, but not read).
+    preset = _presets.detect(names) if options.preset is None else next((p for p in PRESETS if p.key == options.preset), None)
+    keep = _presets.needed_columns(names, preset, options.mapping)
+    include = [n for n in names if n in keep] or names[:1]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(column_names=names, skip_rows=1 if own_header else 0, block_size=16 << 20),
+            parse_options=pa_csv.ParseOptions(delimiter=layout.sep, quote_char='"' if layout.quote else False, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, include_columns=include, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1) - (1 if own_header else 0)
+    if table.num_rows != lines or table.num_rows == 0:
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    del table
+    first = 2 if own_header else 1
+    return _Raw(frame, None, range(first, first + len(frame)), [], all_columns=names)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n}.{seen[n] - 1}")
+    return out
+
+
+def _cell(value: object) -> str:
+    """Any property value as text: '' for missing, ISO for dates."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, float | np.floating):
+        return "" if math.isnan(value) else repr(float(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, pd.Timestamp):
+        return "" if pd.isna(value) else value.isoformat()
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if value is pd.NaT or (not isinstance(value, str) and pd.isna(value) is True):
+        return ""
+    return str(value)
+
+
+def _geometry(geom: object) -> object:
+    return None if geom is None or getattr(geom, "is_empty", False) else geom
+
+
+def _records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
+    """One row per record, even for records without a single property (``from_records([{}])`` has no rows)."""
+    return pd.DataFrame(records, index=range(len(records))).astype(object).fillna("")
+
+
+def _read_geojson(file: str, content: bytes) -> _Raw:
+    try:
+        data = json.loads(_decode(content))
+    except json.JSONDecodeError as exc:
+        raise _Unreadable(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
+    if isinstance(data, dict) and data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):
+        features = data["features"]
+    elif isinstance(data, dict) and data.get("type") == "Feature":
+        features = [data]
+    elif _timemap_events(data) is not None:
+        return _read_timemap(file, data)
+    else:
+        raise _Unreadable("is not a GeoJSON FeatureCollection or Feature, nor a TimeMap list of events.")
+    transform = _crs_transform(data.get("crs"))
+    read = _Features()
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            read.problems.append(Problem(file, number, None, "is not a GeoJSON Feature"))
+            continue
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            read.problems.append(Problem(file, number, "properties", "is not an object"))
+            continue
+        if len(props) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
+        record = {str(k): _cell(v) for k, v in props.items()}
+        if "id" not in record and feature.get("id") is not None:
+            record["id"] = _cell(feature["id"])
+        geom = None
+        if feature.get("geometry") is not None:
+            try:
+                geom = _geometry(shape(feature["geometry"]))
+            except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
+                read.problems.append(Problem(file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
+                continue
+        if not read.add(record, geom, number):
+            break
+    if transform is not None:
+        read.geometries = _reprojected(read.geometries, transform)
+    return read.raw()
+
+
+def _crs_transform(crs: object):
+    """A transformer to WGS 84 lon/lat for GeoJSON's 2008 ``crs`` member (None for WGS 84 / CRS84 or no member)."""
+    if not isinstance(crs, dict):
+        return None
+    props = crs.get("properties") if isinstance(crs.get("properties"), dict) else {}
+    name = str(props.get("name") or "")
+    if str(crs.get("type", "")).upper() == "EPSG" and props.get("code"):
+        name = f"EPSG:{props['code']}"
+    if not name or re.search(r"CRS84$|EPSG:{1,2}4326$", name, flags=re.IGNORECASE):
+        return None
+    from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
+
+    try:
+        source = CRS.from_user_input(name)
+    except CRSError:
+        raise _Unreadable(f"names a coordinate reference system that is not known: '{name}'.") from None
+    return Transformer.from_crs(source, "OGC:CRS84", always_xy=True)
+
+
+def _reprojected(geometries: list[object], transform) -> list[object]:
+    import shapely
+
+    def to_wgs84(coords: np.ndarray) -> np.ndarray:
+        x, y = transform.transform(coords[:, 0], coords[:, 1])
+        # A point outside the declared CRS's domain does not come back: it is no coordinate (NaN, named by _checked_geometries).
+        with np.errstate(invalid="ignore"):
+            bx, by = transform.transform(x, y, direction="INVERSE")
+            ok = np.isclose(bx, coords[:, 0], rtol=1e-7, atol=1e-3) & np.isclose(by, coords[:, 1], rtol=1e-7, atol=1e-3)
+        return np.column_stack([np.where(ok, x, np.nan), np.where(ok, y, np.nan)])
+
+    return [None if g is None else shapely.transform(g, to_wgs84) for g in geometries]
+
+
+def _timemap_events(data: object) -> list | None:
+    """The events of a TimeMap export: a list of event objects, or an object with 'events'."""
+    events = data.get("events") if isinstance(data, dict) else data
+    if isinstance(events, list) and events and all(isinstance(e, dict) for e in events[:50]):
+        keys = set().union(*(e.keys() for e in events[:50]))
+        if "date" in keys and ({"latitude", "longitude"} <= keys or "location" in keys):
+            return events
+    return None
+
+
+def _read_timemap(file: str, data: object) -> _Raw:
+    """TimeMap events: fields as they are; 'sources' (ids) named by the export's sources, when it has them."""
+    events = _timemap_events(data) or []
+    sources = data.get("sources") if isinstance(data, dict) else None
+    titles: dict[str, str] = {}
+    if isinstance(sources, dict):
+        sources = [{"id": k, **v} if isinstance(v, dict) else {"id": k, "title": str(v)} for k, v in sources.items()]
+    if isinstance(sources, list):
+        for item in sources:
+            if isinstance(item, dict) and item.get("id") is not None:
+                titles[str(item["id"])] = str(item.get("title") or item.get("description") or item.get("url") or item["id"])
+    read = _Features()
+    for number, event in enumerate(events, start=1):
+        if not isinstance(event, dict):
+            read.problems.append(Problem(file, number, None, "is not an event object"))
+            continue
+        if len(event) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
+        record = {str(k): _cell(v) for k, v in event.items() if k != "sources"}
+        ids = event.get("sources")
+        ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
+        record["sources"] = "; ".join(titles.get(str(i), str(i)) for i in ids if not isinstance(i, dict | list))
+        if not read.add(record, None, number):
+            break
+    return read.raw()
+
+
+def _read_kml(file: str, content: bytes, kmz: bool = False) -> _Raw:
+    read = _Features()
+    for number, (record, geometry, error) in enumerate(read_kml(kml_bytes(content, kmz)), start=1):
+        if error:
+            read.problems.append(Problem(file, number, "geometry", error))
+            continue
+        if not read.add(record, _geometry(geometry), number):
+            break
+    return read.raw()
+
+
+def _read_kmz(file: str, content: bytes) -> _Raw:
+    return _read_kml(file, content, kmz=True)
+
+
+def _parquet_budget(content: bytes) -> None:
+    """Rows, columns and decoded size from the Parquet footer, before a single value is decoded."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(io.BytesIO(content)).metadata
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several kinds for a bad footer
+        raise _Unreadable(f"cannot be read as PARQUET ({exc.__class__.__name__}: {str(exc)[:200]}).") from None
+    if meta.num_rows > MAX_ROWS:
+        raise BudgetError(f"has more than {MAX_ROWS:,} rows ({meta.num_rows:,}); the limit is {MAX_ROWS:,} (MAP_USER_MAX_ROWS): split it into smaller files.")
+    if meta.num_columns > _budgets.MAX_COLUMNS:
+        raise _budgets.too_many_columns("columns")
+    unpacked = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        unpacked += max(group.total_byte_size, sum(group.column(c).total_uncompressed_size for c in range(group.num_columns)))
+        if unpacked > _budgets.MAX_UNPACKED_BYTES:
+            raise _budgets.unpacked("its decoded columns")
+
+
+def _dates_as_text(table: pa.Table) -> pa.Table:  # noqa: F821 - pyarrow is imported where it is used
+    """Date and time columns as ISO text, in Arrow: a year Python cannot hold (0000) costs its row, not the file."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, fld in enumerate(table.schema):
+        if pa.types.is_date(fld.type):
+            table = table.set_column(i, fld.name, pc.cast(table.column(i), pa.string()))
+        elif pa.types.is_timestamp(fld.type):
+            table = table.set_column(i, fld.name, pc.strftime(table.column(i), format="%Y-%m-%dT%H:%M:%S"))
+    return table
+
+
+def _read_parquet(file: str, content: bytes) -> _Raw:
+
+    import pyarrow.parquet as pq
+    from geopandas.io.arrow import _arrow_to_geopandas
+    from pyproj import Transformer
+
+    _parquet_budget(content)
+    table = _dates_as_text(pq.read_table(io.BytesIO(content)))
+    try:
+        geo = json.loads((table.schema.metadata or {}).get(b"geo", b"null"))
+        if not isinstance(geo, dict):
+            raise ValueError("no geo metadata")
+        frame = _arrow_to_geopandas(table, geo)
+        if frame.crs is not None and not frame.crs.equals("OGC:CRS84") and frame.crs.to_epsg() != 4326:
+            transform = Transformer.from_crs(frame.crs, "OGC:CRS84", always_xy=True)
+            frame = frame.set_geometry(_reprojected(list(frame.geometry), transform), crs="OGC:CRS84")
+        geometries = [_geometry(g) for g in frame.geometry]
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    except (ValueError, TypeError, KeyError):  # no geo metadata: a plain Parquet table
+        frame = table.to_pandas()
+        geometries = None
+    del table
+    if len(frame) > MAX_ROWS:
+        return _Raw(frame.iloc[: MAX_ROWS + 1], None, list(range(1, len(frame) + 1)), [])
+    frame = pd.DataFrame({str(c): frame[c].map(_cell).astype(object) for c in frame.columns}) if len(frame.columns) else frame
+    return _Raw(frame, geometries, list(range(1, len(frame) + 1)), [])
+
+
+def _checked_geometries(file: str, raw: _Raw) -> _Raw:
+    """Rows whose geometry has a coordinate that is not finite, off the globe or outside the declared CRS left out, each named."""
+    import shapely
+
+    if raw.geometry is None or not len(raw.geometry):
+        return raw
+    geoms = np.array([g if g is not None else shapely.Point() for g in raw.geometry], dtype=object)
+    coords, index = shapely.get_coordinates(geoms, return_index=True)
+    with np.errstate(invalid="ignore"):
+        bad_point = ~(np.isfinite(coords).all(axis=1) & (np.abs(coords[:, 0]) <= MAX_LON) & (np.abs(coords[:, 1]) <= MAX_LAT))
+    if not bad_point.any():
+        return raw
+    bad = np.zeros(len(geoms), dtype=bool)
+    first: dict[int, tuple[float, float]] = {}
+    for i, (x, y) in zip(index[bad_point], coords[bad_point], strict=True):
+        if not bad[i]:
+            bad[i] = True
+            first[int(i)] = (float(x), float(y))
+    rows = list(raw.rows)
+    problems = list(raw.problems)
+    for i in np.flatnonzero(bad):
+        x, y = first[int(i)]
+        problems.append(Problem(file, rows[i], "geometry", f"has a coordinate ({x:g}, {y:g}) that is not a longitude/latitude: not finite, beyond ±180° / ±90°, or outside its declared coordinate system"))
+    keep = ~bad
+    frame = raw.frame[keep].reset_index(drop=True) if len(raw.frame) == len(keep) else raw.frame
+    return _Raw(frame, [g for g, k in zip(raw.geometry, keep, strict=True) if k], [r for r, k in zip(rows, keep, strict=True) if k], problems, raw.all_columns)
+
+
+def _all_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) or values.dtype == object
+
+
+def _long_cells(file: str, raw: _Raw) -> _Raw:
+    """Rows with a cell longer than MAX_CELL_CHARS left out, each named (the rest loads)."""
+    frame = raw.frame
+    if frame.empty or not len(frame.columns):
+        return raw
+    bad = np.zeros(len(frame), dtype=bool)
+    first_field: dict[int, str] = {}
+    for column in frame.columns:
+        lengths = frame[column].str.len().fillna(0).to_numpy(dtype=np.int64) if _all_text(frame[column]) else np.zeros(len(frame), dtype=np.int64)
+        over = lengths > _budgets.MAX_CELL_CHARS
+        if over.any():
+            for i in np.flatnonzero(over & ~bad):
+                first_field[int(i)] = str(column)
+            bad |= over
+    if not bad.any():
+        return raw
+    rows = list(raw.rows)
+    problems = list(raw.problems) + [Problem(file, rows[i], first_field[i], _budgets.long_cell()) for i in np.flatnonzero(bad)]
+    keep = ~bad
+    geometry = None if raw.geometry is None else [g for g, k in zip(raw.geometry, keep, strict=True) if k]
+    return _Raw(frame[keep].reset_index(drop=True), geometry, [r for r, k in zip(rows, keep, strict=True) if k], problems, raw.all_columns)
+
+
+# --- interpreting rows ---------------------------------------------------------------
+
+
+def _canonical(frame: pd.DataFrame, mapping: Mapping[str, tuple[str, ...]]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """One column per field from the mapping (the first non-empty of its columns); the columns not used."""
+    out = {}
+    used: set[str] = set()
+    for fld in ALIASES:
+        value = pd.Series("", index=frame.index, dtype=_columns.STRING)
+        for source in mapping.get(fld, ()):
+            used.add(source)
+            cells = frame[source]
+            cells = cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object).fillna("")
+            value = value.where(value != "", _columns.text(cells))
+        out[fld] = value
+    ignored = tuple(str(c) for c in frame.columns if c not in used)
+    return pd.DataFrame(out, index=frame.index), ignored
+
+
+def normalise_date(text: str, order: DayOrder | None = None) -> str:
+    """One cell as a partial ISO date (as it is when it cannot be read); see :func:`rkmap.core.dates.normalise_dates`."""
+    values = pd.Series([text.strip()], dtype=_columns.STRING)
+    out, _ = normalise_dates(values, order or decide_order([values]).order)
+    return str(out.iloc[0])
+
+
+def _apply_precision(frame: pd.DataFrame, report: Report, file: str) -> pd.Series:
+    """Cut dates to a stated ``date_precision``; a precision finer than the date is an error."""
+    ok = pd.Series(True, index=frame.index)
+    precision = frame["date_precision"]
+    lengths = {"year": 4, "month": 7, "day": 10}
+    for name in ("date", "date_end"):
+        values = frame[name]
+        for word, length in lengths.items():
+            rows = (precision == word) & (values != "")
+            if not rows.any():
+                continue
+            finer = rows & (values.str.len() < length) & values.str.match(r"^\d{4}(-\d{2})?$")
+            if finer.any():
+                report.add_rows(file, frame, finer, "date_precision", "'" + precision.astype(object) + "' is finer than the date '" + values.astype(object) + "'")
+                ok &= ~finer
+            cut = rows & (values.str.len() > length) & values.str.match(r"^\d{4}-\d{2}(-\d{2})?$")
+            frame.loc[cut, name] = values[cut].str.slice(0, length)
+    return ok
+
+
+def _report(report: Report, file: str, frame: pd.DataFrame, errors: dict[str, pd.Series]) -> pd.Series:
+    ok = pd.Series(True, index=frame.index)
+    for name, messages in errors.items():
+        if f"_error_{name}" in frame.columns:  # the date reader's own message, quoting the cell as it was
+            messages = frame[f"_error_{name}"].where(frame[f"_error_{name}"] != "", messages)
+        bad = messages != ""
+        report.add_rows(file, frame, bad, name, messages)
+        ok &= ~bad
+    return ok
+
+
+def _resolve_mapping(frame: pd.DataFrame, options: LoadOptions) -> tuple[_presets.Preset | None, dict[str, tuple[str, ...]], list[str]]:
+    """The preset (detected or chosen), derived columns added to ``frame``, and the mapping used."""
+    columns = [str(c) for c in frame.columns]
+    if options.preset is None:
+        preset = _presets.detect(columns)
+    else:
+        preset = next((p for p in PRESETS if p.key == options.preset), None)
+    for name, values in _presets.derive(preset, frame).items():
+        frame[name] = values
+    mapping = _presets.propose([str(c) for c in frame.columns], preset)
+    if options.mapping is not None:
+        mapping = {f: tuple(c for c in cols if c in frame.columns) for f, cols in options.mapping.items() if f in ALIASES}
+        mapping = {f: cols for f, cols in mapping.items() if cols}
+    point = _presets.point_column(columns, mapping)
+    if point is not None:
+        lat_name, lon_name = f"latitude (from {point})", f"longitude (from {point})"
+        frame[lat_name], frame[lon_name] = _presets.split_point(frame[point])
+        mapping["lat"], mapping["lon"] = (lat_name,), (lon_name,)
+    return preset, mapping, columns
+
+
+def _label(fld: str) -> str:
+    return FIELD_LABELS.get(fld, fld)
+
+
+def _used(mapping: Mapping[str, tuple[str, ...]], fld: str) -> str:
+    return " or ".join(f"`{c}`" for c in mapping.get(fld, ()))
+
+
+def _area_point(geom: object) -> tuple[object, float]:
+    """An area (polygon, several points) as its representative point and the radius (km) of a circle of its size."""
+    point = geom.representative_point() if geom.geom_type != "MultiPoint" else geom.centroid
+    lat = math.radians(point.y)
+    if geom.geom_type == "MultiPoint":
+        lon0, lat0, lon1, lat1 = geom.bounds
+        radius = max(lon1 - lon0, lat1 - lat0) / 2 * 111.32
+    else:
+        radius = math.sqrt(max(geom.area, 0.0) * 111.32 * 111.32 * max(math.cos(lat), 0.01) / math.pi)
+    return point, round(radius, 3)
+
+
+def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame, list[object]]:
+    """MultiLineStrings (gx:MultiTrack, KML MultiGeometry of lines) as one row per line, ids suffixed -1, -2 …"""
+    counts = [len(g.geoms) if g is not None and g.geom_type == "MultiLineString" else 1 for g in geometry]
+    if all(c == 1 for c in counts):
+        return frame, geometry
+    positions = np.repeat(np.arange(len(frame)), counts)
+    parts: list[object] = []
+    suffix: list[str] = []
+    for g, n in zip(geometry, counts):
+        if n == 1:
+            parts.append(g.geoms[0] if g is not None and g.geom_type == "MultiLineString" else g)
+            suffix.append("")
+        else:
+            parts.extend(g.geoms)
+            suffix.extend(f"-{k}" for k in range(1, n + 1))
+    out = frame.iloc[positions].reset_index(drop=True)
+    suffixes = pd.Series(suffix, dtype=_columns.STRING)
+    base = out["id"].where(out["id"] != "", "line-" + out["_row"].astype(str))
+    out["id"] = out["id"].where(suffixes == "", base + suffixes)
+    return out, parts
+
+
+def _filled(values: pd.Series, default: object) -> pd.Series:
+    """``values`` with empty cells set to ``default`` (a value, or a function of the empty rows' mask); untouched when none is empty."""
+    empty = values == ""
+    if not bool(empty.any()):
+        return values
+    return values.where(~empty, default(empty) if callable(default) else default)
+
+
+def _part(frame: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
+    """The rows of one layer, as a frame of their own (the whole frame, not a filtered copy, when every row is in it)."""
+    return frame.copy() if bool(mask.all()) else frame[mask].copy()
+
+
+def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: LoadOptions = LoadOptions()) -> UserData:
+    report = Report()
+    report.problems.extend(raw.problems)
+    source_frame = raw.frame.reset_index(drop=True)
+    preset, mapping, columns = _resolve_mapping(source_frame, options)
+    frame, _ = _canonical(source_frame, mapping)
+    derived = [str(c) for c in source_frame.columns]
+    # The file's cells are in ``frame`` now: keep only what is read again below (a million rows of every column weigh).
+    source_frame = source_frame[[c for c in source_frame.columns if _presets.normalise(c) in ("folder", "time_precision")]]
+    raw.frame = source_frame
+    used = {c for cols in mapping.values() for c in cols}
+    columns = raw.all_columns or columns
+    ignored = tuple(c for c in columns if c not in used)
+    frame["_row"] = np.asarray(raw.rows, dtype=np.int64)
+    notes: list[str] = []
+    # KML Folders (outer first) are kept in the summary, and name the place of an untitled row.
+    folder = _columns.text(source_frame["folder"].astype(object)) if "folder" in source_frame.columns else pd.Series("", index=frame.index, dtype=_columns.STRING)
+    frame["_folder"] = folder
+    if (folder != "").any() and not any("folder" in cols for cols in mapping.values()):
+        has = folder != ""
+        frame.loc[has, "summary_en"] = (frame["summary_en"] + pd.Series(np.where(frame["summary_en"] != "", "\n", ""), index=frame.index) + "Folder: " + folder)[has]
+        notes.append("KML folders kept in the summary ('Folder: …')")
+    if preset is not None:
+        notes.append(f"read as {preset.label}" + (f": {preset.note}" if preset.note else ""))
+    geometry = list(raw.geometry) if raw.geometry is not None else [None] * len(frame)
+    ok = pd.Series(True, index=frame.index)
+    for i in frame.index[frame["wkt"] != ""]:
+        try:
+            geometry[i] = _geometry(shapely_wkt.loads(str(frame.at[i, "wkt"])))
+        except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
+            report.add(file, int(frame.at[i, "_row"]), "wkt", f"'{str(frame.at[i, 'wkt'])[:60]}' is not WKT ({exc.__class__.__name__})")
+            ok[i] = False
+    has_geometry = raw.geometry is not None or bool((frame["wkt"] != "").any())  # else (most CSV files) no per-row geometry work
+    # A collection: its lines, else its areas, else its points.
+    for i, geom in enumerate(geometry if has_geometry else ()):
+        if geom is not None and geom.geom_type == "GeometryCollection":
+            for kinds_wanted in (("LineString", "MultiLineString"), ("Polygon", "MultiPolygon"), ("Point", "MultiPoint")):
+                parts = [g for g in geom.geoms if g.geom_type in kinds_wanted]
+                if parts:
+                    geometry[i] = parts[0] if len(parts) == 1 else shapely_union(parts)
+                    break
+    if has_geometry:
+        frame["_ok"] = ok
+        frame, geometry = _explode(frame, geometry)
+        ok = frame.pop("_ok").astype(bool)
+        kinds = pd.Series(["" if g is None else g.geom_type for g in geometry], index=frame.index, dtype=object)
+    else:
+        kinds = pd.Series("", index=frame.index, dtype=object)
+    unsupported = ~kinds.isin(["", "Point", "LineString", "Polygon", "MultiPolygon", "MultiPoint"])
+    report.add_rows(file, frame, unsupported & ok, "geometry", lambda rows: "is a " + kinds[rows] + ": only points, lines and areas are read")
+    ok &= ~unsupported
+    # Coordinates as written by people: decimal commas, degrees-minutes-seconds.
+    frame["lat"], frame["lon"] = _presets.parse_coordinates(frame["lat"]), _presets.parse_coordinates(frame["lon"])
+    # The geometry wins over coordinate columns (attributes may describe something else).
+    points = kinds == "Point"
+    areas = kinds.isin(["Polygon", "MultiPolygon", "MultiPoint"])
+    if (points | areas).any():
+        had_columns = (frame["lat"] != "") & (points | areas)
+        located = [geometry[i] if points[i] else (_area_point(geometry[i]) if areas[i] else None) for i in range(len(frame))]
+        xs = np.array([np.nan if g is None else (g.x if points[i] else g[0].x) for i, g in enumerate(located)])
+        ys = np.array([np.nan if g is None else (g.y if points[i] else g[0].y) for i, g in enumerate(located)])
+        columns_lat = _columns.numbers(frame["lat"].where(had_columns, "")).to_numpy()
+        columns_lon = _columns.numbers(frame["lon"].where(had_columns, "")).to_numpy()
+        differ = had_columns.to_numpy() & ((np.abs(columns_lat - ys) > 1e-4) | (np.abs(columns_lon - xs) > 1e-4))
+        has = points | areas
+        frame.loc[has, "lon"] = [repr(float(x)) for x in xs[has.to_numpy()]]
+        frame.loc[has, "lat"] = [repr(float(y)) for y in ys[has.to_numpy()]]
+        if areas.any():
+            radius = pd.Series([_area_point(geometry[i])[1] if areas[i] else np.nan for i in range(len(frame))], index=frame.index)
+            frame.loc[areas, "radius_km"] = radius[areas].map(repr)
+            frame.loc[areas & (frame["location_precision"] == ""), "location_precision"] = AREA_LOCATION_PRECISION
+            notes.append(f"{int(areas.sum()):,} areas (polygons or several points) placed at a point inside them, with a radius of their size and '{AREA_LOCATION_PRECISION}' precision")
+        if differ.any():
+            notes.append(f"the geometry gives the place: {_used(mapping, 'lat')}/{_used(mapping, 'lon')} differ from it in {int(differ.sum()):,} rows and were not used there")
+    # Dates: the day/month order is decided once for the whole file.
+    date_fields = [f for f in ("date", "date_end", "disclosed") if (frame[f] != "").any()]
+    evidence = decide_order([frame[f] for f in date_fields])
+    if options.day_order:
+        order, why = options.day_order, "as chosen"
+    elif evidence.order:
+        order = evidence.order
+        example = evidence.day_first_example or evidence.month_first_example
+        why = f"'{example}' can only be read that way"
+    elif not evidence.mixed and preset is not None and preset.day_order:
+        order, why = preset.day_order, f"as {preset.label} writes them"
+    else:
+        order, why = None, ""
+    needs_order = False
+    for fld in date_fields:
+        values, errors = normalise_dates(frame[fld], order, evidence)
+        year_zero = (errors == "") & values.astype(str).str.match(r"^0000(?:-|$)")  # no calendar (nor Python) has a year 0
+        errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
+        frame[fld] = _columns.text(values)
+        frame[f"_error_{fld}"] = errors
+        needs_order |= bool(errors.str.contains("day-first or month-first", regex=False).any())
+    if order and (evidence.ambiguous or evidence.order or options.day_order):
+        notes.append(f"dates read {'day-first' if order == 'dayfirst' else 'month-first'} ({why})")
+    if needs_order:
+        notes.append("the day/month order of the dates cannot be told from the file: choose day-first or month-first (--dayfirst / --monthfirst)")
+    if preset is not None and preset.key == "acled" and mapping.get("date_end") == (_presets.ACLED_DATE_END,):
+        start, end = _presets.acled_week(source_frame, frame["date"])
+        frame["date"], frame["date_end"] = start, end
+    # What the file did not have: defaults, said once.
+    has_dates = bool((frame["date"] != "").any()) or "date" in mapping
+    if "date" not in mapping:
+        notes.append("no date column: loaded as places" if raw.geometry is None or not (kinds == "LineString").any() else "no date column: points loaded as places, lines as context shown at every date")
+    plain = {"lat": ("lat", "latitude"), "lon": ("lon", "lng", "longitude"), "date": ("date", "when", "begin", "start", "start_date", "date_start"), "title_en": ("title", "title_en", "name"), "source": ("source",)}
+    all_geometry = raw.geometry is not None and (kinds != "").all()
+    for fld, usual in plain.items():
+        by_preset = preset is not None and fld in preset.fields
+        if fld in mapping and not by_preset and not (fld in ("lat", "lon") and all_geometry) and _presets.normalise(mapping[fld][0]) not in usual:
+            notes.append(f"no {_label(fld)} column: used {_used(mapping, fld)}")
+    if "lat" not in mapping and raw.geometry is None:
+        notes.append("no latitude/longitude columns: rows need a place_id")
+    no_source = (frame["source"] == "") & (frame["source_title"] == "") & (frame["source_url"] == "")
+    if options.source and no_source.any():
+        frame.loc[no_source, "source"] = options.source
+        notes.append(f"{int(no_source.sum()):,} {'row names' if no_source.sum() == 1 else 'rows name'} no source: cited as '{options.source}'")
+    # Which layer each row belongs to.
+    lowered = frame["layer"].str.lower()
+    words = pd.Series(np.where(lowered == "", "", "?"), index=frame.index, dtype=object)
+    for word, layer_name in LAYER_WORDS.items():
+        words[(lowered == word).to_numpy()] = layer_name
+    bad_layer = words == "?"
+    report.add_rows(file, frame, bad_layer & ok, "layer", lambda rows: "'" + frame.loc[rows, "layer"].astype(object) + "' is not one of: event, place, route")  # noqa: F821 - add_rows calls it at once, before `del frame` below
+    ok &= ~bad_layer
+    implied = np.where(kinds == "LineString", "route", "event" if has_dates else "place")
+    layer = words.where(words != "", pd.Series(implied, index=frame.index))
+    # A line without a date is context, shown at every date.
+    context = (layer == "route") & (frame["date"] == "") & (frame["date_end"] == "")
+    if context.any():
+        frame.loc[context, "date"], frame.loc[context, "date_end"] = CONTEXT_FIRST.isoformat(), CONTEXT_LAST.isoformat()
+        frame.loc[context, "date_precision"] = ""
+        notes.append(f"{int(context.sum()):,} lines without a date: shown at every date, as context")
+    # A missing title is built from the kind and the place, and says so.
+    untitled = (frame["title_en"] == "") & (frame["title_ja"] == "")
+    if untitled.any():
+        rows = frame.loc[untitled]  # built for the untitled rows only
+        noun = layer[untitled].map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item").astype(object)
+        what = rows["kind"].astype(object).where(rows["kind"] != "", noun)
+        what = what.str.slice(0, 1).str.upper() + what.str.slice(1)
+        where = rows["place_name"].astype(object).where(rows["place_name"] != "", rows["lat"].astype(object) + ", " + rows["lon"].astype(object))
+        where = where.where(where != ", ", rows["place_id"].astype(object))
+        where = where.where(where != "", rows["_folder"].astype(object))
+        title = (what + np.where(where != "", " at " + where, "") + GENERATED_TITLE).astype(object)
+        frame["title_en"] = frame["title_en"].astype(object).where(~untitled, title) if not untitled.all() else title
+        notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
+    lines = pd.Series(geometry, index=frame.index, dtype=object)
+
+    parts = {name: _part(frame, ok & (layer == name)) for name in ("place", "event", "route")}
+    del frame  # its rows are in the parts: one copy of a million rows at a time
+    places = _places(file, parts.pop("place"), report)
+    file_place_ids = set(places["id"])
+    events, event_places = _events(file, parts.pop("event"), report, known_places, file_place_ids)
+    routes = _routes(file, parts.pop("route"), lines, report)
+    places = pd.concat([places, event_places], ignore_index=True) if len(event_places) else places
+    events, places, routes, sources = _sources(events, places, routes)
+    # Problems named by the analyst's own columns.
+    names = {fld: cols[0] for fld, cols in mapping.items()}
+    problems = [replace(p, field=names.get(p.field, p.field)) if p.field else p for p in report.problems]
+    problems.sort(key=lambda p: (p.row is None, p.row or 0, p.field or ""))
+    groups = tuple(replace(g, field=names.get(g.field, g.field)) for g in sorted(report.groups.values(), key=lambda g: -g.count))
+    for p in raw.problems:
+        if p.row is not None:
+            groups += (Group(p.field, p.message, 1, [(p.row, p.message)]),)
+    refused_by_reader = sum(1 for p in raw.problems if p.row is not None)
+    return UserData(
+        file, events, places, routes, sources, tuple(problems), len(raw.rows) + refused_by_reader, ignored,
+        preset="" if preset is None else preset.key,
+        mapping=tuple((f, cols) for f, cols in mapping.items()),
+        columns=tuple(dict.fromkeys([*columns, *derived])),
+        day_order=order or "",
+        needs_day_order=needs_order,
+        notes=tuple(notes),
+        left_out=groups,
+    )
+
+
+def _source_ok(frame: pd.DataFrame, report: Report, file: str) -> pd.Series:
+    none = (frame["source"] == "") & (frame["source_title"] == "") & (frame["source_url"] == "")
+    report.add_rows(file, frame, none, "source", "every row needs its source: fill source (a title), source_url or both")
+    return ~none
+
+
+def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
+    frame = frame.assign(
+        id=_filled(frame["id"], lambda empty: "place-" + frame.loc[empty, "_row"].astype(str)),
+        name_en=frame["title_en"],
+        name_ja=frame["title_ja"],
+        kind=_filled(frame["kind"], lambda empty: _filled(frame["place_kind"], DEFAULT_PLACE_KIND)[empty]),
+        location_precision=_filled(frame["location_precision"], DEFAULT_LOCATION_PRECISION),
+    )
+    ok = _report(report, file, frame, _columns.check_columns(frame, PLACE_COLUMNS)) & _source_ok(frame, report, file)
+    duplicate = frame["id"].duplicated() & ok
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
+    frame = _columns.to_floats(_columns.keep(frame, ok & ~duplicate), PLACE_COLUMNS)
+    frame["from_event"] = False
+    frame["on_map"] = "yes"
+    return frame
+
+
+def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str], file_places: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = frame.assign(
+        id=_filled(frame["id"], lambda empty: "row-" + frame.loc[empty, "_row"].astype(str)),
+        kind=_filled(frame["kind"], DEFAULT_EVENT_KIND),
+        claim_status=_filled(frame["claim_status"], DEFAULT_CLAIM),
+    )
+    ok = _apply_precision(frame, report, file)
+    ok &= _report(report, file, frame, _columns.check_columns(frame, (*EVENT_COLUMNS, *COORD_COLUMNS, *EXTRA_COLUMNS)))
+    has_lat, has_lon = frame["lat"] != "", frame["lon"] != ""
+    half = has_lat ^ has_lon
+    report.add_rows(file, frame, half, "lat", "give both lat and lon (or neither, with a place_id)")
+    nowhere = ~has_lat & ~has_lon & (frame["place_id"] == "")
+    report.add_rows(file, frame, nowhere, "place_id", "needs a place: lat and lon, or a place_id from places.csv or from a place row of this file")
+    unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~_columns.isin(frame["place_id"], known | file_places)
+    report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
+    ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
+    frame = _columns.add_dates(frame)
+    for name, (bad, message) in _columns.date_order_errors(frame).items():
+        report.add_rows(file, frame, bad & ok, name, message)
+        ok &= ~bad
+    duplicate = frame["id"].duplicated() & ok
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
+    frame = _columns.keep(frame, ok & ~duplicate)
+    # One place per distinct coordinate of events given by lat/lon.
+    located = frame["lat"] != ""
+    places = _empty_frame(["id"])
+    if located.any():
+        at = _columns.keep(frame, located)
+        lon = _columns.numbers(at["lon"]).round(6)
+        lat = _columns.numbers(at["lat"]).round(6)
+        # One place per point and precision (numbers grouped as numbers: no key strings for a million rows).
+        keys = pd.DataFrame({"lon": lon.to_numpy(), "lat": lat.to_numpy(), "precision": at["location_precision"].to_numpy()})
+        codes = keys.groupby(["lon", "lat", "precision"], sort=False, dropna=False).ngroup().to_numpy()
+        uniques = np.arange(int(codes.max()) + 1 if len(codes) else 0)
+        # pt-1, pt-2 … skipping ids the file's places or the shipped ones already use.
+        taken = {t for t in set(file_places) | set(known) if t.startswith("pt-")}
+        candidates = np.char.add("pt-", np.arange(1, len(uniques) + len(taken) + 1).astype(str)).astype(object)
+        ids = candidates[~np.isin(candidates, list(taken))][: len(uniques)] if taken else candidates[: len(uniques)]
+        first_positions = np.unique(codes, return_index=True)[1]
+        place_columns = ["place_name", "place_id", "lat", "lon", "place_name_ja", "place_kind", "location_precision", "radius_km", *SOURCE_FIELDS, "source_quote", "_row"]
+        first = at[place_columns].iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
+        if bool(located.all()):
+            frame["place_id"] = ids[codes]  # a whole column: no masked write into a million strings
+        else:
+            frame.loc[located, "place_id"] = ids[codes]
+        name = first["place_name"].where(first["place_name"] != "", first["place_id"])
+        coords = first["lat"].astype(object) + ", " + first["lon"].astype(object)
+        places = pd.DataFrame(
+            {
+                "id": ids[first["_code"].to_numpy()],
+                "name_en": name.where(name != "", coords).to_numpy(),
+                "name_ja": first["place_name_ja"].to_numpy(),
+                # An imprecise location is an area (drawn as the app draws places known only to a region), not an exact site.
+                "kind": first["place_kind"].where(first["place_kind"] != "", _area_kind(first["location_precision"])).to_numpy(),
+                "location_precision": first["location_precision"].where(first["location_precision"] != "", DEFAULT_LOCATION_PRECISION).to_numpy(),
+                "lon": lon[first.index].to_numpy(dtype=float),
+                "lat": lat[first.index].to_numpy(dtype=float),
+                "radius_km": _columns.numbers(first["radius_km"]).fillna(first["location_precision"].astype(object).map(AREA_RADIUS_KM).astype(float)).to_numpy(dtype=float),
+                "country": "",
+                "role_en": "",
+                "role_ja": "",
+                "on_map": "no",  # it only locates events: drawn as the events, not as a place
+                "from_event": True,
+                "source": first["source"].to_numpy(),
+                "source_title": first["source_title"].to_numpy(),
+                "source_url": first["source_url"].to_numpy(),
+                "source_quote": first["source_quote"].to_numpy(),
+                "_row": first["_row"].to_numpy(),
+            }
+        )
+    return frame, places
+
+
+def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) -> pd.DataFrame:
+    frame = frame.assign(
+        id=_filled(frame["id"], lambda empty: "route-" + frame.loc[empty, "_row"].astype(str)),
+        claim_status=_filled(frame["claim_status"], DEFAULT_CLAIM),
+        line=lines[frame.index],
+    )
+    ok = _apply_precision(frame, report, file)
+    ok &= _report(report, file, frame, _columns.check_columns(frame, ROUTE_COLUMNS)) & _source_ok(frame, report, file)
+    no_line = ~frame["line"].map(lambda g: isinstance(g, LineString)).astype(bool)
+    report.add_rows(file, frame, no_line & ok, "geometry", "a route needs a line: a LineString geometry (GeoJSON, KML, GeoParquet) or a wkt column")
+    ok &= ~no_line
+    frame = _columns.add_dates(frame)
+    for name, (bad, message) in _columns.date_order_errors(frame).items():
+        report.add_rows(file, frame, bad & ok, name, message)
+        ok &= ~bad
+    duplicate = frame["id"].duplicated() & ok
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
+    frame = _columns.keep(frame, ok & ~duplicate)
+    frame["line"] = [LineString([(x, y) for x, y, *_ in g.coords]) for g in frame["line"]]
+    return frame
+
+
+def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
+    """One user source per distinct (title, URL); each row's ``source`` becomes its id."""
+    frames = [f for f in (events, places, routes)]
+    resolved = []
+    for f in frames:
+        if not len(f):
+            resolved.append(f.assign(source_title="", source_url="") if "source" in f.columns else f)
+            continue
+        source = f["source"].astype(_columns.STRING)
+        url_like = matches(source, r"^(https?|ftp)://")
+        url = f["source_url"].astype(_columns.STRING).where(f["source_url"] != "", source.where(url_like, ""))
+        title = f["source_title"].astype(_columns.STRING).where(f["source_title"] != "", source.where(~url_like | (source == url), ""))
+        title = title.where(title != "", url)
+        resolved.append(f.assign(source_title=title, source_url=url))
+    # Distinct (title, URL) pairs, grouped as two columns (no joined key strings for a million rows).
+    present = [r for r in resolved if len(r)]
+    pairs = pd.DataFrame(
+        {
+            "title": pd.concat([r["source_title"].astype(_columns.STRING) for r in present], ignore_index=True) if present else pd.Series([], dtype=_columns.STRING),
+            "url": pd.concat([r["source_url"].astype(_columns.STRING) for r in present], ignore_index=True) if present else pd.Series([], dtype=_columns.STRING),
+        }
+    )
+    codes = pairs.groupby(["title", "url"], sort=False).ngroup().to_numpy() if len(pairs) else np.array([], dtype=np.int64)
+    first = np.unique(codes, return_index=True)[1]
+    ids = np.array([f"user-{i + 1}" for i in range(len(first))], dtype=object)
+    out, start = [], 0
+    for r in resolved:
+        n = len(r)
+        if n:
+            r = r.assign(source=ids[codes[start : start + n]])
+        start += n
+        out.append(r)
+    titles, urls = pairs["title"].iloc[first].tolist(), pairs["url"].iloc[first].tolist()
+    sources = pd.DataFrame(
+        {
+            "id": list(ids),
+            "kind": USER_SOURCE_KIND,
+            "title": titles,
+            "publisher": "",
+            "author": "",
+            "published": "",
+            "language": "",
+            "locator": list(urls),
+            "sha256": "",
+            "note": "",
+        }
+    )
+    events, places, routes = out
+    keep_events = [*(c.name for c in EVENTS.columns), "source", "source_title", "source_url", "source_quote", "date_precision", "_row"]
+    events = events[keep_events + [c for c in events.columns if c.startswith("_") and c not in keep_events]] if len(events.columns) else events
+    return events, places, routes, sources
+
+
+# --- what an analyst reads about a file ---------------------------------------------------
+
+
+def mapping_lines(data: UserData) -> list[str]:
+    """The column → field mapping used, one line per field, in the file's own column names."""
+    return [f"{_label(fld)} ← {' or '.join(cols)}" for fld, cols in data.mapping]
+
+
+def summary_lines(data: UserData, examples: int = 3) -> list[str]:
+    """One summary of a file (what it was read as, what was assumed), then the rows left out, grouped by reason."""
+    kind = f" as {data.preset_label}" if data.preset else ""
+    lines = [f"{data.file}: read{kind}; {data.rows_read:,} rows, {data.rows_loaded:,} loaded, {data.rows_left_out:,} left out"]
+    lines += [f"  {note}" for note in data.notes]
+    if data.loaded_nothing and not data.left_out:
+        lines += [f"  {p.message}" for p in data.problems if p.row is None]
+    for group in data.left_out:
+        where = f"`{group.field}`: " if group.field else ""
+        reason = group.reason.lstrip("…:, ").strip()
+        shown = ", ".join(_example(row, message) for row, message in group.examples[:examples])
+        more = ", …" if group.count > len(group.examples[:examples]) else ""
+        lines.append(f"  {group.count:,} {'row' if group.count == 1 else 'rows'} left out, {where}{reason} — row {shown}{more}")
+    return lines
+
+
+def _example(row: int | None, message: str) -> str:
+    """'5 ('31/04/2022')': a row and the cell it was left out for, as written in the file."""
+    quoted = re.search(r"'[^']*'", message)
+    return f"{row if row is not None else '?'}" + (f" ({quoted.group(0)})" if quoted else "")
+
+
+# --- merging into the dataset --------------------------------------------------------
+
+
+def _prefixed(values: pd.Series, prefix: str) -> pd.Series:
+    return (prefix + values.astype(object)).astype(object)
+
+
+def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
+    """Two frames in ``t_start`` order merged into one, shipped rows first on a tie, in one concatenation (no sort of a million rows)."""
+    starts = shipped["t_start"].to_numpy()
+    if len(shipped) > 200 or not bool((np.diff(starts) >= 0).all()):
+        both = pd.concat([shipped, user], ignore_index=True)
+        return both.iloc[np.argsort(both["t_start"].to_numpy(), kind="stable")].reset_index(drop=True)
+    positions = np.searchsorted(user["t_start"].to_numpy(), starts, side="left")
+    pieces, previous = [], 0
+    for k, position in enumerate(positions):
+        pieces += [user.iloc[previous:position], shipped.iloc[k : k + 1]]
+        previous = position
+    pieces.append(user.iloc[previous:])
+    return pd.concat(pieces, ignore_index=True)
+
+
+def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
+    """A new dataset: the shipped rows plus every loaded user row (origin 'user'); ``dataset`` is unchanged."""
+    user = [u for u in user if not u.loaded_nothing]
+    if not user:
+        return dataset
+    sources, places, events, routes, citations = [], [], [], [], []
+    for k, data in enumerate(user, start=1):
+        prefix = f"user{k}:"
+        note = f"Added by the user from {data.file}"
+        sources.append(data.sources.assign(id=_prefixed(data.sources["id"], prefix), note=note, origin=ORIGIN_USER))
+        file_places = data.places["id"]
+        if len(data.places):
+            p = data.places.assign(
+                id=_prefixed(data.places["id"], prefix),
+                coord_source=_prefixed(data.places["source"], prefix),
+                radius_km=pd.to_numeric(data.places["radius_km"], errors="coerce").astype(float),
+                origin=ORIGIN_USER,
+            )
+            p["is_area"] = p["kind"].isin(AREA_KINDS)
+            places.append(p)
+            citations.append(pd.DataFrame({"item": "place:" + p["id"], "field": "coordinates", "source": p["coord_source"], "quote": p["source_quote"], "locator": "", "note": note}))
+        if len(data.events):
+            e = data.events.assign(
+                id=_prefixed(data.events["id"], prefix),
+                place_id=_prefixed(data.events["place_id"], prefix).where(_columns.isin(data.events["place_id"], file_places), data.events["place_id"].astype(object)),
+                source=_prefixed(data.events["source"], prefix),
+                origin=ORIGIN_USER,
+            )
+            events.append(_columns.finish_dates(_columns.ensure_dates(e)).drop(columns="_row"))
+        if len(data.routes):
+            r = data.routes.assign(
+                id=_prefixed(data.routes["id"], prefix),
+                mode=data.routes["mode"].where(data.routes["mode"] != "", OTHER_MODE),
+                from_place="",
+                to_place="",
+                geometry="",
+                schematic_head_vertices=0,
+                schematic_head_km=0.0,
+                source=_prefixed(data.routes["source"], prefix),
+                origin=ORIGIN_USER,
+            )
+            r = _columns.finish_dates(_columns.ensure_dates(r)).drop(columns="_row")
+            routes.append(r)
+            for fld in ("route", "date"):
+                citations.append(pd.DataFrame({"item": "leg:" + r["id"], "field": fld, "source": r["source"], "quote": r["source_quote"], "locator": "", "note": note}))
+    user_sources = pd.concat(sources, ignore_index=True).set_index("id", drop=False)
+    all_sources = pd.concat([dataset.sources, user_sources]).fillna({"origin": ""})
+    user_places = pd.concat(places, ignore_index=True).set_index("id", drop=False) if places else dataset.places.iloc[0:0].assign(origin=pd.Series(dtype=object))
+    user_places = user_places[[c for c in dataset.places.columns if c in user_places.columns] + ["origin"]]
+    all_places = pd.concat([dataset.places, user_places])
+    all_places["origin"] = all_places["origin"].fillna("")
+    place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja"]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
+    if events:
+        user_events = pd.concat(events, ignore_index=True)
+        events.clear()  # one copy of a million rows at a time
+        user_events = user_events.join(place_columns, on="place_id")
+        # By date, then as the file lists them (one stable sort on a number: no string sort of a million ids).
+        starts = user_events["t_start"].to_numpy()
+        if not bool((np.diff(starts) >= 0).all()):  # a file already in date order is not copied again
+            user_events = user_events.iloc[np.argsort(starts, kind="stable")]
+        user_events = user_events.reset_index(drop=True)
+    else:
+        user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))
+    all_events = _merged_by_date(dataset.events, user_events)
+    for column in ("origin", "source_title", "source_url", "source_quote", "source"):
+        if column in all_events.columns:
+            all_events[column] = all_events[column].fillna("")
+    user_routes = pd.concat(routes, ignore_index=True) if routes else dataset.route_legs.iloc[0:0].assign(origin=pd.Series(dtype=object), source=pd.Series(dtype=object))
+    user_routes = user_routes[[c for c in dataset.route_legs.columns if c in user_routes.columns] + [c for c in ("origin", "source") if c not in dataset.route_legs.columns]]
+    all_routes = pd.concat([dataset.route_legs, user_routes], ignore_index=True)
+    for column in ("origin", "source"):
+        all_routes[column] = all_routes[column].fillna("") if column in all_routes.columns else ""
+    user_citations = pd.concat(citations, ignore_index=True) if citations else dataset.citations.iloc[0:0]
+    all_citations = pd.concat([dataset.citations, user_citations], ignore_index=True)
+    merged = Dataset(sources=all_sources, places=all_places, events=all_events, route_legs=all_routes, citations=all_citations, disagreements=dataset.disagreements)
+    only_user = Dataset(
+        sources=all_sources,
+        places=user_places,
+        events=user_events,
+        route_legs=user_routes.reset_index(drop=True),
+        citations=all_citations,
+        disagreements=dataset.disagreements.iloc[0:0],
+    )
+    memo(merged, _SPLIT_KEY, lambda: (dataset, only_user))
+    return merged
+
+
+def user_parts(dataset: Dataset) -> tuple[Dataset, Dataset | None]:
+    """The shipped part and the user part of a dataset (``None`` without user rows)."""
+    return memo(dataset, _SPLIT_KEY, lambda: _split(dataset))
+
+
+def _split(dataset: Dataset) -> tuple[Dataset, Dataset | None]:
+    def is_user(frame: pd.DataFrame) -> pd.Series:
+        return frame["origin"] == ORIGIN_USER if "origin" in frame.columns else pd.Series(False, index=frame.index)
+
+    masks = {name: is_user(getattr(dataset, name)) for name in ("places", "events", "route_legs")}
+    if not any(m.any() for m in masks.values()):
+        return dataset, None
+    def part(name: str, mask: pd.Series) -> pd.DataFrame:
+        rows = getattr(dataset, name)[mask]
+        return rows if name == "places" else rows.reset_index(drop=True)
+
+    shipped = replace(dataset, **{name: part(name, ~m) for name, m in masks.items()})
+    user = replace(dataset, **{name: part(name, m) for name, m in masks.items()})
+    return shipped, user
+
+
+def has_user_data(dataset: Dataset) -> bool:
+    return user_parts(dataset)[1] is not None
+
+
+# --- template and saving -------------------------------------------------------------
+
+
+def template_csv() -> bytes:
+    """The template: header and two example rows, UTF-8 with BOM so spreadsheets read Japanese."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=TEMPLATE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in TEMPLATE_ROWS:
+        writer.writerow({c: row.get(c, "") for c in TEMPLATE_COLUMNS})
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _text_props(row: dict, names: dict[str, str]) -> dict[str, str]:
+    return {out: row[col] for out, col in names.items() if isinstance(row.get(col), str) and row[col] != ""}
+
+
+_EVENT_SAVE = {
+    "id": "id", "date": "date", "date_end": "date_end", "disclosed": "disclosed", "title": "title_en", "title_ja": "title_ja",
+    "summary": "summary_en", "summary_ja": "summary_ja", "kind": "kind", "claim_status": "claim_status", "asserted_by": "asserted_by",
+    "denied_by": "denied_by", "quantity": "quantity_en", "quantity_ja": "quantity_ja",
+}  # fmt: skip
+_SOURCE_SAVE = {"source": "source_title", "source_url": "source_url", "source_quote": "source_quote"}
+_ROUTE_SAVE = {**{k: v for k, v in _EVENT_SAVE.items() if not k.startswith("summary") and k != "kind"}, "mode": "mode", "carrier": "carrier_en", "carrier_ja": "carrier_ja"}
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: (v if not isinstance(v, float) or v == v else None) for k, v in r.items()} for r in frame.astype(object).to_dict("records")] if len(frame) else []
+
+
+def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
+    """Everything added, as GeoJSON features with the template's columns (uploads again as it was)."""
+    features: list[dict[str, object]] = []
+    taken: set[str] = set()
+    for k, data in enumerate(user, start=1):
+        ids = set(data.events["id"]) | set(data.routes["id"]) | set(data.places["id"])
+        prefix = f"f{k}-" if ids & taken else ""
+        taken |= {prefix + i for i in ids}
+        places = {p["id"]: p for p in _records(data.places)}
+        for place in places.values():
+            if place["from_event"]:
+                continue
+            props = {"layer": "place", "id": prefix + place["id"], "title": place["name_en"], "kind": place["kind"], "location_precision": place["location_precision"]}
+            props |= _text_props(place, {"title_ja": "name_ja", "country": "country", "role": "role_en", "role_ja": "role_ja", **_SOURCE_SAVE})
+            if place.get("radius_km") is not None and math.isfinite(float(place["radius_km"])):
+                props["radius_km"] = repr(float(place["radius_km"]))
+            features.append({"type": "Feature", "geometry": _saved_point(place), "properties": props})
+        for event in _records(data.events):
+            props = {"layer": "event", **_text_props(event, {**_EVENT_SAVE, **_SOURCE_SAVE})}
+            props["id"] = prefix + event["id"]
+            geometry = None
+            place = places.get(event["place_id"])
+            if place is not None and place["from_event"]:
+                geometry = _saved_point(place)
+                props |= {"place_name": place["name_en"], "place_kind": place["kind"], "location_precision": place["location_precision"]}
+                props |= _text_props(place, {"place_name_ja": "name_ja"})
+            else:
+                props["place_id"] = (prefix if place is not None else "") + event["place_id"]
+            features.append({"type": "Feature", "geometry": geometry, "properties": props})
+        for route in _records(data.routes):
+            props = {"layer": "route", **_text_props(route, {**_ROUTE_SAVE, **_SOURCE_SAVE})}
+            props["id"] = prefix + route["id"]
+            line = route["line"]
+            features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
+    return features
+
+
+def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:
+    """A place's point, or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    lon, lat = place.get("lon"), place.get("lat")
+    return {"type": "Point", "coordinates": [float(lon), float(lat)]} if valid_lonlat(lon, lat) else None  # type: ignore[arg-type]
+
+
+def _finite(value: object) -> object:
+    """``value`` with every non-finite float replaced by null."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def saved_geojson(user: Sequence[UserData]) -> bytes:
+    """The analyst's data as GeoJSON: never NaN or Infinity (not JSON; a coordinate that is not valid is no geometry)."""
+    collection = {"type": "FeatureCollection", "features": saved_features(user)}
+    try:
+        text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(collection), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def load_folder(folder: Path | str, known_places: Collection[str] = ()) -> list[UserData]:
+    """Every supported file of a folder (read-only), in name order."""
+    path = Path(folder)
+    if not path.is_dir():
+        return [_nothing(str(folder), "is not a folder. Nothing loaded.")]
+    out = []
+    for file in sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES):
+        if file.stat().st_size > MAX_BYTES:
+            out.append(_nothing(file.name, f"is larger than {MAX_MB} MB. Nothing loaded."))
+            continue
+        out.append(load_user_file(file.name, file.read_bytes(), known_places, LoadOptions(source=file.name)))  # as the panel: the file names rows' source
+    return out

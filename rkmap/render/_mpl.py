@@ -1,0 +1,249 @@
+"""Matplotlib plumbing for the static exports: backend, fonts, projection, markers, text.
+
+Private to ``briefing``. Everything here is deterministic: a fixed font
+(DejaVu Sans from matplotlib, IPAex Gothic from the ``matplotlib-fontja``
+package, never downloaded), fixed rc parameters and no dates in file metadata.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import math
+import re
+import unicodedata
+from functools import cache, lru_cache
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.font_manager import FontProperties
+from matplotlib.path import Path as MplPath
+
+from rkmap.core import style
+
+EARTH_RADIUS_M = 6378137.0  # Web Mercator sphere (EPSG:3857)
+MAX_LAT = 85.0
+# Deck.gl sizes are CSS pixels on a map about 850 px wide; the exported map is
+# about 9 inches wide, i.e. about as many CSS pixels (96 per inch): 1 px = 0.75 pt.
+PX = 0.75
+
+LATIN_FONT = "DejaVu Sans"
+CJK_FONT = "IPAexGothic"
+
+
+@cache
+def cjk_font_path() -> Path:
+    """IPAex Gothic as shipped inside the matplotlib-fontja wheel (not imported: it would set global rc)."""
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the package matplotlib-fontja (Japanese font) is not installed")
+    path = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
+    if not path.exists():
+        raise RuntimeError(f"Japanese font missing from matplotlib-fontja: {path}")
+    return path
+
+
+class _NoBoldCjkWarning(logging.Filter):
+    """IPAex Gothic has no bold face: matplotlib says so for every bold text; regular is intended."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return CJK_FONT not in record.getMessage()
+
+
+@cache
+def register_fonts() -> None:
+    font_manager.fontManager.addfont(str(cjk_font_path()))
+    logging.getLogger("matplotlib.font_manager").addFilter(_NoBoldCjkWarning())
+
+
+def font_family(lang: str) -> list[str]:
+    """Font fallback list: Latin first for English (Japanese source titles still render), CJK first for Japanese."""
+    return [CJK_FONT, LATIN_FONT] if lang == "ja" else [LATIN_FONT, CJK_FONT]
+
+
+def rc_params(lang: str) -> dict[str, object]:
+    register_fonts()
+    return {
+        "font.family": font_family(lang),
+        "text.usetex": False,
+        "axes.unicode_minus": False,
+        "svg.fonttype": "path",  # glyphs as paths: the SVG looks the same without the fonts (see svg_with_text_titles)
+        "svg.hashsalt": "briefing",  # stable ids in the SVG
+        "svg.id": "briefing-map",
+        "pdf.fonttype": 42,  # embed TrueType subsets (CJK stays vector and small)
+        "ps.fonttype": 42,
+        "hatch.linewidth": 0.45,  # the hatching of places known only to a country stays light
+        "path.simplify": True,
+        "path.simplify_threshold": 0.1,
+        "lines.scale_dashes": True,
+        "image.interpolation": "antialiased",
+    }
+
+
+SAVE_METADATA = {
+    "png": {"Software": None},
+    "pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
+    "svg": {"Date": None, "Creator": None},
+}
+
+
+# --- projection
+def mercator(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator metres (x east, y north)."""
+    lon = np.asarray(lon, dtype=float)
+    lat = np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT)
+    x = EARTH_RADIUS_M * np.radians(lon)
+    y = EARTH_RADIUS_M * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+    return x, y
+
+
+def inverse_mercator(x: float, y: float) -> tuple[float, float]:
+    lon = math.degrees(x / EARTH_RADIUS_M)
+    lat = math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS_M)) - math.pi / 2)
+    return lon, lat
+
+
+def ground_metres_per_unit(lat: float) -> float:
+    """Ground metres per Web Mercator metre at a latitude (the scale bar's factor)."""
+    return math.cos(math.radians(lat))
+
+
+def nice_length(limit: float) -> float:
+    """The largest 1, 2 or 5 × 10^n not above ``limit`` (> 0)."""
+    exponent = math.floor(math.log10(limit))
+    for mantissa in (5, 2, 1):
+        value = mantissa * 10**exponent
+        if value <= limit:
+            return float(value)
+    return float(10**exponent)
+
+
+# --- markers from the shared unit polygons
+@cache
+def marker_path(points: tuple[tuple[float, float], ...]) -> MplPath:
+    vertices = [*points, points[0]]
+    codes = [MplPath.MOVETO] + [MplPath.LINETO] * (len(points) - 1) + [MplPath.CLOSEPOLY]
+    return MplPath(vertices, codes)
+
+
+def marker_size_pt(points: tuple[tuple[float, float], ...], size_px: float) -> float:
+    """Matplotlib ``markersize`` that draws the polygon as large as deck.gl draws its icon.
+
+    The browser icon maps unit coordinates to 0.45 of the icon box; matplotlib
+    scales a path marker so its largest coordinate sits at half the marker size.
+    """
+    extent = max(max(abs(x), abs(y)) for x, y in points)
+    return 0.9 * size_px * PX * extent
+
+
+def rgba(colour: style.RGB, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    return (colour[0] / 255, colour[1] / 255, colour[2] / 255, alpha)
+
+
+# --- plain text
+def is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+@cache
+def _props(lang: str, size: float, weight: str) -> FontProperties:
+    register_fonts()
+    return FontProperties(family=font_family(lang), size=size, weight=weight)
+
+
+@lru_cache(maxsize=50_000)
+def text_width_pt(text: str, lang: str, size: float, weight: str = "normal") -> float:
+    """Width of ``text`` in points in the export's font (with CJK fallback)."""
+    if not text:
+        return 0.0
+    from matplotlib.textpath import text_to_path
+
+    width, _, _ = text_to_path.get_text_width_height_descent(text, _props(lang, size, weight), ismath=False)
+    return float(width)
+
+
+def _tokens(text: str) -> list[str]:
+    """Break opportunities: after spaces and around each wide (CJK) character."""
+    tokens: list[str] = []
+    current = ""
+    for char in text:
+        if is_wide(char):
+            if current:
+                tokens.append(current)
+                current = ""
+            tokens.append(char)
+        elif char == " ":
+            tokens.append(current + " ")
+            current = ""
+        else:
+            current += char
+    if current:
+        tokens.append(current)
+    return tokens
+
+
+# Characters a Japanese line may not start with (kinsoku, a short list).
+_NO_LINE_START = set("、。,.)」』】〕・ー〜:;!?%")
+
+
+def wrap(text: str, width_pt: float, lang: str, size: float, weight: str = "normal", max_lines: int = 0) -> list[str]:
+    """Lines of ``text`` no wider than ``width_pt``; with ``max_lines``, the last is cut with '…'."""
+    text = " ".join(text.split())
+    lines: list[str] = []
+    line = ""
+    for token in _tokens(text):
+        candidate = line + token
+        if line and text_width_pt(candidate.rstrip(), lang, size, weight) > width_pt and token[0] not in _NO_LINE_START:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line = candidate
+        # A single token wider than the line: cut it by characters.
+        while text_width_pt(line.rstrip(), lang, size, weight) > width_pt and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and text_width_pt(line[:cut], lang, size, weight) > width_pt:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+    if line.strip():
+        lines.append(line.rstrip())
+    if max_lines and len(lines) > max_lines:
+        kept = lines[:max_lines]
+        last = kept[-1]
+        while last and text_width_pt(last + "…", lang, size, weight) > width_pt:
+            last = last[:-1]
+        kept[-1] = last.rstrip(" ,;:–-") + "…"
+        lines = kept
+    return lines
+
+
+def fit_size(text: str, width_pt: float, lang: str, size: float, weight: str = "normal", smallest: float = 6.0) -> float:
+    """The largest font size up to ``size`` at which ``text`` fits on one line of ``width_pt``."""
+    while size > smallest and text_width_pt(text, lang, size, weight) > width_pt:
+        size = round(size - 0.5, 1)
+    return size
+
+
+_SVG_TEXT_GROUP = re.compile(r'(<g id="([^"]+)"[^>]*>)(\s*(?:<a [^>]*>\s*)?)<!-- (.*?) -->', re.DOTALL)
+
+
+def svg_with_text_titles(data: bytes) -> bytes:
+    """The SVG with each text group's string as its ``<title>`` and ``aria-label``.
+
+    With ``svg.fonttype = 'path'`` matplotlib draws glyphs as paths (so no font is
+    needed to view the file) and writes each string as an XML comment; this makes
+    that string readable: screen readers, search and text extraction get it.
+    """
+    from html import escape, unescape
+
+    def titled(match: re.Match[str]) -> str:
+        text = escape(unescape(match.group(4)), quote=True)
+        opening = match.group(1)
+        return f'{opening[:-1]} aria-label="{text}">{match.group(3)}<title>{text}</title>'
+
+    return _SVG_TEXT_GROUP.sub(titled, data.decode("utf-8")).encode("utf-8")

@@ -1,0 +1,268 @@
+"""Label placement: where each place name goes so that no label covers another, a symbol or a route line.
+
+Pure geometry in screen units (pixels or points, y up), no drawing library:
+the image exports lay out their labels with it, and its rule is the one the
+tests hold every export to.
+
+The rule, for labels taken in order of priority (highest first):
+
+1. Candidate positions around the symbol: the eight sides (the place's
+   preferred side first) at the usual gap, then the same eight further out,
+   ring after ring; a label away from its symbol gets a leader line.
+2. A candidate is taken only if its box (with a little padding) lies inside the
+   frame and overlaps no placed label, no symbol, no reserved box (map
+   furniture, an inset) and no route line, and, for a leader, if the leader
+   crosses no placed label, no other symbol and no route line (and no label crosses a placed leader).
+3. The first candidate that passes wins (nearer rings and the preferred side
+   first); a label with no such candidate is dropped: a lower-priority label
+   is dropped before any overlap is allowed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (y up)
+Point = tuple[float, float]
+
+SIDES = ("right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left", "above-start", "below-start", "above-end", "below-end")
+# How far out each ring of candidates lies, in gaps beyond the symbol's edge.
+RINGS = (1.0, 2.5, 4.5, 7.0, 10.0, 14.0)
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    key: str
+    anchor: Point  # the symbol's centre
+    size: tuple[float, float]  # width, height of the label's box
+    priority: float = 0.0  # higher is placed first
+    preferred: str = "right"
+    clearance: float = 0.0  # half the symbol's size: labels start beyond it
+    alternatives: tuple[tuple[float, float], ...] = ()  # other sizes of the same label (wrapped on two lines), tried after ``size``
+
+
+@dataclass(frozen=True)
+class Placed:
+    key: str
+    box: Box
+    side: str
+    leader: tuple[Point, Point] | None  # from the symbol's edge to the label, when it moved away
+    variant: int = 0  # 0: ``size``; k: ``alternatives[k - 1]``
+
+
+def _box_at(request: LabelRequest, side: str, distance: float, size: tuple[float, float] | None = None) -> Box:
+    x, y = request.anchor
+    w, h = size or request.size
+    d = request.clearance + distance
+    diagonal = d * 0.72
+    if side == "right":
+        return (x + d, y - h / 2, x + d + w, y + h / 2)
+    if side == "left":
+        return (x - d - w, y - h / 2, x - d, y + h / 2)
+    if side == "above":
+        return (x - w / 2, y + d, x + w / 2, y + d + h)
+    if side == "below":
+        return (x - w / 2, y - d - h, x + w / 2, y - d)
+    if side.endswith(("-start", "-end")):  # above or below, the label starting (or ending) at the symbol
+        x0 = x - request.clearance if side.endswith("-start") else x + request.clearance - w
+        return (x0, y + d, x0 + w, y + d + h) if side.startswith("above") else (x0, y - d - h, x0 + w, y - d)
+    dx = diagonal if "right" in side else -diagonal - w
+    dy = diagonal if "above" in side else -diagonal - h
+    return (x + dx, y + dy, x + dx + w, y + dy + h)
+
+
+def overlap(a: Box, b: Box) -> float:
+    """Area shared by two boxes (0 if they only touch)."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _grow(box: Box, pad: float) -> Box:
+    return (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+
+
+def _contains(box: Box, point: Point) -> bool:
+    return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
+
+
+def _inside(box: Box, frame: Box) -> bool:
+    return box[0] >= frame[0] and box[1] >= frame[1] and box[2] <= frame[2] and box[3] <= frame[3]
+
+
+class _Lines:
+    """Route lines as segments, for fast 'does this box touch a line' tests."""
+
+    def crosses(self, segment: Sequence[float]) -> bool:
+        """Whether a leader (x0, y0, x1, y1) meets a route line (it would read as part of it)."""
+        if not len(self.segments):
+            return False
+        x0, y0, x1, y1 = segment
+        box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        b = self.bounds
+        near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+        return any(_segments_meet((x0, y0, x1, y1), tuple(seg)) for seg in self.segments[near])
+
+    def __init__(self, lines: Iterable[np.ndarray]) -> None:
+        segments = [np.column_stack([line[:-1], line[1:]]) for line in (np.asarray(a, dtype=float) for a in lines) if len(line) >= 2]
+        self.segments = np.concatenate(segments) if segments else np.zeros((0, 4))
+        if len(self.segments):
+            s = self.segments
+            self.bounds = np.column_stack([np.minimum(s[:, 0], s[:, 2]), np.minimum(s[:, 1], s[:, 3]), np.maximum(s[:, 0], s[:, 2]), np.maximum(s[:, 1], s[:, 3])])
+
+    def touches(self, box: Box) -> bool:
+        if not len(self.segments):
+            return False
+        b = self.bounds
+        near = (b[:, 0] <= box[2]) & (b[:, 2] >= box[0]) & (b[:, 1] <= box[3]) & (b[:, 3] >= box[1])
+        if not near.any():
+            return False
+        return any(segment_hits_box(tuple(seg), box) for seg in self.segments[near])
+
+
+def _segments_meet(a: Sequence[float], b: Sequence[float]) -> bool:
+    def orient(p: Sequence[float], q: Sequence[float], r: Sequence[float]) -> float:
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    p1, p2, q1, q2 = a[:2], a[2:], b[:2], b[2:]
+    d1, d2, d3, d4 = orient(q1, q2, p1), orient(q1, q2, p2), orient(p1, p2, q1), orient(p1, p2, q2)
+    return ((d1 > 0) != (d2 > 0)) and ((d3 > 0) != (d4 > 0))
+
+
+def segment_hits_box(segment: Sequence[float], box: Box) -> bool:
+    """Whether the segment (x0, y0, x1, y1) meets the box (Liang–Barsky clipping)."""
+    x0, y0, x1, y1 = segment
+    dx, dy = x1 - x0, y1 - y0
+    t0, t1 = 0.0, 1.0
+    for p, q in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        r = q / p
+        if p < 0:
+            if r > t1:
+                return False
+            t0 = max(t0, r)
+        else:
+            if r < t0:
+                return False
+            t1 = min(t1, r)
+    return t0 <= t1
+
+
+def _leader(request: LabelRequest, box: Box) -> tuple[Point, Point]:
+    """From the symbol's edge towards the nearest point of the label's box."""
+    x, y = request.anchor
+    nx, ny = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    length = max(1e-9, float(np.hypot(nx - x, ny - y)))
+    start = (x + (nx - x) / length * request.clearance, y + (ny - y) / length * request.clearance)
+    return start, (nx, ny)
+
+
+def place_labels(
+    requests: Iterable[LabelRequest],
+    *,
+    frame: Box,
+    symbols: Sequence[Box] = (),
+    lines: Iterable[np.ndarray] = (),
+    reserved: Sequence[Box] = (),
+    gap: float = 4.0,
+    pad: float = 1.0,
+    rings: Sequence[float] = RINGS,
+    leaders_avoid_symbols: bool = True,
+) -> tuple[list[Placed], list[str]]:
+    """Placed labels and the keys of the labels dropped for want of room.
+
+    Labels go in order of priority; when some are dropped, the layout is tried
+    again with those first (a label placed early can take a dropped one's only
+    spot), and the layout that drops the least priority wins.
+    """
+    requests = list(requests)
+    route = _Lines(lines)
+    blocked = [*symbols, *reserved]
+    order = sorted(requests, key=lambda r: -r.priority)
+    best: tuple[float, list[Placed], list[str]] | None = None
+    for _ in range(4):
+        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, [*symbols, *reserved], leaders_avoid_symbols)
+        weight = {r.key: r.priority + 1 for r in requests}
+        cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
+        if best is None or cost < best[0]:
+            best = (cost, placed, dropped)
+        if not dropped:
+            break
+        first = [r for r in order if r.key in dropped]
+        order = first + [r for r in order if r.key not in dropped]
+    assert best is not None
+    return best[1], best[2]
+
+
+def _first_free(
+    request: LabelRequest, sides: Sequence[str], sizes: Sequence[tuple[float, float]], rings: Sequence[float], gap: float, pad: float,
+    frame: Box, placed: list[Placed], blocked: list[Box], route: _Lines, leader_blocked: list[Box], strict: bool,
+) -> Placed | None:
+    for ring, distance in enumerate(rings):
+        for variant, side in ((v, side) for v in range(len(sizes)) for side in sides):
+            box = _box_at(request, side, gap * distance, sizes[variant])
+            padded = _grow(box, pad)
+            if not _inside(box, frame):
+                continue
+            if any(overlap(padded, other.box) > 0 for other in placed):
+                continue
+            if any(overlap(padded, other) > 0 for other in blocked):
+                continue
+            if route.touches(padded):
+                continue
+            if any(segment_hits_box((*other.leader[0], *other.leader[1]), padded) for other in placed if other.leader is not None):
+                continue
+            leader = _leader(request, box) if ring > 0 else None
+            if leader is None:
+                return Placed(request.key, box, side, None, variant)
+            if strict and route.crosses((*leader[0], *leader[1])):
+                continue
+            if any(segment_hits_box((*leader[0], *leader[1]), _grow(other.box, -0.5)) for other in placed):
+                continue
+            if any(segment_hits_box((*leader[0], *leader[1]), _grow(other, -0.5)) for other in leader_blocked if not _contains(other, request.anchor)):
+                continue
+            return Placed(request.key, box, side, leader, variant)
+    return None
+
+
+def _attempt(
+    order: list[LabelRequest], frame: Box, route: _Lines, leader_blocked: list[Box], gap: float, pad: float, rings: Sequence[float], blocked: list[Box], strict_leaders: bool = True,
+) -> tuple[list[Placed], list[str]]:
+    placed: list[Placed] = []
+    dropped: list[str] = []
+    for request in order:
+        sides = (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
+        sizes = (request.size, *request.alternatives)
+        choice = None
+        # A leader across a route line reads as part of it: tried only when nothing else is free.
+        for strict in (True, False) if strict_leaders else (False,):
+            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked, route, leader_blocked, strict)
+            if choice is not None:
+                break
+        if choice is None:
+            dropped.append(request.key)
+        else:
+            placed.append(choice)
+    return placed, dropped
+
+
+def conflicts(labels: Sequence[Box], symbols: Sequence[Box] = (), lines: Iterable[np.ndarray] = (), tolerance: float = 0.5) -> list[str]:
+    """What breaks the rule among laid-out boxes: label over label, over a symbol, over a route line."""
+    problems = []
+    shrink = [_grow(b, -tolerance) for b in labels]
+    for i, a in enumerate(shrink):
+        for j in range(i + 1, len(shrink)):
+            if overlap(a, shrink[j]) > 0:
+                problems.append(f"label {i} overlaps label {j}")
+        for k, s in enumerate(symbols):
+            if overlap(a, s) > 0:
+                problems.append(f"label {i} overlaps symbol {k}")
+    route = _Lines(lines)
+    for i, a in enumerate(shrink):
+        if route.touches(a):
+            problems.append(f"label {i} crosses a route line")
+    return problems

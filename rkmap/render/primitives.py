@@ -1,0 +1,129 @@
+"""The map's kinds of deck.gl layer, each built one way, and a warm-up deck of them.
+
+Software WebGL (SwiftShader: the benchmark machine, and analysts' machines
+without a GPU) builds a shader pipeline for each layer type and vertex layout
+before it can draw: 0.1-0.5 s each. A constant accessor and a per-item one lay
+out differently, and so do pickable and unpickable layers, so every layer of a
+type is built by one function here: constants are written as per-item
+expressions (:func:`per_item`) and every layer picks. :func:`warmup_deck_json`
+is one item of each WebGL kind, which the page draws while its first run is
+still going on (rkmap/app/deck_bundles.py), so the map's first frame finds the
+pipelines built. Lines are SVG (:func:`path_layer`), which has none to build.
+
+Free of pandas and the data modules: the page builds the warm-up before it
+imports them.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import pydeck as pdk
+
+from rkmap.core import style
+
+FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
+# Filter bounds no date reaches (day numbers; rkmap/render/view.py range_template).
+OPEN_LOW, OPEN_HIGH = -1_000_000, 1_000_000
+# Filter values of an undated item (a place) and its ranges, which no date moves: always shown.
+UNDATED = "[0, 0]"
+UNDATED_RANGES = [[OPEN_LOW, OPEN_HIGH], [OPEN_LOW, OPEN_HIGH]]
+UNDATED_TIME = {"get_filter_value": UNDATED, "filter_range": UNDATED_RANGES, "as_of_ranges": UNDATED_RANGES}
+
+
+def per_item(value: object) -> str:
+    """A constant as a per-item accessor (a pydeck expression), e.g. ``[230, 0, 0, 150]``."""
+    return json.dumps(value)
+
+
+def icon_layer(layer_id: str, data: object, *, colour: str, size_px: int, time: dict[str, object],
+               angle: str = "0", offset: str = "[0, 0]", highlight: bool = True) -> pdk.Layer:
+    """Every icon layer of the map (records with ``position`` and ``icon``); accessors are pydeck expressions."""
+    return pdk.Layer(
+        "IconLayer",
+        id=layer_id,
+        data=data,
+        get_position="position",
+        get_icon="icon",
+        get_angle=angle,
+        get_pixel_offset=offset,
+        get_color=colour,
+        get_size=size_px,
+        size_units="'pixels'",
+        pickable=True,
+        auto_highlight=highlight,
+        alpha_cutoff=0,  # the whole symbol picks, not only the outline of a hollow (contested) one
+        extensions=[FILTER_2],
+        **time,
+    )
+
+
+def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: str, time: dict[str, object],
+               highlight: bool = True) -> pdk.Layer:
+    """Every line layer of the map (records with ``path``); accessors are pydeck expressions.
+
+    Drawn as SVG under the canvas (rkmap/app/svg_paths.js) with PathLayer's props, its
+    dashes' (PathStyleExtension's; ``dash`` is [dash, gap] in line widths, as in
+    the exported image) and the as-of filter's: deck.gl's PathLayer cost
+    software WebGL ≈ 0.5 s of CPU to build before the first frame, the most of
+    any kind (bench/README.md). Widths are in pixels, the only unit the SVG
+    layer draws in.
+    """
+    return pdk.Layer(
+        "SvgPathLayer",
+        id=layer_id,
+        data=data,
+        get_path="path",
+        get_color=colour,
+        get_width=width,
+        width_units="'pixels'",
+        cap_rounded=True,
+        joint_rounded=True,
+        get_dash_array=dash,
+        dash_justified=True,
+        pickable=True,
+        auto_highlight=highlight,
+        **time,
+    )
+
+
+def area_layer(layer_id: str, data: object, *, time: dict[str, object]) -> pdk.Layer:
+    """Areas of events known only to a region: circles of ``radius_m`` outlined in the event's ``colour``."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=layer_id,
+        data=data,
+        get_position="position",
+        get_radius="radius_m",
+        radius_units="'meters'",
+        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
+        get_line_color="[colour[0], colour[1], colour[2], 170]",
+        stroked=True,
+        line_width_min_pixels=1.5,
+        pickable=True,
+        auto_highlight=True,
+        extensions=[FILTER_2],
+        **time,
+    )
+
+
+@cache
+def warmup_deck_json() -> str:
+    """pydeck JSON of one item of each WebGL layer kind above (the places' icon stands for every icon)."""
+    item = {
+        "position": [0.0, 0.0],
+        "icon": style.icon_spec(style.PLACE_SYMBOLS["city"], "city"),
+        "colour": [0, 0, 0, 255],
+        "radius_m": 1000.0,
+        "t_start": 0,
+        "t_end": 0,
+    }
+    time = {"get_filter_value": "[t_start, t_end]", "filter_range": UNDATED_RANGES}
+    layers = [
+        area_layer("warmup-area", [item], time=time),
+        icon_layer("warmup-icon", [item], colour="colour", size_px=8, time=time),
+    ]
+    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(longitude=0.5, latitude=0.5, zoom=6),
+                    views=[pdk.View(type="MapView", controller=False)], map_provider=None)
+    return json.dumps(json.loads(deck.to_json()), separators=(",", ":"))

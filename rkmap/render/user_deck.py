@@ -1,0 +1,172 @@
+"""The user's own data as its own map layers: one colour (style.USER_COLOUR), hexagon events.
+
+Layer ids: ``user-events`` (with ``user-events-current`` haloes), ``user-places``,
+``user-place-labels`` and ``user-routes``. They take the same GPU date filter
+as the shipped layers; tooltips are plain text.
+
+Unlike the shipped layers, their data travel inline in the map's JSON and are
+never written to the static file cache: a session's own data stay in that
+session (the price: above a few thousand rows a rerun sends more data).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+
+from rkmap.core import style
+from rkmap.core.memo import memo
+from rkmap.core.text import claim_label, precision_label, row_span
+from rkmap.core.text_safety import reveal_invisible
+from rkmap.data import Dataset
+from rkmap.render._screen_path import screen_path
+from rkmap.render.layer_parts import PICKED, MapSize, event_icon_layers, label_layer, place_icon_layer, slim, slot_offsets, time_props, tooltip
+from rkmap.render.primitives import FILTER_2, area_layer, path_layer, per_item
+from rkmap.render.view import MapView, localized
+
+USER_TAG = {"en": "Your data", "ja": "あなたのデータ"}
+
+
+def user_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+    """Layers for the user part of a dataset (see :func:`rkmap.data.user_data.user_parts`)."""
+    layers: list[pdk.Layer] = []
+    if "route" in view.layers and len(user.route_legs):
+        layers += user_route_layers(user, view, size)
+    if "events" in view.layers and len(user.events):
+        layers += user_event_layers(user, view)
+    if "places" in view.layers and _drawn_places(user).any():
+        layers += user_place_layers(user, view)
+    return layers
+
+
+def _drawn_places(user: Dataset) -> pd.Series:
+    """Place rows of the user's files; places made for events given by lat/lon (on_map 'no') are not drawn twice."""
+    return ~user.places["is_area"] & (user.places["on_map"] != "no")
+
+
+def user_route_records(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:
+    """One record per leg, its line thinned for the view's frame (rkmap/render/_screen_path.py)."""
+    lang = view.lang
+    return [
+        {
+            "id": leg["id"],
+            "layer": "route",
+            "path": screen_path([(round(x, 5), round(y, 5)) for x, y in leg["line"].coords], view.region, size.width, size.height),
+            "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
+            "t_start": int(leg["t_start"]),
+            "t_end": int(leg["t_end"]),
+            "t_public": int(leg["t_public"]),
+            "tooltip": tooltip([f"{USER_TAG[lang]}: {localized(leg, 'title', lang)}", row_span(leg, lang), claim_label(leg["claim_status"], lang)]),
+        }
+        for _, leg in user.route_legs.iterrows()
+    ]
+
+
+def user_route_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+    key = f"user-route-records-{view.lang}-{view.region}-{size.width}x{size.height}"
+    records = memo(user, key, lambda: user_route_records(user, view, size))
+    line = path_layer("user-routes", records, colour=per_item([*style.USER_COLOUR, 230]), width=per_item(style.USER_ROUTE_WIDTH_PX),
+                      dash="dash", time=time_props(view))
+    return [line]
+
+
+def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    events = user.events
+    offsets = slot_offsets(events)
+    kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    records = []
+    for index, event in events.iterrows():
+        hollow = bool(event["is_contested"])
+        records.append(
+            {
+                "id": event["id"],
+                "layer": "event",
+                "position": [float(event["lon"]), float(event["lat"])],
+                "offset": offsets[index],
+                "is_area": bool(event.get("is_area", False)),
+                "radius_m": 0.0 if pd.isna(event.get("radius_km")) else float(event["radius_km"]) * 1000,
+                "colour": list(style.USER_COLOUR),
+                "icon": style.icon_spec(style.USER_EVENT_SYMBOL, "user-event-hollow" if hollow else "user-event", hollow=hollow),
+                "t_start": int(event["t_start"]),
+                "t_end": int(event["t_end"]),
+                "t_public": int(event["t_public"]),
+                "tooltip": tooltip(
+                    [
+                        f"{USER_TAG[lang]}: {localized(event, 'title', lang)}",
+                        f"{row_span(event, lang)} · {kinds.get(event['kind'], event['kind'])}",
+                        f"{localized(event, 'place_name', lang)} ({precision_label(event['location_precision'], lang)})",
+                        claim_label(event["claim_status"], lang),
+                    ]
+                ),
+            }
+        )
+    return records
+
+
+def user_event_table(user: Dataset) -> pd.DataFrame:
+    events = user.events
+    return pd.DataFrame(
+        {
+            "id": events["id"],
+            "lon": events["lon"],
+            "lat": events["lat"],
+            "hollow": events["is_contested"].astype(int),
+            "t_start": events["t_start"],
+            "t_end": events["t_end"],
+            "t_public": events["t_public"],
+        }
+    )
+
+
+def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+    if len(user.events) > style.LARGE_EVENT_COUNT:
+        table = memo(user, "user-event-table", lambda: user_event_table(user).to_dict("records"))
+        return [
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="user-events",
+                data=table,
+                get_position="[lon, lat]",
+                get_radius=5,
+                radius_units="'pixels'",
+                stroked=True,
+                get_fill_color=f"[{style.USER_COLOUR[0]}, {style.USER_COLOUR[1]}, {style.USER_COLOUR[2]}, hollow ? 0 : 235]",
+                get_line_color=[*style.USER_COLOUR, 255],
+                line_width_min_pixels=1.5,
+                pickable=True,
+                auto_highlight=True,
+                extensions=[FILTER_2],
+                **time_props(view),
+            )
+        ]
+    records = memo(user, f"user-event-records-{view.lang}", lambda: user_event_records(user, view))
+    halo_icon = style.icon_spec(style.USER_EVENT_SYMBOL, "user-event")
+    halos = memo(user, f"user-events-halo-{view.lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
+    halo, symbols = event_icon_layers("user-events", halos, records, view, style.USER_EVENT_SIZE_PX, per_item([*style.USER_COLOUR, 255]))
+    areas = memo(user, f"user-event-areas-{view.lang}", lambda: [r for r in records if r["is_area"]])
+    # Events known only to a region or country: the area the app draws for such places, under the symbol.
+    return ([area_layer("user-event-areas", areas, time=time_props(view))] if areas else []) + [halo, symbols]
+
+
+def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
+    lang = view.lang
+    return [
+        {
+            "id": place["id"],
+            "layer": "place",
+            "position": [float(place["lon"]), float(place["lat"])],
+            "name": reveal_invisible(localized(place, "name", lang)),
+            "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
+            "tooltip": tooltip([f"{USER_TAG[lang]}: {localized(place, 'name', lang)}", localized(place, "role", lang)]),
+        }
+        for _, place in user.places[_drawn_places(user)].iterrows()
+    ]
+
+
+def user_place_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+    records = memo(user, f"user-place-records-{view.lang}", lambda: user_place_records(user, view))
+    icons = place_icon_layer("user-places", records, colour=style.USER_COLOUR, size_px=style.USER_PLACE_SIZE_PX)
+    labels = label_layer("user-place-labels", records, view, size_px=13, colour=style.USER_COLOUR,
+                         anchor="'start'", baseline="'center'", offset=per_item([style.LABEL_GAP_PX, 0]))
+    return [icons, labels] if len(records) <= style.LARGE_EVENT_COUNT else [icons]

@@ -1,0 +1,228 @@
+"""What the map shows for a view: the as-of date, clock, layers, language and region.
+
+Pure functions over the dataset. The browser filters the same data on the GPU
+with :func:`filter_ranges`; the exports use :func:`visible_items`; a test keeps
+the two in agreement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from rkmap.core.coordinates import valid_coordinates
+from rkmap.core.dates import day_number
+from rkmap.core.frames import REGIONS, Region
+from rkmap.data import Dataset
+from rkmap.data.window import data_span
+from rkmap.render.primitives import OPEN_HIGH, OPEN_LOW
+
+Clock = Literal["event", "public"]
+LAYERS = ("places", "route", "events")
+DEFAULT_LAYERS = frozenset(LAYERS)
+DEFAULT_EMPHASIS_DAYS = 30
+
+
+# The analyst's own data get a frame of their own, offered only while a session
+# (or the command line) has such data: not in REGIONS, whose frames are fixed.
+USER_REGION = "user"
+USER_REGION_LABELS = ("Your data", "あなたのデータ")  # shown through rkmap/core/messages.py's "region_user"
+USER_PAD_SHARE = 0.1  # of the data's extent, on each side
+USER_MIN_SPAN_DEG = 1.0  # the smallest box (a single point gets this much around it)
+MERCATOR_LAT = 85.0  # Web Mercator's range: the world basemap covers it
+
+
+def user_region(dataset: Dataset) -> Region | None:
+    """The frame that fits the user's rows (points, lines, areas), padded and kept in Web Mercator's range; None without user rows."""
+    from rkmap.core.memo import memo  # imported here: light, but keeps this module's imports as they were
+
+    return memo(dataset, "user-region", lambda: _user_region(dataset))
+
+
+def _user_region(dataset: Dataset) -> Region | None:
+    from rkmap.data.user_data import user_parts
+
+    user = user_parts(valid_coordinates(dataset))[1]
+    if user is None:
+        return None
+    lons: list[np.ndarray] = []
+    lats: list[np.ndarray] = []
+    places = user.places[user.places["on_map"] != "no"] if "on_map" in user.places.columns else user.places
+    for frame in (places, user.events):
+        if len(frame):
+            lon, lat = frame["lon"].to_numpy(dtype=float), frame["lat"].to_numpy(dtype=float)
+            # An area reaches its radius around its point (a degree of latitude is about 111 km).
+            radius = pd.to_numeric(frame.get("radius_km", pd.Series(0.0, index=frame.index)), errors="coerce").fillna(0.0).to_numpy(dtype=float)
+            reach = np.where(frame["is_area"].to_numpy(dtype=bool), radius / 111.0, 0.0) if "is_area" in frame.columns else 0.0
+            lons += [lon - reach, lon + reach]
+            lats += [lat - reach, lat + reach]
+    for line in user.route_legs["line"] if len(user.route_legs) else ():
+        west, south, east, north = line.bounds
+        lons.append(np.array([west, east]))
+        lats.append(np.array([south, north]))
+    xs, ys = np.concatenate(lons) if lons else np.array([]), np.concatenate(lats) if lats else np.array([])
+    keep = np.isfinite(xs) & np.isfinite(ys)
+    xs, ys = xs[keep], ys[keep]
+    if not len(xs):
+        return None
+    west, east, south, north = float(xs.min()), float(xs.max()), float(ys.min()), float(ys.max())
+    pad_x = max((east - west) * USER_PAD_SHARE, (USER_MIN_SPAN_DEG - (east - west)) / 2)
+    pad_y = max((north - south) * USER_PAD_SHARE, (USER_MIN_SPAN_DEG - (north - south)) / 2)
+    west, east = max(west - pad_x, -180.0), min(east + pad_x, 180.0)
+    south, north = max(south - pad_y, -MERCATOR_LAT), min(north + pad_y, MERCATOR_LAT)
+    if north - south < USER_MIN_SPAN_DEG:  # data hard against the range's edge: grow inwards
+        south, north = (north - USER_MIN_SPAN_DEG, north) if north >= MERCATOR_LAT else (south, south + USER_MIN_SPAN_DEG)
+    if east - west < USER_MIN_SPAN_DEG:
+        west, east = (east - USER_MIN_SPAN_DEG, east) if east >= 180.0 else (west, west + USER_MIN_SPAN_DEG)
+    return Region(USER_REGION, *USER_REGION_LABELS, west, south, east, north)
+
+
+def region_of(key: str, dataset: Dataset | None = None) -> Region:
+    """A frame by key: a fixed one, or the user's data frame (``dataset`` needed); anything else, or 'user' without user data, is the whole route."""
+    if key in REGIONS:
+        return REGIONS[key]
+    if key == USER_REGION and dataset is not None:
+        region = user_region(dataset)
+        if region is not None:
+            return region
+    return REGIONS["route"]
+
+
+def region_box(key: str, dataset: Dataset | None = None) -> tuple[float, float, float, float]:
+    """A frame's (west, south, east, north) in degrees."""
+    region = region_of(key, dataset)
+    return (region.west, region.south, region.east, region.north)
+
+
+@dataclass(frozen=True)
+class MapView:
+    as_of: date
+    clock: Clock = "event"
+    layers: frozenset[str] = field(default=DEFAULT_LAYERS)
+    lang: Literal["en", "ja"] = "en"
+    emphasis_days: int = DEFAULT_EMPHASIS_DAYS
+    region: str = "route"
+
+    def with_(self, **changes: object) -> MapView:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def as_of_day(self) -> int:
+        return day_number(self.as_of)
+
+
+@dataclass(frozen=True)
+class VisibleItems:
+    """The rows the map draws for a view, each with ``state`` 'past' or 'current'."""
+
+    places: pd.DataFrame
+    route_legs: pd.DataFrame
+    events: pd.DataFrame
+
+
+def clock_columns(clock: Clock) -> tuple[str, str]:
+    """Day-number columns that open and close an item's time on the map for a clock."""
+    return ("t_start", "t_end") if clock == "event" else ("t_public", "t_public")
+
+
+# A filter bound the browser fills in: the as-of day plus an offset. The map
+# sends these templates with each layer, so a slider step redraws in the browser.
+AsOfBound = dict[str, int]
+RangeTemplate = list[list[int | AsOfBound]]
+
+
+def as_of(offset: int = 0) -> AsOfBound:
+    return {"asOf": offset}
+
+
+def range_template(view: MapView, emphasised: bool = False) -> RangeTemplate:
+    """GPU filter ranges for the two filter values (opening day, closing day), as-of day left open.
+
+    Shown: opened by the as-of date. Emphasised layers add: not closed more
+    than ``emphasis_days`` before it.
+    """
+    if emphasised:
+        return [[OPEN_LOW, as_of()], [as_of(-view.emphasis_days), OPEN_HIGH]]
+    return [[OPEN_LOW, as_of()], [OPEN_LOW, OPEN_HIGH]]
+
+
+def resolve_ranges(template: RangeTemplate, day: int) -> list[list[int]]:
+    """The ranges of ``template`` on ``day`` (rkmap/app/deck_map.js does the same in the browser)."""
+    return [[bound if isinstance(bound, int) else day + bound["asOf"] for bound in pair] for pair in template]
+
+
+def filter_ranges(view: MapView, emphasised: bool = False) -> list[list[int]]:
+    """The ranges at the view's own as-of day."""
+    return resolve_ranges(range_template(view, emphasised), view.as_of_day)
+
+
+def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:
+    """'hidden', 'past' or 'current' for each row, as the GPU filters compute it."""
+    opens, closes = clock_columns(view.clock)
+    if frame.empty:
+        return pd.Series([], dtype=object, index=frame.index)
+    shown = frame[opens].to_numpy() <= view.as_of_day
+    current = shown & (frame[closes].to_numpy() >= view.as_of_day - view.emphasis_days)
+    return pd.Series(np.where(current, "current", np.where(shown, "past", "hidden")), index=frame.index, dtype=object)
+
+
+def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
+    """The places, legs and events the map shows for ``view``: never a row whose coordinates cannot be drawn."""
+    dataset = valid_coordinates(dataset)
+    places = dataset.places[_on_map(dataset.places)] if "places" in view.layers else dataset.places.iloc[0:0]
+    legs = _with_state(dataset.route_legs, view) if "route" in view.layers else dataset.route_legs.iloc[0:0]
+    events = _with_state(dataset.events, view) if "events" in view.layers else dataset.events.iloc[0:0]
+    return VisibleItems(places=places.reset_index(drop=True), route_legs=legs, events=events)
+
+
+def _on_map(places: pd.DataFrame) -> pd.Series:
+    """Places drawn as places: not areas, nor places that only locate events (on_map 'no')."""
+    return ~places["is_area"] & (places["on_map"] != "no")
+
+
+def _shown_count(frame: pd.DataFrame, view: MapView) -> int:
+    """Rows not 'hidden' in :func:`item_states`, counted without building the state labels."""
+    if frame.empty:
+        return 0
+    opens, _ = clock_columns(view.clock)
+    return int((frame[opens].to_numpy() <= view.as_of_day).sum())
+
+
+def shown_counts(dataset: Dataset, view: MapView) -> tuple[int, int]:
+    """How many events and route legs the map shows: cheap at a million events."""
+    dataset = valid_coordinates(dataset)
+    events = _shown_count(dataset.events, view) if "events" in view.layers else 0
+    legs = _shown_count(dataset.route_legs, view) if "route" in view.layers else 0
+    return events, legs
+
+
+def _with_state(frame: pd.DataFrame, view: MapView) -> pd.DataFrame:
+    states = item_states(frame, view)
+    shown = frame.assign(state=states)
+    return shown[shown["state"] != "hidden"].reset_index(drop=True)
+
+
+def date_span(dataset: Dataset) -> tuple[date, date]:
+    """First and last date the slider needs: every event, leg and disclosure."""
+    return data_span(dataset)
+
+
+def localized(row: pd.Series | dict, stem: str, lang: str) -> str:
+    """The ``stem_en`` / ``stem_ja`` text of a row, falling back to English."""
+    value = row.get(f"{stem}_{lang}") if hasattr(row, "get") else None
+    if value is None or (isinstance(value, float) and value != value) or value == "":
+        value = row.get(f"{stem}_en", "")
+    return "" if value is None else str(value)
+
+
+def leg_parts(leg: pd.Series | dict) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """A leg's line split into its schematic head (maybe empty) and its surveyed part."""
+    coords = [(round(x, 5), round(y, 5)) for x, y in leg["line"].coords]
+    head = int(leg.get("schematic_head_vertices", 0) or 0)
+    if head < 2:
+        return [], coords
+    return coords[:head], coords[head - 1 :]
