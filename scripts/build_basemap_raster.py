@@ -31,7 +31,8 @@ from matplotlib.patches import PathPatch
 from PIL import Image
 
 from rkmap.core import style
-from rkmap.render._mpl import mercator, rgba
+from rkmap.core.projection import mercator
+from rkmap.render._mpl import rgba
 from rkmap.render.basemap import RASTERS, STATIC_DIR
 from rkmap.render.image import basemap_paths
 

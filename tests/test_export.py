@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from rkmap.core import style
+from rkmap.core import projection, style
 from rkmap.render import _mpl
 from rkmap.render.animate import date_steps, gif_bytes, parse_step, render_frames, render_gif
 from rkmap.render.image import (
@@ -163,8 +163,8 @@ def test_frames_stay_inside_the_basemap() -> None:
 def test_scale_bar_uses_the_latitude_of_the_map_centre() -> None:
     assert _mpl.ground_metres_per_unit(60.0) == pytest.approx(0.5)
     assert _mpl.nice_length(740) == 500 and _mpl.nice_length(1999) == 1000 and _mpl.nice_length(3.2) == 2
-    x, y = _mpl.mercator(10.0, 45.0)
-    lon, lat = _mpl.inverse_mercator(float(x), float(y))
+    x, y = projection.mercator(10.0, 45.0)
+    lon, lat = projection.inverse_mercator(float(x), float(y))
     assert lon == pytest.approx(10.0) and lat == pytest.approx(45.0)
 
 

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 
 from rkmap.core import style
+from rkmap.core.projection import world_xy as mercator
 from rkmap.core.text import format_span
-from rkmap.render._screen_path import TILE_PX, mercator
+from rkmap.render._screen_path import TILE_PX
 from rkmap.render.deck import MapSize, arrow_records, build_deck, event_records, place_records, route_records, view_state_for
 from rkmap.render.primitives import UNDATED, UNDATED_RANGES
 from rkmap.render.static_data import read_published

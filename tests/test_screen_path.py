@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import shapely
 
-from rkmap.render._screen_path import MAX_ERROR_PX, TILE_PX, frame_zoom, mercator, screen_path
+from rkmap.core.projection import world_xy as mercator
+from rkmap.render._screen_path import MAX_ERROR_PX, TILE_PX, frame_zoom, screen_path
 from rkmap.render.deck import MapSize, route_records
 from rkmap.render.view import REGIONS, MapView, leg_parts
 

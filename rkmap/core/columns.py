@@ -7,32 +7,17 @@ through a regular expression.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from rkmap.core.cells import numbers
+from rkmap.core.dates import EPOCH, parse_partial_date
 from rkmap.core.schema import CONTESTED_STATUSES, Column
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,79}$"
-_DATE_PATTERN = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 STRING = "string[pyarrow]"
-
-
-def numbers(values: pd.Series) -> pd.Series:
-    """Cells as float64 (NaN where empty or not a number): pyarrow's cast when every cell is a number, else pandas."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
-        array = pa.array(values.array)
-        try:
-            cast = pc.cast(pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array), pa.float64())
-            return pd.Series(cast.to_numpy(zero_copy_only=False), index=values.index, dtype="float64")
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-    return pd.to_numeric(values.astype(object).where(values.astype(object) != "", None), errors="coerce").astype("float64")
 
 
 def isin(values: pd.Series, members: object) -> pd.Series:
@@ -104,18 +89,14 @@ def parse_dates(values: pd.Series) -> ParsedDates:
 
 
 def _parse_one(text_value: str) -> tuple[object, object, str, str]:
-    match = _DATE_PATTERN.match(text_value)
-    if not match:
-        return pd.NaT, pd.NaT, "", f"'{text_value}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD"
-    year, month, day = match.groups()
-    if month is None:
-        return pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31), "year", ""
-    if not 1 <= int(month) <= 12:
-        return pd.NaT, pd.NaT, "", f"'{text_value}' has a month outside 01–12"
-    start = pd.Timestamp(int(year), int(month), 1)
-    if day is None:
-        return start, start + pd.offsets.MonthEnd(0), "month", ""
-    return pd.NaT, pd.NaT, "", f"'{text_value}' is not a day of the calendar"
+    try:
+        parsed = parse_partial_date(text_value)
+    except ValueError as exc:
+        return pd.NaT, pd.NaT, "", str(exc)
+    try:
+        return pd.Timestamp(parsed.first), pd.Timestamp(parsed.last), parsed.precision, ""
+    except (OverflowError, ValueError):  # a year pandas cannot hold as a timestamp
+        return pd.NaT, pd.NaT, "", f"'{text_value}' is outside the years this map can show"
 
 
 def check(column: Column, values: pd.Series, dates: ParsedDates | None = None) -> pd.Series:
@@ -204,7 +185,7 @@ def date_order_errors(frame: pd.DataFrame) -> dict[str, tuple[pd.Series, str]]:
     }
 
 
-_EPOCH = np.datetime64("1970-01-01", "D")
+_EPOCH = np.datetime64(EPOCH, "D")
 
 
 def finish_dates(frame: pd.DataFrame) -> pd.DataFrame:

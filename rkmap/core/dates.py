@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
+from rkmap.core.cells import numbers
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -28,16 +30,22 @@ class PartialDate:
 
 
 def parse_partial_date(text: str) -> PartialDate:
-    """Parse '2023', '2023-07' or '2023-07-25'; raise ValueError saying what is wrong."""
+    """Parse '2023', '2023-07' or '2023-07-25'; raise ValueError saying what is wrong.
+
+    The one reader of the project's partial dates: the schema's vectorised reader
+    (rkmap/core/columns.py) hands it the cells its fast paths do not take.
+    """
     match = _PATTERN.match(text.strip())
     if not match:
         raise ValueError(f"'{text}' is not a date of the form YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match.group(1))
+    if year < 1:
+        raise ValueError(f"'{text}' has year {match.group(1)}: the calendar starts at year 0001")
     if match.group(2) is None:
         return PartialDate(date(year, 1, 1), date(year, 12, 31), "year")
     month = int(match.group(2))
     if not 1 <= month <= 12:
-        raise ValueError(f"'{text}' has month {month}; months run 01–12")
+        raise ValueError(f"'{text}' has a month outside 01–12")
     if match.group(3) is None:
         last_day = calendar.monthrange(year, month)[1]
         return PartialDate(date(year, month, 1), date(year, month, last_day), "month")
@@ -85,7 +93,7 @@ NUMERIC_DM = r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})" + _TIME + "$"
 _ISO_TIME = r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?" + _TIME + "$"
 _MONTH_YEAR = r"^(\d{1,2})[./](\d{4})$"
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})(?:\d{6})?$"  # YYYYMMDD (GDELT's SQLDATE), YYYYMMDDHHMMSS
-_EPOCH = r"^(\d{9,10}|\d{12,13})(?:\.\d+)?$"  # seconds (1973–2286) or milliseconds since 1970
+_EPOCH_TIME = r"^(\d{9,10}|\d{12,13})(?:\.\d+)?$"  # seconds (1973–2286) or milliseconds since 1970
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -143,8 +151,6 @@ def matches(values: pd.Series, pattern: str) -> pd.Series:
 
 
 def _numeric_parts(values: pd.Series) -> pd.DataFrame:
-    from rkmap.core.columns import numbers
-
     return extract(values, NUMERIC_DM, 3).apply(lambda column: numbers(column.fillna("")))
 
 
@@ -257,7 +263,7 @@ def normalise_dates(values: pd.Series, order: DayOrder | None, evidence: OrderEv
         bad = matched & ~month.reindex(rest.index).between(1, 12)
         problem[bad] = "'" + rest[bad].astype(object) + "' has a month outside 1–12"
         fill(matched & ~bad, result)
-    epoch = converted.isna() & (problem == "") & matches(rest, _EPOCH)
+    epoch = converted.isna() & (problem == "") & matches(rest, _EPOCH_TIME)
     if epoch.any():
         number = pd.to_numeric(rest[epoch], errors="coerce")
         seconds = number.where(number < 1e11, number / 1000)

@@ -43,6 +43,7 @@ from shapely import wkb
 from shapely.geometry import shape
 
 from rkmap.core import columns as _columns
+from rkmap.core.dates import EPOCH, day_number
 from rkmap.core.errors import Problem, Report
 from rkmap.core.schema import AREA_KINDS, EVENTS, PLACES, ROUTE_LEGS, TABLES, Table
 from rkmap.data.loading import (
@@ -253,7 +254,7 @@ def _rows_to_load(data_dir: Path, dataset: Dataset) -> dict[str, pd.DataFrame]:
 
 
 def _iso_days(day_numbers: np.ndarray) -> np.ndarray:
-    return (np.datetime64("1970-01-01", "D") + day_numbers.astype("timedelta64[D]")).astype(str)
+    return (np.datetime64(EPOCH, "D") + day_numbers.astype("timedelta64[D]")).astype(str)
 
 
 def _hex_ewkb(geometry: object) -> str:
@@ -390,7 +391,7 @@ def _identifier(name: str) -> str:
 
 
 def _day(value: date | None) -> int | None:
-    return None if value is None else (value - date(1970, 1, 1)).days
+    return None if value is None else day_number(value)
 
 
 def _copy_out(conn: psycopg.Connection, query: str, params: dict[str, Any], columns: list[str]) -> pd.DataFrame:

@@ -19,15 +19,12 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
-import numpy as np
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 from matplotlib.path import Path as MplPath
 
 from rkmap.core import style
 
-EARTH_RADIUS_M = 6378137.0  # Web Mercator sphere (EPSG:3857)
-MAX_LAT = 85.0
 # Deck.gl sizes are CSS pixels on a map about 850 px wide; the exported map is
 # about 9 inches wide, i.e. about as many CSS pixels (96 per inch): 1 px = 0.75 pt.
 PX = 0.75
@@ -90,22 +87,6 @@ SAVE_METADATA = {
     "pdf": {"Creator": None, "Producer": None, "CreationDate": None, "ModDate": None},
     "svg": {"Date": None, "Creator": None},
 }
-
-
-# --- projection
-def mercator(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-    """Web Mercator metres (x east, y north)."""
-    lon = np.asarray(lon, dtype=float)
-    lat = np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT)
-    x = EARTH_RADIUS_M * np.radians(lon)
-    y = EARTH_RADIUS_M * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-    return x, y
-
-
-def inverse_mercator(x: float, y: float) -> tuple[float, float]:
-    lon = math.degrees(x / EARTH_RADIUS_M)
-    lat = math.degrees(2 * math.atan(math.exp(y / EARTH_RADIUS_M)) - math.pi / 2)
-    return lon, lat
 
 
 def ground_metres_per_unit(lat: float) -> float:

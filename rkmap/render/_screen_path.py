@@ -20,6 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import shapely
 
+from rkmap.core.projection import world_xy
 from rkmap.render.view import REGIONS, Region
 
 TILE_PX = 512  # deck.gl's world is 512 px wide at zoom 0
@@ -27,24 +28,10 @@ MAX_ERROR_PX = 0.5
 SURROUNDINGS = 0.5  # the frame's box grown by this share of its size on each side
 
 
-def mercator(lon: float, lat: float) -> tuple[float, float]:
-    """Web Mercator in units of the world's width, y growing southward."""
-    x = (lon + 180) / 360
-    s = math.sin(math.radians(max(min(lat, 85.0), -85.0)))
-    y = 0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi)
-    return x, y
-
-
-def inverse_mercator(x: float, y: float) -> tuple[float, float]:
-    lon = x * 360 - 180
-    lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y))))
-    return lon, lat
-
-
 def frame_zoom(region: Region, width_px: int, height_px: int) -> float:
     """The zoom at which ``region``'s box just fits a ``width_px`` × ``height_px`` map."""
-    x0, y0 = mercator(region.west, region.south)
-    x1, y1 = mercator(region.east, region.north)
+    x0, y0 = world_xy(region.west, region.south)
+    x1, y1 = world_xy(region.east, region.north)
     return min(math.log2(width_px / ((x1 - x0) * TILE_PX)), math.log2(height_px / (abs(y0 - y1) * TILE_PX)))
 
 
@@ -59,7 +46,7 @@ def screen_path(path: Sequence[Sequence[float]], region_key: str | Region, width
     fine = _tolerance(frame_zoom(region, width_px, height_px))
     coarse = _tolerance(min(frame_zoom(r, width_px, height_px) for r in [*REGIONS.values(), region]))
     inside = _near_frame(path, region)
-    projected = np.array([(*mercator(x, y), i) for i, (x, y) in enumerate(path)])
+    projected = np.array([(*world_xy(x, y), i) for i, (x, y) in enumerate(path)])
     kept: set[int] = set()
     for start, end in _runs(inside):
         run = shapely.simplify(shapely.LineString(projected[start : end + 1]), fine if inside[end] else coarse, preserve_topology=False)

@@ -7,6 +7,9 @@ from functools import cache
 from pathlib import Path
 
 from rkmap.core.paths import STATIC_DIR
+from rkmap.core.projection import MAX_LAT
+
+WORLD_BOUNDS = (-180.0, -MAX_LAT, 180.0, MAX_LAT)  # Web Mercator's range: the world raster covers it
 
 # Streamlit serves ./static at /app/static/ (server.enableStaticServing).
 STATIC_URL = "app/static"
@@ -39,7 +42,7 @@ class Raster:
 RASTERS: dict[str, Raster] = {
     # The whole world under the detailed rasters: no hard edge or flat sea where a frame, a pan or a
     # zoom-out reaches past them (Western Europe, Chukotka, an analyst's data elsewhere).
-    "world": Raster("basemap/world.png", (-180.0, -85.0, 180.0, 85.0), 2048, 1.5, smallest=512),  # decoded 16 MB at most
+    "world": Raster("basemap/world.png", WORLD_BOUNDS, 2048, 1.5, smallest=512),  # decoded 16 MB at most
     "overview": Raster("basemap/overview.png", (10.0, 10.0, 175.0, 78.0), 8192, 3.0, smallest=1024),
     "fareast": Raster("basemap/fareast.png", (121.0, 36.5, 141.5, 54.5), 4096, 2.5, smallest=512),
 }

@@ -19,10 +19,11 @@ from rkmap.core import style
 from rkmap.core.coordinates import finite_json, valid_coordinates
 from rkmap.core.dates import from_day_number
 from rkmap.core.memo import memo
+from rkmap.core.projection import world_lonlat, world_xy
 from rkmap.core.text import claim_label, precision_label, row_span, schematic_note
 from rkmap.data import Dataset
 from rkmap.render._grouping import current_intervals, symbol_groups
-from rkmap.render._screen_path import frame_zoom, inverse_mercator, mercator, screen_path
+from rkmap.render._screen_path import frame_zoom, screen_path
 from rkmap.render.layer_parts import (
     PICKED,
     MapSize,
@@ -56,10 +57,10 @@ CAMERA_NUDGE = 1e-6  # degrees or zoom levels: invisible
 def view_state_for(region_key: str | Region, size: MapSize = MapSize(), camera: int = 0) -> pdk.ViewState:
     """Centre and zoom that fit a region's box (a fixed frame's key, or a region) into a map of ``size`` (Web Mercator)."""
     region = REGIONS[region_key] if isinstance(region_key, str) else region_key
-    x0, y0 = mercator(region.west, region.south)
-    x1, y1 = mercator(region.east, region.north)
+    x0, y0 = world_xy(region.west, region.south)
+    x1, y1 = world_xy(region.east, region.north)
     zoom = frame_zoom(region, size.width, size.height)
-    lon, lat = inverse_mercator((x0 + x1) / 2, (y0 + y1) / 2)
+    lon, lat = world_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
     if not camera:
         return pdk.ViewState(longitude=round(lon, 4), latitude=round(lat, 4), zoom=round(zoom, 2), min_zoom=1.5, max_zoom=12)
     nudge = CAMERA_NUDGE * (camera % 2)
@@ -187,7 +188,7 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
         if record["schematic"]:
             continue
         path = record["path"]
-        merc = [mercator(x, y) for x, y in path]  # type: ignore[misc]
+        merc = [world_xy(x, y) for x, y in path]  # type: ignore[misc]
         seg = [math.dist(a, b) for a, b in zip(merc, merc[1:])]
         total = sum(seg)
         if total == 0:
@@ -199,7 +200,7 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
                 if run + length >= target and length > 0:
                     f = (target - run) / length
                     (ax, ay), (bx, by) = merc[i], merc[i + 1]
-                    lon, lat = inverse_mercator(ax + f * (bx - ax), ay + f * (by - ay))
+                    lon, lat = world_lonlat(ax + f * (bx - ax), ay + f * (by - ay))
                     # Mercator y grows southward here; deck.gl angles are counter-clockwise.
                     angle = math.degrees(math.atan2(-(by - ay), bx - ax))
                     arrows.append(

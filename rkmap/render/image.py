@@ -40,13 +40,14 @@ from shapely.geometry.polygon import orient
 from rkmap.core import style
 from rkmap.core.coordinates import valid_coordinates
 from rkmap.core.messages import data_end_note, t
+from rkmap.core.projection import inverse_mercator, mercator
 from rkmap.core.style import LegendEntry
 from rkmap.core.text import format_date
 from rkmap.data import Dataset
 from rkmap.data.window import data_span
 from rkmap.render import _mpl
-from rkmap.render._mpl import PX, mercator, rgba
-from rkmap.render.basemap import STATIC_DIR
+from rkmap.render._mpl import PX, rgba
+from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
 from rkmap.render.layer_parts import slot_offsets
 from rkmap.render.sources import SourceRef, source_ref
 from rkmap.render.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, leg_parts, localized, region_of, visible_items
@@ -132,13 +133,13 @@ class Frame:
 
     @property
     def lonlat(self) -> tuple[float, float, float, float]:
-        w, s = _mpl.inverse_mercator(self.x0, self.y0)
-        e, n = _mpl.inverse_mercator(self.x1, self.y1)
+        w, s = inverse_mercator(self.x0, self.y0)
+        e, n = inverse_mercator(self.x1, self.y1)
         return w, s, e, n
 
     @property
     def centre_lat(self) -> float:
-        return _mpl.inverse_mercator(0.0, (self.y0 + self.y1) / 2)[1]
+        return inverse_mercator(0.0, (self.y0 + self.y1) / 2)[1]
 
     def contains(self, x: float, y: float, margin: float = 0.0) -> bool:
         return self.x0 - margin <= x <= self.x1 + margin and self.y0 - margin <= y <= self.y1 + margin
@@ -186,7 +187,6 @@ def credit_line() -> str:
     return " · ".join([*(str(c).strip() for c in meta.get("credit", [])), RAIL_CREDIT])
 
 
-WORLD_BOUNDS = (-180.0, -85.0, 180.0, 85.0)  # Web Mercator's range: the world raster (rkmap/render/basemap.py) covers it
 
 
 @cache
@@ -1173,7 +1173,7 @@ def _compact_offsets(fig: Figure, ax: object, events: pd.DataFrame, offsets: dic
             for cell in cells:
                 dx, dy = place(cell)
                 mx, my = to_lonlat.transform((px + dx * scale, py - dy * scale))
-                lon, lat = _mpl.inverse_mercator(mx, my)
+                lon, lat = inverse_mercator(mx, my)
                 land += _on_land(lon, lat)
             if land > best_land:
                 best, best_land = name, land

@@ -17,6 +17,7 @@ import pandas as pd
 from rkmap.core.coordinates import valid_coordinates
 from rkmap.core.dates import day_number
 from rkmap.core.frames import REGIONS, Region
+from rkmap.core.projection import MAX_LAT
 from rkmap.data import Dataset
 from rkmap.data.window import data_span
 from rkmap.render.primitives import OPEN_HIGH, OPEN_LOW
@@ -33,7 +34,6 @@ USER_REGION = "user"
 USER_REGION_LABELS = ("Your data", "あなたのデータ")  # shown through rkmap/core/messages.py's "region_user"
 USER_PAD_SHARE = 0.1  # of the data's extent, on each side
 USER_MIN_SPAN_DEG = 1.0  # the smallest box (a single point gets this much around it)
-MERCATOR_LAT = 85.0  # Web Mercator's range: the world basemap covers it
 
 
 def user_region(dataset: Dataset) -> Region | None:
@@ -73,9 +73,9 @@ def _user_region(dataset: Dataset) -> Region | None:
     pad_x = max((east - west) * USER_PAD_SHARE, (USER_MIN_SPAN_DEG - (east - west)) / 2)
     pad_y = max((north - south) * USER_PAD_SHARE, (USER_MIN_SPAN_DEG - (north - south)) / 2)
     west, east = max(west - pad_x, -180.0), min(east + pad_x, 180.0)
-    south, north = max(south - pad_y, -MERCATOR_LAT), min(north + pad_y, MERCATOR_LAT)
+    south, north = max(south - pad_y, -MAX_LAT), min(north + pad_y, MAX_LAT)
     if north - south < USER_MIN_SPAN_DEG:  # data hard against the range's edge: grow inwards
-        south, north = (north - USER_MIN_SPAN_DEG, north) if north >= MERCATOR_LAT else (south, south + USER_MIN_SPAN_DEG)
+        south, north = (north - USER_MIN_SPAN_DEG, north) if north >= MAX_LAT else (south, south + USER_MIN_SPAN_DEG)
     if east - west < USER_MIN_SPAN_DEG:
         west, east = (east - USER_MIN_SPAN_DEG, east) if east >= 180.0 else (west, west + USER_MIN_SPAN_DEG)
     return Region(USER_REGION, *USER_REGION_LABELS, west, south, east, north)
