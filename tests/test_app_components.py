@@ -1,0 +1,90 @@
+"""Each UI component on its own page (AppTest.from_function): what it draws, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _legend_page(lang: str, layers: tuple[str, ...]) -> None:
+    from rkmap.app.data import shipped_dataset
+    from rkmap.app.legend import legend
+
+    legend(shipped_dataset()[0], frozenset(layers), lang)
+
+
+@pytest.mark.parametrize("lang, title, symbol_word", [("en", "Legend", "Confirmed"), ("ja", "凡例", "確認済み")])
+def test_legend_names_its_entries_in_the_chosen_language(lang: str, title: str, symbol_word: str) -> None:
+    at = AppTest.from_function(_legend_page, args=(lang, ("places", "route", "events")), default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert title in text and symbol_word in text
+    assert 'data-testid="map-legend"' in text
+
+
+def test_legend_leaves_out_the_layers_switched_off() -> None:
+    at = AppTest.from_function(_legend_page, args=("en", ("places",)), default_timeout=60).run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "Rail leg" not in text and "Summit" not in text
+    assert "Port" in text
+
+
+def _choice_page(lang: str, stale: str | None = None) -> None:
+    import streamlit as st
+
+    from rkmap.app.choices import choice, repair_choices
+
+    labels = {"a": ("Alpha", "アルファ"), "b": ("Beta", "ベータ")}
+    if stale is not None and st.session_state.get("ran"):
+        st.session_state["pick"] = stale  # what Streamlit hands the script when the browser sends a label
+    st.session_state["ran"] = True
+    repair_choices()
+    value = choice(st.radio, "Pick", ("a", "b"), key="pick", option_label=lambda o, lg: labels[o][lg == "ja"], lang=lang)
+    st.write(f"value={value}")
+
+
+def test_a_choice_shows_labels_and_keeps_keys_as_values() -> None:
+    at = AppTest.from_function(_choice_page, args=("ja",)).run()
+    assert at.radio(key="pick").options == ["アルファ", "ベータ"]
+    at.radio(key="pick").set_value("b").run()
+    assert at.session_state["pick"] == "b"
+    assert "value=b" in at.markdown[-1].value
+
+
+def test_a_label_sent_back_as_a_value_is_turned_back_into_its_key() -> None:
+    """The crash of the language switch: the browser held the other language's label as the value."""
+    at = AppTest.from_function(_choice_page, args=("en", "ベータ")).run()  # a stale label from before the switch
+    at.run()
+    assert not at.exception
+    assert at.session_state["pick"] == "b"
+
+
+def test_anything_else_becomes_the_default() -> None:
+    at = AppTest.from_function(_choice_page, args=("en", "<script>")).run()
+    at.run()
+    assert at.session_state["pick"] == "a"
+
+
+def _details_page(lang: str, key: str) -> None:
+    from rkmap.app.data import shipped_dataset
+    from rkmap.app.detail import item_details
+
+    item_details(shipped_dataset()[0], key, lang)
+
+
+@pytest.mark.parametrize("lang, date_word, sources_word", [("en", "Date", "Sources"), ("ja", "日付", "出典")])
+def test_details_of_an_event_give_its_date_claim_and_numbered_sources(lang: str, date_word: str, sources_word: str) -> None:
+    at = AppTest.from_function(_details_page, args=(lang, "event:vostochny-summit-2023"), default_timeout=60).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert date_word in text and sources_word in text
+    assert "2023" in text
+    assert "seed" not in text.lower()
+
+
+def test_details_of_an_unknown_item_draw_nothing() -> None:
+    at = AppTest.from_function(_details_page, args=("en", "event:no-such-event"), default_timeout=60).run()
+    assert not at.exception
+    assert len(at.markdown) == 0
