@@ -9,9 +9,9 @@ browser shows its static rasters under the canvas (rkmap/render/basemap.py).
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -24,6 +24,7 @@ from rkmap.core.text import claim_label, precision_label, row_span, schematic_no
 from rkmap.data import Dataset
 from rkmap.render._grouping import current_intervals, symbol_groups
 from rkmap.render._screen_path import frame_zoom, screen_path
+from rkmap.render.arrows import arrows_along
 from rkmap.render.layer_parts import (
     PICKED,
     MapSize,
@@ -188,32 +189,19 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
         if record["schematic"]:
             continue
         path = record["path"]
-        merc = [world_xy(x, y) for x, y in path]  # type: ignore[misc]
-        seg = [math.dist(a, b) for a, b in zip(merc, merc[1:])]
-        total = sum(seg)
-        if total == 0:
-            continue
-        for k in range(per_leg):
-            target = total * (k + 0.5) / per_leg
-            run = 0.0
-            for i, length in enumerate(seg):
-                if run + length >= target and length > 0:
-                    f = (target - run) / length
-                    (ax, ay), (bx, by) = merc[i], merc[i + 1]
-                    lon, lat = world_lonlat(ax + f * (bx - ax), ay + f * (by - ay))
-                    # Mercator y grows southward here; deck.gl angles are counter-clockwise.
-                    angle = math.degrees(math.atan2(-(by - ay), bx - ax))
-                    arrows.append(
-                        {
-                            "position": [round(lon, 5), round(lat, 5)],
-                            "angle": round(angle, 1),
-                            "icon": icon,
-                            "colour": record["colour"],
-                            **{key: record[key] for key in ("t_start", "t_end", "t_public", *PICKED)},
-                        }
-                    )
-                    break
-                run += length
+        merc = np.array([world_xy(x, y) for x, y in path])  # type: ignore[misc]
+        # World units grow southward: the placement wants y north, so y is negated there and back.
+        for x, y, angle in arrows_along(merc[:, 0], -merc[:, 1], per_leg):
+            lon, lat = world_lonlat(x, -y)
+            arrows.append(
+                {
+                    "position": [round(lon, 5), round(lat, 5)],
+                    "angle": round(angle, 1),
+                    "icon": icon,
+                    "colour": record["colour"],
+                    **{key: record[key] for key in ("t_start", "t_end", "t_public", *PICKED)},
+                }
+            )
     return arrows
 
 

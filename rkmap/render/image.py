@@ -47,6 +47,7 @@ from rkmap.data import Dataset
 from rkmap.data.window import data_span
 from rkmap.render import _mpl
 from rkmap.render._mpl import PX, rgba
+from rkmap.render.arrows import arrows_along
 from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
 from rkmap.render.layer_parts import slot_offsets
 from rkmap.render.sources import SourceRef, source_ref
@@ -1101,29 +1102,9 @@ def _draw_route(ax: object, legs: pd.DataFrame) -> None:
         if head:
             hx, hy = mercator([p[0] for p in head], [p[1] for p in head])
             ax.plot(hx, hy, color=rgba(style.SCHEMATIC), linewidth=style.SCHEMATIC_WIDTH_PX * PX, linestyle=(0, style.DASH_SCHEMATIC), dash_capstyle="round", zorder=5)  # type: ignore[attr-defined]
-        for x, y, angle in _arrows(np.asarray(mxs), np.asarray(mys)):
+        for x, y, angle in arrows_along(np.asarray(mxs), np.asarray(mys)):
             marker = MarkerStyle(_mpl.marker_path(style.ARROW_SYMBOL), transform=Affine2D().rotate_deg(angle))
             ax.plot([x], [y], marker=marker, markersize=_mpl.marker_size_pt(style.ARROW_SYMBOL, 13), color=rgba(colour), markeredgecolor="white", markeredgewidth=0.4, linestyle="none", zorder=6)  # type: ignore[attr-defined]
-
-
-def _arrows(xs: np.ndarray, ys: np.ndarray, per_leg: int = 4) -> list[tuple[float, float, float]]:
-    """Direction arrows evenly spaced along a projected line (as the interactive map places them)."""
-    seg = np.hypot(np.diff(xs), np.diff(ys))
-    total = float(seg.sum())
-    if total == 0:
-        return []
-    cumulative = np.concatenate([[0.0], np.cumsum(seg)])
-    arrows = []
-    for k in range(per_leg):
-        target = total * (k + 0.5) / per_leg
-        i = int(min(np.searchsorted(cumulative, target, side="right") - 1, len(seg) - 1))
-        while seg[i] == 0 and i > 0:
-            i -= 1
-        f = (target - cumulative[i]) / seg[i] if seg[i] else 0.0
-        x = xs[i] + f * (xs[i + 1] - xs[i])
-        y = ys[i] + f * (ys[i + 1] - ys[i])
-        arrows.append((float(x), float(y), math.degrees(math.atan2(ys[i + 1] - ys[i], xs[i + 1] - xs[i]))))
-    return arrows
 
 
 @cache
