@@ -17,12 +17,12 @@ const TICK_MONTHS = [1, 3, 6, 12, 24, 60, 120];
 const MIN_TICK_PX = 64;
 let timelineCount = 0;
 
-function setAttributes(element, attrs) {
+export function setAttributes(element, attrs) {
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
   return element;
 }
 
-function svgElement(tag, attrs, parent) {
+export function svgElement(tag, attrs, parent) {
   const element = setAttributes(document.createElementNS(SVG_NS, tag), attrs);
   parent?.append(element);
   return element;
@@ -56,7 +56,7 @@ const monthOfDay = (day) => {
 const dayOfMonth = (month) => Date.UTC(Math.floor(month / 12), month % 12, 1) / DAY_MS;
 const monthText = (month) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}`;
 
-class Timeline {
+export class Timeline {
   constructor(parent) {
     const id = `deck-map-timeline-${++timelineCount}`;
     this.clipId = `${id}-clip`;
