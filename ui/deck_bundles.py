@@ -5,7 +5,10 @@ imports, with the map's own deck.gl build, ui/deck_gl.js), bundled by esbuild
 into one module in the component's asset folder, static/deck_map/ (``make js``;
 the built file is committed, so the app runs offline and without node). It is
 served as a static file, not sent inline with the component: 0.9 MB would
-otherwise travel with every rerun.
+otherwise travel with every rerun. (Streamlit serves a component's files from
+its ``asset_dir`` only for a component in an installed package's
+pyproject.toml; until the app is one, ./static serves the folder, and the
+component sends a stub that imports the module.)
 
 The module takes the browser a good part of a second to fetch and run on a
 slow machine, and software WebGL then builds a shader pipeline per layer kind

@@ -17,7 +17,7 @@ const TICK_MONTHS = [1, 3, 6, 12, 24, 60, 120];
 const MIN_TICK_PX = 64;
 let timelineCount = 0;
 
-export function setAttributes(element, attrs) {
+function setAttributes(element, attrs) {
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, String(value));
   return element;
 }
