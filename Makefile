@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: app test lint test-files test-postgis test-fast bench screenshot chromium geometry
+.PHONY: app test lint test-files test-postgis test-fast bench screenshot chromium geometry js lint-js
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,3 +62,15 @@ geometry: $(BIN)/python
 	$(BIN)/python scripts/build_routes.py
 	$(BIN)/python scripts/build_basemap.py
 	$(BIN)/python scripts/build_basemap_raster.py
+
+# The map component's JavaScript (needs Node.js and npm; not needed to run the app): bundle the
+# ES modules in rkmap/app/*.js with deck.gl into static/deck_map/ (commit the result), and lint them.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+js: node_modules/.package-lock.json
+	node scripts/deckgl_bundle/build.mjs
+
+lint-js: node_modules/.package-lock.json
+	node_modules/.bin/eslint .

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from apptest_helpers import map_data, run_app
 
-from rkmap.app.deck_bundles import DECKGL_BUNDLE
+from rkmap.app.deck_bundles import MAP_MODULE, module_url
 from rkmap.app.deck_map import clamped_day, map_payload, picked_key
 from rkmap.app.detail import item_key_for
 from rkmap.core import style
@@ -63,21 +63,20 @@ def test_payload_names_files_the_server_has(dataset) -> None:
     assert (payload["day"], payload["first"], payload["last"]) == (day_number(date(2023, 10, 13)), day_number(date(2000, 7, 19)), 19739)
     assert json.loads(payload["deck"])["layers"], "the deck JSON travels as a string"
     assert payload["tooltip"] == {"text": "{tooltip}"}, "tooltips are text templates: data never becomes HTML"
-    assert payload["bundles"] == [f"{STATIC_URL}/{DECKGL_BUNDLE}"]
-    assert (STATIC_DIR / DECKGL_BUNDLE).is_file()
+    assert payload["module"] == module_url() and module_url().startswith(f"{STATIC_URL}/{MAP_MODULE}?v=")
+    assert (STATIC_DIR / MAP_MODULE).is_file()
 
 
 def test_vendored_deck_gl_is_documented_with_its_licences() -> None:
-    """The map's deck.gl build names its version, its source and every package in it with a licence."""
+    """The map's module, with its deck.gl build, names its source and every package in it with a licence."""
     readme = (STATIC_DIR / "vendor" / "README.md").read_text(encoding="utf-8")
-    built = STATIC_DIR / DECKGL_BUNDLE
-    assert built.name in readme and "scripts/deckgl_bundle" in readme
-    licences = built.with_name(built.name.replace(".min.js", "-LICENSES.txt")).read_text(encoding="utf-8")
-    source = json.loads((Path(__file__).resolve().parent.parent / "scripts" / "deckgl_bundle" / "package.json").read_text(encoding="utf-8"))
+    built = STATIC_DIR / MAP_MODULE
+    assert f"static/{MAP_MODULE}" in readme and "scripts/deckgl_bundle" in readme
+    licences = built.with_name("deck_map-LICENSES.txt").read_text(encoding="utf-8")
+    source = json.loads((Path(__file__).resolve().parent.parent / "package.json").read_text(encoding="utf-8"))
     for package, version in source["dependencies"].items():
         if package.startswith("@deck.gl/"):
             assert f"{package} {version} (MIT)" in licences, package
-            assert f"-{version}.min.js" in DECKGL_BUNDLE
 
 
 @pytest.mark.parametrize(
@@ -116,13 +115,13 @@ def test_reported_day_is_clamped_to_the_data(reported, expected) -> None:
     assert clamped_day(reported, date(2000, 7, 19), date(2024, 1, 17)) == expected
 
 
-def test_preload_comes_first_and_names_the_maps_bundles() -> None:
-    """The page's first element asks for the same deck.gl bundles as the map, in the same order."""
+def test_preload_comes_first_and_names_the_maps_module() -> None:
+    """The page's first element imports the same module (URL) as the map: the browser runs it once."""
     at = run_app()
     components = list(at.get("bidi_component"))
     assert components[0].proto.component_name.endswith("deck_gl_preload")
-    bundles, warmup = json.loads(components[0].proto.json)
-    assert bundles == map_data(at)["bundles"]
+    module, warmup = json.loads(components[0].proto.json)
+    assert module == map_data(at)["module"]
     assert warmup == warmup_deck_json()
     # What the page imports before the preload leaves out pandas (a good part of a first run).
     probe = "import sys, streamlit, rkmap.app.deck_bundles, rkmap.app.page_style; print('pandas' in sys.modules)"

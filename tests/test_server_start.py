@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from rkmap.app import server_start
-from rkmap.app.deck_bundles import bundle_urls, shell_script, warmup_deck
+from rkmap.app.deck_bundles import module_url, shell_script, warmup_deck
 from rkmap.app.server_start import ShellPreload, is_page_path, with_script
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,12 +94,12 @@ def test_middleware_passes_everything_else_through(path: str, method: str, heade
 
 def test_shell_script_loads_the_bundle_first_and_cannot_end_early() -> None:
     html = shell_script()
-    for url in bundle_urls():
-        assert f'<link rel="preload" as="script" href="{url}" fetchpriority="high">' in html
+    assert f'<link rel="modulepreload" href="{module_url()}" fetchpriority="high">' in html
     script = re.fullmatch(r"(?s)(<link[^>]*>)+<script>(.*)</script>", html)
     assert script is not None, "preload links, then one script element"
     assert "</" not in script.group(2), "nothing inside may close the element"
     assert "preloadDeckGl(" in script.group(2) and 'performance.mark("deck-map:shell")' in script.group(2)
+    assert json.dumps(module_url()) in script.group(2), "it imports the module the map imports: one instance"
 
 
 def test_server_builds_the_shell_without_pydeck_or_pandas() -> None:

@@ -1,36 +1,49 @@
-"""Where the browser gets deck.gl, and the preload that starts it first thing.
+"""Where the browser gets the map's module, and the preload that starts it first thing.
 
-The bundle takes the browser a good part of a second to fetch and run on a
+The map component's JavaScript is ES modules (rkmap/app/deck_map.js and what it
+imports, with the map's own deck.gl build, rkmap/app/deck_gl.js), bundled by esbuild
+into one module in the component's asset folder, static/deck_map/ (``make js``;
+the built file is committed, so the app runs offline and without node). It is
+served as a static file, not sent inline with the component: 0.9 MB would
+otherwise travel with every rerun. (Streamlit serves a component's files from
+its ``asset_dir`` only for a component in an installed package's
+pyproject.toml; until the app is one, ./static serves the folder, and the
+component sends a stub that imports the module.)
+
+The module takes the browser a good part of a second to fetch and run on a
 slow machine, and software WebGL then builds a shader pipeline per layer kind
 before the map's first frame (see bench/README.md). The map component can
-only ask for the bundle once its element arrives, late in the page's first
-run. The preload asks first and then draws the warm-up deck
-(rkmap/render/primitives.py, rkmap/app/deck_loader.js), which the map takes over: from the
-HTML page itself when serve.py serves it (:func:`shell_script`,
-rkmap/app/server_start.py), else as the page's first element, at the start of the
-first run. Nothing here imports pandas, pydeck or the data modules: app.py
-calls :func:`preload_deck_gl` before it imports them, and serve.py builds the
-page shell before it answers its first request.
+only ask for it once its element arrives, late in the page's first run. The
+preload asks first and then draws the warm-up deck (rkmap/render/primitives.py,
+rkmap/app/deck_loader.js), which the map takes over: from the HTML page itself when
+serve.py serves it (:func:`shell_script`, rkmap/app/server_start.py), else as the
+page's first element, at the start of the first run. Both import the module
+by the same URL, so the browser runs it once and the warm-up deck passes from
+the preload to the map inside it (no window globals). Nothing here imports
+pandas, pydeck or the data modules: app.py calls :func:`preload_deck_gl`
+before it imports them, and serve.py builds the page shell before it answers
+its first request.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
-from rkmap.render.basemap import static_url
+from rkmap.render.basemap import STATIC_DIR, static_url
 
 _HERE = Path(__file__).resolve().parent
-# The map's own deck.gl build (scripts/deckgl_bundle; licences in static/vendor/README.md):
-# core, the two layer types and the extension the map draws with in WebGL, the JSON
-# converter for pydeck's JSON and CSV loading, 0.9 MB. pydeck's offline bundle, 4.2 MB with every
-# layer type, took the browser ≈ 0.6 s to run on the benchmark machine.
-DECKGL_BUNDLE = "vendor/deckgl-map-9.3.6.min.js"
+# The map component's asset folder under ./static: the bundle and its licence list (static/vendor/README.md).
+MAP_MODULE = "deck_map/deck_map.js"
 PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (rkmap/app/page_style.py)
-LOADER_JS = (_HERE / "deck_loader.js").read_text(encoding="utf-8")
+# How a page imports the map's module: a URL relative to the page (a component's
+# inline module is a blob: URL, against which a relative import means nothing).
+# The same absolute URL everywhere, so the browser runs the module once.
+IMPORT_JS = "import(new URL(url, document.baseURI).href)"
 # rkmap.render.primitives.warmup_deck_json(), written by scripts/build_warmup_deck.py (a test checks it is current).
 # Read, not built: building it imports pydeck and numpy (≈ 0.1 s), which the server
 # would do before it could answer at all.
@@ -39,15 +52,20 @@ WARMUP_DECK_FILE = _HERE / "warmup_deck.json"
 _preload = st.components.v2.component(
     "deck_gl_preload",
     html="",
-    js=LOADER_JS
-    + "\nexport default function ({ data: [bundles, warmup] }) {\n  performance.mark(\"deck-map:preload\");\n"
-    + "  preloadDeckGl(bundles, warmup);\n}\n",
+    # A failure is left to the map, which says so where the map would be.
+    js=f"""export default function ({{ data: [url, warmup] }}) {{
+  performance.mark("deck-map:preload");
+  {IMPORT_JS}.then((map) => map.preloadDeckGl(warmup)).catch(() => {{}});
+}}
+""",
 )
 
 
-def bundle_urls() -> list[str]:
-    """The deck.gl bundles' URLs, in the order they must run."""
-    return [static_url(DECKGL_BUNDLE)]
+@cache  # the file changes only with a new release: hash it once
+def module_url() -> str:
+    """The map module's URL, with a digest of its content: a new build is never taken from a stale cache."""
+    digest = hashlib.sha256((STATIC_DIR / MAP_MODULE).read_bytes()).hexdigest()[:12]
+    return f"{static_url(MAP_MODULE)}?v={digest}"
 
 
 @cache  # the page asks on every full rerun: read once
@@ -57,22 +75,22 @@ def warmup_deck() -> str:
 
 
 def preload_deck_gl() -> None:
-    """Have the browser run deck.gl and build the map's shader pipelines now, while the rest of the page is built."""
+    """Have the browser run the map's module and build its shader pipelines now, while the rest of the page is built."""
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
-    _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck()])
+    _preload(key=PRELOAD_KEY, data=[module_url(), warmup_deck()])
 
 
 def shell_script() -> str:
     """The preload as HTML for the page shell (rkmap/app/server_start.py), before Streamlit's own code runs.
 
-    The loader is wrapped in a function, so the page gets no globals from it but
-    the two it shares with the map (``window.__deckMapBundle`` and
-    ``window.__deckMapWarmup``). Nothing in it comes from data or the URL.
+    A classic script that imports the module: it runs (and asks for the module)
+    as soon as the browser reads it, where a module script would wait for the
+    whole page. Nothing in it comes from data or the URL.
     """
-    start = f"preloadDeckGl({json.dumps(bundle_urls())}, {json.dumps(warmup_deck())});"
-    body = f'(() => {{\nperformance.mark("deck-map:shell");\n{LOADER_JS}\n{start}\n}})();'
+    url = module_url()
+    start = f"const url = {json.dumps(url)};\n{IMPORT_JS}.then((map) => map.preloadDeckGl({json.dumps(warmup_deck())})).catch(() => {{}});"
+    body = f'(() => {{\nperformance.mark("deck-map:shell");\n{start}\n}})();'
     # "</" would end the element early; in the JSON it is written "<\/" (the same string).
     body = body.replace("</", "<\\/")
     # Asked for first and at high priority: else it waits behind Streamlit's modules for a connection.
-    preloads = "".join(f'<link rel="preload" as="script" href="{url}" fetchpriority="high">' for url in bundle_urls())
-    return f"{preloads}<script>{body}</script>"
+    return f'<link rel="modulepreload" href="{url}" fetchpriority="high"><script>{body}</script>'

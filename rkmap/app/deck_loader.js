@@ -1,35 +1,18 @@
 // deck.gl for the page, shared by the preload that starts it first thing
-// (rkmap/app/deck_bundles.py) and the map that draws with it (rkmap/app/deck_map.js): loading
-// the bundle, reading pydeck's JSON, and the warm-up deck.
+// (rkmap/app/deck_bundles.py) and the map that draws with it (rkmap/app/deck_map.js): reading
+// pydeck's JSON, and the warm-up deck. Both run this one module (the same URL,
+// so the same instance): the warm-up deck passes from one to the other here.
 
-function loadScript(url) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.async = false; // fetched in parallel, run in the order inserted
-    script.onload = resolve;
-    script.onerror = () => reject(new Error(`could not load ${url}`));
-    document.head.appendChild(script);
-  });
-}
-
-function loadDeckGl(urls) {
-  // Once per page, whichever asks first; the bundles run in the order given.
-  window.__deckMapBundle ??= Promise.all(urls.map(loadScript)).then(() => {
-    performance.mark("deck-map:bundles-loaded");
-    if (typeof window.deck?.Deck !== "function" || !window.deck?.JSONConverter || !window.deck?.DataFilterExtension) {
-      throw new Error("the deck.gl bundle did not define deck.Deck, its JSON converter and the data filter");
-    }
-  });
-  return window.__deckMapBundle;
-}
+import { Deck, JSONConverter, MapView, ScatterplotLayer, IconLayer, DataFilterExtension } from "./deck_gl.js";
+import { htmlLabelLayer } from "./html_labels.js";
+import { svgPathLayer } from "./svg_paths.js";
+import { pixelRatio } from "./viewport.js";
 
 // pydeck's JSON to deck.gl props: the classes the map's JSON names, with the
 // HTML labels (rkmap/app/html_labels.js) placed in ``roots.labels`` and the SVG lines
-// (rkmap/app/svg_paths.js; both sent ahead of this file) in ``roots.lines``.
+// (rkmap/app/svg_paths.js) in ``roots.lines``.
 // "@@=" strings become accessor functions (deck.gl's expression parser, no eval).
-function jsonConverter(roots = null) {
-  const { JSONConverter, MapView, ScatterplotLayer, IconLayer, DataFilterExtension } = window.deck;
+export function jsonConverter(roots = null) {
   const classes = { MapView, ScatterplotLayer, IconLayer, DataFilterExtension };
   if (roots) {
     classes.HtmlLabelLayer = htmlLabelLayer(roots.labels);
@@ -43,7 +26,7 @@ function jsonConverter(roots = null) {
 // converter, which would read any "@@"-prefixed string in them ("@@=…", "@@#…",
 // "@@type") as an expression, constant or class: they are set on the built layer as
 // they came, so user text is only ever data. (URL data are fetched, not converted.)
-function deckProps(converter, json) {
+export function deckProps(converter, json) {
   const inline = new Map();
   const layers = (json.layers ?? []).map((layer) => {
     if (!Array.isArray(layer.data)) return layer;
@@ -57,18 +40,9 @@ function deckProps(converter, json) {
   return props;
 }
 
-// What places things on the map from its viewport: the same key, nothing moved
-// (the basemap images in rkmap/app/deck_map.js, the labels in rkmap/app/html_labels.js, the lines in rkmap/app/svg_paths.js).
-function viewportKey(viewport) {
-  return [viewport.width, viewport.height, viewport.longitude, viewport.latitude, viewport.zoom].join();
-}
-
-// Drawing-buffer pixels per CSS pixel, as luma.gl sizes a canvas.
-function pixelRatio() {
-  return window.devicePixelRatio || 1;
-}
-
 const WARMUP_CSS_PX = 2; // the warm-up canvas's side on the page
+// The warm-up deck: undefined until made, then {holder, deck} until the map takes it (null after).
+let warmup;
 
 // Software WebGL builds each layer kind's shader pipeline before the first frame
 // that draws it (0.1-0.4 s each, rkmap/render/primitives.py). The warm-up deck draws one
@@ -76,7 +50,7 @@ const WARMUP_CSS_PX = 2; // the warm-up canvas's side on the page
 // deck.gl has loaded, while the page's first run is still going on; the map then
 // takes this deck over (takeWarmDeck), its pipelines built.
 function warmUpDeck(json) {
-  if (window.__deckMapWarmup !== undefined || !json) return;
+  if (warmup !== undefined || !json) return;
   if (!document.body) {
     // From the page shell's <head> (rkmap/app/server_start.py), before the body exists.
     document.addEventListener("DOMContentLoaded", () => warmUpDeck(json), { once: true });
@@ -97,7 +71,7 @@ function warmUpDeck(json) {
   // Not deck.gl's default canvas id, which names the map's canvas (the map renames it when it takes this one).
   // Not waiting for the page's load event (luma.gl's default), which comes only once
   // Streamlit's modules are in, just when Streamlit's start-up wants the main thread.
-  const deck = new window.deck.Deck({
+  const deck = new Deck({
     ...deckProps(jsonConverter(), JSON.parse(json)),
     id: "deck-map-warmup",
     canvas,
@@ -111,23 +85,23 @@ function warmUpDeck(json) {
     // composited, and nothing else would submit its commands: SwiftShader would build the
     // pipelines' draw routines only at the map's first frame (~0.15-0.25 s it then waited on).
     onAfterRender: ({ gl }) => {
-      if (window.__deckMapWarmup) gl?.flush(); // until the map takes the deck over
+      if (warmup) gl?.flush(); // until the map takes the deck over
     },
   });
-  window.__deckMapWarmup = { holder, deck };
+  warmup = { holder, deck };
   performance.mark("deck-map:warmup-created");
 }
 
-// What a preload does: load deck.gl, then draw the warm-up deck. A failure is
-// left to the map, which says so where the map would be.
-function preloadDeckGl(bundles, warmup) {
-  loadDeckGl(bundles).then(() => warmUpDeck(warmup)).catch(() => {});
+// What a preload does once this module (deck.gl with it) has loaded: draw the warm-up deck.
+export function preloadDeckGl(json) {
+  performance.mark("deck-map:bundles-loaded");
+  warmUpDeck(json);
 }
 
 // The warm-up deck, once, for the map to draw with (its holder back to the map's own style); null if none.
-function takeWarmDeck() {
-  const warm = window.__deckMapWarmup ?? null;
-  window.__deckMapWarmup = null;
+export function takeWarmDeck() {
+  const warm = warmup ?? null;
+  warmup = null;
   warm?.holder.removeAttribute("style");
   return warm;
 }

@@ -1,7 +1,9 @@
 // The map, its as-of slider and the timeline strip under it (see rkmap/app/deck_map.py).
 //
-// deck.gl is the map's own build (static/vendor, scripts/deckgl_bundle), served as
-// a static file and loaded by rkmap/app/deck_loader.js (sent ahead of this file). A slider
+// This module is the entry of the map's bundle (scripts/deckgl_bundle/build.mjs):
+// with the modules it imports and the map's own deck.gl build (rkmap/app/deck_gl.js), it
+// is served as one file from the component's asset folder, static/deck_map/
+// (rkmap/app/deck_bundles.py). A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
 // rerun stands between the key press and the map; the timeline strip under it
@@ -12,6 +14,16 @@
 // deck's viewport before each frame: a step redraws only the data layers. The
 // lines are SVG between the two (rkmap/app/svg_paths.js), the place labels HTML over
 // the canvas (rkmap/app/html_labels.js).
+
+import { Deck, VERSION, WebMercatorViewport } from "./deck_gl.js";
+import { deckProps, jsonConverter, takeWarmDeck } from "./deck_loader.js";
+import { deckLayers, sizeFromCanvas } from "./deck_private.js";
+import { svgLineAt } from "./svg_paths.js";
+import { Timeline } from "./timeline.js";
+import { pixelRatio, viewportKey } from "./viewport.js";
+
+// The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl and its warm-up deck.
+export { preloadDeckGl } from "./deck_loader.js";
 
 const maps = new WeakMap();
 
@@ -69,21 +81,6 @@ function withoutDay(deckJson) {
   return JSON.stringify({ ...deckJson, layers: deckJson.layers.map(({ filterRange, ...layer }) => layer) });
 }
 
-// The warm-up deck's canvas was 2 px. deck.gl learns a canvas's new size from a
-// resize observer, which reports after the next frame: that frame would be drawn
-// (and its software-WebGL read-back paid for) at the old size. Tell it now.
-function sizeFromCanvas(deck) {
-  const context = deck.device?.getDefaultCanvasContext?.();
-  const canvas = context?.htmlCanvas;
-  const { clientWidth: width, clientHeight: height } = canvas ?? {};
-  if (!width || !height || typeof deck._onCanvasContextResize !== "function") return; // the observer will
-  const ratio = pixelRatio();
-  context.cssWidth = width;
-  context.cssHeight = height;
-  context.setDrawingBufferSize(width * ratio, height * ratio);
-  deck._onCanvasContextResize(context); // what deck.gl 9.3 does on the observer's report
-}
-
 // The smallest copy of a raster at least as wide as it is shown (or its largest): the
 // browser decodes every pixel of an image, and the largest are ~280 MB decoded. A new
 // copy replaces the shown one once decoded, so a zoom never blanks the basemap.
@@ -106,6 +103,7 @@ class DeckMap {
   constructor(root) {
     root.innerHTML = "";
     root.deckMap = this; // for the browser tests: the map's viewport and view as deck.gl has them
+    this.deckGlVersion = VERSION; // for the browser tests: the deck.gl build the page runs
     this.slider = document.createElement("div");
     this.slider.className = "deck-map-slider";
     this.label = document.createElement("label");
@@ -145,7 +143,7 @@ class DeckMap {
     this.message = document.createElement("div");
     this.message.className = "deck-map-message";
     root.append(this.slider, this.container, this.message);
-    this.timeline = new Timeline(root); // defined in rkmap/app/timeline.js, sent ahead of this file
+    this.timeline = new Timeline(root);
     // The map's day: the slider's, or a day Python sent from outside the data's span (a link's
     // "as of today"), which the slider can only show at its end and must not clamp.
     this.day = null;
@@ -226,11 +224,11 @@ class DeckMap {
     this.deckJson = this.fittedView(this.serverJson, this.frame);
     this.showLabel(this.day);
     this.timeline.update(data.timeline ?? null, this.day);
-    loadDeckGl(data.bundles)
-      .then(() => this.showDay(this.day))
-      .catch((error) => {
-        this.message.textContent = `The map could not start: ${error.message}`;
-      });
+    try {
+      this.showDay(this.day);
+    } catch (error) {
+      this.message.textContent = `The map could not start: ${error.message}`;
+    }
   }
 
   showBasemap(rasters) {
@@ -271,7 +269,7 @@ class DeckMap {
   showDay(day) {
     this.showLabel(day);
     this.timeline.show(day);
-    if (!this.deckJson || !window.deck?.Deck) return;
+    if (!this.deckJson) return;
     // A rerun that changed neither the day nor the deck (the usual echo of a step) draws nothing.
     if (this.drawn && this.drawn.day === day && this.drawn.json === this.deckJson) return;
     this.drawn = { day, json: this.deckJson };
@@ -296,12 +294,11 @@ class DeckMap {
         sizeFromCanvas(this.deck);
         this.deck.setProps(props);
       } else {
-        this.deck = new window.deck.Deck({ ...props, parent: holder });
+        this.deck = new Deck({ ...props, parent: holder });
       }
       // Place the images at once, not at the first frame (which waits for the layers' shaders).
-      const { WebMercatorViewport } = window.deck;
       const { clientWidth: width, clientHeight: height } = this.container;
-      if (WebMercatorViewport && json.initialViewState && width && height) {
+      if (json.initialViewState && width && height) {
         this.placeBasemap(new WebMercatorViewport({ ...json.initialViewState, width, height }));
       }
       // The id deck.gl gives its canvas elsewhere (and st.pydeck_chart's): tests and the benchmark find it by it.
@@ -329,7 +326,7 @@ class DeckMap {
   // deck.gl's picking sees only what it draws: where it picks nothing, the SVG line under the pointer, or null.
   lineUnder(info) {
     if (!info || info.object || !this.deck) return null;
-    return svgLineAt(this.deck.layerManager?.getLayers() ?? [], info.x, info.y);
+    return svgLineAt(deckLayers(this.deck), info.x, info.y);
   }
 
   // The pick deck.gl made, or else the SVG line's.
@@ -358,7 +355,7 @@ class DeckMap {
     const tooltip = tooltipFor(this.tooltip);
     this.showTip(tooltip && info ? tooltip(this.withLine(info)) : null, info?.x, info?.y);
     const line = this.lineUnder(info);
-    for (const layer of this.deck?.layerManager?.getLayers() ?? []) {
+    for (const layer of deckLayers(this.deck)) {
       if (typeof layer.hover === "function") layer.hover(line?.layer === layer ? line.index : -1);
     }
     this.lineHovered = Boolean(line);
@@ -379,6 +376,10 @@ class DeckMap {
   }
 }
 
+// Streamlit calls this with each new payload (through the component's stub, which
+// imports this module: rkmap/app/deck_map.py). The cleanup it returns ends the map only
+// if no later call came since: Streamlit runs the cleanup of a call it has given
+// up on (a rerun arrived while the module was still loading) as well as the last.
 export default function (component) {
   const { parentElement, data, setStateValue, setTriggerValue } = component;
   let map = maps.get(parentElement);
@@ -386,10 +387,12 @@ export default function (component) {
     map = new DeckMap(parentElement.querySelector(".deck-map") ?? parentElement);
     maps.set(parentElement, map);
   }
+  const call = (map.calls = (map.calls ?? 0) + 1);
   map.setStateValue = setStateValue;
   map.setTriggerValue = setTriggerValue;
   map.update(data);
   return () => {
+    if (map.calls !== call || maps.get(parentElement) !== map) return;
     map.destroy();
     maps.delete(parentElement);
   };

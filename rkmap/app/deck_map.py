@@ -2,7 +2,8 @@
 
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
-deck (the map's own deck.gl build, served from ./static; rkmap/app/deck_bundles.py), the
+deck (the map's ES modules bundled with its own deck.gl build, served from the
+component's asset folder static/deck_map/; rkmap/app/deck_bundles.py), the
 basemap rasters as images under its canvas, and the layers' filter
 templates (``asOfRanges``, rkmap/render/view.py): a step fills in the new day and
 redraws at once, the timeline strip under the map (rkmap/app/timeline.py) with it,
@@ -19,7 +20,7 @@ from pathlib import Path
 import pydeck as pdk
 import streamlit as st
 
-from rkmap.app.deck_bundles import LOADER_JS, bundle_urls
+from rkmap.app.deck_bundles import IMPORT_JS, module_url
 from rkmap.app.detail import item_key_for
 from rkmap.app.restart import first_run_after_restart
 from rkmap.core.dates import day_number, from_day_number
@@ -33,8 +34,20 @@ _component = st.components.v2.component(
     "deck_map",
     html='<div class="deck-map"></div>',
     css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
-    # One module: the bundle loader, the timeline strip's, the labels' and the lines' classes, then the map that uses them.
-    js="\n".join([LOADER_JS, *((_HERE / name).read_text(encoding="utf-8") for name in ("timeline.js", "html_labels.js", "svg_paths.js", "deck_map.js"))]),
+    # Only a stub is sent with the component (its inline JS travels with every rerun):
+    # it imports the map's module (rkmap/app/deck_bundles.py) and hands it the component.
+    js=f"""export default async function (component) {{
+  const url = component.data.module;
+  try {{
+    const {{ default: mountMap }} = await {IMPORT_JS};
+    return mountMap(component);
+  }} catch (error) {{
+    const root = component.parentElement.querySelector(".deck-map") ?? component.parentElement;
+    root.textContent = `The map could not start: ${{error.message}}`;
+    return undefined;
+  }}
+}}
+""",
     isolate_styles=False,  # a page-wide rule gives the map its water colour (rkmap/app/page_style.py)
 )
 
@@ -48,18 +61,27 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
     """
     return {
         "deck": deck.to_json(),
-        # Not part of pydeck's JSON: kept on the Deck (st.pydeck_chart reads it the same way).
-        "tooltip": deck._tooltip,
+        "tooltip": pydeck_tooltip(deck),
         "day": day_number(as_of),
         "first": day_number(first),
         "last": day_number(last),
         "label": label,
         "height": height,
         "frame": list(frame) if frame else None,
-        "bundles": bundle_urls(),
+        "module": module_url(),
         "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
         "timeline": timeline,  # rkmap/app/timeline.py timeline_payload; None: no strip
     }
+
+
+def pydeck_tooltip(deck: pdk.Deck) -> object:
+    """The deck's tooltip template: the one pydeck private the app reads (checked against pydeck 0.9.3).
+
+    Not part of pydeck's JSON: pydeck keeps it on the Deck as ``_tooltip``, and
+    st.pydeck_chart reads it the same way. The deck.gl privates the browser uses
+    are all in rkmap/app/deck_private.js.
+    """
+    return deck._tooltip
 
 
 def picked_key(pick: object) -> str | None:

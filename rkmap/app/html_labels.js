@@ -8,14 +8,17 @@
 // The props are TextLayer's (rkmap/render/deck.py label_layer); text is set as
 // textContent, never as HTML.
 
+import { Layer } from "./deck_gl.js";
+import { viewportKey } from "./viewport.js";
+
 // One value of a prop: an accessor (pydeck's "@@=" expressions become functions)
 // or a constant; pydeck's quoted literals ("'start'") lose their quotes.
-function propValue(prop, datum) {
+export function propValue(prop, datum) {
   const value = typeof prop === "function" ? prop(datum) : prop;
   return typeof value === "string" ? value.replace(/^'(.*)'$/s, "$1") : value;
 }
 
-function cssColour([r, g, b, a = 255]) {
+export function cssColour([r, g, b, a = 255]) {
   return `rgba(${r}, ${g}, ${b}, ${a / 255})`;
 }
 
@@ -65,10 +68,9 @@ function placeLabels(items, width, height) {
   });
 }
 
-// The layer class, made once the deck.gl bundle has loaded (it extends deck.Layer);
-// its labels go into ``root``, a box laid over the map's canvas.
-function htmlLabelLayer(root) {
-  class HtmlLabelLayer extends window.deck.Layer {
+// The layer class (it extends deck.gl's Layer); its labels go into ``root``, a box laid over the map's canvas.
+export function htmlLabelLayer(root) {
+  class HtmlLabelLayer extends Layer {
     initializeState() {
       this.state = { box: Object.assign(document.createElement("div"), { className: "deck-map-labels-layer" }), labels: [] };
       root.append(this.state.box);

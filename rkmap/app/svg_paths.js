@@ -15,8 +15,12 @@
 // path_layer): PathStyleExtension's dashes and DataFilterExtension's filter
 // values and ranges, applied here as its shader does (every value within its
 // range, ends included). Dashes are in line widths with round ends, as the
-// exported image draws them (rkmap/render/image.py). svgElement and setAttributes
-// are rkmap/app/timeline.js's, sent ahead of this file in the same module.
+// exported image draws them (rkmap/render/image.py).
+
+import { Layer } from "./deck_gl.js";
+import { cssColour, propValue } from "./html_labels.js";
+import { svgElement } from "./timeline.js";
+import { viewportKey } from "./viewport.js";
 
 const HIT_SLOP_PX = 4; // beyond half the line's width, so a thin line can be hovered
 const HIGHLIGHT = "rgba(0, 0, 128, 0.5)"; // deck.gl's default highlightColor, [0, 0, 128, 128]
@@ -50,10 +54,9 @@ function dashPattern([dash, gap], width, length, justified) {
   return [dashPx, (length - dashes * dashPx) / (dashes - 1)];
 }
 
-// The layer class, made once the deck.gl bundle has loaded (it extends deck.Layer);
-// each layer's lines go into an <svg> of its own in ``root``, a box under the map's canvas.
-function svgPathLayer(root) {
-  class SvgPathLayer extends window.deck.Layer {
+// The layer class (it extends deck.gl's Layer); each layer's lines go into an <svg> of its own in ``root``, a box under the map's canvas.
+export function svgPathLayer(root) {
+  class SvgPathLayer extends Layer {
     initializeState() {
       const svg = svgElement("svg", { class: "deck-map-lines-layer", "data-layer": this.id }, root);
       const highlight = svgElement("path", { class: "deck-map-line-highlight", fill: "none", stroke: HIGHLIGHT });
@@ -178,7 +181,7 @@ function polylineLength(points) {
 }
 
 // The line under (x, y) of the map's SVG layers, topmost first: {layer, object, index} or null.
-function svgLineAt(layers, x, y) {
+export function svgLineAt(layers, x, y) {
   for (let i = layers.length - 1; i >= 0; i -= 1) {
     const hit = typeof layers[i].lineAt === "function" ? layers[i].lineAt(x, y) : null;
     if (hit) return { layer: layers[i], ...hit };

@@ -22,7 +22,7 @@ function setAttributes(element, attrs) {
   return element;
 }
 
-function svgElement(tag, attrs, parent) {
+export function svgElement(tag, attrs, parent) {
   const element = setAttributes(document.createElementNS(SVG_NS, tag), attrs);
   parent?.append(element);
   return element;
@@ -56,7 +56,7 @@ const monthOfDay = (day) => {
 const dayOfMonth = (month) => Date.UTC(Math.floor(month / 12), month % 12, 1) / DAY_MS;
 const monthText = (month) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}`;
 
-class Timeline {
+export class Timeline {
   constructor(parent) {
     const id = `deck-map-timeline-${++timelineCount}`;
     this.clipId = `${id}-clip`;

@@ -8,8 +8,10 @@ power of two of the world's width in 512-px tiles.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 EARTH_RADIUS_M = 6378137.0  # Web Mercator sphere (EPSG:3857)
 MAX_LAT = 85.0  # the basemap and deck.gl's world stop about here
@@ -17,6 +19,8 @@ _WORLD_M = 2 * math.pi * EARTH_RADIUS_M
 
 
 def _radian_xy(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    import numpy as np  # here, not at the top: the server's start-up imports the limits above without numpy
+
     lon = np.asarray(lon, dtype=float)
     lat = np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT)
     return np.radians(lon), np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))

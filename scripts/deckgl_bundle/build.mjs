@@ -1,12 +1,17 @@
-// Builds static/vendor/deckgl-map-<version>.min.js and its licence list (run from this folder: npm ci && npm run build).
+// Builds the map component's one module, static/deck_map/deck_map.js, and its licence list:
+// the map's ES modules (entry rkmap/app/deck_map.js) with the parts of deck.gl they import
+// (rkmap/app/deck_gl.js). Run from the repository's root: `make js` (npm ci, then this).
+// An output folder may be given (`node scripts/deckgl_bundle/build.mjs <folder>`):
+// tests/test_js_bundle.py builds there and compares with the committed files.
 import {build} from 'esbuild';
-import {readFileSync, writeFileSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
 
-const version = JSON.parse(readFileSync('node_modules/@deck.gl/core/package.json', 'utf8')).version;
-const out = `../../static/vendor/deckgl-map-${version}.min.js`;
+const folder = process.argv[2] ?? 'static/deck_map';
+mkdirSync(folder, {recursive: true});
+const out = join(folder, 'deck_map.js');
 const result = await build({
-  entryPoints: ['entry.js'], bundle: true, minify: true, format: 'iife', target: 'es2020',
+  entryPoints: ['rkmap/app/deck_map.js'], bundle: true, minify: true, format: 'esm', target: 'es2020',
   outfile: out, metafile: true, legalComments: 'none', logLevel: 'warning',
 });
 
@@ -24,9 +29,9 @@ for (const input of Object.keys(result.metafile.inputs)) {
   packages.set(root, {name: meta.name, version: meta.version, license: meta.license, text: licenceFile ? readFileSync(licenceFile, 'utf8').trim() : null});
 }
 const list = [...packages.values()].sort((a, b) => a.name.localeCompare(b.name));
-const text = [`Third-party code in ${out.split('/').pop()}, built by scripts/deckgl_bundle/build.mjs.`, ''];
+const text = ['Third-party code in deck_map.js, built by scripts/deckgl_bundle/build.mjs.', ''];
 for (const p of list) {
   text.push('='.repeat(72), `${p.name} ${p.version} (${p.license})`, '='.repeat(72), p.text ?? `(no licence file in the package; package.json says ${p.license})`, '');
 }
-writeFileSync(out.replace(/\.min\.js$/, '-LICENSES.txt'), text.join('\n'));
+writeFileSync(join(folder, 'deck_map-LICENSES.txt'), text.join('\n'));
 console.log(`${out}: ${list.length} packages: ${list.map((p) => `${p.name}@${p.version} ${p.license}`).join(', ')}`);
