@@ -1,0 +1,43 @@
+"""An added file read in the worker process (geodata/_worker.py), with its progress shown while it reads.
+
+The upload's callback calls :func:`load_with_progress`; a status box at the top
+of the sidebar names the file and counts the seconds while the worker reads
+(the worker reports nothing finer: the elapsed time is what is cheap and
+true), then says how it ended. Elements a callback writes stay until the next
+rerun, so the box is gone at the analyst's next step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import streamlit as st
+
+from geodata._worker import load_in_worker
+from geodata.user_data import LoadOptions, UserData
+from ui._markdown import md_escape
+from ui.i18n import t
+
+
+def _lang() -> str:
+    """The page's language, from the URL (a callback has no view; an unknown value is English)."""
+    lang = st.query_params.get("lang", "en")
+    return lang if lang in ("en", "ja") else "en"
+
+
+def load_with_progress(name: str, content: bytes, known: Collection[str], options: LoadOptions | None) -> UserData:
+    """:func:`geodata._worker.load_in_worker`, its progress in a status box; never raises."""
+    lang = _lang()
+    file = md_escape(name)
+    box = st.sidebar.status(t("user_data_reading", lang, file=file, seconds=0), expanded=False)
+    shown = [0]
+
+    def progress(seconds: float) -> None:
+        if int(seconds) != shown[0]:  # one message a second, not one per poll
+            shown[0] = int(seconds)
+            box.update(label=t("user_data_reading", lang, file=file, seconds=shown[0]))
+
+    data = load_in_worker(name, content, known, options, progress)
+    key = "user_data_read_nothing" if data.loaded_nothing else "user_data_read"
+    box.update(label=t(key, lang, file=file, rows=f"{data.rows_loaded:,}"), state="error" if data.loaded_nothing else "complete")
+    return data
