@@ -43,7 +43,7 @@ WORKER_ENV = "MAP_USER_LOAD_WORKER"
 POLL_S = 0.25  # how often the waiting session hears the elapsed time
 # Imported by the fork server before it forks: the readers import these lazily, and a worker
 # under its cap can fail to map a library's segments (an ImportError, not a MemoryError).
-PRELOAD = ("geodata.user_data", "pyarrow", "pyarrow.csv", "pyarrow.compute", "pyarrow.parquet", "pyproj", "shapely", "geopandas", "geopandas.io.arrow")
+PRELOAD = ("geodata._worker_prelude", "geodata.user_data", "pyarrow", "pyarrow.csv", "pyarrow.compute", "pyarrow.parquet", "pyproj", "shapely", "geopandas", "geopandas.io.arrow")
 _LOCK = threading.Lock()
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 
@@ -61,6 +61,15 @@ def _context() -> multiprocessing.context.BaseContext:
             context.set_forkserver_preload(list(PRELOAD))
             _CONTEXT = context
         return _CONTEXT
+
+
+def start_worker_server() -> None:
+    """Start the fork server now (as the app server starts): its imports run in its own process, not in the first upload's wait."""
+    if worker_enabled():
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
 
 
 def _cap(megabytes: int) -> None:

@@ -1,10 +1,10 @@
 """An added file read in the worker process (geodata/_worker.py), with its progress shown while it reads.
 
-The upload's callback calls :func:`load_with_progress`; a status box at the top
-of the sidebar names the file and counts the seconds while the worker reads
-(the worker reports nothing finer: the elapsed time is what is cheap and
-true), then says how it ended. Elements a callback writes stay until the next
-rerun, so the box is gone at the analyst's next step.
+The upload's callback calls :func:`load_with_progress`; a toast names the file
+and counts the seconds while the worker reads (the worker reports nothing
+finer: the elapsed time is what is cheap and true), then says how it ended.
+A toast, not a box in the sidebar: an element a callback writes is put before
+the page's own, which would move the "Your data" expander and close it.
 """
 
 from __future__ import annotations
@@ -29,15 +29,17 @@ def load_with_progress(name: str, content: bytes, known: Collection[str], option
     """:func:`geodata._worker.load_in_worker`, its progress in a status box; never raises."""
     lang = _lang()
     file = md_escape(name)
-    box = st.sidebar.status(t("user_data_reading", lang, file=file, seconds=0), expanded=False)
+    note = st.toast(t("user_data_reading", lang, file=file, seconds=0), icon=":material/hourglass_top:", duration="infinite")
     shown = [0]
 
     def progress(seconds: float) -> None:
         if int(seconds) != shown[0]:  # one message a second, not one per poll
             shown[0] = int(seconds)
-            box.update(label=t("user_data_reading", lang, file=file, seconds=shown[0]))
+            note.toast(t("user_data_reading", lang, file=file, seconds=shown[0]), icon=":material/hourglass_top:", duration="infinite")
 
     data = load_in_worker(name, content, known, options, progress)
-    key = "user_data_read_nothing" if data.loaded_nothing else "user_data_read"
-    box.update(label=t(key, lang, file=file, rows=f"{data.rows_loaded:,}"), state="error" if data.loaded_nothing else "complete")
+    if data.loaded_nothing:
+        note.toast(t("user_data_read_nothing", lang, file=file), icon=":material/error:", duration="long")
+    else:
+        note.toast(t("user_data_read", lang, file=file, rows=f"{data.rows_loaded:,}"), icon=":material/check_circle:", duration="long")
     return data
