@@ -14,8 +14,11 @@ Playwright's async API, two contexts (two Streamlit sessions):
   hostile files one after another through "Your data" (each upload waits for
   its "Read …" toast): the 40,000-nested-Folder KML, the 600,000-property
   GeoJSON and the GeoParquet holding one compressed 300 MB string, built by
-  the generators of ``tests/test_budgets.py`` at the issue's sizes, each made
-  distinct per round (a duplicate would not be read again).
+  the generators of ``tests/test_budgets.py`` at the issue's sizes, and a
+  legitimate 100,000-row ACLED CSV (``--acled-rows``; the budgets refuse the
+  hostile files within 2 s, so the reading that a worker takes off the server
+  is mostly this one's), each made distinct per round (a duplicate would not
+  be read again).
 
 Reported: B's step time to the map update (``map_changed_s``) p50/p95 per
 window, the ratio during / before, A's uploads and how long each took, and the
@@ -60,21 +63,35 @@ def bomb_parquet(round_: int) -> bytes:
     return out.getvalue()
 
 
-def hostile_files() -> list[tuple[str, object]]:
-    """(name, builder(round) → bytes): the text formats padded with round spaces so each round's digest differs."""
+def acled_csv(rows: int) -> bytes:
+    """A legitimate ACLED export (bench/user_data_load.py's generator): slow to read for the right reasons."""
+    from bench.user_data_load import write_acled
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "acled.csv"
+        write_acled(path, rows)
+        return path.read_bytes()
+
+
+def hostile_files(acled_rows: int) -> list[tuple[str, object]]:
+    """(name, builder(round) → bytes): the text formats padded with round newlines so each round's digest differs."""
     kml, geojson = nested_kml(40_000), wide_geojson(600_000)
-    return [
+    files = [
         ("deep.kml", lambda r: kml + b" " * r),
         ("wide.geojson", lambda r: geojson + b" " * r),
         ("bomb.parquet", bomb_parquet),
     ]
+    if acled_rows:  # first: a window may end before the cycle does
+        acled = acled_csv(acled_rows)
+        files.insert(0, (f"acled-{acled_rows // 1000}k.csv", lambda r: acled + b"\n" * r))
+    return files
 
 
 async def upload(session, name: str, content: bytes, timeout_s: float) -> dict:  # noqa: ANN001
     page = session.page
     box = await expander(page, "Your data")
     start = time.monotonic()
-    mime = {"kml": "application/vnd.google-earth.kml+xml", "geojson": "application/geo+json", "parquet": "application/octet-stream"}[name.rsplit(".", 1)[1]]
+    mime = {"kml": "application/vnd.google-earth.kml+xml", "geojson": "application/geo+json", "parquet": "application/octet-stream", "csv": "text/csv"}[name.rsplit(".", 1)[1]]
     await box.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files([{"name": name, "mimeType": mime, "buffer": content}])
     status = page.locator('[data-testid="stToast"]').get_by_text(f"Read {name}:")
     await status.first.wait_for(timeout=timeout_s * 1000)
@@ -95,9 +112,9 @@ async def window(b, cfg: Config, seconds: float) -> list[dict]:  # noqa: ANN001
     return await steps_until(b, cfg, lambda: time.monotonic() > end)
 
 
-async def during(a, b, cfg: Config, seconds: float) -> tuple[list[dict], list[dict]]:  # noqa: ANN001
+async def during(a, b, cfg: Config, seconds: float, acled_rows: int) -> tuple[list[dict], list[dict]]:  # noqa: ANN001
     """B steps while A adds the hostile files in turn, until ``seconds`` have passed and A's current upload ended."""
-    files = hostile_files()
+    files = hostile_files(acled_rows)
     uploads: list[dict] = []
     end = time.monotonic() + seconds
 
@@ -120,7 +137,7 @@ def stats(steps: list[dict]) -> dict:
     return {"n": len(values), "p50_s": percentile(values, 50), "p95_s": percentile(values, 95), "max_s": max(values, default=None)}
 
 
-async def run_mode(mode: str, seconds: float, cfg: Config) -> dict:
+async def run_mode(mode: str, seconds: float, cfg: Config, acled_rows: int) -> dict:
     from playwright.async_api import async_playwright
 
     os.environ[WORKER_ENV] = "1" if mode == "worker" else "0"  # the server inherits it
@@ -131,7 +148,7 @@ async def run_mode(mode: str, seconds: float, cfg: Config) -> dict:
                 b = await open_session(await browser.new_context(viewport=VIEWPORT), "B", server.url, cfg)
                 a = await open_session(await browser.new_context(viewport=VIEWPORT), "A", server.url, cfg)
                 before = await window(b, cfg, seconds)
-                steps, uploads = await during(a, b, cfg, seconds)
+                steps, uploads = await during(a, b, cfg, seconds, acled_rows)
                 after = await window(b, cfg, seconds)
                 errors = a.errors + b.errors
             finally:
@@ -160,10 +177,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each window (before, during, after)")
     parser.add_argument("--modes", default="worker,inprocess")
+    parser.add_argument("--acled-rows", type=int, default=100_000, help="also add a legitimate ACLED CSV of this many rows in the cycle (0: the hostile files only)")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "results" / "hostile_load.json")
     args = parser.parse_args(argv)
     cfg = Config(sessions=2, seconds=args.seconds, action_every=0, out=args.out, action_timeout_s=300.0)
-    results = [asyncio.run(run_mode(mode.strip(), args.seconds, cfg)) for mode in args.modes.split(",")]
+    results = [asyncio.run(run_mode(mode.strip(), args.seconds, cfg, args.acled_rows)) for mode in args.modes.split(",")]
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(table(results))

@@ -94,6 +94,7 @@ HOSTILE = {  # name -> (file name, builder at the issue's size)
     "kml_40k_nested_placemarks": ("deep2.kml", lambda: nested_placemarks(40_000)),
     "geojson_600k_properties": ("wide.geojson", lambda: wide_geojson(600_000)),
     "csv_131073_char_cell": ("long.csv", lambda: long_cell_csv(131_073)),
+    "json_100k_deep": ("deep.json", lambda: b"[" * 100_000 + b"]" * 100_000),
 }
 
 
@@ -302,7 +303,7 @@ print(seconds, hwm // 1024, data.rows_loaded)
 
 
 @pytest.mark.skipif(not __import__("os").path.exists("/proc/self/status"), reason="peak memory read from /proc")
-@pytest.mark.parametrize("key", ["parquet_30m_rows", "kmz_bomb_1gb", "kml_utf16_entities", "kml_40k_nested_folders", "geojson_600k_properties", "csv_131073_char_cell"])
+@pytest.mark.parametrize("key", ["parquet_30m_rows", "kmz_bomb_1gb", "kml_utf16_entities", "kml_40k_nested_folders", "geojson_600k_properties", "csv_131073_char_cell", "json_100k_deep"])
 def test_hostile_files_at_full_size_load_within_1gb_and_60s(key: str, tmp_path) -> None:  # noqa: ANN001
     import subprocess
     import sys

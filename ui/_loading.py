@@ -39,7 +39,7 @@ def load_with_progress(name: str, content: bytes, known: Collection[str], option
 
     data = load_in_worker(name, content, known, options, progress)
     if data.loaded_nothing:
-        note.toast(t("user_data_read_nothing", lang, file=file), icon=":material/error:", duration="long")
+        note.toast(t("user_data_read_nothing", lang, file=file), icon=":material/error:", duration="short")
     else:
-        note.toast(t("user_data_read", lang, file=file, rows=f"{data.rows_loaded:,}"), icon=":material/check_circle:", duration="long")
+        note.toast(t("user_data_read", lang, file=file, rows=f"{data.rows_loaded:,}"), icon=":material/check_circle:", duration="short")
     return data
