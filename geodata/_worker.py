@@ -10,7 +10,12 @@ thread waits on a pipe (the lock released) and the other sessions run on.
 Why a fresh process per file, started by a fork server: a worker that dies
 (killed, out of memory) takes no other session's load with it, and the fork
 server is a small process that imported the loader once, so a file's worker
-starts in milliseconds without copying the Streamlit server's threads.
+starts in about 0.1 s here without copying the Streamlit server's threads.
+The fork server starts with the app server (ui/server_start.py). Its workers
+skip multiprocessing's re-import of ``__main__`` (geodata/_worker_prelude.py:
+under ``streamlit run`` that is the page script). The fork server is
+multiprocessing's one per process: anything else that used the "forkserver"
+context in the app would share it and that prelude.
 
 Its data segment is capped (``RLIMIT_DATA``, MAP_USER_LOAD_MB, see
 geodata/_budgets.py): past it an allocation fails with MemoryError in the
