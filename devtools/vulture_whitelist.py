@@ -5,6 +5,7 @@ Run: ``vulture rkmap app.py serve.py bench scripts devtools tests devtools/vultu
 
 
 # Called by pytest (hooks, marks, fixtures used by name) or by hypothesis (state-machine rules and invariants)
+worker_on  # fixture requested by name (tests/test_load_worker.py)
 pytest_configure  # unused function (tests/browser/conftest.py:37)
 pytest_collection_modifyitems  # unused function (tests/browser/conftest.py:41)
 pytest_terminal_summary  # unused function (tests/browser/conftest.py:50)
@@ -58,6 +59,10 @@ _.language  # unused attribute (rkmap/render/slides.py:154)
 _.word_wrap  # unused attribute (rkmap/render/slides.py:160)
 _.space_after  # unused attribute (rkmap/render/slides.py:164)
 _.GeoGraph  # unused attribute (scripts/build_routes.py:401)
+
+# multiprocessing reads these hooks of its spawn module; the prelude replaces them (rkmap/data/_worker_prelude.py)
+_._fixup_main_from_path
+_._fixup_main_from_name
 
 # A callback's signature (blinker passes the sender) and a probe's marker attribute
 sender  # unused variable (devtools/script_probe/sitecustomize.py:25)

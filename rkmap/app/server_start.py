@@ -136,9 +136,11 @@ def settle_heap() -> None:
 
 
 def _start_up() -> None:
+    from rkmap.data.load_worker import start_worker_server
     from rkmap.render.static_files import clean_cache_at_start
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
+    start_worker_server()  # issue #26: uploads are read in worker processes forked from it
     warm_data()
     settle_heap()
 

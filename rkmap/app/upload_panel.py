@@ -19,6 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from rkmap.app._loading import load_with_progress
 from rkmap.app._markdown import md_escape
 from rkmap.app._prepared import prepared_download
 from rkmap.app.data import data_source
@@ -37,7 +38,6 @@ from rkmap.data.user_data import (
     LoadOptions,
     UserData,
     load_folder,
-    load_user_file,
     saved_geojson,
     summary_lines,
     template_csv,
@@ -126,7 +126,7 @@ def _on_upload(known: frozenset[str]) -> None:
             notices.append(upload.name)
             continue
         options = LoadOptions(source=upload.name)  # the file-level source, pre-filled from the file's name
-        data = load_user_file(upload.name, content, known, options)
+        data = load_with_progress(upload.name, content, known, options)  # in a worker process, its progress shown (ui/_loading.py)
         entries.append({"data": data, "digest": digest, "folder": False, "team": None, "content": content, "options": options})
     state[NOTICE_KEY] = notices
     state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
@@ -154,7 +154,7 @@ def _reload(digest: str, known: frozenset[str]) -> None:
     mapping = {fld: cols for fld, cols in mapping.items() if cols}
     order = state.get(_mapping_key(digest, "@order"))
     options = LoadOptions(source=str(state.get(_mapping_key(digest, "@source"), entry["options"].source)).strip(), day_order=order, mapping=mapping, preset=data.preset)
-    reloaded = load_user_file(data.file, entry["content"], known, options)
+    reloaded = load_with_progress(data.file, entry["content"], known, options)
     state[FILES_KEY] = [{**e, "data": reloaded, "options": options} if e["digest"] == digest else e for e in state[FILES_KEY]]
 
 

@@ -16,6 +16,23 @@ names the budget in the analyst's terms. Why each value:
 * ``MAX_DEPTH`` (32): XML element nesting (KML Folders in Folders). Real
   KML nests a handful of Folders; deep nesting costs quadratic time in a
   recursive reader.
+* ``MAX_JSON_DEPTH`` (32): arrays and objects in one another in a GeoJSON or
+  TimeMap file, counted before it is parsed. A MultiPolygon feature in a
+  FeatureCollection is 9 deep; deeper is a malformed or hostile file, and
+  Python's JSON parser recurses on it.
+* ``MAX_LOAD_MB`` (5,120 MB, = MAP_USER_LOAD_MB): the memory one file's
+  reading may use: the data segment (RLIMIT_DATA) of the worker process that
+  reads an uploaded file (rkmap/data/load_worker.py). The hostile files of issue #26
+  are refused by the budgets above well under 1 GB; this cap is the backstop
+  for what they do not foresee. It must let the largest legitimate file the
+  limits allow load: 1,000,000 rows, 200 MB of ACLED CSV, measured
+  2026-12-06 at 3.7 GB of data segment (2.5 GB resident) while it is read,
+  and its answer is pickled in the worker (0.75 GB more) to come back. The
+  data segment counts memory allocated but not yet touched, so it is above the
+  resident peak. When #27 brings that load to its 1.5 GB target, lower this.
+* ``MAX_LOAD_SECONDS`` (300, = MAP_USER_LOAD_SECONDS): the wall time one
+  file's reading may take in the worker (the 1,000,000-row file takes about
+  20 s here); past it the worker is stopped and the file refused.
 * ``MAX_CELL_CHARS`` (100,000): one cell. A long description is a few
   thousand characters; a row whose cell is longer is left out (one bad row
   costs one row), the rest loads.
@@ -41,6 +58,9 @@ MAX_UNPACKED_BYTES = MAX_BYTES
 MAX_ROWS = _limit("MAP_USER_MAX_ROWS", 1_000_000)
 MAX_COLUMNS = 2_000
 MAX_DEPTH = 32
+MAX_JSON_DEPTH = 32
+MAX_LOAD_MB = _limit("MAP_USER_LOAD_MB", 5120)
+MAX_LOAD_SECONDS = _limit("MAP_USER_LOAD_SECONDS", 300)
 MAX_CELL_CHARS = 100_000
 MAX_LISTED_COLUMNS = 20  # "Columns not used": names shown, the rest counted
 
@@ -60,6 +80,19 @@ def too_many_columns(kind: str = "columns/properties") -> BudgetError:
 
 def too_deep() -> BudgetError:
     return BudgetError(f"has nesting deeper than {MAX_DEPTH} levels; the limit is {MAX_DEPTH}: flatten its folders.")
+
+
+def too_deep_json() -> BudgetError:
+    return BudgetError(f"has arrays/objects nested deeper than {MAX_JSON_DEPTH} levels; the limit is {MAX_JSON_DEPTH}: flatten its properties.")
+
+
+def out_of_memory() -> str:
+    """Why a file that ran out of memory while it was read loaded nothing."""
+    return f"needs more than {MAX_LOAD_MB:,} MB of memory to read; the limit is {MAX_LOAD_MB:,} MB (MAP_USER_LOAD_MB): split it into smaller files."
+
+
+def too_slow() -> str:
+    return f"took more than {MAX_LOAD_SECONDS} s to read; the limit is {MAX_LOAD_SECONDS} s (MAP_USER_LOAD_SECONDS): split it into smaller files."
 
 
 def long_cell(field: str | None = None) -> str:

@@ -279,8 +279,10 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
         raw = readers[fmt](file, content)
     except (_Unreadable, KmlError, BudgetError) as exc:
         return _nothing(file, f"{exc} Nothing loaded.")
-    except (MemoryError, RecursionError) as exc:
-        return _nothing(file, f"is too large or too deeply nested to read ({exc.__class__.__name__}). Nothing loaded.")
+    except MemoryError:
+        return _nothing(file, f"{_budgets.out_of_memory()} Nothing loaded.")
+    except RecursionError:
+        return _nothing(file, "is too deeply nested to read (RecursionError). Nothing loaded.")
     except Exception as exc:  # noqa: BLE001 - any reader failure: the file loads nothing, with the reason
         return _nothing(file, f"cannot be read as {fmt.upper()} ({exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.")
     if len(raw.rows) > MAX_ROWS:
@@ -294,6 +296,8 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
         return _nothing(file, "has no data rows. Nothing loaded.")
     try:
         return _interpret(file, raw, frozenset(known_places), options)
+    except MemoryError:
+        return _nothing(file, f"{_budgets.out_of_memory()} Nothing loaded.", len(raw.rows))
     except Exception as exc:  # noqa: BLE001 - a defect here must not take the app down
         return _nothing(file, f"could not be loaded (internal error {exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.", len(raw.rows))
 
@@ -467,9 +471,31 @@ def _records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
     return pd.DataFrame(records, index=range(len(records))).astype(object).fillna("")
 
 
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def _json_depth_checked(text: str) -> str:
+    """``text``, once its arrays and objects are found nested no deeper than MAX_JSON_DEPTH (else BudgetError).
+
+    Counted before parsing, on the brackets outside strings (regular expressions
+    and numpy, in C): Python's parser recurses once per level, and a walk of the
+    parsed objects would cost a Python step per value.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text)).encode("ascii")
+    depth, chunk = 0, 1 << 23  # a running depth carried from chunk to chunk: a few 8 M-entry arrays at most
+    for start in range(0, len(brackets), chunk):
+        part = np.frombuffer(brackets, dtype=np.uint8, count=min(chunk, len(brackets) - start), offset=start)
+        running = np.cumsum(np.where((part == ord("[")) | (part == ord("{")), 1, -1), dtype=np.int64) + depth
+        if int(running.max()) > _budgets.MAX_JSON_DEPTH:
+            raise _budgets.too_deep_json()
+        depth = int(running[-1])
+    return text
+
+
 def _read_geojson(file: str, content: bytes) -> _Raw:
     try:
-        data = json.loads(_decode(content))
+        data = json.loads(_json_depth_checked(_decode(content)))
     except json.JSONDecodeError as exc:
         raise _Unreadable(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
     if isinstance(data, dict) and data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):

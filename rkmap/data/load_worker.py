@@ -1,0 +1,153 @@
+"""Reading one uploaded file in a worker process with a memory cap (issue #26).
+
+Why a process: the Streamlit server runs every session's script in a thread
+of one process. A reader busy in Python holds the interpreter lock, so one
+analyst's slow file stalled every other session's slider (up to 8.9 s), and
+its memory was the server's. Here the file is read by
+:func:`rkmap.data.user_data.load_user_file` in a separate process; the session's
+thread waits on a pipe (the lock released) and the other sessions run on.
+
+Why a fresh process per file, started by a fork server: a worker that dies
+(killed, out of memory) takes no other session's load with it, and the fork
+server is a small process that imported the loader once, so a file's worker
+starts in about 0.1 s here without copying the Streamlit server's threads.
+The fork server starts with the app server (rkmap/app/server_start.py). Its workers
+skip multiprocessing's re-import of ``__main__`` (rkmap/data/_worker_prelude.py:
+under ``streamlit run`` that is the page script). The fork server is
+multiprocessing's one per process: anything else that used the "forkserver"
+context in the app would share it and that prelude.
+
+Its data segment is capped (``RLIMIT_DATA``, MAP_USER_LOAD_MB, see
+rkmap/data/budgets.py): past it an allocation fails with MemoryError in the
+worker, which the loader turns into a message naming the file and the budget;
+a worker that dies without an answer gets the same kind of message. Its wall
+time is bounded too (MAP_USER_LOAD_SECONDS): then it is stopped.
+
+The result (UserData: pandas frames) comes back pickled through the pipe from
+our own process, never from anything a user sent.
+
+``MAP_USER_LOAD_WORKER=0`` reads in the calling process instead (no cap, no
+isolation), for a platform without fork servers; the command line
+(``python -m rkmap --data``) reads in its own process, one user's.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from collections.abc import Callable, Collection
+from multiprocessing.connection import Connection
+
+from rkmap.data import budgets as _budgets
+from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file
+
+WORKER_ENV = "MAP_USER_LOAD_WORKER"
+POLL_S = 0.25  # how often the waiting session hears the elapsed time
+# Imported by the fork server before it forks: the readers import these lazily, and a worker
+# under its cap can fail to map a library's segments (an ImportError, not a MemoryError).
+PRELOAD = ("rkmap.data._worker_prelude", "rkmap.data.user_data", "pyarrow", "pyarrow.csv", "pyarrow.compute", "pyarrow.parquet", "pyproj", "shapely", "geopandas", "geopandas.io.arrow")
+_LOCK = threading.Lock()
+_CONTEXT: multiprocessing.context.BaseContext | None = None
+
+
+def worker_enabled() -> bool:
+    return os.environ.get(WORKER_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """The fork server's context, told once to import the loader before it forks (so each worker starts with it)."""
+    global _CONTEXT
+    with _LOCK:
+        if _CONTEXT is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(list(PRELOAD))
+            _CONTEXT = context
+        return _CONTEXT
+
+
+def start_worker_server() -> None:
+    """Start the fork server now (as the app server starts): its imports run in its own process, not in the first upload's wait."""
+    if worker_enabled():
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
+
+
+def _cap(megabytes: int) -> None:
+    """Cap the data segment (heap and private anonymous mappings: what pandas and pyarrow allocate).
+
+    Not RLIMIT_AS: it counts address space only reserved (thread stacks, the
+    allocators' arenas), which a process with numpy and pyarrow has plenty of.
+    """
+    limit = megabytes * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _child(conn: Connection, name: str, content: bytes, known: frozenset[str], options: LoadOptions | None, megabytes: int) -> None:
+    """The worker: cap, read, send the UserData back (or why there is none)."""
+    try:
+        _budgets.MAX_LOAD_MB = megabytes  # the caller's budget, named in the messages as the one enforced
+        _cap(megabytes)
+        data = load_user_file(name, content, known, options)
+        del content
+        try:
+            conn.send(data)
+        except MemoryError:  # the answer itself does not fit under the cap
+            conn.send(_refused(name, _budgets.out_of_memory()))
+    finally:
+        conn.close()
+
+
+def _refused(name: str, why: str) -> UserData:
+    return _nothing(os.path.basename(name) or "upload", f"{why} Nothing loaded.")
+
+
+def load_in_worker(
+    name: str,
+    content: bytes,
+    known_places: Collection[str] = (),
+    options: LoadOptions | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> UserData:
+    """:func:`load_user_file` in a worker process; never raises.
+
+    ``progress`` is called with the seconds elapsed about every POLL_S while the
+    worker reads (the panel shows them).
+    """
+    if not worker_enabled():
+        return load_user_file(name, content, known_places, options)
+    context = _context()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, name, content, frozenset(known_places), options, _budgets.MAX_LOAD_MB), daemon=True)
+    start = time.monotonic()
+    try:
+        process.start()
+    except OSError as exc:  # no process could be started: say so, the server goes on
+        receive.close()
+        send.close()
+        return _refused(name, f"could not be read: no worker process could be started ({exc.strerror or exc}).")
+    send.close()  # the worker holds the only writing end: its exit is an end of file here
+    try:
+        while not receive.poll(POLL_S):
+            elapsed = time.monotonic() - start
+            if elapsed > _budgets.MAX_LOAD_SECONDS:
+                process.kill()
+                return _refused(name, _budgets.too_slow())
+            if progress is not None:
+                progress(elapsed)
+        try:
+            return receive.recv()
+        except (EOFError, OSError):  # the worker ended without an answer: killed, or out of memory outside Python
+            process.join(5)
+            return _refused(name, f"{_budgets.out_of_memory()} (The reading process stopped, exit code {process.exitcode}.)")
+    finally:
+        receive.close()
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+            process.join(5)
