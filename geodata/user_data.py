@@ -959,6 +959,9 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
             radius = pd.Series([_area_point(geometry[i])[1] if areas[i] else np.nan for i in range(len(frame))], index=frame.index)
             frame.loc[areas, "radius_km"] = radius[areas].map(repr)
             frame.loc[areas & (frame["location_precision"] == ""), "location_precision"] = AREA_LOCATION_PRECISION
+            polygonal = kinds.isin(["Polygon", "MultiPolygon"]).to_numpy()
+            if polygonal.any():  # the area itself, drawn as its outline (the point and radius place it and fit the frame)
+                frame["_outline"] = pd.Series([geometry[i] if polygonal[i] else None for i in range(len(frame))], index=frame.index, dtype=object)
             notes.append(f"{int(areas.sum()):,} areas (polygons or several points) placed at a point inside them, with a radius of their size and '{AREA_LOCATION_PRECISION}' precision")
         if differ.any():
             notes.append(f"the geometry gives the place: {_used(mapping, 'lat')}/{_used(mapping, 'lon')} differ from it in {int(differ.sum()):,} rows and were not used there")
@@ -1091,6 +1094,8 @@ def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     frame = _columns.to_floats(_columns.keep(frame, ok & ~duplicate), PLACE_COLUMNS)
     frame["from_event"] = False
     frame["on_map"] = "yes"
+    if "_outline" in frame.columns:
+        frame["outline"] = frame.pop("_outline")
     return frame
 
 
@@ -1135,6 +1140,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         ids = (candidates[~_columns.isin(candidates, taken)] if taken else candidates).iloc[: len(uniques)].array
         first_positions = np.unique(codes, return_index=True)[1]
         place_columns = ["place_name", "place_id", "lat", "lon", "place_name_ja", "place_kind", "location_precision", "radius_km", *SOURCE_FIELDS, "source_quote", "_row"]
+        place_columns += ["_outline"] if "_outline" in at.columns else []
         first = at[place_columns].iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
         if bool(located.all()):
             frame["place_id"] = ids[codes]  # a whole column: no masked write into a million strings
@@ -1170,6 +1176,8 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
                 "_row": first["_row"].to_numpy(),
             }
         )
+        if "_outline" in first.columns:
+            places["outline"] = first["_outline"].to_numpy()
     return frame, places
 
 
@@ -1385,10 +1393,11 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
     user_sources = pd.concat(sources, ignore_index=True).set_index("id", drop=False)
     all_sources = pd.concat([dataset.sources, user_sources]).fillna({"origin": ""})
     user_places = pd.concat(places, ignore_index=True).set_index("id", drop=False) if places else dataset.places.iloc[0:0].assign(origin=pd.Series(dtype=object))
-    user_places = user_places[[c for c in dataset.places.columns if c in user_places.columns] + ["origin"]]
+    user_places = user_places[[c for c in dataset.places.columns if c in user_places.columns] + ["origin"] + (["outline"] if "outline" in user_places.columns else [])]
     all_places = pd.concat([dataset.places, user_places])
     all_places["origin"] = all_places["origin"].fillna("")
-    place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja"]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
+    outline = ["outline"] if "outline" in all_places.columns else []  # an area of the analyst's: its polygon, drawn as its outline
+    place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja", *outline]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
     if events:
         user_events = pd.concat(events, ignore_index=True) if len(events) > 1 else events[0]
         events.clear()  # one copy of a million rows at a time
@@ -1519,7 +1528,10 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
 
 
 def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:
-    """A place's point, or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    """A place's point (its polygon, for an area given as one), or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    outline = place.get("outline")
+    if getattr(outline, "geom_type", "") in ("Polygon", "MultiPolygon"):
+        return mapping(outline)  # uploads again as the same area
     lon, lat = place.get("lon"), place.get("lat")
     return {"type": "Point", "coordinates": [float(lon), float(lat)]} if valid_lonlat(lon, lat) else None  # type: ignore[arg-type]
 
