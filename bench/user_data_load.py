@@ -15,7 +15,11 @@ its own:
 
 Targets (issue #27): at most 15 s and 1.5 GB peak for ours. Wall time and
 CPU time (the process's, all threads) are printed: on a shared machine the
-wall time also measures the others' load.
+wall time also measures the others' load, so compare ratios to the baseline.
+
+``--before DIR`` also measures the loader of another checkout (e.g. ``git
+archive`` of the commit before a change, unpacked into DIR), interleaved with
+the others, so a change is judged in one run.
 """
 
 from __future__ import annotations
@@ -76,8 +80,8 @@ def write_acled(path: Path, rows: int, seed: int = 27) -> int:
 
 _CHILD = r"""
 import json, resource, sys, time
-sys.path.insert(0, {root!r})
-path, which = sys.argv[1], sys.argv[2]
+path, which, root = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, root)
 start = time.perf_counter()
 cpu_start = time.process_time()
 if which == "baseline":
@@ -100,35 +104,40 @@ else:
 seconds = time.perf_counter() - start
 cpu = time.process_time() - cpu_start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "rows": rows, "loaded": loaded}}))
+print(json.dumps({"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "rows": rows, "loaded": loaded}))
 """
 
 
-def measure(path: Path, which: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT)), str(path), which], capture_output=True, text=True, check=False)
+def measure(path: Path, which: str, root: Path = ROOT) -> dict:
+    kind = "baseline" if which == "baseline" else "ours"
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(path), kind, str(root)], capture_output=True, text=True, check=False, cwd=root)
     if out.returncode != 0:
         raise SystemExit(f"{which} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "which": which}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument("--before", type=Path, help="another checkout whose loader is measured too (labelled 'before')")
     args = parser.parse_args(argv)
+    apps = [("baseline", ROOT), ("ours", ROOT)] + ([("before", args.before.resolve())] if args.before else [])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "acled_1m.csv"
         size = write_acled(path, args.rows)
         print(f"{args.rows:,} rows, {size / 1e6:.0f} MB")
         results = []
         for rep in range(args.reps):
-            for which in ("baseline", "ours"):
-                r = measure(path, which)
+            for which, root in apps if rep % 2 == 0 else apps[::-1]:  # the order alternates between repeats
+                r = measure(path, which, root)
                 results.append(r)
                 print(f"rep {rep + 1} {which:8s} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:6.2f} s)  peak {r['peak_bytes'] / 2**30:.2f} GiB  rows {r['rows']:,}  loaded {r['loaded']:,}")
-        for which in ("baseline", "ours"):
-            best = min((r for r in results if r["which"] == which), key=lambda r: r["seconds"])
-            print(f"best {which:8s} {best['seconds']:6.2f} s (CPU {best['cpu_seconds']:6.2f} s)  peak {best['peak_bytes'] / 2**30:.2f} GiB")
+        best = {which: min((r for r in results if r["which"] == which), key=lambda r: r["seconds"]) for which, _ in apps}
+        for which, _ in apps:
+            b = best[which]
+            ratio = f"  ({b['seconds'] / best['baseline']['seconds']:.1f}x baseline wall, {b['cpu_seconds'] / best['baseline']['cpu_seconds']:.1f}x CPU, {b['peak_bytes'] / best['baseline']['peak_bytes']:.1f}x peak)"
+            print(f"best {which:8s} {b['seconds']:6.2f} s (CPU {b['cpu_seconds']:6.2f} s)  peak {b['peak_bytes'] / 2**30:.2f} GiB" + ("" if which == "baseline" else ratio))
     return 0
 
 
