@@ -365,6 +365,10 @@ async def upload_marker(session: Session, cfg: Config) -> None:
     box = await expander(page, "Your data")
     files = [{"name": "session-a.csv", "mimeType": "text/csv", "buffer": marker_csv()}]
     await box.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(files)
+    # An upload waits in its mapping step until Load is pressed.
+    load = box.get_by_role("button", name=re.compile("Load onto the map"))
+    await load.wait_for(timeout=cfg.action_timeout_s * 1000)
+    await load.click()
     await box.get_by_text(re.compile(r"rows? loaded")).first.wait_for(timeout=cfg.action_timeout_s * 1000)
     await page.wait_for_selector(IDLE, timeout=cfg.action_timeout_s * 1000)
     session.canvas = await settle(page, 10, 0.5)

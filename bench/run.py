@@ -67,7 +67,10 @@ REPO_DIR = BENCH_DIR.parent
 
 RESULTS_DIR = BENCH_DIR / "results"
 APPS = {"ours": APP_SERVER, "baseline": BENCH_DIR / "baseline_app.py"}
-SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "user1M": None}
+# Sizes of the shipped data plus an analyst's file read from the data folder (MAP_USER_DATA_DIR, as a team
+# would share it): the 1,000,000-row ACLED CSV of bench/user_data_load.py. Compare ours to ours at "shipped".
+USER_SIZES = {"user1M": 1_000_000}
 VIEWPORT = {"width": 1600, "height": 1200}
 # The as-of slider: the app's (in its map component), or the baseline's st.slider in the main area.
 SLIDER = f'{AS_OF_SLIDER}, [data-testid="stMain"] [data-testid="stSlider"] input[type="range"]'
@@ -897,7 +900,17 @@ def main(argv: list[str] | None = None) -> int:
         for size in cfg.sizes:
             n = SIZES[size]
             entry: dict = {"events": n}
-            if n is None:
+            if size in USER_SIZES:
+                from bench.user_data_load import write_acled
+
+                folder, env = REPO_DIR / "geodata", {"MAP_DATA_DIR": ""}
+                user_folder = cfg.out / "data" / f"user-{size}"
+                if not (user_folder / "acled.csv").is_file():
+                    user_folder.mkdir(parents=True, exist_ok=True)
+                    write_acled(user_folder / "acled.csv", USER_SIZES[size])
+                env["MAP_USER_DATA_DIR"] = str(user_folder)
+                entry["events"] = 23 + USER_SIZES[size]
+            elif n is None:
                 folder, env = REPO_DIR / "geodata", {"MAP_DATA_DIR": ""}
                 entry["events"] = 23
                 with contextlib.suppress(Exception):

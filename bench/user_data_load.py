@@ -1,7 +1,7 @@
 """Loading an analyst's big file: a 1,000,000-row ACLED-format CSV through the user-data loader.
 
-    .venv/bin/python -m bench.user_data_load            # 1,000,000 rows (about 200 MB), 2 repeats
-    .venv/bin/python -m bench.user_data_load --rows 100000 --reps 1
+    .venv/bin/python bench/user_data_load.py            # 1,000,000 rows (about 200 MB), 2 repeats
+    .venv/bin/python bench/user_data_load.py --rows 100000 --reps 1
 
 The file is generated into a temporary folder (never committed). Each
 measurement runs in a fresh Python process, so its peak memory (ru_maxrss) is
@@ -15,13 +15,18 @@ its own:
 
 Targets (issue #27): at most 15 s and 1.5 GB peak for ours. Wall time and
 CPU time (the process's, all threads) are printed: on a shared machine the
-wall time also measures the others' load.
+wall time also measures the others' load, so compare ratios to the baseline.
+
+``--before DIR`` also measures the loader of another checkout (e.g. ``git
+archive`` of the commit before a change, unpacked into DIR), interleaved with
+the others, so a change is judged in one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -99,35 +104,42 @@ else:
 seconds = time.perf_counter() - start
 cpu = time.process_time() - cpu_start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "rows": rows, "loaded": loaded}}))
+print(json.dumps({"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "rows": rows, "loaded": loaded}))
 """
 
 
-def measure(path: Path, which: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT)), str(path), which], capture_output=True, text=True, check=False)
+def measure(path: Path, which: str, root: Path = ROOT) -> dict:
+    kind = "baseline" if which == "baseline" else "ours"
+    # PYTHONPATH puts the measured checkout ahead of the installed package (--before measures an older one).
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = subprocess.run([sys.executable, "-c", _CHILD, str(path), kind], capture_output=True, text=True, check=False, cwd=root, env=env)
     if out.returncode != 0:
         raise SystemExit(f"{which} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return {**json.loads(out.stdout.strip().splitlines()[-1]), "which": which}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=2)
+    parser.add_argument("--before", type=Path, help="another checkout whose loader is measured too (labelled 'before')")
     args = parser.parse_args(argv)
+    apps = [("baseline", ROOT), ("ours", ROOT)] + ([("before", args.before.resolve())] if args.before else [])
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "acled_1m.csv"
         size = write_acled(path, args.rows)
         print(f"{args.rows:,} rows, {size / 1e6:.0f} MB")
         results = []
         for rep in range(args.reps):
-            for which in ("baseline", "ours"):
-                r = measure(path, which)
+            for which, root in apps if rep % 2 == 0 else apps[::-1]:  # the order alternates between repeats
+                r = measure(path, which, root)
                 results.append(r)
                 print(f"rep {rep + 1} {which:8s} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:6.2f} s)  peak {r['peak_bytes'] / 2**30:.2f} GiB  rows {r['rows']:,}  loaded {r['loaded']:,}")
-        for which in ("baseline", "ours"):
-            best = min((r for r in results if r["which"] == which), key=lambda r: r["seconds"])
-            print(f"best {which:8s} {best['seconds']:6.2f} s (CPU {best['cpu_seconds']:6.2f} s)  peak {best['peak_bytes'] / 2**30:.2f} GiB")
+        best = {which: min((r for r in results if r["which"] == which), key=lambda r: r["seconds"]) for which, _ in apps}
+        for which, _ in apps:
+            b = best[which]
+            ratio = f"  ({b['seconds'] / best['baseline']['seconds']:.1f}x baseline wall, {b['cpu_seconds'] / best['baseline']['cpu_seconds']:.1f}x CPU, {b['peak_bytes'] / best['baseline']['peak_bytes']:.1f}x peak)"
+            print(f"best {which:8s} {b['seconds']:6.2f} s (CPU {b['cpu_seconds']:6.2f} s)  peak {b['peak_bytes'] / 2**30:.2f} GiB" + ("" if which == "baseline" else ratio))
     return 0
 
 

@@ -167,6 +167,7 @@ class AnalystSession(RuleBasedStateMachine):
     def add_own_file(self) -> None:
         self.at.file_uploader[0].set_value(("mine.csv", SMALL_FILE, "text/csv"))
         run_ok(self.at)
+        self._button("user_data_load")  # the upload's mapping step, confirmed
         self.uploaded = True
 
     @precondition(lambda self: self.uploaded)

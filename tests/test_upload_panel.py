@@ -33,6 +33,12 @@ def _plain(values: list[str]) -> str:
     return " ".join(values).replace("\\", "").replace("\u200b", "")
 
 
+def _load(at: AppTest) -> AppTest:
+    """Press the mapping step's Load button of the file waiting for it (an upload is not on the map before)."""
+    next(b for b in at.button if b.label == "Load onto the map").click()
+    return run_ok(at)
+
+
 def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
     shipped_events = f"{N_EVENTS} events and 2 route legs"
@@ -40,6 +46,10 @@ def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
     assert not any(i.startswith("user-") for i in _layer_ids(at))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
     run_ok(at)
+    # The mapping step comes first: nothing is on the map until the analyst presses Load.
+    assert "Not on the map yet" in _text(at) and not any(i.startswith("user-") for i in _layer_ids(at))
+    assert shipped_events in _text(at)
+    _load(at)
     assert "user-events" in _layer_ids(at)
     assert "2 rows loaded, 0 rows left out" in _text(at)
     assert f"{N_EVENTS + 2} events and 2 route legs" in _text(at)
@@ -59,7 +69,7 @@ def test_upload_adds_a_layer_and_remove_takes_it_away() -> None:
 def test_bad_rows_are_listed_and_the_rest_loads() -> None:
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("bad.csv", BAD, "text/csv"))
-    run_ok(at)
+    _load(run_ok(at))
     text = _text(at)
     assert "2 rows loaded, 1 row left out" in text  # the row without a source cites the file (the pre-filled default source)
     warnings = _plain([w.value for w in at.warning])
@@ -72,13 +82,13 @@ def test_the_mapping_step_shows_the_format_and_takes_changes() -> None:
     odd = b"when_seen,label,y_coord,x_coord\n03/04/2023,Ship,42.2,130.3\n"
     at.file_uploader[0].set_value(("odd.csv", odd, "text/csv"))
     run_ok(at)
-    assert "0 rows loaded, 1 row left out" in _text(at)
+    assert "Not on the map yet" in _text(at)
     assert any("no known format detected" in e.label for e in at.expander)
     at.multiselect(key=next(m.key for m in at.multiselect if m.label == "date")).set_value(["when_seen"])
     at.multiselect(key=next(m.key for m in at.multiselect if m.label == "latitude")).set_value(["y_coord"])
     at.multiselect(key=next(m.key for m in at.multiselect if m.label == "longitude")).set_value(["x_coord"])
-    next(b for b in at.button if b.label == "Load again with this mapping").click()
-    run_ok(at)
+    _load(at)
+    assert "0 rows loaded, 1 row left out" in _text(at)
     assert "day/month order of this file's dates cannot be told" in _plain([w.value for w in at.warning])
     radio = next(r for r in at.radio if r.label.startswith("Dates such as"))
     radio.set_value("monthfirst")
@@ -89,6 +99,35 @@ def test_the_mapping_step_shows_the_format_and_takes_changes() -> None:
     at.file_uploader[0].set_value(("acled.csv", acled, "text/csv"))
     run_ok(at)
     assert any("detected ACLED" in e.label for e in at.expander)
+    date_field = next(m for m in at.multiselect if m.label == "date" and m.value == ["event_date"])  # the analyst's own column names
+    assert date_field is not None and "Not on the map yet" in _text(at)
+
+
+def test_a_file_without_telling_dates_asks_the_order_before_it_loads() -> None:
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
+    ambiguous = b"id,date,title,lat,lon,source\nship,03/04/2023,Ship seen,42.2,130.3,Imagery\n"
+    at.file_uploader[0].set_value(("ambiguous.csv", ambiguous, "text/csv"))
+    run_ok(at)
+    # Asked in the mapping step, before anything is on the map.
+    assert "day/month order of this file's dates cannot be told" in _plain([w.value for w in at.warning])
+    assert not any(i.startswith("user-") for i in _layer_ids(at))
+    next(r for r in at.radio if r.label.startswith("Dates such as")).set_value("monthfirst")
+    _load(at)
+    assert "1 row loaded, 0 rows left out" in _text(at) and "user-events" in _layer_ids(at)
+    assert "dates read month-first (as chosen)" in _plain([_text(at)])
+
+
+def test_confirming_the_proposed_mapping_loads_the_rows_read_once() -> None:
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
+    at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
+    run_ok(at)
+    from rkmap.app.upload_panel import FILES_KEY
+
+    before = at.session_state[FILES_KEY][0]["data"]
+    _load(at)
+    entry = at.session_state[FILES_KEY][0]
+    assert entry["data"] is before and not entry["pending"]  # not read a second time
+    assert "2 rows loaded, 0 rows left out" in _text(at)
 
 
 def test_an_unreadable_upload_loads_nothing_and_says_why() -> None:
@@ -137,7 +176,7 @@ def test_save_to_team_database_shares_an_upload_with_new_sessions(fresh_postgis_
     monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
-    run_ok(at)
+    _load(run_ok(at))
     next(b for b in at.button if b.label == "Save to team database").click()
     run_ok(at)
     assert "mine.csv was saved to the team database." in _plain([s.value for s in at.success])
@@ -161,7 +200,7 @@ def test_team_database_errors_are_messages_not_tracebacks(fresh_postgis_url: str
     monkeypatch.setenv("DATABASE_URL", fresh_postgis_url)
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
-    run_ok(at)
+    _load(run_ok(at))
     with psycopg.connect(fresh_postgis_url, autocommit=True) as conn:  # the table goes away under the app
         conn.execute("DROP TABLE user_features, user_uploads")
     next(b for b in at.button if b.label == "Save to team database").click()

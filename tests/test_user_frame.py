@@ -83,6 +83,8 @@ def test_app_offers_the_frame_only_with_user_data_and_a_link_without_falls_back(
     assert USER_REGION not in at.selectbox(key="region").options and "Your data (fits your rows)" not in at.selectbox(key="region").options
     at.file_uploader[0].set_value(("mine.csv", b"id,date,title,lat,lon,source\na,2023-01-01,A,-33.9,18.4,s\n", "text/csv"))
     run_ok(at)
+    next(b for b in at.button if b.label == "Load onto the map").click()  # the upload's mapping step, confirmed
+    run_ok(at)
     assert "Your data (fits your rows)" in at.selectbox(key="region").options
     at.selectbox(key="region").set_value(USER_REGION)
     run_ok(at)

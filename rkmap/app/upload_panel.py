@@ -45,7 +45,8 @@ from rkmap.data.user_data import (
 )
 
 USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
-# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None, and for uploads "content": bytes, "options": LoadOptions}
+# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None, and for uploads "content": bytes,
+# "options": LoadOptions and "pending": True until the analyst has seen the mapping step and pressed Load (not on the map before)}
 FILES_KEY = "user_files"
 ROUND_KEY = "user_upload_round"  # bumped after each upload: a fresh, empty uploader
 MERGED_KEY = "user_merged"
@@ -105,7 +106,7 @@ def _entries(shipped: Dataset) -> list[dict]:
 
 def session_dataset(shipped: Dataset) -> Dataset:
     """The shipped dataset plus this session's own data: a new object; ``shipped`` is unchanged."""
-    loaded = [entry["data"] for entry in _entries(shipped)]
+    loaded = [entry["data"] for entry in _entries(shipped) if not entry.get("pending")]
     key = (id(shipped), tuple(id(data) for data in loaded))
     cached = st.session_state.get(MERGED_KEY)
     if cached is None or cached[0] != key:
@@ -126,8 +127,9 @@ def _on_upload(known: frozenset[str]) -> None:
             notices.append(upload.name)
             continue
         options = LoadOptions(source=upload.name)  # the file-level source, pre-filled from the file's name
-        data = load_with_progress(upload.name, content, known, options)  # in a worker process, its progress shown (ui/_loading.py)
-        entries.append({"data": data, "digest": digest, "folder": False, "team": None, "content": content, "options": options})
+        data = load_with_progress(upload.name, content, known, options)  # in a worker process, its progress shown (rkmap/app/_loading.py)
+        # Not on the map until the analyst has seen how it is read (a file that cannot be read has nothing to confirm).
+        entries.append({"data": data, "digest": digest, "folder": False, "team": None, "content": content, "options": options, "pending": bool(data.columns)})
     state[NOTICE_KEY] = notices
     state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
 
@@ -140,30 +142,37 @@ def _mapping_key(digest: str, name: str) -> str:
 
 
 def _reload(digest: str, known: frozenset[str]) -> None:
-    """Load an added file again with the mapping, day/month order and source chosen in its form."""
+    """Load an added file (again) with the mapping, day/month order and source chosen in its form; it goes on the map."""
     state = st.session_state
     entry = _entry(digest)
     if entry is None or entry.get("content") is None:
         return
     data: UserData = entry["data"]
-    mapping = dict(data.mapping)
+    proposed = {fld: cols for fld, cols in data.mapping if cols}
+    mapping = dict(proposed)
     for fld in KEY_FIELDS:
         chosen = state.get(_mapping_key(digest, fld))
         if chosen is not None:
             mapping[fld] = tuple(chosen)
     mapping = {fld: cols for fld, cols in mapping.items() if cols}
     order = state.get(_mapping_key(digest, "@order"))
-    options = LoadOptions(source=str(state.get(_mapping_key(digest, "@source"), entry["options"].source)).strip(), day_order=order, mapping=mapping, preset=data.preset)
-    reloaded = load_with_progress(data.file, entry["content"], known, options)
-    state[FILES_KEY] = [{**e, "data": reloaded, "options": options} if e["digest"] == digest else e for e in state[FILES_KEY]]
+    source = str(state.get(_mapping_key(digest, "@source"), entry["options"].source)).strip()
+    before = entry["options"]
+    if entry.get("pending") and mapping == proposed and order == before.day_order and source == before.source:
+        reloaded, options = data, before  # confirmed as proposed: the rows already read are the ones to load (a big file is not read twice)
+    else:
+        options = LoadOptions(source=source, day_order=order, mapping=mapping, preset=data.preset)
+        reloaded = load_with_progress(data.file, entry["content"], known, options)
+    state[FILES_KEY] = [{**e, "data": reloaded, "options": options, "pending": False} if e["digest"] == digest else e for e in state[FILES_KEY]]
 
 
 def _mapping_step(entry: dict, known: frozenset[str], lang: str) -> None:
     """The detected format and the column → field mapping of an added file, which the analyst can change."""
     data: UserData = entry["data"]
     digest = entry["digest"]
+    pending = bool(entry.get("pending"))
     preset = t("user_data_preset", lang, preset=data.preset_label) if data.preset else t("user_data_preset_none", lang)
-    with st.expander(t("user_data_mapping", lang, preset=preset), expanded=data.needs_day_order or data.loaded_nothing or bool(data.preset)):
+    with st.expander(t("user_data_mapping", lang, preset=preset), expanded=pending or data.needs_day_order or data.loaded_nothing or bool(data.preset)):
         if data.needs_day_order:
             st.warning(t("user_data_day_order_needed", lang), icon=":material/event:")
         st.caption(t("user_data_mapping_intro", lang))
@@ -175,7 +184,10 @@ def _mapping_step(entry: dict, known: frozenset[str], lang: str) -> None:
             mapping = dict(data.mapping)
             for fld in KEY_FIELDS:
                 st.multiselect(FIELD_LABELS.get(fld, fld), options=list(data.columns), default=[c for c in mapping.get(fld, ()) if c in data.columns], key=_mapping_key(digest, fld))
-            st.form_submit_button(t("user_data_reload", lang), on_click=_reload, args=(digest, known), icon=":material/refresh:")
+            if pending:
+                st.form_submit_button(t("user_data_load", lang), on_click=_reload, args=(digest, known), icon=":material/map:", type="primary")
+            else:
+                st.form_submit_button(t("user_data_reload", lang), on_click=_reload, args=(digest, known), icon=":material/refresh:")
 
 
 def _remove(digest: str) -> None:
@@ -247,7 +259,7 @@ def _where(entry: dict, lang: str) -> str:
 
 def user_data_notice(lang: str) -> None:
     """One line above the map when any added file left rows out or loaded nothing (never half-silent)."""
-    entries = st.session_state.get(FILES_KEY) or []
+    entries = [entry for entry in st.session_state.get(FILES_KEY) or [] if not entry.get("pending")]
     if not any(entry["data"].problems for entry in entries):
         return
     loaded = sum(entry["data"].rows_loaded for entry in entries)
@@ -286,6 +298,13 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
     for entry in entries:
         data: UserData = entry["data"]
         where = _where(entry, lang)
+        if entry.get("pending"):  # the mapping step comes first: nothing of it is on the map yet
+            st.markdown(f"**{md_escape(data.file)}**  \n" + md_escape(t("user_data_pending", lang)))
+            st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon=":material/close:")
+            if data.notes:
+                st.caption("  \n".join(md_escape(note) for note in data.notes))
+            _mapping_step(entry, _known_places(shipped), lang)
+            continue
         st.markdown(f"**{md_escape(data.file)}**{md_escape(where)}  \n" + md_escape(t("user_data_loaded", lang, loaded=data.rows_loaded, left=data.rows_left_out)))
         st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon=":material/close:")
         if team and entry.get("team") is not None:
@@ -302,7 +321,7 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
             st.caption(md_escape(t("user_data_ignored", lang, columns=listed(data.ignored_columns))))
         if entry.get("content") is not None and data.columns:
             _mapping_step(entry, _known_places(shipped), lang)
-    loaded_entries = [entry for entry in entries if not entry["data"].loaded_nothing]
+    loaded_entries = [entry for entry in entries if not entry["data"].loaded_nothing and not entry.get("pending")]
     loaded = [entry["data"] for entry in loaded_entries]
     if loaded:
         rows = sum(data.rows_loaded for data in loaded)

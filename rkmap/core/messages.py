@@ -191,6 +191,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "このファイルの日付は日と月の順序を判別できません。下で選んでください。",
     ),
     "user_data_reload": ("Load again with this mapping", "この対応で読み込み直す"),
+    "user_data_pending": (
+        "Not on the map yet: check how its columns and dates are read below, then load it onto the map.",
+        "まだ地図に載っていません。下で列と日付の読み方を確認してから、地図に読み込んでください。",
+    ),
+    "user_data_load": ("Load onto the map", "地図に読み込む"),
     "user_data_loaded": ("{loaded} {loaded|row|rows} loaded, {left} {left|row|rows} left out", "{loaded}行を読み込み、{left}行を除外"),
     "user_data_nothing": ("Nothing loaded", "何も読み込まれていません"),
     "user_data_left_out": ("Rows left out (the rest of the file loaded):", "除外した行(ファイルの残りは読み込み済み):"),

@@ -71,7 +71,15 @@ AREA_RADIUS_KM = {"region": 50.0, "country": 250.0}
 
 def _area_kind(precision: pd.Series) -> pd.Series:
     """The place kind of an event's own place: 'region'/'country' (areas) for those precisions, else the default."""
-    return precision.astype(object).where(precision.isin(list(AREA_RADIUS_KM)), DEFAULT_PLACE_KIND)
+    return precision.astype(_columns.STRING).where(precision.isin(list(AREA_RADIUS_KM)), DEFAULT_PLACE_KIND)
+
+
+def _area_radius(precision: pd.Series) -> np.ndarray:
+    """The radius (km) drawn around a place of that precision: NaN for a precise one (compared per precision, columnar)."""
+    radius = np.full(len(precision), np.nan)
+    for word, km in AREA_RADIUS_KM.items():
+        radius[(precision == word).to_numpy(dtype=bool, na_value=False)] = km
+    return radius
 # Mode of a user route that states none (style.py draws it in the user colour).
 OTHER_MODE = "other"
 USER_SOURCE_KIND = "user"
@@ -188,7 +196,12 @@ class UserData:
         if not frames:
             return 0
         if all("_row" in f.columns for f in frames):
-            return int(len(np.unique(np.concatenate([f["_row"].to_numpy(dtype=np.int64) for f in frames]))))
+            # Distinct row numbers, counted in a bitmap (linear: a sort of a million numbers took a second).
+            rows = [f["_row"].to_numpy(dtype=np.int64) for f in frames]
+            seen = np.zeros(max(int(r.max()) for r in rows) + 1, dtype=bool)
+            for r in rows:
+                seen[r] = True
+            return int(seen.sum())
         return sum(len(f) for f in frames)
 
     @property
@@ -197,7 +210,8 @@ class UserData:
 
     @property
     def loaded_nothing(self) -> bool:
-        return self.rows_loaded == 0
+        own_places = self.places[~self.places["from_event"].astype(bool)] if len(self.places) else self.places
+        return not (len(self.events) or len(self.routes) or len(own_places))
 
 
 def _empty_frame(columns: Iterable[str]) -> pd.DataFrame:
@@ -300,6 +314,34 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
         return _nothing(file, f"{_budgets.out_of_memory()} Nothing loaded.", len(raw.rows))
     except Exception as exc:  # noqa: BLE001 - a defect here must not take the app down
         return _nothing(file, f"could not be loaded (internal error {exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.", len(raw.rows))
+    finally:
+        _give_back_memory(len(raw.rows))
+
+
+# Rows from which a load hands freed memory back to the system between its steps.
+_GIVE_BACK_ROWS = 100_000
+
+
+def _give_back_memory(rows: int) -> None:
+    """Freed memory handed back to the system after a step over a large file.
+
+    Arrow's allocator (mimalloc) and the C heap keep what a step freed for
+    later use, so the next step's copies came on top: a million-row file
+    peaked about 0.6 GB higher than what it holds. A no-op for small files.
+    """
+    if rows < _GIVE_BACK_ROWS:
+        return
+    import ctypes
+    import ctypes.util
+
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)  # glibc only; elsewhere the symbol is missing and nothing is trimmed
+    except (OSError, AttributeError):
+        pass
 
 
 def _decode(content: bytes) -> str:
@@ -428,6 +470,7 @@ def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _R
         return None
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     del table
+    _give_back_memory(len(frame))
     first = 2 if own_header else 1
     return _Raw(frame, None, range(first, first + len(frame)), [], all_columns=names)
 
@@ -746,11 +789,12 @@ def _canonical(frame: pd.DataFrame, mapping: Mapping[str, tuple[str, ...]]) -> t
     used: set[str] = set()
     for fld in ALIASES:
         value = pd.Series("", index=frame.index, dtype=_columns.STRING)
-        for source in mapping.get(fld, ()):
+        for k, source in enumerate(mapping.get(fld, ())):
             used.add(source)
             cells = frame[source]
             cells = cells if isinstance(cells.dtype, pd.StringDtype) else cells.astype(object).fillna("")
-            value = value.where(value != "", _columns.text(cells))
+            # The first column is taken whole (no masked copy of a million cells); later ones fill its gaps.
+            value = _columns.text(cells) if k == 0 else value.where(value != "", _columns.text(cells))
         out[fld] = value
     ignored = tuple(str(c) for c in frame.columns if c not in used)
     return pd.DataFrame(out, index=frame.index), ignored
@@ -880,6 +924,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     # The file's cells are in ``frame`` now: keep only what is read again below (a million rows of every column weigh).
     source_frame = source_frame[[c for c in source_frame.columns if _presets.normalise(c) in ("folder", "time_precision")]]
     raw.frame = source_frame
+    _give_back_memory(len(frame))
     used = {c for cols in mapping.values() for c in cols}
     columns = raw.all_columns or columns
     ignored = tuple(c for c in columns if c not in used)
@@ -941,6 +986,9 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
             radius = pd.Series([_area_point(geometry[i])[1] if areas[i] else np.nan for i in range(len(frame))], index=frame.index)
             frame.loc[areas, "radius_km"] = radius[areas].map(repr)
             frame.loc[areas & (frame["location_precision"] == ""), "location_precision"] = AREA_LOCATION_PRECISION
+            polygonal = kinds.isin(["Polygon", "MultiPolygon"]).to_numpy()
+            if polygonal.any():  # the area itself, drawn as its outline (the point and radius place it and fit the frame)
+                frame["_outline"] = pd.Series([geometry[i] if polygonal[i] else None for i in range(len(frame))], index=frame.index, dtype=object)
             notes.append(f"{int(areas.sum()):,} areas (polygons or several points) placed at a point inside them, with a radius of their size and '{AREA_LOCATION_PRECISION}' precision")
         if differ.any():
             notes.append(f"the geometry gives the place: {_used(mapping, 'lat')}/{_used(mapping, 'lon')} differ from it in {int(differ.sum()):,} rows and were not used there")
@@ -1021,11 +1069,16 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
 
     parts = {name: _part(frame, ok & (layer == name)) for name in ("place", "event", "route")}
     del frame  # its rows are in the parts: one copy of a million rows at a time
+    _give_back_memory(len(lines))
     places = _places(file, parts.pop("place"), report)
     file_place_ids = set(places["id"])
     events, event_places = _events(file, parts.pop("event"), report, known_places, file_place_ids)
+    _give_back_memory(len(lines))
     routes = _routes(file, parts.pop("route"), lines, report)
-    places = pd.concat([places, event_places], ignore_index=True) if len(event_places) else places
+    if len(event_places):
+        # The file's own place rows carry every column of the file; the events' places only what a place needs
+        # (a million events' places padded with thirty empty columns weighed some 300 MB).
+        places = pd.concat([places, event_places], ignore_index=True) if len(places) else event_places
     events, places, routes, sources = _sources(events, places, routes)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
@@ -1068,6 +1121,8 @@ def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     frame = _columns.to_floats(_columns.keep(frame, ok & ~duplicate), PLACE_COLUMNS)
     frame["from_event"] = False
     frame["on_map"] = "yes"
+    if "_outline" in frame.columns:
+        frame["outline"] = frame.pop("_outline")
     return frame
 
 
@@ -1107,40 +1162,49 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         uniques = np.arange(int(codes.max()) + 1 if len(codes) else 0)
         # pt-1, pt-2 … skipping ids the file's places or the shipped ones already use.
         taken = {t for t in set(file_places) | set(known) if t.startswith("pt-")}
-        candidates = np.char.add("pt-", np.arange(1, len(uniques) + len(taken) + 1).astype(str)).astype(object)
-        ids = candidates[~np.isin(candidates, list(taken))][: len(uniques)] if taken else candidates[: len(uniques)]
+        # Built and kept as Arrow strings: a million Python strings cost time and a few hundred MB.
+        candidates = pd.Series("pt-" + pd.Series(np.arange(1, len(uniques) + len(taken) + 1)).astype(str).astype(_columns.STRING).array, dtype=_columns.STRING)
+        ids = (candidates[~_columns.isin(candidates, taken)] if taken else candidates).iloc[: len(uniques)].array
         first_positions = np.unique(codes, return_index=True)[1]
         place_columns = ["place_name", "place_id", "lat", "lon", "place_name_ja", "place_kind", "location_precision", "radius_km", *SOURCE_FIELDS, "source_quote", "_row"]
+        place_columns += ["_outline"] if "_outline" in at.columns else []
         first = at[place_columns].iloc[first_positions].assign(_code=np.arange(len(uniques)))  # before place_id is replaced (it may name the place)
         if bool(located.all()):
             frame["place_id"] = ids[codes]  # a whole column: no masked write into a million strings
         else:
             frame.loc[located, "place_id"] = ids[codes]
+        first = first.reset_index(drop=True)
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
-        coords = first["lat"].astype(object) + ", " + first["lon"].astype(object)
+        unnamed = name == ""
+        if unnamed.any():  # named by its coordinates, built for the unnamed only
+            name = name.astype(object).where(~unnamed, first["lat"].astype(object) + ", " + first["lon"].astype(object)).astype(_columns.STRING)
+        precision = first["location_precision"]
+        # Arrow strings throughout (no .to_numpy(): a million places of Python strings doubled the peak memory).
         places = pd.DataFrame(
             {
-                "id": ids[first["_code"].to_numpy()],
-                "name_en": name.where(name != "", coords).to_numpy(),
-                "name_ja": first["place_name_ja"].to_numpy(),
+                "id": pd.Series(ids, dtype=_columns.STRING).take(first["_code"].to_numpy()).reset_index(drop=True),
+                "name_en": name,
+                "name_ja": first["place_name_ja"],
                 # An imprecise location is an area (drawn as the app draws places known only to a region), not an exact site.
-                "kind": first["place_kind"].where(first["place_kind"] != "", _area_kind(first["location_precision"])).to_numpy(),
-                "location_precision": first["location_precision"].where(first["location_precision"] != "", DEFAULT_LOCATION_PRECISION).to_numpy(),
-                "lon": lon[first.index].to_numpy(dtype=float),
-                "lat": lat[first.index].to_numpy(dtype=float),
-                "radius_km": _columns.numbers(first["radius_km"]).fillna(first["location_precision"].astype(object).map(AREA_RADIUS_KM).astype(float)).to_numpy(dtype=float),
+                "kind": first["place_kind"].where(first["place_kind"] != "", _area_kind(precision)),
+                "location_precision": precision.where(precision != "", DEFAULT_LOCATION_PRECISION),
+                "lon": lon.to_numpy(dtype=float)[first_positions],
+                "lat": lat.to_numpy(dtype=float)[first_positions],
+                "radius_km": _columns.numbers(first["radius_km"]).fillna(pd.Series(_area_radius(precision), index=first.index)).to_numpy(dtype=float),
                 "country": "",
                 "role_en": "",
                 "role_ja": "",
                 "on_map": "no",  # it only locates events: drawn as the events, not as a place
                 "from_event": True,
-                "source": first["source"].to_numpy(),
-                "source_title": first["source_title"].to_numpy(),
-                "source_url": first["source_url"].to_numpy(),
-                "source_quote": first["source_quote"].to_numpy(),
+                "source": first["source"],
+                "source_title": first["source_title"],
+                "source_url": first["source_url"],
+                "source_quote": first["source_quote"],
                 "_row": first["_row"].to_numpy(),
             }
         )
+        if "_outline" in first.columns:
+            places["outline"] = first["_outline"].to_numpy()
     return frame, places
 
 
@@ -1215,7 +1279,9 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
     )
     events, places, routes = out
     keep_events = [*(c.name for c in EVENTS.columns), "source", "source_title", "source_url", "source_quote", "date_precision", "_row"]
-    events = events[keep_events + [c for c in events.columns if c.startswith("_") and c not in keep_events]] if len(events.columns) else events
+    # Of the hidden columns, the intervals the merge reads (the parsed parts and messages are spent).
+    hidden = [c for c in ("_start", "_end", "_public", "_end_first") if c in events.columns]
+    events = events[keep_events + hidden] if len(events.columns) else events
     return events, places, routes, sources
 
 
@@ -1253,7 +1319,7 @@ def _example(row: int | None, message: str) -> str:
 
 
 def _prefixed(values: pd.Series, prefix: str) -> pd.Series:
-    return (prefix + values.astype(object)).astype(object)
+    return prefix + values.astype(_columns.STRING)  # Arrow strings: no million Python strings
 
 
 def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
@@ -1269,6 +1335,39 @@ def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
         previous = position
     pieces.append(user.iloc[previous:])
     return pd.concat(pieces, ignore_index=True)
+
+
+def _rows_taken(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+    """``frame.iloc[order].reset_index(drop=True)``, a text column that is empty throughout kept as it is (not copied row by row)."""
+    import pyarrow.compute as pc
+
+    columns = {}
+    for name in frame.columns:
+        values = frame[name]
+        if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and len(values):
+            lengths = pc.binary_length(values.array._pa_array)
+            if lengths.null_count == 0 and pc.max(lengths).as_py() == 0:  # every cell '': the same column in any order
+                columns[name] = values.reset_index(drop=True)
+                continue
+        columns[name] = pd.Series(values.array.take(order), name=name)
+    return pd.DataFrame(columns)
+
+
+def _joined_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
+    """``events.join(places, on="place_id")`` column by column: the join copied every column of a million events."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Looked up by Arrow's hash (pandas hashed a million Python strings in seconds).
+    keys = pa.array(events["place_id"].astype(_columns.STRING).array)
+    value_set = pa.array(pd.Series(places.index, dtype=_columns.STRING).array)
+    positions = pc.index_in(keys, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
+    # A place not found (none is, after the checks), or ids not unique (the merge's prefixes keep them so): the join.
+    if not (positions >= 0).all() or not places.index.is_unique:
+        return events.join(places, on="place_id")
+    for column in places.columns:
+        events[column] = places[column].array.take(positions)  # the column's own type; no index built per column
+    return events
 
 
 def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
@@ -1299,7 +1398,9 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
                 source=_prefixed(data.events["source"], prefix),
                 origin=ORIGIN_USER,
             )
-            events.append(_columns.finish_dates(_columns.ensure_dates(e)).drop(columns="_row"))
+            e = _columns.ensure_dates(e)
+            # Only what finish_dates reads of the hidden columns goes on (the rest would be copied by the sort below).
+            events.append(e.drop(columns=[c for c in e.columns if c.startswith("_") and c not in ("_start", "_end", "_public")]))
         if len(data.routes):
             r = data.routes.assign(
                 id=_prefixed(data.routes["id"], prefix),
@@ -1319,19 +1420,22 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
     user_sources = pd.concat(sources, ignore_index=True).set_index("id", drop=False)
     all_sources = pd.concat([dataset.sources, user_sources]).fillna({"origin": ""})
     user_places = pd.concat(places, ignore_index=True).set_index("id", drop=False) if places else dataset.places.iloc[0:0].assign(origin=pd.Series(dtype=object))
-    user_places = user_places[[c for c in dataset.places.columns if c in user_places.columns] + ["origin"]]
+    user_places = user_places[[c for c in dataset.places.columns if c in user_places.columns] + ["origin"] + (["outline"] if "outline" in user_places.columns else [])]
     all_places = pd.concat([dataset.places, user_places])
     all_places["origin"] = all_places["origin"].fillna("")
-    place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja"]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
+    outline = ["outline"] if "outline" in all_places.columns else []  # an area of the analyst's: its polygon, drawn as its outline
+    place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja", *outline]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
     if events:
-        user_events = pd.concat(events, ignore_index=True)
+        user_events = pd.concat(events, ignore_index=True) if len(events) > 1 else events[0]
         events.clear()  # one copy of a million rows at a time
-        user_events = user_events.join(place_columns, on="place_id")
-        # By date, then as the file lists them (one stable sort on a number: no string sort of a million ids).
-        starts = user_events["t_start"].to_numpy()
-        if not bool((np.diff(starts) >= 0).all()):  # a file already in date order is not copied again
-            user_events = user_events.iloc[np.argsort(starts, kind="stable")]
-        user_events = user_events.reset_index(drop=True)
+        # By date, then as the file lists them (one stable sort on a number: no string sort of a million ids);
+        # sorted before the display dates and place columns are added, so the sort copies fewer columns.
+        starts = _columns.as_dates(user_events["_start"])
+        if not bool((np.diff(starts) >= np.timedelta64(0, "D")).all()):  # a file already in date order is not copied again
+            user_events = _rows_taken(user_events, np.argsort(starts, kind="stable"))
+        user_events = _columns.finish_dates(user_events.reset_index(drop=True))
+        user_events = _joined_places(user_events, place_columns)
+        _give_back_memory(len(user_events))
     else:
         user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))
     all_events = _merged_by_date(dataset.events, user_events)
@@ -1451,7 +1555,10 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
 
 
 def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:
-    """A place's point, or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    """A place's point (its polygon, for an area given as one), or no geometry when its coordinates are not a valid lon/lat (never NaN in the file)."""
+    outline = place.get("outline")
+    if getattr(outline, "geom_type", "") in ("Polygon", "MultiPolygon"):
+        return mapping(outline)  # uploads again as the same area
     lon, lat = place.get("lon"), place.get("lat")
     return {"type": "Point", "coordinates": [float(lon), float(lat)]} if valid_lonlat(lon, lat) else None  # type: ignore[arg-type]
 

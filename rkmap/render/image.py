@@ -1196,6 +1196,8 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
     for place_id, group in events.groupby("place_id", sort=False):
         first = group.iloc[0]
         outline = outlines.get(str(place_id))
+        if outline is None and _user_row(first) and _polygons(first.get("outline")):
+            outline = first["outline"]  # the analyst's own polygon (geodata.user_data keeps it), drawn as the shipped outlines are
         # The analyst's own areas: the user colour, as in the app.
         edge = rgba(style.USER_COLOUR, 0.8) if _user_row(first) else rgba(AREA_INK, 0.45)
         style_kw = dict(facecolor="none", edgecolor=edge, hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)

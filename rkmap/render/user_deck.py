@@ -85,6 +85,7 @@ def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
                 "position": [float(event["lon"]), float(event["lat"])],
                 "offset": offsets[index],
                 "is_area": bool(event.get("is_area", False)),
+                "outline": _rings(event.get("outline")),
                 "radius_m": 0.0 if pd.isna(event.get("radius_km")) else float(event["radius_km"]) * 1000,
                 "colour": list(style.USER_COLOUR),
                 "icon": style.icon_spec(style.USER_EVENT_SYMBOL, "user-event-hollow" if hollow else "user-event", hollow=hollow),
@@ -144,9 +145,27 @@ def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
     halo_icon = style.icon_spec(style.USER_EVENT_SYMBOL, "user-event")
     halos = memo(user, f"user-events-halo-{view.lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
     halo, symbols = event_icon_layers("user-events", halos, records, view, style.USER_EVENT_SIZE_PX, per_item([*style.USER_COLOUR, 255]))
-    areas = memo(user, f"user-event-areas-{view.lang}", lambda: [r for r in records if r["is_area"]])
-    # Events known only to a region or country: the area the app draws for such places, under the symbol.
-    return ([area_layer("user-event-areas", areas, time=time_props(view))] if areas else []) + [halo, symbols]
+    areas = memo(user, f"user-event-areas-{view.lang}", lambda: [r for r in records if r["is_area"] and not r["outline"]])
+    outlines = memo(user, f"user-event-outlines-{view.lang}", lambda: _outline_records(records))
+    # Events known only to a region or country: the area the app draws for such places, under the symbol;
+    # an area the file gives as a polygon, its outline (dashed, as the exported image draws it).
+    drawn = [area_layer("user-event-areas", areas, time=time_props(view))] if areas else []
+    if outlines:
+        drawn.append(path_layer("user-event-outlines", outlines, colour=per_item([*style.USER_COLOUR, 200]), width=per_item(1.5), dash="dash", time=time_props(view)))
+    return drawn + [halo, symbols]
+
+
+def _rings(geom: object) -> list[list[list[float]]]:
+    """The exterior rings of a polygon or multipolygon as [lon, lat] paths; none for any other geometry."""
+    kind = getattr(geom, "geom_type", "")
+    polygons = [geom] if kind == "Polygon" else list(geom.geoms) if kind == "MultiPolygon" else []  # type: ignore[attr-defined]
+    return [[[round(x, 5), round(y, 5)] for x, y, *_ in p.exterior.coords] for p in polygons]
+
+
+def _outline_records(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """One path per ring of the events' own polygons, timed and picked as their event."""
+    keep = ("id", "layer", "t_start", "t_end", "t_public", "tooltip")
+    return [{**{k: r[k] for k in keep}, "path": ring, "dash": [4, 2]} for r in records for ring in r["outline"]]
 
 
 def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:

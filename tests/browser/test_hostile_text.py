@@ -35,6 +35,7 @@ import pytest
 from devtools.browser import running_app
 
 from .test_map_in_browser import MAIN, open_map, wait_idle
+from .test_workflows_in_browser import load_uploads
 
 pytestmark = pytest.mark.browser
 
@@ -383,6 +384,7 @@ def test_hostile_upload_stays_text(page, app_url, hostile_folder, timing, tmp_pa
 
     user_box = open_expander(page, "Your data")
     user_box.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(sorted(hostile_folder.iterdir()))
+    load_uploads(page, user_box, files=None)
     # Both files listed by the panel (after the upload's rerun), not just as the uploader's chips.
     try:
         user_box.get_by_text(re.compile(r"rows loaded")).nth(1).wait_for(timeout=60_000)

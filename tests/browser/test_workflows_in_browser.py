@@ -40,6 +40,28 @@ def open_expander(page, label: str, within: str = MAIN):
     return box
 
 
+def load_uploads(page, panel, files: int | None = 1, timeout_ms: int = 60_000) -> None:
+    """Press the mapping step's "Load onto the map" of each uploaded file in turn (an upload waits for it).
+
+    ``files``: how many wait for it; None, as many as are listed once the first is.
+    """
+    buttons = panel.get_by_role("button", name=re.compile("Load onto the map"))
+    if files is None:
+        buttons.first.wait_for(timeout=timeout_ms)
+        wait_idle(page, timeout_ms)
+        files = buttons.count()
+    for left in range(files, 0, -1):
+        buttons.first.wait_for(timeout=timeout_ms)
+        deadline = time.monotonic() + timeout_ms / 1000
+        while buttons.count() < left and time.monotonic() < deadline:  # every upload listed before the first is pressed
+            time.sleep(0.1)
+        buttons.first.click()
+        while buttons.count() >= left and time.monotonic() < deadline:  # this file's step is done
+            time.sleep(0.1)
+        assert buttons.count() < left, f"'Load onto the map' still shown for {left} files:\n{panel.inner_text()[:800]}"
+        wait_idle(page, timeout_ms)
+
+
 def click_download(page, button):
     """Click a (deferred) download button and return the download.
 
@@ -76,6 +98,7 @@ def test_upload_draws_own_data_and_remove_restores_the_map(page, app_url, timing
     panel.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
         files=[{"name": "two-events.csv", "mimeType": "text/csv", "buffer": USER_CSV}]
     )
+    load_uploads(page, panel)
     panel.get_by_text("2 rows loaded, 0 rows left out").wait_for(timeout=60_000)
     wait_idle(page)
     wait_canvas_change(page, before)
@@ -108,7 +131,7 @@ def test_upload_draws_own_data_and_remove_restores_the_map(page, app_url, timing
 
 def test_japanese_switch_translates_title_and_map_labels(page, app_url) -> None:
     open_map(page, f"{app_url}/?date={DAY}")
-    labels = page.locator(f"{MAIN} .deck-map-labels span")  # HTML over the canvas (rkmap/app/html_labels.js)
+    labels = page.locator(f"{MAIN} .deck-map-labels span")  # HTML over the canvas (ui/html_labels.js)
     assert "Vladivostok" in labels.all_text_contents()
     assert page.get_by_role("heading", name="Russia–North Korea relationship map").count() == 1
     page.locator(SIDEBAR).get_by_text("日本語").click()
