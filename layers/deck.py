@@ -278,12 +278,13 @@ def event_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
 
 
 def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
-    """Pixel offsets so events sharing a place sit side by side under it, in date order."""
+    """Pixel offsets so events sharing a place sit in a small grid under it, in date order (style.EVENT_GRID_COLUMNS a row)."""
     offsets: dict[int, list[float]] = {}
+    slot_px = style.EVENT_SLOT_PX
     for _, group in events.groupby("place_id", sort=False):
-        n = len(group)
+        cols = min(len(group), style.EVENT_GRID_COLUMNS)
         for slot, index in enumerate(group.sort_values("start").index):
-            offsets[index] = [round((slot - (n - 1) / 2) * style.EVENT_SLOT_PX, 1), 17.0]
+            offsets[index] = [round((slot % cols - (cols - 1) / 2) * slot_px, 1), 17.0 + (slot // cols) * slot_px]
     return offsets
 
 
@@ -295,12 +296,12 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     # at its centre so kind and claim status stay readable.
     lang = view.lang
     points = _published(dataset, f"events-{lang}", lambda: records)
-    areas = _published(dataset, f"event-areas-{lang}", lambda: [r for r in records if r["is_area"]])
+    areas = None
     halo_icon = style.icon_spec(style.EVENT_SYMBOL, "event")
     halos = _published(dataset, f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset", *PICKED)])
-    areas_layer = area_layer("event-areas", areas, time=_time_props(view))
+    del areas  # places known only to a country: hatched outlines (area_line_layers), not circles
     halo, symbols = event_icon_layers("events", halos, points, view, style.EVENT_SIZE_PX, "colour")
-    return [areas_layer, halo, symbols]
+    return [*area_line_layers(dataset, view), halo, symbols]
 
 
 def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
@@ -337,20 +338,6 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     symbols_url = publish_csv(dataset, f"event-groups-{view.lang}", lambda: event_table(dataset, view.lang))
     halo_key = f"event-current-{view.clock}-{view.emphasis_days}"
     halo_url = publish_csv(dataset, halo_key, lambda: current_intervals(dataset.events, view.clock, view.emphasis_days))
-    areas = dataset.places[dataset.places["is_area"] & dataset.places["id"].isin(dataset.events["place_id"].unique())]
-    areas_layer = pdk.Layer(
-        "ScatterplotLayer",
-        id="event-areas",
-        data=[{"position": [float(p["lon"]), float(p["lat"])], "radius_m": float(p["radius_km"]) * 1000} for _, p in areas.iterrows()],
-        get_position="position",
-        get_radius="radius_m",
-        radius_units="'meters'",
-        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
-        get_line_color=[*style.AREA_FILL, 170],
-        stroked=True,
-        line_width_min_pixels=1.5,
-        pickable=False,
-    )
     halo = pdk.Layer(
         "ScatterplotLayer",
         id="events-current",
@@ -382,7 +369,76 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         extensions=[FILTER_2],
         **_time_props(view),
     )
-    return [areas_layer, halo, symbols]
+    return [*area_line_layers(dataset, view), halo, symbols]
+
+
+AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (briefing/render.py)
+
+
+def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+    """Places known only to a country or region: (outline records, hatch records, name labels) for the view's frame.
+
+    The area shows from its first event's day (under the view's clock). Its
+    outline is one record per event, in the order they open, each listing the
+    events opened by then: the topmost shown one (the latest) gives the tooltip,
+    so the list never names an event the as-of date has not reached; a click
+    opens that event. The hatch lines name the area only.
+    """
+    from layers.areas import area_lines
+    from ui.i18n import t
+
+    lang = view.lang
+    opens, _ = clock_columns(view.clock)
+    events = dataset.events[dataset.events["is_area"].astype(bool)]
+    region = region_of(view.region, dataset)
+    outlines: list[dict[str, object]] = []
+    hatches: list[dict[str, object]] = []
+    labels: list[dict[str, object]] = []
+    for place_id, group in events.groupby("place_id", sort=False):
+        first = group.iloc[0]
+        radius = 0.0 if pd.isna(first["radius_km"]) else float(first["radius_km"])
+        rings, hatch = area_lines(str(place_id), float(first["lon"]), float(first["lat"]), radius, region, size.width, size.height)
+        if not rings:
+            continue
+        name = localized(first, "place_name", lang)
+        heading = str(name)  # the data's name says it: 'Russia (location not known more precisely)'
+        times = {"t_start": int(group["t_start"].min()), "t_end": int(group["t_end"].max()), "t_public": int(group["t_public"].min())}
+        for path in hatch:
+            hatches.append({"path": path, "id": "", "layer": "area", "tooltip": _tooltip([heading]), **times})
+        ordered = group.sort_values([opens, "start", "id"])
+        listed: list[str] = []
+        for _, event in ordered.iterrows():
+            listed.append(f"{row_span(event, lang)} · {localized(event, 'title', lang)}")
+            shown = listed[:AREA_LIST_ROWS]
+            more = [t("area_more", lang, count=len(listed) - AREA_LIST_ROWS)] if len(listed) > AREA_LIST_ROWS else []
+            record_times = {"t_start": int(event["t_start"]), "t_end": int(event["t_end"]), "t_public": int(event["t_public"])}
+            for path in rings:
+                outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": _tooltip([heading, *shown, *more]), **record_times})
+        # The area's name beside its events' symbols, from its first event on: those symbols
+        # stand for the whole area, not for the point they sit at.
+        labels.append({"position": [float(first["lon"]), float(first["lat"])], "name": heading, "label_offset": [0, -4],
+                       "anchor": "middle", "baseline": "bottom", **times})
+    # Later openings drawn last, on top: the topmost shown outline is the fullest list.
+    outlines.sort(key=lambda r: r[opens])
+    return outlines, hatches, labels
+
+
+def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+    """The hatched outlines of places known only to a country or region (SVG lines: layers/primitives.py path_layer)."""
+    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
+    outlines, hatches, labels = memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size))
+    if not outlines:
+        return []
+    ink = style.AREA_INK
+    hatch_url = _published(dataset, f"area-hatch-{key}", lambda: hatches)
+    outline_url = _published(dataset, f"area-outline-{key}", lambda: outlines)
+    hatch = path_layer("event-area-hatch", hatch_url, colour=per_item([*ink, round(255 * style.AREA_HATCH_ALPHA)]),
+                       width=per_item(style.AREA_HATCH_WIDTH_PX), dash=per_item([0, 0]), highlight=False, time=_time_props(view))
+    outline = path_layer("event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
+                         width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=_time_props(view))
+    names = label_layer("area-labels", _published(dataset, f"area-labels-{key}", lambda: labels), view, size_px=12,
+                        colour=style.AREA_INK, anchor="anchor", baseline="baseline", offset="label_offset", time=_time_props(view))
+    return [hatch, outline, names]
 
 
 def event_icon_layers(
@@ -437,7 +493,7 @@ def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px:
 
 
 def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, colour: style.RGB,
-                anchor: str, baseline: str, offset: str) -> pdk.Layer:
+                anchor: str, baseline: str, offset: str, time: dict[str, object] | None = None) -> pdk.Layer:
     """Place labels in either language; shared by shipped and user places.
 
     Drawn as HTML text over the canvas (ui/html_labels.js), with TextLayer's props:
@@ -462,5 +518,8 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
         get_background_color=[*style.LABEL_HALO, 200],
         background_padding=[3, 1],
         pickable=False,
-        update_triggers={"getText": [view.lang]},
+        # Dated labels (places known only to a country) carry the as-of filter's props; the
+        # browser shows those it lets through (ui/html_labels.js), as for the SVG lines.
+        **{key: value for key, value in (time or {}).items() if key != "update_triggers"},
+        update_triggers={"getText": [view.lang], **(time or {}).get("update_triggers", {})},
     )

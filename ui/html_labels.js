@@ -74,8 +74,15 @@ function htmlLabelLayer(root) {
       root.append(this.state.box);
     }
 
-    updateState({ changeFlags }) {
+    updateState({ props, oldProps, changeFlags }) {
       if (!changeFlags.dataChanged && !changeFlags.propsChanged) return;
+      // A slider step changes only the filter's range (DataFilterExtension's props, as ui/svg_paths.js
+      // applies them): show the labels it lets through and place them again.
+      const dataChanged = changeFlags.dataChanged || ["getText", "getPosition", "getPixelOffset", "getSize"].some((name) => props[name] !== oldProps[name]);
+      if (!dataChanged && this.state.labels.length) {
+        this._applyFilter();
+        return;
+      }
       const { data, getPosition, getText, getSize, getColor, getTextAnchor, getAlignmentBaseline, getPixelOffset,
         fontFamily, fontWeight, background, getBackgroundColor, backgroundPadding } = this.props;
       const [padX, padY] = backgroundPadding;
@@ -91,10 +98,19 @@ function htmlLabelLayer(root) {
           padding: background ? `${padY}px ${padX}px` : "0",
         });
         const shift = [ANCHOR_SHIFT[propValue(getTextAnchor, datum)] ?? -50, BASELINE_SHIFT[propValue(getAlignmentBaseline, datum)] ?? -50];
-        return { span, position: propValue(getPosition, datum), offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
+        return { span, datum, shown: true, position: propValue(getPosition, datum), offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
       });
       this.state.box.replaceChildren(...this.state.labels.map(({ span }) => span));
+      this._applyFilter();
+    }
+
+    _applyFilter() {
+      const { getFilterValue, filterRange, filterEnabled } = this.props;
+      for (const label of this.state.labels) {
+        label.shown = !filterEnabled || withinRanges(propValue(getFilterValue, label.datum), filterRange);
+      }
       this.state.placedAt = null;
+      this.setNeedsRedraw();
     }
 
     draw() {
@@ -102,7 +118,8 @@ function htmlLabelLayer(root) {
       const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
-      const items = this.state.labels.map(({ span, position, offset: [dx, dy], shift: [sx, sy] }) => {
+      const shownLabels = this.state.labels.filter(({ shown }) => shown);
+      const items = shownLabels.map(({ span, position, offset: [dx, dy], shift: [sx, sy] }) => {
         const at = viewport.project(position);
         const w = span.offsetWidth;
         const h = span.offsetHeight;
@@ -111,8 +128,10 @@ function htmlLabelLayer(root) {
         return { at, own: [left, top, left + w, top + h], w, h };
       });
       const boxes = placeLabels(items, viewport.width, viewport.height);
-      this.state.labels.forEach(({ span }, k) => {
-        const box = boxes[k];
+      const boxOf = new Map(shownLabels.map((label, k) => [label, boxes[k]]));
+      this.state.labels.forEach((label) => {
+        const { span } = label;
+        const box = boxOf.get(label) ?? null;
         span.style.visibility = box ? "visible" : "hidden";
         if (box) span.style.transform = `translate(${box[0]}px, ${box[1]}px)`;
       });
@@ -137,6 +156,9 @@ function htmlLabelLayer(root) {
     backgroundPadding: { type: "array", value: [0, 0] },
     fontFamily: "sans-serif",
     fontWeight: "normal",
+    getFilterValue: { type: "accessor", value: 0 },
+    filterRange: { type: "array", value: [] },
+    filterEnabled: true,
   };
   return HtmlLabelLayer;
 }

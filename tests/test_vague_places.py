@@ -1,0 +1,129 @@
+"""Places known only to a country or region, in the app: the area's outline, hatched, never a point or a circle.
+
+And symbols that share a place stay near it (Pyongyang's ran into Korea Bay),
+and the area ink reaches the exports as the colour style.py names (#24).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, Point
+
+from layers import style
+from layers.areas import area_outlines
+from layers.deck import MapSize, _slot_offsets, area_records, build_deck
+from layers.view import REGIONS, MapView, clock_columns
+
+FRAMES = ("route", "far_east", "rajin_dunai")
+
+
+def _vague(dataset):
+    events = dataset.events
+    return events[events["is_area"].astype(bool)]
+
+
+@pytest.mark.parametrize("region", FRAMES)
+@pytest.mark.parametrize("clock", ["event", "public"])
+def test_areas_are_hatched_outlines_whose_tooltips_never_run_ahead_of_the_date(dataset, region: str, clock: str) -> None:
+    view = MapView(as_of=date(2024, 11, 13), region=region, clock=clock, lang="en")
+    outlines, hatches, labels = area_records(dataset, view)
+    vague = _vague(dataset)
+    assert not vague.empty, "the shipped data have events known only to a country or region"
+    assert outlines and hatches and labels
+    opens, _ = clock_columns(clock)
+    by_id = vague.set_index("id")
+    for record in outlines:
+        # The record shows from its event's day; every event its tooltip lists opened by then.
+        event = by_id.loc[record["id"]]
+        assert record[opens] == event[opens]
+        listed = record["tooltip"].split("\n")[1:]
+        titles = {row["title_en"]: row[opens] for _, row in vague.iterrows()}
+        for line in listed:
+            title = line.split(" · ", 1)[-1]
+            if title in titles:
+                assert titles[title] <= record[opens], (record["id"], title)
+    # Drawn in the browser in order: the later opening on top, so the topmost shown tooltip is the fullest.
+    assert [r[opens] for r in outlines] == sorted(r[opens] for r in outlines)
+    # The hatch lies inside its area (a little slack for the simplified outline).
+    shapes = area_outlines()
+    areas = shapely.unary_union([*map(shapely.make_valid, shapes.values()), *(Point(float(r["lon"]), float(r["lat"])).buffer(float(r["radius_km"]) / 60)
+                                                    for _, r in vague.iterrows() if r["place_id"] not in shapes)])
+    shapely.prepare(areas)
+    for record in hatches[:: max(1, len(hatches) // 40)]:
+        middle = LineString(record["path"]).interpolate(0.5, normalized=True)
+        assert areas.distance(middle) < 0.2, record["path"][:2]  # inside, give or take the simplified outline
+
+
+def test_no_circle_or_point_stands_for_a_country_in_the_app(dataset) -> None:
+    spec = json.loads(build_deck(dataset, MapView(as_of=date(2024, 11, 13), region="route")).to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["event-areas"]["@@type"] == "SvgPathLayer" and layers["event-area-hatch"]["@@type"] == "SvgPathLayer"
+    assert not [layer for layer in spec["layers"] if layer["@@type"] == "ScatterplotLayer" and "area" in layer["id"]]
+    # The area's name beside its events' symbols, shown from its first event on (the as-of filter's props).
+    assert {"getFilterValue", "filterRange", "asOfRanges"} <= set(layers["area-labels"])
+    # One ink, style.py's, in 0-255 with the style's opacity.
+    colour = json.loads(layers["event-areas"]["getColor"].removeprefix("@@="))
+    assert colour[:3] == list(style.AREA_INK) and colour[3] == round(255 * style.AREA_OUTLINE_ALPHA)
+
+
+def test_the_outline_is_the_country_never_the_edge_of_the_cut(dataset) -> None:
+    """A country larger than the frame is cut to the frame's surroundings: the cut's edge is not drawn as a border."""
+    outlines, _, _ = area_records(dataset, MapView(as_of=date(2024, 11, 13), region="far_east"))
+    borders = shapely.unary_union([shape.boundary for shape in area_outlines().values()])
+    circles = [Point(float(r["lon"]), float(r["lat"])) for _, r in _vague(dataset).iterrows() if r["place_id"] not in area_outlines()]
+    for record in outlines:
+        for lon, lat in record["path"][:: max(1, len(record["path"]) // 20)]:
+            point = Point(lon, lat)
+            assert borders.distance(point) < 0.2 or any(c.distance(point) < 8 for c in circles), (lon, lat)
+
+
+def test_symbols_sharing_a_place_stay_within_a_small_radius_of_it(dataset) -> None:
+    offsets = _slot_offsets(dataset.events)
+    counts = dataset.events.groupby("place_id").size()
+    assert counts.max() >= 9, "the data have a crowded place (Pyongyang)"
+    # At most style.EVENT_GRID_COLUMNS a row: Pyongyang's 18 events within 90 px, not 270 px across.
+    for index, (dx, dy) in offsets.items():
+        n = counts[dataset.events.loc[index, "place_id"]]
+        rows = math.ceil(n / style.EVENT_GRID_COLUMNS)
+        assert abs(dx) <= (style.EVENT_GRID_COLUMNS - 1) / 2 * style.EVENT_SLOT_PX
+        assert 0 < dy <= 17 + (rows - 1) * style.EVENT_SLOT_PX
+        assert math.hypot(dx, dy) <= 90, (index, dx, dy)
+
+
+def test_rgba_refuses_a_colour_in_0_to_1() -> None:
+    """AREA_INK was 0-1 floats; rgba() divided them by 255 again and the outlines came out near-black."""
+    from briefing._mpl import rgba
+
+    with pytest.raises(ValueError, match="0-255"):
+        rgba((0.30, 0.32, 0.36))  # type: ignore[arg-type]
+    assert rgba(style.AREA_INK, 0.5) == pytest.approx((*(c / 255 for c in style.AREA_INK), 0.5))
+    # Every colour of the style is a 0-255 integer triple.
+    for name in dir(style):
+        value = getattr(style, name)
+        if name.isupper() and isinstance(value, tuple) and len(value) == 3 and all(isinstance(c, (int, float)) for c in value) and name not in ("DASH_CONTESTED",):
+            if any(isinstance(c, float) for c in value):
+                continue  # a dash pattern or similar, not a colour
+            rgba(value)
+
+
+def test_the_exported_area_outline_is_the_area_ink_not_near_black(dataset) -> None:
+    import matplotlib as mpl
+    from matplotlib.patches import Polygon
+
+    from briefing import _mpl
+    from briefing.render import ExportOptions, build_figure
+
+    with mpl.rc_context(_mpl.rc_params("en")):
+        fig = build_figure(dataset, MapView(as_of=date(2024, 11, 13), region="route"), ExportOptions(dpi=40).validated())
+    hatched = [a for a in fig.axes[0].patches if isinstance(a, Polygon) and a.get_hatch()]
+    assert hatched
+    for patch in hatched:
+        r, g, b, a = patch.get_edgecolor()
+        assert np.allclose((r, g, b), [c / 255 for c in style.AREA_INK], atol=0.01), (r, g, b)
+        assert max(r, g, b) > 0.2, "near-black: a 0-1 colour divided by 255 again"
