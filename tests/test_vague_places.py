@@ -127,3 +127,40 @@ def test_the_exported_area_outline_is_the_area_ink_not_near_black(dataset) -> No
         r, g, b, a = patch.get_edgecolor()
         assert np.allclose((r, g, b), [c / 255 for c in style.AREA_INK], atol=0.01), (r, g, b)
         assert max(r, g, b) > 0.2, "near-black: a 0-1 colour divided by 255 again"
+
+
+# --- the inset goes where it hides nothing (#24)
+INSET_DATES = ("2001-08-04", "2018-09-18", "2023-09-13", "2023-10-13", "2024-06-19", "2025-06-26")
+
+
+@pytest.mark.parametrize("region", FRAMES)
+@pytest.mark.parametrize("size", ["slide", "a4"])
+def test_the_inset_hides_no_symbol_and_no_route_line(dataset, region: str, size: str) -> None:
+    import matplotlib as mpl
+
+    from briefing import _mpl
+    from briefing.render import INSET_TITLE_H, ExportOptions, build_figure
+    from layers.labels import segment_hits_box
+
+    insets = 0
+    for day in INSET_DATES:
+        view = MapView(as_of=date.fromisoformat(day), region=region)
+        with mpl.rc_context(_mpl.rc_params("en")):
+            fig = build_figure(dataset, view, ExportOptions(size=size, dpi=60).validated())
+        drawing = fig.briefing_labels[0]
+        if drawing.inset is None:
+            continue
+        insets += 1
+        dpi = fig.dpi
+        ix, iy, iw, ih = drawing.inset
+        box = (ix * dpi, iy * dpi, (ix + iw) * dpi, (iy + ih + INSET_TITLE_H) * dpi)
+        for symbol in drawing.symbols:
+            w = min(symbol[2], box[2]) - max(symbol[0], box[0])
+            h = min(symbol[3], box[3]) - max(symbol[1], box[1])
+            assert not (w > 0.5 and h > 0.5), (region, size, day, "symbol", symbol, box)
+        for line in drawing.lines:
+            points = np.asarray(line, dtype=float)
+            for a, b in zip(points[:-1], points[1:]):
+                assert not segment_hits_box((*a, *b), box), (region, size, day, "route line", a, b, box)
+    if region == "route":
+        assert insets, "the whole-route frame has an inset"
