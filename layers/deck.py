@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -98,9 +99,9 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     if "route" in view.layers:
         layers += route_layers(dataset, view, size)
     if "events" in view.layers:
-        layers += event_layers(dataset, view)
+        layers += event_layers(dataset, view, size)
     if "places" in view.layers:
-        layers += place_layers(dataset, view)
+        layers += place_layers(dataset, view, size)
     if user is not None:
         layers += user_layers(user, view, size)
     return CompactDeck(
@@ -288,9 +289,9 @@ def _slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
     return offsets
 
 
-def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     if len(dataset.events) > style.LARGE_EVENT_COUNT:
-        return large_event_layers(dataset, view)
+        return large_event_layers(dataset, view, size)
     records = memo(dataset, f"event-records-{view.lang}", lambda: event_records(dataset, view))
     # Area events get the translucent area symbol and, like all events, an icon
     # at its centre so kind and claim status stay readable.
@@ -301,7 +302,7 @@ def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     halos = _published(dataset, f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in _slim(records, "position", "offset", *PICKED)])
     del areas  # places known only to a country: hatched outlines (area_line_layers), not circles
     halo, symbols = event_icon_layers("events", halos, points, view, style.EVENT_SIZE_PX, "colour")
-    return [*area_line_layers(dataset, view), halo, symbols]
+    return [*area_line_layers(dataset, view, size), halo, symbols]
 
 
 def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
@@ -329,7 +330,7 @@ def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
     )
 
 
-def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     """Many events: grouped symbols and merged halo spans in static CSVs, fetched once.
 
     The slider only moves the GPU filter; see layers/_grouping.py for why the
@@ -369,7 +370,7 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         extensions=[FILTER_2],
         **_time_props(view),
     )
-    return [*area_line_layers(dataset, view), halo, symbols]
+    return [*area_line_layers(dataset, view, size), halo, symbols]
 
 
 AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (briefing/render.py)
@@ -416,17 +417,22 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
                 outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": _tooltip([heading, *shown, *more]), **record_times})
         # The area's name beside its events' symbols, from its first event on: those symbols
         # stand for the whole area, not for the point they sit at.
-        labels.append({"position": [float(first["lon"]), float(first["lat"])], "name": heading, "label_offset": [0, -4],
+        labels.append({"id": str(place_id), "position": [float(first["lon"]), float(first["lat"])], "name": heading, "label_offset": [0, -4],
                        "anchor": "middle", "baseline": "bottom", **times})
     # Later openings drawn last, on top: the topmost shown outline is the fullest list.
     outlines.sort(key=lambda r: r[opens])
     return outlines, hatches, labels
 
 
+def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list, list, list]:
+    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
+    return memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size))
+
+
 def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     """The hatched outlines of places known only to a country or region (SVG lines: layers/primitives.py path_layer)."""
     key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
-    outlines, hatches, labels = memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size))
+    outlines, hatches, labels = _area_records(dataset, view, size)
     if not outlines:
         return []
     ink = style.AREA_INK
@@ -436,8 +442,11 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize())
                        width=per_item(style.AREA_HATCH_WIDTH_PX), dash=per_item([0, 0]), highlight=False, time=_time_props(view))
     outline = path_layer("event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=_time_props(view))
-    names = label_layer("area-labels", _published(dataset, f"area-labels-{key}", lambda: labels), view, size_px=12,
-                        colour=style.AREA_INK, anchor="anchor", baseline="baseline", offset="label_offset", time=_time_props(view))
+    frame = f"{view.region}-{size.width}x{size.height}"
+    zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
+    names = label_layer("area-labels", _published(dataset, f"area-labels-{key}", lambda: [{**r, "placements": placed.get(("area", r["id"]))} for r in labels]),
+                        view, size_px=AREA_LABEL_PX, colour=style.AREA_INK, anchor="anchor", baseline="baseline", offset="label_offset",
+                        time=_time_props(view), zooms=zooms)
     return [hatch, outline, names]
 
 
@@ -474,17 +483,111 @@ def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
     return records
 
 
-def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view))
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
-    labels_url = _published(dataset, f"place-labels-{view.lang}-{'-'.join(hidden)}", lambda: [r for r in records if r["kind"] not in hidden])
+    frame = f"{view.region}-{size.width}x{size.height}"
+    zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
+    labels_url = _published(dataset, f"place-labels-{view.lang}-{frame}", lambda: [
+        {**r, "placements": placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
     icons = place_icon_layer("places", icons_url, colour=style.PLACE_INK, size_px=style.PLACE_SIZE_PX)
-    labels = label_layer("place-labels", labels_url, view, size_px=14, colour=style.PLACE_INK,
-                         anchor="anchor", baseline="baseline", offset="label_offset")
+    labels = label_layer("place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
+                         anchor="anchor", baseline="baseline", offset="label_offset", zooms=zooms)
     return [icons, labels]
+
+
+# --- label placement: layers/labels.py, the exports' placer, run here for the app's labels
+PLACE_LABEL_PX = 14
+AREA_LABEL_PX = 12
+# Placements from a level out to four levels in, every half level: the browser fits the frame to
+# its map's real size, so its zoom falls anywhere between; it takes the last level at or below its
+# zoom (labels placed for a lower zoom only move apart as it zooms in).
+LABEL_ZOOM_STEPS = tuple(k / 2 for k in range(-2, 9))
+LABEL_PAD_PX = (3, 1)  # the label's background padding (label_layer)
+# Candidate rings (layers/labels.py RINGS): next to the symbol, or one gap further out, still
+# plainly its label. The app draws no leader lines: a label with no room this near is left out.
+LABEL_RINGS = (1.0, 2.0)
+LABEL_PRIORITY = {"capital": 3, "city": 2, "spaceport": 2, "rail_hub": 1, "port": 1, "border_crossing": 1}
+
+
+def label_box_size(text: str, size_px: int) -> tuple[float, float]:
+    """A label's box in the browser, estimated on the generous side: a full em per CJK character, 0.78 em otherwise.
+
+    Bold Latin measured 0.70-0.74 em in Chromium with DejaVu Sans (no Noto installed); a label drawn wider than
+    placed could cover its neighbour.
+    """
+    import unicodedata
+
+    width = sum(size_px if unicodedata.east_asian_width(c) in "WF" else 0.78 * size_px for c in text)
+    return width + 2 * LABEL_PAD_PX[0], size_px * 1.45 + 2 * LABEL_PAD_PX[1]
+
+
+def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[float], dict[tuple[str, str], list[list[float] | None]]]:
+    """Where each of the app's labels goes at each of a few zoom levels: (zooms, {(layer, id): [[dx, dy] or None per zoom]}).
+
+    The one placer of the exports (layers/labels.py) decides: each label beside its
+    symbol on its preferred side or another, clear of other labels, place and event
+    symbols (every event, at any date: the browser moves the date without asking
+    here) and route lines; a label with no free spot at a zoom is left out there
+    (its place's tooltip names it) rather than drawn over anything. ``dx, dy`` is
+    the label box's top-left corner from its place, in pixels (y down). At the
+    frame's zoom the labels also stay inside the map.
+    """
+    from layers.labels import LabelRequest, place_labels
+
+    lang = view.lang
+    region = region_of(view.region, dataset)
+    base = frame_zoom(region, size.width, size.height)
+    zooms = [round(base + k, 3) for k in LABEL_ZOOM_STEPS]
+    hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
+    places = dataset.places[~dataset.places["is_area"].astype(bool)]
+    labels: list[tuple[tuple[str, str], tuple[float, float], str, int, float, str]] = []
+    for _, place in places.iterrows():
+        if place["kind"] in hidden:
+            continue
+        side, _ = style.label_placement(place["id"])
+        labels.append((("place", str(place["id"])), (float(place["lon"]), float(place["lat"])), str(localized(place, "name", lang)),
+                       PLACE_LABEL_PX, LABEL_PRIORITY.get(str(place["kind"]), 1), side))
+    for record in _area_records(dataset, view, size)[2] if "events" in view.layers else []:
+        labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
+    events = dataset.events
+    offsets = _slot_offsets(events)
+    routes = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{size.width}x{size.height}", lambda: route_records(dataset, view, size))]
+    cx, cy = (mercator(region.west, region.north)[i] / 2 + mercator(region.east, region.south)[i] / 2 for i in (0, 1))
+    out: dict[tuple[str, str], list[list[float] | None]] = {key: [] for key, *_ in labels}
+    for step, zoom in zip(LABEL_ZOOM_STEPS, zooms):
+        scale = 512 * 2**zoom
+
+        def at(lon: float, lat: float) -> tuple[float, float]:
+            # Screen pixels from the frame's centre, y up (layers/labels.py's convention).
+            x, y = mercator(lon, lat)
+            return (x - cx) * scale, -(y - cy) * scale
+
+        half = style.PLACE_SIZE_PX / 2
+        symbols = [(x - half, y - half, x + half, y + half) for x, y in (at(float(p["lon"]), float(p["lat"])) for _, p in places.iterrows())]
+        e_half = style.EVENT_SIZE_PX / 2
+        for index, event in events.iterrows():
+            x, y = at(float(event["lon"]), float(event["lat"]))
+            dx, dy = offsets[index]
+            symbols.append((x + dx - e_half, y - dy - e_half, x + dx + e_half, y - dy + e_half))
+        lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        # The map's edge at the frame's zoom; zoomed in, the view can be anywhere.
+        edge = (-size.width / 2, -size.height / 2, size.width / 2, size.height / 2) if step == 0 else (-1e9, -1e9, 1e9, 1e9)
+        requests = [
+            LabelRequest("|".join(key), at(*position), label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2)
+            for key, position, text, px, priority, side in labels
+        ]
+        placed, _ = place_labels(requests, frame=edge, symbols=symbols, lines=lines, gap=style.LABEL_GAP_PX / 2, pad=1.0, rings=LABEL_RINGS)
+        boxes = {p.key: p.box for p in placed}
+        for request in requests:
+            key = tuple(request.key.split("|", 1))
+            box = boxes.get(request.key)
+            # Box (x0, y0, x1, y1) y up, from the frame's centre: its top-left corner from the anchor, y down.
+            out[key].append(None if box is None else [round(box[0] - request.anchor[0], 1), round(request.anchor[1] - box[3], 1)])  # type: ignore[index]
+    return zooms, out
 
 
 def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px: int) -> pdk.Layer:
@@ -493,7 +596,8 @@ def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px:
 
 
 def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, colour: style.RGB,
-                anchor: str, baseline: str, offset: str, time: dict[str, object] | None = None) -> pdk.Layer:
+                anchor: str, baseline: str, offset: str, time: dict[str, object] | None = None,
+                zooms: list[float] | None = None) -> pdk.Layer:
     """Place labels in either language; shared by shipped and user places.
 
     Drawn as HTML text over the canvas (ui/html_labels.js), with TextLayer's props:
@@ -516,7 +620,10 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
         # A translucent background keeps labels readable over coasts and borders.
         background=True,
         get_background_color=[*style.LABEL_HALO, 200],
-        background_padding=[3, 1],
+        background_padding=list(LABEL_PAD_PX),
+        # Placed in Python (label_placements): each datum's ``placements`` holds its box's corner
+        # at each of these zooms; the browser draws the nearest zoom's (ui/html_labels.js).
+        placement_zooms=zooms or [],
         pickable=False,
         # Dated labels (places known only to a country) carry the as-of filter's props; the
         # browser shows those it lets through (ui/html_labels.js), as for the SVG lines.

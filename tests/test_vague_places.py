@@ -164,3 +164,61 @@ def test_the_inset_hides_no_symbol_and_no_route_line(dataset, region: str, size:
                 assert not segment_hits_box((*a, *b), box), (region, size, day, "route line", a, b, box)
     if region == "route":
         assert insets, "the whole-route frame has an inset"
+
+
+# --- the app's labels: placed in Python by the exports' placer, at each zoom it sends (#24)
+@pytest.mark.parametrize("region", FRAMES)
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_app_label_placements_keep_the_label_rule(dataset, region: str, lang: str) -> None:
+    """No label over another label, a place or event symbol (any date) or a route line, at every zoom sent."""
+    from layers._screen_path import mercator
+    from layers.deck import AREA_LABEL_PX, PLACE_LABEL_PX, label_box_size, label_placements, route_records
+    from layers.labels import conflicts
+    from layers.view import localized, region_of
+
+    view = MapView(as_of=date(2024, 11, 13), region=region, lang=lang)
+    size = MapSize()
+    zooms, placed = label_placements(dataset, view, size)
+    from layers.deck import LABEL_ZOOM_STEPS
+
+    assert len(zooms) == len(LABEL_ZOOM_STEPS) and zooms == sorted(zooms) and zooms[-1] - zooms[LABEL_ZOOM_STEPS.index(0)] == pytest.approx(4, abs=0.01)
+    places = dataset.places[~dataset.places["is_area"].astype(bool)].set_index("id")
+    _, _, area_labels = area_records(dataset, view, size)
+    area_by_id = {r["id"]: r for r in area_labels}
+    offsets = _slot_offsets(dataset.events)
+    routes = [r["path"] for r in route_records(dataset, view, size)]
+    frame = region_of(region, dataset)
+    cx = (mercator(frame.west, frame.north)[0] + mercator(frame.east, frame.south)[0]) / 2
+    cy = (mercator(frame.west, frame.north)[1] + mercator(frame.east, frame.south)[1]) / 2
+    shown_any = 0
+    for k, zoom in enumerate(zooms):
+        scale = 512 * 2**zoom
+        at = lambda lon, lat: ((mercator(lon, lat)[0] - cx) * scale, (mercator(lon, lat)[1] - cy) * scale)  # noqa: E731  (y down)
+        labels = []
+        for (layer, ident), corners in placed.items():
+            if corners[k] is None:
+                continue
+            if layer == "place":
+                row = places.loc[ident]
+                text, px, anchor = localized(row, "name", lang), PLACE_LABEL_PX, at(float(row["lon"]), float(row["lat"]))
+            else:
+                record = area_by_id[ident]
+                text, px, anchor = record["name"], AREA_LABEL_PX, at(*record["position"])
+            w, h = label_box_size(str(text), px)
+            x0, y0 = anchor[0] + corners[k][0], anchor[1] + corners[k][1]
+            labels.append((x0, y0, x0 + w, y0 + h))
+        if LABEL_ZOOM_STEPS[k] == 0:  # inside the map at the frame's zoom
+            for box in labels:
+                assert -size.width / 2 - 0.5 <= box[0] and box[2] <= size.width / 2 + 0.5 and -size.height / 2 - 0.5 <= box[1] and box[3] <= size.height / 2 + 0.5, box
+        half, e_half = style.PLACE_SIZE_PX / 2, style.EVENT_SIZE_PX / 2
+        symbols = [(x - half, y - half, x + half, y + half) for x, y in (at(float(p["lon"]), float(p["lat"])) for _, p in places.iterrows())]
+        for index, event in dataset.events.iterrows():
+            x, y = at(float(event["lon"]), float(event["lat"]))
+            dx, dy = offsets[index]
+            symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
+        lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        assert conflicts(labels, symbols, lines) == [], (region, lang, zoom)
+        shown_any += len(labels)
+    assert shown_any >= 10
+    # Zoomed in, every label in the frame finds its spot.
+    assert sum(c[-1] is not None for c in placed.values()) >= sum(c[0] is not None for c in placed.values())
