@@ -439,7 +439,8 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize())
     hatch_url = _published(dataset, f"area-hatch-{key}", lambda: hatches)
     outline_url = _published(dataset, f"area-outline-{key}", lambda: outlines)
     hatch = path_layer("event-area-hatch", hatch_url, colour=per_item([*ink, round(255 * style.AREA_HATCH_ALPHA)]),
-                       width=per_item(style.AREA_HATCH_WIDTH_PX), dash=per_item([0, 0]), highlight=False, time=_time_props(view))
+                       width=per_item(style.AREA_HATCH_WIDTH_PX), dash=per_item([0, 0]), highlight=False, time=_time_props(view),
+                       pickable=False)  # lines every few pixels: picking would catch every click inside the country
     outline = path_layer("event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=_time_props(view))
     frame = f"{view.region}-{size.width}x{size.height}"
