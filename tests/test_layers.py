@@ -88,10 +88,11 @@ def test_deck_is_offline_and_filters_in_the_browser(dataset) -> None:
     layers = {layer["id"]: layer for layer in spec["layers"]}
     # The basemap is not a layer: the browser shows its rasters under the canvas (rkmap/app/deck_map.js).
     assert not any(layer["@@type"] == "BitmapLayer" for layer in spec["layers"])
-    for ident in ("events", "event-areas", "events-current", "route-arrows"):
+    for ident in ("events", "events-current", "route-arrows"):
         assert {"@@type": "DataFilterExtension", "filterSize": 2} in layers[ident]["extensions"]
-    # Lines are SVG (rkmap/app/svg_paths.js), filtered by the browser from the same props as the GPU's filter.
-    for ident in ("route", "route-current"):
+    # Lines are SVG (rkmap/app/svg_paths.js), filtered by the browser from the same props as the GPU's filter;
+    # so are the hatched outlines of places known only to a country (layers/areas.py).
+    for ident in ("route", "route-current", "event-areas", "event-area-hatch"):
         assert layers[ident]["@@type"] == "SvgPathLayer" and "extensions" not in layers[ident]
         assert {"getFilterValue", "filterRange", "asOfRanges"} <= set(layers[ident])
     assert spec["views"][0]["@@type"] == "MapView"

@@ -163,12 +163,12 @@ def test_app_reads_the_team_database_and_says_so(fresh_postgis_url: str, monkeyp
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
     text = _text(at)
     assert f"{N_EVENTS} events and 2 route legs shown as of {LAST.isoformat()}" in text
-    assert "Data: PostGIS at postgres@" in text and "Data: files" not in text
+    assert "Data: the team database (postgres@" in text and "Data: the files shipped" not in text
 
 
 def test_files_backend_says_files(files_only: None) -> None:
     at = run_ok(AppTest.from_file(APP, default_timeout=60))
-    assert "Data: files" in _text(at)
+    assert "Data: the files shipped with the app" in _text(at)
     assert not any("team database" in b.label for b in at.button)
 
 

@@ -9,10 +9,11 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.patches import Circle, Polygon
 
+from rkmap.core.projection import mercator
 from rkmap.data import Dataset
 from rkmap.data.user_data import load_user_file, saved_geojson, user_parts, with_user_data
 from rkmap.render import _mpl
-from rkmap.render.image import ExportOptions, build_figure, mercator
+from rkmap.render.image import ExportOptions, build_figure
 from rkmap.render.user_deck import user_layers
 from rkmap.render.view import MapView
 

@@ -4,12 +4,12 @@
 // their backgrounds), which software WebGL builds before the first frame: about
 // 0.45 s of a cold start on a machine without a GPU. Here the browser sets the
 // text, in the system's fonts (Japanese spaced by the browser, not a glyph atlas),
-// and the layer only places each label from the deck's viewport when it moves.
+// and the layer only moves each label to where Python placed it (rkmap/render/deck.py label_placements) when the view moves.
 // The props are TextLayer's (rkmap/render/deck.py label_layer); text is set as
 // textContent, never as HTML.
 
 import { Layer } from "./deck_gl.js";
-import { viewportKey } from "./viewport.js";
+import { viewportKey, withinRanges } from "./viewport.js";
 
 // One value of a prop: an accessor (pydeck's "@@=" expressions become functions)
 // or a constant; pydeck's quoted literals ("'start'") lose their quotes.
@@ -26,46 +26,17 @@ export function cssColour([r, g, b, a = 255]) {
 const ANCHOR_SHIFT = { start: 0, middle: -50, end: -100 };
 const BASELINE_SHIFT = { top: 0, center: -50, bottom: -100 };
 
-// Label placement, the rule of the image exports (rkmap/render/labels.py) on screen:
-// each label keeps its own side of its place when that spot is free; else it
-// tries the other sides; a label that finds no spot free of the labels placed
-// before it, the place symbols and the map's edge is hidden rather than drawn
-// over them (labels earlier in the data are placed first).
-const SIDES = ["right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left"];
-const SYMBOL_HALF = 8; // half a place symbol, px
-const LABEL_GAP = 12; // rkmap/core/style.py LABEL_GAP_PX
-
-function sideBox([x, y], w, h, side, d) {
-  const diag = d * 0.72;
-  switch (side) {
-    case "right": return [x + d, y - h / 2, x + d + w, y + h / 2];
-    case "left": return [x - d - w, y - h / 2, x - d, y + h / 2];
-    case "above": return [x - w / 2, y - d - h, x + w / 2, y - d];
-    case "below": return [x - w / 2, y + d, x + w / 2, y + d + h];
-    default: {
-      const left = side.endsWith("right") ? x + diag : x - diag - w;
-      const top = side.startsWith("above") ? y - diag - h : y + diag;
-      return [left, top, left + w, top + h];
-    }
-  }
-}
-
-function boxesOverlap(a, b) {
-  return Math.min(a[2], b[2]) - Math.max(a[0], b[0]) > 0.5 && Math.min(a[3], b[3]) - Math.max(a[1], b[1]) > 0.5;
-}
-
-function placeLabels(items, width, height) {
-  const symbols = items.map(({ at: [x, y] }) => [x - SYMBOL_HALF, y - SYMBOL_HALF, x + SYMBOL_HALF, y + SYMBOL_HALF]);
-  const placed = [];
-  return items.map(({ at, own, w, h }, index) => {
-    const candidates = [own, ...SIDES.map((side) => sideBox(at, w, h, side, SYMBOL_HALF + LABEL_GAP / 2))];
-    const free = (box) => box[0] >= 0 && box[1] >= 0 && box[2] <= width && box[3] <= height
-      && !placed.some((other) => boxesOverlap(box, other))
-      && !symbols.some((symbol, k) => k !== index && boxesOverlap(box, symbol));
-    const box = candidates.find(free) ?? null;
-    if (box) placed.push(box);
-    return box;
+// Where each label goes is decided in Python, by the exports' placer (rkmap/render/labels.py via
+// rkmap/render/deck.py label_placements): each datum's ``placements`` holds, for each zoom of the
+// layer's ``placementZooms``, its box's top-left corner from its place in pixels, or null
+// where it has no free spot (it is then hidden). Here the last zoom at or below the view's is drawn
+// (labels placed for a lower zoom only move apart as the view zooms in); below them all, the first.
+function placementIndex(zooms, zoom) {
+  let index = zooms.length ? 0 : -1;
+  zooms.forEach((z, k) => {
+    if (z <= zoom + 1e-6) index = k;
   });
+  return index;
 }
 
 // The layer class (it extends deck.gl's Layer); its labels go into ``root``, a box laid over the map's canvas.
@@ -76,8 +47,15 @@ export function htmlLabelLayer(root) {
       root.append(this.state.box);
     }
 
-    updateState({ changeFlags }) {
+    updateState({ props, oldProps, changeFlags }) {
       if (!changeFlags.dataChanged && !changeFlags.propsChanged) return;
+      // A slider step changes only the filter's range (DataFilterExtension's props, as rkmap/app/svg_paths.js
+      // applies them): show the labels it lets through and place them again.
+      const dataChanged = changeFlags.dataChanged || ["getText", "getPosition", "getPixelOffset", "getSize"].some((name) => props[name] !== oldProps[name]);
+      if (!dataChanged && this.state.labels.length) {
+        this._applyFilter();
+        return;
+      }
       const { data, getPosition, getText, getSize, getColor, getTextAnchor, getAlignmentBaseline, getPixelOffset,
         fontFamily, fontWeight, background, getBackgroundColor, backgroundPadding } = this.props;
       const [padX, padY] = backgroundPadding;
@@ -93,10 +71,19 @@ export function htmlLabelLayer(root) {
           padding: background ? `${padY}px ${padX}px` : "0",
         });
         const shift = [ANCHOR_SHIFT[propValue(getTextAnchor, datum)] ?? -50, BASELINE_SHIFT[propValue(getAlignmentBaseline, datum)] ?? -50];
-        return { span, position: propValue(getPosition, datum), offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
+        return { span, datum, shown: true, position: propValue(getPosition, datum), placements: datum.placements ?? null, offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
       });
       this.state.box.replaceChildren(...this.state.labels.map(({ span }) => span));
+      this._applyFilter();
+    }
+
+    _applyFilter() {
+      const { getFilterValue, filterRange, filterEnabled } = this.props;
+      for (const label of this.state.labels) {
+        label.shown = !filterEnabled || withinRanges(propValue(getFilterValue, label.datum), filterRange);
+      }
       this.state.placedAt = null;
+      this.setNeedsRedraw();
     }
 
     draw() {
@@ -104,20 +91,20 @@ export function htmlLabelLayer(root) {
       const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
-      const items = this.state.labels.map(({ span, position, offset: [dx, dy], shift: [sx, sy] }) => {
+      const k = placementIndex(this.props.placementZooms ?? [], viewport.zoom);
+      for (const { span, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
         const at = viewport.project(position);
-        const w = span.offsetWidth;
-        const h = span.offsetHeight;
-        const left = at[0] + dx + (sx / 100) * w;
-        const top = at[1] + dy + (sy / 100) * h;
-        return { at, own: [left, top, left + w, top + h], w, h };
-      });
-      const boxes = placeLabels(items, viewport.width, viewport.height);
-      this.state.labels.forEach(({ span }, k) => {
-        const box = boxes[k];
-        span.style.visibility = box ? "visible" : "hidden";
-        if (box) span.style.transform = `translate(${box[0]}px, ${box[1]}px)`;
-      });
+        // Placed in Python; a label without placements (none sent) sits at its own offset.
+        const corner = k >= 0 && Array.isArray(placements)
+          ? placements[k] && [at[0] + placements[k][0], at[1] + placements[k][1]]
+          : [at[0] + dx + (sx / 100) * span.offsetWidth, at[1] + dy + (sy / 100) * span.offsetHeight];
+        // The map's column can be narrower than the frame the placements were made for: a label the edge would cut is hidden.
+        const inside = corner && corner[0] >= 0 && corner[1] >= 0
+          && corner[0] + span.offsetWidth <= viewport.width && corner[1] + span.offsetHeight <= viewport.height;
+        const visible = shown && Boolean(inside);
+        span.style.visibility = visible ? "visible" : "hidden";
+        if (visible) span.style.transform = `translate(${corner[0]}px, ${corner[1]}px)`;
+      }
     }
 
     finalizeState(context) {
@@ -139,6 +126,10 @@ export function htmlLabelLayer(root) {
     backgroundPadding: { type: "array", value: [0, 0] },
     fontFamily: "sans-serif",
     fontWeight: "normal",
+    getFilterValue: { type: "accessor", value: 0 },
+    filterRange: { type: "array", value: [] },
+    filterEnabled: true,
+    placementZooms: { type: "array", value: [] },
   };
   return HtmlLabelLayer;
 }

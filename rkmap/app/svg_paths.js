@@ -20,18 +20,12 @@
 import { Layer } from "./deck_gl.js";
 import { cssColour, propValue } from "./html_labels.js";
 import { svgElement } from "./timeline.js";
-import { viewportKey } from "./viewport.js";
+import { viewportKey, withinRanges } from "./viewport.js";
 
 const HIT_SLOP_PX = 4; // beyond half the line's width, so a thin line can be hovered
 const HIGHLIGHT = "rgba(0, 0, 128, 0.5)"; // deck.gl's default highlightColor, [0, 0, 128, 128]
 // The props that decide how a line is drawn; a change of any other (the filter's range at a step) only shows or hides lines.
 const LINE_PROPS = ["getPath", "getColor", "getWidth", "getDashArray", "capRounded", "jointRounded"];
-
-function withinRanges(values, ranges) {
-  if (!Array.isArray(ranges) || !ranges.length) return true;
-  const list = Array.isArray(values) ? values : [values];
-  return ranges.every(([low, high], i) => list[i] >= low && list[i] <= high);
-}
 
 // Squared distance from (x, y) to the segment a-b.
 function segmentDistance2(x, y, [ax, ay], [bx, by]) {

@@ -10,3 +10,11 @@ export function viewportKey(viewport) {
 export function pixelRatio() {
   return window.devicePixelRatio || 1;
 }
+
+// Whether a datum's filter values lie in the as-of filter's ranges (DataFilterExtension's test, applied by the
+// layers the browser draws itself: SVG lines and HTML labels).
+export function withinRanges(values, ranges) {
+  if (!Array.isArray(ranges) || !ranges.length) return true;
+  const list = Array.isArray(values) ? values : [values];
+  return ranges.every(([low, high], i) => list[i] >= low && list[i] <= high);
+}

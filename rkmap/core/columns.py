@@ -127,6 +127,11 @@ def check(column: Column, values: pd.Series, dates: ParsedDates | None = None) -
 
 
 
+def as_dates(values: pd.Series) -> np.ndarray:
+    """datetime64 values as day precision."""
+    return values.to_numpy(dtype="datetime64[D]")
+
+
 def check_columns(frame: pd.DataFrame, columns: tuple[Column, ...] | list[Column]) -> dict[str, pd.Series]:
     """Check every column of ``frame`` named in ``columns``: an error message per row and column.
 

@@ -48,3 +48,18 @@ def world_xy(lon: float, lat: float) -> tuple[float, float]:
 def world_lonlat(x: float, y: float) -> tuple[float, float]:
     """Longitude and latitude of a point in units of the world's width."""
     return inverse_mercator((x - 0.5) * _WORLD_M, (0.5 - y) * _WORLD_M)
+
+
+def world_xy_array(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`world_xy` for arrays."""
+    x, y = _radian_xy(lon, lat)
+    return x / (2 * math.pi) + 0.5, 0.5 - y / (2 * math.pi)
+
+
+def world_lonlat_array(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`world_lonlat` for arrays."""
+    import numpy as np
+
+    lon = (np.asarray(x, dtype=float) - 0.5) * 360
+    lat = np.degrees(2 * np.arctan(np.exp((0.5 - np.asarray(y, dtype=float)) * 2 * math.pi)) - math.pi / 2)
+    return lon, lat

@@ -46,9 +46,21 @@ EVENT_SIZE_PX = 14
 # and claim status) are drawn once, on the map and in exports.
 LARGE_EVENT_COUNT = 5_000
 EVENT_SLOT_PX = 15  # spacing of event symbols that share a place
+# Events sharing a place sit in a grid of at most this many a row under it: a
+# single row ran far from its place (Pyongyang's 18 events into Korea Bay).
+EVENT_GRID_COLUMNS = 4
 PLACE_SIZE_PX = 18
 AREA_ALPHA = 22  # fill opacity (0-255) of area symbols
 AREA_FILL: RGB = (120, 120, 120)
+# Places known only to a country or region: the area's outline, hatched, in this ink
+# (app and exports). Dashed outline; hatch lines every AREA_HATCH_PX at 45°.
+AREA_INK: RGB = (77, 82, 92)
+AREA_OUTLINE_ALPHA = 0.45  # 0-1
+AREA_OUTLINE_DASH = (4.0, 2.0)  # dash, gap in line widths
+AREA_OUTLINE_WIDTH_PX = 1.2
+AREA_HATCH_ALPHA = 0.30  # 0-1
+AREA_HATCH_WIDTH_PX = 0.6
+AREA_HATCH_PX = 9.0  # spacing of the hatch lines at the frame's zoom
 
 Lang = Literal["en", "ja"]
 

@@ -19,6 +19,7 @@ import matplotlib
 
 matplotlib.use("Agg", force=False)
 
+import numpy as np
 from matplotlib import font_manager
 from matplotlib.font_manager import FontProperties
 from matplotlib.path import Path as MplPath
@@ -123,6 +124,15 @@ def marker_size_pt(points: tuple[tuple[float, float], ...], size_px: float) -> f
 
 
 def rgba(colour: style.RGB, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """A 0-255 style colour as matplotlib's 0-1 RGBA.
+
+    Refuses a colour already in 0-1 (floats): divided again it drew near-black
+    (the area outlines once did).
+    """
+    if not all(isinstance(c, (int, np.integer)) and 0 <= c <= 255 for c in colour[:3]):
+        raise ValueError(f"rgba() takes a 0-255 integer colour (rkmap/core/style.py), not {colour!r}")
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"rgba() takes an alpha in 0-1, not {alpha!r}")
     return (colour[0] / 255, colour[1] / 255, colour[2] / 255, alpha)
 
 

@@ -26,6 +26,7 @@ from rkmap.render._grouping import current_intervals, symbol_groups
 from rkmap.render._screen_path import frame_zoom, screen_path
 from rkmap.render.arrows import arrows_along
 from rkmap.render.layer_parts import (
+    LABEL_PAD_PX,
     PICKED,
     MapSize,
     as_of_filter,
@@ -37,10 +38,10 @@ from rkmap.render.layer_parts import (
     time_props,
     tooltip,
 )
-from rkmap.render.primitives import FILTER_2, area_layer, icon_layer, path_layer, per_item
+from rkmap.render.primitives import FILTER_2, icon_layer, path_layer, per_item
 from rkmap.render.static_data import publish_csv, publish_json
 from rkmap.render.user_deck import user_layers
-from rkmap.render.view import REGIONS, MapView, Region, leg_parts, localized, region_of
+from rkmap.render.view import REGIONS, MapView, Region, clock_columns, leg_parts, localized, region_of
 
 # North-up and flat, like the exported briefings: no drag, touch or keyboard
 # rotation or tilt. (It also keeps the basemap images exact: rkmap/render/basemap.py.)
@@ -101,9 +102,9 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     if "route" in view.layers:
         layers += route_layers(dataset, view, size)
     if "events" in view.layers:
-        layers += event_layers(dataset, view)
+        layers += event_layers(dataset, view, size)
     if "places" in view.layers:
-        layers += place_layers(dataset, view)
+        layers += place_layers(dataset, view, size)
     if user is not None:
         layers += user_layers(user, view, size)
     return CompactDeck(
@@ -238,20 +239,20 @@ def event_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
     return records
 
 
-def event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     if len(dataset.events) > style.LARGE_EVENT_COUNT:
-        return large_event_layers(dataset, view)
+        return large_event_layers(dataset, view, size)
     records = memo(dataset, f"event-records-{view.lang}", lambda: event_records(dataset, view))
     # Area events get the translucent area symbol and, like all events, an icon
     # at its centre so kind and claim status stay readable.
     lang = view.lang
     points = _published(dataset, f"events-{lang}", lambda: records)
-    areas = _published(dataset, f"event-areas-{lang}", lambda: [r for r in records if r["is_area"]])
+    areas = None
     halo_icon = style.icon_spec(style.EVENT_SYMBOL, "event")
     halos = _published(dataset, f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
-    areas_layer = area_layer("event-areas", areas, time=time_props(view))
+    del areas  # places known only to a country: hatched outlines (area_line_layers), not circles
     halo, symbols = event_icon_layers("events", halos, points, view, style.EVENT_SIZE_PX, "colour")
-    return [areas_layer, halo, symbols]
+    return [*area_line_layers(dataset, view, size), halo, symbols]
 
 
 def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
@@ -279,7 +280,7 @@ def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
     )
 
 
-def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     """Many events: grouped symbols and merged halo spans in static CSVs, fetched once.
 
     The slider only moves the GPU filter; see rkmap/render/_grouping.py for why the
@@ -288,20 +289,6 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
     symbols_url = publish_csv(dataset, f"event-groups-{view.lang}", lambda: event_table(dataset, view.lang))
     halo_key = f"event-current-{view.clock}-{view.emphasis_days}"
     halo_url = publish_csv(dataset, halo_key, lambda: current_intervals(dataset.events, view.clock, view.emphasis_days))
-    areas = dataset.places[dataset.places["is_area"] & dataset.places["id"].isin(dataset.events["place_id"].unique())]
-    areas_layer = pdk.Layer(
-        "ScatterplotLayer",
-        id="event-areas",
-        data=[{"position": [float(p["lon"]), float(p["lat"])], "radius_m": float(p["radius_km"]) * 1000} for _, p in areas.iterrows()],
-        get_position="position",
-        get_radius="radius_m",
-        radius_units="'meters'",
-        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
-        get_line_color=[*style.AREA_FILL, 170],
-        stroked=True,
-        line_width_min_pixels=1.5,
-        pickable=False,
-    )
     halo = pdk.Layer(
         "ScatterplotLayer",
         id="events-current",
@@ -333,7 +320,85 @@ def large_event_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
         extensions=[FILTER_2],
         **time_props(view),
     )
-    return [areas_layer, halo, symbols]
+    return [*area_line_layers(dataset, view, size), halo, symbols]
+
+
+AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (rkmap/render/image.py)
+
+
+def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+    """Places known only to a country or region: (outline records, hatch records, name labels) for the view's frame.
+
+    The area shows from its first event's day (under the view's clock). Its
+    outline is one record per event, in the order they open, each listing the
+    events opened by then: the topmost shown one (the latest) gives the tooltip,
+    so the list never names an event the as-of date has not reached; a click
+    opens that event. The hatch lines name the area only.
+    """
+    from rkmap.core.messages import t
+    from rkmap.render.areas import area_lines
+
+    lang = view.lang
+    opens, _ = clock_columns(view.clock)
+    events = dataset.events[dataset.events["is_area"].astype(bool)]
+    region = region_of(view.region, dataset)
+    outlines: list[dict[str, object]] = []
+    hatches: list[dict[str, object]] = []
+    labels: list[dict[str, object]] = []
+    for place_id, group in events.groupby("place_id", sort=False):
+        first = group.iloc[0]
+        radius = 0.0 if pd.isna(first["radius_km"]) else float(first["radius_km"])
+        rings, hatch = area_lines(str(place_id), float(first["lon"]), float(first["lat"]), radius, region, size.width, size.height)
+        if not rings:
+            continue
+        name = localized(first, "place_name", lang)
+        heading = str(name)  # the data's name says it: 'Russia (location not known more precisely)'
+        times = {"t_start": int(group["t_start"].min()), "t_end": int(group["t_end"].max()), "t_public": int(group["t_public"].min())}
+        for path in hatch:
+            hatches.append({"path": path, "id": "", "layer": "area", "tooltip": tooltip([heading]), **times})
+        ordered = group.sort_values([opens, "start", "id"])
+        listed: list[str] = []
+        for _, event in ordered.iterrows():
+            listed.append(f"{row_span(event, lang)} · {localized(event, 'title', lang)}")
+            shown = listed[:AREA_LIST_ROWS]
+            more = [t("area_more", lang, count=len(listed) - AREA_LIST_ROWS)] if len(listed) > AREA_LIST_ROWS else []
+            record_times = {"t_start": int(event["t_start"]), "t_end": int(event["t_end"]), "t_public": int(event["t_public"])}
+            for path in rings:
+                outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": tooltip([heading, *shown, *more]), **record_times})
+        # The area's name beside its events' symbols, from its first event on: those symbols
+        # stand for the whole area, not for the point they sit at.
+        labels.append({"id": str(place_id), "position": [float(first["lon"]), float(first["lat"])], "name": heading, "label_offset": [0, -4],
+                       "anchor": "middle", "baseline": "bottom", **times})
+    # Later openings drawn last, on top: the topmost shown outline is the fullest list.
+    outlines.sort(key=lambda r: r[opens])
+    return outlines, hatches, labels
+
+
+def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list, list, list]:
+    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
+    return memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size))
+
+
+def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+    """The hatched outlines of places known only to a country or region (SVG lines: rkmap/render/primitives.py path_layer)."""
+    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
+    outlines, hatches, labels = _area_records(dataset, view, size)
+    if not outlines:
+        return []
+    ink = style.AREA_INK
+    hatch_url = _published(dataset, f"area-hatch-{key}", lambda: hatches)
+    outline_url = _published(dataset, f"area-outline-{key}", lambda: outlines)
+    hatch = path_layer("event-area-hatch", hatch_url, colour=per_item([*ink, round(255 * style.AREA_HATCH_ALPHA)]),
+                       width=per_item(style.AREA_HATCH_WIDTH_PX), dash=per_item([0, 0]), highlight=False, time=time_props(view),
+                       pickable=False)  # lines every few pixels: picking would catch every click inside the country
+    outline = path_layer("event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
+                         width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
+    frame = f"{view.region}-{size.width}x{size.height}"
+    zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
+    names = label_layer("area-labels", _published(dataset, f"area-labels-{key}", lambda: [{**r, "placements": placed.get(("area", r["id"]))} for r in labels]),
+                        view, size_px=AREA_LABEL_PX, colour=style.AREA_INK, anchor="anchor", baseline="baseline", offset="label_offset",
+                        time=time_props(view), zooms=zooms)
+    return [hatch, outline, names]
 
 
 def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
@@ -359,16 +424,109 @@ def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
     return records
 
 
-def place_layers(dataset: Dataset, view: MapView) -> list[pdk.Layer]:
+def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
     records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view))
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
-    labels_url = _published(dataset, f"place-labels-{view.lang}-{'-'.join(hidden)}", lambda: [r for r in records if r["kind"] not in hidden])
+    frame = f"{view.region}-{size.width}x{size.height}"
+    zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
+    labels_url = _published(dataset, f"place-labels-{view.lang}-{frame}", lambda: [
+        {**r, "placements": placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
     icons = place_icon_layer("places", icons_url, colour=style.PLACE_INK, size_px=style.PLACE_SIZE_PX)
-    labels = label_layer("place-labels", labels_url, view, size_px=14, colour=style.PLACE_INK,
-                         anchor="anchor", baseline="baseline", offset="label_offset")
+    labels = label_layer("place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
+                         anchor="anchor", baseline="baseline", offset="label_offset", zooms=zooms)
     return [icons, labels]
+
+
+# --- label placement: rkmap/render/labels.py, the exports' placer, run here for the app's labels
+PLACE_LABEL_PX = 14
+AREA_LABEL_PX = 12
+# Placements from a level out to four levels in, every half level: the browser fits the frame to
+# its map's real size, so its zoom falls anywhere between; it takes the last level at or below its
+# zoom (labels placed for a lower zoom only move apart as it zooms in).
+LABEL_ZOOM_STEPS = tuple(k / 2 for k in range(-2, 9))
+# Candidate rings (rkmap/render/labels.py RINGS): next to the symbol, or one gap further out, still
+# plainly its label. The app draws no leader lines: a label with no room this near is left out.
+LABEL_RINGS = (1.0, 2.0)
+LABEL_PRIORITY = {"capital": 3, "city": 2, "spaceport": 2, "rail_hub": 1, "port": 1, "border_crossing": 1}
+
+
+def label_box_size(text: str, size_px: int) -> tuple[float, float]:
+    """A label's box in the browser, estimated on the generous side: a full em per CJK character, 0.78 em otherwise.
+
+    Bold Latin measured 0.70-0.74 em in Chromium with DejaVu Sans (no Noto installed); a label drawn wider than
+    placed could cover its neighbour.
+    """
+    import unicodedata
+
+    width = sum(size_px if unicodedata.east_asian_width(c) in "WF" else 0.78 * size_px for c in text)
+    return width + 2 * LABEL_PAD_PX[0], size_px * 1.45 + 2 * LABEL_PAD_PX[1]
+
+
+def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[float], dict[tuple[str, str], list[list[float] | None]]]:
+    """Where each of the app's labels goes at each of a few zoom levels: (zooms, {(layer, id): [[dx, dy] or None per zoom]}).
+
+    The one placer of the exports (rkmap/render/labels.py) decides: each label beside its
+    symbol on its preferred side or another, clear of other labels, place and event
+    symbols (every event, at any date: the browser moves the date without asking
+    here) and route lines; a label with no free spot at a zoom is left out there
+    (its place's tooltip names it) rather than drawn over anything. ``dx, dy`` is
+    the label box's top-left corner from its place, in pixels (y down). At the
+    frame's zoom the labels also stay inside the map.
+    """
+    from rkmap.render.labels import LabelRequest, place_labels
+
+    lang = view.lang
+    region = region_of(view.region, dataset)
+    base = frame_zoom(region, size.width, size.height)
+    zooms = [round(base + k, 3) for k in LABEL_ZOOM_STEPS]
+    hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
+    places = dataset.places[~dataset.places["is_area"].astype(bool)]
+    labels: list[tuple[tuple[str, str], tuple[float, float], str, int, float, str]] = []
+    for _, place in places.iterrows():
+        if place["kind"] in hidden:
+            continue
+        side, _ = style.label_placement(place["id"])
+        labels.append((("place", str(place["id"])), (float(place["lon"]), float(place["lat"])), str(localized(place, "name", lang)),
+                       PLACE_LABEL_PX, LABEL_PRIORITY.get(str(place["kind"]), 1), side))
+    for record in _area_records(dataset, view, size)[2] if "events" in view.layers else []:
+        labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
+    events = dataset.events
+    offsets = slot_offsets(events)
+    routes = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{size.width}x{size.height}", lambda: route_records(dataset, view, size))]
+    cx, cy = (world_xy(region.west, region.north)[i] / 2 + world_xy(region.east, region.south)[i] / 2 for i in (0, 1))
+    out: dict[tuple[str, str], list[list[float] | None]] = {key: [] for key, *_ in labels}
+    for step, zoom in zip(LABEL_ZOOM_STEPS, zooms):
+        scale = 512 * 2**zoom
+
+        def at(lon: float, lat: float) -> tuple[float, float]:
+            # Screen pixels from the frame's centre, y up (rkmap/render/labels.py's convention).
+            x, y = world_xy(lon, lat)
+            return (x - cx) * scale, -(y - cy) * scale  # noqa: B023 - called within this iteration
+
+        half = style.PLACE_SIZE_PX / 2
+        symbols = [(x - half, y - half, x + half, y + half) for x, y in (at(float(p["lon"]), float(p["lat"])) for _, p in places.iterrows())]
+        e_half = style.EVENT_SIZE_PX / 2
+        for index, event in events.iterrows():
+            x, y = at(float(event["lon"]), float(event["lat"]))
+            dx, dy = offsets[index]
+            symbols.append((x + dx - e_half, y - dy - e_half, x + dx + e_half, y - dy + e_half))
+        lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        # The map's edge at the frame's zoom; zoomed in, the view can be anywhere.
+        edge = (-size.width / 2, -size.height / 2, size.width / 2, size.height / 2) if step == 0 else (-1e9, -1e9, 1e9, 1e9)
+        requests = [
+            LabelRequest("|".join(key), at(*position), label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2)
+            for key, position, text, px, priority, side in labels
+        ]
+        placed, _ = place_labels(requests, frame=edge, symbols=symbols, lines=lines, gap=style.LABEL_GAP_PX / 2, pad=1.0, rings=LABEL_RINGS)
+        boxes = {p.key: p.box for p in placed}
+        for request in requests:
+            key = tuple(request.key.split("|", 1))
+            box = boxes.get(request.key)
+            # Box (x0, y0, x1, y1) y up, from the frame's centre: its top-left corner from the anchor, y down.
+            out[key].append(None if box is None else [round(box[0] - request.anchor[0], 1), round(request.anchor[1] - box[3], 1)])  # type: ignore[index]
+    return zooms, out
 
 

@@ -1123,7 +1123,7 @@ def _on_land(lon: float, lat: float) -> bool:
     return any(tree.geometries[i].covers(point) for i in tree.query(point))  # type: ignore[attr-defined]
 
 
-GRID_COLUMNS = 4
+GRID_COLUMNS = style.EVENT_GRID_COLUMNS
 
 
 def _compact_offsets(fig: Figure, ax: object, events: pd.DataFrame, offsets: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
@@ -1169,17 +1169,15 @@ def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: t
     return {frame.at[i, "id"]: (float(o[0]), float(o[1])) for i, o in slot_offsets(frame).items()}
 
 
-AREA_INK = (0.30, 0.32, 0.36)
+AREA_INK = style.AREA_INK
 AREA_LIST_ROWS = 6
 
 
-@cache
 def _area_outlines() -> dict[str, object]:
-    """Country outlines (static/basemap/areas.geojson, derived by scripts/build_areas.py), by place id."""
-    path = BASEMAP_DIR / "areas.geojson"
-    if not path.is_file():
-        return {}
-    return {f["id"]: shape(f["geometry"]) for f in json.loads(path.read_text(encoding="utf-8"))["features"]}
+    """Country outlines by place id: layers/areas.py's, which the app draws too."""
+    from rkmap.render.areas import area_outlines
+
+    return area_outlines()
 
 
 def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: MapDrawing, lang: str) -> None:
@@ -1197,10 +1195,11 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
         first = group.iloc[0]
         outline = outlines.get(str(place_id))
         if outline is None and _user_row(first) and _polygons(first.get("outline")):
-            outline = first["outline"]  # the analyst's own polygon (geodata.user_data keeps it), drawn as the shipped outlines are
+            outline = first["outline"]  # the analyst's own polygon (rkmap.data.user_data keeps it), drawn as the shipped outlines are
         # The analyst's own areas: the user colour, as in the app.
-        edge = rgba(style.USER_COLOUR, 0.8) if _user_row(first) else rgba(AREA_INK, 0.45)
-        style_kw = dict(facecolor="none", edgecolor=edge, hatch="//", linewidth=0.9, linestyle=(0, (4, 2)), zorder=2.5)
+        edge = rgba(style.USER_COLOUR, 0.8) if _user_row(first) else rgba(AREA_INK, style.AREA_OUTLINE_ALPHA)
+        # The app's outline (rkmap/core/style.py): dashed, in the area ink; matplotlib hatches inside it.
+        style_kw = dict(facecolor="none", edgecolor=edge, hatch="//", linewidth=style.AREA_OUTLINE_WIDTH_PX * PX, linestyle=(0, style.AREA_OUTLINE_DASH), zorder=2.5)
         if outline is not None:
             for polygon in _polygons(outline):
                 xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)

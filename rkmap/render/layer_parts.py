@@ -41,6 +41,8 @@ def as_of_filter(view: MapView, emphasised: bool = False) -> dict[str, object]:
     return {"filter_range": filter_ranges(view, emphasised), "as_of_ranges": range_template(view, emphasised)}
 
 
+LABEL_PAD_PX = (3, 1)  # a label's background padding (label_layer); the placer counts it in the label's box
+
 # What a picked object needs: the item it opens and its tooltip.
 PICKED = ("id", "layer", "tooltip")
 
@@ -57,12 +59,13 @@ def tooltip(lines: list[str]) -> str:
 
 
 def slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
-    """Pixel offsets so events sharing a place sit side by side under it, in date order."""
+    """Pixel offsets so events sharing a place sit in a small grid under it, in date order (style.EVENT_GRID_COLUMNS a row)."""
     offsets: dict[int, list[float]] = {}
+    slot_px = style.EVENT_SLOT_PX
     for _, group in events.groupby("place_id", sort=False):
-        n = len(group)
+        cols = min(len(group), style.EVENT_GRID_COLUMNS)
         for slot, index in enumerate(group.sort_values("start").index):
-            offsets[index] = [round((slot - (n - 1) / 2) * style.EVENT_SLOT_PX, 1), 17.0]
+            offsets[index] = [round((slot % cols - (cols - 1) / 2) * slot_px, 1), 17.0 + (slot // cols) * slot_px]
     return offsets
 
 
@@ -82,7 +85,8 @@ def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px:
 
 
 def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, colour: style.RGB,
-                anchor: str, baseline: str, offset: str) -> pdk.Layer:
+                anchor: str, baseline: str, offset: str, time: dict[str, object] | None = None,
+                zooms: list[float] | None = None) -> pdk.Layer:
     """Place labels in either language; shared by shipped and user places.
 
     Drawn as HTML text over the canvas (rkmap/app/html_labels.js), with TextLayer's props:
@@ -105,8 +109,13 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
         # A translucent background keeps labels readable over coasts and borders.
         background=True,
         get_background_color=[*style.LABEL_HALO, 200],
-        background_padding=[3, 1],
+        background_padding=list(LABEL_PAD_PX),
+        # Placed in Python (label_placements): each datum's ``placements`` holds its box's corner
+        # at each of these zooms; the browser draws the nearest zoom's (rkmap/app/html_labels.js).
+        placement_zooms=zooms or [],
         pickable=False,
-        update_triggers={"getText": [view.lang]},
+        # Dated labels (places known only to a country) carry the as-of filter's props; the
+        # browser shows those it lets through (rkmap/app/html_labels.js), as for the SVG lines.
+        **{key: value for key, value in (time or {}).items() if key != "update_triggers"},
+        update_triggers={"getText": [view.lang], **(time or {}).get("update_triggers", {})},
     )
-

@@ -60,7 +60,7 @@ def icon_layer(layer_id: str, data: object, *, colour: str, size_px: int, time: 
 
 
 def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: str, time: dict[str, object],
-               highlight: bool = True) -> pdk.Layer:
+               highlight: bool = True, pickable: bool = True) -> pdk.Layer:
     """Every line layer of the map (records with ``path``); accessors are pydeck expressions.
 
     Drawn as SVG under the canvas (rkmap/app/svg_paths.js) with PathLayer's props, its
@@ -82,7 +82,7 @@ def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: st
         joint_rounded=True,
         get_dash_array=dash,
         dash_justified=True,
-        pickable=True,
+        pickable=pickable,  # SVG: no pipeline to share (a hatch that picked would catch every click inside its country)
         auto_highlight=highlight,
         **time,
     )

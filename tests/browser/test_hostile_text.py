@@ -56,7 +56,7 @@ CSV_EVENTS = {"hx-solid": (90.0, 50.0), "hx-hollow": (112.0, 56.0)}
 GEOJSON_EVENT = ("hx-geo", (75.0, 45.0))
 GEOJSON_PLACE = ("hx-place", (100.0, 42.0))
 GEOJSON_ROUTE = ("hx-route", ((60.0, 40.0), (80.0, 40.0)))
-EVENT_OFFSET_PX = (0.0, 17.0)  # rkmap/render/deck.py _slot_offsets: one event per place sits 17 px below it
+EVENT_OFFSET_PX = (0.0, 17.0)  # rkmap/render/layer_parts.py slot_offsets: one event per place sits 17 px below it
 
 # Markup the payload would become if any of it were rendered as HTML or Markdown.
 MARKUP_JS = r"""

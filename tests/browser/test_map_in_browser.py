@@ -361,6 +361,8 @@ def test_basemap_images_put_land_and_sea_where_the_map_has_them(page, app_url) -
     assert images == [["world", True, "visible"], ["overview", True, "visible"], ["fareast", True, "visible"]], images
     assert_basemap_copies_fit(page)
     box = page.locator(".deck-map-canvas").bounding_box()
+    # The hatch of places known only to a country (Russia, North Korea) lies over the land: hidden for this look at the basemap.
+    page.evaluate("() => document.querySelectorAll('.deck-map-lines-layer[data-layer^=\"event-area\"]').forEach((s) => { s.style.display = 'none'; })")
     shot = Image.open(BytesIO(page.screenshot())).convert("RGB")
     # Points clear of symbols, labels, borders and coasts (checked on a screenshot of this frame).
     for name, (lon, lat), colour in [
@@ -386,12 +388,14 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     x, y = screen_point(page, 131.87353, 43.10562, region="rajin_dunai")  # geodata/places.csv
     box = label.bounding_box()
     assert box, "no Vladivostok label"
-    # "above": centred over the place, its bottom LABEL_GAP_PX above it.
-    assert abs(box["x"] + box["width"] / 2 - x) <= 2, (box, x)
-    assert abs(box["y"] + box["height"] - (y - style.LABEL_GAP_PX)) <= 2, (box, y)
+    # Placed in Python (rkmap/render/deck.py label_placements): beside its place, clear of its symbol.
+    near = style.PLACE_SIZE_PX / 2 + 2 * style.LABEL_GAP_PX + 2
+    assert box["x"] - near <= x <= box["x"] + box["width"] + near and box["y"] - near <= y <= box["y"] + box["height"] + near, (box, x, y)
+    half = style.PLACE_SIZE_PX / 2
+    assert not (box["x"] < x + half and x - half < box["x"] + box["width"] and box["y"] < y + half and y - half < box["y"] + box["height"]), (box, x, y)
     assert page.evaluate("() => getComputedStyle(document.querySelector('.deck-map-labels')).pointerEvents") == "none"
 
-    lines = shown_lines(page)
+    lines = shown_lines(page, "route")
     assert lines, "no line shown on 2023-10-13"
     canvas = page.locator("#deckgl-overlay").bounding_box()
     centre = (canvas["x"] + canvas["width"] / 2, canvas["y"] + canvas["height"] / 2)
@@ -406,7 +410,7 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     after = (moved["x"] + moved["width"] / 2 - centre[0], moved["y"] + moved["height"] - centre[1])
     assert after[0] * before[0] > 0 and after[1] * before[1] > 0, (before, after)
     assert abs(after[0]) > abs(before[0]) and abs(after[1]) > abs(before[1]), (before, after)
-    zoomed = shown_lines(page)
+    zoomed = shown_lines(page, "route")
     assert len(zoomed) == len(lines) and all(a[1] != b[1] for a, b in zip(lines, zoomed)), "the lines did not move with the zoom"
 
 
@@ -443,7 +447,7 @@ def test_route_legs_are_lines_on_their_geometry_that_follow_the_date_and_pick(pa
     page.locator(SLIDER_THUMB).focus()
     page.keyboard.press("Home")
     wait_caption_date(page, FIRST_DAY)
-    assert shown_count(page)[1] == 0 and shown_lines(page) == []
+    assert shown_count(page)[1] == 0 and [line for line in shown_lines(page) if not line[0].startswith("event-area")] == []
     page.mouse.move(x - 40, y - 40)
     page.mouse.move(x, y, steps=4)
     time.sleep(0.5)

@@ -1,0 +1,225 @@
+"""Places known only to a country or region, in the app: the area's outline, hatched, never a point or a circle.
+
+And symbols that share a place stay near it (Pyongyang's ran into Korea Bay),
+and the area ink reaches the exports as the colour style.py names (#24).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, Point
+
+from rkmap.core import style
+from rkmap.render.areas import area_outlines
+from rkmap.render.deck import MapSize, area_records, build_deck
+from rkmap.render.layer_parts import slot_offsets
+from rkmap.render.view import MapView, clock_columns
+
+FRAMES = ("route", "far_east", "rajin_dunai")
+
+
+def _vague(dataset):
+    events = dataset.events
+    return events[events["is_area"].astype(bool)]
+
+
+@pytest.mark.parametrize("region", FRAMES)
+@pytest.mark.parametrize("clock", ["event", "public"])
+def test_areas_are_hatched_outlines_whose_tooltips_never_run_ahead_of_the_date(dataset, region: str, clock: str) -> None:
+    view = MapView(as_of=date(2024, 11, 13), region=region, clock=clock, lang="en")
+    outlines, hatches, labels = area_records(dataset, view)
+    vague = _vague(dataset)
+    assert not vague.empty, "the shipped data have events known only to a country or region"
+    assert outlines and hatches and labels
+    opens, _ = clock_columns(clock)
+    by_id = vague.set_index("id")
+    for record in outlines:
+        # The record shows from its event's day; every event its tooltip lists opened by then.
+        event = by_id.loc[record["id"]]
+        assert record[opens] == event[opens]
+        listed = record["tooltip"].split("\n")[1:]
+        titles = {row["title_en"]: row[opens] for _, row in vague.iterrows()}
+        for line in listed:
+            title = line.split(" · ", 1)[-1]
+            if title in titles:
+                assert titles[title] <= record[opens], (record["id"], title)
+    # Drawn in the browser in order: the later opening on top, so the topmost shown tooltip is the fullest.
+    assert [r[opens] for r in outlines] == sorted(r[opens] for r in outlines)
+    # The hatch lies inside its area (a little slack for the simplified outline).
+    shapes = area_outlines()
+    areas = shapely.unary_union([*map(shapely.make_valid, shapes.values()), *(Point(float(r["lon"]), float(r["lat"])).buffer(float(r["radius_km"]) / 60)
+                                                    for _, r in vague.iterrows() if r["place_id"] not in shapes)])
+    shapely.prepare(areas)
+    for record in hatches[:: max(1, len(hatches) // 40)]:
+        middle = LineString(record["path"]).interpolate(0.5, normalized=True)
+        assert areas.distance(middle) < 0.2, record["path"][:2]  # inside, give or take the simplified outline
+
+
+def test_no_circle_or_point_stands_for_a_country_in_the_app(dataset) -> None:
+    spec = json.loads(build_deck(dataset, MapView(as_of=date(2024, 11, 13), region="route")).to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["event-areas"]["@@type"] == "SvgPathLayer" and layers["event-area-hatch"]["@@type"] == "SvgPathLayer"
+    assert not [layer for layer in spec["layers"] if layer["@@type"] == "ScatterplotLayer" and "area" in layer["id"]]
+    # The area's name beside its events' symbols, shown from its first event on (the as-of filter's props).
+    assert {"getFilterValue", "filterRange", "asOfRanges"} <= set(layers["area-labels"])
+    # One ink, style.py's, in 0-255 with the style's opacity.
+    colour = json.loads(layers["event-areas"]["getColor"].removeprefix("@@="))
+    assert colour[:3] == list(style.AREA_INK) and colour[3] == round(255 * style.AREA_OUTLINE_ALPHA)
+
+
+def test_the_outline_is_the_country_never_the_edge_of_the_cut(dataset) -> None:
+    """A country larger than the frame is cut to the frame's surroundings: the cut's edge is not drawn as a border."""
+    outlines, _, _ = area_records(dataset, MapView(as_of=date(2024, 11, 13), region="far_east"))
+    borders = shapely.unary_union([shape.boundary for shape in area_outlines().values()])
+    circles = [Point(float(r["lon"]), float(r["lat"])) for _, r in _vague(dataset).iterrows() if r["place_id"] not in area_outlines()]
+    for record in outlines:
+        for lon, lat in record["path"][:: max(1, len(record["path"]) // 20)]:
+            point = Point(lon, lat)
+            assert borders.distance(point) < 0.2 or any(c.distance(point) < 8 for c in circles), (lon, lat)
+
+
+def test_symbols_sharing_a_place_stay_within_a_small_radius_of_it(dataset) -> None:
+    offsets = slot_offsets(dataset.events)
+    counts = dataset.events.groupby("place_id").size()
+    assert counts.max() >= 9, "the data have a crowded place (Pyongyang)"
+    # At most style.EVENT_GRID_COLUMNS a row: Pyongyang's 18 events within 90 px, not 270 px across.
+    for index, (dx, dy) in offsets.items():
+        n = counts[dataset.events.loc[index, "place_id"]]
+        rows = math.ceil(n / style.EVENT_GRID_COLUMNS)
+        assert abs(dx) <= (style.EVENT_GRID_COLUMNS - 1) / 2 * style.EVENT_SLOT_PX
+        assert 0 < dy <= 17 + (rows - 1) * style.EVENT_SLOT_PX
+        assert math.hypot(dx, dy) <= 90, (index, dx, dy)
+
+
+def test_rgba_refuses_a_colour_in_0_to_1() -> None:
+    """AREA_INK was 0-1 floats; rgba() divided them by 255 again and the outlines came out near-black."""
+    from rkmap.render._mpl import rgba
+
+    with pytest.raises(ValueError, match="0-255"):
+        rgba((0.30, 0.32, 0.36))  # type: ignore[arg-type]
+    assert rgba(style.AREA_INK, 0.5) == pytest.approx((*(c / 255 for c in style.AREA_INK), 0.5))
+    # Every colour of the style is a 0-255 integer triple.
+    for name in dir(style):
+        value = getattr(style, name)
+        if name.isupper() and isinstance(value, tuple) and len(value) == 3 and all(isinstance(c, (int, float)) for c in value) and name not in ("DASH_CONTESTED",):
+            if any(isinstance(c, float) for c in value):
+                continue  # a dash pattern or similar, not a colour
+            rgba(value)
+
+
+def test_the_exported_area_outline_is_the_area_ink_not_near_black(dataset) -> None:
+    import matplotlib as mpl
+    from matplotlib.patches import Polygon
+
+    from rkmap.render import _mpl
+    from rkmap.render.image import ExportOptions, build_figure
+
+    with mpl.rc_context(_mpl.rc_params("en")):
+        fig = build_figure(dataset, MapView(as_of=date(2024, 11, 13), region="route"), ExportOptions(dpi=40).validated())
+    hatched = [a for a in fig.axes[0].patches if isinstance(a, Polygon) and a.get_hatch()]
+    assert hatched
+    for patch in hatched:
+        r, g, b, a = patch.get_edgecolor()
+        assert np.allclose((r, g, b), [c / 255 for c in style.AREA_INK], atol=0.01), (r, g, b)
+        assert max(r, g, b) > 0.2, "near-black: a 0-1 colour divided by 255 again"
+
+
+# --- the inset goes where it hides nothing (#24)
+INSET_DATES = ("2001-08-04", "2018-09-18", "2023-09-13", "2023-10-13", "2024-06-19", "2025-06-26")
+
+
+@pytest.mark.parametrize("region", FRAMES)
+@pytest.mark.parametrize("size", ["slide", "a4"])
+def test_the_inset_hides_no_symbol_and_no_route_line(dataset, region: str, size: str) -> None:
+    import matplotlib as mpl
+
+    from rkmap.render import _mpl
+    from rkmap.render.image import INSET_TITLE_H, ExportOptions, build_figure
+    from rkmap.render.labels import segment_hits_box
+
+    insets = 0
+    for day in INSET_DATES:
+        view = MapView(as_of=date.fromisoformat(day), region=region)
+        with mpl.rc_context(_mpl.rc_params("en")):
+            fig = build_figure(dataset, view, ExportOptions(size=size, dpi=60).validated())
+        drawing = fig.briefing_labels[0]
+        if drawing.inset is None:
+            continue
+        insets += 1
+        dpi = fig.dpi
+        ix, iy, iw, ih = drawing.inset
+        box = (ix * dpi, iy * dpi, (ix + iw) * dpi, (iy + ih + INSET_TITLE_H) * dpi)
+        for symbol in drawing.symbols:
+            w = min(symbol[2], box[2]) - max(symbol[0], box[0])
+            h = min(symbol[3], box[3]) - max(symbol[1], box[1])
+            assert not (w > 0.5 and h > 0.5), (region, size, day, "symbol", symbol, box)
+        for line in drawing.lines:
+            points = np.asarray(line, dtype=float)
+            for a, b in zip(points[:-1], points[1:]):
+                assert not segment_hits_box((*a, *b), box), (region, size, day, "route line", a, b, box)
+    if region == "route":
+        assert insets, "the whole-route frame has an inset"
+
+
+# --- the app's labels: placed in Python by the exports' placer, at each zoom it sends (#24)
+@pytest.mark.parametrize("region", FRAMES)
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_app_label_placements_keep_the_label_rule(dataset, region: str, lang: str) -> None:
+    """No label over another label, a place or event symbol (any date) or a route line, at every zoom sent."""
+    from rkmap.core.projection import world_xy as mercator
+    from rkmap.render.deck import AREA_LABEL_PX, PLACE_LABEL_PX, label_box_size, label_placements, route_records
+    from rkmap.render.labels import conflicts
+    from rkmap.render.view import localized, region_of
+
+    view = MapView(as_of=date(2024, 11, 13), region=region, lang=lang)
+    size = MapSize()
+    zooms, placed = label_placements(dataset, view, size)
+    from rkmap.render.deck import LABEL_ZOOM_STEPS
+
+    assert len(zooms) == len(LABEL_ZOOM_STEPS) and zooms == sorted(zooms) and zooms[-1] - zooms[LABEL_ZOOM_STEPS.index(0)] == pytest.approx(4, abs=0.01)
+    places = dataset.places[~dataset.places["is_area"].astype(bool)].set_index("id")
+    _, _, area_labels = area_records(dataset, view, size)
+    area_by_id = {r["id"]: r for r in area_labels}
+    offsets = slot_offsets(dataset.events)
+    routes = [r["path"] for r in route_records(dataset, view, size)]
+    frame = region_of(region, dataset)
+    cx = (mercator(frame.west, frame.north)[0] + mercator(frame.east, frame.south)[0]) / 2
+    cy = (mercator(frame.west, frame.north)[1] + mercator(frame.east, frame.south)[1]) / 2
+    shown_any = 0
+    for k, zoom in enumerate(zooms):
+        scale = 512 * 2**zoom
+        at = lambda lon, lat: ((mercator(lon, lat)[0] - cx) * scale, (mercator(lon, lat)[1] - cy) * scale)  # noqa: B023 - called within this iteration
+        labels = []
+        for (layer, ident), corners in placed.items():
+            if corners[k] is None:
+                continue
+            if layer == "place":
+                row = places.loc[ident]
+                text, px, anchor = localized(row, "name", lang), PLACE_LABEL_PX, at(float(row["lon"]), float(row["lat"]))
+            else:
+                record = area_by_id[ident]
+                text, px, anchor = record["name"], AREA_LABEL_PX, at(*record["position"])
+            w, h = label_box_size(str(text), px)
+            x0, y0 = anchor[0] + corners[k][0], anchor[1] + corners[k][1]
+            labels.append((x0, y0, x0 + w, y0 + h))
+        if LABEL_ZOOM_STEPS[k] == 0:  # inside the map at the frame's zoom
+            for box in labels:
+                assert -size.width / 2 - 0.5 <= box[0] and box[2] <= size.width / 2 + 0.5 and -size.height / 2 - 0.5 <= box[1] and box[3] <= size.height / 2 + 0.5, box
+        half, e_half = style.PLACE_SIZE_PX / 2, style.EVENT_SIZE_PX / 2
+        symbols = [(x - half, y - half, x + half, y + half) for x, y in (at(float(p["lon"]), float(p["lat"])) for _, p in places.iterrows())]
+        for index, event in dataset.events.iterrows():
+            x, y = at(float(event["lon"]), float(event["lat"]))
+            dx, dy = offsets[index]
+            symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
+        lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        assert conflicts(labels, symbols, lines) == [], (region, lang, zoom)
+        shown_any += len(labels)
+    assert shown_any >= 10
+    # Zoomed in, every label in the frame finds its spot.
+    assert sum(c[-1] is not None for c in placed.values()) >= sum(c[0] is not None for c in placed.values())
