@@ -12,7 +12,7 @@ from streamlit.delta_generator import DeltaGenerator
 from rkmap.app.choices import choice, repair_choices, resend_choices
 from rkmap.app.url_state import parse_query, query_for
 from rkmap.core.dates import add_period
-from rkmap.core.messages import t
+from rkmap.core.messages import frame_label, t
 from rkmap.render.view import DEFAULT_EMPHASIS_DAYS, LAYERS, REGIONS, USER_REGION, MapView
 
 STEPS = ("day", "week", "month", "year")
@@ -81,10 +81,7 @@ def sidebar_controls(user_frame: bool = False) -> None:
 
 
 def region_label(key: str, lang: str) -> str:
-    if key == USER_REGION:
-        return t("region_user", lang)
-    region = REGIONS[key]
-    return region.label_ja if lang == "ja" else region.label_en
+    return frame_label(key, lang)
 
 
 def add_step(day: date, step: str, direction: int) -> date:

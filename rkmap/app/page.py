@@ -21,7 +21,8 @@ from rkmap.app.safety import coordinate_notice
 from rkmap.app.story import camera_count, story_controls, story_start
 from rkmap.app.timeline import timeline_payload
 from rkmap.app.upload_panel import session_dataset, upload_panel, user_data_notice
-from rkmap.core.messages import data_end_note, t
+from rkmap.core.messages import t
+from rkmap.core.text import data_end_note
 from rkmap.data.user_data import has_user_data
 from rkmap.render.deck import build_deck
 from rkmap.render.view import date_span, region_box, shown_counts

@@ -37,12 +37,11 @@ MARGIN_DAYS = 120  # room either side of the whole story's first and last event
 
 def kind_rows(lang: str) -> list[list[str]]:
     """[label, hex colour] per event kind, in the strip's order (its rows, top down)."""
-    labels = style.EVENT_KIND_LABELS
-    return [[ja if lang == "ja" else en, style.rgb_hex(style.EVENT_COLOURS[k])] for k, (en, ja) in labels.items()]
+    return [[t(f"event_kind_{k}", lang), style.rgb_hex(colour)] for k, colour in style.EVENT_COLOURS.items()]
 
 
 def _kind_index(kinds: pd.Series) -> list[int]:
-    order = {k: i for i, k in enumerate(style.EVENT_KIND_LABELS)}
+    order = {k: i for i, k in enumerate(style.EVENT_COLOURS)}
     return [order[k] for k in kinds]
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from rkmap.core.memo import memo
+from rkmap.core.messages import t
 
 MAX_LON = 180.0
 MAX_LAT = 90.0
@@ -72,12 +73,8 @@ class CoordinateReport:
             return ""
         ids = ", ".join(f"{layer} {ident}" for layer, ident in self.dropped[:MAX_SHOWN_IDS])
         more = len(self.dropped) - MAX_SHOWN_IDS
-        if lang == "ja":
-            rest = f" ほか{more}件" if more > 0 else ""
-            return f"座標が無効な{len(self.dropped)}件（NaN・無限大・緯度±90°/経度±180°の範囲外）を地図と書き出しから除きました: {ids}{rest}"
-        rest = f" and {more} more" if more > 0 else ""
-        return (f"{len(self.dropped)} item(s) with invalid coordinates (not a number, infinite, or beyond ±90° latitude / "
-                f"±180° longitude) were left out of the map and the exports: {ids}{rest}")
+        rest = t("and_more", lang, more=more) if more > 0 else ""
+        return t("invalid_coordinates", lang, count=len(self.dropped), ids=ids, rest=rest)
 
 
 def _check(dataset: object) -> tuple[object, CoordinateReport]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 LANGS = ("en", "ja")
 
@@ -264,6 +263,52 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Basemap: Natural Earth (public domain); coast near Korea: GSHHG (LGPL). Rail line: © OpenStreetMap contributors (ODbL). No tiles or outside requests.",
         "背景地図:Natural Earth(パブリックドメイン)、朝鮮半島付近の海岸線:GSHHG(LGPL)。鉄道線:© OpenStreetMap contributors(ODbL)。タイルや外部への通信はありません。",
     ),
+    # Words the map and the exports put beside the data: frames, kinds, claims, precision, legend.
+    "frame_route": ("Whole route: Korea to Moscow", "全ルート:朝鮮半島〜モスクワ"),
+    "frame_far_east": ("Russian Far East and Korea", "ロシア極東と朝鮮半島"),
+    "frame_rajin_dunai": ("Rajin – Dunai sea leg", "羅津〜ドゥナイ海上区間"),
+    "claim_confirmed": ("Confirmed", "確認済み"),
+    "claim_reported": ("Reported, unconfirmed", "報道(未確認)"),
+    "claim_asserted": ("Asserted, not confirmed", "主張(未確認)"),
+    "claim_denied": ("Denied", "否定"),
+    "location_site": ("exact site", "地点"),
+    "location_city": ("city", "都市"),
+    "location_region": ("region only", "地域のみ"),
+    "location_country": ("country only", "国のみ"),
+    "place_kind_city": ("City", "都市"),
+    "place_kind_capital": ("Capital", "首都"),
+    "place_kind_port": ("Port", "港"),
+    "place_kind_spaceport": ("Spaceport", "宇宙基地"),
+    "place_kind_border_crossing": ("Border crossing", "国境"),
+    "place_kind_rail_hub": ("Rail hub", "鉄道拠点"),
+    "event_kind_summit": ("Summit", "首脳会談"),
+    "event_kind_visit": ("Visit", "訪問"),
+    "event_kind_meeting": ("Meeting", "会合"),
+    "event_kind_trade": ("Trade", "貿易"),
+    "event_kind_transfer": ("Arms transfer", "武器移送"),
+    "event_kind_report": ("Media report", "報道"),
+    "route_mode_sea": ("Sea leg (Russian ships)", "海上区間(ロシア船舶)"),
+    "route_mode_rail": ("Rail leg", "鉄道区間"),
+    "route_mode_other": ("Route (your data)", "経路(あなたのデータ)"),
+    "legend_claim_confirmed": ("Confirmed (solid)", "確認済み(塗りつぶし・実線)"),
+    "legend_claim_contested": ("Contested or unconfirmed: asserted, denied or single report (hollow, dashed)", "係争・未確認:主張・否定・単独報道(中抜き・破線)"),
+    "legend_area": ("Place known only to a country or region (area, not a point)", "国・地域までしか分からない場所(範囲で表示)"),
+    "legend_emphasis": ("Happening at the as-of date", "基準日に進行中"),
+    "legend_schematic": ("Schematic connector: no surveyed track in the rail data (not the actual line)", "模式的な接続線:鉄道データに線路がない区間(実際の線路ではない)"),
+    "legend_user": ("Your data (added by you, not the shipped dataset)", "あなたのデータ(追加分、同梱データではない)"),
+    "undated": ("undated", "日付不明"),
+    "undated_context": ("undated (shown at every date)", "日付なし(全期間に表示)"),
+    "schematic_note": (
+        "Schematic connector (~{km} km): the rail data have no track here, so it is drawn straight. Not the actual line.",
+        "模式的な接続線(約{km} km):鉄道データにこの区間の線路がないため直線で表示。実際の線路ではない。",
+    ),
+    "sources_heading": ("Sources:", "出典:"),
+    "event_group": ("{kind} · {count} events from {first}", "{kind} · {count}件 {first}"),
+    "invalid_coordinates": (
+        "{count} item(s) with invalid coordinates (not a number, infinite, or beyond ±90° latitude / ±180° longitude) were left out of the map and the exports: {ids}{rest}",
+        "座標が無効な{count}件（NaN・無限大・緯度±90°/経度±180°の範囲外）を地図と書き出しから除きました: {ids}{rest}",
+    ),
+    "and_more": (" and {more} more", " ほか{more}件"),
 }
 
 FIELD_LABELS = {
@@ -306,12 +351,6 @@ def field_label(field: str, lang: str = "en") -> str:
     return ja if lang == "ja" else en
 
 
-def data_end_note(as_of: date, first: date, last: date, lang: str = "en") -> str:
-    """' · latest event in the data: 17 Jan 2024' for an as-of date after the data (likewise before); else ''."""
-    from rkmap.core.text import format_date
-
-    if as_of > last:
-        return t("data_end_after", lang, date=format_date(last, lang))  # type: ignore[arg-type]
-    if as_of < first:
-        return t("data_end_before", lang, date=format_date(first, lang))  # type: ignore[arg-type]
-    return ""
+def frame_label(key: str, lang: str = "en") -> str:
+    """A frame's name: a fixed frame's, or the analyst's data frame's."""
+    return t("region_user" if key == "user" else f"frame_{key}", lang)

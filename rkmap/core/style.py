@@ -142,8 +142,7 @@ def icon_spec(points: tuple[tuple[float, float], ...], key: str, hollow: bool = 
 @dataclass(frozen=True)
 class LegendEntry:
     key: str
-    label_en: str
-    label_ja: str
+    label_key: str  # its words: rkmap/core/messages.py
     swatch: Literal["point", "line", "area", "halo"]
     colour: RGB
     symbol: tuple[tuple[float, float], ...] | None = None
@@ -151,54 +150,36 @@ class LegendEntry:
     hollow: bool = False
 
     def label(self, lang: Lang) -> str:
-        return self.label_ja if lang == "ja" else self.label_en
+        from rkmap.core.messages import t  # the catalogue imports nothing of the style's
 
-
-PLACE_KIND_LABELS = {
-    "city": ("City", "都市"),
-    "capital": ("Capital", "首都"),
-    "port": ("Port", "港"),
-    "spaceport": ("Spaceport", "宇宙基地"),
-    "border_crossing": ("Border crossing", "国境"),
-    "rail_hub": ("Rail hub", "鉄道拠点"),
-}
-EVENT_KIND_LABELS = {
-    "summit": ("Summit", "首脳会談"),
-    "visit": ("Visit", "訪問"),
-    "meeting": ("Meeting", "会合"),
-    "trade": ("Trade", "貿易"),
-    "transfer": ("Arms transfer", "武器移送"),
-    "report": ("Media report", "報道"),
-}
-MODE_LABELS = {"sea": ("Sea leg (Russian ships)", "海上区間(ロシア船舶)"), "rail": ("Rail leg", "鉄道区間")}
+        return t(self.label_key, lang)
 
 
 def place_legend(kinds: list[str]) -> list[LegendEntry]:
     return [
-        LegendEntry(f"place-{k}", *PLACE_KIND_LABELS[k], "point", PLACE_INK, PLACE_SYMBOLS[k])
+        LegendEntry(f"place-{k}", f"place_kind_{k}", "point", PLACE_INK, PLACE_SYMBOLS[k])
         for k in PLACE_SYMBOLS
         if k in kinds
     ]
 
 
 def route_legend(modes: list[str]) -> list[LegendEntry]:
-    return [LegendEntry(f"route-{m}", *MODE_LABELS[m], "line", MODE_COLOURS[m], dashed=True) for m in MODE_COLOURS if m in modes]
+    return [LegendEntry(f"route-{m}", f"route_mode_{m}", "line", MODE_COLOURS[m], dashed=True) for m in MODE_COLOURS if m in modes]
 
 
 def event_legend(kinds: list[str]) -> list[LegendEntry]:
     return [
-        LegendEntry(f"event-{k}", *EVENT_KIND_LABELS[k], "point", EVENT_COLOURS[k], EVENT_SYMBOL)
+        LegendEntry(f"event-{k}", f"event_kind_{k}", "point", EVENT_COLOURS[k], EVENT_SYMBOL)
         for k in EVENT_COLOURS
         if k in kinds
     ]
 
 
 CLAIM_LEGEND = (
-    LegendEntry("claim-confirmed", "Confirmed (solid)", "確認済み(塗りつぶし・実線)", "point", PLACE_INK, EVENT_SYMBOL),
+    LegendEntry("claim-confirmed", "legend_claim_confirmed", "point", PLACE_INK, EVENT_SYMBOL),
     LegendEntry(
         "claim-contested",
-        "Contested or unconfirmed: asserted, denied or single report (hollow, dashed)",
-        "係争・未確認:主張・否定・単独報道(中抜き・破線)",
+        "legend_claim_contested",
         "point",
         PLACE_INK,
         EVENT_SYMBOL,
@@ -206,10 +187,8 @@ CLAIM_LEGEND = (
         hollow=True,
     ),
 )
-AREA_LEGEND = LegendEntry(
-    "area", "Place known only to a country or region (area, not a point)", "国・地域までしか分からない場所(範囲で表示)", "area", AREA_FILL
-)
-EMPHASIS_LEGEND = LegendEntry("emphasis", "Happening at the as-of date", "基準日に進行中", "halo", EMPHASIS, EVENT_SYMBOL)
+AREA_LEGEND = LegendEntry("area", "legend_area", "area", AREA_FILL)
+EMPHASIS_LEGEND = LegendEntry("emphasis", "legend_emphasis", "halo", EMPHASIS, EVENT_SYMBOL)
 
 
 def rgb_hex(colour: RGB) -> str:
@@ -219,8 +198,7 @@ def rgb_hex(colour: RGB) -> str:
 # --- additions for the static exports (rkmap/render/image.py)
 SCHEMATIC_LEGEND = LegendEntry(
     "schematic",
-    "Schematic connector: no surveyed track in the rail data (not the actual line)",
-    "模式的な接続線:鉄道データに線路がない区間(実際の線路ではない)",
+    "legend_schematic",
     "line",
     SCHEMATIC,
     dashed=True,
@@ -236,5 +214,4 @@ USER_ROUTE_WIDTH_PX = 3.0
 # A user route that states no mode ('other') is drawn in the user colour.
 MODE_COLOURS["other"] = USER_COLOUR
 MODE_WIDTH_PX["other"] = USER_ROUTE_WIDTH_PX
-MODE_LABELS["other"] = ("Route (your data)", "経路(あなたのデータ)")
-USER_LEGEND = LegendEntry("user", "Your data (added by you, not the shipped dataset)", "あなたのデータ(追加分、同梱データではない)", "point", USER_COLOUR, USER_EVENT_SYMBOL)
+USER_LEGEND = LegendEntry("user", "legend_user", "point", USER_COLOUR, USER_EVENT_SYMBOL)

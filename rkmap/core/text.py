@@ -6,23 +6,10 @@ from datetime import date
 
 import pandas as pd
 
+from rkmap.core.messages import STRINGS, t
 from rkmap.core.style import Lang
 
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-CLAIM_LABELS = {
-    "confirmed": ("Confirmed", "確認済み"),
-    "reported": ("Reported, unconfirmed", "報道(未確認)"),
-    "asserted": ("Asserted, not confirmed", "主張(未確認)"),
-    "denied": ("Denied", "否定"),
-}
-PRECISION_LABELS = {
-    "site": ("exact site", "地点"),
-    "city": ("city", "都市"),
-    "region": ("region only", "地域のみ"),
-    "country": ("country only", "国のみ"),
-}
-
 
 def _day(d: date, lang: Lang) -> str:
     return f"{d.year}年{d.month}月{d.day}日" if lang == "ja" else f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
@@ -39,7 +26,7 @@ def format_date(d: date, lang: Lang = "en") -> str:
 def format_span(start: date, end: date, precision: str, lang: Lang = "en") -> str:
     """'13 Sep 2023', 'Jul 2023', '2001' or '16–19 Oct 2023' (and Japanese forms)."""
     if precision == "year":
-        return f"{start.year}年" if lang == "ja" else str(start.year)
+        return format_year(start, lang)
     if precision == "month":
         return _month(start, lang)
     if precision == "day" or start == end:
@@ -59,21 +46,34 @@ def row_span(row: pd.Series | dict, lang: Lang = "en") -> str:
     from rkmap.core.dates import CONTEXT_FIRST
 
     if row["start"] == CONTEXT_FIRST:  # an undated line of the analyst's: context, shown at every date
-        return "日付なし(全期間に表示)" if lang == "ja" else "undated (shown at every date)"
+        return t("undated_context", lang)
     return format_span(row["start"], row["end"], row["date_precision"], lang)
 
 
 def claim_label(status: str, lang: Lang = "en") -> str:
-    en, ja = CLAIM_LABELS.get(status, (status, status))
-    return ja if lang == "ja" else en
+    return t(f"claim_{status}", lang) if f"claim_{status}" in STRINGS else status
 
 
 def precision_label(precision: str, lang: Lang = "en") -> str:
-    en, ja = PRECISION_LABELS.get(precision, (precision, precision))
-    return ja if lang == "ja" else en
+    return t(f"location_{precision}", lang) if f"location_{precision}" in STRINGS else precision
 
 
 def schematic_note(km: float, lang: Lang = "en") -> str:
-    if lang == "ja":
-        return f"模式的な接続線(約{km:.0f} km):鉄道データにこの区間の線路がないため直線で表示。実際の線路ではない。"
-    return f"Schematic connector (~{km:.0f} km): the rail data have no track here, so it is drawn straight. Not the actual line."
+    return t("schematic_note", lang, km=f"{km:.0f}")
+
+
+def data_end_note(as_of: date, first: date, last: date, lang: Lang = "en") -> str:
+    """' · latest event in the data: 17 Jan 2024' for an as-of date after the data (likewise before); else ''."""
+    if as_of > last:
+        return t("data_end_after", lang, date=format_date(last, lang))
+    if as_of < first:
+        return t("data_end_before", lang, date=format_date(first, lang))
+    return ""
+
+
+def format_year(d: date, lang: Lang = "en") -> str:
+    return f"{d.year}年" if lang == "ja" else str(d.year)
+
+
+def format_month(d: date, lang: Lang = "en") -> str:
+    return _month(d, lang)

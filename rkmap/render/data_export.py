@@ -23,6 +23,7 @@ import pandas as pd
 from rkmap.core import style
 from rkmap.core.coordinates import finite_json
 from rkmap.core.memo import memo
+from rkmap.core.messages import t
 from rkmap.core.text import claim_label, format_span
 from rkmap.core.text_safety import reveal_invisible, xml_text
 from rkmap.data import Dataset
@@ -201,7 +202,7 @@ def to_kml(dataset: Dataset, view: MapView) -> bytes:
             lines.append(str(role or ""))
         sources = _citation_lines(dataset, quotes.get(item, []))
         if sources:
-            lines += ["", "出典:" if lang == "ja" else "Sources:", *sources]
+            lines += ["", t("sources_heading", lang), *sources]
         _sub(mark, "description", _description(lines))
         if layer in ("route", "event"):
             span = _sub(mark, "TimeSpan")

@@ -19,6 +19,7 @@ from rkmap.core import style
 from rkmap.core.coordinates import finite_json, valid_coordinates
 from rkmap.core.dates import from_day_number
 from rkmap.core.memo import memo
+from rkmap.core.messages import t
 from rkmap.core.projection import world_lonlat, world_xy
 from rkmap.core.text import claim_label, precision_label, row_span, schematic_note
 from rkmap.data import Dataset
@@ -260,9 +261,8 @@ def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
     groups = symbol_groups(dataset.events)
     kind = groups["kind"].astype(object)
     channel = lambda i: kind.map({k: c[i] for k, c in style.EVENT_COLOURS.items()})
-    kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    kinds = {k: t(f"event_kind_{k}", lang) for k in style.EVENT_COLOURS}
     first = pd.Series([from_day_number(d).isoformat() for d in groups["t_start"]], index=groups.index)
-    events_word = "件" if lang == "ja" else " events from "
     return pd.DataFrame(
         {
             "id": groups["id"],  # the group's first event: what a click opens
@@ -275,7 +275,7 @@ def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
             "t_start": groups["t_start"],
             "t_end": groups["t_end"],
             "t_public": groups["t_public"],
-            "tooltip": kind.map(kinds) + " · " + groups["count"].astype(str) + events_word + first,
+            "tooltip": [t("event_group", lang, kind=k, count=n, first=f) for k, n, f in zip(kind.map(kinds), groups["count"], first)],
         }
     )
 
@@ -335,7 +335,6 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
     so the list never names an event the as-of date has not reached; a click
     opens that event. The hatch lines name the area only.
     """
-    from rkmap.core.messages import t
     from rkmap.render.areas import area_lines
 
     lang = view.lang

@@ -37,12 +37,12 @@ from shapely.geometry import box as shapely_box
 from shapely.geometry import shape
 from shapely.geometry.polygon import orient
 
-from rkmap.core import style
+from rkmap.core import messages, style
 from rkmap.core.coordinates import valid_coordinates
-from rkmap.core.messages import data_end_note, t
+from rkmap.core.messages import t
 from rkmap.core.projection import inverse_mercator, mercator
 from rkmap.core.style import LegendEntry
-from rkmap.core.text import format_date
+from rkmap.core.text import data_end_note, format_date
 from rkmap.data import Dataset
 from rkmap.data.window import data_span
 from rkmap.render import _mpl
@@ -442,9 +442,7 @@ def default_title(view: MapView) -> str:
 
 def frame_label(key: str, lang: str) -> str:
     """A frame's name; the user's data frame's from the catalogue."""
-    if key not in REGIONS:
-        return t("region_user", lang) if key == USER_REGION else REGIONS["route"].label_en
-    return REGIONS[key].label_ja if lang == "ja" else REGIONS[key].label_en
+    return messages.frame_label(key if key in REGIONS or key == USER_REGION else "route", lang)
 
 
 def default_subtitle(view: MapView) -> str:
@@ -1070,7 +1068,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     # Outline of the enlarged area on the main map, and a title over the inset.
     (ax0, ay0), (ax1, ay1) = to_in(inset_frame.x0, inset_frame.y0), to_in(inset_frame.x1, inset_frame.y1)
     fig.add_artist(Rectangle((ax0, ay0), ax1 - ax0, ay1 - ay0, transform=fig.dpi_scale_trans, facecolor="none", edgecolor=INK, linewidth=0.9, zorder=20))
-    label = region.label_ja if view.lang == "ja" else region.label_en
+    label = messages.frame_label(region.key, view.lang)
     fig.add_artist(Rectangle((cx, cy + ih), iw, INSET_TITLE_H, transform=fig.dpi_scale_trans, facecolor=INK, edgecolor=INK, linewidth=0.9, zorder=20))
     _text(fig, cx + 0.07, cy + ih + 0.1, t("export_inset", view.lang, region=label), ha="left", va="center_baseline", fontsize=7, fontweight="bold", color="white", zorder=21)
     # Smaller insets get slightly smaller labels, so the crowded names still fit; smaller again if one found no room.

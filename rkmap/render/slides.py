@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from rkmap.core.messages import t
+from rkmap.core.messages import frame_label, t
 from rkmap.core.text import format_date
 from rkmap.data import Dataset
 from rkmap.render.sources import source_ref
-from rkmap.render.view import REGIONS, MapView, localized
+from rkmap.render.view import MapView, localized
 
 DECK_DPI = 150  # 1920×1080 images: sharp on a projector, a deck of a few MB
 SLIDE_W_IN = 13.333
@@ -38,8 +38,7 @@ class Slide:
 
 
 def _frame_words(view: MapView) -> str:
-    region = REGIONS[view.region]
-    label = region.label_ja if view.lang == "ja" else region.label_en
+    label = frame_label(view.region, view.lang)
     return f"{label} · {t(f'export_clock_{view.clock}', view.lang)}"
 
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rkmap.core.text import format_date
+from rkmap.core.messages import t
+from rkmap.core.text import format_date, format_month, format_year
 
 # Zero-width and other invisible format characters that break a copied URL.
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
@@ -24,7 +25,6 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 # Notes of the data kept out of what a reader sees.
 _EDITORIAL = re.compile(r"^\s*\((?:untitled|no title)[^)]*\)\s*", re.IGNORECASE)
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-UNDATED = ("undated", "日付不明")
 
 
 def clean(text: object) -> str:
@@ -60,7 +60,7 @@ def published_text(value: object, lang: str = "en") -> str:
     """'13 Oct 2023', 'Oct 2023', '2023' (and Japanese forms), or 'undated' / 「日付不明」."""
     from rkmap.core.dates import parse_partial_date
 
-    undated = UNDATED[1] if lang == "ja" else UNDATED[0]
+    undated = t("undated", lang)
     if value is None or (isinstance(value, float) and value != value):
         return undated
     if isinstance(value, str):
@@ -75,9 +75,9 @@ def published_text(value: object, lang: str = "en") -> str:
     if first is None:
         return undated
     if precision == "year":
-        return f"{first.year}年" if lang == "ja" else str(first.year)
+        return format_year(first, lang)
     if precision == "month":
-        return f"{first.year}年{first.month}月" if lang == "ja" else f"{_MONTHS_EN[first.month - 1]} {first.year}"
+        return format_month(first, lang)
     return format_date(first, lang)  # type: ignore[arg-type]
 
 

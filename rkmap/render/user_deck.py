@@ -16,6 +16,7 @@ import pydeck as pdk
 
 from rkmap.core import style
 from rkmap.core.memo import memo
+from rkmap.core.messages import t
 from rkmap.core.text import claim_label, precision_label, row_span
 from rkmap.core.text_safety import reveal_invisible
 from rkmap.data import Dataset
@@ -74,7 +75,7 @@ def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
     lang = view.lang
     events = user.events
     offsets = slot_offsets(events)
-    kinds = {k: (ja if lang == "ja" else en) for k, (en, ja) in style.EVENT_KIND_LABELS.items()}
+    kinds = {k: t(f"event_kind_{k}", lang) for k in style.EVENT_COLOURS}
     records = []
     for index, event in events.iterrows():
         hollow = bool(event["is_contested"])

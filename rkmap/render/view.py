@@ -31,7 +31,6 @@ DEFAULT_EMPHASIS_DAYS = 30
 # The analyst's own data get a frame of their own, offered only while a session
 # (or the command line) has such data: not in REGIONS, whose frames are fixed.
 USER_REGION = "user"
-USER_REGION_LABELS = ("Your data", "あなたのデータ")  # shown through rkmap/core/messages.py's "region_user"
 USER_PAD_SHARE = 0.1  # of the data's extent, on each side
 USER_MIN_SPAN_DEG = 1.0  # the smallest box (a single point gets this much around it)
 
@@ -78,7 +77,7 @@ def _user_region(dataset: Dataset) -> Region | None:
         south, north = (north - USER_MIN_SPAN_DEG, north) if north >= MAX_LAT else (south, south + USER_MIN_SPAN_DEG)
     if east - west < USER_MIN_SPAN_DEG:
         west, east = (east - USER_MIN_SPAN_DEG, east) if east >= 180.0 else (west, west + USER_MIN_SPAN_DEG)
-    return Region(USER_REGION, *USER_REGION_LABELS, west, south, east, north)
+    return Region(USER_REGION, west, south, east, north)
 
 
 def region_of(key: str, dataset: Dataset | None = None) -> Region:
