@@ -94,7 +94,7 @@ def test_report_names_every_bad_row_and_keeps_the_others(hostile: Dataset) -> No
     assert len(clean.route_legs) == len(hostile.route_legs) - len(BAD_LINES)
     assert "r-good" in set(map(_plain, clean.route_legs["id"])) and "e-good" in set(map(_plain, clean.events["id"]))
     message = report.message("en")
-    assert message.startswith(f"{len(BAD_LINES) + len(BAD_POINTS)} item(s) with invalid coordinates") and "and 6 more" in message
+    assert message.startswith(f"{len(BAD_LINES) + len(BAD_POINTS)} items with unusable coordinates") and "and 6 more" in message
     assert "座標が無効" in report.message("ja")
     # The shipped data are fine: the same object back, nothing reported.
     shipped = user_parts(hostile)[0]

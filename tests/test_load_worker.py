@@ -90,6 +90,8 @@ def test_upload_over_the_memory_cap_says_so_and_the_app_goes_on(worker_on: None,
     monkeypatch.undo()  # the usual cap: the same session's next file loads
     at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
     run_ok(at)
+    next(b for b in at.button if b.label == "Load onto the map").click()  # after the mapping step
+    run_ok(at)
     assert "2 rows loaded, 0 rows left out" in " ".join(m.value for m in at.markdown), [e.value for e in at.error]
 
 

@@ -79,7 +79,7 @@ def test_app_offers_the_frame_only_with_user_data_and_a_link_without_falls_back(
     at.query_params["region"] = USER_REGION
     run_ok(at)
     assert at.session_state["region"] == "route"
-    assert any("region" in i.value and "frame" in i.value for i in at.info)  # the usual notice
+    assert any("region" in i.value and "far_east" in i.value for i in at.info)  # the usual notice: it names the frames an address may use
     assert USER_REGION not in at.selectbox(key="region").options and "Your data (fits your rows)" not in at.selectbox(key="region").options
     at.file_uploader[0].set_value(("mine.csv", b"id,date,title,lat,lon,source\na,2023-01-01,A,-33.9,18.4,s\n", "text/csv"))
     run_ok(at)

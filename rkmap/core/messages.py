@@ -263,6 +263,14 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Basemap: Natural Earth (public domain); coast near Korea: GSHHG (LGPL). Rail line: © OpenStreetMap contributors (ODbL). No tiles or outside requests.",
         "背景地図:Natural Earth(パブリックドメイン)、朝鮮半島付近の海岸線:GSHHG(LGPL)。鉄道線:© OpenStreetMap contributors(ODbL)。タイルや外部への通信はありません。",
     ),
+    "user_data_reading": ("Reading {file}… {seconds} s", "{file}を読み込み中… {seconds}秒"),
+    "user_data_read": ("Read {file}: {rows} {rows|row|rows} loaded", "{file}を読み込みました:{rows}行"),
+    "user_data_read_nothing": ("Read {file}: nothing loaded (see Your data)", "{file}:何も読み込まれていません(「あなたのデータ」を参照)"),
+    "user_data_pending": (
+        "Not on the map yet: check how its columns and dates are read below, then load it onto the map.",
+        "まだ地図に載っていません。下で列と日付の読み方を確認してから、地図に読み込んでください。",
+    ),
+    "user_data_load": ("Load onto the map", "地図に読み込む"),
     # Words the map and the exports put beside the data: frames, kinds, claims, precision, legend.
     "frame_route": ("Whole route: Korea to Moscow", "全ルート:朝鮮半島〜モスクワ"),
     "frame_far_east": ("Russian Far East and Korea", "ロシア極東と朝鮮半島"),
@@ -303,10 +311,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "模式的な接続線(約{km} km):鉄道データにこの区間の線路がないため直線で表示。実際の線路ではない。",
     ),
     "sources_heading": ("Sources:", "出典:"),
-    "event_group": ("{kind} · {count} events from {first}", "{kind} · {count}件 {first}"),
+    "event_group": ("{kind} · {count} {count|event|events} from {first}", "{kind} · {count}件 {first}〜"),
     "invalid_coordinates": (
-        "{count} item(s) with invalid coordinates (not a number, infinite, or beyond ±90° latitude / ±180° longitude) were left out of the map and the exports: {ids}{rest}",
-        "座標が無効な{count}件（NaN・無限大・緯度±90°/経度±180°の範囲外）を地図と書き出しから除きました: {ids}{rest}",
+        "{count} {count|item|items} with unusable coordinates (not a number, or beyond ±90° latitude / ±180° longitude) left out of the map and the exports: {ids}{rest}",
+        "座標が無効な{count}件(数値でない、または緯度±90°・経度±180°の範囲外)を地図と書き出しから除きました:{ids}{rest}",
     ),
     "and_more": (" and {more} more", " ほか{more}件"),
 }
