@@ -16,7 +16,7 @@ from rkmap.app import server_start
 from rkmap.app.deck_bundles import module_url, shell_script, warmup_deck
 from rkmap.app.server_start import ShellPreload, is_page_path, with_script
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PAGE = b'<!DOCTYPE html>\n<html lang="en">\n  <head>\n    <meta charset="UTF-8" />\n  </head>\n  <body><div id="root"></div></body>\n</html>\n'
 
 

@@ -23,7 +23,7 @@ from rkmap.core.dates import CONTEXT_FIRST
 from rkmap.data.user_data import LoadOptions, load_user_file, with_user_data
 from rkmap.render.view import date_span
 
-FIXTURES = Path(__file__).parent / "fixtures" / "user_files"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "user_files"
 
 
 def load(name: str, options: LoadOptions | None = None, content: bytes | None = None):

@@ -73,7 +73,7 @@ def test_vendored_deck_gl_is_documented_with_its_licences() -> None:
     built = STATIC_DIR / MAP_MODULE
     assert f"static/{MAP_MODULE}" in readme and "scripts/deckgl_bundle" in readme
     licences = built.with_name("deck_map-LICENSES.txt").read_text(encoding="utf-8")
-    source = json.loads((Path(__file__).resolve().parent.parent / "package.json").read_text(encoding="utf-8"))
+    source = json.loads((Path(__file__).resolve().parents[2] / "package.json").read_text(encoding="utf-8"))
     for package, version in source["dependencies"].items():
         if package.startswith("@deck.gl/"):
             assert f"{package} {version} (MIT)" in licences, package
@@ -126,4 +126,4 @@ def test_preload_comes_first_and_names_the_maps_module() -> None:
     # What the page imports before the preload leaves out pandas (a good part of a first run).
     probe = "import sys, streamlit, rkmap.app.deck_bundles, rkmap.app.page_style; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parent.parent).stdout.strip() == "False"
+                          cwd=Path(__file__).resolve().parents[2]).stdout.strip() == "False"

@@ -95,7 +95,7 @@ def test_the_mapping_step_shows_the_format_and_takes_changes() -> None:
     next(b for b in at.button if b.label == "Load again with this mapping").click()
     run_ok(at)
     assert "1 row loaded, 0 rows left out" in _text(at)
-    acled = (Path(__file__).parent / "fixtures" / "user_files" / "acled.csv").read_bytes()
+    acled = (Path(__file__).parents[1] / "fixtures" / "user_files" / "acled.csv").read_bytes()
     at.file_uploader[0].set_value(("acled.csv", acled, "text/csv"))
     run_ok(at)
     assert any("detected ACLED" in e.label for e in at.expander)

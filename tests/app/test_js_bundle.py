@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import in_ci
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 BUILT = REPO / "static" / "deck_map"
 INSTALL = ("install Node.js and npm (Debian: apt-get install -y nodejs npm), then run `make js` "
            "(npm ci: the pinned esbuild and eslint from package-lock.json)")

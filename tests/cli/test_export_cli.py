@@ -12,7 +12,7 @@ from PIL import Image
 
 from rkmap.cli import run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def fails(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from rkmap.render.geojson import feature_collection
 from rkmap.render.view import MapView, visible_items
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_features_match_the_map_and_carry_required_properties(dataset) -> None:

@@ -17,7 +17,7 @@ from rkmap.data.user_data import load_user_file, user_parts, with_user_data
 from rkmap.render.deck import build_deck
 from rkmap.render.view import REGIONS, USER_MIN_SPAN_DEG, USER_REGION, MapView, region_box, region_of, user_region
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 ACLED = REPO / "tests" / "fixtures" / "user_files" / "acled.csv"
 _SHIPPED, _ = load_dataset()
 

@@ -20,7 +20,7 @@ from rkmap.data import BBox, Dataset, DataValidationError, load_dataset, open_da
 from rkmap.data.user_data import load_user_file, saved_features
 from rkmap.render.view import REGIONS, date_span
 
-REPO_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = Path(__file__).resolve().parents[2]
 TABLE_NAMES = ("sources", "places", "events", "route_legs", "citations", "disagreements")
 # Rows per shipped file and the shipped span: the tests follow the data.
 FILE_COUNTS = {t.name: len(pd.read_csv(REPO_DIR / "geodata" / t.file, dtype=str, keep_default_na=False)) for t in TABLES}
