@@ -298,10 +298,10 @@ def test_label_rule_moves_drops_and_leads() -> None:
 def test_vague_places_are_outlines_with_their_events_listed(dataset) -> None:
     import matplotlib as mpl
     from matplotlib.patches import Circle, Polygon
+    from tests.test_export import svg_texts
 
     from rkmap.render import _mpl
     from rkmap.render.image import _area_outlines
-    from tests.test_export import svg_texts
 
     outlines = _area_outlines()
     assert {"russia", "north_korea"} <= set(outlines)
