@@ -57,6 +57,7 @@ from devtools.browser import (
     CANVAS_HASH_JS,
     CANVAS_PIXELS_JS,
     CHROMIUM_ARGS,
+    MAP_DRAWN_MIN_PIXELS,
     chromium_path,
     free_port,
     read_script_runs,
@@ -264,8 +265,7 @@ async def open_session(context, name: str, url: str, cfg: Config) -> Session:
     await page.wait_for_selector(IDLE, timeout=cfg.load_timeout_s * 1000)
 
     async def drawn() -> bool:
-        # The opening view (last day, whole route) paints ≈ 17,000 canvas pixels; its labels are HTML.
-        return await page.evaluate(CANVAS_PIXELS_JS) >= 10_000
+        return await page.evaluate(CANVAS_PIXELS_JS) >= MAP_DRAWN_MIN_PIXELS
 
     await wait_until(drawn, cfg.load_timeout_s - (time.monotonic() - start), 0.25, f"{name}: map drawn")
     session.load_s = time.monotonic() - start

@@ -27,7 +27,7 @@ MAX_GROWTH_PER_SESSION_MB = 100
 def test_load_smoke(tmp_path: Path, timing) -> None:
     out = tmp_path / "load.json"
     command = [
-        sys.executable, str(REPO_DIR / "bench" / "load.py"),
+        sys.executable, "-m", "bench.load",
         "--sessions", str(SESSIONS), "--seconds", str(SECONDS), "--action-every", str(ACTION_EVERY),
         "--out", str(out), "--debug-dir", str(tmp_path / "screens"),
     ]  # fmt: skip

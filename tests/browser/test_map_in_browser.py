@@ -19,6 +19,7 @@ import pytest
 from devtools.browser import (
     AS_OF_SLIDER,
     CANVAS_PIXELS_JS,
+    MAP_DRAWN_MIN_PIXELS,
     canvas_hash,
     wait_canvas_change,
     wait_canvas_stable,
@@ -34,7 +35,7 @@ pytestmark = pytest.mark.browser
 # Painted canvas pixels: the data layers alone (the basemap is images under the canvas,
 # the place labels HTML over it). The fewest any test page shows, the first day's place
 # symbols in the Rajin–Dunai frame, paint about 700; a blank canvas paints none.
-MIN_PIXELS = 500
+MIN_PIXELS = MAP_DRAWN_MIN_PIXELS
 VIEWPORT_HEIGHT = 1200  # tests/browser/conftest.py
 FIRST_PAINT_S = 90  # SwiftShader on 2 cores: the first paint takes seconds
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
