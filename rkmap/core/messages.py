@@ -271,6 +271,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "まだ地図に載っていません。下で列と日付の読み方を確認してから、地図に読み込んでください。",
     ),
     "user_data_load": ("Load onto the map", "地図に読み込む"),
+    "user_tag": ("Your data: {text}", "あなたのデータ: {text}"),
     # Words the map and the exports put beside the data: frames, kinds, claims, precision, legend.
     "frame_route": ("Whole route: Korea to Moscow", "全ルート:朝鮮半島〜モスクワ"),
     "frame_far_east": ("Russian Far East and Korea", "ロシア極東と朝鮮半島"),

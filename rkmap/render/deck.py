@@ -21,8 +21,9 @@ from rkmap.core.dates import from_day_number
 from rkmap.core.memo import memo
 from rkmap.core.messages import t
 from rkmap.core.projection import world_lonlat, world_xy
-from rkmap.core.text import claim_label, precision_label, row_span, schematic_note
+from rkmap.core.text import row_span, schematic_note
 from rkmap.data import Dataset
+from rkmap.render import layer_parts
 from rkmap.render._grouping import current_intervals, symbol_groups
 from rkmap.render._screen_path import frame_zoom, screen_path
 from rkmap.render.arrows import arrows_along
@@ -135,24 +136,7 @@ def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) ->
             "t_end": int(leg["t_end"]),
             "t_public": int(leg["t_public"]),
         }
-        records.append(
-            {
-                **common,
-                "path": main,
-                "schematic": False,
-                "colour": list(style.MODE_COLOURS[leg["mode"]]),
-                "width": style.MODE_WIDTH_PX[leg["mode"]],
-                "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
-                "tooltip": tooltip(
-                    [
-                        localized(leg, "title", lang),
-                        row_span(leg, lang),
-                        localized(leg, "quantity", lang),
-                        claim_label(leg["claim_status"], lang),
-                    ]
-                ),
-            }
-        )
+        records.append(layer_parts.route_record(leg, main, view, layer_parts.SHIPPED))
         if head:
             records.append(
                 {
@@ -208,36 +192,7 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
 
 
 def event_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
-    lang = view.lang
-    events = dataset.events
-    offsets = slot_offsets(events)
-    records = []
-    for index, event in events.iterrows():
-        place = localized(event, "place_name", lang)
-        records.append(
-            {
-                "id": event["id"],
-                "layer": "event",
-                "position": [float(event["lon"]), float(event["lat"])],
-                "offset": offsets[index],
-                "is_area": bool(event["is_area"]),
-                "radius_m": 0.0 if pd.isna(event["radius_km"]) else float(event["radius_km"]) * 1000,
-                "icon": style.icon_spec(style.EVENT_SYMBOL, "event-hollow" if event["is_contested"] else "event", hollow=bool(event["is_contested"])),
-                "colour": list(style.EVENT_COLOURS[event["kind"]]),
-                "t_start": int(event["t_start"]),
-                "t_end": int(event["t_end"]),
-                "t_public": int(event["t_public"]),
-                "tooltip": tooltip(
-                    [
-                        localized(event, "title", lang),
-                        row_span(event, lang),
-                        f"{place} ({precision_label(event['location_precision'], lang)})",
-                        claim_label(event["claim_status"], lang),
-                    ]
-                ),
-            }
-        )
-    return records
+    return layer_parts.event_records(dataset.events, view, layer_parts.SHIPPED)
 
 
 def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:

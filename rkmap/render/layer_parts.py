@@ -12,9 +12,11 @@ import pandas as pd
 import pydeck as pdk
 
 from rkmap.core import style
+from rkmap.core.messages import t
+from rkmap.core.text import claim_label, precision_label, row_span
 from rkmap.core.text_safety import reveal_invisible
 from rkmap.render.primitives import UNDATED_TIME, icon_layer, per_item
-from rkmap.render.view import MapView, clock_columns, filter_ranges, range_template
+from rkmap.render.view import MapView, clock_columns, filter_ranges, localized, range_template
 
 # Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 # literal strings below are quoted ("'pixels'").
@@ -119,3 +121,81 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
         **{key: value for key, value in (time or {}).items() if key != "update_triggers"},
         update_triggers={"getText": [view.lang], **(time or {}).get("update_triggers", {})},
     )
+
+
+@dataclass(frozen=True)
+class Look:
+    """How one kind of rows is drawn: the shipped dataset's, or an analyst's own (one colour, tagged)."""
+
+    event_symbol: tuple[tuple[float, float], ...]
+    icon_id: str  # the event icon's id, "-hollow" added for contested events
+    colour: style.RGB | None = None  # None: the event kind's or the route mode's colour
+    route_width_px: float | None = None  # None: the route mode's width
+    tagged: bool = False  # tooltips start "Your data: …" and name the event's kind
+
+
+SHIPPED = Look(style.EVENT_SYMBOL, "event")
+USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, route_width_px=style.USER_ROUTE_WIDTH_PX, tagged=True)
+
+
+def _tagged(look: Look, text: str, lang: str) -> str:
+    return t("user_tag", lang, text=text) if look.tagged else text
+
+
+def event_records(events: pd.DataFrame, view: MapView, look: Look = SHIPPED) -> list[dict[str, object]]:
+    """One record per event: symbol, slot offset under its place, time and tooltip; shipped and user events alike."""
+    lang = view.lang
+    offsets = slot_offsets(events)
+    kinds = {k: t(f"event_kind_{k}", lang) for k in style.EVENT_COLOURS}
+    records = []
+    for index, event in events.iterrows():
+        hollow = bool(event["is_contested"])
+        span = row_span(event, lang)
+        record = {
+            "id": event["id"],
+            "layer": "event",
+            "position": [float(event["lon"]), float(event["lat"])],
+            "offset": offsets[index],
+            "is_area": bool(event.get("is_area", False)),
+            "radius_m": 0.0 if pd.isna(event.get("radius_km")) else float(event["radius_km"]) * 1000,
+            "icon": style.icon_spec(look.event_symbol, f"{look.icon_id}-hollow" if hollow else look.icon_id, hollow=hollow),
+            "colour": list(look.colour or style.EVENT_COLOURS[event["kind"]]),
+            "t_start": int(event["t_start"]),
+            "t_end": int(event["t_end"]),
+            "t_public": int(event["t_public"]),
+            "tooltip": tooltip(
+                [
+                    _tagged(look, localized(event, "title", lang), lang),
+                    f"{span} · {kinds.get(event['kind'], event['kind'])}" if look.tagged else span,
+                    f"{localized(event, 'place_name', lang)} ({precision_label(event['location_precision'], lang)})",
+                    claim_label(event["claim_status"], lang),
+                ]
+            ),
+        }
+        records.append(record)
+    return records
+
+
+def route_record(leg: pd.Series, path: list, view: MapView, look: Look = SHIPPED) -> dict[str, object]:
+    """A leg's drawn line: shipped and user legs alike (a shipped leg's schematic head is deck.py's)."""
+    lang = view.lang
+    return {
+        "id": leg["id"],
+        "layer": "route",
+        "t_start": int(leg["t_start"]),
+        "t_end": int(leg["t_end"]),
+        "t_public": int(leg["t_public"]),
+        "path": path,
+        "schematic": False,
+        "colour": list(look.colour or style.MODE_COLOURS[leg["mode"]]),
+        "width": look.route_width_px or style.MODE_WIDTH_PX[leg["mode"]],
+        "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
+        "tooltip": tooltip(
+            [
+                _tagged(look, localized(leg, "title", lang), lang),
+                row_span(leg, lang),
+                localized(leg, "quantity", lang),
+                claim_label(leg["claim_status"], lang),
+            ]
+        ),
+    }

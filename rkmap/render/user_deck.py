@@ -17,15 +17,13 @@ import pydeck as pdk
 from rkmap.core import style
 from rkmap.core.memo import memo
 from rkmap.core.messages import t
-from rkmap.core.text import claim_label, precision_label, row_span
 from rkmap.core.text_safety import reveal_invisible
 from rkmap.data import Dataset
+from rkmap.render import layer_parts
 from rkmap.render._screen_path import screen_path
-from rkmap.render.layer_parts import PICKED, MapSize, event_icon_layers, label_layer, place_icon_layer, slim, slot_offsets, time_props, tooltip
+from rkmap.render.layer_parts import PICKED, USER, MapSize, event_icon_layers, label_layer, place_icon_layer, slim, time_props, tooltip
 from rkmap.render.primitives import FILTER_2, area_layer, path_layer, per_item
 from rkmap.render.view import MapView, localized
-
-USER_TAG = {"en": "Your data", "ja": "あなたのデータ"}
 
 
 def user_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
@@ -47,18 +45,8 @@ def _drawn_places(user: Dataset) -> pd.Series:
 
 def user_route_records(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:
     """One record per leg, its line thinned for the view's frame (rkmap/render/_screen_path.py)."""
-    lang = view.lang
     return [
-        {
-            "id": leg["id"],
-            "layer": "route",
-            "path": screen_path([(round(x, 5), round(y, 5)) for x, y in leg["line"].coords], view.region, size.width, size.height),
-            "dash": list(style.DASH_CONTESTED) if leg["is_contested"] else [0, 0],
-            "t_start": int(leg["t_start"]),
-            "t_end": int(leg["t_end"]),
-            "t_public": int(leg["t_public"]),
-            "tooltip": tooltip([f"{USER_TAG[lang]}: {localized(leg, 'title', lang)}", row_span(leg, lang), claim_label(leg["claim_status"], lang)]),
-        }
+        layer_parts.route_record(leg, screen_path([(round(x, 5), round(y, 5)) for x, y in leg["line"].coords], view.region, size.width, size.height), view, USER)
         for _, leg in user.route_legs.iterrows()
     ]
 
@@ -72,37 +60,10 @@ def user_route_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -
 
 
 def user_event_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
-    lang = view.lang
-    events = user.events
-    offsets = slot_offsets(events)
-    kinds = {k: t(f"event_kind_{k}", lang) for k in style.EVENT_COLOURS}
-    records = []
-    for index, event in events.iterrows():
-        hollow = bool(event["is_contested"])
-        records.append(
-            {
-                "id": event["id"],
-                "layer": "event",
-                "position": [float(event["lon"]), float(event["lat"])],
-                "offset": offsets[index],
-                "is_area": bool(event.get("is_area", False)),
-                "outline": _rings(event.get("outline")),
-                "radius_m": 0.0 if pd.isna(event.get("radius_km")) else float(event["radius_km"]) * 1000,
-                "colour": list(style.USER_COLOUR),
-                "icon": style.icon_spec(style.USER_EVENT_SYMBOL, "user-event-hollow" if hollow else "user-event", hollow=hollow),
-                "t_start": int(event["t_start"]),
-                "t_end": int(event["t_end"]),
-                "t_public": int(event["t_public"]),
-                "tooltip": tooltip(
-                    [
-                        f"{USER_TAG[lang]}: {localized(event, 'title', lang)}",
-                        f"{row_span(event, lang)} · {kinds.get(event['kind'], event['kind'])}",
-                        f"{localized(event, 'place_name', lang)} ({precision_label(event['location_precision'], lang)})",
-                        claim_label(event["claim_status"], lang),
-                    ]
-                ),
-            }
-        )
+    """The shipped events' records in the analyst's look, with the outline of an event's own polygon."""
+    records = layer_parts.event_records(user.events, view, USER)
+    for record, outline in zip(records, user.events.get("outline", pd.Series([None] * len(records)))):
+        record["outline"] = _rings(outline)
     return records
 
 
@@ -178,7 +139,7 @@ def user_place_records(user: Dataset, view: MapView) -> list[dict[str, object]]:
             "position": [float(place["lon"]), float(place["lat"])],
             "name": reveal_invisible(localized(place, "name", lang)),
             "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
-            "tooltip": tooltip([f"{USER_TAG[lang]}: {localized(place, 'name', lang)}", localized(place, "role", lang)]),
+            "tooltip": tooltip([t("user_tag", lang, text=localized(place, "name", lang)), localized(place, "role", lang)]),
         }
         for _, place in user.places[_drawn_places(user)].iterrows()
     ]

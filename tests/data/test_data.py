@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import seeds_dir
 
 from rkmap.core.dates import parse_partial_date
 from rkmap.core.schema import REQUIRED_CITATIONS
 from rkmap.data import DataValidationError, load_dataset
-from tests.conftest import seeds_dir
 
 CORE_PLACES = {"vladivostok", "vostochny", "komsomolsk", "rajin", "dunai", "tikhoretsk", "ulan_ude"}
 CONTEXT_PLACES = {"pyongyang", "khasan", "moscow"}

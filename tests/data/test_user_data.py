@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from samples import CSV
 from shapely.geometry import LineString, Point
 
 from rkmap.data import Dataset, user_data
@@ -26,10 +27,6 @@ def _where(data: user_data.UserData) -> set[tuple[str, int | None, str | None]]:
     return {(p.file, p.row, p.field) for p in data.problems}
 
 
-CSV = """id,date,title,kind,place_id,lat,lon,source,source_url,quote
-summit,13/09/2023,Summit at the cosmodrome,summit,vostochny,,,Kremlin readout,http://example.org/a,"They met"
-ship,2023-10,Ship at a new quay,transfer,Quay X,42.245,130.295,Imagery report,,
-"""
 
 
 def test_csv_events_at_shipped_places_and_new_coordinates(known) -> None:

@@ -110,7 +110,7 @@ def test_catalogue_plurals_and_no_internal_ids() -> None:
 
 @pytest.mark.parametrize("region", ["route", "rajin_dunai"])
 def test_image_footer_has_no_internal_ids(dataset, region: str) -> None:
-    from tests.test_export import svg_texts
+    from test_export import svg_texts
 
     for lang in ("en", "ja"):
         text = svg_texts(render(dataset, MapView(as_of=date(2023, 10, 20), region=region, lang=lang), ExportOptions(fmt="svg", dpi=SMALL)))
@@ -298,7 +298,7 @@ def test_label_rule_moves_drops_and_leads() -> None:
 def test_vague_places_are_outlines_with_their_events_listed(dataset) -> None:
     import matplotlib as mpl
     from matplotlib.patches import Circle, Polygon
-    from tests.test_export import svg_texts
+    from test_export import svg_texts
 
     from rkmap.render import _mpl
     from rkmap.render.image import _area_outlines

@@ -6,7 +6,7 @@ import json
 from datetime import date
 
 import pytest
-from test_user_data import CSV
+from samples import CSV
 
 from rkmap.data import Dataset
 from rkmap.data.user_data import load_user_file, with_user_data
