@@ -68,11 +68,11 @@ def test_keyboard_play_pause_keeps_focus_and_the_map_shows_focus(page, app_url) 
     button = page.locator(".st-key-play_button button")
     button.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("() => !document.URL.includes('date=2003-01-01')", timeout=20_000)  # it plays
+    page.wait_for_function("() => !document.URL.includes('date=2003-01-01')", timeout=45_000)  # it plays
     focused = page.evaluate("() => document.activeElement?.closest('.st-key-play_button') !== null")
     assert focused, "focus left the Play/Pause button"
     page.keyboard.press("Space")
-    page.wait_for_function("() => document.querySelector('.st-key-play_button button')?.innerText.includes('Play')", timeout=20_000)
+    page.wait_for_function("() => document.querySelector('.st-key-play_button button')?.innerText.includes('Play')", timeout=45_000)
     wait_script_idle(page)
     stopped_at = page.url
     time.sleep(3)  # longer than two play steps
