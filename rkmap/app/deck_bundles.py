@@ -21,6 +21,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from rkmap.app.bench_off import off
 from rkmap.render.basemap import static_url
 
 _HERE = Path(__file__).resolve().parent
@@ -53,11 +54,15 @@ def bundle_urls() -> list[str]:
 @cache  # the page asks on every full rerun: read once
 def warmup_deck() -> str:
     """The warm-up deck's pydeck JSON (see :data:`WARMUP_DECK_FILE`)."""
+    if off("warmup_deck"):
+        return ""
     return WARMUP_DECK_FILE.read_text(encoding="utf-8").strip()
 
 
 def preload_deck_gl() -> None:
     """Have the browser run deck.gl and build the map's shader pipelines now, while the rest of the page is built."""
+    if off("preload"):
+        return
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
     _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck()])
 

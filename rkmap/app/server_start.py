@@ -28,6 +28,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from typing import Any
 
+from rkmap.app.bench_off import off
+
 LOGGER = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
@@ -139,8 +141,10 @@ def _start_up() -> None:
     from rkmap.render.static_files import clean_cache_at_start
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
-    warm_data()
-    settle_heap()
+    if not off("warm_data"):
+        warm_data()
+    if not off("gc_freeze"):
+        settle_heap()
 
 
 @asynccontextmanager
@@ -159,4 +163,6 @@ def middleware() -> list[object]:
 
     from rkmap.app.deck_bundles import shell_script
 
+    if off("shell_preload") or off("preload"):
+        return []
     return [Middleware(ShellPreload, script=shell_script())]
