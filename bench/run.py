@@ -67,6 +67,9 @@ REPO_DIR = BENCH_DIR.parent
 
 RESULTS_DIR = BENCH_DIR / "results"
 APPS = {"ours": APP_SERVER, "baseline": BENCH_DIR / "baseline_app.py"}
+# The baseline keeps Streamlit's default full collection after every script run, which
+# the repository's .streamlit/config.toml turns off for the app (docs/performance-decisions.md).
+APP_ENV = {"ours": {}, "baseline": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}}
 SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1M": 1_000_000}
 VIEWPORT = {"width": 1600, "height": 1200}
 # The as-of slider: the app's (in its map component), or the baseline's st.slider in the main area.
@@ -253,7 +256,7 @@ def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path
         context.set_default_timeout(cfg.cold_timeout_s * 1000)
         context.add_init_script(INIT_JS)
         page = context.new_page()
-        server = start_server(APPS[app], env, log, cfg.cold_timeout_s)
+        server = start_server(APPS[app], {**env, **APP_ENV[app]}, log, cfg.cold_timeout_s)
         page.goto(server.url, wait_until="commit")
         deadline = server.started + cfg.cold_timeout_s
         first_pixels = None
@@ -835,8 +838,8 @@ def update_readme(markdown: str, readme: Path = BENCH_DIR / "README.md") -> None
 # --------------------------------------------------------------------------- ablation
 # ``--ablate a,b``: the app with every speed mechanism on against the app with one
 # left out (rkmap/app/bench_off.py), alternating in one run; docs/performance-decisions.md.
-# "post_script_gc": gc.freeze left out and Streamlit's own collection after every run off instead.
-ABLATION_ENV = {"post_script_gc": {"MAP_BENCH_OFF": "gc_freeze", "STREAMLIT_RUNNER_POST_SCRIPT_GC": "false"}}
+# "post_script_gc": Streamlit's full collection after every script run back on (the app turns it off in .streamlit/config.toml).
+ABLATION_ENV = {"post_script_gc": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}}
 ABLATION_METRICS = (
     ("cold_start_s", "cold start → first map pixels", "s", 1),
     ("cold_stable_s", "cold start → map drawn, stable", "s", 1),
@@ -915,7 +918,12 @@ def ablation_table(results: dict) -> str:
 def run_ablation(args: argparse.Namespace, cfg: Config) -> int:
     from playwright.sync_api import sync_playwright
 
+    from rkmap.app.bench_off import MECHANISMS
+
     variants = [v for v in args.ablate.split(",") if v]
+    unknown = [v for v in variants if v not in MECHANISMS and v not in ABLATION_ENV]
+    if unknown:
+        raise SystemExit(f"unknown mechanism(s) {unknown}: choose from {[*MECHANISMS, *ABLATION_ENV]}")
     cfg.out.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine_info(), "variants": variants, "cold_reps": cfg.cold_reps, "steps_per_start": args.ablate_steps,
                      "load_average": {"start": load_average()}, "sizes": {}}

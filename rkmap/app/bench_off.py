@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-MECHANISMS = ("shell_preload", "warm_data", "gc_freeze", "warmup_deck", "preload")
+MECHANISMS = ("warm_data", "warmup_deck", "preload")
 
 
 def off(name: str) -> bool:

@@ -5,17 +5,14 @@ slow machine, and software WebGL then builds a shader pipeline per layer kind
 before the map's first frame (see bench/README.md). The map component can
 only ask for the bundle once its element arrives, late in the page's first
 run. The preload asks first and then draws the warm-up deck
-(rkmap/render/primitives.py, rkmap/app/deck_loader.js), which the map takes over: from the
-HTML page itself when serve.py serves it (:func:`shell_script`,
-rkmap/app/server_start.py), else as the page's first element, at the start of the
-first run. Nothing here imports pandas, pydeck or the data modules: app.py
-calls :func:`preload_deck_gl` before it imports them, and serve.py builds the
-page shell before it answers its first request.
+(rkmap/render/primitives.py, rkmap/app/deck_loader.js), which the map takes over, as the
+page's first element, at the start of the first run. Nothing here imports
+pandas, pydeck or the data modules: app.py calls :func:`preload_deck_gl`
+before it imports them.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 
@@ -65,19 +62,3 @@ def preload_deck_gl() -> None:
         return
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
     _preload(key=PRELOAD_KEY, data=[bundle_urls(), warmup_deck()])
-
-
-def shell_script() -> str:
-    """The preload as HTML for the page shell (rkmap/app/server_start.py), before Streamlit's own code runs.
-
-    The loader is wrapped in a function, so the page gets no globals from it but
-    the two it shares with the map (``window.__deckMapBundle`` and
-    ``window.__deckMapWarmup``). Nothing in it comes from data or the URL.
-    """
-    start = f"preloadDeckGl({json.dumps(bundle_urls())}, {json.dumps(warmup_deck())});"
-    body = f'(() => {{\nperformance.mark("deck-map:shell");\n{LOADER_JS}\n{start}\n}})();'
-    # "</" would end the element early; in the JSON it is written "<\/" (the same string).
-    body = body.replace("</", "<\\/")
-    # Asked for first and at high priority: else it waits behind Streamlit's modules for a connection.
-    preloads = "".join(f'<link rel="preload" as="script" href="{url}" fetchpriority="high">' for url in bundle_urls())
-    return f"{preloads}<script>{body}</script>"
