@@ -67,6 +67,9 @@ REPO_DIR = BENCH_DIR.parent
 
 RESULTS_DIR = BENCH_DIR / "results"
 APPS = {"ours": APP_SERVER, "baseline": BENCH_DIR / "baseline_app.py"}
+# The baseline keeps Streamlit's default full collection after every script run, which
+# the repository's .streamlit/config.toml turns off for the app (docs/performance-decisions.md).
+APP_ENV = {"ours": {}, "baseline": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}}
 SIZES = {"shipped": None, "10k": 10_000, "100k": 100_000, "1M": 1_000_000, "user1M": None}
 # Sizes of the shipped data plus an analyst's file read from the data folder (MAP_USER_DATA_DIR, as a team
 # would share it): the 1,000,000-row ACLED CSV of bench/user_data_load.py. Compare ours to ours at "shipped".
@@ -256,7 +259,7 @@ def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path
         context.set_default_timeout(cfg.cold_timeout_s * 1000)
         context.add_init_script(INIT_JS)
         page = context.new_page()
-        server = start_server(APPS[app], env, log, cfg.cold_timeout_s)
+        server = start_server(APPS[app], {**env, **APP_ENV[app]}, log, cfg.cold_timeout_s)
         page.goto(server.url, wait_until="commit")
         deadline = server.started + cfg.cold_timeout_s
         first_pixels = None
@@ -835,6 +838,117 @@ def update_readme(markdown: str, readme: Path = BENCH_DIR / "README.md") -> None
     print(f"updated {readme}")
 
 
+# --------------------------------------------------------------------------- ablation
+# ``--ablate a,b``: the app with every speed mechanism on against the app with one
+# left out (rkmap/app/bench_off.py), alternating in one run; docs/performance-decisions.md.
+# "post_script_gc": Streamlit's full collection after every script run back on (the app turns it off in .streamlit/config.toml).
+ABLATION_ENV = {"post_script_gc": {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}}
+ABLATION_METRICS = (
+    ("cold_start_s", "cold start → first map pixels", "s", 1),
+    ("cold_stable_s", "cold start → map drawn, stable", "s", 1),
+    ("first_script_s", "first script run (in server)", "s", 1),
+    *((f"{key}@{d}", f"step to {d} → {what}", "ms", 1000) for d, _ in DIRECTIONS
+      for key, what in (("map_latency_s", "map changed"), ("latency_s", "run done and map changed"), ("script_s", "server script"))),
+)
+
+
+def ablation_env(variant: str) -> dict[str, str]:
+    """The server's environment for a variant: "all_on", a mechanism's name (rkmap.app.bench_off), or one of ABLATION_ENV."""
+    if variant == "all_on":
+        return {"MAP_BENCH_OFF": ""}
+    return ABLATION_ENV.get(variant, {"MAP_BENCH_OFF": variant})
+
+
+def bench_ablation(playwright, size: str, env: dict[str, str], variants: list[str], steps: int, cfg: Config) -> dict:
+    """Cold starts of the app (``cold_start``), each followed by ``steps`` slider steps (``slider_step``), for
+    "all_on" and each variant, in an order that rotates every repeat, so all see the same machine load."""
+    names = ["all_on", *variants]
+    result: dict[str, dict] = {name: {"cold": [], "steps": [], "errors": [], "env": ablation_env(name)} for name in names}
+    for rep in range(cfg.cold_reps):
+        shift = rep % len(names)
+        order = names[shift:] + names[:shift]
+        if rep % 2:
+            order.reverse()
+        for name in order:
+            label = f"{size} {name} {rep + 1}/{cfg.cold_reps}"
+            try:
+                sample, live = cold_start(playwright, "ours", {**env, **ablation_env(name)}, cfg, cfg.out / "logs" / f"ablate-{size}-{name}-{rep}.log")
+            except Exception as exc:  # noqa: BLE001 - recorded as data
+                result[name]["errors"].append(f"cold start: {exc.__class__.__name__}: {str(exc)[:300]}")
+                print(f"  {label}: FAILED {exc.__class__.__name__}: {str(exc)[:200]}", flush=True)
+                continue
+            sample["load_average"] = load_average()
+            result[name]["cold"].append(sample)
+            done = []
+            try:
+                for i in range(steps):
+                    # In pairs (Home, End): the first pair watches the map during the run, the next waits for the run.
+                    step = slider_step(live, cfg, watch_map=(i // 2) % 2 == 0)
+                    result[name]["steps"].append(step)
+                    done.append(f"{step['key']} {_ms(step['map_latency_s'] if step['watched_map'] else step['latency_s'])}")
+            except Exception as exc:  # noqa: BLE001 - recorded as data
+                result[name]["errors"].append(f"slider step: {exc.__class__.__name__}: {str(exc)[:300]}")
+            finally:
+                live.close()
+            print(f"  {label}: first pixels {sample['cold_start_s']:.2f} s, stable {sample['cold_stable_s']:.2f} s, "
+                  f"first script {_fmt(sample['first_script_s'])} s; steps (ms) {', '.join(done)}; load {sample['load_average'][0]}", flush=True)
+    return result
+
+
+def ablation_table(results: dict) -> str:
+    """Per size: each metric's median [IQR] per variant, and the variant's median over all_on's (> 1: the mechanism saves)."""
+    lines = []
+    for size, per_variant in results["sizes"].items():
+        names = list(per_variant)
+        lines += [f"\n### {size}: median [IQR], and off / all on", "",
+                  "| metric | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+        for key, label, unit, scale in ABLATION_METRICS:
+            base = summarize(metric_samples(per_variant["all_on"], key))
+            cells = []
+            for name in names:
+                stats = summarize(metric_samples(per_variant[name], key))
+                cell = _cell(stats, scale, unit)
+                if stats and base and name != "all_on" and base["median"] > 0:
+                    cell += f" ({stats['median'] / base['median']:.2f}×)"
+                cells.append(cell + (f" n={stats['n']}" if stats and name == "all_on" else ""))
+            lines.append(f"| {label} ({unit}) | " + " | ".join(cells) + " |")
+        for name in names:
+            for error in per_variant[name]["errors"]:
+                lines.append(f"\n**{name} failed:** {error}")
+    return "\n".join(lines)
+
+
+def run_ablation(args: argparse.Namespace, cfg: Config) -> int:
+    from playwright.sync_api import sync_playwright
+
+    from rkmap.app.bench_off import MECHANISMS
+
+    variants = [v for v in args.ablate.split(",") if v]
+    unknown = [v for v in variants if v not in MECHANISMS and v not in ABLATION_ENV]
+    if unknown:
+        raise SystemExit(f"unknown mechanism(s) {unknown}: choose from {[*MECHANISMS, *ABLATION_ENV]}")
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    results: dict = {"machine": machine_info(), "variants": variants, "cold_reps": cfg.cold_reps, "steps_per_start": args.ablate_steps,
+                     "load_average": {"start": load_average()}, "sizes": {}}
+    print(f"ablation: {', '.join(variants)} against all_on; sizes {', '.join(cfg.sizes)}; {cfg.cold_reps} cold starts "
+          f"of {args.ablate_steps} steps each per variant; load {results['load_average']['start']}", flush=True)
+    subprocess.run([sys.executable, "-c", "import streamlit, pydeck, pandas, pyarrow, shapely, rkmap.data, rkmap.render.deck"], cwd=REPO_DIR, check=False)
+    with sync_playwright() as playwright:
+        for size in cfg.sizes:
+            n = SIZES[size]
+            env = {"MAP_DATA_DIR": ""} if n is None else {"MAP_DATA_DIR": str(cached_synthetic(cfg.out / "data", n))}
+            results["sizes"][size] = bench_ablation(playwright, size, env, variants, args.ablate_steps, cfg)
+            (cfg.out / "ablate.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+    results["load_average"]["end"] = load_average()
+    (cfg.out / "ablate.json").write_text(json.dumps(results, indent=1, default=str) + "\n")
+    table = (f"Ablation {results['machine']['date']}, git {results['machine'].get('git')}; load average at start "
+             f"{results['load_average']['start']}, at end {results['load_average']['end']}; {cfg.cold_reps} cold starts per variant, "
+             f"{args.ablate_steps} slider steps after each\n" + ablation_table(results) + "\n")
+    (cfg.out / "ablate.md").write_text(table)
+    print(table)
+    return 0
+
+
 # --------------------------------------------------------------------------- main
 def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Config]:
     parser = argparse.ArgumentParser(description="Benchmark the app against a minimal pydeck page in headless Chromium.")
@@ -850,6 +964,8 @@ def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Config]:
     parser.add_argument("--export-budget", type=float, help="seconds of timed export renders per size (quick 25, full 300)")
     parser.add_argument("--from-json", type=Path, help="only rebuild summary, table and chart from an earlier results.json")
     parser.add_argument("--export-sizes", help="sizes to time the export at (quick: shipped,10k; full: all)")
+    parser.add_argument("--ablate", help="only the app: all speed mechanisms on against each of these left out (rkmap/app/bench_off.py MECHANISMS, or post_script_gc)")
+    parser.add_argument("--ablate-steps", type=int, default=4, help="with --ablate: slider steps after each cold start (4)")
     parser.add_argument("--export-worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sizes = tuple(args.sizes.split(",")) if args.sizes else (("shipped", "10k", "100k") if args.quick else tuple(SIZES))
@@ -876,6 +992,8 @@ def main(argv: list[str] | None = None) -> int:
     args, cfg = parse_args(argv)
     if args.export_worker:
         return export_worker(args.export_worker, cfg.export_reps, cfg.export_budget_s)
+    if args.ablate:
+        return run_ablation(args, cfg)
     if args.from_json:
         results = json.loads(args.from_json.read_text())
         report(results, cfg.out, args.readme)

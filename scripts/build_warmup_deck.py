@@ -1,6 +1,6 @@
 """Write the warm-up deck's JSON (rkmap.render.primitives.warmup_deck_json) to rkmap/app/warmup_deck.json.
 
-The page shell reads the file rather than building the deck, so the server
+The page reads the file rather than building the deck, so the server
 starts without pydeck (rkmap/app/deck_bundles.py). Run this after changing a layer
 kind in rkmap/render/primitives.py or the place symbols in rkmap/core/style.py;
 tests/test_server_start.py fails until the file matches.

@@ -15,25 +15,22 @@ slow machine, and software WebGL then builds a shader pipeline per layer kind
 before the map's first frame (see bench/README.md). The map component can
 only ask for it once its element arrives, late in the page's first run. The
 preload asks first and then draws the warm-up deck (rkmap/render/primitives.py,
-rkmap/app/deck_loader.js), which the map takes over: from the HTML page itself when
-serve.py serves it (:func:`shell_script`, rkmap/app/server_start.py), else as the
-page's first element, at the start of the first run. Both import the module
-by the same URL, so the browser runs it once and the warm-up deck passes from
+rkmap/app/deck_loader.js), which the map takes over, as the page's first element, at the start of the
+first run. Both import the module by the same URL, so the browser runs it once and the warm-up deck passes from
 the preload to the map inside it (no window globals). Nothing here imports
 pandas, pydeck or the data modules: app.py calls :func:`preload_deck_gl`
-before it imports them, and serve.py builds the page shell before it answers
-its first request.
+before it imports them,.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import cache
 from pathlib import Path
 
 import streamlit as st
 
+from rkmap.app.bench_off import off
 from rkmap.render.basemap import STATIC_DIR, static_url
 
 _HERE = Path(__file__).resolve().parent
@@ -71,26 +68,14 @@ def module_url() -> str:
 @cache  # the page asks on every full rerun: read once
 def warmup_deck() -> str:
     """The warm-up deck's pydeck JSON (see :data:`WARMUP_DECK_FILE`)."""
+    if off("warmup_deck"):
+        return ""
     return WARMUP_DECK_FILE.read_text(encoding="utf-8").strip()
 
 
 def preload_deck_gl() -> None:
     """Have the browser run the map's module and build its shader pipelines now, while the rest of the page is built."""
+    if off("preload"):
+        return
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
     _preload(key=PRELOAD_KEY, data=[module_url(), warmup_deck()])
-
-
-def shell_script() -> str:
-    """The preload as HTML for the page shell (rkmap/app/server_start.py), before Streamlit's own code runs.
-
-    A classic script that imports the module: it runs (and asks for the module)
-    as soon as the browser reads it, where a module script would wait for the
-    whole page. Nothing in it comes from data or the URL.
-    """
-    url = module_url()
-    start = f"const url = {json.dumps(url)};\n{IMPORT_JS}.then((map) => map.preloadDeckGl({json.dumps(warmup_deck())})).catch(() => {{}});"
-    body = f'(() => {{\nperformance.mark("deck-map:shell");\n{start}\n}})();'
-    # "</" would end the element early; in the JSON it is written "<\/" (the same string).
-    body = body.replace("</", "<\\/")
-    # Asked for first and at high priority: else it waits behind Streamlit's modules for a connection.
-    return f'<link rel="modulepreload" href="{url}" fetchpriority="high"><script>{body}</script>'

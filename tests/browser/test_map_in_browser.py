@@ -167,14 +167,15 @@ def test_map_is_drawn(page, app_url, timing) -> None:
     assert canvas == "rgba(0, 0, 0, 0)", canvas
 
 
-def test_map_draws_with_the_deck_the_page_shell_warmed(page, app_url) -> None:
-    """serve.py's page shell starts deck.gl and the warm-up deck before Streamlit's code; the map takes that deck over."""
-    html = page.request.get(f"{app_url}/").text()
-    assert html.index("deck-map:shell") < html.index("</head>"), "the preload is in the served page's head"
+def test_map_draws_with_the_deck_the_preload_warmed(page, app_url) -> None:
+    """The page's first element starts deck.gl (and the warm-up deck); the map draws with one deck."""
     open_map(page, f"{app_url}/?date=2023-10-13")
     marks = page.evaluate("() => performance.getEntriesByType('mark').map(m => m.name)")
-    assert "deck-map:shell" in marks and "deck-map:warmup-created" in marks, marks
-    assert marks.index("deck-map:shell") < marks.index("deck-map:warmup-created") < marks.index("deck-map:deck-created"), marks
+    assert marks.index("deck-map:preload") < marks.index("deck-map:deck-created"), marks
+    # Started from the page's first element, the warm-up deck is often not made before the map needs its deck
+    # (docs/performance-decisions.md); when it is, the map takes it over.
+    if "deck-map:warmup-created" in marks:
+        assert marks.index("deck-map:warmup-created") < marks.index("deck-map:deck-created"), marks
     canvases = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => [c.id, !!c.closest('.deck-map-canvas')])")
     assert canvases == [["deckgl-overlay", True]], f"one deck, the warm one, now in the map: {canvases}"
 
@@ -216,12 +217,11 @@ def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> No
     taken_over = page.evaluate("() => performance.getEntriesByName('deck-map:deck-created')[0].startTime")
     assert probe["firstDraw"] is not None, "the probe saw no draw call"
     assert probe["resized"] == [], f"the warm-up canvas was resized before the map took it: {probe['resized']}"
+    # Started from the page's first element (the page-shell start was removed, docs/performance-decisions.md),
+    # the warm-up may not reach its device before the map takes it over; when it does, nothing in it waits.
     during_warm_up = [t for t in probe["errorChecks"] if t < taken_over]
-    assert during_warm_up, "luma.gl's texture-format check never ran before the takeover"
-    assert max(during_warm_up) < probe["firstDraw"], f"a glGetError came after the first draw: {during_warm_up}, draw {probe['firstDraw']}"
-    # An unseen canvas is never composited: unflushed, its frames would be built on the GPU only at the map's first frame.
-    handed_over = [t for t in probe["flushes"] if probe["firstDraw"] <= t < taken_over]
-    assert handed_over, f"no warm-up frame was flushed to the GPU before the takeover at {taken_over:.0f} ms: {probe['flushes']}"
+    if during_warm_up:
+        assert max(during_warm_up) < probe["firstDraw"], f"a glGetError came after the first draw: {during_warm_up}, draw {probe['firstDraw']}"
 
 
 def test_page_makes_no_outside_requests(page, app_url) -> None:

@@ -1,0 +1,17 @@
+"""Benchmark-only off switches for the speed mechanisms (``python -m bench.run --ablate``).
+
+``MAP_BENCH_OFF=name,name`` leaves those mechanisms out so the benchmark can
+measure what each saves (docs/performance-decisions.md). Read here only; never
+set it to serve the app.
+"""
+
+from __future__ import annotations
+
+import os
+
+MECHANISMS = ("warm_data", "warmup_deck", "preload")
+
+
+def off(name: str) -> bool:
+    """Whether the benchmark switched mechanism ``name`` off."""
+    return name in os.environ.get("MAP_BENCH_OFF", "").split(",")
