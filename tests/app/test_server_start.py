@@ -11,7 +11,7 @@ import pytest
 from rkmap.app import server_start
 from rkmap.app.deck_bundles import warmup_deck
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_server_starts_without_pydeck_or_pandas() -> None:
