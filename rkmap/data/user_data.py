@@ -1126,6 +1126,17 @@ def _places(file: str, frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     return frame
 
 
+def _dated_and_unique(file: str, frame: pd.DataFrame, report: Report, ok: pd.Series) -> pd.DataFrame:
+    """The rows still ok with their dates added, less those whose dates are out of order or whose id came before (each named)."""
+    frame = _columns.add_dates(frame)
+    for name, (bad, message) in _columns.date_order_errors(frame).items():
+        report.add_rows(file, frame, bad & ok, name, message)
+        ok &= ~bad
+    duplicate = frame["id"].duplicated() & ok
+    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
+    return _columns.keep(frame, ok & ~duplicate)
+
+
 def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str], file_places: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = frame.assign(
         id=_filled(frame["id"], lambda empty: "row-" + frame.loc[empty, "_row"].astype(str)),
@@ -1142,13 +1153,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~_columns.isin(frame["place_id"], known | file_places)
     report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
-    frame = _columns.add_dates(frame)
-    for name, (bad, message) in _columns.date_order_errors(frame).items():
-        report.add_rows(file, frame, bad & ok, name, message)
-        ok &= ~bad
-    duplicate = frame["id"].duplicated() & ok
-    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
-    frame = _columns.keep(frame, ok & ~duplicate)
+    frame = _dated_and_unique(file, frame, report, ok)
     # One place per distinct coordinate of events given by lat/lon.
     located = frame["lat"] != ""
     places = _empty_frame(["id"])
@@ -1219,13 +1224,7 @@ def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) ->
     no_line = ~frame["line"].map(lambda g: isinstance(g, LineString)).astype(bool)
     report.add_rows(file, frame, no_line & ok, "geometry", "a route needs a line: a LineString geometry (GeoJSON, KML, GeoParquet) or a wkt column")
     ok &= ~no_line
-    frame = _columns.add_dates(frame)
-    for name, (bad, message) in _columns.date_order_errors(frame).items():
-        report.add_rows(file, frame, bad & ok, name, message)
-        ok &= ~bad
-    duplicate = frame["id"].duplicated() & ok
-    report.add_rows(file, frame, duplicate, "id", lambda rows: "'" + frame.loc[rows, "id"].astype(object) + "' is a duplicate id")
-    frame = _columns.keep(frame, ok & ~duplicate)
+    frame = _dated_and_unique(file, frame, report, ok)
     frame["line"] = [LineString([(x, y) for x, y, *_ in g.coords]) for g in frame["line"]]
     return frame
 
