@@ -856,6 +856,11 @@ class MapDrawing:
     symbols: list[tuple[float, float, float, float]] = field(default_factory=list)  # symbol boxes only
     lines: list[np.ndarray] = field(default_factory=list)  # route lines, display pixels
     labels: list[object] = field(default_factory=list)  # the label Text artists placed
+    # For each of ``labels``: its symbol's centre (display pixels), the symbol's half size (pixels) and the
+    # label's font size (points), so that how far a label moved can be checked against LABEL_MAX_MOVE_EM.
+    label_anchors: list[tuple[float, float, float, float]] = field(default_factory=list)
+    leaders: dict[int, object] = field(default_factory=dict)  # index in ``labels`` -> its leader line
+    place_centres: list[tuple[float, float]] = field(default_factory=list)  # every place symbol's centre (display pixels)
     reserved: tuple[tuple[float, float, float, float], ...] = ()  # map furniture drawn later (display pixels)
     defer_lists: bool = False  # the main map: area lists wait until the inset has its place
     pending_lists: list[tuple] = field(default_factory=list)
@@ -1420,6 +1425,12 @@ _CANDIDATES = tuple(_ALIGN)
 
 
 
+PLACE_LABEL_PT = 14 * PX  # the app's 14 px place labels
+LABEL_GAP_PT = style.LABEL_GAP_PX * PX * 0.8  # from a symbol's edge to its label's box, unmoved
+# A label may lie at most this many of its font sizes from its symbol's edge (with a leader line);
+# further out it is dropped: on a crowded map a far label (Pyongyang's once sat by Komsomolsk) names the wrong place.
+LABEL_MAX_MOVE_EM = 3.0
+LEADER_WIDTH_PT = 0.8
 PLACE_PRIORITY = {"capital": 5, "spaceport": 4, "port": 4, "border_crossing": 4, "city": 3, "rail_hub": 3}
 
 
@@ -1446,6 +1457,7 @@ def _draw_places(
         ink = style.USER_COLOUR if _user_row(place) else style.PLACE_INK
         ax.plot([x], [y], marker=MarkerStyle(_mpl.marker_path(symbol)), markersize=size, markerfacecolor=rgba(ink), markeredgecolor="white", markeredgewidth=0.5, linestyle="none", zorder=9)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size)
+        drawing.place_centres.append(tuple(ax.transData.transform((x, y))))  # type: ignore[attr-defined]
         positions.append((place, x, y, size))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     axes_box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
@@ -1456,8 +1468,10 @@ def _draw_places(
     for attempt, shrink in enumerate(shrinks):
         requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale)
         frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
+        font_pt = PLACE_LABEL_PT * label_scale * shrink
         placed, dropped = place_labels(
-            requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=style.LABEL_GAP_PX * PX * scale * 0.8, pad=0.5 * scale,
+            requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=LABEL_GAP_PT * scale, pad=0.5 * scale,
+            max_move=LABEL_MAX_MOVE_EM * font_pt * scale, rivals=drawing.place_centres,
         )
         if not dropped or attempt == len(shrinks) - 1:
             break
@@ -1478,7 +1492,7 @@ def _label_requests(ax: object, renderer: object, positions: list, lang: str, no
         name = plain + note_marks((notes or {}).get(key, ()))
         label = ax.annotate(  # type: ignore[attr-defined]
             name, xy=(x, y), xytext=(0, 0), textcoords="offset points", ha="left", va="bottom",
-            fontsize=14 * PX * label_scale, fontweight="bold", color=rgba(style.PLACE_INK), path_effects=halo,
+            fontsize=PLACE_LABEL_PT * label_scale, fontweight="bold", color=rgba(style.PLACE_INK), path_effects=halo,
             parse_math=False, zorder=10, annotation_clip=False, gid=f"place-{key}",
         )
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -1505,11 +1519,16 @@ def _commit_labels(ax: object, drawing: MapDrawing, requests: list, texts: dict,
         label.set_text(text)
         ox, oy = spot.box[0] + halo_px - requests_anchor(requests, spot.key)[0] - dx, spot.box[1] + halo_px - requests_anchor(requests, spot.key)[1] - dy
         label.xyann = (ox / scale, oy / scale)
+        request = next(r for r in requests if r.key == spot.key)
         drawing.labels.append(label)
+        drawing.label_anchors.append((*request.anchor, request.clearance, float(label.get_fontsize())))
         drawing.obstacles.append(spot.box)
         if spot.leader is not None:
             (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
-            ax.plot([sx, ex], [sy, ey], color=rgba(style.PLACE_INK, 0.8), linewidth=0.6, zorder=9.5, solid_capstyle="butt")  # type: ignore[attr-defined]
+            # Dark, with a white casing: a leader too faint to see lets the label read as its neighbour's.
+            (leader,) = ax.plot([sx, ex], [sy, ey], color=rgba(style.PLACE_INK), linewidth=LEADER_WIDTH_PT, zorder=9.5, solid_capstyle="round",  # type: ignore[attr-defined]
+                                path_effects=[patheffects.withStroke(linewidth=LEADER_WIDTH_PT + 1.6, foreground=rgba(style.LABEL_HALO, 0.9))])
+            drawing.leaders[len(drawing.labels) - 1] = leader
     for key in dropped:
         texts[key][0].remove()
     drawing.dropped.extend(dropped)
