@@ -58,7 +58,6 @@ FORMATS = ("png", "pdf", "svg")
 MAX_TITLE = 120
 MAX_SUBTITLE = 200
 MAX_BANNER = 80
-RAIL_CREDIT = "Rail line © OpenStreetMap contributors (ODbL)"
 INK = (0.10, 0.12, 0.16)
 MUTED = (0.33, 0.36, 0.40)
 BANNER_FILL = (0.17, 0.19, 0.22)
@@ -182,10 +181,9 @@ def basemap_bounds() -> tuple[float, float, float, float]:
     return float(w), float(s), float(e), float(n)
 
 
-@cache
-def credit_line() -> str:
-    meta = json.loads((BASEMAP_DIR / "SOURCES.json").read_text(encoding="utf-8"))
-    return " · ".join([*(str(c).strip() for c in meta.get("credit", [])), RAIL_CREDIT])
+def credit_line(lang: str) -> str:
+    """The map data's credits in the export's language, from the catalogue (a Japanese image once printed them in English)."""
+    return t("export_map_credits", lang)
 
 
 
@@ -407,7 +405,7 @@ def export_contents(dataset: Dataset, view: MapView, frame: Frame) -> Contents:
         items=items,
         legend=legend_entries(items, view.layers),
         sources=sources,
-        credits=credit_line(),
+        credits=credit_line(view.lang),
         in_focus=in_focus_lines(items, view.lang),
         notes=place_notes(dataset, items, sources),
     )
