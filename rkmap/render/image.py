@@ -33,8 +33,8 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
+from shapely.geometry import LineString, shape
 from shapely.geometry import box as shapely_box
-from shapely.geometry import shape
 from shapely.geometry.polygon import orient
 
 from rkmap.core import messages, style
@@ -240,18 +240,34 @@ def _in_frame(items: VisibleItems, frame: Frame) -> VisibleItems:
     if not events.empty:
         ex, ey = mercator(events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float))
         radius_km = pd.to_numeric(events["radius_km"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
-        radius = np.where(events["is_area"].to_numpy(dtype=bool), radius_km * 1000 / np.cos(np.radians(events["lat"].to_numpy(dtype=float))), 0.0)
+        is_area = events["is_area"].to_numpy(dtype=bool)
+        radius = np.where(is_area, radius_km * 1000 / np.cos(np.radians(events["lat"].to_numpy(dtype=float))), 0.0)
         margin = radius * 0.7
         keep = (ex >= frame.x0 - margin) & (ex <= frame.x1 + margin) & (ey >= frame.y0 - margin) & (ey <= frame.y1 + margin)
+        if is_area.any():
+            # An area with an outline is in the frame when its outline is, wherever its usual point lies
+            # (Russia's, 100°E 60°N, is outside the Far East frame; Russia itself is not).
+            keep[is_area] = _areas_meet(events[is_area], frame) | keep[is_area]
         events = events[keep]
     return VisibleItems(places=places.reset_index(drop=True), route_legs=legs.reset_index(drop=True), events=events.reset_index(drop=True))
 
 
-def _area_radius_m(event: pd.Series) -> float:
-    """Radius of an area symbol in Mercator metres (deck.gl scales metres at the position)."""
-    radius_km = event.get("radius_km")
-    radius_km = 0.0 if radius_km is None or radius_km != radius_km else float(radius_km)
-    return radius_km * 1000 / _mpl.ground_metres_per_unit(float(event["lat"]))
+def _areas_meet(events: pd.DataFrame, frame: Frame) -> np.ndarray:
+    """For events known only to a country or region: whether the outline they are drawn on meets the frame (False without one)."""
+    from rkmap.render.areas import area_outlines
+
+    outlines = area_outlines()
+    box = shapely_box(*frame.lonlat)
+    meets: dict[str, bool] = {}
+    out = np.zeros(len(events), dtype=bool)
+    for k, ((_, row), area) in enumerate(zip(events.iterrows(), _area_keys(events))):
+        if _user_row(row) and _polygons(row.get("outline")):
+            out[k] = bool(row["outline"].intersects(box))
+        elif area in outlines:
+            if area not in meets:
+                meets[area] = bool(outlines[area].intersects(box))
+            out[k] = meets[area]
+    return out
 
 
 @dataclass(frozen=True)
@@ -753,7 +769,15 @@ def _swatch(fig: Figure, entry: LegendEntry, x: float, y: float, w: float = SWAT
         fig.add_artist(Line2D([x, x + w], [y, y], transform=tr, color=rgba(colour), linewidth=width, linestyle=dash))
         return
     if entry.swatch == "area":
-        fig.patches.append(Rectangle((cx - 0.11, y - 0.07), 0.22, 0.14, transform=tr, facecolor="none", edgecolor=rgba(AREA_INK, 0.75), hatch="////", linewidth=0.9, linestyle=(0, (3, 1.5))))
+        # The map's hatch (rkmap/render/areas.py): lines rising at 45°, AREA_HATCH_PX app pixels apart, in the area ink.
+        x0, y0, x1, y1 = cx - 0.11, y - 0.07, cx + 0.11, y + 0.07
+        step = style.AREA_HATCH_PX * PX / 72 * math.sqrt(2)  # along x between lines x - y = c
+        cell = shapely_box(x0, y0, x1, y1)
+        hatch = [np.asarray(part.coords) for c in np.arange(math.floor((x0 - y1) / step) * step, x1 - y0 + step, step)
+                 for part in _lines(LineString([(c + y0, y0), (c + y1, y1)]).intersection(cell))]
+        fig.add_artist(LineCollection(hatch, transform=tr, colors=[rgba(AREA_INK, style.AREA_HATCH_ALPHA)], linewidths=style.AREA_HATCH_WIDTH_PX * PX))
+        fig.patches.append(Rectangle((x0, y0), x1 - x0, y1 - y0, transform=tr, facecolor="none", edgecolor=rgba(AREA_INK, style.AREA_OUTLINE_ALPHA),
+                                     linewidth=style.AREA_OUTLINE_WIDTH_PX * PX, linestyle=(0, style.AREA_OUTLINE_DASH)))
         return
     symbol = style.EVENT_SYMBOL
     if entry.swatch == "halo":
@@ -863,6 +887,7 @@ class MapDrawing:
     defer_lists: bool = False  # the main map: area lists wait until the inset has its place
     pending_lists: list[tuple] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # places whose label found no free spot
+    area_lists: bool = True  # the inset hatches the areas but leaves their lists to the main map
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -888,6 +913,7 @@ def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (
 def _draw_content(
     fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0,
     notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), defer_lists: bool = False, label_shrinks: tuple[float, ...] = (),
+    area_lists: bool = True,
 ) -> MapDrawing:
     """Basemap and the view's items in one map axes; places inside ``unlabelled`` get no label."""
     w, s, e, n = frame.lonlat
@@ -905,7 +931,7 @@ def _draw_content(
         ax.add_artist(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none", zorder=1, transform=ax.transData))  # type: ignore[attr-defined]
     if borders:
         ax.add_collection(LineCollection(borders, colors=[rgba(style.BORDER)], linewidths=0.8, zorder=2), autolim=False)  # type: ignore[attr-defined]
-    drawing = MapDrawing(reserved=reserved, defer_lists=defer_lists)
+    drawing = MapDrawing(reserved=reserved, defer_lists=defer_lists, area_lists=area_lists)
     if "route" in view.layers:
         _draw_route(ax, items.route_legs)
         for _, leg in items.route_legs.iterrows():
@@ -1078,7 +1104,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
     inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
     _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
-    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes, label_shrinks=(1.0, 0.88, 0.78))
+    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes, label_shrinks=(1.0, 0.88, 0.78), area_lists=False)
     # A leader from the outlined area to the inset, under the map's symbols and labels.
     if slot is None:
         nearest = min(((cx, cy), (cx + iw, cy), (cx, cy + ih + INSET_TITLE_H), (cx + iw, cy + ih + INSET_TITLE_H)), key=lambda p: math.dist(p, ((ax0 + ax1) / 2, (ay0 + ay1) / 2)))
@@ -1181,33 +1207,82 @@ def _area_outlines() -> dict[str, object]:
     return area_outlines()
 
 
+def _area_keys(events: pd.DataFrame) -> pd.Series:
+    """The area each event known only to a country or region is drawn on: a shipped outline's id (an analyst's
+    event known only to Russia joins Russia's outline and list), else its own place. Resolved once per distinct place."""
+    from rkmap.render.areas import outline_id
+
+    if events.empty:
+        return pd.Series([], index=events.index, dtype=object)
+    outlines = events["outline"] if "outline" in events.columns else pd.Series(None, index=events.index, dtype=object)
+    own = _is_user(events).to_numpy(dtype=bool) & np.array([bool(_polygons(o)) for o in outlines], dtype=bool)
+    country = events.get("location_precision", pd.Series("", index=events.index)).astype(str) == "country"
+    spots = pd.DataFrame({"place_id": events["place_id"].astype(str), "lon": events["lon"].astype(float), "lat": events["lat"].astype(float),
+                          "country": country, "own": own}, index=events.index)
+    found = {
+        key: (key[0] if key[4] else outline_id(key[0], key[1], key[2], key[3]) or key[0])
+        for key in spots.drop_duplicates().itertuples(index=False, name=None)
+    }
+    return pd.Series([found[key] for key in spots.itertuples(index=False, name=None)], index=events.index, dtype=object)
+
+
+def _axes_region(fig: Figure, ax: object) -> tuple[object, int, int]:
+    """The axes as a frame of the app's pixels (96 to the inch: an app pixel is ``PX`` points), for rkmap/render/areas.py."""
+    from rkmap.core.frames import Region
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
+    w, s = inverse_mercator(x0, y0)
+    e, n = inverse_mercator(x1, y1)
+    box = ax.get_position()  # type: ignore[attr-defined]
+    width_in, height_in = box.width * fig.get_figwidth(), box.height * fig.get_figheight()
+    return Region("export", float(w), float(s), float(e), float(n)), max(1, round(width_in * 72 / PX)), max(1, round(height_in * 72 / PX))
+
+
+EXPORT_AREA_SURROUNDINGS = 0.05  # share of the map's size the hatch runs past its edge (clipped there): no gap at the edge
+
+
+def _area_paths(area: str, first: pd.Series, region: object, width_px: int, height_px: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The area's outline rings and hatch lines as the app draws them (rkmap/render/areas.py), in Web Mercator metres."""
+    from rkmap.core.projection import EARTH_RADIUS_M
+    from rkmap.render.areas import area_lines_px
+
+    own = first.get("outline") if _user_row(first) and _polygons(first.get("outline")) else None
+    radius = first.get("radius_km")
+    radius = 0.0 if radius is None or radius != radius else float(radius)
+    scale, rings, hatch = area_lines_px(area, float(first["lon"]), float(first["lat"]), radius, region, width_px, height_px,  # type: ignore[arg-type]
+                                        own=own, surroundings=EXPORT_AREA_SURROUNDINGS)
+    world = 2 * math.pi * EARTH_RADIUS_M
+    # World pixels (y down, 0 to ``scale``) to metres (y up, centred): the same linear map as rkmap/core/projection.py's.
+    metres = lambda line: np.column_stack([(line[:, 0] / scale - 0.5) * world, (0.5 - line[:, 1] / scale) * world])
+    return [metres(r) for r in rings], [metres(h) for h in hatch]
+
+
 def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: MapDrawing, lang: str) -> None:
     """Events known only to a country or region: the area itself, hatched, with its events listed beside it.
 
-    A country is drawn as its outline (no point stands for it); a region without
-    a shipped outline as a hatched circle round its usual extent. The list box
-    names the area and gives each event's date and title, with its symbol.
+    The outline and the hatch are the app's (rkmap/render/areas.py), at the app's
+    pixel size on the page and in its ink, widths and opacities (rkmap/core/style.py):
+    a country is drawn as its outline (no point stands for it), a region without
+    an outline as a circle round its usual extent. The list box names the area
+    and gives each event's date and title, with its symbol.
     """
     xlim, ylim = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
-    outlines = _area_outlines()
     renderer_box = ax.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    region, width_px, height_px = _axes_region(fig, ax)
+    events = events.assign(_area=_area_keys(events), _own=_is_user(events))
     jobs = []
-    for place_id, group in events.groupby("place_id", sort=False):
+    # The shipped rows first: an area shared with the analyst's rows keeps the shipped name and look.
+    for area, group in events.sort_values("_own", kind="stable").groupby("_area", sort=False):
         first = group.iloc[0]
-        outline = outlines.get(str(place_id))
-        if outline is None and _user_row(first) and _polygons(first.get("outline")):
-            outline = first["outline"]  # the analyst's own polygon (rkmap.data.user_data keeps it), drawn as the shipped outlines are
+        rings, hatch = _area_paths(str(area), first, region, width_px, height_px)
+        if not rings and not hatch:
+            continue
         # The analyst's own areas: the user colour, as in the app.
-        edge = rgba(style.USER_COLOUR, 0.8) if _user_row(first) else rgba(AREA_INK, style.AREA_OUTLINE_ALPHA)
-        # The app's outline (rkmap/core/style.py): dashed, in the area ink; matplotlib hatches inside it.
-        style_kw = dict(facecolor="none", edgecolor=edge, hatch="//", linewidth=style.AREA_OUTLINE_WIDTH_PX * PX, linestyle=(0, style.AREA_OUTLINE_DASH), zorder=2.5)
-        if outline is not None:
-            for polygon in _polygons(outline):
-                xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)
-                ax.add_artist(Polygon(np.column_stack([xs, ys]), closed=True, transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
-        else:
-            x, y = mercator(float(first["lon"]), float(first["lat"]))
-            ax.add_artist(Circle((float(x), float(y)), _area_radius_m(first), transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
+        ink = style.USER_COLOUR if bool(group["_own"].all()) else AREA_INK
+        ax.add_collection(LineCollection(hatch, colors=[rgba(ink, style.AREA_HATCH_ALPHA)], linewidths=style.AREA_HATCH_WIDTH_PX * PX,  # type: ignore[attr-defined]
+                                         zorder=2.5, gid=f"area-hatch-{area}"), autolim=False)
+        ax.add_collection(LineCollection(rings, colors=[rgba(ink, style.AREA_OUTLINE_ALPHA)], linewidths=style.AREA_OUTLINE_WIDTH_PX * PX,  # type: ignore[attr-defined]
+                                         linestyles=[(0, style.AREA_OUTLINE_DASH)], zorder=2.5, gid=f"area-outline-{area}"), autolim=False)
         # The list, at the area's usual point, kept inside the map.
         x, y = (float(v) for v in mercator(float(first["lon"]), float(first["lat"])))
         if not (xlim[0] <= x <= xlim[1] and ylim[0] <= y <= ylim[1]):
@@ -1216,6 +1291,8 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
         job = (fig, ax, group, str(localized(first, "place_name", lang)), (px, py), renderer_box, drawing, lang)
         jobs.append(job)
     # All the lists laid out together, so that none is drawn over another.
+    if not drawing.area_lists:
+        return
     if drawing.defer_lists:
         drawing.pending_lists.extend(jobs)
     else:
@@ -1309,6 +1386,8 @@ def _draw_area_lists(jobs: list[tuple]) -> None:
             else:
                 failed = i
                 break
+        if failed is None and not chosen:  # every list left out
+            break
         if failed is None:
             # Kept if the most shortened list is less short than before; and while a list had to be shortened
             # well beyond one placed before it, that one is shortened instead and the layout tried again.

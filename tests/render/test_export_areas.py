@@ -1,0 +1,84 @@
+"""Places known only to a country in the exports: the app's hatch, in every frame (#24).
+
+The exports once hatched with matplotlib's "//" pattern, not the app's lines, and
+the Far East export left Russia unhatched because Russia's usual point (100°E
+60°N) lies outside that frame. Now the hatch lines are rkmap/render/areas.py's,
+at the app's pixel size on the page (an app pixel is ``PX`` points), in
+rkmap/core/style.py's ink, width and opacity, and an area is in a frame when its
+outline is. Measured on the drawn segments.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import matplotlib as mpl
+import numpy as np
+import pytest
+import shapely
+from matplotlib.collections import LineCollection
+from shapely.geometry import Point
+
+from rkmap.core import style
+from rkmap.core.projection import inverse_mercator
+from rkmap.render import _mpl
+from rkmap.render._mpl import PX
+from rkmap.render.areas import area_outlines
+from rkmap.render.image import ExportOptions, build_figure
+from rkmap.render.view import MapView
+
+DAY = date(2024, 11, 13)  # Russia and North Korea both have events known only to the country by then
+DPI = 72
+
+
+def _figure(dataset, region: str, lang: str = "en", size: str = "slide"):
+    with mpl.rc_context(_mpl.rc_params(lang)):
+        fig = build_figure(dataset, MapView(as_of=DAY, region=region, lang=lang), ExportOptions(size=size, dpi=DPI).validated())
+        fig.canvas.draw()
+    return fig
+
+
+@pytest.mark.parametrize("size", ["slide", "a4"])
+@pytest.mark.parametrize("region", ["route", "far_east", "rajin_dunai"])
+def test_every_frame_hatches_the_countries_with_the_apps_lines(dataset, region: str, size: str) -> None:
+    fig = _figure(dataset, region, size=size)
+    assert not fig.findobj(lambda a: hasattr(a, "get_hatch") and bool(a.get_hatch())), "a matplotlib hatch pattern"
+    main = fig.axes[0]
+    hatches = {c.get_gid(): c for c in main.collections if isinstance(c, LineCollection) and (c.get_gid() or "").startswith("area-hatch-")}
+    outlines = {c.get_gid(): c for c in main.collections if isinstance(c, LineCollection) and (c.get_gid() or "").startswith("area-outline-")}
+    assert {"area-hatch-russia", "area-hatch-north_korea"} <= set(hatches), (region, sorted(hatches))
+    spacing = style.AREA_HATCH_PX * PX / 72 * fig.dpi  # display pixels between lines
+    shapes = area_outlines()
+    for gid, lines in hatches.items():
+        country = gid.removeprefix("area-hatch-")
+        assert np.allclose(lines.get_color()[0], (*(c / 255 for c in style.AREA_INK), style.AREA_HATCH_ALPHA), atol=0.01), gid
+        assert lines.get_linewidth()[0] == pytest.approx(style.AREA_HATCH_WIDTH_PX * PX)
+        segments = [main.transData.transform(s) for s in lines.get_segments()]
+        assert segments, gid
+        offsets = []
+        for seg in segments:
+            (x0, y0), (x1, y1) = seg[0], seg[-1]
+            if math.hypot(x1 - x0, y1 - y0) < 3:
+                continue  # too short to have a measurable slope
+            assert abs(abs(x1 - x0) - abs(y1 - y0)) <= 0.03 * abs(x1 - x0) + 0.6 and (x1 - x0) * (y1 - y0) > 0, (gid, "not rising at 45°")
+            offsets.append((x0 - y0) / math.sqrt(2))
+        ordered = np.sort(offsets)
+        # Pieces of one grid line (a line cut by a bay) differ by a rounding error: one line.
+        grid = ordered[np.r_[True, np.diff(ordered) > 1.0]] if len(ordered) else ordered
+        steps = np.diff(grid)
+        if len(steps):
+            assert steps.min() == pytest.approx(spacing, rel=0.03), (gid, steps.min(), spacing)
+            assert np.allclose(steps / spacing, np.round(steps / spacing), atol=0.05), gid  # one fixed grid
+        if country in shapes:
+            area = shapely.make_valid(shapes[country]).buffer(0.25)
+            to_data = main.transData.inverted()
+            for seg in segments[:: max(1, len(segments) // 30)]:
+                mx, my = to_data.transform((seg[0] + seg[-1]) / 2)
+                assert area.covers(Point(*inverse_mercator(mx, my))), (gid, "hatch outside its country")
+        outline = outlines[f"area-outline-{country}"]
+        assert np.allclose(outline.get_color()[0][3], style.AREA_OUTLINE_ALPHA, atol=0.01)
+        offset, dashes = outline.get_linestyle()[0]
+        width = outline.get_linewidth()[0]
+        assert width == pytest.approx(style.AREA_OUTLINE_WIDTH_PX * PX)
+        assert np.allclose(np.asarray(dashes) / width, style.AREA_OUTLINE_DASH), dashes
