@@ -176,15 +176,19 @@ def distance_to_box(point: Point, box: Box) -> float:
     return float(np.hypot(dx, dy))
 
 
-def _nearer_rival(anchor: Point, box: Box, rivals: np.ndarray) -> bool:
-    """Whether a symbol centre of ``rivals`` (n × 2) other than ``anchor`` lies as near the box as ``anchor`` does."""
+def _nearer_rival(anchor: Point, box: Box, rivals: np.ndarray, within: float = 0.0) -> bool:
+    """Whether a symbol centre of ``rivals`` (n × 2) lies as near the box as ``anchor`` does.
+
+    Symbols within ``within`` of the anchor (the symbol's own half size) are not rivals: they sit on the
+    same spot (an analyst's Pyongyang on the shipped one), and a label by either names both.
+    """
     if not len(rivals):
         return False
     own = distance_to_box(anchor, box)
     dx = np.maximum.reduce([box[0] - rivals[:, 0], np.zeros(len(rivals)), rivals[:, 0] - box[2]])
     dy = np.maximum.reduce([box[1] - rivals[:, 1], np.zeros(len(rivals)), rivals[:, 1] - box[3]])
     other = np.hypot(dx, dy)
-    itself = np.hypot(rivals[:, 0] - anchor[0], rivals[:, 1] - anchor[1]) < 1e-6
+    itself = np.hypot(rivals[:, 0] - anchor[0], rivals[:, 1] - anchor[1]) <= max(within, 1e-6)
     return bool(((other <= own) & ~itself).any())
 
 
@@ -260,7 +264,7 @@ def _first_free(
             if limits is not None:
                 if limits.max_move is not None and distance_to_box(request.anchor, box) - request.clearance > limits.max_move + 1e-9:
                     continue
-                if _nearer_rival(request.anchor, box, limits.rivals):
+                if _nearer_rival(request.anchor, box, limits.rivals, request.clearance):
                     continue
             if any(overlap(padded, other.box) > 0 for other in placed):
                 continue

@@ -82,3 +82,40 @@ def test_every_frame_hatches_the_countries_with_the_apps_lines(dataset, region: 
         width = outline.get_linewidth()[0]
         assert width == pytest.approx(style.AREA_OUTLINE_WIDTH_PX * PX)
         assert np.allclose(np.asarray(dashes) / width, style.AREA_OUTLINE_DASH), dashes
+
+
+# --- the analyst's events known only to a country: on the country's outline, listed with the shipped ones
+USER_CSV = """id,date,title,lat,lon,location_precision,place_name,source
+u1,2023-10-01,Analyst note: shells moved by rail somewhere in Russia,61.0,95.0,country,Russia,note A
+u2,2023-10-05,Analyst note: officers reported in the country,40.0,127.0,country,North Korea,note B
+u3,2023-10-08,Analyst note: a convoy somewhere in Mongolia,47.0,104.0,country,Mongolia,note C
+"""
+
+
+@pytest.mark.parametrize("region", ["route", "far_east", "user"])
+def test_the_analysts_country_events_are_drawn_on_the_country_and_listed(dataset, region: str) -> None:
+    from matplotlib.patches import Circle
+    from matplotlib.text import Text
+
+    from rkmap.data.user_data import load_user_file, with_user_data
+
+    data = with_user_data(dataset, [load_user_file("mine.csv", USER_CSV.encode(), set(dataset.places["id"]))])
+    with mpl.rc_context(_mpl.rc_params("en")):
+        fig = build_figure(data, MapView(as_of=date(2023, 10, 13), region=region), ExportOptions(dpi=DPI).validated())
+        fig.canvas.draw()
+    main = fig.axes[0]
+    assert not [p for p in main.patches if isinstance(p, Circle)], "a circle stands for a country"
+    gids = {c.get_gid() for c in main.collections}
+    assert {"area-hatch-russia", "area-hatch-north_korea"} <= gids, sorted(g for g in gids if g)
+    # Mongolia has no shipped outline: its circle, hatched with the same lines (the user colour).
+    mongolia = [c for c in main.collections if (c.get_gid() or "").startswith("area-hatch-user")]
+    assert len(mongolia) == 1 and np.allclose(mongolia[0].get_color()[0][:3], [c / 255 for c in style.USER_COLOUR], atol=0.01)
+    # Each list box's lines, top to bottom: the country's list holds the analyst's event under the shipped name.
+    texts = [a for a in main.findobj(Text) if a.get_text()]
+    names = {a.get_text(): a for a in texts}
+    for country, title in (("Russia", "shells moved by rail"), ("North Korea", "officers reported")):
+        header = names[f"{country} (location not known more precisely)"]
+        row = next(a for a in texts if title in a.get_text())
+        hx, hy = header.get_position()
+        rx, ry = row.get_position()
+        assert 0 < hy - ry < 1.5 and abs(rx - hx) < 0.3, (country, (hx, hy), (rx, ry))  # inches: in the same box, below its name
