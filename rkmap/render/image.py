@@ -1323,27 +1323,48 @@ AREA_LIST_SIZE = 6.2  # points
 AREA_LIST_RINGS = (1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20)
 
 
-def _area_list_forms(group: pd.DataFrame, name: str, lang: str) -> list[tuple[pd.DataFrame, list[str], float, float]]:
-    """The list's forms, fullest first: (rows shown, text lines, width and height in inches)."""
-    from rkmap.core.text import row_span
+class _AreaListForms:
+    """The list's forms, fullest first (AREA_LIST_FORMS): each (rows shown, text lines, width and height in inches).
 
-    size = AREA_LIST_SIZE
-    line_h = size * 1.35 / 72  # inches
-    ordered = group.sort_values(["start", "id"])
-    forms = []
-    for max_rows, max_in in AREA_LIST_FORMS:
-        rows = ordered.head(max_rows)
-        span_texts = [f"{row_span(row, lang)} · " for _, row in rows.iterrows()]
+    Made when first asked for: most lists fit in their first form or two, and
+    measuring every form's titles was most of the lists' layout time.
+    """
+
+    def __init__(self, group: pd.DataFrame, name: str, lang: str) -> None:
+        from rkmap.core.text import row_span
+
+        self.count, self.name, self.lang = len(group), name, lang
+        ordered = group.sort_values(["start", "id"]).head(max(rows for rows, _ in AREA_LIST_FORMS))
+        self.rows = ordered
+        # Each row's date span and title, read once for every form.
+        self.parts = [(f"{row_span(row, lang)} · ", _one_line(localized(row, "title", lang))) for _, row in ordered.iterrows()]
+        self.made: dict[int, tuple[pd.DataFrame, list[str], float, float]] = {}
+
+    def __len__(self) -> int:
+        return len(AREA_LIST_FORMS)
+
+    def __getitem__(self, f: int) -> tuple[pd.DataFrame, list[str], float, float]:
+        if f not in self.made:
+            self.made[f] = self._make(*AREA_LIST_FORMS[f])
+        return self.made[f]
+
+    def _make(self, max_rows: int, max_in: float | None) -> tuple[pd.DataFrame, list[str], float, float]:
+        size, lang = AREA_LIST_SIZE, self.lang
+        line_h = size * 1.35 / 72  # inches
         texts = [
-            span + _ellipsized(_one_line(localized(row, "title", lang)), lang, size, None if max_in is None else max(24.0, max_in * 72 - _mpl.text_width_pt(span, lang, size)))
-            for span, (_, row) in zip(span_texts, rows.iterrows())
+            span + _ellipsized(title, lang, size, None if max_in is None else max(24.0, max_in * 72 - _mpl.text_width_pt(span, lang, size)))
+            for span, title in self.parts[:max_rows]
         ]
-        if len(group) > max_rows:
-            texts.append(t("area_more", lang, count=len(group) - max_rows))
-        width = max([_mpl.text_width_pt(name, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
+        if self.count > max_rows:
+            texts.append(t("area_more", lang, count=self.count - max_rows))
+        width = max([_mpl.text_width_pt(self.name, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
         height = (len(texts) + 1) * line_h + 0.12
-        forms.append((rows, texts, width, height))
-    return forms
+        return self.rows.head(max_rows), texts, width, height
+
+
+def _area_list_forms(group: pd.DataFrame, name: str, lang: str) -> _AreaListForms:
+    """The list's forms, fullest first: (rows shown, text lines, width and height in inches), made as asked for."""
+    return _AreaListForms(group, name, lang)
 
 
 def _draw_area_lists(jobs: list[tuple]) -> None:
