@@ -35,6 +35,10 @@ Point = tuple[float, float]
 SIDES = ("right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left", "above-start", "below-start", "above-end", "below-end")
 # How far out each ring of candidates lies, in gaps beyond the symbol's edge.
 RINGS = (1.0, 2.5, 4.5, 7.0, 10.0, 14.0)
+# Another symbol must lie this many times further from a moved label than its own: a label moved
+# about as near another symbol (Pyongyang's, right under Beijing's star) reads as that symbol's.
+# (A label beside its symbol only needs to be nearer it: the capital by its neighbours keeps its name.)
+RIVAL_MARGIN = 1.25
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,7 @@ def distance_to_box(point: Point, box: Box) -> float:
     return float(np.hypot(dx, dy))
 
 
-def _nearer_rival(anchor: Point, box: Box, rivals: np.ndarray, within: float = 0.0) -> bool:
+def _nearer_rival(anchor: Point, box: Box, rivals: np.ndarray, within: float = 0.0, margin: float = 1.0) -> bool:
     """Whether a symbol centre of ``rivals`` (n × 2) lies as near the box as ``anchor`` does.
 
     Symbols within ``within`` of the anchor (the symbol's own half size) are not rivals: they sit on the
@@ -189,7 +193,7 @@ def _nearer_rival(anchor: Point, box: Box, rivals: np.ndarray, within: float = 0
     dy = np.maximum.reduce([box[1] - rivals[:, 1], np.zeros(len(rivals)), rivals[:, 1] - box[3]])
     other = np.hypot(dx, dy)
     itself = np.hypot(rivals[:, 0] - anchor[0], rivals[:, 1] - anchor[1]) <= max(within, 1e-6)
-    return bool(((other <= own) & ~itself).any())
+    return bool(((other <= own * margin) & ~itself).any())
 
 
 def _leader(request: LabelRequest, box: Box) -> tuple[Point, Point]:
@@ -264,7 +268,7 @@ def _first_free(
             if limits is not None:
                 if limits.max_move is not None and distance_to_box(request.anchor, box) - request.clearance > limits.max_move + 1e-9:
                     continue
-                if _nearer_rival(request.anchor, box, limits.rivals, request.clearance):
+                if _nearer_rival(request.anchor, box, limits.rivals, request.clearance, RIVAL_MARGIN if ring > 0 else 1.0):
                     continue
             if any(overlap(padded, other.box) > 0 for other in placed):
                 continue

@@ -20,7 +20,7 @@ import pytest
 from rkmap.data.user_data import load_user_file, with_user_data
 from rkmap.render import _mpl
 from rkmap.render.image import LABEL_GAP_PT, LABEL_MAX_MOVE_EM, LEADER_WIDTH_PT, ExportOptions, build_figure
-from rkmap.render.labels import conflicts, distance_to_box
+from rkmap.render.labels import RIVAL_MARGIN, conflicts, distance_to_box
 from rkmap.render.view import USER_REGION, MapView
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,6 +64,12 @@ def test_every_label_stays_by_its_own_symbol_with_a_leader_when_moved(with_user,
                     if math.hypot(cx - x, cy - y) > clearance:  # a symbol on the same spot is no rival
                         assert distance_to_box((cx, cy), box) > own - 1, (*what, "nearer another place", (cx, cy))
                 if moved > (LABEL_GAP_PT + 1.6) * px_per_pt + 1:
+                    # Moved: clearly nearer its own symbol than any other (the placer's box is the text's and its halo).
+                    halo = 1.6 * px_per_pt
+                    placed_box = (box[0] - halo, box[1] - halo, box[2] + halo, box[3] + halo)
+                    for cx, cy in drawing.place_centres:
+                        if math.hypot(cx - x, cy - y) > clearance:
+                            assert distance_to_box((cx, cy), placed_box) > RIVAL_MARGIN * distance_to_box((x, y), placed_box) - 1, (*what, "as near another place")
                     assert k in drawing.leaders, (*what, "moved without a leader")
                     leader = drawing.leaders[k]
                     assert leader.get_visible() and leader.get_linewidth() >= LEADER_WIDTH_PT and leader.get_color()[3] >= 0.99, what
