@@ -888,6 +888,7 @@ class MapDrawing:
     pending_lists: list[tuple] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # places whose label found no free spot
     area_lists: bool = True  # the inset hatches the areas but leaves their lists to the main map
+    list_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)  # area -> the point its list is placed beside (display pixels)
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -1283,11 +1284,16 @@ def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: M
                                          zorder=2.5, gid=f"area-hatch-{area}"), autolim=False)
         ax.add_collection(LineCollection(rings, colors=[rgba(ink, style.AREA_OUTLINE_ALPHA)], linewidths=style.AREA_OUTLINE_WIDTH_PX * PX,  # type: ignore[attr-defined]
                                          linestyles=[(0, style.AREA_OUTLINE_DASH)], zorder=2.5, gid=f"area-outline-{area}"), autolim=False)
-        # The list, at the area's usual point, kept inside the map.
+        # The list, at the area's usual point; when that lies outside the map, at the nearest point of the
+        # area's hatch inside it (a leader from the map's corner pointed at nothing: Russia on the Rajin-Dunai map).
         x, y = (float(v) for v in mercator(float(first["lon"]), float(first["lat"])))
         if not (xlim[0] <= x <= xlim[1] and ylim[0] <= y <= ylim[1]):
             x, y = min(max(x, xlim[0]), xlim[1]), min(max(y, ylim[0]), ylim[1])
+            inside = [p for line in hatch for p in ((line[0] + line[-1]) / 2,) if xlim[0] <= p[0] <= xlim[1] and ylim[0] <= p[1] <= ylim[1]]
+            if inside:
+                x, y = (float(v) for v in min(inside, key=lambda p: math.hypot(p[0] - x, p[1] - y)))
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
+        drawing.list_anchors[str(area)] = (float(px), float(py))
         job = (fig, ax, group, str(localized(first, "place_name", lang)), (px, py), renderer_box, drawing, lang)
         jobs.append(job)
     # All the lists laid out together, so that none is drawn over another.
@@ -1445,7 +1451,8 @@ def _draw_list_box(job: tuple, form: tuple, spot: object) -> None:
     if spot.leader is not None:
         to_data = ax.transData.inverted()  # type: ignore[attr-defined]
         (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
-        ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5)  # type: ignore[attr-defined]
+        area = group["_area"].iloc[0] if "_area" in group.columns else ""
+        ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5, gid=f"area-list-leader-{area}")  # type: ignore[attr-defined]
     tr = fig.dpi_scale_trans
     box = FancyBboxPatch((x0, y0), width, height, boxstyle="round,pad=0,rounding_size=0.04", transform=tr, facecolor=(1, 1, 1, 0.9), edgecolor=rgba(AREA_INK, 0.7), linewidth=0.7, linestyle=(0, (3, 1.5)), zorder=11)
     ax.add_artist(box)  # type: ignore[attr-defined]

@@ -119,3 +119,16 @@ def test_the_analysts_country_events_are_drawn_on_the_country_and_listed(dataset
         hx, hy = header.get_position()
         rx, ry = row.get_position()
         assert 0 < hy - ry < 1.5 and abs(rx - hx) < 0.3, (country, (hx, hy), (rx, ry))  # inches: in the same box, below its name
+
+
+@pytest.mark.parametrize("region", ["far_east", "rajin_dunai"])
+def test_an_area_list_is_placed_beside_its_area_when_its_usual_point_is_off_the_map(dataset, region: str) -> None:
+    """Russia's usual point (100°E 60°N) is off these maps: its list goes beside a point of Russia, not the map's corner (in China)."""
+    fig = _figure(dataset, region)
+    main = fig.axes[0]
+    drawing = fig.briefing_labels[0]
+    assert "russia" in drawing.list_anchors, sorted(drawing.list_anchors)
+    for area, anchor in drawing.list_anchors.items():
+        if area in area_outlines():
+            lon, lat = inverse_mercator(*main.transData.inverted().transform(anchor))
+            assert shapely.make_valid(area_outlines()[area]).buffer(0.1).covers(Point(lon, lat)), (region, area, (lon, lat))
