@@ -698,10 +698,26 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
         text = _text(fig, x + number_w, y_line, main, ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
         if source.url:
             text.set_url(source.url)  # type: ignore[attr-defined]
+        if not url_shown and source.source_id != USER_SOURCE_SUMMARY:
+            # Glyphs can draw wider than measured at a low dpi: cut the line again, at the ratio seen, to end in its column.
+            drawn_w = text.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi * 72  # type: ignore[attr-defined]
+            measured = _mpl.text_width_pt(main, lang, SOURCE_SIZE)
+            if drawn_w > width_pt and measured > 0:
+                text.set_text((_mpl.wrap(main, width_pt * measured / drawn_w, lang, SOURCE_SIZE, max_lines=1) or [""])[0])  # type: ignore[attr-defined]
         if url_shown:
             # Placed after the text as drawn (the measured width can be a little short at low dpi).
             drawn = text.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi  # type: ignore[attr-defined]
-            main_w = max(drawn - x - number_w, _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72) + URL_GAP_PT / 72
+            measured = _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72
+            main_w = max(drawn - x - number_w, measured) + URL_GAP_PT / 72
+            if source.source_id != USER_SOURCE_SUMMARY:
+                # At a low dpi (a GIF's, a video's or a deck's 1920 px) glyphs draw wider than measured: the address,
+                # measured at the same ratio, is cut to end inside its column rather than run into the next one's number.
+                ratio = max(1.0, (drawn - x - number_w) / measured) if measured > 0 else 1.0
+                room_pt = (x + col_w - 0.1 - (x + number_w + main_w)) * 72 / ratio
+                if _mpl.text_width_pt(url_shown, lang, SOURCE_SIZE) > room_pt:
+                    url_shown = _cut(_short_url(source.url), room_pt, lang) if room_pt >= MIN_URL_PT / 3 else ""
+            if not url_shown:
+                continue  # the title keeps the link
             link = _text(fig, x + number_w + main_w, y_line, url_shown, ha="left", va="top", fontsize=SOURCE_SIZE, color=LINK, gid=f"source-url-{source.number}")
             link.set_url(source.url)  # type: ignore[attr-defined]
 

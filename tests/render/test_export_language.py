@@ -55,3 +55,24 @@ def test_the_credits_name_every_credited_dataset_in_both_languages(dataset) -> N
             assert needed in text, (lang, needed)
     english = dict(_texts(dataset, "route", "en", date(2023, 10, 13)))["credits"]
     assert english == "Map data: " + t("export_map_credits", "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_source_lines_end_inside_their_column(dataset, lang: str, dpi: int) -> None:
+    """At a GIF's, a video's or a deck's 1920 px (150 dpi) glyphs draw wider than measured: the lines ran into the next column's number."""
+    with mpl.rc_context(_mpl.rc_params(lang)):
+        fig = build_figure(dataset, MapView(as_of=date(2023, 10, 13), region="route", lang=lang), ExportOptions(dpi=dpi).validated())
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [a for a in fig.findobj(Text) if a.get_text()]
+    starts = sorted({round(a.get_window_extent(renderer).x0) for a in texts if re.fullmatch(r"\[\d+\]", a.get_text())})
+    assert len(starts) == 3, starts  # three columns of numbered sources
+    right = fig.get_figwidth() * fig.dpi
+    lines = [a for a in texts if (a.get_gid() or "").startswith("source-")]
+    assert lines
+    for line in lines:
+        box = line.get_window_extent(renderer)
+        column = max(k for k, x in enumerate(starts) if x <= box.x0)
+        end = starts[column + 1] if column + 1 < len(starts) else right
+        assert box.x1 <= end - 0.02 * fig.dpi, (lang, dpi, line.get_gid(), line.get_text(), box.x1, end)
