@@ -698,16 +698,17 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
         text = _text(fig, x + number_w, y_line, main, ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
         if source.url:
             text.set_url(source.url)  # type: ignore[attr-defined]
-        if not url_shown and source.source_id != USER_SOURCE_SUMMARY:
-            # Glyphs can draw wider than measured at a low dpi: cut the line again, at the ratio seen, to end in its column.
+        measured = _mpl.text_width_pt(main, lang, SOURCE_SIZE)
+        # Glyphs can draw wider than measured at a low dpi (by a few per cent): a line near its column's width is cut
+        # again at the ratio seen, to end in its column. Shorter lines cannot reach the next column: not measured again.
+        if not url_shown and source.source_id != USER_SOURCE_SUMMARY and measured > 0.9 * width_pt:
             drawn_w = text.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi * 72  # type: ignore[attr-defined]
-            measured = _mpl.text_width_pt(main, lang, SOURCE_SIZE)
-            if drawn_w > width_pt and measured > 0:
+            if drawn_w > width_pt:
                 text.set_text((_mpl.wrap(main, width_pt * measured / drawn_w, lang, SOURCE_SIZE, max_lines=1) or [""])[0])  # type: ignore[attr-defined]
         if url_shown:
             # Placed after the text as drawn (the measured width can be a little short at low dpi).
             drawn = text.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi  # type: ignore[attr-defined]
-            measured = _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72
+            measured /= 72  # inches
             main_w = max(drawn - x - number_w, measured) + URL_GAP_PT / 72
             if source.source_id != USER_SOURCE_SUMMARY:
                 # At a low dpi (a GIF's, a video's or a deck's 1920 px) glyphs draw wider than measured: the address,

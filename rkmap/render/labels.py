@@ -260,16 +260,17 @@ def _first_free(
     frame: Box, placed: list[Placed], blocked: np.ndarray, route: _Lines, leader_blocked: list[Box], strict: bool, limits: _Limits | None = None,
 ) -> Placed | None:
     for ring, distance in enumerate(rings):
+        # Every candidate of a ring lies at least the ring's distance beyond the symbol's edge (a diagonal one a little
+        # more): past ``max_move``, so do the rings after it.
+        if limits is not None and limits.max_move is not None and gap * distance > limits.max_move + 1e-9:
+            break
         for variant, side in ((v, side) for v in range(len(sizes)) for side in sides):
             box = _box_at(request, side, gap * distance, sizes[variant])
             padded = _grow(box, pad)
             if not _inside(box, frame):
                 continue
-            if limits is not None:
-                if limits.max_move is not None and distance_to_box(request.anchor, box) - request.clearance > limits.max_move + 1e-9:
-                    continue
-                if _nearer_rival(request.anchor, box, limits.rivals, request.clearance, RIVAL_MARGIN if ring > 0 else 1.0):
-                    continue
+            if limits is not None and limits.max_move is not None and distance_to_box(request.anchor, box) - request.clearance > limits.max_move + 1e-9:
+                continue
             if any(overlap(padded, other.box) > 0 for other in placed):
                 continue
             if _overlaps_any(padded, blocked):
@@ -277,6 +278,9 @@ def _first_free(
             if route.touches(padded):
                 continue
             if any(segment_hits_box((*other.leader[0], *other.leader[1]), padded) for other in placed if other.leader is not None):
+                continue
+            # Last, as the dearest test: no other symbol as near the label as its own.
+            if limits is not None and _nearer_rival(request.anchor, box, limits.rivals, request.clearance, RIVAL_MARGIN if ring > 0 else 1.0):
                 continue
             leader = _leader(request, box) if ring > 0 else None
             if leader is None:
