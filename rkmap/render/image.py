@@ -1587,7 +1587,8 @@ def _draw_places(
     halo_px = halo_pt * scale
     # A crowded map (a small inset) tries smaller labels before it drops one.
     shrinks = label_shrinks or (1.0,)
-    for attempt, shrink in enumerate(shrinks):
+    best: tuple | None = None
+    for shrink in shrinks:
         requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale)
         frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
         font_pt = PLACE_LABEL_PT * label_scale * shrink
@@ -1595,11 +1596,18 @@ def _draw_places(
             requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=LABEL_GAP_PT * scale, pad=0.5 * scale,
             max_move=LABEL_MAX_MOVE_EM * font_pt * scale, rivals=drawing.place_centres,
         )
-        if not dropped or attempt == len(shrinks) - 1:
-            break
-        for label, _ in texts.values():
+        # A smaller size that places no more labels gains nothing (a label kept off by another place's
+        # symbol stays off): the larger labels are kept and no smaller size is tried.
+        worse = best is not None and len(dropped) >= len(best[3])
+        for label, _ in (texts if worse else best[1] if best is not None else {}).values():
             label.remove()
-    _commit_labels(ax, drawing, requests, texts, placed, dropped, halo_px, scale)
+        if worse:
+            break
+        best = (requests, texts, placed, dropped)
+        if not dropped:
+            break
+    assert best is not None
+    _commit_labels(ax, drawing, *best, halo_px, scale)
 
 
 def _label_requests(ax: object, renderer: object, positions: list, lang: str, notes: dict | None, unlabelled: Frame | None, hidden_kinds: tuple[str, ...], label_scale: float, halo: list, halo_px: float, scale: float) -> tuple[list, dict]:
