@@ -244,7 +244,10 @@ def place_labels(
         if not dropped:
             break
         first = [r for r in order if r.key in dropped]
-        order = first + [r for r in order if r.key not in dropped]
+        again = first + [r for r in order if r.key not in dropped]
+        if again == order:  # the dropped ones already went first: the same layout again (it is deterministic)
+            break
+        order = again
     assert best is not None
     return best[1], best[2]
 
