@@ -11,15 +11,12 @@ pyproject.toml; until the app is one, ./static serves the folder, and the
 component sends a stub that imports the module.)
 
 The module takes the browser a good part of a second to fetch and run on a
-slow machine, and software WebGL then builds a shader pipeline per layer kind
-before the map's first frame (see bench/README.md). The map component can
+slow machine (see docs/performance-decisions.md). The map component can
 only ask for it once its element arrives, late in the page's first run. The
-preload asks first and then draws the warm-up deck (rkmap/render/primitives.py,
-rkmap/app/deck_loader.js), which the map takes over, as the page's first element, at the start of the
-first run. Both import the module by the same URL, so the browser runs it once and the warm-up deck passes from
-the preload to the map inside it (no window globals). Nothing here imports
-pandas, pydeck or the data modules: app.py calls :func:`preload_deck_gl`
-before it imports them,.
+preload, the page's first element, asks for it at the start of the first run.
+Both import the module by the same URL, so the browser fetches and runs it
+once (no window globals). Nothing here imports pandas, pydeck or the data
+modules: app.py calls :func:`preload_deck_gl` before it imports them.
 """
 
 from __future__ import annotations
@@ -41,18 +38,14 @@ PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (rkmap/app/page_style.p
 # inline module is a blob: URL, against which a relative import means nothing).
 # The same absolute URL everywhere, so the browser runs the module once.
 IMPORT_JS = "import(new URL(url, document.baseURI).href)"
-# rkmap.render.primitives.warmup_deck_json(), written by scripts/build_warmup_deck.py (a test checks it is current).
-# Read, not built: building it imports pydeck and numpy (≈ 0.1 s), which the server
-# would do before it could answer at all.
-WARMUP_DECK_FILE = _HERE / "warmup_deck.json"
 
 _preload = st.components.v2.component(
     "deck_gl_preload",
     html="",
     # A failure is left to the map, which says so where the map would be.
-    js=f"""export default function ({{ data: [url, warmup] }}) {{
+    js=f"""export default function ({{ data: [url] }}) {{
   performance.mark("deck-map:preload");
-  {IMPORT_JS}.then((map) => map.preloadDeckGl(warmup)).catch(() => {{}});
+  {IMPORT_JS}.then((map) => map.preloadDeckGl()).catch(() => {{}});
 }}
 """,
 )
@@ -65,17 +58,9 @@ def module_url() -> str:
     return f"{static_url(MAP_MODULE)}?v={digest}"
 
 
-@cache  # the page asks on every full rerun: read once
-def warmup_deck() -> str:
-    """The warm-up deck's pydeck JSON (see :data:`WARMUP_DECK_FILE`)."""
-    if off("warmup_deck"):
-        return ""
-    return WARMUP_DECK_FILE.read_text(encoding="utf-8").strip()
-
-
 def preload_deck_gl() -> None:
-    """Have the browser run the map's module and build its shader pipelines now, while the rest of the page is built."""
+    """Have the browser fetch and run the map's module now, while the rest of the page is built."""
     if off("preload"):
         return
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
-    _preload(key=PRELOAD_KEY, data=[module_url(), warmup_deck()])
+    _preload(key=PRELOAD_KEY, data=[module_url()])

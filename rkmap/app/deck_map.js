@@ -16,13 +16,13 @@
 // the canvas (rkmap/app/html_labels.js).
 
 import { Deck, VERSION, WebMercatorViewport } from "./deck_gl.js";
-import { deckProps, jsonConverter, takeWarmDeck } from "./deck_loader.js";
-import { deckLayers, sizeFromCanvas } from "./deck_private.js";
+import { deckProps, jsonConverter } from "./deck_loader.js";
+import { deckLayers } from "./deck_private.js";
 import { svgLineAt } from "./svg_paths.js";
 import { Timeline } from "./timeline.js";
 import { pixelRatio, viewportKey } from "./viewport.js";
 
-// The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl and its warm-up deck.
+// The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl early.
 export { preloadDeckGl } from "./deck_loader.js";
 
 const maps = new WeakMap();
@@ -284,18 +284,9 @@ class DeckMap {
         onClick: (info) => this.onClick(this.withLine(info)),
         onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]),
       };
-      // The page's warm-up deck (rkmap/app/deck_loader.js) has built the layers' shader
-      // pipelines meanwhile: draw with it. Its canvas goes between the basemap and the labels.
-      const warm = takeWarmDeck();
-      const holder = warm?.holder ?? Object.assign(document.createElement("div"), { className: "deck-map-deck" });
+      const holder = Object.assign(document.createElement("div"), { className: "deck-map-deck" });
       this.container.insertBefore(holder, this.labels);
-      if (warm) {
-        this.deck = warm.deck;
-        sizeFromCanvas(this.deck);
-        this.deck.setProps(props);
-      } else {
-        this.deck = new Deck({ ...props, parent: holder });
-      }
+      this.deck = new Deck({ ...props, parent: holder });
       // Place the images at once, not at the first frame (which waits for the layers' shaders).
       const { clientWidth: width, clientHeight: height } = this.container;
       if (json.initialViewState && width && height) {

@@ -23,7 +23,6 @@ from rkmap.core import style
 from rkmap.core.dates import day_number
 from rkmap.render.basemap import STATIC_DIR, STATIC_URL
 from rkmap.render.deck import build_deck
-from rkmap.render.primitives import warmup_deck_json
 from rkmap.render.view import MapView, range_template, resolve_ranges
 
 
@@ -120,9 +119,8 @@ def test_preload_comes_first_and_names_the_maps_module() -> None:
     at = run_app()
     components = list(at.get("bidi_component"))
     assert components[0].proto.component_name.endswith("deck_gl_preload")
-    module, warmup = json.loads(components[0].proto.json)
+    (module,) = json.loads(components[0].proto.json)
     assert module == map_data(at)["module"]
-    assert warmup == warmup_deck_json()
     # What the page imports before the preload leaves out pandas (a good part of a first run).
     probe = "import sys, streamlit, rkmap.app.deck_bundles, rkmap.app.page_style; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
