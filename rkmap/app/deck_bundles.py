@@ -23,16 +23,15 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from pathlib import Path
 
 import streamlit as st
 
 from rkmap.app.bench_off import off
 from rkmap.render.basemap import STATIC_DIR, static_url
 
-_HERE = Path(__file__).resolve().parent
 # The map component's asset folder under ./static: the bundle and its licence list (static/vendor/README.md).
 MAP_MODULE = "deck_map/deck_map.js"
+BENCH_WEBGL_LINES_MODULE = "deck_map_bench/deck_map.js"  # built by bench/webgl_lines/build.mjs, never shipped
 PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (rkmap/app/page_style.py)
 # How a page imports the map's module: a URL relative to the page (a component's
 # inline module is a blob: URL, against which a relative import means nothing).
@@ -54,8 +53,10 @@ _preload = st.components.v2.component(
 @cache  # the file changes only with a new release: hash it once
 def module_url() -> str:
     """The map module's URL, with a digest of its content: a new build is never taken from a stale cache."""
-    digest = hashlib.sha256((STATIC_DIR / MAP_MODULE).read_bytes()).hexdigest()[:12]
-    return f"{static_url(MAP_MODULE)}?v={digest}"
+    # The benchmark's variant with WebGL lines (bench/webgl_lines/), to measure the SVG lines against.
+    module = BENCH_WEBGL_LINES_MODULE if off("svg_lines") else MAP_MODULE
+    digest = hashlib.sha256((STATIC_DIR / module).read_bytes()).hexdigest()[:12]
+    return f"{static_url(module)}?v={digest}"
 
 
 def preload_deck_gl() -> None:
