@@ -20,7 +20,7 @@ from rkmap.core.coordinates import finite_json, valid_coordinates
 from rkmap.core.dates import from_day_number
 from rkmap.core.memo import memo
 from rkmap.core.messages import t
-from rkmap.core.projection import world_lonlat, world_xy
+from rkmap.core.projection import world_lonlat, world_xy, world_xy_array
 from rkmap.core.text import row_span, schematic_note
 from rkmap.data import Dataset
 from rkmap.render import layer_parts
@@ -279,6 +279,27 @@ def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(
 
 
 AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (rkmap/render/image.py)
+# Beyond the listed events, the tooltip counts this many more exactly; after that it says
+# "at least" a count that doubles (see _outline_copies).
+AREA_EXACT_MORE = 8
+
+
+def _outline_copies(events: int) -> list[int]:
+    """Which of an area's events, counted in opening order from 1, carry a copy of its outline.
+
+    Each copy's tooltip lists the events opened by its own: the topmost copy the
+    as-of date shows names what is open then. One copy per event would repeat a
+    country's outline for each of its events (a large data set puts tens of
+    thousands of events on one country); past the exact counts the copies come at
+    doubling counts, so a tooltip says "at least" how many more, never more than are open.
+    """
+    exact = min(events, AREA_LIST_ROWS + AREA_EXACT_MORE)
+    copies = list(range(1, exact + 1))
+    more = AREA_EXACT_MORE * 2
+    while AREA_LIST_ROWS + more <= events:
+        copies.append(AREA_LIST_ROWS + more)
+        more *= 2
+    return copies
 
 
 def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
@@ -311,14 +332,14 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
         for path in hatch:
             hatches.append({"path": path, "id": "", "layer": "area", "tooltip": tooltip([heading]), **times})
         ordered = group.sort_values([opens, "start", "id"])
-        listed: list[str] = []
-        for _, event in ordered.iterrows():
-            listed.append(f"{row_span(event, lang)} · {localized(event, 'title', lang)}")
-            shown = listed[:AREA_LIST_ROWS]
-            more = [t("area_more", lang, count=len(listed) - AREA_LIST_ROWS)] if len(listed) > AREA_LIST_ROWS else []
+        shown = [f"{row_span(event, lang)} · {localized(event, 'title', lang)}" for _, event in ordered.head(AREA_LIST_ROWS).iterrows()]
+        for number in _outline_copies(len(ordered)):
+            event = ordered.iloc[number - 1]
+            more = number - AREA_LIST_ROWS
+            count = [] if more <= 0 else [t("area_more" if more <= AREA_EXACT_MORE else "area_more_at_least", lang, count=more)]
             record_times = {"t_start": int(event["t_start"]), "t_end": int(event["t_end"]), "t_public": int(event["t_public"])}
             for path in rings:
-                outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": tooltip([heading, *shown, *more]), **record_times})
+                outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": tooltip([heading, *shown[:number], *count]), **record_times})
         # The area's name beside its events' symbols, from its first event on: those symbols
         # stand for the whole area, not for the point they sit at.
         labels.append({"id": str(place_id), "position": [float(first["lon"]), float(first["lat"])], "name": heading, "label_offset": [0, -4],
@@ -449,6 +470,10 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
         labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
     events = dataset.events
     offsets = slot_offsets(events)
+    # Every symbol's position in world units, for all zooms at once (arrays: there may be 100,000 events).
+    place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
+    event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
     routes = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{size.width}x{size.height}", lambda: route_records(dataset, view, size))]
     cx, cy = (world_xy(region.west, region.north)[i] / 2 + world_xy(region.east, region.south)[i] / 2 for i in (0, 1))
     out: dict[tuple[str, str], list[list[float] | None]] = {key: [] for key, *_ in labels}
@@ -461,12 +486,11 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
             return (x - cx) * scale, -(y - cy) * scale  # noqa: B023 - called within this iteration
 
         half = style.PLACE_SIZE_PX / 2
-        symbols = [(x - half, y - half, x + half, y + half) for x, y in (at(float(p["lon"]), float(p["lat"])) for _, p in places.iterrows())]
+        x, y = (place_x - cx) * scale, -(place_y - cy) * scale
+        place_boxes = np.column_stack([x - half, y - half, x + half, y + half])
         e_half = style.EVENT_SIZE_PX / 2
-        for index, event in events.iterrows():
-            x, y = at(float(event["lon"]), float(event["lat"]))
-            dx, dy = offsets[index]
-            symbols.append((x + dx - e_half, y - dy - e_half, x + dx + e_half, y - dy + e_half))
+        x, y = (event_x - cx) * scale + event_dx, -(event_y - cy) * scale - event_dy
+        symbols = np.vstack([place_boxes, np.column_stack([x - e_half, y - e_half, x + e_half, y + e_half])])
         lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
         # The map's edge at the frame's zoom; zoomed in, the view can be anywhere.
         edge = (-size.width / 2, -size.height / 2, size.width / 2, size.height / 2) if step == 0 else (-1e9, -1e9, 1e9, 1e9)

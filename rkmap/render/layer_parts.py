@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -62,13 +63,18 @@ def tooltip(lines: list[str]) -> str:
 
 def slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
     """Pixel offsets so events sharing a place sit in a small grid under it, in date order (style.EVENT_GRID_COLUMNS a row)."""
-    offsets: dict[int, list[float]] = {}
+    placed = events[events["place_id"].notna()]
+    if placed.empty:
+        return {}
+    # Column-wise, not a loop over groups: with 100,000 events a loop took seconds at every frame.
+    ordered = placed.sort_values(["place_id", "start"], kind="stable")
+    group = ordered.groupby("place_id", sort=False)
+    slot = group.cumcount().to_numpy()
+    cols = np.minimum(group["place_id"].transform("size").to_numpy(), style.EVENT_GRID_COLUMNS)
     slot_px = style.EVENT_SLOT_PX
-    for _, group in events.groupby("place_id", sort=False):
-        cols = min(len(group), style.EVENT_GRID_COLUMNS)
-        for slot, index in enumerate(group.sort_values("start").index):
-            offsets[index] = [round((slot % cols - (cols - 1) / 2) * slot_px, 1), 17.0 + (slot // cols) * slot_px]
-    return offsets
+    dx = (slot % cols - (cols - 1) / 2) * slot_px
+    dy = 17.0 + (slot // cols) * slot_px
+    return {index: [round(float(x), 1), float(y)] for index, x, y in zip(ordered.index, dx, dy)}
 
 
 def event_icon_layers(
