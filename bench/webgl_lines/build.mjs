@@ -1,7 +1,7 @@
 // Benchmark only: the map's bundle with its lines as deck.gl PathLayers
 // (bench/webgl_lines/svg_paths.js in place of rkmap/app/svg_paths.js), written to
-// static/deck_map_bench/deck_map.js (git-ignored), which the app serves when the
-// benchmark switches "svg_lines" off (rkmap/app/deck_bundles.py). Run from the repository's root.
+// rkmap/app/deck_map_assets/deck_map_webgl_lines.js (git-ignored), which the map component
+// loads when the benchmark switches "svg_lines" off (rkmap/app/deck_map.py). Run from the repository's root.
 import {build} from 'esbuild';
 import {resolve} from 'node:path';
 
@@ -13,5 +13,5 @@ const swap = {
 };
 await build({
   entryPoints: ['rkmap/app/deck_map.js'], bundle: true, minify: true, format: 'esm', target: 'es2020',
-  outfile: 'static/deck_map_bench/deck_map.js', legalComments: 'none', logLevel: 'warning', plugins: [swap],
+  outfile: 'rkmap/app/deck_map_assets/deck_map_webgl_lines.js', legalComments: 'none', logLevel: 'warning', plugins: [swap],
 });

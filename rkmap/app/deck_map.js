@@ -2,8 +2,8 @@
 //
 // This module is the entry of the map's bundle (scripts/deckgl_bundle/build.mjs):
 // with the modules it imports and the map's own deck.gl build (rkmap/app/deck_gl.js), it
-// is served as one file from the component's asset folder, static/deck_map/
-// (rkmap/app/deck_bundles.py). A slider
+// is one file in the component's asset folder, rkmap/app/deck_map_assets/, which
+// Streamlit serves and loads as the component's module (rkmap/app/deck_map.py). A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
 // rerun stands between the key press and the map; the timeline strip under it

@@ -168,10 +168,15 @@ def test_map_is_drawn(page, app_url, timing) -> None:
 
 
 def test_map_draws_with_the_module_the_preload_started(page, app_url) -> None:
-    """The page's first element starts the map's module; the map draws with one deck."""
+    """The page's first element starts the map's module; the component runs the same module (fetched
+    and run once, from the component's asset folder), and the map draws with one deck."""
+    modules: list[str] = []
+    page.on("request", lambda request: modules.append(request.url) if request.url.endswith(".js") and "bidi-components" in request.url else None)
     open_map(page, f"{app_url}/?date=2023-10-13")
     marks = page.evaluate("() => performance.getEntriesByType('mark').map(m => m.name)")
     assert marks.index("deck-map:preload") < marks.index("deck-map:deck-created"), marks
+    assert marks.count("deck-map:bundles-loaded") == 1, marks
+    assert modules == [f"{app_url}/_stcore/bidi-components/rkmap.deck_map/deck_map.js"], modules
     canvases = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => [c.id, !!c.closest('.deck-map-canvas')])")
     assert canvases == [["deckgl-overlay", True]], f"one deck, in the map: {canvases}"
 
@@ -242,7 +247,7 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
     cached: list[str] = []
     page.on("request", lambda request: cached.append(request.url) if "/app/static/" in request.url else None)
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
-    # The page runs the deck.gl build package.json pins (static/vendor/README.md). The map's module
+    # The page runs the deck.gl build package.json pins (rkmap/app/deck_map_assets/README.md). The map's module
     # shares nothing through globals: `window.deck` is only deck.gl's own record of its version.
     pinned = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["dependencies"]["@deck.gl/core"]
     assert page.evaluate("() => document.querySelector('.deck-map').deckMap.deckGlVersion") == pinned
