@@ -53,6 +53,28 @@ def test_a_file_over_the_memory_cap_is_refused_naming_file_and_budget_and_the_ne
     assert _worker.load_in_worker("mine.csv", GOOD, {"rajin"}).rows_loaded == 2  # the next file loads (a cap this low leaves no room for pyarrow's threads)
 
 
+@pytest.mark.parametrize(("setting", "expected"), [("", 10), ("0", 0), ("19", 19), ("40", 19), ("-5", 0), ("high", 10)])
+def test_the_workers_priority_setting(setting: str, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_worker.NICE_ENV, setting)
+    assert _worker.niceness() == expected
+
+
+def test_the_worker_reads_below_the_servers_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other sessions' steps get the CPU first: the worker lowers its own priority before it reads."""
+    import multiprocessing
+    import os
+
+    # What the worker reads with, reporting the priority it runs at (a forked child keeps this patch).
+    monkeypatch.setattr(_worker, "load_user_file", lambda *_args: _worker._refused(str(os.getpriority(os.PRIO_PROCESS, 0)), "probe"))
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_worker._child, args=(send, "mine.csv", GOOD, frozenset(), None, 4096, 7))
+    process.start()
+    data = receive.recv()
+    process.join(30)
+    assert data.problems[0].file == str(os.getpriority(os.PRIO_PROCESS, 0) + 7)
+
+
 def test_a_worker_over_the_time_budget_is_stopped(worker_on: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_budgets, "MAX_LOAD_SECONDS", 0)
     data = _worker.load_in_worker("slow.csv", big_csv(200_000))
