@@ -266,3 +266,32 @@ def test_an_area_with_many_events_keeps_few_outlines_and_never_overcounts(datase
             stated = int("".join(ch for ch in tooltip[-1] if ch.isdigit()))
             assert AREA_LIST_ROWS + stated <= opened, (record["id"], tooltip[-1], opened)
     assert any("at least" in r["tooltip"] for r in area)
+
+
+def test_an_exported_area_list_counts_every_event_when_a_large_dataset_merges_symbols(dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above style.LARGE_EVENT_COUNT the image draws identical symbols once; the area's list still counts each event."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from rkmap.render import image
+    from rkmap.render.image import ExportOptions
+
+    vague = _vague(dataset)
+    first = vague.iloc[0]
+    n = style.LARGE_EVENT_COUNT + 100
+    many = pd.concat([first.to_frame().T] * n, ignore_index=True)  # same place, kind and status: one symbol
+    many["id"] = [f"bulk-{i:05d}" for i in range(n)]
+    events = pd.concat([dataset.events, many], ignore_index=True).astype(dataset.events.dtypes.to_dict())
+    bulk = replace(dataset, events=events)
+    listed: dict[str, int] = {}
+    draw = image._draw_vague_places
+
+    def counting(fig, ax, shown, drawing, lang):
+        listed.update(shown.groupby("place_id").size().to_dict())
+        return draw(fig, ax, shown, drawing, lang)
+
+    monkeypatch.setattr(image, "_draw_vague_places", counting)
+    image.render(bulk, MapView(as_of=date(2025, 6, 1), region="route"), ExportOptions(size="slide", fmt="png"))
+    same_place = int((events["place_id"] == first["place_id"]).sum())
+    assert listed[first["place_id"]] == same_place, (listed, same_place)
