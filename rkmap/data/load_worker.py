@@ -42,6 +42,7 @@ from collections.abc import Callable, Collection
 from multiprocessing.connection import Connection
 
 from rkmap.data import budgets as _budgets
+from rkmap.data._priority import lower_priority, niceness
 from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file
 
 WORKER_ENV = "MAP_USER_LOAD_WORKER"
@@ -49,25 +50,12 @@ POLL_S = 0.25  # how often the waiting session hears the elapsed time
 # Imported by the fork server before it forks: the readers import these lazily, and a worker
 # under its cap can fail to map a library's segments (an ImportError, not a MemoryError).
 PRELOAD = ("rkmap.data._worker_prelude", "rkmap.data.user_data", "pyarrow", "pyarrow.csv", "pyarrow.compute", "pyarrow.parquet", "pyproj", "shapely", "geopandas", "geopandas.io.arrow")
-# The worker runs below the server's priority (nice 10 by default, MAP_USER_LOAD_NICE, 0 to 19):
-# on a busy machine the other sessions' steps and reruns get the CPU first, and a file
-# takes longer to read instead.
-NICE_ENV = "MAP_USER_LOAD_NICE"
 _LOCK = threading.Lock()
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 
 
 def worker_enabled() -> bool:
     return os.environ.get(WORKER_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
-
-
-def niceness() -> int:
-    """How much lower than the server's the worker's CPU priority is (0 to 19; a bad value: the default)."""
-    try:
-        value = int(os.environ.get(NICE_ENV, "") or 10)
-    except ValueError:
-        return 10
-    return min(max(value, 0), 19)
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -105,7 +93,7 @@ def _child(conn: Connection, name: str, content: bytes, known: frozenset[str], o
     """The worker: lower its priority, cap, read, send the UserData back (or why there is none)."""
     try:
         _budgets.MAX_LOAD_MB = megabytes  # the caller's budget, named in the messages as the one enforced
-        os.nice(nice)
+        lower_priority(nice)  # the fork server's already (rkmap/data/_worker_prelude.py); not when run otherwise
         _cap(megabytes)
         data = load_user_file(name, content, known, options)
         del content

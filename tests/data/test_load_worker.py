@@ -12,6 +12,7 @@ import pytest
 from apptest_helpers import APP, run_ok
 from streamlit.testing.v1 import AppTest
 
+from rkmap.data import _priority
 from rkmap.data import budgets as _budgets
 from rkmap.data import load_worker as _worker
 from rkmap.data.user_data import load_user_file
@@ -55,12 +56,13 @@ def test_a_file_over_the_memory_cap_is_refused_naming_file_and_budget_and_the_ne
 
 @pytest.mark.parametrize(("setting", "expected"), [("", 10), ("0", 0), ("19", 19), ("40", 19), ("-5", 0), ("high", 10)])
 def test_the_workers_priority_setting(setting: str, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(_worker.NICE_ENV, setting)
-    assert _worker.niceness() == expected
+    monkeypatch.setenv(_priority.NICE_ENV, setting)
+    assert _priority.niceness() == expected
 
 
 def test_the_worker_reads_below_the_servers_priority(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Other sessions' steps get the CPU first: the worker lowers its own priority before it reads."""
+    """Other sessions' steps get the CPU first: the worker lowers its priority before it reads (here forked
+    straight from this process, not from the fork server, which lowers its own first thing)."""
     import multiprocessing
     import os
 
@@ -72,7 +74,18 @@ def test_the_worker_reads_below_the_servers_priority(monkeypatch: pytest.MonkeyP
     process.start()
     data = receive.recv()
     process.join(30)
-    assert data.problems[0].file == str(os.getpriority(os.PRIO_PROCESS, 0) + 7)
+    assert data.problems[0].file == str(max(os.getpriority(os.PRIO_PROCESS, 0), 7))
+
+
+def test_the_fork_server_runs_below_the_servers_priority(worker_on: None) -> None:
+    """Its imports (pyarrow, geopandas) at a new server's start do not slow the first page; its workers inherit it."""
+    import os
+    from multiprocessing import forkserver
+
+    _worker.start_worker_server()
+    server = forkserver._forkserver._forkserver_pid  # the stdlib's one fork server per process
+    assert server is not None
+    assert os.getpriority(os.PRIO_PROCESS, server) == max(os.getpriority(os.PRIO_PROCESS, 0), _priority.niceness())
 
 
 def test_a_worker_over_the_time_budget_is_stopped(worker_on: None, monkeypatch: pytest.MonkeyPatch) -> None:
