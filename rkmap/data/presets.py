@@ -130,6 +130,7 @@ ACLED_LOCATION_PRECISION = "location precision (from geo_precision)"
 ACLED_DATE_END = "end of week (time_precision 2)"
 UCDP_LOCATION_PRECISION = "location precision (from where_prec)"
 UCDP_SOURCE = "source (source_office: source_headline)"
+UCDP_DATE_PRECISION = "date precision (from date_prec)"
 GDELT_TITLE = "title (EventRootCode: Actor1Name – Actor2Name)"
 GDELT_LOCATION_PRECISION = "location precision (from ActionGeo_Type)"
 TIMEMAP_DATE = "date (date + time)"
@@ -152,9 +153,9 @@ PRESETS = (
         {
             "id": ("id",), "date": ("date_start",), "date_end": ("date_end",), "title_en": ("dyad_name", "conflict_name"), "summary_en": ("source_article",),
             "lat": ("latitude",), "lon": ("longitude",), "place_name": ("where_coordinates", "adm_2", "adm_1"), "country": ("country",),
-            "source": (UCDP_SOURCE, "source_article"), "location_precision": (UCDP_LOCATION_PRECISION,),
+            "source": (UCDP_SOURCE, "source_article"), "location_precision": (UCDP_LOCATION_PRECISION,), "date_precision": (UCDP_DATE_PRECISION,),
         },
-        None, (), "date_start–date_end is the period; where_prec the location precision",
+        None, (), "date_start–date_end is the period; date_prec its precision; where_prec the location precision",
     ),
     Preset(
         "gdelt", "GDELT 2.0 events",
@@ -179,13 +180,13 @@ PRESET_LABELS = {p.key: p.label for p in PRESETS}
 # What :func:`derive` reads (normalised names) and the columns it adds, per preset.
 DERIVED_FROM = {
     "acled": ("event_type", "sub_event_type", "location", "time_precision", "geo_precision"),
-    "ucdp": ("where_prec", "source_office", "source_headline"),
+    "ucdp": ("where_prec", "source_office", "source_headline", "date_prec"),
     "gdelt": ("eventrootcode", "actor1name", "actor2name", "actiongeo_type"),
     "timemap": ("date", "time"),
 }
 DERIVED = {
     "acled": (ACLED_TITLE, ACLED_DATE_PRECISION, ACLED_DATE_END, ACLED_LOCATION_PRECISION),
-    "ucdp": (UCDP_LOCATION_PRECISION, UCDP_SOURCE),
+    "ucdp": (UCDP_LOCATION_PRECISION, UCDP_SOURCE, UCDP_DATE_PRECISION),
     "gdelt": (GDELT_TITLE, GDELT_LOCATION_PRECISION),
     "timemap": (TIMEMAP_DATE,),
 }
@@ -261,6 +262,10 @@ def derive(preset: Preset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
         return {
             UCDP_LOCATION_PRECISION: _mapped(col("where_prec"), {"1": "site", "2": "city", "3": "region", "4": "region", "5": "region", "6": "country", "7": "region"}),
             UCDP_SOURCE: _join([col("source_office"), col("source_headline")], ": "),
+            # UCDP GED codebook, date_prec: 1 the exact day, 2 a period of 2–6 days around it, 3 only the week,
+            # 4 only the month, 5 only the year or longer. The map's words are day, month and year; 2 and 3
+            # (and any period that is not the stated day, month or year: ucdp_dates) stay the period date_start–date_end.
+            UCDP_DATE_PRECISION: _mapped(col("date_prec"), {"1": "day", "4": "month", "5": "year"}),
         }
     if preset.key == "gdelt":
         root = col("eventrootcode").str.zfill(2).map(lambda c: CAMEO_ROOTS.get(str(c), f"CAMEO {c}" if c not in ("", "00") else "Event")).astype(STRING)
@@ -286,6 +291,32 @@ def acled_week(frame: pd.DataFrame, dates: pd.Series) -> tuple[pd.Series, pd.Ser
         start[week] = (middle - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna(dates[week])
         end[week] = (middle + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna("")
     return start, end
+
+
+def ucdp_dates(dates: pd.Series, ends: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """UCDP rows whose date_prec names the day, month or year that date_start–date_end is, written as that date alone.
+
+    date_prec 1 with date_start = date_end is that day; 4 over the first to the last day of one month is
+    that month ('2022-03'); 5 over 1 January to 31 December of one year is that year. The period is
+    unchanged (the month's first and last day are its start and end). A stated precision that is not the
+    period (date_prec 1 over several days, 5 over two years) is dropped: the period is what the row says.
+    """
+    period = (dates.str.len() == 10) & (ends.str.len() == 10)
+    if not bool(period.any()):
+        return dates, ends, precision
+    start = pd.to_datetime(dates.where(period), format="%Y-%m-%d", errors="coerce")
+    end = pd.to_datetime(ends.where(period), format="%Y-%m-%d", errors="coerce")
+    both = (start.notna() & end.notna()).to_numpy()
+    day = both & (precision == "day").to_numpy() & (start == end).to_numpy()
+    month = both & (precision == "month").to_numpy() & (start.dt.day == 1).to_numpy() & (end == start + pd.offsets.MonthEnd(0)).to_numpy()
+    first_day = (start.dt.month == 1) & (start.dt.day == 1)
+    last_day = (end.dt.month == 12) & (end.dt.day == 31) & (end.dt.year == start.dt.year)
+    year = both & (precision == "year").to_numpy() & (first_day & last_day).to_numpy()
+    fits = day | month | year
+    dates = dates.where(~month, dates.str.slice(0, 7)).where(~year, dates.str.slice(0, 4))
+    ends = ends.where(~fits, "")
+    precision = precision.where(fits | ~both | (precision == ""), "")
+    return dates, ends, precision
 
 
 # --- the mapping ---------------------------------------------------------------------------

@@ -1020,6 +1020,9 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     if preset is not None and preset.key == "acled" and mapping.get("date_end") == (_presets.ACLED_DATE_END,):
         start, end = _presets.acled_week(source_frame, frame["date"])
         frame["date"], frame["date_end"] = start, end
+    if preset is not None and preset.key == "ucdp" and mapping.get("date_precision") == (_presets.UCDP_DATE_PRECISION,):
+        # Only a precision that is exactly the row's period is kept (ucdp_dates), so the period never changes.
+        frame["date"], frame["date_end"], frame["date_precision"] = _presets.ucdp_dates(frame["date"], frame["date_end"], frame["date_precision"])
     # What the file did not have: defaults, said once.
     has_dates = bool((frame["date"] != "").any()) or "date" in mapping
     if "date" not in mapping:
