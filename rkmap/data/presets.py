@@ -236,11 +236,14 @@ def _join(parts: list[pd.Series], sep: str) -> pd.Series:
 
 def _mapped(values: pd.Series, table: Mapping[str, str]) -> pd.Series:
     """Codes ('1', '2.0' …) as words; '' for codes not in ``table`` (compared per code, columnar)."""
-    codes = values.str.replace(r"\.0*$", "", regex=True)
-    out = pd.Series("", index=values.index, dtype=STRING)
-    for code, word in table.items():
-        out = out.where(codes != code, word)
-    return out
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # One lookup in Arrow (a pass of ``where`` per code cost a second per million rows).
+    codes = pc.replace_substring_regex(pa.array(values.astype(STRING).array), r"\.0*$", "")
+    found = pc.index_in(codes, value_set=pa.array(list(table), codes.type))
+    words = pc.fill_null(pc.take(pa.array(list(table.values()), codes.type), found), "")
+    return pd.Series(words, index=values.index, dtype=STRING)
 
 
 def derive(preset: Preset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
