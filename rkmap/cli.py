@@ -230,7 +230,7 @@ def _with_data(dataset, files: list[Path], source: str = "", day_order: str | No
     if not loaded:
         print("error: nothing loaded from --data", file=sys.stderr)
         return None
-    merged = with_user_data(dataset, loaded)
+    merged = with_user_data(dataset, loaded, spend=True)  # the files' rows are needed only in the merged data from here on
     dropped = checked_coordinates(merged)[1]
     if dropped:
         print(terminal_text(f"warning: {dropped.message()}"), file=sys.stderr)

@@ -1353,12 +1353,14 @@ def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(pieces, ignore_index=True)
 
 
-def _rows_taken(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
+def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
     """``frame.iloc[order].reset_index(drop=True)``, a text column with one value throughout kept as it is (not copied row by row).
 
     Each column keeps its dtype: an object column taken as a Series of its own
     became Arrow text, and the merge with the shipped rows' object column then
-    made a Python string of every cell.
+    made a Python string of every cell. A column taken is dropped from
+    ``frame`` and from the ``spent`` frames (which share it), so the rows are
+    not held twice when nothing else needs the unsorted ones.
     """
     import pyarrow.compute as pc
 
@@ -1371,6 +1373,11 @@ def _rows_taken(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
                 columns[name] = values.reset_index(drop=True)
                 continue
         columns[name] = pd.Series(values.array.take(order), name=name, dtype=values.dtype)
+        if spent:
+            del values
+            for other in (frame, *spent):
+                if name in other.columns:
+                    del other[name]
     return pd.DataFrame(columns)
 
 
@@ -1391,8 +1398,12 @@ def _joined_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return events
 
 
-def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
-    """A new dataset: the shipped rows plus every loaded user row (origin 'user'); ``dataset`` is unchanged."""
+def with_user_data(dataset: Dataset, user: Sequence[UserData], spend: bool = False) -> Dataset:
+    """A new dataset: the shipped rows plus every loaded user row (origin 'user'); ``dataset`` is unchanged.
+
+    ``spend``: the caller needs the ``user`` files no more (the command line): their events' columns are
+    dropped as the merged copy is made, so a million rows are not held twice. The panel keeps its files.
+    """
     user = [u for u in user if not u.loaded_nothing]
     if not user:
         return dataset
@@ -1456,7 +1467,7 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         # sorted before the display dates and place columns are added, so the sort copies fewer columns.
         starts = _columns.as_dates(user_events["_start"])
         if not bool((np.diff(starts) >= np.timedelta64(0, "D")).all()):  # a file already in date order is not copied again
-            user_events = _rows_taken(user_events, np.argsort(starts, kind="stable"))
+            user_events = _rows_taken(user_events, np.argsort(starts, kind="stable"), [u.events for u in user] if spend else ())
         user_events = _columns.finish_dates(user_events.reset_index(drop=True))
         user_events = _joined_places(user_events, place_columns)
         _give_back_memory(len(user_events))
