@@ -67,12 +67,14 @@ def test_the_worker_reads_below_the_servers_priority(monkeypatch: pytest.MonkeyP
     import os
 
     # What the worker reads with, reporting the priority it runs at (a forked child keeps this patch).
-    monkeypatch.setattr(_worker, "load_user_file", lambda *_args: _worker._refused(str(os.getpriority(os.PRIO_PROCESS, 0)), "probe"))
+    monkeypatch.setattr(_worker, "load_user_file_taking", lambda *_args: _worker._refused(str(os.getpriority(os.PRIO_PROCESS, 0)), "probe"))
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_worker._child, args=(send, "mine.csv", GOOD, frozenset(), None, 4096, 7))
+    file_in, file_out = context.Pipe(duplex=False)
+    process = context.Process(target=_worker._child, args=(send, file_in, "mine.csv", frozenset(), None, 4096, 7))
     process.start()
-    data = receive.recv()
+    file_out.send_bytes(GOOD)
+    data = _worker._receive(receive)
     process.join(30)
     assert data.problems[0].file == str(max(os.getpriority(os.PRIO_PROCESS, 0), 7))
 
