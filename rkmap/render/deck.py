@@ -42,7 +42,7 @@ from rkmap.render.layer_parts import (
 )
 from rkmap.render.primitives import FILTER_2, icon_layer, path_layer, per_item
 from rkmap.render.static_data import publish_csv, publish_json
-from rkmap.render.user_deck import user_layers
+from rkmap.render.user_deck import Channel, user_layers
 from rkmap.render.view import REGIONS, MapView, Region, clock_columns, leg_parts, localized, region_of
 
 # North-up and flat, like the exported briefings: no drag, touch or keyboard
@@ -92,8 +92,11 @@ def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, ob
     return publish_json(dataset, key, build)
 
 
-def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camera: int = 0) -> pdk.Deck:
-    """The map for ``view``; a new ``camera`` count re-frames a panned map (see CAMERA_NUDGE)."""
+def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camera: int = 0, channel: Channel | None = None) -> pdk.Deck:
+    """The map for ``view``; a new ``camera`` count re-frames a panned map (see CAMERA_NUDGE).
+
+    ``channel``: where the session's many own events go (rkmap/app/user_channel.py); None keeps them inline.
+    """
     from rkmap.data.user_data import user_parts
 
     # The user's own rows (if any) are drawn as their own layers, over the shipped ones;
@@ -108,7 +111,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     if "places" in view.layers:
         layers += place_layers(dataset, view, size)
     if user is not None:
-        layers += user_layers(user, view, size)
+        layers += user_layers(user, view, size, channel)
     return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(region, size, camera),

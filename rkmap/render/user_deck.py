@@ -11,6 +11,8 @@ session (the price: above a few thousand rows a rerun sends more data).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import pydeck as pdk
 
@@ -23,16 +25,20 @@ from rkmap.render import layer_parts
 from rkmap.render._screen_path import screen_path
 from rkmap.render.layer_parts import PICKED, USER, MapSize, event_icon_layers, label_layer, place_icon_layer, slim, time_props, tooltip
 from rkmap.render.primitives import FILTER_2, area_layer, path_layer, per_item
-from rkmap.render.view import MapView, localized
+from rkmap.render.view import MapView, clock_columns, localized
+
+# Where a session's many events go instead of the map's JSON: given the user dataset, the
+# channel's {"url", "key"} (rkmap/app/user_channel.py); None: inline, as for a few rows.
+Channel = Callable[[Dataset], dict[str, str]]
 
 
-def user_layers(user: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+def user_layers(user: Dataset, view: MapView, size: MapSize = MapSize(), channel: Channel | None = None) -> list[pdk.Layer]:
     """Layers for the user part of a dataset (see :func:`rkmap.data.user_data.user_parts`)."""
     layers: list[pdk.Layer] = []
     if "route" in view.layers and len(user.route_legs):
         layers += user_route_layers(user, view, size)
     if "events" in view.layers and len(user.events):
-        layers += user_event_layers(user, view)
+        layers += user_event_layers(user, view, channel)
     if "places" in view.layers and _drawn_places(user).any():
         layers += user_place_layers(user, view)
     return layers
@@ -82,25 +88,34 @@ def user_event_table(user: Dataset) -> pd.DataFrame:
     )
 
 
-def user_event_layers(user: Dataset, view: MapView) -> list[pdk.Layer]:
+def user_event_layers(user: Dataset, view: MapView, channel: Channel | None = None) -> list[pdk.Layer]:
     if len(user.events) > style.LARGE_EVENT_COUNT:
+        common = {
+            "id": "user-events",
+            "radius_units": "'pixels'",
+            "get_radius": 5,
+            "stroked": True,
+            "get_line_color": [*style.USER_COLOUR, 255],
+            "line_width_min_pixels": 1.5,
+            "pickable": True,
+            "auto_highlight": True,
+            "extensions": [FILTER_2],
+            **time_props(view),
+        }
+        if channel is not None:
+            # Binary columns fetched once by the browser (rkmap/app/columnar.js): the JSON names the
+            # channel and the clock's pair of day columns (the filter value); the data are not in it.
+            opens, closes = clock_columns(view.clock)
+            columnar = {**channel(user), "filter": [opens, closes], "lang": view.lang}
+            return [pdk.Layer("ScatterplotLayer", data=[], columnar=columnar, **common)]
         table = memo(user, "user-event-table", lambda: user_event_table(user).to_dict("records"))
         return [
             pdk.Layer(
                 "ScatterplotLayer",
-                id="user-events",
                 data=table,
                 get_position="[lon, lat]",
-                get_radius=5,
-                radius_units="'pixels'",
-                stroked=True,
                 get_fill_color=f"[{style.USER_COLOUR[0]}, {style.USER_COLOUR[1]}, {style.USER_COLOUR[2]}, hollow ? 0 : 235]",
-                get_line_color=[*style.USER_COLOUR, 255],
-                line_width_min_pixels=1.5,
-                pickable=True,
-                auto_highlight=True,
-                extensions=[FILTER_2],
-                **time_props(view),
+                **common,
             )
         ]
     records = memo(user, f"user-event-records-{view.lang}", lambda: user_event_records(user, view))
