@@ -27,13 +27,13 @@ export function jsonConverter(roots = null) {
 // "@@type") as an expression, constant or class: they are set on the built layer as
 // they came, so user text is only ever data. (URL data are fetched, not converted.)
 // A layer with a "columnar" prop takes its data from ``columnar`` (rkmap/app/columnar.js):
-// binary columns, no text; until they have arrived it draws nothing.
-export function deckProps(converter, json, columnar = null) {
+// binary columns, no text, the tier for the map's ``zoom``; until they have arrived it draws nothing.
+export function deckProps(converter, json, columnar = null, zoom = undefined) {
   const data = new Map();
   const layers = (json.layers ?? []).map((layer) => {
     if (layer.columnar) {
       const { columnar: spec, ...rest } = layer;
-      data.set(layer.id, columnar?.dataFor(layer.id, spec) ?? []);
+      data.set(layer.id, columnar?.dataFor(layer.id, spec, zoom ?? json.initialViewState?.zoom) ?? []);
       return { ...rest, data: [] };
     }
     if (!Array.isArray(layer.data)) return layer;

@@ -157,10 +157,18 @@ class DeckMap {
     this.deck = null;
     this.deckJson = null;
     // A session's many own events, fetched once (rkmap/app/columnar.js): once they arrive, draw again.
-    this.columnar = new ColumnarData(() => {
-      this.drawn = null;
-      if (this.day !== null) this.showDay(this.day);
-    });
+    this.columnar = new ColumnarData(() => this.redrawAll());
+  }
+
+  // Set the layers again though neither the day nor the deck changed (the user layer's columns arrived, or its tier changed).
+  redrawAll() {
+    this.drawn = null;
+    if (this.day !== null) this.showDay(this.day);
+  }
+
+  // The map's zoom as deck.gl has it (undefined before the deck exists: the deck's own initial view then).
+  zoom() {
+    return this.deck?.getViewports()[0]?.zoom;
   }
 
   // The map fills the window below its top edge (at least ``minHeight``): it grows with the screen.
@@ -288,7 +296,12 @@ class DeckMap {
         onHover: (info) => this.onHover(info),
         getCursor: ({ isDragging, isHovering }) => (isDragging ? "grabbing" : isHovering || this.lineHovered ? "pointer" : "grab"),
         onClick: (info) => this.onClick(this.withLine(info)),
-        onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]),
+        onBeforeRender: () => {
+          const viewport = this.deck.getViewports()[0];
+          this.placeBasemap(viewport);
+          // Zoomed across a level: the user layer's tier for the new zoom (rkmap/app/columnar.js), after this frame.
+          if (viewport && this.columnar.tierChanged(viewport.zoom)) requestAnimationFrame(() => this.redrawAll());
+        },
       };
       // The page's warm-up deck (rkmap/app/deck_loader.js) has built the layers' shader
       // pipelines meanwhile: draw with it. Its canvas goes between the basemap and the labels.
@@ -318,12 +331,12 @@ class DeckMap {
       this.queued = json;
       return;
     }
-    this.deck.setProps(deckProps(this.converter, json, this.columnar));
+    this.deck.setProps(deckProps(this.converter, json, this.columnar, this.zoom()));
     this.throttled = true;
     requestAnimationFrame(() => {
       this.throttled = false;
       if (this.queued) {
-        this.deck.setProps(deckProps(this.converter, this.queued, this.columnar));
+        this.deck.setProps(deckProps(this.converter, this.queued, this.columnar, this.zoom()));
         this.queued = null;
       }
     });

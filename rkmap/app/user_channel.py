@@ -136,9 +136,9 @@ def columns_blob(user: Dataset) -> bytes:
     """The binary columns of a user dataset's events, built once per dataset."""
     from rkmap.core.memo import memo
     from rkmap.render.layer_parts import USER
-    from rkmap.render.user_columns import event_columns, pack
+    from rkmap.render.user_columns import event_tiers, pack
 
-    return memo(user, "user-channel-columns", lambda: pack(event_columns(user.events, USER)))
+    return memo(user, "user-channel-columns", lambda: pack(*event_tiers(user.events, USER)))
 
 
 def _row(user: Dataset, index: int, lang: str) -> dict[str, object] | None:

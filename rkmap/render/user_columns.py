@@ -10,9 +10,24 @@ text: titles and tooltips are asked for one row at a time (:func:`row_pick`)
 when the pointer is over a symbol, so user strings never reach deck.gl's JSON
 converter.
 
+Drawn as few instances (:func:`event_tiers`): software WebGL pays for every
+instance of a layer at every frame, filtered out or not (100 k user rows as
+single symbols: 1.7-5.9 s a slider step on the benchmark machine, against
+≈ 0.2 s for the shipped data). Rows are grouped per pixel of a zoom level
+(and claim status): all the rows in one pixel of zoom z look like one symbol
+at any zoom up to z (they are less than a pixel apart there), and the group is
+shown from its first row's day, as its rows would be (shown: opened by the
+as-of day). The blob holds one such tier per zoom level until a tier would
+save little, then the rows themselves; the browser draws the tier of the
+first zoom at or above its own (rkmap/app/columnar.js), so what it draws
+differs from the single rows by under a pixel.
+
 The blob: a little-endian uint32 with the header's length, the header (JSON:
-``length`` and, per column, its ``type``, ``size`` and byte ``offset``), then
-the columns, each starting on an 8-byte boundary (a typed array's alignment).
+``length``, ``tiers`` and, per column, its ``type``, ``size`` and byte
+``offset``), then the columns, each starting on an 8-byte boundary (a typed
+array's alignment). ``tiers`` lists each tier's ``zoom`` (None: the single
+rows), first instance and length; ``row`` is each instance's first row
+(the one a click opens).
 """
 
 from __future__ import annotations
@@ -24,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from rkmap.core import style
+from rkmap.core.projection import world_xy_array
 from rkmap.data import Dataset
 from rkmap.render import layer_parts
 from rkmap.render.layer_parts import Look
@@ -33,6 +49,10 @@ from rkmap.render.view import MapView
 # (rkmap/render/view.py clock_columns), so a clock switch needs no new fetch.
 DAY_COLUMNS = ("t_start", "t_end", "t_public")
 ALIGN = 8
+TILE_PX = 512  # deck.gl's world is 512 * 2**zoom pixels wide
+MAX_ZOOM = 12  # the map's (rkmap/render/deck.py view_state_for)
+# A tier that keeps more than this share of the instances of the single rows saves too little: the rows themselves follow.
+TIER_SAVES = 0.5
 
 
 def event_columns(events: pd.DataFrame, look: Look) -> dict[str, np.ndarray]:
@@ -53,7 +73,38 @@ def event_columns(events: pd.DataFrame, look: Look) -> dict[str, np.ndarray]:
     return columns
 
 
-def pack(columns: dict[str, np.ndarray]) -> bytes:
+def event_tiers(events: pd.DataFrame, look: Look) -> tuple[dict[str, np.ndarray], list[dict[str, int | None]]]:
+    """The instances of :func:`event_columns` per zoom tier (see the module's docstring) and the tiers' layout."""
+    rows = event_columns(events, look)
+    n = len(events)
+    rows["row"] = np.arange(n, dtype=np.int32)
+    x, y = world_xy_array(events["lon"].to_numpy(dtype=np.float64), events["lat"].to_numpy(dtype=np.float64))
+    hollow = rows["fill"][:, 3] == 0
+    # The first row of a group: the earliest by start (ties: data order), as the shipped groups (rkmap/render/_grouping.py).
+    order = np.lexsort((np.arange(n), rows["t_start"]))
+    parts: list[dict[str, np.ndarray]] = []
+    tiers: list[dict[str, int | None]] = []
+    start = 0
+    for zoom in range(MAX_ZOOM + 1):
+        scale = TILE_PX * 2.0**zoom
+        cell = (np.floor(x * scale).astype(np.int64) * (TILE_PX << MAX_ZOOM) + np.floor(y * scale).astype(np.int64)) * 2 + hollow
+        keys, first, inverse = np.unique(cell[order], return_index=True, return_inverse=True)
+        if len(keys) > TIER_SAVES * n:
+            break
+        pick = order[first]
+        tier = {name: column[pick].copy() for name, column in rows.items()}
+        for name, reduce in (("t_start", np.minimum), ("t_public", np.minimum), ("t_end", np.maximum)):
+            values = tier[name]
+            reduce.at(values, inverse, rows[name][order])
+        parts.append(tier)
+        tiers.append({"zoom": zoom, "start": start, "length": len(keys)})
+        start += len(keys)
+    parts.append(rows)
+    tiers.append({"zoom": None, "start": start, "length": n})
+    return {name: np.concatenate([part[name] for part in parts]) for name in rows}, tiers
+
+
+def pack(columns: dict[str, np.ndarray], tiers: list[dict[str, int | None]] | None = None) -> bytes:
     """The columns as one blob (see the module's docstring)."""
     lengths = {len(a) for a in columns.values()}
     if len(lengths) > 1:
@@ -65,7 +116,8 @@ def pack(columns: dict[str, np.ndarray]) -> bytes:
         size = 1 if array.ndim == 1 else int(array.shape[1])
         layout[name] = {"type": array.dtype.name, "size": size, "offset": offset}
         offset += -(-array.nbytes // ALIGN) * ALIGN
-    header = json.dumps({"length": length, "columns": layout}, separators=(",", ":")).encode()
+    tiers = tiers if tiers is not None else [{"zoom": None, "start": 0, "length": length}]
+    header = json.dumps({"length": length, "tiers": tiers, "columns": layout}, separators=(",", ":")).encode()
     header += b" " * (-(4 + len(header)) % ALIGN)  # the first column starts aligned too
     out = bytearray(len(header).to_bytes(4, "little") + header)
     for array in columns.values():
@@ -74,8 +126,8 @@ def pack(columns: dict[str, np.ndarray]) -> bytes:
     return bytes(out)
 
 
-def unpack(blob: bytes) -> dict[str, np.ndarray]:
-    """The columns of a blob of :func:`pack` (for tests and the benchmark; the browser reads it in rkmap/app/columnar.js)."""
+def unpack(blob: bytes) -> tuple[dict[str, np.ndarray], list[dict[str, int | None]]]:
+    """The columns and tiers of a blob of :func:`pack` (for tests; the browser reads it in rkmap/app/columnar.js)."""
     size = int.from_bytes(blob[:4], "little")
     header = json.loads(blob[4 : 4 + size])
     start = 4 + size
@@ -84,7 +136,7 @@ def unpack(blob: bytes) -> dict[str, np.ndarray]:
         count = header["length"] * spec["size"]
         array = np.frombuffer(blob, dtype=np.dtype(spec["type"]).newbyteorder("<"), count=count, offset=start + spec["offset"])
         out[name] = array.reshape(-1, spec["size"]) if spec["size"] > 1 else array
-    return out
+    return out, header["tiers"]
 
 
 def row_pick(user: Dataset, index: int, lang: str, look: Look) -> dict[str, object] | None:

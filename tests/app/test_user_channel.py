@@ -86,13 +86,44 @@ def _user(merged):
 
 def test_columns_hold_every_row_position_and_day(merged) -> None:
     user = _user(merged)
-    columns = unpack(columns_blob(user))
-    assert len(columns["position"]) == len(user.events) == ROWS
-    np.testing.assert_allclose(columns["position"][:, 0], user.events["lon"], atol=1e-4)
-    np.testing.assert_allclose(columns["position"][:, 1], user.events["lat"], atol=1e-4)
+    columns, tiers = unpack(columns_blob(user))
+    rows = tiers[-1]
+    assert rows["zoom"] is None and rows["length"] == len(user.events) == ROWS
+    single = {name: column[rows["start"]:] for name, column in columns.items()}
+    assert (single["row"] == np.arange(ROWS)).all()
+    np.testing.assert_allclose(single["position"][:, 0], user.events["lon"], atol=1e-4)
+    np.testing.assert_allclose(single["position"][:, 1], user.events["lat"], atol=1e-4)
     for name in ("t_start", "t_end", "t_public"):
-        assert (columns[name] == user.events[name].to_numpy()).all()
-    assert (columns["fill"][:, 3] == np.where(user.events["is_contested"], 0, 235)).all()
+        assert (single[name] == user.events[name].to_numpy()).all()
+    assert (single["fill"][:, 3] == np.where(user.events["is_contested"], 0, 235)).all()
+
+
+def _cells(scale: float, xs: np.ndarray, ys: np.ndarray, hollow: np.ndarray) -> set[tuple[int, int, bool]]:
+    """The (pixel, claim) cells of points at a zoom's scale."""
+    return set(zip(np.floor(xs * scale).astype(int), np.floor(ys * scale).astype(int), hollow, strict=True))
+
+
+def test_each_tier_shows_at_every_day_the_pixels_its_rows_would(merged) -> None:
+    """A tier's instance stands for the rows in one pixel of its zoom (and claim status): shown from the first of them."""
+    from rkmap.core.projection import world_xy_array
+
+    user = _user(merged)
+    columns, tiers = unpack(columns_blob(user))
+    assert [t["zoom"] for t in tiers[:-1]] == list(range(len(tiers) - 1)) and len(tiers) > 3
+    x, y = world_xy_array(user.events["lon"].to_numpy(), user.events["lat"].to_numpy())
+    hollow = user.events["is_contested"].to_numpy(dtype=bool)
+    days = user.events["t_start"].to_numpy()
+    for tier in tiers[:-1]:
+        part = {name: column[tier["start"]:tier["start"] + tier["length"]] for name, column in columns.items()}
+        assert tier["length"] <= 0.5 * ROWS
+        scale = 512 * 2 ** tier["zoom"]
+        first = part["row"]
+        # Each instance sits at its first row and opens with the earliest of its pixel's rows.
+        assert (part["t_start"] <= days[first]).all() and (days[first] == part["t_start"]).all()
+        for day in np.quantile(days, [0.1, 0.5, 0.9]):
+            rows_shown = days <= day
+            drawn = part["t_start"] <= day
+            assert _cells(scale, x[first][drawn], y[first][drawn], hollow[first][drawn]) == _cells(scale, x[rows_shown], y[rows_shown], hollow[rows_shown])
 
 
 def test_the_owner_gets_the_columns_and_another_session_gets_404(merged, server) -> None:
