@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import gzip
 import json
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from starlette.applications import Starlette
 
 from bench.user_data_load import write_acled
 from rkmap.app import user_channel
-from rkmap.app.user_channel import KEY_HEADER, REGISTRY, ROUTE, columns_blob, routes
+from rkmap.app.user_channel import KEY_HEADER, REGISTRY, ROUTE, columns_blob, routes, served_blob
 from rkmap.core import style
 from rkmap.data import load_dataset
 from rkmap.data.user_data import load_user_file, user_parts, with_user_data
@@ -133,7 +134,7 @@ def test_the_owner_gets_the_columns_and_another_session_gets_404(merged, server)
     url = f"{ROUTE}/token-a"
     mine = client.get(url, headers={KEY_HEADER: "secret-a"})
     assert mine.status_code == 200 and mine.headers["cache-control"] == "no-store"
-    assert mine.content == columns_blob(user)
+    assert mine.headers["content-encoding"] == "gzip" and gzip.decompress(mine.content) == columns_blob(user)
     # Session b, with its own secret, asking for a's token; no secret at all; a token never issued.
     assert client.get(url, headers={KEY_HEADER: "secret-b"}).status_code == 404
     assert client.get(url).status_code == 404
@@ -171,7 +172,7 @@ def test_removing_the_upload_frees_its_columns(server, tmp_path) -> None:
     write_acled(path, ROWS)
     merged = with_user_data(shipped, [load_user_file(path.name, path.read_bytes(), set(shipped.places["id"]))])
     user = _user(merged)
-    columns_blob(user)
+    served_blob(user)
     REGISTRY.register("a", "secret-a", user, "token-a")
     assert client.get(f"{ROUTE}/token-a", headers={KEY_HEADER: "secret-a"}).status_code == 200
     gone = __import__("weakref").ref(user)
