@@ -24,16 +24,23 @@ export function jsonConverter(roots = null) {
 // converter, which would read any "@@"-prefixed string in them ("@@=…", "@@#…",
 // "@@type") as an expression, constant or class: they are set on the built layer as
 // they came, so user text is only ever data. (URL data are fetched, not converted.)
-export function deckProps(converter, json) {
-  const inline = new Map();
+// A layer with a "columnar" prop takes its data from ``columnar`` (rkmap/app/columnar.js):
+// binary columns, no text, the tier for the map's ``zoom``; until they have arrived it draws nothing.
+export function deckProps(converter, json, columnar = null, zoom = undefined) {
+  const data = new Map();
   const layers = (json.layers ?? []).map((layer) => {
+    if (layer.columnar) {
+      const { columnar: spec, ...rest } = layer;
+      data.set(layer.id, columnar?.dataFor(layer.id, spec, zoom ?? json.initialViewState?.zoom) ?? []);
+      return { ...rest, data: [] };
+    }
     if (!Array.isArray(layer.data)) return layer;
-    inline.set(layer.id, layer.data);
+    data.set(layer.id, layer.data);
     return { ...layer, data: [] };
   });
   const { mapProvider, mapStyle, ...props } = converter.convert({ ...json, layers });
-  if (inline.size && Array.isArray(props.layers)) {
-    props.layers = props.layers.map((layer) => (layer && inline.has(layer.id) ? layer.clone({ data: inline.get(layer.id) }) : layer));
+  if (data.size && Array.isArray(props.layers)) {
+    props.layers = props.layers.map((layer) => (layer && data.has(layer.id) ? layer.clone({ data: data.get(layer.id) }) : layer));
   }
   return props;
 }

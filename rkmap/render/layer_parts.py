@@ -1,4 +1,5 @@
-"""The layer pieces shared by the shipped data's layers (deck.py) and an analyst's (user_deck.py).
+"""The layer pieces of the one layer builder (deck.py ``data_layers``), and the two looks it draws in:
+the shipped data's and an analyst's own (:class:`Look`).
 
 Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 literal strings below are quoted ("'pixels'").
@@ -131,17 +132,31 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
 
 @dataclass(frozen=True)
 class Look:
-    """How one kind of rows is drawn: the shipped dataset's, or an analyst's own (one colour, tagged)."""
+    """How one kind of rows is drawn: the shipped dataset's, or an analyst's own (one colour, tagged).
+
+    The one layer builder (rkmap/render/deck.py ``data_layers``) draws both; what differs is here.
+    """
 
     event_symbol: tuple[tuple[float, float], ...]
     icon_id: str  # the event icon's id, "-hollow" added for contested events
     colour: style.RGB | None = None  # None: the event kind's or the route mode's colour
     route_width_px: float | None = None  # None: the route mode's width
     tagged: bool = False  # tooltips start "Your data: …" and name the event's kind
+    prefix: str = ""  # of the layer ids ("user-events" beside "events")
+    route_id: str = "route"  # the route lines' layer id
+    event_size_px: int = style.EVENT_SIZE_PX
+    place_size_px: int = style.PLACE_SIZE_PX
+    route_direction: bool = True  # a halo on legs happening now and arrows along each leg
+    # Events known only to a region: "hatched", the region's hatched outline with its name (rkmap/render/areas.py);
+    # "circles", a circle of the row's radius under the symbol, or the row's own polygon dashed.
+    vague: str = "hatched"
+    placed_labels: bool = True  # place labels placed by the exports' placer, else beside the symbol (the analyst's may be many)
 
 
 SHIPPED = Look(style.EVENT_SYMBOL, "event")
-USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, route_width_px=style.USER_ROUTE_WIDTH_PX, tagged=True)
+USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, route_width_px=style.USER_ROUTE_WIDTH_PX, tagged=True,
+            prefix="user-", route_id="user-routes", event_size_px=style.USER_EVENT_SIZE_PX, place_size_px=style.USER_PLACE_SIZE_PX,
+            route_direction=False, vague="circles", placed_labels=False)
 
 
 def _tagged(look: Look, text: str, lang: str) -> str:
