@@ -64,7 +64,7 @@ geometry: $(BIN)/python
 	$(BIN)/python scripts/build_basemap_raster.py
 
 # The map component's JavaScript (needs Node.js and npm; not needed to run the app): bundle the
-# ES modules in rkmap/app/*.js with deck.gl into static/deck_map/ (commit the result), and lint them.
+# ES modules in rkmap/app/*.js with deck.gl into rkmap/app/deck_map_assets/ (commit the result), and lint them.
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

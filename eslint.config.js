@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import globals from "globals";
 
 export default [
-  { ignores: ["node_modules/", "static/", ".venv/", "out/"] },
+  { ignores: ["node_modules/", "static/", ".venv/", "out/", "rkmap/app/deck_map_assets/"] },
   js.configs.recommended,
   {
     files: ["rkmap/app/**/*.js"],

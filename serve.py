@@ -3,12 +3,15 @@
 Streamlit runs this file as an ASGI app (``st.App``) rather than as a page.
 It adds what the server does as it starts (rkmap/app/server_start.py): the
 dataset loaded before the first visitor's page runs, the restart hook and the
-static cache's clean-up. ``streamlit run app.py`` serves
-the same page without them.
+static cache's clean-up; and the route that serves a session's many own
+events to that session only, from memory (rkmap/app/user_channel.py).
+``streamlit run app.py`` serves the same page without them (its user layer
+then travels inline in the map's JSON).
 """
 
 import streamlit as st
 
 from rkmap.app.server_start import lifespan
+from rkmap.app.user_channel import routes
 
-app = st.App("app.py", lifespan=lifespan)
+app = st.App("app.py", lifespan=lifespan, routes=routes())

@@ -14,7 +14,7 @@ Playwright's async API, two contexts (two Streamlit sessions):
   hostile files one after another through "Your data" (each upload waits for
   its "Read …" toast): the 40,000-nested-Folder KML, the 600,000-property
   GeoJSON and the GeoParquet holding one compressed 300 MB string, built by
-  the generators of ``tests/test_budgets.py`` at the issue's sizes, and a
+  the generators of ``tests/data/test_budgets.py`` at the issue's sizes, and a
   legitimate 100,000-row ACLED CSV (``--acled-rows``; the budgets refuse the
   hostile files within 2 s, so the reading that a worker takes off the server
   is mostly this one's), each made distinct per round (a duplicate would not

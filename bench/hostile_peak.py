@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/hostile_peak.py   # every file at the issue's size; a Markdown table on stdout
 
-The files are built by the generators of ``tests/test_budgets.py`` (``HOSTILE``,
+The files are built by the generators of ``tests/data/test_budgets.py`` (``HOSTILE``,
 at the sizes of the issue) into a temporary folder; each is read by
 ``rkmap.data.user_data.load_user_file`` in a new Python process (the child of
-``tests/test_budgets.py``), which prints its wall time and its peak resident
+``tests/data/test_budgets.py``), which prints its wall time and its peak resident
 memory (``VmHWM`` from ``/proc/self/status``, imports included). The bound
 (under 1 GB, within 60 s) is asserted by ``test_hostile_files_at_full_size_load_within_1gb_and_60s``;
 this prints the figures. The reading is the worker's (rkmap/data/load_worker.py runs

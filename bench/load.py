@@ -58,13 +58,10 @@ from devtools.browser import (
     CANVAS_PIXELS_JS,
     CHROMIUM_ARGS,
     MAP_DRAWN_MIN_PIXELS,
+    Server,
     chromium_path,
-    free_port,
-    read_script_runs,
-    script_probe_env,
-    stop_process,
-    streamlit_command,
-    wait_until_healthy,
+    memory_mb,
+    start_server,
 )
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -102,45 +99,15 @@ def marker_csv() -> bytes:
 
 
 # --------------------------------------------------------------------------- server
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    log: Path
-    script_log: Path
-
-    def script_runs(self) -> list[tuple[float, float, str]]:
-        return read_script_runs(self.script_log)
-
-
 @contextlib.contextmanager
 def running_server(work: Path, timeout_s: float = 90):
-    """``streamlit run serve.py`` (as ``make app``) with the script-time probe (devtools/script_probe); its log to a file (a full pipe would block it)."""
-    log, script_log = work / "server.log", work / "server.runs"
-    port = free_port()
-    # The shipped files are served (a DATABASE_URL in the caller's environment would take precedence).
-    env = {**os.environ, "DATABASE_URL": "", **script_probe_env(script_log)}
-    env.pop("MAP_USER_DATA_DIR", None)  # the shipped data only; session A uploads its own
-    with log.open("wb") as handle:
-        process = subprocess.Popen(streamlit_command(APP_SERVER, port), cwd=REPO_DIR, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    server = Server(f"http://127.0.0.1:{port}", process, log, script_log)
+    """The app as ``make app`` serves it, the shipped files only (session A uploads its own), its script runs timed."""
+    env = {"DATABASE_URL": "", "MAP_USER_DATA_DIR": ""}
+    server = start_server(APP_SERVER, work / "server.log", env=env, timeout_s=timeout_s, probe=True, poll_s=0.1)
     try:
-        wait_until_healthy(server.url, process, timeout_s, lambda: log.read_text(errors="replace")[-2000:], poll_s=0.1)
         yield server
     finally:
-        stop_process(process)
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    out: dict[str, float] = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0]) / 1024
-    except OSError:
-        pass
-    return out
+        server.stop()
 
 
 class MemorySampler:

@@ -52,14 +52,11 @@ from devtools.browser import (
     CANVAS_HASH_JS,
     CANVAS_PIXELS_JS,
     CHROMIUM_ARGS,
+    Server,
     chromium_path,
-    free_port,
-    read_script_runs,
-    script_probe_env,
-    stop_process,
-    streamlit_command,
-    wait_until_healthy,
+    memory_mb,
 )
+from devtools.browser import start_server as devtools_start_server
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -153,65 +150,10 @@ def summarize(samples: list[float]) -> dict[str, float] | None:
 
 
 # --------------------------------------------------------------------------- server and browser
-@dataclass
-class Server:
-    url: str
-    process: subprocess.Popen
-    started: float  # time.monotonic() just before Popen
-    log: Path
-    script_log: Path
-    ready_s: float = 0.0
-
-    def script_runs(self) -> list[tuple[float, float, str]]:
-        """(wall s, script-thread CPU s, end event) of every script run so far, timed in the server."""
-        return read_script_runs(self.script_log)
-
-
 def start_server(script: Path, env: dict[str, str], log: Path, timeout_s: float) -> Server:
-    """``streamlit run`` on a free port, stderr to ``log`` (a pipe nobody reads could fill and block it)."""
-    port = free_port()
-    command = streamlit_command(script, port)
-    log.parent.mkdir(parents=True, exist_ok=True)
-    script_log = log.with_suffix(".runs")
-    script_log.unlink(missing_ok=True)
-    # The files backend is measured: a DATABASE_URL in the caller's environment would take precedence over MAP_DATA_DIR.
-    env = {"DATABASE_URL": "", **env, **script_probe_env(script_log)}
-    handle = log.open("wb")
-    started = time.monotonic()
-    process = subprocess.Popen(command, cwd=REPO_DIR, env={**os.environ, **env}, stdout=handle, stderr=subprocess.STDOUT)
-    handle.close()
-    server = Server(f"http://127.0.0.1:{port}", process, started, log, script_log)
-    try:
-        wait_until_healthy(server.url, process, timeout_s - (time.monotonic() - started), lambda: tail(log), poll_s=0.05)
-    except TimeoutError:
-        stop_server(server)
-        raise
-    server.ready_s = time.monotonic() - started
-    return server
-
-
-def stop_server(server: Server) -> None:
-    stop_process(server.process)
-
-
-def tail(path: Path, chars: int = 1500) -> str:
-    try:
-        return path.read_text(errors="replace")[-chars:]
-    except OSError:
-        return ""
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """Current (VmRSS) and peak (VmHWM) resident memory of a process, in MB."""
-    out: dict[str, float] = {}
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out[key] = int(value.split()[0]) / 1024
-    except OSError:
-        pass
-    return out
+    """The app's or the baseline's server, its script runs timed. The files backend is measured: a
+    DATABASE_URL in the caller's environment would take precedence over MAP_DATA_DIR."""
+    return devtools_start_server(script, log, env={"DATABASE_URL": "", **env}, timeout_s=timeout_s, probe=True, poll_s=0.05)
 
 
 def cpu_s(pid: int) -> float | None:
@@ -247,7 +189,7 @@ class Live:
         for closer in (self.context.close, self.browser.close):
             with contextlib.suppress(Exception):
                 closer()
-        stop_server(self.server)
+        self.server.stop()
 
 
 def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path) -> tuple[dict, Live]:
@@ -301,7 +243,7 @@ def cold_start(playwright, app: str, env: dict[str, str], cfg: Config, log: Path
         return result, Live(app, server, browser, context, page, canvas=last)
     except BaseException:
         if server is not None:
-            stop_server(server)
+            server.stop()
         with contextlib.suppress(Exception):
             browser.close()
         raise
@@ -927,6 +869,8 @@ def run_ablation(args: argparse.Namespace, cfg: Config) -> int:
     unknown = [v for v in variants if v not in MECHANISMS and v not in ABLATION_ENV]
     if unknown:
         raise SystemExit(f"unknown mechanism(s) {unknown}: choose from {[*MECHANISMS, *ABLATION_ENV]}")
+    if "svg_lines" in variants:  # its variant bundle, with the lines as deck.gl PathLayers
+        subprocess.run(["node", "bench/webgl_lines/build.mjs"], cwd=REPO_DIR, check=True)
     cfg.out.mkdir(parents=True, exist_ok=True)
     results: dict = {"machine": machine_info(), "variants": variants, "cold_reps": cfg.cold_reps, "steps_per_start": args.ablate_steps,
                      "load_average": {"start": load_average()}, "sizes": {}}

@@ -9,9 +9,15 @@ its own:
 
 - **baseline**: ``pandas.read_csv(engine="pyarrow")`` of the same file with
   day-first dates parsed and coordinates as floats: the least any loader does;
-- **ours**: ``rkmap.data.user_data.load_user_file`` (the panel's and ``--data``'s
-  loader: preset detection, mapping, per-file day/month order, checks, places)
-  and then ``with_user_data`` (the merge with the shipped data).
+- **cli**: what ``python -m rkmap --data FILE`` does before it draws
+  (``rkmap.cli._with_data``: read the file, ``load_user_file``, the summary,
+  ``with_user_data``, the coordinate check), in the process that runs it;
+- **worker**: what the panel does (``rkmap.data.load_worker.load_in_worker``,
+  the file read in a capped worker process and its answer sent back, then
+  ``with_user_data`` in the server's process). Its peak is the server
+  process's; the worker's own peak (what ``MAP_USER_LOAD_MB`` must allow) is
+  reported beside it, read from ``RUSAGE_CHILDREN`` once the fork server that
+  reaped it has been stopped and reaped.
 
 Targets (issue #27): at most 15 s and 1.5 GB peak for ours. Wall time and
 CPU time (the process's, all threads) are printed: on a shared machine the
@@ -80,10 +86,13 @@ def write_acled(path: Path, rows: int, seed: int = 27) -> int:
 
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, os, resource, sys, time
+from pathlib import Path
 path, which = sys.argv[1], sys.argv[2]
 start = time.perf_counter()
 cpu_start = time.process_time()
+worker_peak = 0
+server_cpu = 0.0
 if which == "baseline":
     import pandas as pd
     frame = pd.read_csv(path, engine="pyarrow", dtype_backend="pyarrow")
@@ -91,55 +100,84 @@ if which == "baseline":
     rows = len(frame)
     loaded = int(frame[["latitude", "longitude"]].notna().all(axis=1).sum())
 else:
+    import contextlib, io
     from rkmap.data import open_data
-    from rkmap.data.user_data import load_user_file, with_user_data
+    from rkmap.data.user_data import user_parts, with_user_data
     shipped = open_data(strict=True).dataset
+    if which == "worker":
+        from multiprocessing import forkserver
+        from rkmap.data.load_worker import load_in_worker, start_worker_server
+        start_worker_server()  # as the app server does when it starts (not part of a file's load)
+        load_in_worker("warm.csv", b"date,title,lat,lon,source\n2023-01-01,a,1,1,s\n")  # the fork server's imports done, as in a running app
+        server = forkserver._forkserver._forkserver_pid
+        with open(f"/proc/{server}/stat") as stat:  # its CPU so far (start-up and the warm-up worker), not the file's
+            fields = stat.read().rsplit(")", 1)[1].split()
+        server_cpu = sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     begin, cpu_begin = time.perf_counter(), time.process_time()
-    content = open(path, "rb").read()
-    data = load_user_file("acled_1m.csv", content, set(shipped.places["id"]))
-    del content
-    merged = with_user_data(shipped, [data])
+    if which == "cli":
+        from rkmap.cli import _with_data
+        with contextlib.redirect_stderr(io.StringIO()):
+            merged = _with_data(shipped, [Path(path)])
+    else:
+        content = Path(path).read_bytes()
+        data = load_in_worker(Path(path).name, content, set(shipped.places["id"]))
+        merged = with_user_data(shipped, [data])
     start, cpu_start = begin, cpu_begin
-    rows, loaded = data.rows_read, data.rows_loaded
+    user = user_parts(merged)[1]
+    rows = loaded = len(user.events)
+    if which == "worker":
+        cpu_children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        forkserver._forkserver._stop()  # reaps the fork server, which reaped the worker: its peak is now in RUSAGE_CHILDREN
+        worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 seconds = time.perf_counter() - start
 cpu = time.process_time() - cpu_start
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu += children.ru_utime + children.ru_stime - server_cpu  # the worker's CPU, reaped with the fork server
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "rows": rows, "loaded": loaded}))
+print(json.dumps({"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "worker_peak_bytes": worker_peak, "rows": rows, "loaded": loaded}))
 """
 
 
-def measure(path: Path, which: str, root: Path = ROOT) -> dict:
-    kind = "baseline" if which == "baseline" else "ours"
+def measure(path: Path, kind: str, root: Path = ROOT) -> dict:
     # PYTHONPATH puts the measured checkout ahead of the installed package (--before measures an older one).
     env = {**os.environ, "PYTHONPATH": str(root)}
     out = subprocess.run([sys.executable, "-c", _CHILD, str(path), kind], capture_output=True, text=True, check=False, cwd=root, env=env)
     if out.returncode != 0:
-        raise SystemExit(f"{which} failed:\n{out.stderr[-3000:]}")
-    return {**json.loads(out.stdout.strip().splitlines()[-1]), "which": which}
+        raise SystemExit(f"{kind} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _peak(r: dict) -> str:
+    worker = f", worker {r['worker_peak_bytes'] / 2**30:.2f} GiB ({r['worker_peak_bytes'] / 1e9:.2f} GB)" if r["worker_peak_bytes"] else ""
+    return f"peak {r['peak_bytes'] / 2**30:.2f} GiB ({r['peak_bytes'] / 1e9:.2f} GB){worker}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=2)
-    parser.add_argument("--before", type=Path, help="another checkout whose loader is measured too (labelled 'before')")
+    parser.add_argument("--before", type=Path, help="another checkout whose loader is measured too (labelled 'before cli', 'before worker')")
     args = parser.parse_args(argv)
-    apps = [("baseline", ROOT), ("ours", ROOT)] + ([("before", args.before.resolve())] if args.before else [])
+    runs = [("baseline", ROOT, "baseline"), ("cli", ROOT, "cli"), ("worker", ROOT, "worker")]
+    if args.before:
+        runs += [("before cli", args.before.resolve(), "cli"), ("before worker", args.before.resolve(), "worker")]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "acled_1m.csv"
         size = write_acled(path, args.rows)
-        print(f"{args.rows:,} rows, {size / 1e6:.0f} MB")
+        print(f"{args.rows:,} rows, {size / 1e6:.0f} MB; load average {os.getloadavg()[0]:.1f} at the start")
         results = []
         for rep in range(args.reps):
-            for which, root in apps if rep % 2 == 0 else apps[::-1]:  # the order alternates between repeats
-                r = measure(path, which, root)
+            for label, root, kind in runs if rep % 2 == 0 else runs[::-1]:  # the order alternates between repeats
+                r = {**measure(path, kind, root), "label": label}
                 results.append(r)
-                print(f"rep {rep + 1} {which:8s} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:6.2f} s)  peak {r['peak_bytes'] / 2**30:.2f} GiB  rows {r['rows']:,}  loaded {r['loaded']:,}")
-        best = {which: min((r for r in results if r["which"] == which), key=lambda r: r["seconds"]) for which, _ in apps}
-        for which, _ in apps:
-            b = best[which]
-            ratio = f"  ({b['seconds'] / best['baseline']['seconds']:.1f}x baseline wall, {b['cpu_seconds'] / best['baseline']['cpu_seconds']:.1f}x CPU, {b['peak_bytes'] / best['baseline']['peak_bytes']:.1f}x peak)"
-            print(f"best {which:8s} {b['seconds']:6.2f} s (CPU {b['cpu_seconds']:6.2f} s)  peak {b['peak_bytes'] / 2**30:.2f} GiB" + ("" if which == "baseline" else ratio))
+                print(f"rep {rep + 1} {label:13s} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:6.2f} s)  {_peak(r)}  rows {r['rows']:,}  loaded {r['loaded']:,}")
+        best = {label: min((r for r in results if r["label"] == label), key=lambda r: r["seconds"]) for label, _, _ in runs}
+        base = best["baseline"]
+        for label, _, _ in runs:
+            b = best[label]
+            ratio = f"  ({b['seconds'] / base['seconds']:.1f}x baseline wall, {b['cpu_seconds'] / base['cpu_seconds']:.1f}x CPU, {b['peak_bytes'] / base['peak_bytes']:.1f}x peak)"
+            print(f"best {label:13s} {b['seconds']:6.2f} s (CPU {b['cpu_seconds']:6.2f} s)  {_peak(b)}" + ("" if label == "baseline" else ratio))
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
 
 

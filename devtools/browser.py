@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 REPO_DIR = Path(__file__).resolve().parent.parent
-# The app as `make app` serves it: app.py's page through serve.py (data loaded at start-up, deck.gl from the HTML).
+# The app as `make app` serves it: app.py's page through serve.py (the data loaded as the server starts).
 APP_SERVER = REPO_DIR / "serve.py"
 # Put on a server's PYTHONPATH, its sitecustomize.py times every script run (see script_probe_env).
 SCRIPT_PROBE_DIR = Path(__file__).resolve().parent / "script_probe"
@@ -40,7 +40,7 @@ AS_OF_SLIDER = '[data-testid="stMain"] .deck-map-slider input[type="range"]'
 # Counts non-transparent pixels of the deck.gl canvas (WebGL: read via a 2D copy).
 CANVAS_PIXELS_JS = """
 () => {
-  const canvas = document.querySelector('#deckgl-overlay');  // the map's canvas only (not the page's warm-up canvas)
+  const canvas = document.querySelector('#deckgl-overlay');  // the map's canvas
   if (!canvas || canvas.width < 10) return -1;
   const copy = document.createElement('canvas');
   copy.width = canvas.width; copy.height = canvas.height;
@@ -55,7 +55,7 @@ CANVAS_PIXELS_JS = """
 # A cheap fingerprint of the canvas content, to tell when the map has changed.
 CANVAS_HASH_JS = """
 () => {
-  const canvas = document.querySelector('#deckgl-overlay');  // the map's canvas only (not the page's warm-up canvas)
+  const canvas = document.querySelector('#deckgl-overlay');  // the map's canvas
   if (!canvas || canvas.width < 10) return '';
   const copy = document.createElement('canvas');
   const w = 320, h = Math.round(320 * canvas.height / canvas.width);
@@ -85,8 +85,27 @@ def free_port() -> int:
 
 @dataclass
 class Server:
+    """A ``streamlit run`` server on a loopback port, its log, and (with the probe) its script runs."""
+
     url: str
     process: subprocess.Popen
+    log: Path
+    script_log: Path | None = None
+    started: float = 0.0  # time.monotonic() just before Popen
+    ready_s: float = 0.0  # launch to healthy
+
+    def script_runs(self) -> list[tuple[float, float, str]]:
+        """(wall s, script-thread CPU s, end event) of every script run so far, timed in the server."""
+        return read_script_runs(self.script_log) if self.script_log else []
+
+    def log_tail(self, chars: int = 2000) -> str:
+        try:
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        stop_process(self.process)
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout_s: float, exit_detail: Callable[[], str], poll_s: float = 0.2) -> None:
@@ -142,23 +161,55 @@ def read_script_runs(log: Path) -> list[tuple[float, float, str]]:
     return [(float(wall), float(cpu), name) for wall, cpu, name in (line.split() for line in lines if line.count(" ") == 2)]
 
 
+def start_server(script: str | Path, log: Path, *, env: dict[str, str] | None = None, cwd: Path = REPO_DIR, timeout_s: float = 60,
+                 port: int | None = None, probe: bool = False, poll_s: float = 0.2) -> Server:
+    """``streamlit run`` of ``script`` on ``port`` (default: a free loopback port), healthy; its output to ``log``
+    (a pipe nobody reads would fill up and stall a long run). With ``probe``, its script runs are timed
+    (:func:`script_probe_env`, to ``log`` with the suffix ``.runs``). ``env`` is added to this process's."""
+    port = port or free_port()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    script_log = log.with_suffix(".runs") if probe else None
+    full_env = {**os.environ, **(env or {})}
+    if script_log:
+        script_log.unlink(missing_ok=True)
+        full_env.update(script_probe_env(script_log))
+    with log.open("wb") as handle:
+        started = time.monotonic()
+        process = subprocess.Popen(streamlit_command(script, port), cwd=cwd, env=full_env, stdout=handle, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process, log, script_log, started)
+    try:
+        wait_until_healthy(server.url, process, timeout_s - (time.monotonic() - started), server.log_tail, poll_s=poll_s)
+    except BaseException:
+        server.stop()
+        raise
+    server.ready_s = time.monotonic() - started
+    return server
+
+
 @contextlib.contextmanager
 def running_app(
     script: str | Path = APP_SERVER, *, cwd: Path = REPO_DIR, env: dict[str, str] | None = None, timeout_s: float = 60, port: int | None = None
 ) -> Iterator[Server]:
-    """Start ``streamlit run`` on ``port`` (default: a free loopback port; the app as ``make app`` serves it); stop it afterwards."""
-    port = port or free_port()
-    # The server's log goes to a file: a pipe nobody reads would fill up and stall a long run.
-    log = tempfile.NamedTemporaryFile(prefix="streamlit-", suffix=".log", delete=False)  # noqa: SIM115 - closed below
-    process = subprocess.Popen(streamlit_command(script, port), cwd=cwd, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    """The app as ``make app`` serves it (:func:`start_server`), stopped and its log removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="streamlit-") as folder:
+        server = start_server(script, Path(folder) / "server.log", env=env, cwd=cwd, timeout_s=timeout_s, port=port)
+        try:
+            yield server
+        finally:
+            server.stop()
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """Current (VmRSS) and peak (VmHWM) resident memory of a process, in MB."""
+    out: dict[str, float] = {}
     try:
-        wait_until_healthy(url, process, timeout_s, lambda: Path(log.name).read_text(errors="replace")[-2000:])
-        yield Server(url, process)
-    finally:
-        stop_process(process)
-        log.close()
-        Path(log.name).unlink(missing_ok=True)
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0]) / 1024
+    except OSError:
+        pass
+    return out
 
 
 @contextlib.contextmanager

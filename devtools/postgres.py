@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,8 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from devtools.browser import free_port
 
 SERVER_USER = "postgres"  # the OS user the server runs as when we are root
 DB_USER = "postgres"  # the database superuser initdb creates
@@ -41,12 +42,6 @@ class Server:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://{DB_USER}@{self.host}:{self.port}/{database}"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _bindir() -> Path | None:

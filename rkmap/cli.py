@@ -202,17 +202,18 @@ def _with_data(dataset, files: list[Path], source: str = "", day_order: str | No
     """The dataset with the user's files added; per file the mapping used and a summary on stderr; None if nothing loads."""
     from rkmap.core.coordinates import checked_coordinates
     from rkmap.core.text_safety import terminal_text
-    from rkmap.data.user_data import LoadOptions, load_user_file, mapping_lines, summary_lines, with_user_data
+    from rkmap.data.user_data import LoadOptions, load_user_file_taking, mapping_lines, summary_lines, with_user_data
 
     loaded = []
     options = LoadOptions(source=source, day_order=day_order)
     for path in files:
         try:
-            content = path.read_bytes()
+            held = [path.read_bytes()]
         except OSError as exc:
             print(terminal_text(f"error: --data {path}: cannot read it ({exc.strerror or exc})"), file=sys.stderr)
             continue
-        data = load_user_file(path.name, content, set(dataset.places["id"]), options)
+        # The loader takes the bytes: a 200 MB file is not held through the rest of its load and the merge.
+        data = load_user_file_taking(path.name, held, set(dataset.places["id"]), options)
         level = "error" if data.loaded_nothing else ("warning" if data.rows_left_out else "note")
         lines = summary_lines(data)
         # Text from the file: no escape sequence reaches the terminal.
@@ -229,7 +230,7 @@ def _with_data(dataset, files: list[Path], source: str = "", day_order: str | No
     if not loaded:
         print("error: nothing loaded from --data", file=sys.stderr)
         return None
-    merged = with_user_data(dataset, loaded)
+    merged = with_user_data(dataset, loaded, spend=True)  # the files' rows are needed only in the merged data from here on
     dropped = checked_coordinates(merged)[1]
     if dropped:
         print(terminal_text(f"warning: {dropped.message()}"), file=sys.stderr)

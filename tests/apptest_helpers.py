@@ -8,6 +8,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from rkmap.app.deck_bundles import COMPONENT
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
@@ -28,7 +30,7 @@ def run_app(**query: str) -> AppTest:
 
 def map_data(at: AppTest) -> dict:
     """What the map component (rkmap/app/deck_map.py) sends the browser: deck JSON, day, span, bundles."""
-    elements = [e for e in at.get("bidi_component") if e.proto.component_name == "deck_map"]
+    elements = [e for e in at.get("bidi_component") if e.proto.component_name == COMPONENT]
     assert len(elements) == 1, f"expected one map, found {len(elements)}"
     return json.loads(elements[0].proto.json)
 

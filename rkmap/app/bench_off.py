@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-MECHANISMS = ("warm_data", "warmup_deck", "preload")
+MECHANISMS = ("warm_data", "preload", "svg_lines")
 
 
 def off(name: str) -> bool:

@@ -77,6 +77,14 @@ def _repair(key: str) -> None:
     state[key] = meta.by_label.get(value, meta.default) if isinstance(value, str) else meta.default
 
 
+def admit(key: str, option: Hashable) -> None:
+    """Make ``option`` one of choice ``key``'s options before the widget is drawn again (an item picked on the map
+    that the list does not hold: the widget adds it, rkmap/app/detail.py), so :func:`repair_choices` keeps it."""
+    meta = _metas().get(key)
+    if meta is not None and option not in meta.options:
+        _metas()[key] = _Meta(meta.options | {option}, meta.by_label, meta.default)
+
+
 def repair_choices() -> None:
     """Every recorded choice's value back to one of its options (see the module's docstring)."""
     for key in list(_metas()):

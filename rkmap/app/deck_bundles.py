@@ -1,81 +1,56 @@
-"""Where the browser gets the map's module, and the preload that starts it first thing.
+"""Which file the map component's module is, and the preload that starts it first thing.
 
 The map component's JavaScript is ES modules (rkmap/app/deck_map.js and what it
 imports, with the map's own deck.gl build, rkmap/app/deck_gl.js), bundled by esbuild
-into one module in the component's asset folder, static/deck_map/ (``make js``;
-the built file is committed, so the app runs offline and without node). It is
-served as a static file, not sent inline with the component: 0.9 MB would
-otherwise travel with every rerun. (Streamlit serves a component's files from
-its ``asset_dir`` only for a component in an installed package's
-pyproject.toml; until the app is one, ./static serves the folder, and the
-component sends a stub that imports the module.)
+into one module in the component's asset folder, rkmap/app/deck_map_assets/
+(``make js``; the built file is committed, so the app runs offline and without
+Node.js). The folder is declared in pyproject.toml, so Streamlit serves it and
+loads the module by its URL: its 0.9 MB never travel with a rerun.
 
 The module takes the browser a good part of a second to fetch and run on a
-slow machine, and software WebGL then builds a shader pipeline per layer kind
-before the map's first frame (see bench/README.md). The map component can
+slow machine (see docs/performance-decisions.md). The map component can
 only ask for it once its element arrives, late in the page's first run. The
-preload asks first and then draws the warm-up deck (rkmap/render/primitives.py,
-rkmap/app/deck_loader.js), which the map takes over, as the page's first element, at the start of the
-first run. Both import the module by the same URL, so the browser runs it once and the warm-up deck passes from
-the preload to the map inside it (no window globals). Nothing here imports
-pandas, pydeck or the data modules: app.py calls :func:`preload_deck_gl`
-before it imports them,.
+preload, the page's first element, asks for it at the start of the first run,
+by the same URL, so the browser fetches and runs it once (no window globals).
+Nothing here imports pandas, pydeck or the data modules: app.py calls
+:func:`preload_deck_gl` before it imports them.
 """
 
 from __future__ import annotations
 
-import hashlib
-from functools import cache
-from pathlib import Path
-
 import streamlit as st
 
 from rkmap.app.bench_off import off
-from rkmap.render.basemap import STATIC_DIR, static_url
 
-_HERE = Path(__file__).resolve().parent
-# The map component's asset folder under ./static: the bundle and its licence list (static/vendor/README.md).
-MAP_MODULE = "deck_map/deck_map.js"
+# The component's name as pyproject.toml declares it, and the folder Streamlit serves its asset folder at.
+COMPONENT = "rkmap.deck_map"
+ASSET_URL = f"_stcore/bidi-components/{COMPONENT}"
+MAP_MODULE = "deck_map.js"  # in the asset folder: the bundle, with its licence list (README.md there)
+BENCH_WEBGL_LINES_MODULE = "deck_map_webgl_lines.js"  # built by bench/webgl_lines/build.mjs, never shipped
 PRELOAD_KEY = "deck_gl_preload"  # its element is hidden (rkmap/app/page_style.py)
-# How a page imports the map's module: a URL relative to the page (a component's
-# inline module is a blob: URL, against which a relative import means nothing).
-# The same absolute URL everywhere, so the browser runs the module once.
-IMPORT_JS = "import(new URL(url, document.baseURI).href)"
-# rkmap.render.primitives.warmup_deck_json(), written by scripts/build_warmup_deck.py (a test checks it is current).
-# Read, not built: building it imports pydeck and numpy (≈ 0.1 s), which the server
-# would do before it could answer at all.
-WARMUP_DECK_FILE = _HERE / "warmup_deck.json"
 
 _preload = st.components.v2.component(
     "deck_gl_preload",
     html="",
-    # A failure is left to the map, which says so where the map would be.
-    js=f"""export default function ({{ data: [url, warmup] }}) {{
+    # The URL Streamlit loads the component's module from, relative to the page (the
+    # app may be served under a path). A failure is left to the map component.
+    js="""export default function ({ data: [path] }) {
   performance.mark("deck-map:preload");
-  {IMPORT_JS}.then((map) => map.preloadDeckGl(warmup)).catch(() => {{}});
-}}
+  import(new URL(path, document.baseURI).href).then((map) => map.preloadDeckGl()).catch(() => {});
+}
 """,
 )
 
 
-@cache  # the file changes only with a new release: hash it once
-def module_url() -> str:
-    """The map module's URL, with a digest of its content: a new build is never taken from a stale cache."""
-    digest = hashlib.sha256((STATIC_DIR / MAP_MODULE).read_bytes()).hexdigest()[:12]
-    return f"{static_url(MAP_MODULE)}?v={digest}"
-
-
-@cache  # the page asks on every full rerun: read once
-def warmup_deck() -> str:
-    """The warm-up deck's pydeck JSON (see :data:`WARMUP_DECK_FILE`)."""
-    if off("warmup_deck"):
-        return ""
-    return WARMUP_DECK_FILE.read_text(encoding="utf-8").strip()
+def map_module_file() -> str:
+    """The map module's file in the component's asset folder."""
+    # The benchmark's variant with WebGL lines (bench/webgl_lines/), to measure the SVG lines against.
+    return BENCH_WEBGL_LINES_MODULE if off("svg_lines") else MAP_MODULE
 
 
 def preload_deck_gl() -> None:
-    """Have the browser run the map's module and build its shader pipelines now, while the rest of the page is built."""
+    """Have the browser fetch and run the map's module now, while the rest of the page is built."""
     if off("preload"):
         return
     # A list, not a dict: Streamlit looks for data frames in a dict, which imports pandas (≈ 0.3 s).
-    _preload(key=PRELOAD_KEY, data=[module_url(), warmup_deck()])
+    _preload(key=PRELOAD_KEY, data=[f"{ASSET_URL}/{map_module_file()}"])

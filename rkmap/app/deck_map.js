@@ -2,8 +2,8 @@
 //
 // This module is the entry of the map's bundle (scripts/deckgl_bundle/build.mjs):
 // with the modules it imports and the map's own deck.gl build (rkmap/app/deck_gl.js), it
-// is served as one file from the component's asset folder, static/deck_map/
-// (rkmap/app/deck_bundles.py). A slider
+// is one file in the component's asset folder, rkmap/app/deck_map_assets/, which
+// Streamlit serves and loads as the component's module (rkmap/app/deck_map.py). A slider
 // step fills the as-of day into each layer's filter ranges ("asOfRanges") and
 // redraws here, in the browser: the layer data stay loaded and no Streamlit
 // rerun stands between the key press and the map; the timeline strip under it
@@ -16,13 +16,14 @@
 // the canvas (rkmap/app/html_labels.js).
 
 import { Deck, VERSION, WebMercatorViewport } from "./deck_gl.js";
-import { deckProps, jsonConverter, takeWarmDeck } from "./deck_loader.js";
-import { deckLayers, sizeFromCanvas } from "./deck_private.js";
+import { ColumnarData } from "./columnar.js";
+import { deckProps, jsonConverter } from "./deck_loader.js";
+import { deckLayers } from "./deck_private.js";
 import { svgLineAt } from "./svg_paths.js";
 import { Timeline } from "./timeline.js";
 import { pixelRatio, viewportKey } from "./viewport.js";
 
-// The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl and its warm-up deck.
+// The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl early.
 export { preloadDeckGl } from "./deck_loader.js";
 
 const maps = new WeakMap();
@@ -155,6 +156,19 @@ class DeckMap {
     this.input.addEventListener("change", () => this.setStateValue("day", Number(this.input.value)));
     this.deck = null;
     this.deckJson = null;
+    // A session's many own events, fetched once (rkmap/app/columnar.js): once they arrive, draw again.
+    this.columnar = new ColumnarData(() => this.redrawAll());
+  }
+
+  // Set the layers again though neither the day nor the deck changed (the user layer's columns arrived, or its tier changed).
+  redrawAll() {
+    this.drawn = null;
+    if (this.day !== null) this.showDay(this.day);
+  }
+
+  // The map's zoom as deck.gl has it (undefined before the deck exists: the deck's own initial view then).
+  zoom() {
+    return this.deck?.getViewports()[0]?.zoom;
   }
 
   // The map fills the window below its top edge (at least ``minHeight``): it grows with the screen.
@@ -277,25 +291,21 @@ class DeckMap {
     if (!this.deck) {
       this.converter = jsonConverter({ labels: this.labels, lines: this.lines });
       const props = {
-        ...deckProps(this.converter, json),
+        ...deckProps(this.converter, json, this.columnar),
         getTooltip: () => null, // the map shows its own (showTip); deck.gl's hover path stays as with a tooltip
         onHover: (info) => this.onHover(info),
         getCursor: ({ isDragging, isHovering }) => (isDragging ? "grabbing" : isHovering || this.lineHovered ? "pointer" : "grab"),
         onClick: (info) => this.onClick(this.withLine(info)),
-        onBeforeRender: () => this.placeBasemap(this.deck.getViewports()[0]),
+        onBeforeRender: () => {
+          const viewport = this.deck.getViewports()[0];
+          this.placeBasemap(viewport);
+          // Zoomed across a level: the user layer's tier for the new zoom (rkmap/app/columnar.js), after this frame.
+          if (viewport && this.columnar.tierChanged(viewport.zoom)) requestAnimationFrame(() => this.redrawAll());
+        },
       };
-      // The page's warm-up deck (rkmap/app/deck_loader.js) has built the layers' shader
-      // pipelines meanwhile: draw with it. Its canvas goes between the basemap and the labels.
-      const warm = takeWarmDeck();
-      const holder = warm?.holder ?? Object.assign(document.createElement("div"), { className: "deck-map-deck" });
+      const holder = Object.assign(document.createElement("div"), { className: "deck-map-deck" });
       this.container.insertBefore(holder, this.labels);
-      if (warm) {
-        this.deck = warm.deck;
-        sizeFromCanvas(this.deck);
-        this.deck.setProps(props);
-      } else {
-        this.deck = new Deck({ ...props, parent: holder });
-      }
+      this.deck = new Deck({ ...props, parent: holder });
       // Place the images at once, not at the first frame (which waits for the layers' shaders).
       const { clientWidth: width, clientHeight: height } = this.container;
       if (json.initialViewState && width && height) {
@@ -312,12 +322,12 @@ class DeckMap {
       this.queued = json;
       return;
     }
-    this.deck.setProps(deckProps(this.converter, json));
+    this.deck.setProps(deckProps(this.converter, json, this.columnar, this.zoom()));
     this.throttled = true;
     requestAnimationFrame(() => {
       this.throttled = false;
       if (this.queued) {
-        this.deck.setProps(deckProps(this.converter, this.queued));
+        this.deck.setProps(deckProps(this.converter, this.queued, this.columnar, this.zoom()));
         this.queued = null;
       }
     });
@@ -353,7 +363,18 @@ class DeckMap {
 
   onHover(info) {
     const tooltip = tooltipFor(this.tooltip);
-    this.showTip(tooltip && info ? tooltip(this.withLine(info)) : null, info?.x, info?.y);
+    const row = this.columnar.row(info);
+    if (row) {
+      // A row of binary columns carries no text: its tooltip comes from the server, shown if the pointer is still there.
+      this.hoverIndex = `${info.layer.id}:${info.index}`;
+      const at = this.hoverIndex;
+      row.then((picked) => {
+        if (this.hoverIndex === at) this.showTip(tooltip && picked ? tooltip({ picked: true, object: picked }) : null, info.x, info.y);
+      });
+    } else {
+      this.hoverIndex = null;
+      this.showTip(tooltip && info ? tooltip(this.withLine(info)) : null, info?.x, info?.y);
+    }
     const line = this.lineUnder(info);
     for (const layer of deckLayers(this.deck)) {
       if (typeof layer.hover === "function") layer.hover(line?.layer === layer ? line.index : -1);
@@ -362,6 +383,14 @@ class DeckMap {
   }
 
   onClick(info) {
+    const row = this.columnar.row(info);
+    if (row) {
+      const layerId = info.layer.id;
+      row.then((picked) => {
+        if (picked?.id !== undefined) this.setTriggerValue("pick", { layer: layerId, id: String(picked.id), kind: picked.layer ?? null });
+      });
+      return;
+    }
     if (!info || !info.layer || !info.object) return;
     const { id, layer } = info.object;
     if (id === undefined) return;

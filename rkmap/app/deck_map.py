@@ -2,8 +2,8 @@
 
 With ``st.slider`` plus ``st.pydeck_chart`` every step waited for a rerun, its
 deltas and a rebuilt deck before the map moved. Here the browser holds the
-deck (the map's ES modules bundled with its own deck.gl build, served from the
-component's asset folder static/deck_map/; rkmap/app/deck_bundles.py), the
+deck (the map's ES modules bundled with its own deck.gl build, the module of the
+component, served from its asset folder rkmap/app/deck_map_assets/), the
 basemap rasters as images under its canvas, and the layers' filter
 templates (``asOfRanges``, rkmap/render/view.py): a step fills in the new day and
 redraws at once, the timeline strip under the map (rkmap/app/timeline.py) with it,
@@ -13,14 +13,15 @@ depends on the date (the count, the open export and download panels, the URL).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pydeck as pdk
 import streamlit as st
 
-from rkmap.app.deck_bundles import IMPORT_JS, module_url
+from rkmap.app.deck_bundles import COMPONENT, map_module_file
 from rkmap.app.detail import item_key_for
 from rkmap.app.restart import first_run_after_restart
 from rkmap.core.dates import day_number, from_day_number
@@ -30,26 +31,21 @@ _HERE = Path(__file__).resolve().parent
 STATE_KEY = "as_of"  # the session-state date the slider reports into
 MIN_HEIGHT = 420  # px: the map never gets shorter, however small the window
 
-_component = st.components.v2.component(
-    "deck_map",
-    html='<div class="deck-map"></div>',
-    css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
-    # Only a stub is sent with the component (its inline JS travels with every rerun):
-    # it imports the map's module (rkmap/app/deck_bundles.py) and hands it the component.
-    js=f"""export default async function (component) {{
-  const url = component.data.module;
-  try {{
-    const {{ default: mountMap }} = await {IMPORT_JS};
-    return mountMap(component);
-  }} catch (error) {{
-    const root = component.parentElement.querySelector(".deck-map") ?? component.parentElement;
-    root.textContent = `The map could not start: ${{error.message}}`;
-    return undefined;
-  }}
-}}
-""",
-    isolate_styles=False,  # a page-wide rule gives the map its water colour (rkmap/app/page_style.py)
-)
+def _component() -> Callable[..., Any]:
+    """The map component: its module is the built bundle in its asset folder (rkmap/app/deck_map_assets/).
+
+    Registered at each run, not at import: Streamlit resolves the asset folder from the
+    package's manifest through the running app's component registry, which does not exist
+    when this module is imported outside a server (the command line, unit tests). An
+    unchanged definition registers silently.
+    """
+    return st.components.v2.component(
+        COMPONENT,
+        html='<div class="deck-map"></div>',
+        css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
+        js=map_module_file(),
+        isolate_styles=False,  # a page-wide rule gives the map its water colour (rkmap/app/page_style.py)
+    )
 
 
 def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str, height: int,
@@ -68,7 +64,6 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
         "label": label,
         "height": height,
         "frame": list(frame) if frame else None,
-        "module": module_url(),
         "basemap": basemap_images(),  # shown under the canvas, not drawn by deck.gl
         "timeline": timeline,  # rkmap/app/timeline.py timeline_payload; None: no strip
     }
@@ -108,7 +103,7 @@ def day_reported(key: str, first: date, last: date) -> None:
 def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: Mapping[str, object] | None = None,
              frame: tuple[float, float, float, float] | None = None, height: int = MIN_HEIGHT, key: str = "map") -> str | None:
     """Draw the map with its slider (and timeline strip); return the item key clicked on the map in this run, if any."""
-    result = _component(
+    result = _component()(
         key=key,
         data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline, frame),
         default={"day": day_number(st.session_state[STATE_KEY])},

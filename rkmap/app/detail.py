@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from rkmap.app._markdown import md_escape, md_link
-from rkmap.app.choices import choice
+from rkmap.app.choices import admit, choice
 from rkmap.core.dates import from_day_number
 from rkmap.core.memo import memo
 from rkmap.core.messages import LANGS, field_label, t
@@ -62,6 +62,9 @@ def sync_map_pick(key: str | None) -> bool:
     True if that changed the selection (the panel must then be drawn again).
     """
     if key and st.session_state.get("selected") != key:
+        # An event older than the picker's newest MAX_PICKER_EVENTS (any of a large upload's) is no option
+        # of the last run's list: admitted, or the next run's repair would reset the selection to none.
+        admit("selected", key)
         st.session_state["selected"] = key
         return True
     return False

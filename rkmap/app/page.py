@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from rkmap.app import user_channel
 from rkmap.app._markdown import md_escape
 from rkmap.app.controls import current_view, init_state, sidebar_controls, time_controls, url_notices, write_url
 from rkmap.app.data import shipped_dataset, source_caption
@@ -60,7 +61,7 @@ def render() -> None:
         view = current_view()
         events_shown, legs_shown = shown_counts(dataset, view)
         st.caption(t("shown_count", view.lang, events=events_shown, legs=legs_shown, date=view.as_of.isoformat()) + data_end_note(view.as_of, first, last, view.lang))
-        deck = build_deck(dataset, view, camera=camera_count())
+        deck = build_deck(dataset, view, camera=camera_count(), channel=user_channel.publisher())
         picked = deck_map(deck, first, last, t("as_of", view.lang), timeline=timeline_payload(dataset, view), frame=region_box(view.region, dataset))
         if sync_map_pick(picked):
             st.rerun(scope="app")  # the details panel, outside this fragment, shows the clicked item

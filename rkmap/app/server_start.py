@@ -40,6 +40,9 @@ def warm_data() -> None:
 
         source = resolve_source()
         load_cached(source.cache_key, source)
+        from rkmap.render.areas import area_outlines_world
+
+        area_outlines_world()  # the countries' outlines, made valid once: every first map draws some
     except Exception as exc:  # noqa: BLE001 - the page's own run says what went wrong
         LOGGER.info("Data not loaded at start-up (the page will say why): %s", exc)
 

@@ -24,7 +24,13 @@ a worker that dies without an answer gets the same kind of message. Its wall
 time is bounded too (MAP_USER_LOAD_SECONDS): then it is stopped.
 
 The result (UserData: pandas frames) comes back pickled through the pipe from
-our own process, never from anything a user sent.
+our own process, never from anything a user sent. It is pickled with its
+arrays' buffers out of band (pickle protocol 5) and each buffer written to the
+pipe as it is: pickled in band, a million-row answer was copied whole into
+one bytes object in the worker (about 0.6 GB on top of the rows). The file's
+bytes go to the worker through a pipe too, not as an argument of the process
+(which it would keep to the end), so they are freed once they are read into
+columns (:func:`rkmap.data.user_data.load_user_file_taking`).
 
 ``MAP_USER_LOAD_WORKER=0`` reads in the calling process instead (no cap, no
 isolation), for a platform without fork servers; the command line
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import resource
 import threading
 import time
@@ -42,7 +49,8 @@ from collections.abc import Callable, Collection
 from multiprocessing.connection import Connection
 
 from rkmap.data import budgets as _budgets
-from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file
+from rkmap.data._priority import lower_priority, niceness
+from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file, load_user_file_taking
 
 WORKER_ENV = "MAP_USER_LOAD_WORKER"
 POLL_S = 0.25  # how often the waiting session hears the elapsed time
@@ -88,19 +96,44 @@ def _cap(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
 
 
-def _child(conn: Connection, name: str, content: bytes, known: frozenset[str], options: LoadOptions | None, megabytes: int) -> None:
-    """The worker: cap, read, send the UserData back (or why there is none)."""
+def _child(conn: Connection, files: Connection, name: str, known: frozenset[str], options: LoadOptions | None, megabytes: int, nice: int) -> None:
+    """The worker: lower its priority, cap, take the file from ``files``, read it, send the UserData back (or why there is none)."""
     try:
+        held = [files.recv_bytes()]  # before the cap, as a process's arguments are: the file's size has its own limit
+        files.close()
         _budgets.MAX_LOAD_MB = megabytes  # the caller's budget, named in the messages as the one enforced
+        lower_priority(nice)  # the fork server's already (rkmap/data/_worker_prelude.py); not when run otherwise
         _cap(megabytes)
-        data = load_user_file(name, content, known, options)
-        del content
+        data = load_user_file_taking(name, held, known, options)  # the only reference: freed once the file is read into columns
         try:
-            conn.send(data)
-        except MemoryError:  # the answer itself does not fit under the cap
-            conn.send(_refused(name, _budgets.out_of_memory()))
+            _send(conn, data)
+        except MemoryError:  # the answer itself does not fit under the cap (raised before a byte of it is sent)
+            _send(conn, _refused(name, _budgets.out_of_memory()))
     finally:
         conn.close()
+
+
+def _send(conn: Connection, data: UserData) -> None:
+    """``data`` pickled with its buffers out of band: the sizes, the pickle, then each buffer as it lies in memory."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(data, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    conn.send([len(head), *(v.nbytes for v in views)])
+    conn.send_bytes(head)
+    for view in views:
+        conn.send_bytes(view)
+
+
+def _receive(conn: Connection) -> UserData:
+    """What :func:`_send` wrote. Each buffer lands in a bytearray of its own: writable, as the frames' arrays were."""
+    sizes = conn.recv()
+    head = conn.recv_bytes()
+    buffers = []
+    for size in sizes[1:]:
+        buffer = bytearray(size)
+        conn.recv_bytes_into(buffer)
+        buffers.append(buffer)
+    return pickle.loads(head, buffers=buffers)
 
 
 def _refused(name: str, why: str) -> UserData:
@@ -123,16 +156,24 @@ def load_in_worker(
         return load_user_file(name, content, known_places, options)
     context = _context()
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(send, name, content, frozenset(known_places), options, _budgets.MAX_LOAD_MB), daemon=True)
+    file_in, file_out = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(send, file_in, name, frozenset(known_places), options, _budgets.MAX_LOAD_MB, niceness()), daemon=True)
     start = time.monotonic()
     try:
         process.start()
     except OSError as exc:  # no process could be started: say so, the server goes on
-        receive.close()
-        send.close()
+        for end in (receive, send, file_in, file_out):
+            end.close()
         return _refused(name, f"could not be read: no worker process could be started ({exc.strerror or exc}).")
     send.close()  # the worker holds the only writing end: its exit is an end of file here
+    file_in.close()
     try:
+        try:
+            file_out.send_bytes(content)  # the worker reads it at once
+        except OSError:  # the worker ended before it took the file (a broken pipe): said below, as any worker that ends without an answer
+            pass
+        finally:
+            file_out.close()
         while not receive.poll(POLL_S):
             elapsed = time.monotonic() - start
             if elapsed > _budgets.MAX_LOAD_SECONDS:
@@ -141,7 +182,7 @@ def load_in_worker(
             if progress is not None:
                 progress(elapsed)
         try:
-            return receive.recv()
+            return _receive(receive)
         except (EOFError, OSError):  # the worker ended without an answer: killed, or out of memory outside Python
             process.join(5)
             return _refused(name, f"{_budgets.out_of_memory()} (The reading process stopped, exit code {process.exitcode}.)")

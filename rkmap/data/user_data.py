@@ -280,6 +280,17 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
     ``known_places`` are the shipped place ids events may name in ``place_id``;
     ``options`` what the analyst chose (default source, day/month order, mapping).
     """
+    return load_user_file_taking(name, [content], known_places, options)
+
+
+def load_user_file_taking(name: str, held: list[bytes], known_places: Collection[str] = (), options: LoadOptions | None = None) -> UserData:
+    """:func:`load_user_file` of the bytes in ``held``, which it takes out of that list.
+
+    Once the file is read into columns its bytes are let go, so a caller that
+    keeps no other reference to them (the command line, the load worker) does
+    not hold a 200 MB file through the rest of the load.
+    """
+    content = held.pop()
     options = options or LoadOptions()
     file = Path(name).name or "upload"
     suffix = Path(file).suffix.lower()
@@ -291,6 +302,7 @@ def load_user_file(name: str, content: bytes, known_places: Collection[str] = ()
     readers = {"csv": lambda f, c: _read_csv(f, c, options), "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
     try:
         raw = readers[fmt](file, content)
+        del content  # read into columns: the file's bytes are not needed again
     except (_Unreadable, KmlError, BudgetError) as exc:
         return _nothing(file, f"{exc} Nothing loaded.")
     except MemoryError:
@@ -1020,6 +1032,9 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     if preset is not None and preset.key == "acled" and mapping.get("date_end") == (_presets.ACLED_DATE_END,):
         start, end = _presets.acled_week(source_frame, frame["date"])
         frame["date"], frame["date_end"] = start, end
+    if preset is not None and preset.key == "ucdp" and mapping.get("date_precision") == (_presets.UCDP_DATE_PRECISION,):
+        # Only a precision that is exactly the row's period is kept (ucdp_dates), so the period never changes.
+        frame["date"], frame["date_end"], frame["date_precision"] = _presets.ucdp_dates(frame["date"], frame["date_end"], frame["date_precision"])
     # What the file did not have: defaults, said once.
     has_dates = bool((frame["date"] != "").any()) or "date" in mapping
     if "date" not in mapping:
@@ -1079,6 +1094,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         # The file's own place rows carry every column of the file; the events' places only what a place needs
         # (a million events' places padded with thirty empty columns weighed some 300 MB).
         places = pd.concat([places, event_places], ignore_index=True) if len(places) else event_places
+    _give_back_memory(len(events))
     events, places, routes, sources = _sources(events, places, routes)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
@@ -1154,6 +1170,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
     frame = _dated_and_unique(file, frame, report, ok)
+    _give_back_memory(len(frame))  # the checks' masks and messages, before the places are built
     # One place per distinct coordinate of events given by lat/lon.
     located = frame["lat"] != ""
     places = _empty_frame(["id"])
@@ -1336,19 +1353,31 @@ def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(pieces, ignore_index=True)
 
 
-def _rows_taken(frame: pd.DataFrame, order: np.ndarray) -> pd.DataFrame:
-    """``frame.iloc[order].reset_index(drop=True)``, a text column that is empty throughout kept as it is (not copied row by row)."""
+def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
+    """``frame.iloc[order].reset_index(drop=True)``, a text column with one value throughout kept as it is (not copied row by row).
+
+    Each column keeps its dtype: an object column taken as a Series of its own
+    became Arrow text, and the merge with the shipped rows' object column then
+    made a Python string of every cell. A column taken is dropped from
+    ``frame`` and from the ``spent`` frames (which share it), so the rows are
+    not held twice when nothing else needs the unsorted ones.
+    """
     import pyarrow.compute as pc
 
     columns = {}
     for name in frame.columns:
         values = frame[name]
         if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow" and len(values):
-            lengths = pc.binary_length(values.array._pa_array)
-            if lengths.null_count == 0 and pc.max(lengths).as_py() == 0:  # every cell '': the same column in any order
+            cells = values.array._pa_array
+            if cells.null_count == 0 and pc.all(pc.equal(cells, cells[0])).as_py():  # every cell the same ('', 'reported'): the same column in any order
                 columns[name] = values.reset_index(drop=True)
                 continue
-        columns[name] = pd.Series(values.array.take(order), name=name)
+        columns[name] = pd.Series(values.array.take(order), name=name, dtype=values.dtype)
+        if spent:
+            del values
+            for other in (frame, *spent):
+                if name in other.columns:
+                    del other[name]
     return pd.DataFrame(columns)
 
 
@@ -1369,8 +1398,12 @@ def _joined_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     return events
 
 
-def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
-    """A new dataset: the shipped rows plus every loaded user row (origin 'user'); ``dataset`` is unchanged."""
+def with_user_data(dataset: Dataset, user: Sequence[UserData], spend: bool = False) -> Dataset:
+    """A new dataset: the shipped rows plus every loaded user row (origin 'user'); ``dataset`` is unchanged.
+
+    ``spend``: the caller needs the ``user`` files no more (the command line): their events' columns are
+    dropped as the merged copy is made, so a million rows are not held twice. The panel keeps its files.
+    """
     user = [u for u in user if not u.loaded_nothing]
     if not user:
         return dataset
@@ -1393,7 +1426,7 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         if len(data.events):
             e = data.events.assign(
                 id=_prefixed(data.events["id"], prefix),
-                place_id=_prefixed(data.events["place_id"], prefix).where(_columns.isin(data.events["place_id"], file_places), data.events["place_id"].astype(object)),
+                place_id=_prefixed(data.events["place_id"], prefix).where(_columns.isin(data.events["place_id"], file_places), data.events["place_id"].astype(_columns.STRING)),
                 source=_prefixed(data.events["source"], prefix),
                 origin=ORIGIN_USER,
             )
@@ -1420,8 +1453,11 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
     all_sources = pd.concat([dataset.sources, user_sources]).fillna({"origin": ""})
     user_places = pd.concat(places, ignore_index=True).set_index("id", drop=False) if places else dataset.places.iloc[0:0].assign(origin=pd.Series(dtype=object))
     user_places = user_places[[c for c in dataset.places.columns if c in user_places.columns] + ["origin"] + (["outline"] if "outline" in user_places.columns else [])]
-    all_places = pd.concat([dataset.places, user_places])
-    all_places["origin"] = all_places["origin"].fillna("")
+    # '' on the shipped side first, in the user's column type (filled after the merge, the column was copied whole).
+    own_origin = dataset.places["origin"].fillna("") if "origin" in dataset.places.columns else pd.Series("", index=dataset.places.index)
+    all_places = pd.concat([dataset.places.assign(origin=own_origin.astype(user_places["origin"].dtype)), user_places])
+    if bool(all_places["origin"].isna().any()):
+        all_places["origin"] = all_places["origin"].fillna("")
     outline = ["outline"] if "outline" in all_places.columns else []  # an area of the analyst's: its polygon, drawn as its outline
     place_columns = all_places[["lon", "lat", "location_precision", "is_area", "radius_km", "name_en", "name_ja", *outline]].rename(columns={"name_en": "place_name_en", "name_ja": "place_name_ja"})
     if events:
@@ -1431,15 +1467,24 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData]) -> Dataset:
         # sorted before the display dates and place columns are added, so the sort copies fewer columns.
         starts = _columns.as_dates(user_events["_start"])
         if not bool((np.diff(starts) >= np.timedelta64(0, "D")).all()):  # a file already in date order is not copied again
-            user_events = _rows_taken(user_events, np.argsort(starts, kind="stable"))
+            user_events = _rows_taken(user_events, np.argsort(starts, kind="stable"), [u.events for u in user] if spend else ())
         user_events = _columns.finish_dates(user_events.reset_index(drop=True))
         user_events = _joined_places(user_events, place_columns)
         _give_back_memory(len(user_events))
     else:
         user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))
-    all_events = _merged_by_date(dataset.events, user_events)
-    for column in ("origin", "source_title", "source_url", "source_quote", "source"):
-        if column in all_events.columns:
+    # Columns only the user's rows have are filled with '' on the shipped side before the merge, in the
+    # user's column type: filled after it, each was copied whole for the sake of the shipped rows.
+    shipped_events = dataset.events.copy(deep=False)
+    text_columns = ("origin", "source_title", "source_url", "source_quote", "source")
+    for column in text_columns:
+        if column in user_events.columns and user_events[column].dtype != object:
+            kind = user_events[column].dtype
+            own = shipped_events[column].fillna("") if column in shipped_events.columns else pd.Series("", index=shipped_events.index)
+            shipped_events[column] = own.astype(kind)
+    all_events = _merged_by_date(shipped_events, user_events)
+    for column in text_columns:
+        if column in all_events.columns and bool(all_events[column].isna().any()):
             all_events[column] = all_events[column].fillna("")
     user_routes = pd.concat(routes, ignore_index=True) if routes else dataset.route_legs.iloc[0:0].assign(origin=pd.Series(dtype=object), source=pd.Series(dtype=object))
     user_routes = user_routes[[c for c in dataset.route_legs.columns if c in user_routes.columns] + [c for c in ("origin", "source") if c not in dataset.route_legs.columns]]

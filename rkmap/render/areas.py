@@ -67,13 +67,25 @@ def outline_id(place_id: str, lon: float, lat: float, country_level: bool) -> st
     return next((key for key, shape in outlines.items() if shape.covers(point)), None)
 
 
+@cache
+def area_outlines_world() -> dict[str, BaseGeometry]:
+    """The outlines in Web Mercator world units (rkmap/core/projection.py), made valid once.
+
+    Projecting can make an outline invalid (Russia's meets itself where its pieces
+    touch); repairing it costs about 0.2 s of CPU for Russia. Done here once, a
+    frame's outline is this one scaled, not repaired again at each frame's zoom.
+    The server's start-up loads it with the dataset (rkmap/app/server_start.py).
+    """
+    return {place_id: shapely.make_valid(shapely.transform(outline, lambda c: _to_px(c[:, 0], c[:, 1], 1.0))) for place_id, outline in area_outlines().items()}
+
+
 @lru_cache(maxsize=64)
 def area_shape_px(place_id: str, lon: float, lat: float, radius_km: float, scale: float, own: BaseGeometry | None = None) -> BaseGeometry:
-    """The area in screen pixels of a world ``scale`` px wide (y down): its outline (``own``, else the shipped one), else a circle."""
-    outline = own if own is not None else area_outlines().get(str(place_id))
+    """The area in screen pixels of a world ``scale`` px wide (y down): its outline (``own``, lon/lat, else the shipped one), else a circle."""
+    outline = shapely.make_valid(shapely.transform(own, lambda c: _to_px(c[:, 0], c[:, 1], 1.0))) if own is not None else area_outlines_world().get(str(place_id))
     if outline is not None:
-        # Valid again after projecting (Russia's outline meets itself where its pieces touch).
-        return shapely.make_valid(shapely.transform(outline, lambda c: _to_px(c[:, 0], c[:, 1], scale)))
+        scaled = shapely.transform(outline, lambda c: c * scale)
+        return scaled if shapely.is_valid(scaled) else shapely.make_valid(scaled)
     x, y = _to_px(np.array([lon]), np.array([lat]), scale)[0]
     metres_per_px = EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / scale
     return Point(x, y).buffer(max(radius_km, 1.0) * 1000 / metres_per_px, 64)

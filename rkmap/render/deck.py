@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,8 +21,9 @@ from rkmap.core.coordinates import finite_json, valid_coordinates
 from rkmap.core.dates import from_day_number
 from rkmap.core.memo import memo
 from rkmap.core.messages import t
-from rkmap.core.projection import world_lonlat, world_xy
+from rkmap.core.projection import world_lonlat, world_xy, world_xy_array
 from rkmap.core.text import row_span, schematic_note
+from rkmap.core.text_safety import reveal_invisible
 from rkmap.data import Dataset
 from rkmap.render import layer_parts
 from rkmap.render._grouping import current_intervals, symbol_groups
@@ -30,6 +32,9 @@ from rkmap.render.arrows import arrows_along
 from rkmap.render.layer_parts import (
     LABEL_PAD_PX,
     PICKED,
+    SHIPPED,
+    USER,
+    Look,
     MapSize,
     as_of_filter,
     event_icon_layers,
@@ -40,9 +45,8 @@ from rkmap.render.layer_parts import (
     time_props,
     tooltip,
 )
-from rkmap.render.primitives import FILTER_2, icon_layer, path_layer, per_item
+from rkmap.render.primitives import FILTER_2, area_layer, icon_layer, path_layer, per_item
 from rkmap.render.static_data import publish_csv, publish_json
-from rkmap.render.user_deck import user_layers
 from rkmap.render.view import REGIONS, MapView, Region, clock_columns, leg_parts, localized, region_of
 
 # North-up and flat, like the exported briefings: no drag, touch or keyboard
@@ -92,23 +96,40 @@ def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, ob
     return publish_json(dataset, key, build)
 
 
-def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camera: int = 0) -> pdk.Deck:
-    """The map for ``view``; a new ``camera`` count re-frames a panned map (see CAMERA_NUDGE)."""
+# Where a session's many events go instead of the map's JSON: given the user dataset, the
+# channel's {"url", "key"} (rkmap/app/user_channel.py); None: inline, as for a few rows.
+Channel = Callable[[Dataset], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Where one part's layer data go: static files anyone may fetch (the shipped data), or only this
+    session's page (an analyst's own rows: inline in the map's JSON, many events by the ``channel``)."""
+
+    owner: Dataset
+    shared: bool
+    channel: Channel | None = None
+
+    def __call__(self, key: str, build: Callable[[], object]) -> object:
+        if self.shared:
+            return publish_json(self.owner, key, build)  # type: ignore[arg-type]
+        return memo(self.owner, f"inline-{key}", build)
+
+
+def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camera: int = 0, channel: Channel | None = None) -> pdk.Deck:
+    """The map for ``view``; a new ``camera`` count re-frames a panned map (see CAMERA_NUDGE).
+
+    ``channel``: where the session's many own events go (rkmap/app/user_channel.py); None keeps them inline.
+    """
     from rkmap.data.user_data import user_parts
 
-    # The user's own rows (if any) are drawn as their own layers, over the shipped ones;
-    # a row whose coordinates cannot be drawn is left out (rkmap/core/coordinates.py).
+    # The user's own rows (if any) are drawn by the same builder in their own look, over the shipped
+    # ones; a row whose coordinates cannot be drawn is left out (rkmap/core/coordinates.py).
     region = region_of(view.region, dataset)  # the user's data frame needs the user's rows
     dataset, user = user_parts(valid_coordinates(dataset))
-    layers: list[pdk.Layer] = []
-    if "route" in view.layers:
-        layers += route_layers(dataset, view, size)
-    if "events" in view.layers:
-        layers += event_layers(dataset, view, size)
-    if "places" in view.layers:
-        layers += place_layers(dataset, view, size)
+    layers = data_layers(dataset, view, size, SHIPPED, Publisher(dataset, shared=True))
     if user is not None:
-        layers += user_layers(user, view, size)
+        layers += data_layers(user, view, size, USER, Publisher(user, shared=False, channel=channel))
     return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(region, size, camera),
@@ -120,7 +141,25 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     )
 
 
-def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[dict[str, object]]:
+def data_layers(data: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher) -> list[pdk.Layer]:
+    """The one layer builder: the route, event and place layers of ``data`` in ``look``, their data where ``publish`` puts them."""
+    layers: list[pdk.Layer] = []
+    if "route" in view.layers and len(data.route_legs):
+        layers += route_layers(data, view, size, look, publish)
+    if "events" in view.layers and len(data.events):
+        layers += event_layers(data, view, size, look, publish)
+    if "places" in view.layers and _drawn_places(data).any():
+        layers += place_layers(data, view, size, look, publish)
+    return layers
+
+
+def _drawn_places(data: Dataset) -> pd.Series:
+    """Place rows drawn as places: not areas, nor places made only to locate events given by lat/lon (on_map 'no')."""
+    places = data.places
+    return ~places["is_area"].astype(bool) & (places["on_map"] != "no" if "on_map" in places.columns else True)
+
+
+def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED) -> list[dict[str, object]]:
     """One record per drawn line: each leg, plus its schematic connector if it has one.
 
     Lines are thinned for the view's frame (rkmap/render/_screen_path.py).
@@ -136,7 +175,7 @@ def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) ->
             "t_end": int(leg["t_end"]),
             "t_public": int(leg["t_public"]),
         }
-        records.append(layer_parts.route_record(leg, main, view, layer_parts.SHIPPED))
+        records.append(layer_parts.route_record(leg, main, view, look))
         if head:
             records.append(
                 {
@@ -152,17 +191,24 @@ def route_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) ->
     return records
 
 
-def route_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+def route_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None) -> list[pdk.Layer]:
+    publish = publish or Publisher(dataset, shared=True)
     lang, frame = view.lang, f"{view.region}-{size.width}x{size.height}"
-    records = memo(dataset, f"route-records-{lang}-{frame}", lambda: route_records(dataset, view, size))
+    records = memo(dataset, f"route-records-{lang}-{frame}", lambda: route_records(dataset, view, size, look))
+    lines_data = publish(f"route-{lang}-{frame}", lambda: records)
+    if look.colour is not None:  # one colour and width for every leg
+        colour, width = per_item([*look.colour, 230]), per_item(look.route_width_px)
+    else:
+        colour, width = "colour", "width"
+    lines = path_layer(look.route_id, lines_data, colour=colour, width=width, dash="dash", time=time_props(view))
+    if not look.route_direction:
+        return [lines]
     # The halo's records carry the leg's id and tooltip: it picks as the leg does.
-    halo_url = _published(dataset, f"route-halo-{lang}-{frame}", lambda: slim([r for r in records if not r["schematic"]], "path", "width", *PICKED))
-    lines_url = _published(dataset, f"route-{lang}-{frame}", lambda: records)
-    arrows_url = _published(dataset, f"route-arrows-{lang}-{frame}", lambda: arrow_records(records))
-    halo = path_layer("route-current", halo_url, colour=per_item([*style.EMPHASIS, 150]), width="width + 8",
+    halo_url = publish(f"route-halo-{lang}-{frame}", lambda: slim([r for r in records if not r["schematic"]], "path", "width", *PICKED))
+    arrows_url = publish(f"route-arrows-{lang}-{frame}", lambda: arrow_records(records))
+    halo = path_layer(f"{look.prefix}route-current", halo_url, colour=per_item([*style.EMPHASIS, 150]), width="width + 8",
                       dash=per_item([0, 0]), highlight=False, time=time_props(view, emphasised=True))
-    lines = path_layer("route", lines_url, colour="colour", width="width", dash="dash", time=time_props(view))
-    arrows = icon_layer("route-arrows", arrows_url, colour="colour", size_px=13, angle="angle", highlight=False,
+    arrows = icon_layer(f"{look.prefix}route-arrows", arrows_url, colour="colour", size_px=13, angle="angle", highlight=False,
                         time=time_props(view))
     return [halo, lines, arrows]
 
@@ -191,24 +237,107 @@ def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict
     return arrows
 
 
-def event_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
-    return layer_parts.event_records(dataset.events, view, layer_parts.SHIPPED)
+def event_records(dataset: Dataset, view: MapView, look: Look = SHIPPED) -> list[dict[str, object]]:
+    records = layer_parts.event_records(dataset.events, view, look)
+    if look.vague == "circles":  # an event's own polygon, outlined (an analyst's file may give one)
+        for record, outline in zip(records, dataset.events.get("outline", pd.Series([None] * len(records))), strict=True):
+            record["outline"] = _rings(outline)
+    return records
 
 
-def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None) -> list[pdk.Layer]:
+    publish = publish or Publisher(dataset, shared=True)
     if len(dataset.events) > style.LARGE_EVENT_COUNT:
-        return large_event_layers(dataset, view, size)
-    records = memo(dataset, f"event-records-{view.lang}", lambda: event_records(dataset, view))
-    # Area events get the translucent area symbol and, like all events, an icon
-    # at its centre so kind and claim status stay readable.
+        if publish.shared:
+            return large_event_layers(dataset, view, size)
+        return own_large_event_layers(dataset, view, look, publish)
     lang = view.lang
-    points = _published(dataset, f"events-{lang}", lambda: records)
-    areas = None
-    halo_icon = style.icon_spec(style.EVENT_SYMBOL, "event")
-    halos = _published(dataset, f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
-    del areas  # places known only to a country: hatched outlines (area_line_layers), not circles
-    halo, symbols = event_icon_layers("events", halos, points, view, style.EVENT_SIZE_PX, "colour")
-    return [*area_line_layers(dataset, view, size), halo, symbols]
+    records = memo(dataset, f"event-records-{lang}", lambda: event_records(dataset, view, look))
+    points = publish(f"events-{lang}", lambda: records)
+    halo_icon = style.icon_spec(look.event_symbol, look.icon_id)
+    halos = publish(f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
+    colour = "colour" if look.colour is None else per_item([*look.colour, 255])
+    halo, symbols = event_icon_layers(f"{look.prefix}events", halos, points, view, look.event_size_px, colour)
+    return [*vague_area_layers(dataset, view, size, look, publish, records), halo, symbols]
+
+
+def vague_area_layers(dataset: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher,
+                      records: list[dict[str, object]]) -> list[pdk.Layer]:
+    """Events known only to a region or country, under their symbols: the region's hatched outline (the
+    shipped look), or a circle of the row's radius and a row's own polygon dashed, as the exported image draws it."""
+    if look.vague == "hatched":
+        return area_line_layers(dataset, view, size)
+    lang = view.lang
+    areas = publish(f"event-areas-{lang}", lambda: [r for r in records if r["is_area"] and not r["outline"]])
+    outlines = publish(f"event-outlines-{lang}", lambda: _outline_records(records))
+    drawn = [area_layer(f"{look.prefix}event-areas", areas, time=time_props(view))] if areas else []
+    if outlines:
+        drawn.append(path_layer(f"{look.prefix}event-outlines", outlines, colour=per_item([*look.colour, 200]), width=per_item(1.5),
+                                dash="dash", time=time_props(view)))
+    return drawn
+
+
+def _rings(geom: object) -> list[list[list[float]]]:
+    """The exterior rings of a polygon or multipolygon as [lon, lat] paths; none for any other geometry."""
+    kind = getattr(geom, "geom_type", "")
+    polygons = [geom] if kind == "Polygon" else list(geom.geoms) if kind == "MultiPolygon" else []  # type: ignore[attr-defined]
+    return [[[round(x, 5), round(y, 5)] for x, y, *_ in p.exterior.coords] for p in polygons]
+
+
+def _outline_records(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """One path per ring of the events' own polygons, timed and picked as their event."""
+    keep = ("id", "layer", "t_start", "t_end", "t_public", "tooltip")
+    return [{**{k: r[k] for k in keep}, "path": ring, "dash": [4, 2]} for r in records for ring in r["outline"]]
+
+
+def own_event_table(events: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": events["id"],
+            "lon": events["lon"],
+            "lat": events["lat"],
+            "hollow": events["is_contested"].astype(int),
+            "t_start": events["t_start"],
+            "t_end": events["t_end"],
+            "t_public": events["t_public"],
+        }
+    )
+
+
+def own_large_event_layers(data: Dataset, view: MapView, look: Look, publish: Publisher) -> list[pdk.Layer]:
+    """A session's many own events: never in a static file, so not the shipped data's grouped CSV.
+
+    With the page's channel (rkmap/app/user_channel.py) their binary columns are fetched once and
+    drawn grouped per pixel (rkmap/render/user_columns.py); without one they travel inline.
+    """
+    colour = look.colour or style.USER_COLOUR
+    common = {
+        "id": f"{look.prefix}events",
+        "radius_units": "'pixels'",
+        "get_radius": 5,
+        "stroked": True,
+        "get_line_color": [*colour, 255],
+        "line_width_min_pixels": 1.5,
+        "pickable": True,
+        "auto_highlight": True,
+        "extensions": [FILTER_2],
+        **time_props(view),
+    }
+    if publish.channel is not None:
+        # The JSON names the channel and the clock's pair of day columns (the filter value); the data are not in it.
+        opens, closes = clock_columns(view.clock)
+        columnar = {**publish.channel(data), "filter": [opens, closes], "lang": view.lang}
+        return [pdk.Layer("ScatterplotLayer", data=[], columnar=columnar, **common)]
+    table = publish("event-table", lambda: own_event_table(data.events).to_dict("records"))
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            data=table,
+            get_position="[lon, lat]",
+            get_fill_color=f"[{colour[0]}, {colour[1]}, {colour[2]}, hollow ? 0 : 235]",
+            **common,
+        )
+    ]
 
 
 def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
@@ -279,6 +408,27 @@ def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(
 
 
 AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (rkmap/render/image.py)
+# Beyond the listed events, the tooltip counts this many more exactly; after that it says
+# "at least" a count that doubles (see _outline_copies).
+AREA_EXACT_MORE = 8
+
+
+def _outline_copies(events: int) -> list[int]:
+    """Which of an area's events, counted in opening order from 1, carry a copy of its outline.
+
+    Each copy's tooltip lists the events opened by its own: the topmost copy the
+    as-of date shows names what is open then. One copy per event would repeat a
+    country's outline for each of its events (a large data set puts tens of
+    thousands of events on one country); past the exact counts the copies come at
+    doubling counts, so a tooltip says "at least" how many more, never more than are open.
+    """
+    exact = min(events, AREA_LIST_ROWS + AREA_EXACT_MORE)
+    copies = list(range(1, exact + 1))
+    more = AREA_EXACT_MORE * 2
+    while AREA_LIST_ROWS + more <= events:
+        copies.append(AREA_LIST_ROWS + more)
+        more *= 2
+    return copies
 
 
 def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
@@ -311,14 +461,14 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
         for path in hatch:
             hatches.append({"path": path, "id": "", "layer": "area", "tooltip": tooltip([heading]), **times})
         ordered = group.sort_values([opens, "start", "id"])
-        listed: list[str] = []
-        for _, event in ordered.iterrows():
-            listed.append(f"{row_span(event, lang)} · {localized(event, 'title', lang)}")
-            shown = listed[:AREA_LIST_ROWS]
-            more = [t("area_more", lang, count=len(listed) - AREA_LIST_ROWS)] if len(listed) > AREA_LIST_ROWS else []
+        shown = [f"{row_span(event, lang)} · {localized(event, 'title', lang)}" for _, event in ordered.head(AREA_LIST_ROWS).iterrows()]
+        for number in _outline_copies(len(ordered)):
+            event = ordered.iloc[number - 1]
+            more = number - AREA_LIST_ROWS
+            count = [] if more <= 0 else [t("area_more" if more <= AREA_EXACT_MORE else "area_more_at_least", lang, count=more)]
             record_times = {"t_start": int(event["t_start"]), "t_end": int(event["t_end"]), "t_public": int(event["t_public"])}
             for path in rings:
-                outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": tooltip([heading, *shown, *more]), **record_times})
+                outlines.append({"path": path, "id": event["id"], "layer": "event", "tooltip": tooltip([heading, *shown[:number], *count]), **record_times})
         # The area's name beside its events' symbols, from its first event on: those symbols
         # stand for the whole area, not for the point they sit at.
         labels.append({"id": str(place_id), "position": [float(first["lon"]), float(first["lat"])], "name": heading, "label_offset": [0, -4],
@@ -355,41 +505,53 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize())
     return [hatch, outline, names]
 
 
-def place_records(dataset: Dataset, view: MapView) -> list[dict[str, object]]:
+def place_records(dataset: Dataset, view: MapView, look: Look = SHIPPED) -> list[dict[str, object]]:
     lang = view.lang
     records = []
     anchors = {"right": ("start", "center"), "left": ("end", "center"), "above": ("middle", "bottom"), "below": ("middle", "top")}
-    for _, place in dataset.places[~dataset.places["is_area"]].iterrows():
-        side, offset = style.label_placement(place["id"])
-        records.append(
-            {
-                "label_offset": list(offset),
-                "anchor": anchors[side][0],
-                "baseline": anchors[side][1],
-                "id": place["id"],
-                "layer": "place",
-                "kind": place["kind"],
-                "position": [float(place["lon"]), float(place["lat"])],
-                "name": localized(place, "name", lang),
-                "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
-                "tooltip": tooltip([localized(place, "name", lang), localized(place, "role", lang)]),
-            }
-        )
+    places = dataset.places[~dataset.places["is_area"]] if look.placed_labels else dataset.places[_drawn_places(dataset)]
+    for _, place in places.iterrows():
+        name = localized(place, "name", lang)
+        record = {
+            "id": place["id"],
+            "layer": "place",
+            "position": [float(place["lon"]), float(place["lat"])],
+            "name": name if look.placed_labels else reveal_invisible(name),
+            "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
+            "tooltip": tooltip([_tagged(look, name, lang), localized(place, "role", lang)]),
+        }
+        if look.placed_labels:
+            side, offset = style.label_placement(place["id"])
+            record = {"label_offset": list(offset), "anchor": anchors[side][0], "baseline": anchors[side][1], "id": record["id"],
+                      "layer": "place", "kind": place["kind"], **{k: record[k] for k in ("position", "name", "icon", "tooltip")}}
+        records.append(record)
     return records
 
 
-def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
-    records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view))
+def _tagged(look: Look, text: str, lang: str) -> str:
+    return t("user_tag", lang, text=text) if look.tagged else text
+
+
+def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None) -> list[pdk.Layer]:
+    publish = publish or Publisher(dataset, shared=True)
+    records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view, look))
+    icons_data = publish(f"places-{view.lang}", lambda: records)
+    icons = place_icon_layer(f"{look.prefix}places", icons_data, colour=look.colour or style.PLACE_INK, size_px=look.place_size_px)
+    if not look.placed_labels:
+        # Beside each symbol; many of them would only hide the map (their tooltips still name them).
+        if len(records) > style.LARGE_EVENT_COUNT:
+            return [icons]
+        labels = label_layer(f"{look.prefix}place-labels", icons_data, view, size_px=13, colour=look.colour or style.PLACE_INK,
+                             anchor="'start'", baseline="'center'", offset=per_item([style.LABEL_GAP_PX, 0]))
+        return [icons, labels]
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
-    icons_url = _published(dataset, f"places-{view.lang}", lambda: records)
     frame = f"{view.region}-{size.width}x{size.height}"
     zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
-    labels_url = _published(dataset, f"place-labels-{view.lang}-{frame}", lambda: [
+    labels_url = publish(f"place-labels-{view.lang}-{frame}", lambda: [
         {**r, "placements": placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
-    icons = place_icon_layer("places", icons_url, colour=style.PLACE_INK, size_px=style.PLACE_SIZE_PX)
-    labels = label_layer("place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
+    labels = label_layer(f"{look.prefix}place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
                          anchor="anchor", baseline="baseline", offset="label_offset", zooms=zooms)
     return [icons, labels]
 
@@ -449,6 +611,10 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
         labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
     events = dataset.events
     offsets = slot_offsets(events)
+    # Every symbol's position in world units, for all zooms at once (arrays: there may be 100,000 events).
+    place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
+    event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
     routes = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{size.width}x{size.height}", lambda: route_records(dataset, view, size))]
     cx, cy = (world_xy(region.west, region.north)[i] / 2 + world_xy(region.east, region.south)[i] / 2 for i in (0, 1))
     out: dict[tuple[str, str], list[list[float] | None]] = {key: [] for key, *_ in labels}
@@ -461,12 +627,11 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
             return (x - cx) * scale, -(y - cy) * scale  # noqa: B023 - called within this iteration
 
         half = style.PLACE_SIZE_PX / 2
-        symbols = [(x - half, y - half, x + half, y + half) for x, y in (at(float(p["lon"]), float(p["lat"])) for _, p in places.iterrows())]
+        x, y = (place_x - cx) * scale, -(place_y - cy) * scale
+        place_boxes = np.column_stack([x - half, y - half, x + half, y + half])
         e_half = style.EVENT_SIZE_PX / 2
-        for index, event in events.iterrows():
-            x, y = at(float(event["lon"]), float(event["lat"]))
-            dx, dy = offsets[index]
-            symbols.append((x + dx - e_half, y - dy - e_half, x + dx + e_half, y - dy + e_half))
+        x, y = (event_x - cx) * scale + event_dx, -(event_y - cy) * scale - event_dy
+        symbols = np.vstack([place_boxes, np.column_stack([x - e_half, y - e_half, x + e_half, y + e_half])])
         lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
         # Inside the map framed at this zoom (the map's box grown or shrunk with the zoom): the browser
         # fits the frame to its map and draws a level's placements from that level's zoom up to the

@@ -1496,6 +1496,8 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
     if events.empty:
         return
     all_events = dataset.events
+    # Every shown event known only to an area, before identical symbols are merged below: its list counts them all.
+    vague = events[events["is_area"].astype(bool)]
     if len(all_events) > style.LARGE_EVENT_COUNT:
         # As on the map: identical symbols drawn once (a current one if any is current).
         events = (
@@ -1508,7 +1510,6 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]))
     symbol = style.EVENT_SYMBOL
     marker = MarkerStyle(_mpl.marker_path(symbol))
-    vague = events[events["is_area"].astype(bool)]
     if offsets:
         # Cells from all the place's events (drawn or not), so symbols keep their spot from date to date.
         shown_places = set(events["place_id"])

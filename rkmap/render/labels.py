@@ -231,12 +231,12 @@ def place_labels(
     """
     requests = list(requests)
     route = _Lines(lines)
-    blocked = [*symbols, *reserved]
+    blocked = _within_reach(requests, [*symbols, *reserved], gap, pad, rings)
     order = sorted(requests, key=lambda r: -r.priority)
     best: tuple[float, list[Placed], list[str]] | None = None
     limits = _Limits(max_move, np.asarray(rivals, dtype=float).reshape(-1, 2))
     for _ in range(4):
-        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, [*symbols, *reserved], leaders_avoid_symbols, limits)
+        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, blocked, leaders_avoid_symbols, limits)
         weight = {r.key: r.priority + 1 for r in requests}
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
@@ -250,6 +250,27 @@ def place_labels(
         order = again
     assert best is not None
     return best[1], best[2]
+
+
+def _within_reach(requests: Sequence[LabelRequest], boxes: Sequence[Box], gap: float, pad: float, rings: Sequence[float]) -> list[Box]:
+    """The boxes a candidate label or leader of ``requests`` could touch; the others cannot change the layout.
+
+    A candidate box lies within its symbol's clearance, the outermost ring and its
+    own size of the anchor (:func:`_box_at`), and a leader runs between the two.
+    The map's label layout is asked about every event symbol (100,000 with a large
+    data set), most of them far from any place name.
+    """
+    if len(boxes) <= 64 or not requests:
+        return list(boxes)
+    array = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    keep = np.zeros(len(array), dtype=bool)
+    outermost = gap * max(rings, default=0.0)
+    for request in requests:
+        extent = max(max(size) for size in (request.size, *request.alternatives))
+        reach = 2 * request.clearance + outermost + extent + pad + 1.0
+        x, y = request.anchor
+        keep |= (array[:, 2] >= x - reach) & (array[:, 0] <= x + reach) & (array[:, 3] >= y - reach) & (array[:, 1] <= y + reach)
+    return [tuple(box) for box in array[keep].tolist()]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The layer pieces shared by the shipped data's layers (deck.py) and an analyst's (user_deck.py).
+"""The layer pieces of the one layer builder (deck.py ``data_layers``), and the two looks it draws in:
+the shipped data's and an analyst's own (:class:`Look`).
 
 Note: pydeck reads any bare string keyword as a JavaScript accessor, so
 literal strings below are quoted ("'pixels'").
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 
@@ -62,13 +64,18 @@ def tooltip(lines: list[str]) -> str:
 
 def slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
     """Pixel offsets so events sharing a place sit in a small grid under it, in date order (style.EVENT_GRID_COLUMNS a row)."""
-    offsets: dict[int, list[float]] = {}
+    placed = events[events["place_id"].notna()]
+    if placed.empty:
+        return {}
+    # Column-wise, not a loop over groups: with 100,000 events a loop took seconds at every frame.
+    ordered = placed.sort_values(["place_id", "start"], kind="stable")
+    group = ordered.groupby("place_id", sort=False)
+    slot = group.cumcount().to_numpy()
+    cols = np.minimum(group["place_id"].transform("size").to_numpy(), style.EVENT_GRID_COLUMNS)
     slot_px = style.EVENT_SLOT_PX
-    for _, group in events.groupby("place_id", sort=False):
-        cols = min(len(group), style.EVENT_GRID_COLUMNS)
-        for slot, index in enumerate(group.sort_values("start").index):
-            offsets[index] = [round((slot % cols - (cols - 1) / 2) * slot_px, 1), 17.0 + (slot // cols) * slot_px]
-    return offsets
+    dx = (slot % cols - (cols - 1) / 2) * slot_px
+    dy = 17.0 + (slot // cols) * slot_px
+    return {index: [round(float(x), 1), float(y)] for index, x, y in zip(ordered.index, dx, dy)}
 
 
 def event_icon_layers(
@@ -125,17 +132,31 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
 
 @dataclass(frozen=True)
 class Look:
-    """How one kind of rows is drawn: the shipped dataset's, or an analyst's own (one colour, tagged)."""
+    """How one kind of rows is drawn: the shipped dataset's, or an analyst's own (one colour, tagged).
+
+    The one layer builder (rkmap/render/deck.py ``data_layers``) draws both; what differs is here.
+    """
 
     event_symbol: tuple[tuple[float, float], ...]
     icon_id: str  # the event icon's id, "-hollow" added for contested events
     colour: style.RGB | None = None  # None: the event kind's or the route mode's colour
     route_width_px: float | None = None  # None: the route mode's width
     tagged: bool = False  # tooltips start "Your data: …" and name the event's kind
+    prefix: str = ""  # of the layer ids ("user-events" beside "events")
+    route_id: str = "route"  # the route lines' layer id
+    event_size_px: int = style.EVENT_SIZE_PX
+    place_size_px: int = style.PLACE_SIZE_PX
+    route_direction: bool = True  # a halo on legs happening now and arrows along each leg
+    # Events known only to a region: "hatched", the region's hatched outline with its name (rkmap/render/areas.py);
+    # "circles", a circle of the row's radius under the symbol, or the row's own polygon dashed.
+    vague: str = "hatched"
+    placed_labels: bool = True  # place labels placed by the exports' placer, else beside the symbol (the analyst's may be many)
 
 
 SHIPPED = Look(style.EVENT_SYMBOL, "event")
-USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, route_width_px=style.USER_ROUTE_WIDTH_PX, tagged=True)
+USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, route_width_px=style.USER_ROUTE_WIDTH_PX, tagged=True,
+            prefix="user-", route_id="user-routes", event_size_px=style.USER_EVENT_SIZE_PX, place_size_px=style.USER_PLACE_SIZE_PX,
+            route_direction=False, vague="circles", placed_labels=False)
 
 
 def _tagged(look: Look, text: str, lang: str) -> str:

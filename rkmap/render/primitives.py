@@ -1,23 +1,18 @@
-"""The map's kinds of deck.gl layer, each built one way, and a warm-up deck of them.
+"""The map's kinds of deck.gl layer, each built one way.
 
 Software WebGL (SwiftShader: the benchmark machine, and analysts' machines
 without a GPU) builds a shader pipeline for each layer type and vertex layout
 before it can draw: 0.1-0.5 s each. A constant accessor and a per-item one lay
 out differently, and so do pickable and unpickable layers, so every layer of a
 type is built by one function here: constants are written as per-item
-expressions (:func:`per_item`) and every layer picks. :func:`warmup_deck_json`
-is one item of each WebGL kind, which the page draws while its first run is
-still going on (rkmap/app/deck_bundles.py), so the map's first frame finds the
-pipelines built. Lines are SVG (:func:`path_layer`), which has none to build.
-
-Free of pandas and the data modules: the page builds the warm-up before it
-imports them.
+expressions (:func:`per_item`) and every layer picks, so the map's first frame
+builds one pipeline per kind. Lines are SVG (:func:`path_layer`), which has
+none to build.
 """
 
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import pydeck as pdk
 
@@ -106,24 +101,3 @@ def area_layer(layer_id: str, data: object, *, time: dict[str, object]) -> pdk.L
         extensions=[FILTER_2],
         **time,
     )
-
-
-@cache
-def warmup_deck_json() -> str:
-    """pydeck JSON of one item of each WebGL layer kind above (the places' icon stands for every icon)."""
-    item = {
-        "position": [0.0, 0.0],
-        "icon": style.icon_spec(style.PLACE_SYMBOLS["city"], "city"),
-        "colour": [0, 0, 0, 255],
-        "radius_m": 1000.0,
-        "t_start": 0,
-        "t_end": 0,
-    }
-    time = {"get_filter_value": "[t_start, t_end]", "filter_range": UNDATED_RANGES}
-    layers = [
-        area_layer("warmup-area", [item], time=time),
-        icon_layer("warmup-icon", [item], colour="colour", size_px=8, time=time),
-    ]
-    deck = pdk.Deck(layers=layers, initial_view_state=pdk.ViewState(longitude=0.5, latitude=0.5, zoom=6),
-                    views=[pdk.View(type="MapView", controller=False)], map_provider=None)
-    return json.dumps(json.loads(deck.to_json()), separators=(",", ":"))

@@ -4,7 +4,7 @@ Kept free of pandas and the data modules, which the page imports late (app.py).
 
 Only the shipped data's layers are written here (anyone can fetch them): a
 session's own rows travel inline with its page (rkmap/render/user_deck.py,
-rkmap/app/timeline.py). The folder is bounded: past ``MAP_STATIC_CACHE_MB`` (default
+rkmap/app/timeline.py) or from memory to that session only (rkmap/app/user_channel.py). The folder is bounded: past ``MAP_STATIC_CACHE_MB`` (default
 256 MB) the files used longest ago are removed, and a published URL whose file
 was removed is written again when next asked for (rkmap/render/static_data.py).
 """

@@ -1,13 +1,14 @@
-// Builds the map component's one module, static/deck_map/deck_map.js, and its licence list:
+// Builds the map component's one module, rkmap/app/deck_map_assets/deck_map.js (the component's
+// asset folder), and its licence list:
 // the map's ES modules (entry rkmap/app/deck_map.js) with the parts of deck.gl they import
 // (rkmap/app/deck_gl.js). Run from the repository's root: `make js` (npm ci, then this).
 // An output folder may be given (`node scripts/deckgl_bundle/build.mjs <folder>`):
-// tests/test_js_bundle.py builds there and compares with the committed files.
+// tests/app/test_js_bundle.py builds there and compares with the committed files.
 import {build} from 'esbuild';
 import {mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 
-const folder = process.argv[2] ?? 'static/deck_map';
+const folder = process.argv[2] ?? 'rkmap/app/deck_map_assets';
 mkdirSync(folder, {recursive: true});
 const out = join(folder, 'deck_map.js');
 const result = await build({

@@ -67,6 +67,34 @@ def test_anything_else_becomes_the_default() -> None:
     assert at.session_state["pick"] == "a"
 
 
+def _admitted_page(use_admit: bool) -> None:
+    """Run 2 is the run a map pick of an item outside the list arrives in (sync_map_pick); run 3 the page's rerun."""
+    import streamlit as st
+
+    from rkmap.app.choices import admit, choice, repair_choices
+
+    repair_choices()
+    run = st.session_state["runs"] = st.session_state.get("runs", 0) + 1
+    if run == 2:
+        if use_admit:
+            admit("pick", "event:old")
+        st.session_state["pick"] = "event:old"
+        return
+    # As the detail panel does: a picked item that the list lacks is added to its options.
+    extra = ("event:old",) if st.session_state.get("pick") == "event:old" else ()
+    choice(st.selectbox, "Pick", ("a", "b", *extra), key="pick", option_label=lambda o, lg: str(o), lang="en")
+
+
+@pytest.mark.parametrize("use_admit, after", [(True, "event:old"), (False, "a")])
+def test_an_item_picked_on_the_map_outside_the_list_survives_the_next_repair(use_admit: bool, after: str) -> None:
+    """Without ``admit`` the next run's repair reset a pick of an event outside the list (any but the newest 300) to none."""
+    at = AppTest.from_function(_admitted_page, args=(use_admit,)).run()
+    at.run()
+    at.run()
+    assert not at.exception
+    assert at.session_state["pick"] == after
+
+
 def _details_page(lang: str, key: str) -> None:
     from rkmap.app.data import shipped_dataset
     from rkmap.app.detail import item_details

@@ -14,17 +14,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from apptest_helpers import map_data, run_app
+from apptest_helpers import run_app
 
-from rkmap.app.deck_bundles import MAP_MODULE, module_url
+from rkmap.app.deck_bundles import ASSET_URL, COMPONENT, MAP_MODULE
 from rkmap.app.deck_map import clamped_day, map_payload, picked_key
 from rkmap.app.detail import item_key_for
 from rkmap.core import style
 from rkmap.core.dates import day_number
-from rkmap.render.basemap import STATIC_DIR, STATIC_URL
 from rkmap.render.deck import build_deck
-from rkmap.render.primitives import warmup_deck_json
 from rkmap.render.view import MapView, range_template, resolve_ranges
+
+ASSETS = Path(__file__).resolve().parents[2] / "rkmap" / "app" / "deck_map_assets"
 
 
 def _layers(dataset, view: MapView) -> list[dict]:
@@ -63,15 +63,24 @@ def test_payload_names_files_the_server_has(dataset) -> None:
     assert (payload["day"], payload["first"], payload["last"]) == (day_number(date(2023, 10, 13)), day_number(date(2000, 7, 19)), 19739)
     assert json.loads(payload["deck"])["layers"], "the deck JSON travels as a string"
     assert payload["tooltip"] == {"text": "{tooltip}"}, "tooltips are text templates: data never becomes HTML"
-    assert payload["module"] == module_url() and module_url().startswith(f"{STATIC_URL}/{MAP_MODULE}?v=")
-    assert (STATIC_DIR / MAP_MODULE).is_file()
+    assert "module" not in payload, "the module is the component's own file, loaded once by its URL"
+
+
+def test_the_component_module_is_served_from_its_declared_asset_folder() -> None:
+    """pyproject.toml declares the map component's asset_dir; Streamlit finds it and the built module in it."""
+    from streamlit.components.v2.manifest_scanner import scan_component_manifests
+
+    found = {f"{manifest.name}.{config.name}": config.resolve_asset_root(root)
+             for manifest, root in scan_component_manifests() for config in manifest.components}
+    assert COMPONENT in found, found
+    assert found[COMPONENT] == ASSETS and (ASSETS / MAP_MODULE).is_file()
 
 
 def test_vendored_deck_gl_is_documented_with_its_licences() -> None:
     """The map's module, with its deck.gl build, names its source and every package in it with a licence."""
-    readme = (STATIC_DIR / "vendor" / "README.md").read_text(encoding="utf-8")
-    built = STATIC_DIR / MAP_MODULE
-    assert f"static/{MAP_MODULE}" in readme and "scripts/deckgl_bundle" in readme
+    readme = (ASSETS / "README.md").read_text(encoding="utf-8")
+    built = ASSETS / MAP_MODULE
+    assert f"`{MAP_MODULE}`" in readme and "scripts/deckgl_bundle" in readme
     licences = built.with_name("deck_map-LICENSES.txt").read_text(encoding="utf-8")
     source = json.loads((Path(__file__).resolve().parents[2] / "package.json").read_text(encoding="utf-8"))
     for package, version in source["dependencies"].items():
@@ -120,9 +129,11 @@ def test_preload_comes_first_and_names_the_maps_module() -> None:
     at = run_app()
     components = list(at.get("bidi_component"))
     assert components[0].proto.component_name.endswith("deck_gl_preload")
-    module, warmup = json.loads(components[0].proto.json)
-    assert module == map_data(at)["module"]
-    assert warmup == warmup_deck_json()
+    (module,) = json.loads(components[0].proto.json)
+    assert module == f"{ASSET_URL}/{MAP_MODULE}"
+    map_element = [e for e in components if e.proto.component_name == COMPONENT]
+    # The frontend loads the component's module from /_stcore/bidi-components/<component>/<js_source_path>.
+    assert map_element[0].proto.js_source_path == MAP_MODULE
     # What the page imports before the preload leaves out pandas (a good part of a first run).
     probe = "import sys, streamlit, rkmap.app.deck_bundles, rkmap.app.page_style; print('pandas' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,

@@ -1,6 +1,6 @@
 """The map component's JavaScript: the committed bundle is the build of the sources, and eslint passes.
 
-The app serves static/deck_map/deck_map.js, built by esbuild from the ES modules
+The map component's module, rkmap/app/deck_map_assets/deck_map.js, is built by esbuild from the ES modules
 in rkmap/app/*.js (``make js``) and committed, so the app runs without Node.js. These
 tests rebuild it with the pinned esbuild (package-lock.json) and run the pinned
 eslint. Without Node.js and npm they are skipped, with how to install them (a
@@ -17,7 +17,7 @@ import pytest
 from conftest import in_ci
 
 REPO = Path(__file__).resolve().parents[2]
-BUILT = REPO / "static" / "deck_map"
+BUILT = REPO / "rkmap" / "app" / "deck_map_assets"
 INSTALL = ("install Node.js and npm (Debian: apt-get install -y nodejs npm), then run `make js` "
            "(npm ci: the pinned esbuild and eslint from package-lock.json)")
 
@@ -47,7 +47,7 @@ def test_committed_bundle_is_the_build_of_the_sources(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     for name in ("deck_map.js", "deck_map-LICENSES.txt"):
         assert (tmp_path / name).read_bytes() == (BUILT / name).read_bytes(), (
-            f"static/deck_map/{name} is not the build of rkmap/app/*.js: run `make js` and commit it")
+            f"rkmap/app/deck_map_assets/{name} is not the build of rkmap/app/*.js: run `make js` and commit it")
 
 
 def test_eslint_is_clean(node_tools: Path) -> None:

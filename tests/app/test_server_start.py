@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from rkmap.app import server_start
-from rkmap.app.deck_bundles import warmup_deck
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,13 +19,6 @@ def test_server_starts_without_pydeck_or_pandas() -> None:
              "print(sorted(m for m in ('pydeck', 'numpy', 'pandas') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=REPO)
     assert out.stdout.strip() == "[]"
-
-
-def test_the_warm_up_deck_file_is_current() -> None:
-    """rkmap/app/warmup_deck.json is rkmap.render.primitives.warmup_deck_json(): run scripts/build_warmup_deck.py if not."""
-    from rkmap.render.primitives import warmup_deck_json
-
-    assert warmup_deck() == warmup_deck_json(), "stale rkmap/app/warmup_deck.json: run scripts/build_warmup_deck.py"
 
 
 def test_warm_data_fills_the_page_cache(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -167,61 +167,18 @@ def test_map_is_drawn(page, app_url, timing) -> None:
     assert canvas == "rgba(0, 0, 0, 0)", canvas
 
 
-def test_map_draws_with_the_deck_the_preload_warmed(page, app_url) -> None:
-    """The page's first element starts deck.gl (and the warm-up deck); the map draws with one deck."""
+def test_map_draws_with_the_module_the_preload_started(page, app_url) -> None:
+    """The page's first element starts the map's module; the component runs the same module (fetched
+    and run once, from the component's asset folder), and the map draws with one deck."""
+    modules: list[str] = []
+    page.on("request", lambda request: modules.append(request.url) if request.url.endswith(".js") and "bidi-components" in request.url else None)
     open_map(page, f"{app_url}/?date=2023-10-13")
     marks = page.evaluate("() => performance.getEntriesByType('mark').map(m => m.name)")
     assert marks.index("deck-map:preload") < marks.index("deck-map:deck-created"), marks
-    # Started from the page's first element, the warm-up deck is often not made before the map needs its deck
-    # (docs/performance-decisions.md); when it is, the map takes it over.
-    if "deck-map:warmup-created" in marks:
-        assert marks.index("deck-map:warmup-created") < marks.index("deck-map:deck-created"), marks
+    assert marks.count("deck-map:bundles-loaded") == 1, marks
+    assert modules == [f"{app_url}/_stcore/bidi-components/rkmap.deck_map/deck_map.js"], modules
     canvases = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => [c.id, !!c.closest('.deck-map-canvas')])")
-    assert canvases == [["deckgl-overlay", True]], f"one deck, the warm one, now in the map: {canvases}"
-
-
-# Records, before the page's own scripts run, what would make the warm-up deck wait for
-# the GPU while software WebGL compiles its first frame: a resize of its canvas, and
-# luma.gl's texture-format check (glGetError) coming after a draw call.
-WARMUP_WAITS_PROBE = """(() => {
-  const probe = window.__warmupWaits = { resized: [], errorChecks: [], firstDraw: null, flushes: [] };
-  for (const side of ['width', 'height']) {
-    const own = Object.getOwnPropertyDescriptor(HTMLCanvasElement.prototype, side);
-    Object.defineProperty(HTMLCanvasElement.prototype, side, {
-      get() { return own.get.call(this); },
-      set(value) {
-        const warm = this.closest('.deck-map-deck') && !this.closest('.deck-map-canvas');
-        if (warm && Number(value) !== own.get.call(this)) probe.resized.push([side, own.get.call(this), Number(value)]);
-        own.set.call(this, value);
-      },
-    });
-  }
-  const gl = WebGL2RenderingContext.prototype;
-  const getError = gl.getError;
-  gl.getError = function () { probe.errorChecks.push(performance.now()); return getError.call(this); };
-  const flush = gl.flush;
-  gl.flush = function () { probe.flushes.push(performance.now()); return flush.call(this); };
-  for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced', 'drawElementsInstanced']) {
-    const draw = gl[name];
-    gl[name] = function (...args) { probe.firstDraw ??= performance.now(); return draw.apply(this, args); };
-  }
-})();"""
-
-
-def test_warm_up_deck_never_waits_for_the_gpu_it_keeps_busy(page, app_url) -> None:
-    """The warm-up canvas is made at its drawing-buffer size, the texture-format check runs before any draw,
-    and the warm-up's frames are flushed to the GPU as they are drawn."""
-    page.add_init_script(WARMUP_WAITS_PROBE)
-    open_map(page, f"{app_url}/?date=2023-10-13")
-    probe = page.evaluate("() => window.__warmupWaits")
-    taken_over = page.evaluate("() => performance.getEntriesByName('deck-map:deck-created')[0].startTime")
-    assert probe["firstDraw"] is not None, "the probe saw no draw call"
-    assert probe["resized"] == [], f"the warm-up canvas was resized before the map took it: {probe['resized']}"
-    # Started from the page's first element (the page-shell start was removed, docs/performance-decisions.md),
-    # the warm-up may not reach its device before the map takes it over; when it does, nothing in it waits.
-    during_warm_up = [t for t in probe["errorChecks"] if t < taken_over]
-    if during_warm_up:
-        assert max(during_warm_up) < probe["firstDraw"], f"a glGetError came after the first draw: {during_warm_up}, draw {probe['firstDraw']}"
+    assert canvases == [["deckgl-overlay", True]], f"one deck, in the map: {canvases}"
 
 
 def test_page_makes_no_outside_requests(page, app_url) -> None:
@@ -290,7 +247,7 @@ def test_slider_step_redraws_in_the_browser_as_a_fresh_load_draws(page, app_url)
     cached: list[str] = []
     page.on("request", lambda request: cached.append(request.url) if "/app/static/" in request.url else None)
     open_map(page, f"{app_url}/?date=2023-10-13&region=rajin_dunai")
-    # The page runs the deck.gl build package.json pins (static/vendor/README.md). The map's module
+    # The page runs the deck.gl build package.json pins (rkmap/app/deck_map_assets/README.md). The map's module
     # shares nothing through globals: `window.deck` is only deck.gl's own record of its version.
     pinned = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["dependencies"]["@deck.gl/core"]
     assert page.evaluate("() => document.querySelector('.deck-map').deckMap.deckGlVersion") == pinned

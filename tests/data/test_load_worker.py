@@ -12,6 +12,7 @@ import pytest
 from apptest_helpers import APP, run_ok
 from streamlit.testing.v1 import AppTest
 
+from rkmap.data import _priority
 from rkmap.data import budgets as _budgets
 from rkmap.data import load_worker as _worker
 from rkmap.data.user_data import load_user_file
@@ -51,6 +52,42 @@ def test_a_file_over_the_memory_cap_is_refused_naming_file_and_budget_and_the_ne
     monkeypatch.undo()
     monkeypatch.setenv(_worker.WORKER_ENV, "1")
     assert _worker.load_in_worker("mine.csv", GOOD, {"rajin"}).rows_loaded == 2  # the next file loads (a cap this low leaves no room for pyarrow's threads)
+
+
+@pytest.mark.parametrize(("setting", "expected"), [("", 10), ("0", 0), ("19", 19), ("40", 19), ("-5", 0), ("high", 10)])
+def test_the_workers_priority_setting(setting: str, expected: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_priority.NICE_ENV, setting)
+    assert _priority.niceness() == expected
+
+
+def test_the_worker_reads_below_the_servers_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other sessions' steps get the CPU first: the worker lowers its priority before it reads (here forked
+    straight from this process, not from the fork server, which lowers its own first thing)."""
+    import multiprocessing
+    import os
+
+    # What the worker reads with, reporting the priority it runs at (a forked child keeps this patch).
+    monkeypatch.setattr(_worker, "load_user_file_taking", lambda *_args: _worker._refused(str(os.getpriority(os.PRIO_PROCESS, 0)), "probe"))
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    file_in, file_out = context.Pipe(duplex=False)
+    process = context.Process(target=_worker._child, args=(send, file_in, "mine.csv", frozenset(), None, 4096, 7))
+    process.start()
+    file_out.send_bytes(GOOD)
+    data = _worker._receive(receive)
+    process.join(30)
+    assert data.problems[0].file == str(max(os.getpriority(os.PRIO_PROCESS, 0), 7))
+
+
+def test_the_fork_server_runs_below_the_servers_priority(worker_on: None) -> None:
+    """Its imports (pyarrow, geopandas) at a new server's start do not slow the first page; its workers inherit it."""
+    import os
+    from multiprocessing import forkserver
+
+    _worker.start_worker_server()
+    server = forkserver._forkserver._forkserver_pid  # the stdlib's one fork server per process
+    assert server is not None
+    assert os.getpriority(os.PRIO_PROCESS, server) == max(os.getpriority(os.PRIO_PROCESS, 0), _priority.niceness())
 
 
 def test_a_worker_over_the_time_budget_is_stopped(worker_on: None, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""Layers of one kind share one shader pipeline, and the warm-up deck builds each kind the map draws."""
+"""Layers of one kind share one shader pipeline: the map's first frame builds one per kind."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from samples import CSV
 from rkmap.data import Dataset
 from rkmap.data.user_data import load_user_file, with_user_data
 from rkmap.render.deck import build_deck
-from rkmap.render.primitives import warmup_deck_json
 from rkmap.render.view import REGIONS, MapView
 
 ROUTE_AND_PLACE = json.dumps(
@@ -56,26 +55,24 @@ def with_user(dataset: Dataset) -> Dataset:
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize("region", list(REGIONS))
-def test_each_layer_kind_has_one_pipeline_and_the_warmup_builds_it(dataset: Dataset, with_user: Dataset, region: str, lang: str) -> None:
-    warmup = {pipeline_signature(layer) for layer in json.loads(warmup_deck_json())["layers"]}
+def test_each_layer_kind_has_one_pipeline(dataset: Dataset, with_user: Dataset, region: str, lang: str) -> None:
     for data in (dataset, with_user):
         layers = _webgl_layers(data, MapView(as_of=date(2023, 10, 13), region=region, lang=lang))
         assert {"route-arrows", "events", "events-current", "places"} <= {layer["id"] for layer in layers}
         kinds: dict[str, set[tuple]] = {}
         for layer in layers:
             kinds.setdefault(layer["@@type"], set()).add(pipeline_signature(layer))
-            assert pipeline_signature(layer) in warmup, f"{layer['id']}: no warm-up layer builds its pipeline"
         assert all(len(signatures) == 1 for signatures in kinds.values()), kinds
     assert {layer["id"] for layer in _webgl_layers(with_user, MapView(as_of=date(2023, 10, 13)))} >= {"user-places", "user-events"}
 
 
-def test_lines_are_svg_and_the_warm_up_builds_no_line_pipeline(dataset: Dataset, with_user: Dataset) -> None:
-    """Every line, shipped or the analyst's own, is drawn as SVG: no PathLayer pipeline to build or warm up."""
+def test_lines_are_svg(dataset: Dataset, with_user: Dataset) -> None:
+    """Every line, shipped or the analyst's own, is drawn as SVG: no PathLayer pipeline to build."""
     lines = {layer["id"] for layer in _deck_layers(with_user, MapView(as_of=date(2023, 10, 13))) if layer["@@type"] == "SvgPathLayer"}
     # The outlines of places known only to a country are lines too (layers/areas.py), hatched.
     assert lines == {"route", "route-current", "user-routes", "event-areas", "event-area-hatch"}
-    kinds = {layer["@@type"] for layer in json.loads(warmup_deck_json())["layers"]}
-    assert kinds == {"ScatterplotLayer", "IconLayer"}
+    kinds = {layer["@@type"] for layer in _deck_layers(with_user, MapView(as_of=date(2023, 10, 13)))}
+    assert "PathLayer" not in kinds, kinds
 
 
 def test_the_signature_tells_a_constant_from_a_per_item_accessor() -> None:

@@ -222,3 +222,75 @@ def test_app_label_placements_keep_the_label_rule(dataset, region: str, lang: st
     assert shown_any >= 10
     # Zoomed in, every label in the frame finds its spot.
     assert sum(c[-1] is not None for c in placed.values()) >= sum(c[0] is not None for c in placed.values())
+
+
+# --- many events on one country (a large data set): the outline is not repeated per event
+def test_outline_copies_are_bounded_and_exact_while_the_list_is_short() -> None:
+    from rkmap.render.deck import AREA_EXACT_MORE, AREA_LIST_ROWS, _outline_copies
+
+    exact = AREA_LIST_ROWS + AREA_EXACT_MORE
+    assert _outline_copies(0) == []
+    assert _outline_copies(5) == [1, 2, 3, 4, 5]
+    assert _outline_copies(exact) == list(range(1, exact + 1))
+    copies = _outline_copies(100_000)
+    assert copies[:exact] == list(range(1, exact + 1)) and copies == sorted(set(copies))
+    assert len(copies) < exact + 20 and copies[-1] <= 100_000
+
+
+def test_an_area_with_many_events_keeps_few_outlines_and_never_overcounts(dataset) -> None:
+    """A country with 500 events: a few dozen outline copies, each counting at most the events open by its day."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from rkmap.render.deck import AREA_LIST_ROWS
+
+    vague = _vague(dataset)
+    first = vague.iloc[0]
+    many = pd.concat([first.to_frame().T] * 500, ignore_index=True)
+    many["id"] = [f"bulk-{i:03d}" for i in range(500)]
+    many["t_start"] = many["t_public"] = [int(first["t_start"]) + i for i in range(500)]
+    events = pd.concat([dataset.events, many], ignore_index=True).astype(dataset.events.dtypes.to_dict())
+    bulk = replace(dataset, events=events)
+    view = MapView(as_of=date(2024, 11, 13), region="route", lang="en")
+    outlines, _, _ = area_records(bulk, view)
+    area = [r for r in outlines if r["id"] in set(many["id"]) | set(vague[vague["place_id"] == first["place_id"]]["id"])]
+    rings = len({json.dumps(r["path"]) for r in area})
+    assert len(area) <= 40 * rings, len(area)
+    group = events[events["place_id"] == first["place_id"]]
+    for record in area:
+        tooltip = record["tooltip"].split("\n")
+        opened = int((group["t_start"] <= record["t_start"]).sum())
+        if "at least" in tooltip[-1] or "more event" in tooltip[-1]:
+            stated = int("".join(ch for ch in tooltip[-1] if ch.isdigit()))
+            assert AREA_LIST_ROWS + stated <= opened, (record["id"], tooltip[-1], opened)
+    assert any("at least" in r["tooltip"] for r in area)
+
+
+def test_an_exported_area_list_counts_every_event_when_a_large_dataset_merges_symbols(dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above style.LARGE_EVENT_COUNT the image draws identical symbols once; the area's list still counts each event."""
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from rkmap.render import image
+    from rkmap.render.image import ExportOptions
+
+    vague = _vague(dataset)
+    first = vague.iloc[0]
+    n = style.LARGE_EVENT_COUNT + 100
+    many = pd.concat([first.to_frame().T] * n, ignore_index=True)  # same place, kind and status: one symbol
+    many["id"] = [f"bulk-{i:05d}" for i in range(n)]
+    events = pd.concat([dataset.events, many], ignore_index=True).astype(dataset.events.dtypes.to_dict())
+    bulk = replace(dataset, events=events)
+    listed: dict[str, int] = {}
+    draw = image._draw_vague_places
+
+    def counting(fig, ax, shown, drawing, lang):
+        listed.update(shown.groupby("place_id").size().to_dict())
+        return draw(fig, ax, shown, drawing, lang)
+
+    monkeypatch.setattr(image, "_draw_vague_places", counting)
+    image.render(bulk, MapView(as_of=date(2025, 6, 1), region="route"), ExportOptions(size="slide", fmt="png"))
+    same_place = int((events["place_id"] == first["place_id"]).sum())
+    assert listed[first["place_id"]] == same_place, (listed, same_place)

@@ -1,0 +1,150 @@
+"""An analyst's many events as compact binary columns, for the map's columnar channel.
+
+Above ``style.LARGE_EVENT_COUNT`` events a session's own rows do not travel in
+the map's JSON (21 MB and 4.4 s to serialise at 100 k rows, sent again on
+every rerun). The app serves them to that session only, once per upload
+(rkmap/app/user_channel.py): positions, day numbers and colours as typed
+arrays that deck.gl takes as binary attributes, so a slider step changes only
+the filter, as it does for the shipped data's static files. Nothing here is
+text: titles and tooltips are asked for one row at a time (:func:`row_pick`)
+when the pointer is over a symbol, so user strings never reach deck.gl's JSON
+converter.
+
+Drawn as few instances (:func:`event_tiers`): software WebGL pays for every
+instance of a layer at every frame, filtered out or not (100 k user rows as
+single symbols: 1.7-5.9 s a slider step on the benchmark machine, against
+≈ 0.2 s for the shipped data). Rows are grouped per pixel of a zoom level
+(and claim status): all the rows in one pixel of zoom z look like one symbol
+at any zoom up to z (they are less than a pixel apart there), and the group is
+shown from its first row's day, as its rows would be (shown: opened by the
+as-of day). The blob holds one such tier per zoom level until a tier would
+save little, then the rows themselves; the browser draws the tier of the
+first zoom at or above its own (rkmap/app/columnar.js), so what it draws
+differs from the single rows by under a pixel.
+
+The blob: a little-endian uint32 with the header's length, the header (JSON:
+``length``, ``tiers`` and, per column, its ``type``, ``size`` and byte
+``offset``), then the columns, each starting on an 8-byte boundary (a typed
+array's alignment). ``tiers`` lists each tier's ``zoom`` (None: the single
+rows), first instance and length; ``row`` is each instance's first row
+(the one a click opens).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from rkmap.core import style
+from rkmap.core.projection import world_xy_array
+from rkmap.data import Dataset
+from rkmap.render import layer_parts
+from rkmap.render.layer_parts import Look
+from rkmap.render.view import MapView
+
+# The day columns every clock needs: the browser interleaves the clock's pair as the filter value
+# (rkmap/render/view.py clock_columns), so a clock switch needs no new fetch.
+DAY_COLUMNS = ("t_start", "t_end", "t_public")
+ALIGN = 8
+TILE_PX = 512  # deck.gl's world is 512 * 2**zoom pixels wide
+MAX_ZOOM = 12  # the map's (rkmap/render/deck.py view_state_for)
+# A tier that keeps more than this share of the instances of the single rows saves too little: the rows themselves follow.
+TIER_SAVES = 0.5
+
+
+def event_columns(events: pd.DataFrame, look: Look) -> dict[str, np.ndarray]:
+    """Per row: ``position`` (lon, lat; float32: ~1 m, finer than the map's top zoom), the day numbers
+    (float32, as DataFilterExtension holds them; exact for any day of the years the app takes) and the
+    fill colour (RGBA; a contested event hollow, as the shipped large layer draws it)."""
+    n = len(events)
+    position = np.empty((n, 2), dtype=np.float32)
+    position[:, 0] = events["lon"].to_numpy(dtype=np.float64)
+    position[:, 1] = events["lat"].to_numpy(dtype=np.float64)
+    colour = look.colour or style.USER_COLOUR
+    fill = np.empty((n, 4), dtype=np.uint8)
+    fill[:, :3] = colour
+    fill[:, 3] = np.where(events["is_contested"].to_numpy(dtype=bool), 0, 235)
+    columns: dict[str, np.ndarray] = {"position": position, "fill": fill}
+    for name in DAY_COLUMNS:
+        columns[name] = events[name].to_numpy(dtype=np.float32)
+    return columns
+
+
+def event_tiers(events: pd.DataFrame, look: Look) -> tuple[dict[str, np.ndarray], list[dict[str, int | None]]]:
+    """The instances of :func:`event_columns` per zoom tier (see the module's docstring) and the tiers' layout."""
+    rows = event_columns(events, look)
+    n = len(events)
+    rows["row"] = np.arange(n, dtype=np.int32)
+    x, y = world_xy_array(events["lon"].to_numpy(dtype=np.float64), events["lat"].to_numpy(dtype=np.float64))
+    hollow = rows["fill"][:, 3] == 0
+    # The first row of a group: the earliest by start (ties: data order), as the shipped groups (rkmap/render/_grouping.py).
+    order = np.lexsort((np.arange(n), rows["t_start"]))
+    parts: list[dict[str, np.ndarray]] = []
+    tiers: list[dict[str, int | None]] = []
+    start = 0
+    for zoom in range(MAX_ZOOM + 1):
+        scale = TILE_PX * 2.0**zoom
+        cell = (np.floor(x * scale).astype(np.int64) * (TILE_PX << MAX_ZOOM) + np.floor(y * scale).astype(np.int64)) * 2 + hollow
+        keys, first, inverse = np.unique(cell[order], return_index=True, return_inverse=True)
+        if len(keys) > TIER_SAVES * n:
+            break
+        pick = order[first]
+        tier = {name: column[pick].copy() for name, column in rows.items()}
+        for name, reduce in (("t_start", np.minimum), ("t_public", np.minimum), ("t_end", np.maximum)):
+            values = tier[name]
+            reduce.at(values, inverse, rows[name][order])
+        parts.append(tier)
+        tiers.append({"zoom": zoom, "start": start, "length": len(keys)})
+        start += len(keys)
+    parts.append(rows)
+    tiers.append({"zoom": None, "start": start, "length": n})
+    return {name: np.concatenate([part[name] for part in parts]) for name in rows}, tiers
+
+
+def pack(columns: dict[str, np.ndarray], tiers: list[dict[str, int | None]] | None = None) -> bytes:
+    """The columns as one blob (see the module's docstring)."""
+    lengths = {len(a) for a in columns.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    length = lengths.pop() if lengths else 0
+    layout: dict[str, dict[str, object]] = {}
+    offset = 0
+    for name, array in columns.items():
+        size = 1 if array.ndim == 1 else int(array.shape[1])
+        layout[name] = {"type": array.dtype.name, "size": size, "offset": offset}
+        offset += -(-array.nbytes // ALIGN) * ALIGN
+    tiers = tiers if tiers is not None else [{"zoom": None, "start": 0, "length": length}]
+    header = json.dumps({"length": length, "tiers": tiers, "columns": layout}, separators=(",", ":")).encode()
+    header += b" " * (-(4 + len(header)) % ALIGN)  # the first column starts aligned too
+    out = bytearray(len(header).to_bytes(4, "little") + header)
+    for array in columns.values():
+        data = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False).tobytes()
+        out += data + b"\0" * (-len(data) % ALIGN)
+    return bytes(out)
+
+
+def unpack(blob: bytes) -> tuple[dict[str, np.ndarray], list[dict[str, int | None]]]:
+    """The columns and tiers of a blob of :func:`pack` (for tests; the browser reads it in rkmap/app/columnar.js)."""
+    size = int.from_bytes(blob[:4], "little")
+    header = json.loads(blob[4 : 4 + size])
+    start = 4 + size
+    out = {}
+    for name, spec in header["columns"].items():
+        count = header["length"] * spec["size"]
+        array = np.frombuffer(blob, dtype=np.dtype(spec["type"]).newbyteorder("<"), count=count, offset=start + spec["offset"])
+        out[name] = array.reshape(-1, spec["size"]) if spec["size"] > 1 else array
+    return out, header["tiers"]
+
+
+def row_pick(user: Dataset, index: int, lang: str, look: Look) -> dict[str, object] | None:
+    """What hovering or clicking row ``index`` of the columns needs: its id (a click opens it) and its
+    tooltip, the same text the small layer's records carry; None past the rows."""
+    events = user.events
+    if not 0 <= index < len(events):
+        return None
+    # The tooltip reads only the view's language: any date will do.
+    record = layer_parts.event_records(events.iloc[[index]], MapView(as_of=date(2000, 1, 1), lang=lang), look)[0]  # type: ignore[arg-type]
+    return {"id": str(record["id"]), "layer": "event", "tooltip": record["tooltip"]}

@@ -1,0 +1,207 @@
+"""The columnar channel of a session's many own events (rkmap/app/user_channel.py, issue #27 with #26's guarantees)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import gzip
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from starlette.applications import Starlette
+
+from bench.user_data_load import write_acled
+from rkmap.app import user_channel
+from rkmap.app.user_channel import KEY_HEADER, REGISTRY, ROUTE, columns_blob, routes, served_blob
+from rkmap.core import style
+from rkmap.data import load_dataset
+from rkmap.data.user_data import load_user_file, user_parts, with_user_data
+from rkmap.render.deck import build_deck
+from rkmap.render.static_files import CACHE_DIR
+from rkmap.render.user_columns import unpack
+from rkmap.render.view import MapView, clock_columns
+
+ROWS = style.LARGE_EVENT_COUNT + 500  # past the inline layer's size: the channel's case
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    shipped, _ = load_dataset()
+    path: Path = tmp_path_factory.mktemp("acled") / "acled.csv"
+    write_acled(path, ROWS)
+    data = load_user_file(path.name, path.read_bytes(), set(shipped.places["id"]))
+    return with_user_data(shipped, [data])
+
+
+class _Response:
+    def __init__(self, status_code: int, headers: dict[str, str], content: bytes) -> None:
+        self.status_code, self.headers, self.content = status_code, headers, content
+
+    def json(self) -> object:
+        return json.loads(self.content)
+
+
+class _Client:
+    """GET requests straight to an ASGI app (starlette's TestClient needs httpx, not installed)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> _Response:
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+                 "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "", "server": ("test", 80),
+                 "client": ("test", 1), "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]}
+        sent: list[dict] = []
+
+        async def receive() -> dict:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict) -> None:
+            sent.append(message)
+
+        asyncio.run(self.app(scope, receive, send))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+        return _Response(start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body)
+
+
+@pytest.fixture
+def server():
+    """The channel's routes in a bare Starlette app; sessions 'a' and 'b' connected unless removed from ``active``."""
+    active = {"a", "b"}
+    was_mounted = REGISTRY.mounted
+    app = Starlette(routes=routes(is_active=lambda session: session in active))
+    try:
+        yield _Client(app), active
+    finally:
+        REGISTRY.mounted = was_mounted
+        REGISTRY.entries.clear()
+
+
+def _user(merged):
+    return user_parts(merged)[1]
+
+
+def test_columns_hold_every_row_position_and_day(merged) -> None:
+    user = _user(merged)
+    columns, tiers = unpack(columns_blob(user))
+    rows = tiers[-1]
+    assert rows["zoom"] is None and rows["length"] == len(user.events) == ROWS
+    single = {name: column[rows["start"]:] for name, column in columns.items()}
+    assert (single["row"] == np.arange(ROWS)).all()
+    np.testing.assert_allclose(single["position"][:, 0], user.events["lon"], atol=1e-4)
+    np.testing.assert_allclose(single["position"][:, 1], user.events["lat"], atol=1e-4)
+    for name in ("t_start", "t_end", "t_public"):
+        assert (single[name] == user.events[name].to_numpy()).all()
+    assert (single["fill"][:, 3] == np.where(user.events["is_contested"], 0, 235)).all()
+
+
+def _cells(scale: float, xs: np.ndarray, ys: np.ndarray, hollow: np.ndarray) -> set[tuple[int, int, bool]]:
+    """The (pixel, claim) cells of points at a zoom's scale."""
+    return set(zip(np.floor(xs * scale).astype(int), np.floor(ys * scale).astype(int), hollow, strict=True))
+
+
+def test_each_tier_shows_at_every_day_the_pixels_its_rows_would(merged) -> None:
+    """A tier's instance stands for the rows in one pixel of its zoom (and claim status): shown from the first of them."""
+    from rkmap.core.projection import world_xy_array
+
+    user = _user(merged)
+    columns, tiers = unpack(columns_blob(user))
+    assert [t["zoom"] for t in tiers[:-1]] == list(range(len(tiers) - 1)) and len(tiers) > 3
+    x, y = world_xy_array(user.events["lon"].to_numpy(), user.events["lat"].to_numpy())
+    hollow = user.events["is_contested"].to_numpy(dtype=bool)
+    days = user.events["t_start"].to_numpy()
+    for tier in tiers[:-1]:
+        part = {name: column[tier["start"]:tier["start"] + tier["length"]] for name, column in columns.items()}
+        assert tier["length"] <= 0.5 * ROWS
+        scale = 512 * 2 ** tier["zoom"]
+        first = part["row"]
+        # Each instance sits at its first row and opens with the earliest of its pixel's rows.
+        assert (part["t_start"] <= days[first]).all() and (days[first] == part["t_start"]).all()
+        for day in np.quantile(days, [0.1, 0.5, 0.9]):
+            rows_shown = days <= day
+            drawn = part["t_start"] <= day
+            assert _cells(scale, x[first][drawn], y[first][drawn], hollow[first][drawn]) == _cells(scale, x[rows_shown], y[rows_shown], hollow[rows_shown])
+
+
+def test_the_owner_gets_the_columns_and_another_session_gets_404(merged, server) -> None:
+    client, _ = server
+    user = _user(merged)
+    REGISTRY.register("a", "secret-a", user, "token-a")
+    url = f"{ROUTE}/token-a"
+    mine = client.get(url, headers={KEY_HEADER: "secret-a"})
+    assert mine.status_code == 200 and mine.headers["cache-control"] == "no-store"
+    assert mine.headers["content-encoding"] == "gzip" and gzip.decompress(mine.content) == columns_blob(user)
+    # Session b, with its own secret, asking for a's token; no secret at all; a token never issued.
+    assert client.get(url, headers={KEY_HEADER: "secret-b"}).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.get(f"{ROUTE}/token-x", headers={KEY_HEADER: "secret-a"}).status_code == 404
+    assert client.get(f"{url}/row/en/0", headers={KEY_HEADER: "secret-b"}).status_code == 404
+
+
+def test_a_row_gives_the_id_and_the_tooltip_of_the_inline_layer(merged, server) -> None:
+    from rkmap.render import layer_parts
+
+    client, _ = server
+    user = _user(merged)
+    REGISTRY.register("a", "secret-a", user, "token-a")
+    picked = client.get(f"{ROUTE}/token-a/row/en/7", headers={KEY_HEADER: "secret-a"}).json()
+    record = layer_parts.event_records(user.events.iloc[[7]], MapView(as_of=date(2023, 1, 1)), layer_parts.USER)[0]
+    assert picked == {"id": record["id"], "layer": "event", "tooltip": record["tooltip"]}
+    assert picked["tooltip"].startswith("Your data: ")
+    assert client.get(f"{ROUTE}/token-a/row/en/{ROWS}", headers={KEY_HEADER: "secret-a"}).status_code == 404
+    assert client.get(f"{ROUTE}/token-a/row/xx/0", headers={KEY_HEADER: "secret-a"}).status_code == 404
+
+
+def test_a_session_that_ended_is_not_served_and_its_release_unregisters_it(merged, server) -> None:
+    client, active = server
+    REGISTRY.register("a", "secret-a", _user(merged), "token-a")
+    active.discard("a")
+    assert client.get(f"{ROUTE}/token-a", headers={KEY_HEADER: "secret-a"}).status_code == 404
+    user_channel._release("a")  # what Streamlit calls as it drops the session's resources
+    assert "token-a" not in REGISTRY.entries
+
+
+def test_removing_the_upload_frees_its_columns(server, tmp_path) -> None:
+    client, _ = server
+    shipped, _ = load_dataset()
+    path = tmp_path / "acled.csv"
+    write_acled(path, ROWS)
+    merged = with_user_data(shipped, [load_user_file(path.name, path.read_bytes(), set(shipped.places["id"]))])
+    user = _user(merged)
+    served_blob(user)
+    REGISTRY.register("a", "secret-a", user, "token-a")
+    assert client.get(f"{ROUTE}/token-a", headers={KEY_HEADER: "secret-a"}).status_code == 200
+    gone = __import__("weakref").ref(user)
+    del merged, user  # the session's merged dataset replaced (rkmap/app/upload_panel.py session_dataset)
+    gc.collect()
+    assert gone() is None, "something still holds the removed upload's rows"
+    assert "token-a" not in REGISTRY.entries
+    assert client.get(f"{ROUTE}/token-a", headers={KEY_HEADER: "secret-a"}).status_code == 404
+
+
+def test_the_deck_names_the_channel_and_nothing_is_written_under_static(merged) -> None:
+    view = MapView(as_of=date(2023, 10, 13))
+    build_deck(merged, view)  # the shipped layers' files, written (or found) first
+    before = {p.name for p in CACHE_DIR.iterdir()} if CACHE_DIR.exists() else set()
+    issued = []
+
+    def channel(user):
+        issued.append(user)
+        columns_blob(user)
+        return {"url": f"{ROUTE}/tok", "key": "k"}
+
+    deck = json.loads(build_deck(merged, view, channel=channel).to_json())
+    after = {p.name for p in CACHE_DIR.iterdir()} if CACHE_DIR.exists() else set()
+    assert after == before, f"written under static/ for user data: {sorted(after - before)}"
+    layer = next(layer for layer in deck["layers"] if layer["id"] == "user-events")
+    assert layer["data"] == [] and layer["columnar"] == {"url": f"{ROUTE}/tok", "key": "k", "filter": ["t_start", "t_end"], "lang": "en"}
+    assert issued and len(issued[0].events) == ROWS
+    # No user row or text in the JSON: it stays the size of the shipped map's.
+    text = json.dumps(deck)
+    assert "UKR1" not in text and len(text) < 200_000
+    public = json.loads(build_deck(merged, view.with_(clock="public"), channel=channel).to_json())
+    assert next(layer for layer in public["layers"] if layer["id"] == "user-events")["columnar"]["filter"] == list(clock_columns("public"))
