@@ -108,6 +108,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "表示条件:{region}・{clock}・レイヤー:{layers}・強調:{date}までの{days}日間の出来事・出典付きデータからオフラインで作成",
     ),
     "export_credits": ("Map data:", "地図データ:"),
+    # The basemap's and the rail line's credits (static/basemap/SOURCES.json names them; the licences ask for them).
+    "export_map_credits": (
+        "Natural Earth (naturalearthdata.com, public domain) · coast near Korea and Primorye: GSHHG, Wessel, P. and W. H. F. Smith (1996), "
+        "J. Geophys. Res. 101(B4), 8741–8743, LGPL-3.0-or-later · rail line: © OpenStreetMap contributors (ODbL)",
+        "Natural Earth(naturalearthdata.com、パブリックドメイン)· 朝鮮半島・沿海地方付近の海岸線:GSHHG(Wessel・Smith 1996年、"
+        "J. Geophys. Res. 101(B4)、8741–8743、LGPL-3.0-or-later)· 鉄道線:© OpenStreetMap contributors(ODbL)",
+    ),
     "export_in_focus": ("At the as-of date (within {days} {days|day|days})", "基準日前後の動き({days}日以内)"),
     "export_sources": ("Sources for the features shown", "表示項目の出典"),
     "export_user_sources": (

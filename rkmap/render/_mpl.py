@@ -75,7 +75,6 @@ def rc_params(lang: str) -> dict[str, object]:
         "svg.id": "briefing-map",
         "pdf.fonttype": 42,  # embed TrueType subsets (CJK stays vector and small)
         "ps.fonttype": 42,
-        "hatch.linewidth": 0.45,  # the hatching of places known only to a country stays light
         "path.simplify": True,
         "path.simplify_threshold": 0.1,
         "lines.scale_dashes": True,

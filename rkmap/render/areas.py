@@ -55,6 +55,18 @@ def _to_lonlat(xy: np.ndarray, scale: float) -> np.ndarray:
     return np.column_stack([np.round(lon, 5), np.round(lat, 5)])
 
 
+def outline_id(place_id: str, lon: float, lat: float, country_level: bool) -> str | None:
+    """The id of the shipped outline an area is drawn on: its own, or, for an event the analyst knows only to
+    a country, the shipped country whose outline holds its point (drawn as the shipped ones are, not as a circle)."""
+    outlines = area_outlines()
+    if str(place_id) in outlines:
+        return str(place_id)
+    if not country_level:
+        return None
+    point = Point(lon, lat)
+    return next((key for key, shape in outlines.items() if shape.covers(point)), None)
+
+
 @cache
 def area_outlines_world() -> dict[str, BaseGeometry]:
     """The outlines in Web Mercator world units (rkmap/core/projection.py), made valid once.
@@ -68,9 +80,9 @@ def area_outlines_world() -> dict[str, BaseGeometry]:
 
 
 @lru_cache(maxsize=64)
-def area_shape_px(place_id: str, lon: float, lat: float, radius_km: float, scale: float) -> BaseGeometry:
-    """The area in screen pixels of a world ``scale`` px wide (y down): its outline, else a circle."""
-    outline = area_outlines_world().get(str(place_id))
+def area_shape_px(place_id: str, lon: float, lat: float, radius_km: float, scale: float, own: BaseGeometry | None = None) -> BaseGeometry:
+    """The area in screen pixels of a world ``scale`` px wide (y down): its outline (``own``, lon/lat, else the shipped one), else a circle."""
+    outline = shapely.make_valid(shapely.transform(own, lambda c: _to_px(c[:, 0], c[:, 1], 1.0))) if own is not None else area_outlines_world().get(str(place_id))
     if outline is not None:
         scaled = shapely.transform(outline, lambda c: c * scale)
         return scaled if shapely.is_valid(scaled) else shapely.make_valid(scaled)
@@ -80,22 +92,38 @@ def area_shape_px(place_id: str, lon: float, lat: float, radius_km: float, scale
 
 
 def area_lines(place_id: str, lon: float, lat: float, radius_km: float, region: Region, width_px: int, height_px: int,
-               spacing_px: float = style.AREA_HATCH_PX) -> tuple[list[list[tuple[float, float]]], list[list[tuple[float, float]]]]:
+               spacing_px: float = style.AREA_HATCH_PX, own: BaseGeometry | None = None) -> tuple[list[list[tuple[float, float]]], list[list[tuple[float, float]]]]:
     """The area's outline rings and hatch segments (lon/lat paths) for a frame of ``width_px`` × ``height_px``.
 
     Both are cut to the frame grown by its surroundings (as the route lines are),
     so a country far larger than the frame costs only what is near it. Hatch lines
     rise to the right at 45° on screen, ``spacing_px`` apart at the frame's zoom.
+    ``own``: the area's own outline (lon/lat; an analyst's polygon) instead of the shipped one.
+    """
+    scale, rings, hatch = area_lines_px(place_id, lon, lat, radius_km, region, width_px, height_px, spacing_px, own)
+    as_path = lambda line: [tuple(map(float, p)) for p in _to_lonlat(line, scale)]
+    return [as_path(r) for r in rings], [as_path(h) for h in hatch]
+
+
+@lru_cache(maxsize=64)
+def area_lines_px(place_id: str, lon: float, lat: float, radius_km: float, region: Region, width_px: int, height_px: int,
+                  spacing_px: float = style.AREA_HATCH_PX, own: BaseGeometry | None = None,
+                  surroundings: float = AREA_SURROUNDINGS) -> tuple[float, tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """:func:`area_lines` in world pixels at the frame's zoom (y down): (pixels per world width, rings, hatch segments).
+
+    The exports draw these (cached: an animation's frames share them), cut to their
+    frame grown by a little ``surroundings`` only; the app, through :func:`area_lines`.
+    Read-only arrays.
     """
     scale = TILE_PX * 2 ** frame_zoom(region, width_px, height_px)
     (x0, y1), (x1, y0) = (_to_px(np.array([lon_]), np.array([lat_]), scale)[0] for lon_, lat_ in ((region.west, region.south), (region.east, region.north)))
-    grow_x, grow_y = (x1 - x0) * AREA_SURROUNDINGS, (y1 - y0) * AREA_SURROUNDINGS
+    grow_x, grow_y = (x1 - x0) * surroundings, (y1 - y0) * surroundings
     window = shapely_box(x0 - grow_x, y0 - grow_y, x1 + grow_x, y1 + grow_y)
-    whole = area_shape_px(place_id, lon, lat, radius_km, scale)
+    whole = area_shape_px(place_id, lon, lat, radius_km, scale, own)
     shape = whole.intersection(window)
     shape = shapely.unary_union([g for g in _flat(shape) if g.geom_type == "Polygon" and g.area >= MIN_PIECE_PX2])
     if shape.is_empty:
-        return [], []
+        return scale, (), ()
     # The outline is the area's own boundary cut to the window, never the window's edge.
     pieces = [p for p in _flat(whole) if p.geom_type == "Polygon" and p.area >= MIN_PIECE_PX2]
     boundary = shapely.MultiLineString([ring for p in pieces for ring in (p.exterior, *(r for r in p.interiors if shapely.Polygon(r).area >= MIN_PIECE_PX2))])
@@ -108,8 +136,13 @@ def area_lines(place_id: str, lon: float, lat: float, radius_km: float, region: 
     lines = [((c - by1, by1), (c - by0, by0)) for c in np.arange(first, bx1 + by1 + step, step)]
     hatch_geom = MultiLineString(lines).intersection(shape) if lines else None
     hatch = [part for part in _flat(hatch_geom) if part.geom_type == "LineString" and part.length > 1.0] if hatch_geom is not None else []
-    as_path = lambda line: [tuple(map(float, p)) for p in _to_lonlat(np.asarray(line.coords), scale)]
-    return [as_path(r) for r in rings], [as_path(h) for h in hatch]
+    frozen = lambda line: _read_only(np.asarray(line.coords, dtype=float))
+    return scale, tuple(frozen(r) for r in rings), tuple(frozen(h) for h in hatch)
+
+
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False  # shared through the cache
+    return array
 
 
 def _flat(geom: BaseGeometry) -> list[BaseGeometry]:
@@ -126,4 +159,4 @@ def frame_scale(region: Region, width_px: int, height_px: int) -> float:
     return TILE_PX * 2 ** frame_zoom(region, width_px, height_px)
 
 
-__all__ = ["area_lines", "area_outlines", "area_shape_px", "frame_scale"]
+__all__ = ["area_lines", "area_lines_px", "area_outlines", "area_shape_px", "frame_scale", "outline_id"]

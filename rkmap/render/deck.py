@@ -590,7 +590,7 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
     here) and route lines; a label with no free spot at a zoom is left out there
     (its place's tooltip names it) rather than drawn over anything. ``dx, dy`` is
     the label box's top-left corner from its place, in pixels (y down). At the
-    frame's zoom the labels also stay inside the map.
+    frame's zoom the labels stay inside the map, and at other zooms inside the map as framed there.
     """
     from rkmap.render.labels import LabelRequest, place_labels
 
@@ -633,8 +633,12 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
         x, y = (event_x - cx) * scale + event_dx, -(event_y - cy) * scale - event_dy
         symbols = np.vstack([place_boxes, np.column_stack([x - e_half, y - e_half, x + e_half, y + e_half])])
         lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
-        # The map's edge at the frame's zoom; zoomed in, the view can be anywhere.
-        edge = (-size.width / 2, -size.height / 2, size.width / 2, size.height / 2) if step == 0 else (-1e9, -1e9, 1e9, 1e9)
+        # Inside the map framed at this zoom (the map's box grown or shrunk with the zoom): the browser
+        # fits the frame to its map and draws a level's placements from that level's zoom up to the
+        # next one's, where the box only grows round its labels. A level left unbounded put labels
+        # past the map's edge, which the browser then hides (Tikhoretsk's, left of its square, on a
+        # 2560 px screen).
+        edge = (-size.width / 2 * 2**step, -size.height / 2 * 2**step, size.width / 2 * 2**step, size.height / 2 * 2**step)
         requests = [
             LabelRequest("|".join(key), at(*position), label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2)
             for key, position, text, px, priority, side in labels

@@ -33,8 +33,8 @@ from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D, ScaledTranslation
+from shapely.geometry import LineString, shape
 from shapely.geometry import box as shapely_box
-from shapely.geometry import shape
 from shapely.geometry.polygon import orient
 
 from rkmap.core import messages, style
@@ -58,7 +58,6 @@ FORMATS = ("png", "pdf", "svg")
 MAX_TITLE = 120
 MAX_SUBTITLE = 200
 MAX_BANNER = 80
-RAIL_CREDIT = "Rail line © OpenStreetMap contributors (ODbL)"
 INK = (0.10, 0.12, 0.16)
 MUTED = (0.33, 0.36, 0.40)
 BANNER_FILL = (0.17, 0.19, 0.22)
@@ -182,10 +181,9 @@ def basemap_bounds() -> tuple[float, float, float, float]:
     return float(w), float(s), float(e), float(n)
 
 
-@cache
-def credit_line() -> str:
-    meta = json.loads((BASEMAP_DIR / "SOURCES.json").read_text(encoding="utf-8"))
-    return " · ".join([*(str(c).strip() for c in meta.get("credit", [])), RAIL_CREDIT])
+def credit_line(lang: str) -> str:
+    """The map data's credits in the export's language, from the catalogue (a Japanese image once printed them in English)."""
+    return t("export_map_credits", lang)
 
 
 
@@ -242,18 +240,34 @@ def _in_frame(items: VisibleItems, frame: Frame) -> VisibleItems:
     if not events.empty:
         ex, ey = mercator(events["lon"].to_numpy(dtype=float), events["lat"].to_numpy(dtype=float))
         radius_km = pd.to_numeric(events["radius_km"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
-        radius = np.where(events["is_area"].to_numpy(dtype=bool), radius_km * 1000 / np.cos(np.radians(events["lat"].to_numpy(dtype=float))), 0.0)
+        is_area = events["is_area"].to_numpy(dtype=bool)
+        radius = np.where(is_area, radius_km * 1000 / np.cos(np.radians(events["lat"].to_numpy(dtype=float))), 0.0)
         margin = radius * 0.7
         keep = (ex >= frame.x0 - margin) & (ex <= frame.x1 + margin) & (ey >= frame.y0 - margin) & (ey <= frame.y1 + margin)
+        if is_area.any():
+            # An area with an outline is in the frame when its outline is, wherever its usual point lies
+            # (Russia's, 100°E 60°N, is outside the Far East frame; Russia itself is not).
+            keep[is_area] = _areas_meet(events[is_area], frame) | keep[is_area]
         events = events[keep]
     return VisibleItems(places=places.reset_index(drop=True), route_legs=legs.reset_index(drop=True), events=events.reset_index(drop=True))
 
 
-def _area_radius_m(event: pd.Series) -> float:
-    """Radius of an area symbol in Mercator metres (deck.gl scales metres at the position)."""
-    radius_km = event.get("radius_km")
-    radius_km = 0.0 if radius_km is None or radius_km != radius_km else float(radius_km)
-    return radius_km * 1000 / _mpl.ground_metres_per_unit(float(event["lat"]))
+def _areas_meet(events: pd.DataFrame, frame: Frame) -> np.ndarray:
+    """For events known only to a country or region: whether the outline they are drawn on meets the frame (False without one)."""
+    from rkmap.render.areas import area_outlines
+
+    outlines = area_outlines()
+    box = shapely_box(*frame.lonlat)
+    meets: dict[str, bool] = {}
+    out = np.zeros(len(events), dtype=bool)
+    for k, ((_, row), area) in enumerate(zip(events.iterrows(), _area_keys(events))):
+        if _user_row(row) and _polygons(row.get("outline")):
+            out[k] = bool(row["outline"].intersects(box))
+        elif area in outlines:
+            if area not in meets:
+                meets[area] = bool(outlines[area].intersects(box))
+            out[k] = meets[area]
+    return out
 
 
 @dataclass(frozen=True)
@@ -407,7 +421,7 @@ def export_contents(dataset: Dataset, view: MapView, frame: Frame) -> Contents:
         items=items,
         legend=legend_entries(items, view.layers),
         sources=sources,
-        credits=credit_line(),
+        credits=credit_line(view.lang),
         in_focus=in_focus_lines(items, view.lang),
         notes=place_notes(dataset, items, sources),
     )
@@ -684,10 +698,27 @@ def _draw_sources(fig: Figure, lay: Layout, sources: list[SourceLine], lang: str
         text = _text(fig, x + number_w, y_line, main, ha="left", va="top", fontsize=SOURCE_SIZE, gid=f"source-{source.number}")
         if source.url:
             text.set_url(source.url)  # type: ignore[attr-defined]
+        measured = _mpl.text_width_pt(main, lang, SOURCE_SIZE)
+        # Glyphs can draw wider than measured at a low dpi (by a few per cent): a line near its column's width is cut
+        # again at the ratio seen, to end in its column. Shorter lines cannot reach the next column: not measured again.
+        if not url_shown and source.source_id != USER_SOURCE_SUMMARY and measured > 0.9 * width_pt:
+            drawn_w = text.get_window_extent(fig.canvas.get_renderer()).width / fig.dpi * 72  # type: ignore[attr-defined]
+            if drawn_w > width_pt:
+                text.set_text((_mpl.wrap(main, width_pt * measured / drawn_w, lang, SOURCE_SIZE, max_lines=1) or [""])[0])  # type: ignore[attr-defined]
         if url_shown:
             # Placed after the text as drawn (the measured width can be a little short at low dpi).
             drawn = text.get_window_extent(fig.canvas.get_renderer()).x1 / fig.dpi  # type: ignore[attr-defined]
-            main_w = max(drawn - x - number_w, _mpl.text_width_pt(main, lang, SOURCE_SIZE) / 72) + URL_GAP_PT / 72
+            measured /= 72  # inches
+            main_w = max(drawn - x - number_w, measured) + URL_GAP_PT / 72
+            if source.source_id != USER_SOURCE_SUMMARY:
+                # At a low dpi (a GIF's, a video's or a deck's 1920 px) glyphs draw wider than measured: the address,
+                # measured at the same ratio, is cut to end inside its column rather than run into the next one's number.
+                ratio = max(1.0, (drawn - x - number_w) / measured) if measured > 0 else 1.0
+                room_pt = (x + col_w - 0.1 - (x + number_w + main_w)) * 72 / ratio
+                if _mpl.text_width_pt(url_shown, lang, SOURCE_SIZE) > room_pt:
+                    url_shown = _cut(_short_url(source.url), room_pt, lang) if room_pt >= MIN_URL_PT / 3 else ""
+            if not url_shown:
+                continue  # the title keeps the link
             link = _text(fig, x + number_w + main_w, y_line, url_shown, ha="left", va="top", fontsize=SOURCE_SIZE, color=LINK, gid=f"source-url-{source.number}")
             link.set_url(source.url)  # type: ignore[attr-defined]
 
@@ -755,7 +786,15 @@ def _swatch(fig: Figure, entry: LegendEntry, x: float, y: float, w: float = SWAT
         fig.add_artist(Line2D([x, x + w], [y, y], transform=tr, color=rgba(colour), linewidth=width, linestyle=dash))
         return
     if entry.swatch == "area":
-        fig.patches.append(Rectangle((cx - 0.11, y - 0.07), 0.22, 0.14, transform=tr, facecolor="none", edgecolor=rgba(AREA_INK, 0.75), hatch="////", linewidth=0.9, linestyle=(0, (3, 1.5))))
+        # The map's hatch (rkmap/render/areas.py): lines rising at 45°, AREA_HATCH_PX app pixels apart, in the area ink.
+        x0, y0, x1, y1 = cx - 0.11, y - 0.07, cx + 0.11, y + 0.07
+        step = style.AREA_HATCH_PX * PX / 72 * math.sqrt(2)  # along x between lines x - y = c
+        cell = shapely_box(x0, y0, x1, y1)
+        hatch = [np.asarray(part.coords) for c in np.arange(math.floor((x0 - y1) / step) * step, x1 - y0 + step, step)
+                 for part in _lines(LineString([(c + y0, y0), (c + y1, y1)]).intersection(cell))]
+        fig.add_artist(LineCollection(hatch, transform=tr, colors=[rgba(AREA_INK, style.AREA_HATCH_ALPHA)], linewidths=style.AREA_HATCH_WIDTH_PX * PX))
+        fig.patches.append(Rectangle((x0, y0), x1 - x0, y1 - y0, transform=tr, facecolor="none", edgecolor=rgba(AREA_INK, style.AREA_OUTLINE_ALPHA),
+                                     linewidth=style.AREA_OUTLINE_WIDTH_PX * PX, linestyle=(0, style.AREA_OUTLINE_DASH)))
         return
     symbol = style.EVENT_SYMBOL
     if entry.swatch == "halo":
@@ -856,10 +895,17 @@ class MapDrawing:
     symbols: list[tuple[float, float, float, float]] = field(default_factory=list)  # symbol boxes only
     lines: list[np.ndarray] = field(default_factory=list)  # route lines, display pixels
     labels: list[object] = field(default_factory=list)  # the label Text artists placed
+    # For each of ``labels``: its symbol's centre (display pixels), the symbol's half size (pixels) and the
+    # label's font size (points), so that how far a label moved can be checked against LABEL_MAX_MOVE_EM.
+    label_anchors: list[tuple[float, float, float, float]] = field(default_factory=list)
+    leaders: dict[int, object] = field(default_factory=dict)  # index in ``labels`` -> its leader line
+    place_centres: list[tuple[float, float]] = field(default_factory=list)  # every place symbol's centre (display pixels)
     reserved: tuple[tuple[float, float, float, float], ...] = ()  # map furniture drawn later (display pixels)
     defer_lists: bool = False  # the main map: area lists wait until the inset has its place
     pending_lists: list[tuple] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # places whose label found no free spot
+    area_lists: bool = True  # the inset hatches the areas but leaves their lists to the main map
+    list_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)  # area -> the point its list is placed beside (display pixels)
 
     def add_point(self, fig: Figure, ax: object, x: float, y: float, size_pt: float, dx_px: float = 0.0, dy_px: float = 0.0) -> None:
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -885,6 +931,7 @@ def _setup_axes(ax: object, frame: Frame, border: tuple[float, float, float] = (
 def _draw_content(
     fig: Figure, ax: object, dataset: Dataset, view: MapView, frame: Frame, items: VisibleItems, unlabelled: Frame | None = None, small_scale: bool = False, label_scale: float = 1.0,
     notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), defer_lists: bool = False, label_shrinks: tuple[float, ...] = (),
+    area_lists: bool = True,
 ) -> MapDrawing:
     """Basemap and the view's items in one map axes; places inside ``unlabelled`` get no label."""
     w, s, e, n = frame.lonlat
@@ -902,7 +949,7 @@ def _draw_content(
         ax.add_artist(PathPatch(land, facecolor=rgba(style.LAND), edgecolor="none", zorder=1, transform=ax.transData))  # type: ignore[attr-defined]
     if borders:
         ax.add_collection(LineCollection(borders, colors=[rgba(style.BORDER)], linewidths=0.8, zorder=2), autolim=False)  # type: ignore[attr-defined]
-    drawing = MapDrawing(reserved=reserved, defer_lists=defer_lists)
+    drawing = MapDrawing(reserved=reserved, defer_lists=defer_lists, area_lists=area_lists)
     if "route" in view.layers:
         _draw_route(ax, items.route_legs)
         for _, leg in items.route_legs.iterrows():
@@ -1075,7 +1122,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     label_scale = min(0.85, max(0.7, 0.85 * iw / 3.0))
     inset = fig.add_axes((cx / fig.get_figwidth(), cy / fig.get_figheight(), iw / fig.get_figwidth(), ih / fig.get_figheight()), zorder=20)
     _setup_axes(inset, inset_frame, border=INK, border_w=0.9)
-    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes, label_shrinks=(1.0, 0.88, 0.78))
+    _draw_content(fig, inset, dataset, view, inset_frame, _in_frame(contents.items, inset_frame), label_scale=label_scale, notes=contents.notes, label_shrinks=(1.0, 0.88, 0.78), area_lists=False)
     # A leader from the outlined area to the inset, under the map's symbols and labels.
     if slot is None:
         nearest = min(((cx, cy), (cx + iw, cy), (cx, cy + ih + INSET_TITLE_H), (cx + iw, cy + ih + INSET_TITLE_H)), key=lambda p: math.dist(p, ((ax0 + ax1) / 2, (ay0 + ay1) / 2)))
@@ -1178,41 +1225,97 @@ def _area_outlines() -> dict[str, object]:
     return area_outlines()
 
 
+def _area_keys(events: pd.DataFrame) -> pd.Series:
+    """The area each event known only to a country or region is drawn on: a shipped outline's id (an analyst's
+    event known only to Russia joins Russia's outline and list), else its own place. Resolved once per distinct place."""
+    from rkmap.render.areas import outline_id
+
+    if events.empty:
+        return pd.Series([], index=events.index, dtype=object)
+    outlines = events["outline"] if "outline" in events.columns else pd.Series(None, index=events.index, dtype=object)
+    own = _is_user(events).to_numpy(dtype=bool) & np.array([bool(_polygons(o)) for o in outlines], dtype=bool)
+    country = events.get("location_precision", pd.Series("", index=events.index)).astype(str) == "country"
+    spots = pd.DataFrame({"place_id": events["place_id"].astype(str), "lon": events["lon"].astype(float), "lat": events["lat"].astype(float),
+                          "country": country, "own": own}, index=events.index)
+    found = {
+        key: (key[0] if key[4] else outline_id(key[0], key[1], key[2], key[3]) or key[0])
+        for key in spots.drop_duplicates().itertuples(index=False, name=None)
+    }
+    return pd.Series([found[key] for key in spots.itertuples(index=False, name=None)], index=events.index, dtype=object)
+
+
+def _axes_region(fig: Figure, ax: object) -> tuple[object, int, int]:
+    """The axes as a frame of the app's pixels (96 to the inch: an app pixel is ``PX`` points), for rkmap/render/areas.py."""
+    from rkmap.core.frames import Region
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
+    w, s = inverse_mercator(x0, y0)
+    e, n = inverse_mercator(x1, y1)
+    box = ax.get_position()  # type: ignore[attr-defined]
+    width_in, height_in = box.width * fig.get_figwidth(), box.height * fig.get_figheight()
+    return Region("export", float(w), float(s), float(e), float(n)), max(1, round(width_in * 72 / PX)), max(1, round(height_in * 72 / PX))
+
+
+EXPORT_AREA_SURROUNDINGS = 0.05  # share of the map's size the hatch runs past its edge (clipped there): no gap at the edge
+
+
+def _area_paths(area: str, first: pd.Series, region: object, width_px: int, height_px: int) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The area's outline rings and hatch lines as the app draws them (rkmap/render/areas.py), in Web Mercator metres."""
+    from rkmap.core.projection import EARTH_RADIUS_M
+    from rkmap.render.areas import area_lines_px
+
+    own = first.get("outline") if _user_row(first) and _polygons(first.get("outline")) else None
+    radius = first.get("radius_km")
+    radius = 0.0 if radius is None or radius != radius else float(radius)
+    scale, rings, hatch = area_lines_px(area, float(first["lon"]), float(first["lat"]), radius, region, width_px, height_px,  # type: ignore[arg-type]
+                                        own=own, surroundings=EXPORT_AREA_SURROUNDINGS)
+    world = 2 * math.pi * EARTH_RADIUS_M
+    # World pixels (y down, 0 to ``scale``) to metres (y up, centred): the same linear map as rkmap/core/projection.py's.
+    metres = lambda line: np.column_stack([(line[:, 0] / scale - 0.5) * world, (0.5 - line[:, 1] / scale) * world])
+    return [metres(r) for r in rings], [metres(h) for h in hatch]
+
+
 def _draw_vague_places(fig: Figure, ax: object, events: pd.DataFrame, drawing: MapDrawing, lang: str) -> None:
     """Events known only to a country or region: the area itself, hatched, with its events listed beside it.
 
-    A country is drawn as its outline (no point stands for it); a region without
-    a shipped outline as a hatched circle round its usual extent. The list box
-    names the area and gives each event's date and title, with its symbol.
+    The outline and the hatch are the app's (rkmap/render/areas.py), at the app's
+    pixel size on the page and in its ink, widths and opacities (rkmap/core/style.py):
+    a country is drawn as its outline (no point stands for it), a region without
+    an outline as a circle round its usual extent. The list box names the area
+    and gives each event's date and title, with its symbol.
     """
     xlim, ylim = ax.get_xlim(), ax.get_ylim()  # type: ignore[attr-defined]
-    outlines = _area_outlines()
     renderer_box = ax.get_window_extent(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+    region, width_px, height_px = _axes_region(fig, ax)
+    events = events.assign(_area=_area_keys(events), _own=_is_user(events))
     jobs = []
-    for place_id, group in events.groupby("place_id", sort=False):
+    # The shipped rows first: an area shared with the analyst's rows keeps the shipped name and look.
+    for area, group in events.sort_values("_own", kind="stable").groupby("_area", sort=False):
         first = group.iloc[0]
-        outline = outlines.get(str(place_id))
-        if outline is None and _user_row(first) and _polygons(first.get("outline")):
-            outline = first["outline"]  # the analyst's own polygon (rkmap.data.user_data keeps it), drawn as the shipped outlines are
+        rings, hatch = _area_paths(str(area), first, region, width_px, height_px)
+        if not rings and not hatch:
+            continue
         # The analyst's own areas: the user colour, as in the app.
-        edge = rgba(style.USER_COLOUR, 0.8) if _user_row(first) else rgba(AREA_INK, style.AREA_OUTLINE_ALPHA)
-        # The app's outline (rkmap/core/style.py): dashed, in the area ink; matplotlib hatches inside it.
-        style_kw = dict(facecolor="none", edgecolor=edge, hatch="//", linewidth=style.AREA_OUTLINE_WIDTH_PX * PX, linestyle=(0, style.AREA_OUTLINE_DASH), zorder=2.5)
-        if outline is not None:
-            for polygon in _polygons(outline):
-                xs, ys = mercator(*np.asarray(polygon.exterior.coords).T)
-                ax.add_artist(Polygon(np.column_stack([xs, ys]), closed=True, transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
-        else:
-            x, y = mercator(float(first["lon"]), float(first["lat"]))
-            ax.add_artist(Circle((float(x), float(y)), _area_radius_m(first), transform=ax.transData, **style_kw))  # type: ignore[attr-defined]
-        # The list, at the area's usual point, kept inside the map.
+        ink = style.USER_COLOUR if bool(group["_own"].all()) else AREA_INK
+        ax.add_collection(LineCollection(hatch, colors=[rgba(ink, style.AREA_HATCH_ALPHA)], linewidths=style.AREA_HATCH_WIDTH_PX * PX,  # type: ignore[attr-defined]
+                                         zorder=2.5, gid=f"area-hatch-{area}"), autolim=False)
+        ax.add_collection(LineCollection(rings, colors=[rgba(ink, style.AREA_OUTLINE_ALPHA)], linewidths=style.AREA_OUTLINE_WIDTH_PX * PX,  # type: ignore[attr-defined]
+                                         linestyles=[(0, style.AREA_OUTLINE_DASH)], zorder=2.5, gid=f"area-outline-{area}"), autolim=False)
+        # The list, at the area's usual point; when that lies outside the map, at the nearest point of the
+        # area's hatch inside it (a leader from the map's corner pointed at nothing: Russia on the Rajin-Dunai map).
         x, y = (float(v) for v in mercator(float(first["lon"]), float(first["lat"])))
         if not (xlim[0] <= x <= xlim[1] and ylim[0] <= y <= ylim[1]):
             x, y = min(max(x, xlim[0]), xlim[1]), min(max(y, ylim[0]), ylim[1])
+            inside = [p for line in hatch for p in ((line[0] + line[-1]) / 2,) if xlim[0] <= p[0] <= xlim[1] and ylim[0] <= p[1] <= ylim[1]]
+            if inside:
+                x, y = (float(v) for v in min(inside, key=lambda p: math.hypot(p[0] - x, p[1] - y)))
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
+        drawing.list_anchors[str(area)] = (float(px), float(py))
         job = (fig, ax, group, str(localized(first, "place_name", lang)), (px, py), renderer_box, drawing, lang)
         jobs.append(job)
     # All the lists laid out together, so that none is drawn over another.
+    if not drawing.area_lists:
+        return
     if drawing.defer_lists:
         drawing.pending_lists.extend(jobs)
     else:
@@ -1243,27 +1346,48 @@ AREA_LIST_SIZE = 6.2  # points
 AREA_LIST_RINGS = (1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 6, 7, 8, 10, 13, 16, 20)
 
 
-def _area_list_forms(group: pd.DataFrame, name: str, lang: str) -> list[tuple[pd.DataFrame, list[str], float, float]]:
-    """The list's forms, fullest first: (rows shown, text lines, width and height in inches)."""
-    from rkmap.core.text import row_span
+class _AreaListForms:
+    """The list's forms, fullest first (AREA_LIST_FORMS): each (rows shown, text lines, width and height in inches).
 
-    size = AREA_LIST_SIZE
-    line_h = size * 1.35 / 72  # inches
-    ordered = group.sort_values(["start", "id"])
-    forms = []
-    for max_rows, max_in in AREA_LIST_FORMS:
-        rows = ordered.head(max_rows)
-        span_texts = [f"{row_span(row, lang)} · " for _, row in rows.iterrows()]
+    Made when first asked for: most lists fit in their first form or two, and
+    measuring every form's titles was most of the lists' layout time.
+    """
+
+    def __init__(self, group: pd.DataFrame, name: str, lang: str) -> None:
+        from rkmap.core.text import row_span
+
+        self.count, self.name, self.lang = len(group), name, lang
+        ordered = group.sort_values(["start", "id"]).head(max(rows for rows, _ in AREA_LIST_FORMS))
+        self.rows = ordered
+        # Each row's date span and title, read once for every form.
+        self.parts = [(f"{row_span(row, lang)} · ", _one_line(localized(row, "title", lang))) for _, row in ordered.iterrows()]
+        self.made: dict[int, tuple[pd.DataFrame, list[str], float, float]] = {}
+
+    def __len__(self) -> int:
+        return len(AREA_LIST_FORMS)
+
+    def __getitem__(self, f: int) -> tuple[pd.DataFrame, list[str], float, float]:
+        if f not in self.made:
+            self.made[f] = self._make(*AREA_LIST_FORMS[f])
+        return self.made[f]
+
+    def _make(self, max_rows: int, max_in: float | None) -> tuple[pd.DataFrame, list[str], float, float]:
+        size, lang = AREA_LIST_SIZE, self.lang
+        line_h = size * 1.35 / 72  # inches
         texts = [
-            span + _ellipsized(_one_line(localized(row, "title", lang)), lang, size, None if max_in is None else max(24.0, max_in * 72 - _mpl.text_width_pt(span, lang, size)))
-            for span, (_, row) in zip(span_texts, rows.iterrows())
+            span + _ellipsized(title, lang, size, None if max_in is None else max(24.0, max_in * 72 - _mpl.text_width_pt(span, lang, size)))
+            for span, title in self.parts[:max_rows]
         ]
-        if len(group) > max_rows:
-            texts.append(t("area_more", lang, count=len(group) - max_rows))
-        width = max([_mpl.text_width_pt(name, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
+        if self.count > max_rows:
+            texts.append(t("area_more", lang, count=self.count - max_rows))
+        width = max([_mpl.text_width_pt(self.name, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
         height = (len(texts) + 1) * line_h + 0.12
-        forms.append((rows, texts, width, height))
-    return forms
+        return self.rows.head(max_rows), texts, width, height
+
+
+def _area_list_forms(group: pd.DataFrame, name: str, lang: str) -> _AreaListForms:
+    """The list's forms, fullest first: (rows shown, text lines, width and height in inches), made as asked for."""
+    return _AreaListForms(group, name, lang)
 
 
 def _draw_area_lists(jobs: list[tuple]) -> None:
@@ -1306,6 +1430,8 @@ def _draw_area_lists(jobs: list[tuple]) -> None:
             else:
                 failed = i
                 break
+        if failed is None and not chosen:  # every list left out
+            break
         if failed is None:
             # Kept if the most shortened list is less short than before; and while a list had to be shortened
             # well beyond one placed before it, that one is shortened instead and the layout tried again.
@@ -1342,7 +1468,8 @@ def _draw_list_box(job: tuple, form: tuple, spot: object) -> None:
     if spot.leader is not None:
         to_data = ax.transData.inverted()  # type: ignore[attr-defined]
         (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
-        ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5)  # type: ignore[attr-defined]
+        area = group["_area"].iloc[0] if "_area" in group.columns else ""
+        ax.plot([sx, ex], [sy, ey], color=rgba(AREA_INK, 0.7), linewidth=0.6, linestyle=(0, (3, 2)), zorder=10.5, gid=f"area-list-leader-{area}")  # type: ignore[attr-defined]
     tr = fig.dpi_scale_trans
     box = FancyBboxPatch((x0, y0), width, height, boxstyle="round,pad=0,rounding_size=0.04", transform=tr, facecolor=(1, 1, 1, 0.9), edgecolor=rgba(AREA_INK, 0.7), linewidth=0.7, linestyle=(0, (3, 1.5)), zorder=11)
     ax.add_artist(box)  # type: ignore[attr-defined]
@@ -1421,6 +1548,12 @@ _CANDIDATES = tuple(_ALIGN)
 
 
 
+PLACE_LABEL_PT = 14 * PX  # the app's 14 px place labels
+LABEL_GAP_PT = style.LABEL_GAP_PX * PX * 0.8  # from a symbol's edge to its label's box, unmoved
+# A label may lie at most this many of its font sizes from its symbol's edge (with a leader line);
+# further out it is dropped: on a crowded map a far label (Pyongyang's once sat by Komsomolsk) names the wrong place.
+LABEL_MAX_MOVE_EM = 3.0
+LEADER_WIDTH_PT = 0.8
 PLACE_PRIORITY = {"capital": 5, "spaceport": 4, "port": 4, "border_crossing": 4, "city": 3, "rail_hub": 3}
 
 
@@ -1447,6 +1580,7 @@ def _draw_places(
         ink = style.USER_COLOUR if _user_row(place) else style.PLACE_INK
         ax.plot([x], [y], marker=MarkerStyle(_mpl.marker_path(symbol)), markersize=size, markerfacecolor=rgba(ink), markeredgecolor="white", markeredgewidth=0.5, linestyle="none", zorder=9)  # type: ignore[attr-defined]
         drawing.add_point(fig, ax, x, y, size)
+        drawing.place_centres.append(tuple(ax.transData.transform((x, y))))  # type: ignore[attr-defined]
         positions.append((place, x, y, size))
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     axes_box = ax.get_window_extent(renderer)  # type: ignore[attr-defined]
@@ -1454,17 +1588,27 @@ def _draw_places(
     halo_px = halo_pt * scale
     # A crowded map (a small inset) tries smaller labels before it drops one.
     shrinks = label_shrinks or (1.0,)
-    for attempt, shrink in enumerate(shrinks):
+    best: tuple | None = None
+    for shrink in shrinks:
         requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale)
         frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
+        font_pt = PLACE_LABEL_PT * label_scale * shrink
         placed, dropped = place_labels(
-            requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=style.LABEL_GAP_PX * PX * scale * 0.8, pad=0.5 * scale,
+            requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=LABEL_GAP_PT * scale, pad=0.5 * scale,
+            max_move=LABEL_MAX_MOVE_EM * font_pt * scale, rivals=drawing.place_centres,
         )
-        if not dropped or attempt == len(shrinks) - 1:
-            break
-        for label, _ in texts.values():
+        # A smaller size that places no more labels gains nothing (a label kept off by another place's
+        # symbol stays off): the larger labels are kept and no smaller size is tried.
+        worse = best is not None and len(dropped) >= len(best[3])
+        for label, _ in (texts if worse else best[1] if best is not None else {}).values():
             label.remove()
-    _commit_labels(ax, drawing, requests, texts, placed, dropped, halo_px, scale)
+        if worse:
+            break
+        best = (requests, texts, placed, dropped)
+        if not dropped:
+            break
+    assert best is not None
+    _commit_labels(ax, drawing, *best, halo_px, scale)
 
 
 def _label_requests(ax: object, renderer: object, positions: list, lang: str, notes: dict | None, unlabelled: Frame | None, hidden_kinds: tuple[str, ...], label_scale: float, halo: list, halo_px: float, scale: float) -> tuple[list, dict]:
@@ -1479,7 +1623,7 @@ def _label_requests(ax: object, renderer: object, positions: list, lang: str, no
         name = plain + note_marks((notes or {}).get(key, ()))
         label = ax.annotate(  # type: ignore[attr-defined]
             name, xy=(x, y), xytext=(0, 0), textcoords="offset points", ha="left", va="bottom",
-            fontsize=14 * PX * label_scale, fontweight="bold", color=rgba(style.PLACE_INK), path_effects=halo,
+            fontsize=PLACE_LABEL_PT * label_scale, fontweight="bold", color=rgba(style.PLACE_INK), path_effects=halo,
             parse_math=False, zorder=10, annotation_clip=False, gid=f"place-{key}",
         )
         px, py = ax.transData.transform((x, y))  # type: ignore[attr-defined]
@@ -1506,11 +1650,16 @@ def _commit_labels(ax: object, drawing: MapDrawing, requests: list, texts: dict,
         label.set_text(text)
         ox, oy = spot.box[0] + halo_px - requests_anchor(requests, spot.key)[0] - dx, spot.box[1] + halo_px - requests_anchor(requests, spot.key)[1] - dy
         label.xyann = (ox / scale, oy / scale)
+        request = next(r for r in requests if r.key == spot.key)
         drawing.labels.append(label)
+        drawing.label_anchors.append((*request.anchor, request.clearance, float(label.get_fontsize())))
         drawing.obstacles.append(spot.box)
         if spot.leader is not None:
             (sx, sy), (ex, ey) = to_data.transform(spot.leader[0]), to_data.transform(spot.leader[1])
-            ax.plot([sx, ex], [sy, ey], color=rgba(style.PLACE_INK, 0.8), linewidth=0.6, zorder=9.5, solid_capstyle="butt")  # type: ignore[attr-defined]
+            # Dark, with a white casing: a leader too faint to see lets the label read as its neighbour's.
+            (leader,) = ax.plot([sx, ex], [sy, ey], color=rgba(style.PLACE_INK), linewidth=LEADER_WIDTH_PT, zorder=9.5, solid_capstyle="round",  # type: ignore[attr-defined]
+                                path_effects=[patheffects.withStroke(linewidth=LEADER_WIDTH_PT + 1.6, foreground=rgba(style.LABEL_HALO, 0.9))])
+            drawing.leaders[len(drawing.labels) - 1] = leader
     for key in dropped:
         texts[key][0].remove()
     drawing.dropped.extend(dropped)

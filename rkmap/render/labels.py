@@ -13,7 +13,11 @@ The rule, for labels taken in order of priority (highest first):
    frame and overlaps no placed label, no symbol, no reserved box (map
    furniture, an inset) and no route line, and, for a leader, if the leader
    crosses no placed label, no other symbol and no route line (and no label crosses a placed leader).
-3. The first candidate that passes wins (nearer rings and the preferred side
+3. With ``max_move``, a candidate further than that from its symbol's edge is
+   not tried; with ``rivals`` (the other symbols' centres), neither is one
+   nearer to another symbol than to its own: a label far from its place, or
+   nearer another, names the wrong place, which is worse than no label.
+4. The first candidate that passes wins (nearer rings and the preferred side
    first); a label with no such candidate is dropped: a lower-priority label
    is dropped before any overlap is allowed.
 """
@@ -31,6 +35,10 @@ Point = tuple[float, float]
 SIDES = ("right", "left", "above", "below", "above-right", "below-right", "above-left", "below-left", "above-start", "below-start", "above-end", "below-end")
 # How far out each ring of candidates lies, in gaps beyond the symbol's edge.
 RINGS = (1.0, 2.5, 4.5, 7.0, 10.0, 14.0)
+# Another symbol must lie this many times further from a moved label than its own: a label moved
+# about as near another symbol (Pyongyang's, right under Beijing's star) reads as that symbol's.
+# (A label beside its symbol only needs to be nearer it: the capital by its neighbours keeps its name.)
+RIVAL_MARGIN = 1.25
 
 
 @dataclass(frozen=True)
@@ -165,6 +173,29 @@ def segment_hits_box(segment: Sequence[float], box: Box) -> bool:
     return t0 <= t1
 
 
+def distance_to_box(point: Point, box: Box) -> float:
+    """From ``point`` to the nearest point of ``box`` (0 inside it)."""
+    dx = max(box[0] - point[0], 0.0, point[0] - box[2])
+    dy = max(box[1] - point[1], 0.0, point[1] - box[3])
+    return float(np.hypot(dx, dy))
+
+
+def _nearer_rival(anchor: Point, box: Box, rivals: np.ndarray, within: float = 0.0, margin: float = 1.0) -> bool:
+    """Whether a symbol centre of ``rivals`` (n × 2) lies as near the box as ``anchor`` does.
+
+    Symbols within ``within`` of the anchor (the symbol's own half size) are not rivals: they sit on the
+    same spot (an analyst's Pyongyang on the shipped one), and a label by either names both.
+    """
+    if not len(rivals):
+        return False
+    own = distance_to_box(anchor, box)
+    dx = np.maximum.reduce([box[0] - rivals[:, 0], np.zeros(len(rivals)), rivals[:, 0] - box[2]])
+    dy = np.maximum.reduce([box[1] - rivals[:, 1], np.zeros(len(rivals)), rivals[:, 1] - box[3]])
+    other = np.hypot(dx, dy)
+    itself = np.hypot(rivals[:, 0] - anchor[0], rivals[:, 1] - anchor[1]) <= max(within, 1e-6)
+    return bool(((other <= own * margin) & ~itself).any())
+
+
 def _leader(request: LabelRequest, box: Box) -> tuple[Point, Point]:
     """From the symbol's edge towards the nearest point of the label's box."""
     x, y = request.anchor
@@ -185,8 +216,14 @@ def place_labels(
     pad: float = 1.0,
     rings: Sequence[float] = RINGS,
     leaders_avoid_symbols: bool = True,
+    max_move: float | None = None,
+    rivals: Sequence[Point] = (),
 ) -> tuple[list[Placed], list[str]]:
     """Placed labels and the keys of the labels dropped for want of room.
+
+    ``max_move``: how far (screen units) a label's box may lie from its symbol's
+    edge; ``rivals``: the centres of the symbols a label must lie nearer its own
+    than (rule 3).
 
     Labels go in order of priority; when some are dropped, the layout is tried
     again with those first (a label placed early can take a dropped one's only
@@ -197,8 +234,9 @@ def place_labels(
     blocked = _within_reach(requests, [*symbols, *reserved], gap, pad, rings)
     order = sorted(requests, key=lambda r: -r.priority)
     best: tuple[float, list[Placed], list[str]] | None = None
+    limits = _Limits(max_move, np.asarray(rivals, dtype=float).reshape(-1, 2))
     for _ in range(4):
-        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, blocked, leaders_avoid_symbols)
+        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, blocked, leaders_avoid_symbols, limits)
         weight = {r.key: r.priority + 1 for r in requests}
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
@@ -206,7 +244,10 @@ def place_labels(
         if not dropped:
             break
         first = [r for r in order if r.key in dropped]
-        order = first + [r for r in order if r.key not in dropped]
+        again = first + [r for r in order if r.key not in dropped]
+        if again == order:  # the dropped ones already went first: the same layout again (it is deterministic)
+            break
+        order = again
     assert best is not None
     return best[1], best[2]
 
@@ -232,15 +273,27 @@ def _within_reach(requests: Sequence[LabelRequest], boxes: Sequence[Box], gap: f
     return [tuple(box) for box in array[keep].tolist()]
 
 
+@dataclass(frozen=True)
+class _Limits:
+    max_move: float | None  # from the symbol's edge to the label's box, at most
+    rivals: np.ndarray  # other symbols' centres (n × 2): the label lies nearer its own
+
+
 def _first_free(
     request: LabelRequest, sides: Sequence[str], sizes: Sequence[tuple[float, float]], rings: Sequence[float], gap: float, pad: float,
-    frame: Box, placed: list[Placed], blocked: np.ndarray, route: _Lines, leader_blocked: list[Box], strict: bool,
+    frame: Box, placed: list[Placed], blocked: np.ndarray, route: _Lines, leader_blocked: list[Box], strict: bool, limits: _Limits | None = None,
 ) -> Placed | None:
     for ring, distance in enumerate(rings):
+        # Every candidate of a ring lies at least the ring's distance beyond the symbol's edge (a diagonal one a little
+        # more): past ``max_move``, so do the rings after it.
+        if limits is not None and limits.max_move is not None and gap * distance > limits.max_move + 1e-9:
+            break
         for variant, side in ((v, side) for v in range(len(sizes)) for side in sides):
             box = _box_at(request, side, gap * distance, sizes[variant])
             padded = _grow(box, pad)
             if not _inside(box, frame):
+                continue
+            if limits is not None and limits.max_move is not None and distance_to_box(request.anchor, box) - request.clearance > limits.max_move + 1e-9:
                 continue
             if any(overlap(padded, other.box) > 0 for other in placed):
                 continue
@@ -249,6 +302,9 @@ def _first_free(
             if route.touches(padded):
                 continue
             if any(segment_hits_box((*other.leader[0], *other.leader[1]), padded) for other in placed if other.leader is not None):
+                continue
+            # Last, as the dearest test: no other symbol as near the label as its own.
+            if limits is not None and _nearer_rival(request.anchor, box, limits.rivals, request.clearance, RIVAL_MARGIN if ring > 0 else 1.0):
                 continue
             leader = _leader(request, box) if ring > 0 else None
             if leader is None:
@@ -265,6 +321,7 @@ def _first_free(
 
 def _attempt(
     order: list[LabelRequest], frame: Box, route: _Lines, leader_blocked: list[Box], gap: float, pad: float, rings: Sequence[float], blocked: list[Box], strict_leaders: bool = True,
+    limits: _Limits | None = None,
 ) -> tuple[list[Placed], list[str]]:
     placed: list[Placed] = []
     dropped: list[str] = []
@@ -275,7 +332,7 @@ def _attempt(
         choice = None
         # A leader across a route line reads as part of it: tried only when nothing else is free.
         for strict in (True, False) if strict_leaders else (False,):
-            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked_boxes, route, leader_blocked, strict)
+            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked_boxes, route, leader_blocked, strict, limits)
             if choice is not None:
                 break
         if choice is None:

@@ -130,7 +130,11 @@ def test_image_exports_draw_the_users_rows_with_their_legend_entry_and_group_man
     contents = export_contents(dataset, view, frame)
     assert len(contents.items.events) >= 100
     assert style.USER_LEGEND in contents.legend
-    assert "event-report" not in {e.key for e in contents.legend}  # the user's 'report' rows are drawn in the user colour, not by kind
+    # The user's 'report' rows are drawn in the user colour, not by kind: a kind's entry comes from shipped rows only
+    # (here Russia's events known only to the country: Russia's outline reaches this frame).
+    shipped = contents.items.events[contents.items.events["origin"] != "user"]
+    assert ("event-report" in {e.key for e in contents.legend}) == ("report" in set(shipped["kind"]))
+    assert shipped["is_area"].astype(bool).all()
     own = [s for s in contents.sources if s.source_id.startswith("user")]
     assert len(own) == 4 and own[-1].source_id == USER_SOURCE_SUMMARY
     assert [s.title for s in own[:3]] == ["Article 0", "Article 1", "Article 2"]  # the most cited first

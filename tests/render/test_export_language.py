@@ -1,0 +1,78 @@
+"""A Japanese export says everything in Japanese (#24): its words come from the catalogue in the export's language.
+
+The Japanese images once printed their map-data credits in English (read from
+static/basemap/SOURCES.json and a constant). Checked on the laid-out text of
+the figure: apart from the data themselves (source titles and addresses, which
+stay in their own language), no text of a Japanese export is an English phrase.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import matplotlib as mpl
+import pytest
+from matplotlib.text import Text
+
+from rkmap.core.messages import t
+from rkmap.render import _mpl
+from rkmap.render.basemap import STATIC_DIR
+from rkmap.render.image import ExportOptions, build_figure
+from rkmap.render.view import MapView
+
+# Three English words in a row (words of two letters or more, joined by spaces or punctuation).
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]{2,}(?:[ ,.;:]+[A-Za-z]{2,}){2,}")
+
+
+def _texts(dataset, region: str, lang: str, day: date) -> list[tuple[str | None, str]]:
+    with mpl.rc_context(_mpl.rc_params(lang)):
+        fig = build_figure(dataset, MapView(as_of=day, region=region, lang=lang), ExportOptions(size="a4", dpi=40).validated())
+    return [(a.get_gid(), a.get_text()) for a in fig.findobj(Text) if a.get_text().strip()]
+
+
+@pytest.mark.parametrize("region", ["route", "far_east", "rajin_dunai"])
+def test_japanese_exports_print_no_english_phrase(dataset, region: str) -> None:
+    for day in (date(2001, 8, 4), date(2023, 10, 13), date(2024, 11, 13)):
+        texts = _texts(dataset, region, "ja", day)
+        credits = [text for gid, text in texts if gid == "credits"]
+        assert credits == [t("export_credits", "ja") + " " + t("export_map_credits", "ja")]
+        for gid, text in texts:
+            if (gid or "").startswith("source-"):  # a source's own title and address
+                continue
+            assert not ENGLISH_PHRASE.search(text), (region, str(day), gid, text)
+
+
+def test_the_credits_name_every_credited_dataset_in_both_languages(dataset) -> None:
+    """The catalogue's credits cover what the basemap's provenance file asks to credit, and the rail line's licence."""
+    credited = json.loads((STATIC_DIR / "basemap" / "SOURCES.json").read_text(encoding="utf-8"))["credit"]
+    names = {name for name in ("Natural Earth", "GSHHG") if any(name in line for line in credited)}
+    assert names == {"Natural Earth", "GSHHG"}
+    for lang in ("en", "ja"):
+        text = t("export_map_credits", lang)
+        for needed in (*names, "OpenStreetMap contributors", "ODbL", "LGPL"):
+            assert needed in text, (lang, needed)
+    english = dict(_texts(dataset, "route", "en", date(2023, 10, 13)))["credits"]
+    assert english == "Map data: " + t("export_map_credits", "en")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_source_lines_end_inside_their_column(dataset, lang: str, dpi: int) -> None:
+    """At a GIF's, a video's or a deck's 1920 px (150 dpi) glyphs draw wider than measured: the lines ran into the next column's number."""
+    with mpl.rc_context(_mpl.rc_params(lang)):
+        fig = build_figure(dataset, MapView(as_of=date(2023, 10, 13), region="route", lang=lang), ExportOptions(dpi=dpi).validated())
+        fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [a for a in fig.findobj(Text) if a.get_text()]
+    starts = sorted({round(a.get_window_extent(renderer).x0) for a in texts if re.fullmatch(r"\[\d+\]", a.get_text())})
+    assert len(starts) == 3, starts  # three columns of numbered sources
+    right = fig.get_figwidth() * fig.dpi
+    lines = [a for a in texts if (a.get_gid() or "").startswith("source-")]
+    assert lines
+    for line in lines:
+        box = line.get_window_extent(renderer)
+        column = max(k for k, x in enumerate(starts) if x <= box.x0)
+        end = starts[column + 1] if column + 1 < len(starts) else right
+        assert box.x1 <= end - 0.02 * fig.dpi, (lang, dpi, line.get_gid(), line.get_text(), box.x1, end)
