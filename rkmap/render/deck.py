@@ -45,7 +45,7 @@ from rkmap.render.layer_parts import (
     time_props,
     tooltip,
 )
-from rkmap.render.primitives import FILTER_2, area_layer, icon_layer, path_layer, per_item
+from rkmap.render.primitives import FILTER_2, icon_layer, path_layer, per_item
 from rkmap.render.static_data import publish_csv, publish_json
 from rkmap.render.view import REGIONS, MapView, Region, clock_columns, leg_parts, localized, region_of
 
@@ -267,10 +267,11 @@ def vague_area_layers(dataset: Dataset, view: MapView, size: MapSize, look: Look
     shipped look), or a circle of the row's radius and a row's own polygon dashed, as the exported image draws it."""
     if look.vague == "hatched":
         return area_line_layers(dataset, view, size)
+    # An analyst's: hatched as the shipped areas (on the shipped country's outline when known only to one, else a
+    # circle of the row's radius) in their colour; a row's own polygon outlined as given.
     lang = view.lang
-    areas = publish(f"event-areas-{lang}", lambda: [r for r in records if r["is_area"] and not r["outline"]])
     outlines = publish(f"event-outlines-{lang}", lambda: _outline_records(records))
-    drawn = [area_layer(f"{look.prefix}event-areas", areas, time=time_props(view))] if areas else []
+    drawn = area_line_layers(dataset, view, size, look, publish)
     if outlines:
         drawn.append(path_layer(f"{look.prefix}event-outlines", outlines, colour=per_item([*look.colour, 200]), width=per_item(1.5),
                                 dash="dash", time=time_props(view)))
@@ -431,7 +432,22 @@ def _outline_copies(events: int) -> list[int]:
     return copies
 
 
-def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+def area_keys(events: pd.DataFrame, look: Look = SHIPPED) -> pd.Series:
+    """The area each event is drawn on: its place; for an analyst's event known only to a country, the
+    shipped country whose outline holds its point (rkmap/render/areas.py outline_id), as the exports draw it."""
+    from rkmap.render.areas import outline_id
+
+    places = events["place_id"].astype(str)
+    if look is SHIPPED or events.empty:
+        return places
+    country = events.get("location_precision", pd.Series("", index=events.index)).astype(str) == "country"
+    spots = list(zip(places, events["lon"].astype(float), events["lat"].astype(float), country))
+    found = {spot: outline_id(*spot) or spot[0] for spot in set(spots)}
+    return pd.Series([found[spot] for spot in spots], index=events.index, dtype=object)
+
+
+def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
+                 look: Look = SHIPPED) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
     """Places known only to a country or region: (outline records, hatch records, name labels) for the view's frame.
 
     The area shows from its first event's day (under the view's clock). Its
@@ -445,18 +461,21 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
     lang = view.lang
     opens, _ = clock_columns(view.clock)
     events = dataset.events[dataset.events["is_area"].astype(bool)]
+    if look is not SHIPPED and "outline" in events.columns:  # an analyst's own polygon is drawn as given (vague_area_layers)
+        events = events[[not _rings(outline) for outline in events["outline"]]]
     region = region_of(view.region, dataset)
     outlines: list[dict[str, object]] = []
     hatches: list[dict[str, object]] = []
     labels: list[dict[str, object]] = []
-    for place_id, group in events.groupby("place_id", sort=False):
+    for place_id, group in events.groupby(area_keys(events, look), sort=False):
         first = group.iloc[0]
         radius = 0.0 if pd.isna(first["radius_km"]) else float(first["radius_km"])
         rings, hatch = area_lines(str(place_id), float(first["lon"]), float(first["lat"]), radius, region, size.width, size.height)
         if not rings:
             continue
         name = localized(first, "place_name", lang)
-        heading = str(name)  # the data's name says it: 'Russia (location not known more precisely)'
+        # The data's name says it: 'Russia (location not known more precisely)'; an analyst's is tagged as theirs.
+        heading = t("user_tag", lang, text=str(name)) if look.tagged else str(name)
         times = {"t_start": int(group["t_start"].min()), "t_end": int(group["t_end"].max()), "t_public": int(group["t_public"].min())}
         for path in hatch:
             hatches.append({"path": path, "id": "", "layer": "area", "tooltip": tooltip([heading]), **times})
@@ -478,30 +497,36 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> 
     return outlines, hatches, labels
 
 
-def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list, list, list]:
-    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
-    return memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size))
+def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED) -> tuple[list, list, list]:
+    key = f"{look.prefix}{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
+    return memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size, look))
 
 
-def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
-    """The hatched outlines of places known only to a country or region (SVG lines: rkmap/render/primitives.py path_layer)."""
+def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED,
+                     publish: Publisher | None = None) -> list[pdk.Layer]:
+    """The hatched outlines of places known only to a country or region (SVG lines: rkmap/render/primitives.py path_layer):
+    the shipped data's in the area ink, an analyst's in their colour, with their own layer ids and data kept in the session."""
+    publish = publish or Publisher(dataset, shared=True)
     key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
-    outlines, hatches, labels = _area_records(dataset, view, size)
+    outlines, hatches, labels = _area_records(dataset, view, size, look)
     if not outlines:
         return []
-    ink = style.AREA_INK
-    hatch_url = _published(dataset, f"area-hatch-{key}", lambda: hatches)
-    outline_url = _published(dataset, f"area-outline-{key}", lambda: outlines)
-    hatch = path_layer("event-area-hatch", hatch_url, colour=per_item([*ink, round(255 * style.AREA_HATCH_ALPHA)]),
+    ink = style.AREA_INK if look.colour is None else look.colour
+    hatch_url = publish(f"area-hatch-{key}", lambda: hatches)
+    outline_url = publish(f"area-outline-{key}", lambda: outlines)
+    hatch = path_layer(f"{look.prefix}event-area-hatch", hatch_url, colour=per_item([*ink, round(255 * style.AREA_HATCH_ALPHA)]),
                        width=per_item(style.AREA_HATCH_WIDTH_PX), dash=per_item([0, 0]), highlight=False, time=time_props(view),
                        pickable=False)  # lines every few pixels: picking would catch every click inside the country
-    outline = path_layer("event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
+    outline = path_layer(f"{look.prefix}event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
-    frame = f"{view.region}-{size.width}x{size.height}"
-    zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
-    names = label_layer("area-labels", _published(dataset, f"area-labels-{key}", lambda: [{**r, "placements": placed.get(("area", r["id"]))} for r in labels]),
-                        view, size_px=AREA_LABEL_PX, colour=style.AREA_INK, anchor="anchor", baseline="baseline", offset="label_offset",
-                        time=time_props(view), zooms=zooms)
+    if look.placed_labels:
+        frame = f"{view.region}-{size.width}x{size.height}"
+        zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
+        label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": placed.get(("area", r["id"]))} for r in labels])
+    else:  # beside their point, as the analyst's place labels
+        zooms, label_data = None, publish(f"area-labels-{key}", lambda: labels)
+    names = label_layer(f"{look.prefix}area-labels", label_data, view, size_px=AREA_LABEL_PX, colour=ink, anchor="anchor", baseline="baseline",
+                        offset="label_offset", time=time_props(view), zooms=zooms)
     return [hatch, outline, names]
 
 

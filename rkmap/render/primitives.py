@@ -16,8 +16,6 @@ import json
 
 import pydeck as pdk
 
-from rkmap.core import style
-
 FILTER_2 = {"@@type": "DataFilterExtension", "filterSize": 2}
 # Filter bounds no date reaches (day numbers; rkmap/render/view.py range_template).
 OPEN_LOW, OPEN_HIGH = -1_000_000, 1_000_000
@@ -79,25 +77,5 @@ def path_layer(layer_id: str, data: object, *, colour: str, width: str, dash: st
         dash_justified=True,
         pickable=pickable,  # SVG: no pipeline to share (a hatch that picked would catch every click inside its country)
         auto_highlight=highlight,
-        **time,
-    )
-
-
-def area_layer(layer_id: str, data: object, *, time: dict[str, object]) -> pdk.Layer:
-    """Areas of events known only to a region: circles of ``radius_m`` outlined in the event's ``colour``."""
-    return pdk.Layer(
-        "ScatterplotLayer",
-        id=layer_id,
-        data=data,
-        get_position="position",
-        get_radius="radius_m",
-        radius_units="'meters'",
-        get_fill_color=[*style.AREA_FILL, style.AREA_ALPHA],
-        get_line_color="[colour[0], colour[1], colour[2], 170]",
-        stroked=True,
-        line_width_min_pixels=1.5,
-        pickable=True,
-        auto_highlight=True,
-        extensions=[FILTER_2],
         **time,
     )

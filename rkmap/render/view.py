@@ -59,8 +59,11 @@ def _user_region(dataset: Dataset) -> Region | None:
             reach = np.where(frame["is_area"].to_numpy(dtype=bool), radius / 111.0, 0.0) if "is_area" in frame.columns else 0.0
             lons += [lon - reach, lon + reach]
             lats += [lat - reach, lat + reach]
-    for line in user.route_legs["line"] if len(user.route_legs) else ():
-        west, south, east, north = line.bounds
+    # Lines, and the analyst's own polygons (which reach beyond their rows' points), by their extent.
+    shapes = [*(user.route_legs["line"] if len(user.route_legs) else ()),
+              *(g for frame in (places, user.events) if "outline" in frame.columns for g in frame["outline"] if getattr(g, "geom_type", "") in ("Polygon", "MultiPolygon"))]
+    for shape in shapes:
+        west, south, east, north = shape.bounds
         lons.append(np.array([west, east]))
         lats.append(np.array([south, north]))
     xs, ys = np.concatenate(lons) if lons else np.array([]), np.concatenate(lats) if lats else np.array([])

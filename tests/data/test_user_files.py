@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Point, Polygon
@@ -279,9 +280,19 @@ def test_imprecise_locations_are_drawn_as_areas_not_sites(dataset) -> None:
 
     merged = with_user_data(dataset, [load("ucdp_ged.csv")])
     deck = json.loads(build_deck(merged, MapView(as_of=date(2022, 3, 31), region="route")).to_json())
-    areas = next(layer for layer in deck["layers"] if layer["id"] == "user-event-areas")
-    radii = sorted(r["radius_m"] for r in areas["data"])
-    assert radii == [50_000.0, 250_000.0]  # where_prec 4 (first-order division) and 6 (the country); where_prec 1 is a site
+    # Hatched outlines in the analyst's colour, as the shipped areas (Ukraine has no shipped outline: circles of the rows' radius).
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    assert layers["user-event-areas"]["@@type"] == "SvgPathLayer" and layers["user-event-area-hatch"]["data"]
+    events = merged.events.set_index("id")
+    radii = {}
+    for record in layers["user-event-areas"]["data"]:
+        lon, lat = (float(events.at[record["id"], c]) for c in ("lon", "lat"))
+        path = np.radians(np.asarray(record["path"], dtype=float))
+        lon0, lat0 = np.radians(lon), np.radians(lat)
+        cos = np.sin(lat0) * np.sin(path[:, 1]) + np.cos(lat0) * np.cos(path[:, 1]) * np.cos(path[:, 0] - lon0)
+        radii[record["id"]] = float(np.median(np.degrees(np.arccos(np.clip(cos, -1, 1))) * 111.195))
+    # where_prec 4 (first-order division) and 6 (the country); where_prec 1 is a site, drawn without an area
+    assert sorted(round(r, -1) for r in radii.values()) == [50.0, 250.0], radii
 
 
 def test_undated_lines_say_so_in_tooltips(dataset) -> None:

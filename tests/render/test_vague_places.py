@@ -294,3 +294,29 @@ def test_an_exported_area_list_counts_every_event_when_a_large_dataset_merges_sy
     image.render(bulk, MapView(as_of=date(2025, 6, 1), region="route"), ExportOptions(size="slide", fmt="png"))
     same_place = int((events["place_id"] == first["place_id"]).sum())
     assert listed[first["place_id"]] == same_place, (listed, same_place)
+
+
+def test_the_app_hatches_an_analysts_country_level_events_as_the_shipped_areas(dataset) -> None:
+    """An analyst's event known only to Russia is drawn on Russia's shipped outline, hatched in the analyst's
+    colour and tagged as theirs; one known only to a country without a shipped outline, as a hatched circle."""
+    from rkmap.data.user_data import LoadOptions, load_user_file, with_user_data
+
+    csv = (b"id,date,title,lat,lon,location_precision,source\n"
+           b"r1,2023-10-13,Somewhere in Russia,61.5,105.3,country,Notes\n"
+           b"m1,2023-10-14,Somewhere in Mongolia,46.8,103.8,country,Notes\n")
+    data = load_user_file("mine.csv", csv, frozenset(dataset.places["id"]), LoadOptions(source="mine.csv"))
+    merged = with_user_data(dataset, [data])
+    spec = json.loads(build_deck(merged, MapView(as_of=date(2023, 10, 20))).to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert not [layer for layer in spec["layers"] if layer["@@type"] == "ScatterplotLayer" and "area" in layer["id"]], "no circle layer"
+    mine, shipped = layers["user-event-areas"], layers["event-areas"]
+    assert mine["@@type"] == "SvgPathLayer" and layers["user-event-area-hatch"]["data"]
+    assert json.loads(mine["getColor"].removeprefix("@@="))[:3] == list(style.USER_COLOUR)
+    from rkmap.render.static_data import read_published
+
+    russia_rings = {json.dumps(r["path"]) for r in read_published(shipped["data"]) if "Russia" in r["tooltip"]}
+    in_russia = {json.dumps(r["path"]) for r in mine["data"] if r["id"] == "user1:r1"}
+    assert in_russia and in_russia <= russia_rings, "on Russia's own outline"
+    assert all(r["tooltip"].startswith("Your data:") for r in mine["data"])
+    circle = [np.asarray(r["path"]) for r in mine["data"] if r["id"] == "user1:m1"]
+    assert len(circle) == 1 and len(circle[0]) > 12 and np.allclose(circle[0].mean(axis=0), (103.8, 46.8), atol=1.0), "Mongolia: a circle round its point"
