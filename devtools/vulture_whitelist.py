@@ -73,3 +73,6 @@ signature  # unused variable (rkmap/app/upload_panel.py:69)
 
 # A record field of the GSHHG reader, kept to mirror the file format
 poly_id  # unused variable (scripts/_gshhg.py:47)
+
+# numpy reads this flag: the cached arrays are made read-only, so one caller cannot change what another gets
+writeable  # unused attribute (rkmap/render/areas.py)

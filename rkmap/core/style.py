@@ -50,7 +50,6 @@ EVENT_SLOT_PX = 15  # spacing of event symbols that share a place
 # single row ran far from its place (Pyongyang's 18 events into Korea Bay).
 EVENT_GRID_COLUMNS = 4
 PLACE_SIZE_PX = 18
-AREA_ALPHA = 22  # fill opacity (0-255) of area symbols
 AREA_FILL: RGB = (120, 120, 120)
 # Places known only to a country or region: the area's outline, hatched, in this ink
 # (app and exports). Dashed outline; hatch lines every AREA_HATCH_PX at 45°.

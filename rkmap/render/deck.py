@@ -91,11 +91,6 @@ class CompactDeck(pdk.Deck):
         return finite_json(json.loads(super().to_json()), separators=(",", ":"), ensure_ascii=False)
 
 
-def _published(dataset: Dataset, key: str, build: Callable[[], list[dict[str, object]]]) -> str:
-    """Layer data as a static JSON file: the same URL at every date, so deck.gl loads it once."""
-    return publish_json(dataset, key, build)
-
-
 # Where a session's many events go instead of the map's JSON: given the user dataset, the
 # channel's {"url", "key"} (rkmap/app/user_channel.py); None: inline, as for a few rows.
 Channel = Callable[[Dataset], dict[str, str]]
