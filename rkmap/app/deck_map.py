@@ -30,6 +30,7 @@ from rkmap.render.basemap import basemap_images
 _HERE = Path(__file__).resolve().parent
 STATE_KEY = "as_of"  # the session-state date the slider reports into
 MIN_HEIGHT = 420  # px: the map never gets shorter, however small the window
+_CSS = (_HERE / "deck_map.css").read_text(encoding="utf-8")  # read once: the component is registered at every run
 
 def _component() -> Callable[..., Any]:
     """The map component: its module is the built bundle in its asset folder (rkmap/app/deck_map_assets/).
@@ -42,7 +43,7 @@ def _component() -> Callable[..., Any]:
     return st.components.v2.component(
         COMPONENT,
         html='<div class="deck-map"></div>',
-        css=(_HERE / "deck_map.css").read_text(encoding="utf-8"),
+        css=_CSS,
         js=map_module_file(),
         isolate_styles=False,  # a page-wide rule gives the map its water colour (rkmap/app/page_style.py)
     )

@@ -16,6 +16,7 @@ import math
 from functools import cache, lru_cache
 
 import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import MultiLineString, Point
 from shapely.geometry import box as shapely_box
@@ -65,6 +66,19 @@ def outline_id(place_id: str, lon: float, lat: float, country_level: bool) -> st
         return None
     point = Point(lon, lat)
     return next((key for key, shape in outlines.items() if shape.covers(point)), None)
+
+
+def area_keys(events: pd.DataFrame, own: np.ndarray | None = None) -> pd.Series:
+    """The area each event known only to a country or region is drawn on: a shipped outline's id (an
+    analyst's event known only to Russia joins Russia's outline and list), else its own place; an event
+    whose ``own`` flag is set (an analyst's own polygon) keeps its place. Resolved once per distinct place."""
+    if events.empty:
+        return pd.Series([], index=events.index, dtype=object)
+    country = events.get("location_precision", pd.Series("", index=events.index)).astype(str) == "country"
+    flags = np.zeros(len(events), dtype=bool) if own is None else np.asarray(own, dtype=bool)
+    spots = list(zip(events["place_id"].astype(str), events["lon"].astype(float), events["lat"].astype(float), country, flags))
+    found = {spot: spot[0] if spot[4] else outline_id(*spot[:4]) or spot[0] for spot in set(spots)}
+    return pd.Series([found[spot] for spot in spots], index=events.index, dtype=object)
 
 
 @cache

@@ -427,20 +427,6 @@ def _outline_copies(events: int) -> list[int]:
     return copies
 
 
-def area_keys(events: pd.DataFrame, look: Look = SHIPPED) -> pd.Series:
-    """The area each event is drawn on: its place; for an analyst's event known only to a country, the
-    shipped country whose outline holds its point (rkmap/render/areas.py outline_id), as the exports draw it."""
-    from rkmap.render.areas import outline_id
-
-    places = events["place_id"].astype(str)
-    if look is SHIPPED or events.empty:
-        return places
-    country = events.get("location_precision", pd.Series("", index=events.index)).astype(str) == "country"
-    spots = list(zip(places, events["lon"].astype(float), events["lat"].astype(float), country))
-    found = {spot: outline_id(*spot) or spot[0] for spot in set(spots)}
-    return pd.Series([found[spot] for spot in spots], index=events.index, dtype=object)
-
-
 def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
                  look: Look = SHIPPED) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
     """Places known only to a country or region: (outline records, hatch records, name labels) for the view's frame.
@@ -451,7 +437,7 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     so the list never names an event the as-of date has not reached; a click
     opens that event. The hatch lines name the area only.
     """
-    from rkmap.render.areas import area_lines
+    from rkmap.render.areas import area_keys, area_lines
 
     lang = view.lang
     opens, _ = clock_columns(view.clock)
@@ -462,7 +448,9 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     outlines: list[dict[str, object]] = []
     hatches: list[dict[str, object]] = []
     labels: list[dict[str, object]] = []
-    for place_id, group in events.groupby(area_keys(events, look), sort=False):
+    # The shipped rows by their place; an analyst's known only to a country on the shipped outline that holds them.
+    keys = events["place_id"].astype(str) if look is SHIPPED else area_keys(events)
+    for place_id, group in events.groupby(keys, sort=False):
         first = group.iloc[0]
         radius = 0.0 if pd.isna(first["radius_km"]) else float(first["radius_km"])
         rings, hatch = area_lines(str(place_id), float(first["lon"]), float(first["lat"]), radius, region, size.width, size.height)

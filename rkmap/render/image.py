@@ -1226,22 +1226,14 @@ def _area_outlines() -> dict[str, object]:
 
 
 def _area_keys(events: pd.DataFrame) -> pd.Series:
-    """The area each event known only to a country or region is drawn on: a shipped outline's id (an analyst's
-    event known only to Russia joins Russia's outline and list), else its own place. Resolved once per distinct place."""
-    from rkmap.render.areas import outline_id
+    """The area each event is drawn on (rkmap/render/areas.py area_keys); an analyst's own polygon keeps its place."""
+    from rkmap.render.areas import area_keys
 
     if events.empty:
-        return pd.Series([], index=events.index, dtype=object)
+        return area_keys(events)
     outlines = events["outline"] if "outline" in events.columns else pd.Series(None, index=events.index, dtype=object)
     own = _is_user(events).to_numpy(dtype=bool) & np.array([bool(_polygons(o)) for o in outlines], dtype=bool)
-    country = events.get("location_precision", pd.Series("", index=events.index)).astype(str) == "country"
-    spots = pd.DataFrame({"place_id": events["place_id"].astype(str), "lon": events["lon"].astype(float), "lat": events["lat"].astype(float),
-                          "country": country, "own": own}, index=events.index)
-    found = {
-        key: (key[0] if key[4] else outline_id(key[0], key[1], key[2], key[3]) or key[0])
-        for key in spots.drop_duplicates().itertuples(index=False, name=None)
-    }
-    return pd.Series([found[key] for key in spots.itertuples(index=False, name=None)], index=events.index, dtype=object)
+    return area_keys(events, own)
 
 
 def _axes_region(fig: Figure, ax: object) -> tuple[object, int, int]:
