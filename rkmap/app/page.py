@@ -19,6 +19,7 @@ from rkmap.app.export_panel import export_panel
 from rkmap.app.legend import legend
 from rkmap.app.restart import restart_notice
 from rkmap.app.safety import coordinate_notice
+from rkmap.app.server_start import wait_for_warm_up
 from rkmap.app.story import camera_count, story_controls, story_start
 from rkmap.app.timeline import timeline_payload
 from rkmap.app.upload_panel import session_dataset, upload_panel, user_data_notice
@@ -33,6 +34,7 @@ DETAILS_HEIGHT_PX = 520
 
 def render() -> None:
     """Compose the page for this run: every element, in page order."""
+    wait_for_warm_up()  # a page opened as the server starts: its map is being built (rkmap/app/server_start.py)
     shipped, problems = shipped_dataset()
     dataset = session_dataset(shipped)  # plus this session's own data, if any
     first, last = date_span(dataset)

@@ -28,23 +28,46 @@ from rkmap.app.bench_off import off
 LOGGER = logging.getLogger(__name__)
 
 
-def warm_data() -> None:
-    """Import the data modules and load the dataset into the page's cache; a failure is left to the page.
+# Set once the start-up's warming is over (or was never started): a page's first run waits for it
+# (:func:`wait_for_warm_up`) rather than build the same map beside it, twice the work on two cores.
+_warm = threading.Event()
+_warm.set()
 
-    The page reports a bad configuration, an unreachable database or broken
-    files on its run, in the reader's language; here they are only logged.
+
+def warm_data() -> None:
+    """Import the data modules, load the dataset into the page's cache and build the map a first visit shows.
+
+    The default view's map (English, the whole route, the last date) is built
+    into the dataset's memo (rkmap/core/memo.py): its country outlines, hatch and
+    label placements, most of a first run, are then ready when the page asks.
+    A failure is left to the page: it reports a bad configuration, an unreachable
+    database or broken files on its run, in the reader's language; here they are only logged.
     """
     try:
         from rkmap.app.data import load_cached
         from rkmap.data import resolve_source
 
         source = resolve_source()
-        load_cached(source.cache_key, source)
+        dataset, _problems = load_cached(source.cache_key, source)
         from rkmap.render.areas import area_outlines_world
 
         area_outlines_world()  # the countries' outlines, made valid once: every first map draws some
+        from rkmap.render.deck import build_deck
+        from rkmap.render.view import MapView, date_span
+
+        build_deck(dataset, MapView(as_of=date_span(dataset)[1]))  # init_state's defaults (rkmap/app/controls.py)
+        from rkmap.app.story import story_steps
+
+        story_steps(dataset)
     except Exception as exc:  # noqa: BLE001 - the page's own run says what went wrong
         LOGGER.info("Data not loaded at start-up (the page will say why): %s", exc)
+    finally:
+        _warm.set()
+
+
+def wait_for_warm_up(timeout_s: float = 60.0) -> None:
+    """Wait while the start-up builds what the first run needs (nothing to wait for once done, or without serve.py)."""
+    _warm.wait(timeout_s)
 
 
 def _start_up() -> None:
@@ -52,9 +75,11 @@ def _start_up() -> None:
     from rkmap.render.static_files import clean_cache_at_start
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
-    start_worker_server()  # issue #26: uploads are read in worker processes forked from it
     if not off("warm_data"):
         warm_data()
+    # After the warming, which a first page waits for: starting the fork server waits for it to come
+    # up (it imports the readers). An upload before then starts it itself (rkmap/data/load_worker.py).
+    start_worker_server()  # issue #26: uploads are read in worker processes forked from it
 
 
 @asynccontextmanager
@@ -63,5 +88,7 @@ async def lifespan(app: object) -> AsyncIterator[None]:
     from rkmap.app.restart import install
 
     install()  # before any page's request: a page open before this start recovers (rkmap/app/restart.py)
+    if not off("warm_data"):
+        _warm.clear()
     threading.Thread(target=_start_up, name="warm-data", daemon=True).start()
     yield

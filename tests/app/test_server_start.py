@@ -58,3 +58,46 @@ def test_streamlit_does_not_collect_after_every_run() -> None:
 
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["runner"]["postScriptGC"] is False
+
+
+def test_warm_data_builds_the_first_visit_map() -> None:
+    """The default view's country hatch and label placements are built at start-up, not in a first page's run."""
+    from rkmap.app.data import load_cached
+    from rkmap.core import memo
+    from rkmap.data import resolve_source
+
+    server_start.warm_data()
+    source = resolve_source()
+    dataset, _ = load_cached(source.cache_key, source)
+    keys = {key for (owner, key) in memo._values if owner == id(dataset)}
+    assert "label-placements-en-route-850x620" in keys, sorted(keys)
+    assert any(key.startswith("area-records-en-event-route-") for key in keys), sorted(keys)
+    assert "story" in keys
+
+
+def test_a_page_waits_only_while_the_start_up_warms(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    server_start.wait_for_warm_up(timeout_s=0.0)  # nothing warming (no serve.py start-up): no wait
+    warming = threading.Event()
+    monkeypatch.setattr(server_start, "_warm", warming)
+    started = time.monotonic()
+    threading.Timer(0.2, warming.set).start()
+    server_start.wait_for_warm_up(timeout_s=10.0)
+    assert 0.15 < time.monotonic() - started < 5.0
+
+
+def test_a_failed_warm_up_does_not_hold_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from rkmap.app import data
+
+    def broken(key, source):
+        raise RuntimeError("database unreachable")
+
+    warming = threading.Event()
+    monkeypatch.setattr(server_start, "_warm", warming)
+    monkeypatch.setattr(data, "load_cached", broken)
+    server_start.warm_data()
+    assert warming.is_set()
