@@ -84,12 +84,14 @@ def area_keys(events: pd.DataFrame, own: np.ndarray | None = None) -> pd.Series:
 def area_outlines_world() -> dict[str, BaseGeometry]:
     """The outlines in Web Mercator world units (rkmap/core/projection.py), made valid once.
 
-    Projecting can make an outline invalid (Russia's meets itself where its pieces
-    touch); repairing it costs about 0.2 s of CPU for Russia. Done here once, a
-    frame's outline is this one scaled, not repaired again at each frame's zoom.
-    The server's start-up loads it with the dataset (rkmap/app/server_start.py).
+    An invalid outline (Russia's meets itself where its pieces touch) is
+    repaired, which costs about 0.2 s of CPU for Russia; a valid one only checked.
+    Done here once, a frame's outline is this one scaled, not repaired again at
+    each frame's zoom. The server's start-up loads it with the dataset
+    (rkmap/app/server_start.py).
     """
-    return {place_id: shapely.make_valid(shapely.transform(outline, lambda c: _to_px(c[:, 0], c[:, 1], 1.0))) for place_id, outline in area_outlines().items()}
+    projected = {place_id: shapely.transform(outline, lambda c: _to_px(c[:, 0], c[:, 1], 1.0)) for place_id, outline in area_outlines().items()}
+    return {place_id: outline if shapely.is_valid(outline) else shapely.make_valid(outline) for place_id, outline in projected.items()}
 
 
 @lru_cache(maxsize=64)

@@ -101,3 +101,25 @@ def test_a_failed_warm_up_does_not_hold_the_page(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(data, "load_cached", broken)
     server_start.warm_data()
     assert warming.is_set()
+
+
+def test_the_fork_server_starts_after_the_first_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its imports took CPU from a first visitor's map on two cores: it waits for the first page."""
+    import threading
+
+    from rkmap.data import load_worker
+    from rkmap.render import static_files
+
+    steps: list[str] = []
+    monkeypatch.setattr(server_start, "warm_data", lambda: steps.append("warm"))
+    monkeypatch.setattr(load_worker, "start_worker_server", lambda: steps.append("fork server"))
+    monkeypatch.setattr(static_files, "clean_cache_at_start", lambda: None)
+    monkeypatch.setattr(server_start, "_first_page", threading.Event())
+    monkeypatch.setattr(server_start, "FORK_SERVER_AFTER_PAGE_S", 0.0)
+    start_up = threading.Thread(target=server_start._start_up)
+    start_up.start()
+    start_up.join(0.5)
+    assert steps == ["warm"], "no fork server before a page is built"
+    server_start.first_page_built()
+    start_up.join(10)
+    assert steps == ["warm", "fork server"]
