@@ -119,7 +119,9 @@ def build(admin1: Path) -> dict[str, object]:
     features = []
     for place_id, points in COUNTRIES.items():
         chosen = [p for p in pieces.geoms if any(p.contains(Point(xy)) for xy in points)]
-        outline = unary_union(chosen).buffer(0.0005).simplify(SIMPLIFY_DEG, preserve_topology=True)
+        # Snapped to the file's 0.001° grid here, not only rounded when written: rounding alone left
+        # rings that collapse, so each page had to repair Russia's outline (about 0.2 s of CPU).
+        outline = shapely.set_precision(unary_union(chosen).buffer(0.0005).simplify(SIMPLIFY_DEG, preserve_topology=True), 0.001)
         features.append({"type": "Feature", "id": place_id, "properties": {"id": place_id, "kind": "country", "pieces": len(chosen)}, "geometry": _rounded(outline)})
     features += region_features(admin1, land, lines)
     note = ("Derived by scripts/build_areas.py: countries from land.geojson and borders.geojson (Natural Earth, GSHHG); "
