@@ -95,8 +95,9 @@ def area_keys(events: pd.DataFrame, own: np.ndarray | None = None) -> pd.Series:
 def area_outlines_world() -> dict[str, BaseGeometry]:
     """The outlines in Web Mercator world units (rkmap/core/projection.py), made valid once.
 
-    An invalid outline (Russia's meets itself where its pieces touch) is
-    repaired, which costs about 0.2 s of CPU for Russia; a valid one only checked.
+    The shipped outlines are valid (snapped to a grid by scripts/build_areas.py)
+    and are only checked; one made invalid by projecting would be repaired, which
+    cost about 0.2 s of CPU for Russia's when it was shipped unsnapped.
     Done here once, a frame's outline is this one scaled, not repaired again at
     each frame's zoom. The server's start-up loads it with the dataset
     (rkmap/app/server_start.py).
