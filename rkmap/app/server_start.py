@@ -56,13 +56,13 @@ def warm_data() -> None:
         from rkmap.render.areas import area_outlines_world
 
         area_outlines_world()  # the countries' outlines, made valid once: every first map draws some
-        from rkmap.render.deck import build_deck
-        from rkmap.render.view import MapView, date_span
+        if not off("warm_map"):
+            from rkmap.app.story import story_steps
+            from rkmap.render.deck import build_deck
+            from rkmap.render.view import MapView, date_span
 
-        build_deck(dataset, MapView(as_of=date_span(dataset)[1]))  # init_state's defaults (rkmap/app/controls.py)
-        from rkmap.app.story import story_steps
-
-        story_steps(dataset)
+            build_deck(dataset, MapView(as_of=date_span(dataset)[1]))  # init_state's defaults (rkmap/app/controls.py)
+            story_steps(dataset)
     except Exception as exc:  # noqa: BLE001 - the page's own run says what went wrong
         LOGGER.info("Data not loaded at start-up (the page will say why): %s", exc)
     finally:
@@ -79,15 +79,19 @@ def _start_up() -> None:
     from rkmap.render.static_files import clean_cache_at_start
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
+    late = not off("late_fork_server")
+    if not late:
+        start_worker_server()
     if not off("warm_data"):
         warm_data()
-    # The fork server imports the readers in a process of its own, over a second of CPU on a
-    # two-core machine: started at once, it slowed a first visitor's map (docs/performance-decisions.md).
-    # It starts once a first page has been built and its browser has had time to draw it; an upload
-    # before then starts it itself (rkmap/data/load_worker.py).
-    _first_page.wait(FORK_SERVER_WAIT_S)
-    time.sleep(FORK_SERVER_AFTER_PAGE_S)
-    start_worker_server()  # issue #26: uploads are read in worker processes forked from it
+    if late:
+        # The fork server imports the readers in a process of its own, over a second of CPU on a
+        # two-core machine: started at once, it slowed a first visitor's map (docs/performance-decisions.md).
+        # It starts once a first page has been built and its browser has had time to draw it; an upload
+        # before then starts it itself (rkmap/data/load_worker.py).
+        _first_page.wait(FORK_SERVER_WAIT_S)
+        time.sleep(FORK_SERVER_AFTER_PAGE_S)
+        start_worker_server()  # issue #26: uploads are read in worker processes forked from it
 
 
 def first_page_built() -> None:
