@@ -19,7 +19,7 @@ from rkmap.app.export_panel import export_panel
 from rkmap.app.legend import legend
 from rkmap.app.restart import restart_notice
 from rkmap.app.safety import coordinate_notice
-from rkmap.app.server_start import first_page_built, wait_for_warm_up
+from rkmap.app.server_start import wait_for_warm_up
 from rkmap.app.story import camera_count, story_controls, story_start
 from rkmap.app.timeline import timeline_payload
 from rkmap.app.upload_panel import session_dataset, upload_panel, user_data_notice
@@ -98,4 +98,3 @@ def render() -> None:
         upload_panel(shipped, view.lang)
     st.caption(t("credits", view.lang))
     st.caption(source_caption(view.lang))
-    first_page_built()  # the uploads' fork server may start now (rkmap/app/server_start.py)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,9 +32,6 @@ LOGGER = logging.getLogger(__name__)
 # (:func:`wait_for_warm_up`) rather than build the same map beside it, twice the work on two cores.
 _warm = threading.Event()
 _warm.set()
-_first_page = threading.Event()
-FORK_SERVER_WAIT_S = 60.0  # no visitor yet: start it anyway
-FORK_SERVER_AFTER_PAGE_S = 5.0  # the browser draws the first map after the run has ended
 
 
 def warm_data() -> None:
@@ -75,28 +71,18 @@ def wait_for_warm_up(timeout_s: float = 60.0) -> None:
 
 
 def _start_up() -> None:
-    from rkmap.data.load_worker import start_worker_server
     from rkmap.render.static_files import clean_cache_at_start
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
-    late = not off("late_fork_server")
-    if not late:
+    # The uploads' fork server (issue #26) starts with the first upload (rkmap/data/load_worker.py):
+    # its imports, over a second of CPU in a process of its own, slowed a first visitor's map and
+    # first slider steps when it started with the server (docs/performance-decisions.md).
+    if off("late_fork_server"):
+        from rkmap.data.load_worker import start_worker_server
+
         start_worker_server()
     if not off("warm_data"):
         warm_data()
-    if late:
-        # The fork server imports the readers in a process of its own, over a second of CPU on a
-        # two-core machine: started at once, it slowed a first visitor's map (docs/performance-decisions.md).
-        # It starts once a first page has been built and its browser has had time to draw it; an upload
-        # before then starts it itself (rkmap/data/load_worker.py).
-        _first_page.wait(FORK_SERVER_WAIT_S)
-        time.sleep(FORK_SERVER_AFTER_PAGE_S)
-        start_worker_server()  # issue #26: uploads are read in worker processes forked from it
-
-
-def first_page_built() -> None:
-    """Called at the end of every page run: the first lets the fork server start (:func:`_start_up`)."""
-    _first_page.set()
 
 
 @asynccontextmanager

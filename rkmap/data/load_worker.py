@@ -11,7 +11,9 @@ Why a fresh process per file, started by a fork server: a worker that dies
 (killed, out of memory) takes no other session's load with it, and the fork
 server is a small process that imported the loader once, so a file's worker
 starts in about 0.1 s here without copying the Streamlit server's threads.
-The fork server starts with the app server (rkmap/app/server_start.py). Its workers
+The fork server starts with the first upload (multiprocessing starts it on a first
+process; its imports are that upload's wait): started with the app server, it took CPU
+from the first visitor's map (rkmap/app/server_start.py). Its workers
 skip multiprocessing's re-import of ``__main__`` (rkmap/data/_worker_prelude.py:
 under ``streamlit run`` that is the page script). The fork server is
 multiprocessing's one per process: anything else that used the "forkserver"
@@ -77,7 +79,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def start_worker_server() -> None:
-    """Start the fork server now (as the app server starts): its imports run in its own process, not in the first upload's wait."""
+    """Start the fork server now, ahead of a first upload (the benchmarks, and the start-up's comparison switch)."""
     if worker_enabled():
         from multiprocessing import forkserver
 
