@@ -3,8 +3,9 @@
 A first visit used to wait for the server importing the data modules and
 loading the dataset (≈ 0.35 s of its first run at the shipped size, more with
 more data). :func:`lifespan` loads the dataset into the page's cache
-(rkmap/app/data.py) in a thread as the server starts, while the browser is
-still loading Streamlit, and installs the restart hook.
+(rkmap/app/data.py) and builds the map a first visit shows, in a thread as the
+server starts, while the browser is still loading Streamlit, and installs the
+restart hook. The uploads' fork server is left to the first upload.
 
 Measured and removed (docs/performance-decisions.md): an ASGI middleware that
 put the deck.gl preload into the HTML page Streamlit serves (the page asks for
