@@ -961,7 +961,8 @@ def _draw_content(
         _draw_events(fig, ax, dataset, items.events, drawing, view.lang)
     if "places" in view.layers:
         hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ()) if small_scale else ()
-        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved, label_shrinks)
+        current = frozenset(items.events.loc[items.events["state"] == "current", "place_id"].astype(str)) if "events" in view.layers else frozenset()
+        _draw_places(fig, ax, items.places, view.lang, drawing, unlabelled, hidden, label_scale, notes or {}, reserved, label_shrinks, current)
     layouts = getattr(fig, "briefing_labels", [])
     layouts.append(drawing)
     fig.briefing_labels = layouts  # type: ignore[attr-defined]
@@ -1026,7 +1027,7 @@ def _draw_map(fig: Figure, lay: Layout, dataset: Dataset, view: MapView, frame: 
     # The scale bar (bottom left) and the north arrow (top left) are drawn after the labels: keep them free.
     dpi = fig.dpi
     furniture = ((mx * dpi, my * dpi, (mx + 2.2) * dpi, (my + 0.55) * dpi), (mx * dpi, (my + mh - 0.7) * dpi, (mx + 0.7) * dpi, (my + mh) * dpi))
-    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale, notes=contents.notes, reserved=furniture, defer_lists=True)
+    drawing = _draw_content(fig, ax, dataset, view, frame, contents.items, unlabelled=inset_frame, small_scale=small_scale, notes=contents.notes, reserved=furniture, defer_lists=True, label_shrinks=(1.0, 0.88, 0.78))
     _draw_scale_bar(fig, frame, view.lang, box)
     _draw_north_arrow(fig, box)
     if inset_frame is not None:
@@ -1547,18 +1548,22 @@ LABEL_GAP_PT = style.LABEL_GAP_PX * PX * 0.8  # from a symbol's edge to its labe
 LABEL_MAX_MOVE_EM = 3.0
 LEADER_WIDTH_PT = 0.8
 PLACE_PRIORITY = {"capital": 5, "spaceport": 4, "port": 4, "border_crossing": 4, "city": 3, "rail_hub": 3}
+CURRENT_PLACE_PRIORITY = 10  # above every kind: a place of an event at the as-of date keeps its name first
 
 
 def _draw_places(
     fig: Figure, ax: object, places: pd.DataFrame, lang: str, drawing: MapDrawing, unlabelled: Frame | None = None, hidden_kinds: tuple[str, ...] = (), label_scale: float = 1.0,
     notes: dict[str, tuple[int, ...]] | None = None, reserved: tuple[tuple[float, float, float, float], ...] = (), label_shrinks: tuple[float, ...] = (),
+    current: frozenset[str] = frozenset(),
 ) -> None:
     """Place symbols, then their labels laid out by :func:`rkmap.render.labels.place_labels`.
 
     A label never covers another label, a symbol or a route line: it moves
     round its symbol, then further out with a leader line, and is dropped
-    (lowest priority first) when no spot is free. Labels carry the numbers of
-    their sources in the image's source list.
+    (lowest priority first) when no spot is free. A place with an event at
+    the as-of date (``current``: place ids) goes before the others: the image's
+    "at the as-of date" list names it. Labels carry the numbers of their
+    sources in the image's source list.
     """
     from rkmap.render.labels import place_labels
 
@@ -1582,28 +1587,28 @@ def _draw_places(
     shrinks = label_shrinks or (1.0,)
     best: tuple | None = None
     for shrink in shrinks:
-        requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale)
+        requests, texts = _label_requests(ax, renderer, positions, lang, notes, unlabelled, hidden_kinds, label_scale * shrink, halo, halo_px, scale, current)
         frame_box = (axes_box.x0 + 2, axes_box.y0 + 2, axes_box.x1 - 2, axes_box.y1 - 2)
         font_pt = PLACE_LABEL_PT * label_scale * shrink
         placed, dropped = place_labels(
             requests, frame=frame_box, symbols=drawing.obstacles, lines=drawing.lines, reserved=reserved, gap=LABEL_GAP_PT * scale, pad=0.5 * scale,
             max_move=LABEL_MAX_MOVE_EM * font_pt * scale, rivals=drawing.place_centres,
         )
-        # A smaller size that places no more labels gains nothing (a label kept off by another place's
-        # symbol stays off): the larger labels are kept and no smaller size is tried.
-        worse = best is not None and len(dropped) >= len(best[3])
-        for label, _ in (texts if worse else best[1] if best is not None else {}).values():
+        # A smaller size is kept only if it drops fewer labels; else the larger labels stay (a label kept
+        # off by another place's symbol may stay off at every size), and the next size is tried.
+        better = best is None or len(dropped) < len(best[3])
+        for label, _ in (best[1] if better and best is not None else {} if better else texts).values():
             label.remove()
-        if worse:
-            break
-        best = (requests, texts, placed, dropped)
-        if not dropped:
+        if better:
+            best = (requests, texts, placed, dropped)
+        if not best[3]:
             break
     assert best is not None
     _commit_labels(ax, drawing, *best, halo_px, scale)
 
 
-def _label_requests(ax: object, renderer: object, positions: list, lang: str, notes: dict | None, unlabelled: Frame | None, hidden_kinds: tuple[str, ...], label_scale: float, halo: list, halo_px: float, scale: float) -> tuple[list, dict]:
+def _label_requests(ax: object, renderer: object, positions: list, lang: str, notes: dict | None, unlabelled: Frame | None, hidden_kinds: tuple[str, ...], label_scale: float, halo: list, halo_px: float, scale: float,
+                    current: frozenset[str] = frozenset()) -> tuple[list, dict]:
     from rkmap.render.labels import LabelRequest
 
     requests, texts = [], {}
@@ -1629,7 +1634,8 @@ def _label_requests(ax: object, renderer: object, positions: list, lang: str, no
         label.set_text(name)
         preferred, _ = style.label_placement(key)
         boxes = [(v.width + 2 * halo_px, v.height + 2 * halo_px) for _, v in variants]
-        requests.append(LabelRequest(key, (px, py), boxes[0], PLACE_PRIORITY.get(place["kind"], 1), preferred, size * scale / 2, tuple(boxes[1:])))
+        priority = PLACE_PRIORITY.get(place["kind"], 1) + (CURRENT_PLACE_PRIORITY if key in current else 0)
+        requests.append(LabelRequest(key, (px, py), boxes[0], priority, preferred, size * scale / 2, tuple(boxes[1:])))
         texts[key] = (label, [(text, v.x0 - px, v.y0 - py) for text, v in variants])
     return requests, texts
 
