@@ -39,6 +39,7 @@ isolation), for a platform without fork servers; the command line
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import pickle
@@ -47,6 +48,8 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from multiprocessing.connection import Connection
+
+import pandas as pd
 
 from rkmap.data import budgets as _budgets
 from rkmap.data._priority import lower_priority, niceness
@@ -113,10 +116,36 @@ def _child(conn: Connection, files: Connection, name: str, known: frozenset[str]
         conn.close()
 
 
+def _arrow_column(cls: type, state: dict) -> object:
+    """A pandas Arrow-backed array rebuilt from its attributes as :class:`_Pickler` sent them (its chunks as they were)."""
+    column = cls.__new__(cls)
+    column.__dict__.update(state)
+    return column
+
+
+class _Pickler(pickle.Pickler):
+    """Pandas' own pickling of an Arrow-backed column joins its chunks into one new array first (``combine_chunks``).
+
+    For a CSV read in blocks that copied most of the answer's text in the
+    worker before a byte was sent; and columns that shared one array (the
+    fields a file does not give share one column of '') were each sent, and
+    held in the server, as copies. Here the column's chunked array is pickled
+    as it is: its buffers go out of band, and an array shared by several
+    columns is sent once (pickle's memo) and stays shared in the server.
+    """
+
+    def reducer_override(self, obj: object) -> object:
+        if isinstance(obj, pd.arrays.ArrowExtensionArray):
+            return _arrow_column, (type(obj), {**obj.__dict__, "_cache": {}})
+        return NotImplemented
+
+
 def _send(conn: Connection, data: UserData) -> None:
     """``data`` pickled with its buffers out of band: the sizes, the pickle, then each buffer as it lies in memory."""
     buffers: list[pickle.PickleBuffer] = []
-    head = pickle.dumps(data, protocol=5, buffer_callback=buffers.append)
+    out = io.BytesIO()
+    _Pickler(out, protocol=5, buffer_callback=buffers.append).dump(data)
+    head = out.getbuffer()
     views = [b.raw() for b in buffers]
     conn.send([len(head), *(v.nbytes for v in views)])
     conn.send_bytes(head)

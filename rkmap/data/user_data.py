@@ -799,8 +799,11 @@ def _canonical(frame: pd.DataFrame, mapping: Mapping[str, tuple[str, ...]]) -> t
     """One column per field from the mapping (the first non-empty of its columns); the columns not used."""
     out = {}
     used: set[str] = set()
+    # Every field the file does not give shares one column of '' (Arrow arrays are never changed in place:
+    # a write makes the column a new array), not one 8 MB column per field at a million rows.
+    empty = pd.Series("", index=frame.index, dtype=_columns.STRING)
     for fld in ALIASES:
-        value = pd.Series("", index=frame.index, dtype=_columns.STRING)
+        value = empty
         for k, source in enumerate(mapping.get(fld, ())):
             used.add(source)
             cells = frame[source]
@@ -1096,6 +1099,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         places = pd.concat([places, event_places], ignore_index=True) if len(places) else event_places
     _give_back_memory(len(events))
     events, places, routes, sources = _sources(events, places, routes)
+    events = _in_date_order(events)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
     problems = [replace(p, field=names.get(p.field, p.field)) if p.field else p for p in report.problems]
@@ -1353,14 +1357,30 @@ def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(pieces, ignore_index=True)
 
 
+def _in_date_order(events: pd.DataFrame) -> pd.DataFrame:
+    """A file's events by start date, then as the file lists them (the order the merge needs).
+
+    Sorted where the file is read, once: a file in another order (ACLED's
+    exports are newest first) was sorted again at each merge, and the panel,
+    which keeps its files, then held a million events in file order and in
+    date order at once. A file already in date order is not copied.
+    """
+    if len(events) < 2:
+        return events
+    starts = _columns.as_dates(events["_start"])
+    if bool((np.diff(starts) >= np.timedelta64(0, "D")).all()):
+        return events
+    return _rows_taken(events, np.argsort(starts, kind="stable"))
+
+
 def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
     """``frame.iloc[order].reset_index(drop=True)``, a text column with one value throughout kept as it is (not copied row by row).
 
     Each column keeps its dtype: an object column taken as a Series of its own
     became Arrow text, and the merge with the shipped rows' object column then
-    made a Python string of every cell. A column taken is dropped from
-    ``frame`` and from the ``spent`` frames (which share it), so the rows are
-    not held twice when nothing else needs the unsorted ones.
+    made a Python string of every cell. ``frame`` is spent: a column taken is
+    dropped from it and from the ``spent`` frames (which share it), so the
+    rows are not held twice when nothing else needs the unsorted ones.
     """
     import pyarrow.compute as pc
 
@@ -1373,11 +1393,10 @@ def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataF
                 columns[name] = values.reset_index(drop=True)
                 continue
         columns[name] = pd.Series(values.array.take(order), name=name, dtype=values.dtype)
-        if spent:
-            del values
-            for other in (frame, *spent):
-                if name in other.columns:
-                    del other[name]
+        del values
+        for other in (frame, *spent):
+            if name in other.columns:
+                del other[name]
     return pd.DataFrame(columns)
 
 
