@@ -30,7 +30,9 @@ pipe as it is: pickled in band, a million-row answer was copied whole into
 one bytes object in the worker (about 0.6 GB on top of the rows). The file's
 bytes go to the worker through a pipe too, not as an argument of the process
 (which it would keep to the end), so they are freed once they are read into
-columns (:func:`rkmap.data.user_data.load_user_file_taking`).
+columns (:func:`rkmap.data.user_data.load_user_file_taking`), and the server
+lets go of them once they are sent (:func:`load_in_worker_taking`; the panel
+keeps the file compressed, :class:`KeptFile`, to read it again).
 
 ``MAP_USER_LOAD_WORKER=0`` reads in the calling process instead (no cap, no
 isolation), for a platform without fork servers; the command line
@@ -47,13 +49,15 @@ import resource
 import threading
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 import pandas as pd
+import pyarrow as pa
 
 from rkmap.data import budgets as _budgets
 from rkmap.data._priority import lower_priority, niceness
-from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file, load_user_file_taking
+from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file_taking
 
 WORKER_ENV = "MAP_USER_LOAD_WORKER"
 POLL_S = 0.25  # how often the waiting session hears the elapsed time
@@ -165,6 +169,30 @@ def _receive(conn: Connection) -> UserData:
     return pickle.loads(head, buffers=buffers)
 
 
+@dataclass(frozen=True)
+class KeptFile:
+    """An added file's bytes, kept in its session's memory (never on disk) to read it again with another mapping.
+
+    Compressed (zstd, in Arrow's C++, the interpreter lock released): a
+    200 MB CSV is some 25 MB, and the server does not hold the file's bytes
+    beside the rows read from them.
+    """
+
+    packed: bytes
+    size: int
+
+    @classmethod
+    def of(cls, content: bytes) -> KeptFile:
+        return cls(_codec().compress(content, asbytes=True), len(content))
+
+    def content(self) -> bytes:
+        return _codec().decompress(self.packed, decompressed_size=self.size, asbytes=True)
+
+
+def _codec() -> pa.Codec:
+    return pa.Codec("zstd", compression_level=1)
+
+
 def _refused(name: str, why: str) -> UserData:
     return _nothing(os.path.basename(name) or "upload", f"{why} Nothing loaded.")
 
@@ -176,13 +204,25 @@ def load_in_worker(
     options: LoadOptions | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> UserData:
-    """:func:`load_user_file` in a worker process; never raises.
+    """:func:`rkmap.data.user_data.load_user_file` in a worker process; never raises.
 
     ``progress`` is called with the seconds elapsed about every POLL_S while the
     worker reads (the panel shows them).
     """
+    return load_in_worker_taking(name, [content], known_places, options, progress)
+
+
+def load_in_worker_taking(
+    name: str,
+    held: list[bytes],
+    known_places: Collection[str] = (),
+    options: LoadOptions | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> UserData:
+    """:func:`load_in_worker` of the bytes in ``held``, which it takes out of that list: let go once the worker has them."""
     if not worker_enabled():
-        return load_user_file(name, content, known_places, options)
+        return load_user_file_taking(name, held, known_places, options)
+    content = held.pop()
     context = _context()
     receive, send = context.Pipe(duplex=False)
     file_in, file_out = context.Pipe(duplex=False)
@@ -203,6 +243,7 @@ def load_in_worker(
             pass
         finally:
             file_out.close()
+            del content  # the worker has the file: not held here while it reads and answers
         while not receive.poll(POLL_S):
             elapsed = time.monotonic() - start
             if elapsed > _budgets.MAX_LOAD_SECONDS:

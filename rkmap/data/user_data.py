@@ -1099,6 +1099,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         places = pd.concat([places, event_places], ignore_index=True) if len(places) else event_places
     _give_back_memory(len(events))
     events, places, routes, sources = _sources(events, places, routes)
+    _give_back_memory(len(events))  # the sources' keys, before the sort takes its copies
     events = _in_date_order(events)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}

@@ -34,7 +34,7 @@ def test_a_file_is_read_in_the_worker_not_in_the_calling_process(worker_on: None
     def not_here(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("read in the calling process")
 
-    monkeypatch.setattr(_worker, "load_user_file", not_here)  # the worker has its own module (forked before this patch)
+    monkeypatch.setattr(_worker, "load_user_file_taking", not_here)  # the worker has its own module (forked before this patch)
     seen: list[float] = []
     data = _worker.load_in_worker("mine.csv", GOOD, {"rajin"}, progress=seen.append)
     assert data.rows_loaded == 2 and not data.problems
@@ -100,7 +100,7 @@ def test_a_worker_over_the_time_budget_is_stopped(worker_on: None, monkeypatch: 
 def test_the_worker_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_worker.WORKER_ENV, "0")
     calls: list[str] = []
-    monkeypatch.setattr(_worker, "load_user_file", lambda name, *args: calls.append(name) or load_user_file(name, *args))
+    monkeypatch.setattr(_worker, "load_user_file_taking", lambda name, held, *args: calls.append(name) or load_user_file(name, held.pop(), *args))
     assert _worker.load_in_worker("mine.csv", GOOD, {"rajin"}).rows_loaded == 2
     assert calls == ["mine.csv"]
 
