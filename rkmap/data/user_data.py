@@ -1598,7 +1598,7 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
             if place.get("radius_km") is not None and math.isfinite(float(place["radius_km"])):
                 props["radius_km"] = repr(float(place["radius_km"]))
             features.append({"type": "Feature", "geometry": _saved_point(place), "properties": props})
-        for event in _records(data.events):
+        for event in _records(_in_file_order(data.events)):
             props = {"layer": "event", **_text_props(event, {**_EVENT_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + event["id"]
             geometry = None
@@ -1616,6 +1616,13 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
             line = route["line"]
             features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features
+
+
+def _in_file_order(events: pd.DataFrame) -> pd.DataFrame:
+    """A file's events as the file lists them (the loader keeps them by date): saved, they upload again in the same order."""
+    if "_row" not in events.columns or events["_row"].is_monotonic_increasing:
+        return events
+    return events.sort_values("_row", kind="stable")
 
 
 def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:
