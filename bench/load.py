@@ -298,8 +298,9 @@ async def slider_step(session: Session, cfg: Config) -> dict:
 async def expander(page, label: str):
     box = page.locator('[data-testid="stExpander"]').filter(has=page.locator("summary", has_text=label)).first
     await box.wait_for()
-    if await box.locator("details").get_attribute("open") is None:
-        await box.locator("summary").click()
+    # Its own details and summary: an expander inside it (the upload's mapping step) has its own.
+    if await box.locator("details").first.get_attribute("open") is None:
+        await box.locator("summary").first.click()
     return box
 
 

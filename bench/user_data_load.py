@@ -14,7 +14,9 @@ its own:
   ``with_user_data``, the coordinate check), in the process that runs it;
 - **worker**: what the panel does (``rkmap.data.load_worker.load_in_worker``,
   the file read in a capped worker process and its answer sent back, then
-  ``with_user_data`` in the server's process). Its peak is the server
+  ``with_user_data`` in the server's process; the upload kept as the panel
+  keeps it for a new mapping: compressed, ``KeptFile``, where the checkout
+  has it, else its bytes). Its peak is the server
   process's; the worker's own peak (what ``MAP_USER_LOAD_MB`` must allow) is
   reported beside it, read from ``RUSAGE_CHILDREN`` once the fork server that
   reaped it has been stopped and reaped.
@@ -119,8 +121,15 @@ else:
         with contextlib.redirect_stderr(io.StringIO()):
             merged = _with_data(shipped, [Path(path)])
     else:
+        from rkmap.data import load_worker
         content = Path(path).read_bytes()
-        data = load_in_worker(Path(path).name, content, set(shipped.places["id"]))
+        if hasattr(load_worker, "KeptFile"):  # as this checkout's panel: the file kept compressed, its bytes let go once the worker has them
+            kept = load_worker.KeptFile.of(content)
+            held = [content]
+            del content
+            data = load_worker.load_in_worker_taking(Path(path).name, held, set(shipped.places["id"]))
+        else:  # as an older checkout's panel: the bytes held for a new mapping
+            data = load_in_worker(Path(path).name, content, set(shipped.places["id"]))
         merged = with_user_data(shipped, [data])
     start, cpu_start = begin, cpu_begin
     user = user_parts(merged)[1]

@@ -76,3 +76,6 @@ poly_id  # unused variable (scripts/_gshhg.py:47)
 
 # numpy reads this flag: the cached arrays are made read-only, so one caller cannot change what another gets
 writeable  # unused attribute (rkmap/render/areas.py)
+
+# pickle.Pickler calls it for each object it pickles (the load worker's answer: Arrow columns sent as their chunks)
+_.reducer_override  # unused method (rkmap/data/load_worker.py)

@@ -15,7 +15,7 @@ import streamlit as st
 
 from rkmap.app._markdown import md_escape
 from rkmap.core.messages import t
-from rkmap.data.load_worker import load_in_worker
+from rkmap.data.load_worker import load_in_worker_taking
 from rkmap.data.user_data import LoadOptions, UserData
 
 
@@ -25,8 +25,8 @@ def _lang() -> str:
     return lang if lang in ("en", "ja") else "en"
 
 
-def load_with_progress(name: str, content: bytes, known: Collection[str], options: LoadOptions | None) -> UserData:
-    """:func:`rkmap.data.load_worker.load_in_worker`, its progress in a status box; never raises."""
+def load_with_progress(name: str, held: list[bytes], known: Collection[str], options: LoadOptions | None) -> UserData:
+    """:func:`rkmap.data.load_worker.load_in_worker_taking` (the bytes taken out of ``held``), its progress in a status box; never raises."""
     lang = _lang()
     file = md_escape(name)
     note = st.toast(t("user_data_reading", lang, file=file, seconds=0), icon=":material/hourglass_top:", duration="infinite")
@@ -37,7 +37,7 @@ def load_with_progress(name: str, content: bytes, known: Collection[str], option
             shown[0] = int(seconds)
             note.toast(t("user_data_reading", lang, file=file, seconds=shown[0]), icon=":material/hourglass_top:", duration="infinite")
 
-    data = load_in_worker(name, content, known, options, progress)
+    data = load_in_worker_taking(name, held, known, options, progress)
     if data.loaded_nothing:
         note.toast(t("user_data_read_nothing", lang, file=file), icon=":material/error:", duration="short")
     else:

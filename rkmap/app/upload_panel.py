@@ -28,6 +28,7 @@ from rkmap.core.messages import t
 from rkmap.core.style import LARGE_EVENT_COUNT
 from rkmap.data import Dataset
 from rkmap.data.budgets import listed
+from rkmap.data.load_worker import KeptFile
 from rkmap.data.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
 from rkmap.data.presets import FIELD_LABELS, KEY_FIELDS
 from rkmap.data.user_data import (
@@ -45,7 +46,7 @@ from rkmap.data.user_data import (
 )
 
 USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
-# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None, and for uploads "content": bytes,
+# list of {"data": UserData, "digest": str, "folder": bool, "team": TeamUpload | None, and for uploads "kept": KeptFile,
 # "options": LoadOptions and "pending": True until the analyst has seen the mapping step and pressed Load (not on the map before)}
 FILES_KEY = "user_files"
 ROUND_KEY = "user_upload_round"  # bumped after each upload: a fresh, empty uploader
@@ -115,21 +116,46 @@ def session_dataset(shipped: Dataset) -> Dataset:
     return cached[1]
 
 
+def _taken_uploads(key: str) -> list[tuple[str, bytes]]:
+    """The uploader's files as (name, bytes), let go by Streamlit.
+
+    Streamlit holds an upload's bytes until the session ends (its file
+    manager, and the widget's value): a 200 MB file stayed in the server
+    through its load and the merge. The session keeps them compressed
+    (:class:`rkmap.data.load_worker.KeptFile`) instead.
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    state = st.session_state
+    files = state.get(key) or []
+    taken = [(upload.name, upload.getvalue()) for upload in files]
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.uploaded_file_mgr is not None:
+        for upload in files:
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, upload.file_id)
+    if key in state:
+        del state[key]  # the old uploader is not drawn again (a fresh one replaces it)
+    return taken
+
+
 def _on_upload(known: frozenset[str]) -> None:
     state = st.session_state
-    files = state.get(f"user_upload_{state.get(ROUND_KEY, 0)}") or []
+    taken = _taken_uploads(f"user_upload_{state.get(ROUND_KEY, 0)}")
     entries = state.setdefault(FILES_KEY, [])
     notices = []
-    for upload in files:
-        content = upload.getvalue()
-        digest = sha256(upload.name.encode() + b"\0" + content).hexdigest()
+    while taken:
+        name, content = taken.pop(0)
+        digest = sha256(name.encode() + b"\0" + content).hexdigest()
         if any(entry["digest"] == digest for entry in entries):
-            notices.append(upload.name)
+            notices.append(name)
             continue
-        options = LoadOptions(source=upload.name)  # the file-level source, pre-filled from the file's name
-        data = load_with_progress(upload.name, content, known, options)  # in a worker process, its progress shown (rkmap/app/_loading.py)
+        kept = KeptFile.of(content)
+        options = LoadOptions(source=name)  # the file-level source, pre-filled from the file's name
+        held = [content]
+        del content  # the worker takes the only reference: the file's bytes are freed once sent to it
+        data = load_with_progress(name, held, known, options)  # in a worker process, its progress shown (rkmap/app/_loading.py)
         # Not on the map until the analyst has seen how it is read (a file that cannot be read has nothing to confirm).
-        entries.append({"data": data, "digest": digest, "folder": False, "team": None, "content": content, "options": options, "pending": bool(data.columns)})
+        entries.append({"data": data, "digest": digest, "folder": False, "team": None, "kept": kept, "options": options, "pending": bool(data.columns)})
     state[NOTICE_KEY] = notices
     state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
 
@@ -145,7 +171,7 @@ def _reload(digest: str, known: frozenset[str]) -> None:
     """Load an added file (again) with the mapping, day/month order and source chosen in its form; it goes on the map."""
     state = st.session_state
     entry = _entry(digest)
-    if entry is None or entry.get("content") is None:
+    if entry is None or entry.get("kept") is None:
         return
     data: UserData = entry["data"]
     proposed = {fld: cols for fld, cols in data.mapping if cols}
@@ -162,7 +188,7 @@ def _reload(digest: str, known: frozenset[str]) -> None:
         reloaded, options = data, before  # confirmed as proposed: the rows already read are the ones to load (a big file is not read twice)
     else:
         options = LoadOptions(source=source, day_order=order, mapping=mapping, preset=data.preset)
-        reloaded = load_with_progress(data.file, entry["content"], known, options)
+        reloaded = load_with_progress(data.file, [entry["kept"].content()], known, options)
     state[FILES_KEY] = [{**e, "data": reloaded, "options": options, "pending": False} if e["digest"] == digest else e for e in state[FILES_KEY]]
 
 
@@ -319,7 +345,7 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
             st.caption("  \n".join(md_escape(note) for note in data.notes))
         if data.ignored_columns:
             st.caption(md_escape(t("user_data_ignored", lang, columns=listed(data.ignored_columns))))
-        if entry.get("content") is not None and data.columns:
+        if entry.get("kept") is not None and data.columns:
             _mapping_step(entry, _known_places(shipped), lang)
     loaded_entries = [entry for entry in entries if not entry["data"].loaded_nothing and not entry.get("pending")]
     loaded = [entry["data"] for entry in loaded_entries]

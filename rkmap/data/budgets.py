@@ -27,12 +27,13 @@ names the budget in the analyst's terms. Why each value:
   for what they do not foresee. It must let the largest legitimate file the
   limits allow load: 1,000,000 rows, 200 MB of ACLED CSV (bench/user_data_load.py),
   measured 2026-12-06 in the worker at 1,590 MB resident at its peak and
-  about 1,780 MB of data segment (it loads under a cap of 1,792 MB and is
+  about 1,780 MB of data segment (it loaded under a cap of 1,792 MB and was
   refused under 1,536 MB; the data segment counts memory allocated but not
-  yet touched). 2,560 MB is 1.6 times that resident peak and 1.44 times that
-  data segment: room for a wider file of the same rows, and half the cap
-  the same file needed before #27 (5,120 MB). (MB here: 2**20 bytes, as
-  the cap is set.)
+  yet touched); later that night, after more of #27, at 1,220 MB resident
+  (it loads under a cap of 1,664 MB and is still refused under 1,536 MB).
+  2,560 MB is 2.1 times that resident peak and 1.5 times that cap: room for
+  a wider file of the same rows, and half the cap the same file needed
+  before #27 (5,120 MB). (MB here: 2**20 bytes, as the cap is set.)
 * ``MAX_LOAD_SECONDS`` (300, = MAP_USER_LOAD_SECONDS): the wall time one
   file's reading may take in the worker (the 1,000,000-row file takes about
   20 s here); past it the worker is stopped and the file refused.

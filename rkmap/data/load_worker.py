@@ -32,7 +32,9 @@ pipe as it is: pickled in band, a million-row answer was copied whole into
 one bytes object in the worker (about 0.6 GB on top of the rows). The file's
 bytes go to the worker through a pipe too, not as an argument of the process
 (which it would keep to the end), so they are freed once they are read into
-columns (:func:`rkmap.data.user_data.load_user_file_taking`).
+columns (:func:`rkmap.data.user_data.load_user_file_taking`), and the server
+lets go of them once they are sent (:func:`load_in_worker_taking`; the panel
+keeps the file compressed, :class:`KeptFile`, to read it again).
 
 ``MAP_USER_LOAD_WORKER=0`` reads in the calling process instead (no cap, no
 isolation), for a platform without fork servers; the command line
@@ -41,6 +43,7 @@ isolation), for a platform without fork servers; the command line
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import pickle
@@ -48,11 +51,15 @@ import resource
 import threading
 import time
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
+
+import pandas as pd
+import pyarrow as pa
 
 from rkmap.data import budgets as _budgets
 from rkmap.data._priority import lower_priority, niceness
-from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file, load_user_file_taking
+from rkmap.data.user_data import LoadOptions, UserData, _nothing, load_user_file_taking
 
 WORKER_ENV = "MAP_USER_LOAD_WORKER"
 POLL_S = 0.25  # how often the waiting session hears the elapsed time
@@ -115,10 +122,36 @@ def _child(conn: Connection, files: Connection, name: str, known: frozenset[str]
         conn.close()
 
 
+def _arrow_column(cls: type, state: dict) -> object:
+    """A pandas Arrow-backed array rebuilt from its attributes as :class:`_Pickler` sent them (its chunks as they were)."""
+    column = cls.__new__(cls)
+    column.__dict__.update(state)
+    return column
+
+
+class _Pickler(pickle.Pickler):
+    """Pandas' own pickling of an Arrow-backed column joins its chunks into one new array first (``combine_chunks``).
+
+    For a CSV read in blocks that copied most of the answer's text in the
+    worker before a byte was sent; and columns that shared one array (the
+    fields a file does not give share one column of '') were each sent, and
+    held in the server, as copies. Here the column's chunked array is pickled
+    as it is: its buffers go out of band, and an array shared by several
+    columns is sent once (pickle's memo) and stays shared in the server.
+    """
+
+    def reducer_override(self, obj: object) -> object:
+        if isinstance(obj, pd.arrays.ArrowExtensionArray):
+            return _arrow_column, (type(obj), {**obj.__dict__, "_cache": {}})
+        return NotImplemented
+
+
 def _send(conn: Connection, data: UserData) -> None:
     """``data`` pickled with its buffers out of band: the sizes, the pickle, then each buffer as it lies in memory."""
     buffers: list[pickle.PickleBuffer] = []
-    head = pickle.dumps(data, protocol=5, buffer_callback=buffers.append)
+    out = io.BytesIO()
+    _Pickler(out, protocol=5, buffer_callback=buffers.append).dump(data)
+    head = out.getbuffer()
     views = [b.raw() for b in buffers]
     conn.send([len(head), *(v.nbytes for v in views)])
     conn.send_bytes(head)
@@ -138,6 +171,30 @@ def _receive(conn: Connection) -> UserData:
     return pickle.loads(head, buffers=buffers)
 
 
+@dataclass(frozen=True)
+class KeptFile:
+    """An added file's bytes, kept in its session's memory (never on disk) to read it again with another mapping.
+
+    Compressed (zstd, in Arrow's C++, the interpreter lock released): a
+    200 MB CSV is some 25 MB, and the server does not hold the file's bytes
+    beside the rows read from them.
+    """
+
+    packed: bytes
+    size: int
+
+    @classmethod
+    def of(cls, content: bytes) -> KeptFile:
+        return cls(_codec().compress(content, asbytes=True), len(content))
+
+    def content(self) -> bytes:
+        return _codec().decompress(self.packed, decompressed_size=self.size, asbytes=True)
+
+
+def _codec() -> pa.Codec:
+    return pa.Codec("zstd", compression_level=1)
+
+
 def _refused(name: str, why: str) -> UserData:
     return _nothing(os.path.basename(name) or "upload", f"{why} Nothing loaded.")
 
@@ -149,13 +206,25 @@ def load_in_worker(
     options: LoadOptions | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> UserData:
-    """:func:`load_user_file` in a worker process; never raises.
+    """:func:`rkmap.data.user_data.load_user_file` in a worker process; never raises.
 
     ``progress`` is called with the seconds elapsed about every POLL_S while the
     worker reads (the panel shows them).
     """
+    return load_in_worker_taking(name, [content], known_places, options, progress)
+
+
+def load_in_worker_taking(
+    name: str,
+    held: list[bytes],
+    known_places: Collection[str] = (),
+    options: LoadOptions | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> UserData:
+    """:func:`load_in_worker` of the bytes in ``held``, which it takes out of that list: let go once the worker has them."""
     if not worker_enabled():
-        return load_user_file(name, content, known_places, options)
+        return load_user_file_taking(name, held, known_places, options)
+    content = held.pop()
     context = _context()
     receive, send = context.Pipe(duplex=False)
     file_in, file_out = context.Pipe(duplex=False)
@@ -176,6 +245,7 @@ def load_in_worker(
             pass
         finally:
             file_out.close()
+            del content  # the worker has the file: not held here while it reads and answers
         while not receive.poll(POLL_S):
             elapsed = time.monotonic() - start
             if elapsed > _budgets.MAX_LOAD_SECONDS:

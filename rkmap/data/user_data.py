@@ -799,8 +799,11 @@ def _canonical(frame: pd.DataFrame, mapping: Mapping[str, tuple[str, ...]]) -> t
     """One column per field from the mapping (the first non-empty of its columns); the columns not used."""
     out = {}
     used: set[str] = set()
+    # Every field the file does not give shares one column of '' (Arrow arrays are never changed in place:
+    # a write makes the column a new array), not one 8 MB column per field at a million rows.
+    empty = pd.Series("", index=frame.index, dtype=_columns.STRING)
     for fld in ALIASES:
-        value = pd.Series("", index=frame.index, dtype=_columns.STRING)
+        value = empty
         for k, source in enumerate(mapping.get(fld, ())):
             used.add(source)
             cells = frame[source]
@@ -844,7 +847,8 @@ def _report(report: Report, file: str, frame: pd.DataFrame, errors: dict[str, pd
     for name, messages in errors.items():
         if f"_error_{name}" in frame.columns:  # the date reader's own message, quoting the cell as it was
             messages = frame[f"_error_{name}"].where(frame[f"_error_{name}"] != "", messages)
-        bad = messages != ""
+        # An object column compared in numpy (pandas' own comparison of a million objects took 5–6 times as long).
+        bad = pd.Series(messages.to_numpy() != "", index=messages.index) if messages.dtype == object else messages != ""
         report.add_rows(file, frame, bad, name, messages)
         ok &= ~bad
     return ok
@@ -1053,16 +1057,18 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         notes.append(f"{int(no_source.sum()):,} {'row names' if no_source.sum() == 1 else 'rows name'} no source: cited as '{options.source}'")
     # Which layer each row belongs to.
     lowered = frame["layer"].str.lower()
-    words = pd.Series(np.where(lowered == "", "", "?"), index=frame.index, dtype=object)
+    # Layer words in a numpy array of short strings, compared in C (as a column of Python objects,
+    # pandas compared them one by one: about a second at a million rows).
+    words = np.where((lowered == "").to_numpy(dtype=bool), "", "?").astype("<U5")
     for word, layer_name in LAYER_WORDS.items():
-        words[(lowered == word).to_numpy()] = layer_name
-    bad_layer = words == "?"
+        words[(lowered == word).to_numpy(dtype=bool)] = layer_name
+    bad_layer = pd.Series(words == "?", index=frame.index)
     report.add_rows(file, frame, bad_layer & ok, "layer", lambda rows: "'" + frame.loc[rows, "layer"].astype(object) + "' is not one of: event, place, route")  # noqa: F821 - add_rows calls it at once, before `del frame` below
     ok &= ~bad_layer
-    implied = np.where(kinds == "LineString", "route", "event" if has_dates else "place")
-    layer = words.where(words != "", pd.Series(implied, index=frame.index))
+    implied = np.where((kinds == "LineString").to_numpy(dtype=bool), "route", "event" if has_dates else "place")
+    layer = np.where(words != "", words, implied)
     # A line without a date is context, shown at every date.
-    context = (layer == "route") & (frame["date"] == "") & (frame["date_end"] == "")
+    context = pd.Series(layer == "route", index=frame.index) & (frame["date"] == "") & (frame["date_end"] == "")
     if context.any():
         frame.loc[context, "date"], frame.loc[context, "date_end"] = CONTEXT_FIRST.isoformat(), CONTEXT_LAST.isoformat()
         frame.loc[context, "date_precision"] = ""
@@ -1071,7 +1077,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     untitled = (frame["title_en"] == "") & (frame["title_ja"] == "")
     if untitled.any():
         rows = frame.loc[untitled]  # built for the untitled rows only
-        noun = layer[untitled].map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item").astype(object)
+        noun = pd.Series(layer[untitled.to_numpy(dtype=bool)], index=rows.index, dtype=object).map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item").astype(object)
         what = rows["kind"].astype(object).where(rows["kind"] != "", noun)
         what = what.str.slice(0, 1).str.upper() + what.str.slice(1)
         where = rows["place_name"].astype(object).where(rows["place_name"] != "", rows["lat"].astype(object) + ", " + rows["lon"].astype(object))
@@ -1082,7 +1088,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         notes.append(("no title column" if "title_en" not in mapping else f"{int(untitled.sum()):,} rows without a title") + f": built from the kind and the place, marked '{GENERATED_TITLE.strip()}'")
     lines = pd.Series(geometry, index=frame.index, dtype=object)
 
-    parts = {name: _part(frame, ok & (layer == name)) for name in ("place", "event", "route")}
+    parts = {name: _part(frame, ok & pd.Series(layer == name, index=frame.index)) for name in ("place", "event", "route")}
     del frame  # its rows are in the parts: one copy of a million rows at a time
     _give_back_memory(len(lines))
     places = _places(file, parts.pop("place"), report)
@@ -1096,6 +1102,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         places = pd.concat([places, event_places], ignore_index=True) if len(places) else event_places
     _give_back_memory(len(events))
     events, places, routes, sources = _sources(events, places, routes)
+    _give_back_memory(len(events))  # the sources' keys, before the sort takes its copies
+    events = _in_date_order(events)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
     problems = [replace(p, field=names.get(p.field, p.field)) if p.field else p for p in report.problems]
@@ -1353,14 +1361,30 @@ def _merged_by_date(shipped: pd.DataFrame, user: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(pieces, ignore_index=True)
 
 
+def _in_date_order(events: pd.DataFrame) -> pd.DataFrame:
+    """A file's events by start date, then as the file lists them (the order the merge needs).
+
+    Sorted where the file is read, once: a file in another order (ACLED's
+    exports are newest first) was sorted again at each merge, and the panel,
+    which keeps its files, then held a million events in file order and in
+    date order at once. A file already in date order is not copied.
+    """
+    if len(events) < 2:
+        return events
+    starts = _columns.as_dates(events["_start"])
+    if bool((np.diff(starts) >= np.timedelta64(0, "D")).all()):
+        return events
+    return _rows_taken(events, np.argsort(starts, kind="stable"))
+
+
 def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
     """``frame.iloc[order].reset_index(drop=True)``, a text column with one value throughout kept as it is (not copied row by row).
 
     Each column keeps its dtype: an object column taken as a Series of its own
     became Arrow text, and the merge with the shipped rows' object column then
-    made a Python string of every cell. A column taken is dropped from
-    ``frame`` and from the ``spent`` frames (which share it), so the rows are
-    not held twice when nothing else needs the unsorted ones.
+    made a Python string of every cell. ``frame`` is spent: a column taken is
+    dropped from it and from the ``spent`` frames (which share it), so the
+    rows are not held twice when nothing else needs the unsorted ones.
     """
     import pyarrow.compute as pc
 
@@ -1373,11 +1397,10 @@ def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataF
                 columns[name] = values.reset_index(drop=True)
                 continue
         columns[name] = pd.Series(values.array.take(order), name=name, dtype=values.dtype)
-        if spent:
-            del values
-            for other in (frame, *spent):
-                if name in other.columns:
-                    del other[name]
+        del values
+        for other in (frame, *spent):
+            if name in other.columns:
+                del other[name]
     return pd.DataFrame(columns)
 
 
@@ -1391,7 +1414,9 @@ def _joined_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     value_set = pa.array(pd.Series(places.index, dtype=_columns.STRING).array)
     positions = pc.index_in(keys, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
     # A place not found (none is, after the checks), or ids not unique (the merge's prefixes keep them so): the join.
-    if not (positions >= 0).all() or not places.index.is_unique:
+    # Uniqueness counted by Arrow: ``Index.is_unique`` built and kept on the merged places' index a hash table
+    # of a Python string per place (about 100 MB at a million places), for as long as the session's dataset.
+    if not (positions >= 0).all() or pc.count_distinct(value_set, mode="all").as_py() != len(value_set):
         return events.join(places, on="place_id")
     for column in places.columns:
         events[column] = places[column].array.take(positions)  # the column's own type; no index built per column
@@ -1578,7 +1603,7 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
             if place.get("radius_km") is not None and math.isfinite(float(place["radius_km"])):
                 props["radius_km"] = repr(float(place["radius_km"]))
             features.append({"type": "Feature", "geometry": _saved_point(place), "properties": props})
-        for event in _records(data.events):
+        for event in _records(_in_file_order(data.events)):
             props = {"layer": "event", **_text_props(event, {**_EVENT_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + event["id"]
             geometry = None
@@ -1596,6 +1621,13 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
             line = route["line"]
             features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features
+
+
+def _in_file_order(events: pd.DataFrame) -> pd.DataFrame:
+    """A file's events as the file lists them (the loader keeps them by date): saved, they upload again in the same order."""
+    if "_row" not in events.columns or events["_row"].is_monotonic_increasing:
+        return events
+    return events.sort_values("_row", kind="stable")
 
 
 def _saved_point(place: Mapping[str, object]) -> dict[str, object] | None:

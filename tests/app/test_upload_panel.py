@@ -216,3 +216,13 @@ def test_an_unreachable_team_database_stops_with_a_message(monkeypatch: pytest.M
     assert not at.exception
     errors = _plain([e.value for e in at.error])
     assert "could not be loaded" in errors and "analyst@127.0.0.1:1/team" in errors and "NotShown99" not in errors
+
+
+def test_an_added_file_is_kept_compressed_in_the_session_for_a_new_mapping() -> None:
+    at = run_ok(AppTest.from_file(APP, default_timeout=60))
+    at.file_uploader[0].set_value(("mine.csv", GOOD, "text/csv"))
+    run_ok(at)
+    from rkmap.app.upload_panel import FILES_KEY
+
+    entry = at.session_state[FILES_KEY][0]
+    assert "content" not in entry and entry["kept"].content() == GOOD  # read again, as the file was, when the mapping changes

@@ -34,7 +34,7 @@ def test_a_file_is_read_in_the_worker_not_in_the_calling_process(worker_on: None
     def not_here(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("read in the calling process")
 
-    monkeypatch.setattr(_worker, "load_user_file", not_here)  # the worker has its own module (forked before this patch)
+    monkeypatch.setattr(_worker, "load_user_file_taking", not_here)  # the worker has its own module (forked before this patch)
     seen: list[float] = []
     data = _worker.load_in_worker("mine.csv", GOOD, {"rajin"}, progress=seen.append)
     assert data.rows_loaded == 2 and not data.problems
@@ -100,7 +100,7 @@ def test_a_worker_over_the_time_budget_is_stopped(worker_on: None, monkeypatch: 
 def test_the_worker_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(_worker.WORKER_ENV, "0")
     calls: list[str] = []
-    monkeypatch.setattr(_worker, "load_user_file", lambda name, *args: calls.append(name) or load_user_file(name, *args))
+    monkeypatch.setattr(_worker, "load_user_file_taking", lambda name, held, *args: calls.append(name) or load_user_file(name, held.pop(), *args))
     assert _worker.load_in_worker("mine.csv", GOOD, {"rajin"}).rows_loaded == 2
     assert calls == ["mine.csv"]
 
@@ -161,3 +161,30 @@ def test_brackets_inside_strings_do_not_count_and_a_multipolygon_loads() -> None
     content = _feature({"date": "2023-01-01", "title": title, "source": "s"}, {"type": "MultiPolygon", "coordinates": [square, square]})
     data = load_user_file("ok.geojson", content)
     assert data.rows_loaded == 1, data.problems
+
+
+def test_the_answer_comes_back_as_it_was_read_its_chunks_kept_and_shared_columns_still_shared() -> None:
+    import threading
+    from dataclasses import replace
+    from multiprocessing import Pipe
+
+    import pandas as pd
+    import pyarrow as pa
+
+    data = load_user_file("mine.csv", GOOD, {"rajin"})
+    titles = data.events["title_en"].array._pa_array
+    chunked = pa.chunked_array([titles.slice(0, 1), titles.slice(1)])  # as a CSV read in blocks: several chunks
+    data = replace(data, events=data.events.assign(title_en=pd.Series(pd.arrays.ArrowStringArray(chunked), index=data.events.index)))
+    receive, send = Pipe(duplex=False)
+    sender = threading.Thread(target=_worker._send, args=(send, data))
+    sender.start()
+    back = _worker._receive(receive)
+    sender.join()
+    for name in ("events", "places", "routes", "sources"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(data, name))
+        assert list(getattr(back, name).dtypes) == list(getattr(data, name).dtypes)
+    assert back.events["title_en"].array._pa_array.num_chunks == 2
+    assert (back.rows_loaded, back.notes, back.mapping, back.problems) == (data.rows_loaded, data.notes, data.mapping, data.problems)
+    # Fields the file does not give share one column of '' in the worker, and still in the server.
+    assert data.events["title_ja"].array._pa_array is data.events["quantity_en"].array._pa_array
+    assert back.events["title_ja"].array._pa_array is back.events["quantity_en"].array._pa_array

@@ -284,8 +284,14 @@ def test_saved_data_uploads_again_to_the_same_events(dataset: Dataset, known) ->
     again = load_user_file("saved.geojson", saved_geojson([first, geo]), known)
     assert again.problems == ()
     columns = ["title_en", "date", "date_end", "kind", "claim_status", "source_title", "source_url", "source_quote"]
-    before = pd.concat([first.events, geo.events])[columns].reset_index(drop=True)
-    after = again.events[columns].reset_index(drop=True)
+    # A file's events are kept by date (the merge's order); saved, they are written as each file listed them.
+    in_file_order = lambda events: events.sort_values("_row", kind="stable")
+    for data in (first, geo, again):
+        starts = data.events["_start"].to_numpy()
+        assert (starts[1:] >= starts[:-1]).all()
+    assert list(again.events["title_en"]) != list(in_file_order(again.events)["title_en"])  # the saved file is not in date order
+    before = pd.concat([in_file_order(first.events), in_file_order(geo.events)])[columns].reset_index(drop=True)
+    after = in_file_order(again.events)[columns].reset_index(drop=True)
     pd.testing.assert_frame_equal(before.astype(object), after.astype(object))
     merged_before = with_user_data(dataset, [first, geo])
     merged_after = with_user_data(dataset, [again])

@@ -15,28 +15,34 @@ import pandas as pd
 from rkmap.data import load_worker as _worker
 from rkmap.data.user_data import load_user_file, with_user_data
 
-# Out of date order (the merge sorts them).
+# Out of date order (the loader sorts a file's events by date; the merge sorts two files' events together).
 CSV = (
     "id,date,title,lat,lon,source,kind\n"
     "c,2023-10-05,Third,42.2,130.3,Watcher,meeting\n"
     "a,2021-01-02,First,43.1,131.9,Watcher,\n"
     "b,2022-06-30,Second,42.25,130.29,Other,transfer\n"
 )
+OTHER = "id,date,title,lat,lon,source\nz,2022-01-01,Between,42.3,130.4,Watcher\n"
 
 
-def _load():
-    return load_user_file("mine.csv", CSV.encode(), {"vostochny"})
+def _load(name: str = "mine.csv", text: str = CSV):
+    return load_user_file(name, text.encode(), {"vostochny"})
+
+
+def test_a_files_events_are_kept_by_date_then_as_the_file_lists_them() -> None:
+    data = _load()
+    assert list(data.events["id"]) == ["a", "b", "c"] and list(data.events["_row"]) == [3, 4, 2]
 
 
 def test_a_merge_that_spends_its_files_gives_the_same_dataset(dataset) -> None:
-    kept, spent = _load(), _load()
-    columns = list(spent.events.columns)
-    expected = with_user_data(dataset, [kept])
-    merged = with_user_data(dataset, [spent], spend=True)
+    kept, spent = [_load(), _load("other.csv", OTHER)], [_load(), _load("other.csv", OTHER)]
+    columns = list(spent[0].events.columns)
+    expected = with_user_data(dataset, kept)
+    merged = with_user_data(dataset, spent, spend=True)
     for name in ("events", "places", "citations", "sources"):
         pd.testing.assert_frame_equal(getattr(merged, name), getattr(expected, name))
-    assert list(kept.events.columns) == columns  # the panel's files are kept whole
-    assert len(spent.events.columns) < len(columns)  # the spent file's rows were not held twice
+    assert list(kept[0].events.columns) == columns  # the panel's files are kept whole
+    assert len(spent[0].events.columns) < len(columns)  # the spent files' rows were not held twice
 
 
 def test_the_workers_answer_arrives_whole_and_writable() -> None:
