@@ -41,11 +41,21 @@ def item_label(dataset: Dataset, key: str | None, lang: str) -> str:
         return t("pick_none", lang)
     kind, _, ident = key.partition(":")
     row = _row(dataset, kind, ident)
-    if row is None:
-        return key
+    return key if row is None else _row_label(kind, row, lang)
+
+
+def _row_label(kind: str, row: pd.Series, lang: str) -> str:
     if kind == "place":
         return "📍 " + localized(row, "name", lang)
     return f"{row['start'].isoformat()} · {localized(row, 'title', lang)}"
+
+
+def _option_labels(dataset: Dataset, options: list[str], lang: str) -> dict[str, str]:
+    """The picker's labels; its events (the latest) read by position, not looked up one by one by id
+    (a search each among an analyst's million events)."""
+    latest = dataset.events.iloc[-MAX_PICKER_EVENTS:][::-1]
+    labels = {f"event:{row['id']}": _row_label("event", row, lang) for _, row in latest.iterrows()}
+    return {key: labels.get(key) or item_label(dataset, key, lang) for key in options}
 
 
 def item_key_for(layer_id: str, kind: object, ident: object) -> str | None:
@@ -85,13 +95,33 @@ def is_item(dataset: Dataset, key: str) -> bool:
     return _row(dataset, kind, ident) is not None
 
 
+# A table up to this many rows keeps its ids in a dict (a lookup is then free); a larger one (an analyst's
+# upload) is searched at each lookup (≈ 5 ms at a million rows): the dict of a million ids held about
+# 0.3 GB for the session's life, which took the server past its 1.5 GB budget (issue #26).
+_DICT_ROWS = 50_000
+
+
 def _row(dataset: Dataset, kind: str, ident: str) -> pd.Series | None:
     table = {"event": dataset.events, "leg": dataset.route_legs, "place": dataset.places}.get(kind)
     if table is None:
         return None
-    positions = memo(dataset, f"positions:{kind}", lambda: {ident: n for n, ident in enumerate(table["id"])})
-    position = positions.get(ident)
+    if len(table) <= _DICT_ROWS:
+        position = memo(dataset, f"positions:{kind}", lambda: {ident: n for n, ident in enumerate(table["id"])}).get(ident)
+    else:
+        position = _search(table["id"], ident)
     return None if position is None else table.iloc[position]
+
+
+def _search(ids: pd.Series, ident: str) -> int | None:
+    """The first position of ``ident`` among ``ids``, without building an index of them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(ids.dtype, pd.StringDtype | pd.ArrowDtype):  # Arrow-backed: searched in Arrow, no copy
+        found = pc.index(pa.array(ids.array), ident).as_py()
+        return None if found < 0 else int(found)
+    hits = (ids.to_numpy(dtype=object) == ident).nonzero()[0]
+    return int(hits[0]) if len(hits) else None
 
 
 def item_opens(dataset: Dataset, key: str, clock: str) -> date | None:
@@ -115,7 +145,7 @@ def detail_panel(dataset: Dataset, view: MapView) -> None:
     st.markdown(f"**{t('details', lang)}**")
     options: list[str | None] = [None, *memo(dataset, "item-options", lambda: item_options(dataset))]
     # Labels once per dataset and language: formatting hundreds of options on every slider step cost ~20 ms.
-    labels = {ln: memo(dataset, f"item-labels-{ln}", lambda ln=ln: {key: item_label(dataset, key, ln) for key in options}) for ln in LANGS}
+    labels = {ln: memo(dataset, f"item-labels-{ln}", lambda ln=ln: _option_labels(dataset, options[1:], ln)) for ln in LANGS}
     selected = st.session_state.get("selected")
     if selected not in options and isinstance(selected, str) and is_item(dataset, selected):
         options.insert(1, selected)  # picked on the map among more events than the list holds

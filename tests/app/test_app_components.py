@@ -116,3 +116,29 @@ def test_details_of_an_unknown_item_draw_nothing() -> None:
     at = AppTest.from_function(_details_page, args=("en", "event:no-such-event"), default_timeout=60).run()
     assert not at.exception
     assert len(at.markdown) == 0
+
+
+def test_an_uploads_items_are_found_without_a_dict_of_every_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above a size the ids are searched, not indexed (a million ids' dict held ~0.3 GB per session): the same rows."""
+    from rkmap.app import detail
+    from rkmap.data import open_data
+
+    dataset = open_data(strict=True).dataset
+    keys = [f"{kind}:{ident}" for kind, table in (("event", dataset.events), ("leg", dataset.route_legs), ("place", dataset.places)) for ident in table["id"]]
+    indexed = {key: detail._row(dataset, *key.split(":", 1)) for key in keys}
+    monkeypatch.setattr(detail, "_DICT_ROWS", 0)
+    for key, row in indexed.items():
+        found = detail._row(dataset, *key.split(":", 1))
+        assert found is not None and found.name == row.name, key
+    assert detail._row(dataset, "event", "no-such-event") is None
+    assert detail._search(dataset.events["id"].astype(object), str(dataset.events["id"].iloc[-1])) == len(dataset.events) - 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_pickers_labels_read_by_position_match_each_items_own(lang: str) -> None:
+    from rkmap.app import detail
+    from rkmap.data import open_data
+
+    dataset = open_data(strict=True).dataset
+    options = detail.item_options(dataset)
+    assert detail._option_labels(dataset, options, lang) == {key: detail.item_label(dataset, key, lang) for key in options}
