@@ -28,12 +28,16 @@ MAX_PICKER_EVENTS = 300
 
 def item_options(dataset: Dataset) -> list[str]:
     """Events (newest first, at most MAX_PICKER_EVENTS), then route legs and places."""
-    latest = dataset.events["id"].iloc[-MAX_PICKER_EVENTS:][::-1]  # events are sorted by start
     return (
-        [f"event:{i}" for i in latest]
+        [f"event:{i}" for i in _latest_events(dataset)["id"]]
         + [f"leg:{i}" for i in dataset.route_legs["id"]]
         + [f"place:{i}" for i in dataset.places.loc[~dataset.places["is_area"] & (dataset.places["on_map"] != "no"), "id"]]
     )
+
+
+def _latest_events(dataset: Dataset) -> pd.DataFrame:
+    """The picker's events: the latest MAX_PICKER_EVENTS, newest first (events are sorted by start)."""
+    return dataset.events.iloc[-MAX_PICKER_EVENTS:][::-1]
 
 
 def item_label(dataset: Dataset, key: str | None, lang: str) -> str:
@@ -53,8 +57,7 @@ def _row_label(kind: str, row: pd.Series, lang: str) -> str:
 def _option_labels(dataset: Dataset, options: list[str], lang: str) -> dict[str, str]:
     """The picker's labels; its events (the latest) read by position, not looked up one by one by id
     (a search each among an analyst's million events)."""
-    latest = dataset.events.iloc[-MAX_PICKER_EVENTS:][::-1]
-    labels = {f"event:{row['id']}": _row_label("event", row, lang) for _, row in latest.iterrows()}
+    labels = {f"event:{row['id']}": _row_label("event", row, lang) for _, row in _latest_events(dataset).iterrows()}
     return {key: labels.get(key) or item_label(dataset, key, lang) for key in options}
 
 

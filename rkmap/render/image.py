@@ -1596,11 +1596,13 @@ def _draw_places(
         )
         # A smaller size is kept only if it drops fewer labels; else the larger labels stay (a label kept
         # off by another place's symbol may stay off at every size), and the next size is tried.
-        better = best is None or len(dropped) < len(best[3])
-        for label, _ in (best[1] if better and best is not None else {} if better else texts).values():
-            label.remove()
-        if better:
+        if best is None or len(dropped) < len(best[3]):
+            loser = best[1] if best is not None else {}
             best = (requests, texts, placed, dropped)
+        else:
+            loser = texts
+        for label, _ in loser.values():
+            label.remove()
         if not best[3]:
             break
     assert best is not None
