@@ -25,14 +25,16 @@ import io
 import json
 import math
 import re
+from array import array
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 from shapely import union_all as shapely_union
 from shapely import wkt as shapely_wkt
 from shapely.geometry import LineString, mapping, shape
@@ -43,6 +45,7 @@ from rkmap.core.dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order
 from rkmap.core.errors import Group, Problem, Report
 from rkmap.core.memo import memo
 from rkmap.core.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
+from rkmap.data import _json_stream
 from rkmap.data import budgets as _budgets
 from rkmap.data import presets as _presets
 from rkmap.data._kml import KmlError, kml_bytes, read_kml
@@ -246,32 +249,27 @@ class _Raw:
     all_columns: list[str] | None = None  # every column of the file, when ``frame`` holds only those the load needs
 
 
-@dataclass
 class _Features:
-    """Records of a feature format (GeoJSON, KML) as they are read, with their geometry and number."""
+    """Records of KML Placemarks as they are read, with their geometry and number.
 
-    records: list[dict[str, str]] = field(default_factory=list)
-    geometries: list[object] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    More than MAX_COLUMNS distinct fields over the file refuse it at once (BudgetError).
+    """
 
-    columns: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.columns = _json_stream.Columns(_budgets.MAX_COLUMNS, _budgets.too_many_columns)
+        self.geometries: list[object] = []
+        self.rows: list[int] = []
+        self.problems: list[Problem] = []
 
     def add(self, record: dict[str, str], geometry: object, number: int) -> bool:
-        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole).
-
-        More than MAX_COLUMNS distinct properties over the file refuse it at once (BudgetError).
-        """
-        self.columns.update(record)
-        if len(self.columns) > _budgets.MAX_COLUMNS:
-            raise _budgets.too_many_columns()
-        self.records.append(record)
+        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole)."""
+        self.columns.add(record)
         self.geometries.append(geometry)
         self.rows.append(number)
         return len(self.rows) <= MAX_ROWS
 
     def raw(self) -> _Raw:
-        return _Raw(_records_frame(self.records), self.geometries, self.rows, self.problems)
+        return _Raw(self.columns.frame(), self.geometries, self.rows, self.problems)
 
 
 def load_user_file(name: str, content: bytes, known_places: Collection[str] = (), options: LoadOptions | None = None) -> UserData:
@@ -521,11 +519,6 @@ def _geometry(geom: object) -> object:
     return None if geom is None or getattr(geom, "is_empty", False) else geom
 
 
-def _records_frame(records: list[dict[str, str]]) -> pd.DataFrame:
-    """One row per record, even for records without a single property (``from_records([{}])`` has no rows)."""
-    return pd.DataFrame(records, index=range(len(records))).astype(object).fillna("")
-
-
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
@@ -549,45 +542,165 @@ def _json_depth_checked(text: str) -> str:
 
 
 def _read_geojson(file: str, content: bytes) -> _Raw:
+    """A GeoJSON FeatureCollection or Feature, or a TimeMap export, read one feature or event at a time (:mod:`._json_stream`)."""
+    features, events = _FeatureRows(file), _EventRows(file)
     try:
-        data = json.loads(_json_depth_checked(_decode(content)))
+        data = _json_stream.parse(_json_depth_checked(_decode(content)), {"features": features.add, "events": events.add, "": events.add})
     except json.JSONDecodeError as exc:
         raise _Unreadable(f"is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}).") from None
-    if isinstance(data, dict) and data.get("type") == "FeatureCollection" and isinstance(data.get("features"), list):
-        features = data["features"]
-    elif isinstance(data, dict) and data.get("type") == "Feature":
-        features = [data]
-    elif _timemap_events(data) is not None:
-        return _read_timemap(file, data)
-    else:
-        raise _Unreadable("is not a GeoJSON FeatureCollection or Feature, nor a TimeMap list of events.")
-    transform = _crs_transform(data.get("crs"))
-    read = _Features()
-    for number, feature in enumerate(features, start=1):
+    except _json_stream.StreamedTwice as exc:
+        raise _Unreadable(f"has two '{exc}' members: keep one.") from None
+    if data is None:  # stopped at the row budget: the caller refuses the file, counting its rows
+        return _Raw(pd.DataFrame(), None, range(max(features.columns.count, events.columns.count)), [])
+    kind = data.get("type") if isinstance(data, dict) else None
+    if kind == "FeatureCollection" and "features" in data and isinstance(data["features"], int):
+        return features.raw(_crs_transform(data.get("crs")))
+    if kind == "Feature":
+        features.add(data, 1)
+        return features.raw(_crs_transform(data.get("crs")))
+    if events.is_timemap():
+        return events.raw(data.get("sources") if isinstance(data, dict) else None)
+    raise _Unreadable("is not a GeoJSON FeatureCollection or Feature, nor a TimeMap list of events.")
+
+
+def _json_cell(value: object) -> str:
+    return value if type(value) is str else _cell(value)
+
+
+def _plain_number(value: object) -> bool:
+    """A JSON number a float holds exactly enough for a coordinate (not a bool, not a 400-digit integer)."""
+    return type(value) is float or (type(value) is int and -(10**9) < value < 10**9)  # type: ignore[operator]
+
+
+def _has_bool(geometry: object) -> bool:
+    """Whether a GeoJSON geometry's coordinates (of its parts, too) hold a JSON true or false."""
+    stack = [geometry]
+    while stack:
+        value = stack.pop()
+        if type(value) is bool:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.get(k) for k in ("coordinates", "geometries"))
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+class _FeatureRows:
+    """GeoJSON features as they are read: properties into Arrow columns, points as coordinates, other geometry as shapely."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.columns = _json_stream.Columns(_budgets.MAX_COLUMNS, _budgets.too_many_columns)
+        self.rows = array("q")  # the feature's number in the file, per record
+        self.problems: list[Problem] = []
+        self.point_rows, self.xs, self.ys = array("q"), array("d"), array("d")
+        self.shapes: dict[int, object] = {}
+
+    def add(self, feature: object, number: int) -> bool:
+        """Keep one feature (or name why not); False once there are more than MAX_ROWS (the file is then refused whole)."""
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            read.problems.append(Problem(file, number, None, "is not a GeoJSON Feature"))
-            continue
+            self.problems.append(Problem(self.file, number, None, "is not a GeoJSON Feature"))
+            return True
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
-            read.problems.append(Problem(file, number, "properties", "is not an object"))
-            continue
+            self.problems.append(Problem(self.file, number, "properties", "is not an object"))
+            return True
         if len(props) > _budgets.MAX_COLUMNS:
             raise _budgets.too_many_columns()
-        record = {str(k): _cell(v) for k, v in props.items()}
+        record = {k: _json_cell(v) for k, v in props.items()}
         if "id" not in record and feature.get("id") is not None:
             record["id"] = _cell(feature["id"])
-        geom = None
-        if feature.get("geometry") is not None:
-            try:
-                geom = _geometry(shape(feature["geometry"]))
-            except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
-                read.problems.append(Problem(file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
-                continue
-        if not read.add(record, geom, number):
-            break
-    if transform is not None:
-        read.geometries = _reprojected(read.geometries, transform)
-    return read.raw()
+        geometry, position = feature.get("geometry"), self.columns.count
+        if geometry is not None:
+            coords = geometry.get("coordinates") if type(geometry) is dict and geometry.get("type") == "Point" else None
+            if type(coords) is list and 2 <= len(coords) <= 3 and _plain_number(coords[0]) and _plain_number(coords[1]):
+                self.point_rows.append(position)  # most features: a point, made with the others at the end, in one call
+                self.xs.append(coords[0])
+                self.ys.append(coords[1])
+            else:
+                if _has_bool(geometry):  # shapely would read true as 1
+                    self.problems.append(Problem(self.file, number, "geometry", "has true or false where a coordinate should be"))
+                    return True
+                try:
+                    shaped = _geometry(shape(geometry))
+                except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
+                    self.problems.append(Problem(self.file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
+                    return True
+                if shaped is not None:
+                    self.shapes[position] = shaped
+        self.columns.add(record)
+        self.rows.append(number)
+        return self.columns.count <= MAX_ROWS
+
+    def raw(self, transform) -> _Raw:
+
+        geometry = np.full(self.columns.count, None, dtype=object)
+        if self.point_rows:
+            geometry[np.frombuffer(self.point_rows, dtype=np.int64)] = shapely.points(np.frombuffer(self.xs), np.frombuffer(self.ys))
+        for position, shaped in self.shapes.items():
+            geometry[position] = shaped
+        if transform is not None:
+            geometry = _reprojected(geometry, transform)
+        return _Raw(self.columns.frame(), geometry, self.rows.tolist(), self.problems)
+
+
+class _EventRows:
+    """A TimeMap export's events as they are read; 'sources' (ids) named by the export's sources, when it has them."""
+
+    HEAD = 50  # the events whose fields tell a TimeMap export
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.columns = _json_stream.Columns(_budgets.MAX_COLUMNS, _budgets.too_many_columns)
+        self.rows = array("q")
+        self.problems: list[Problem] = []
+        self.head_keys: set[str] = set()
+        self.not_events = False
+
+    def add(self, event: object, number: int) -> bool:
+        if self.not_events:
+            return True
+        if not isinstance(event, dict):
+            if number <= self.HEAD:
+                self.not_events = True  # not a list of events: its items are not kept
+            else:
+                self.problems.append(Problem(self.file, number, None, "is not an event object"))
+            return True
+        if len(event) > _budgets.MAX_COLUMNS:
+            raise _budgets.too_many_columns()
+        if number <= self.HEAD:
+            self.head_keys.update(event)
+        record = {k: _json_cell(v) for k, v in event.items() if k != "sources"}
+        ids = event.get("sources")
+        ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
+        record["sources"] = _SOURCE_IDS.join(str(i) for i in ids if not isinstance(i, dict | list))
+        self.columns.add(record)
+        self.rows.append(number)
+        return self.columns.count <= MAX_ROWS
+
+    def is_timemap(self) -> bool:
+        keys = self.head_keys
+        return not self.not_events and self.columns.count > 0 and "date" in keys and ({"latitude", "longitude"} <= keys or "location" in keys)
+
+    def raw(self, sources: object) -> _Raw:
+        titles: dict[str, str] = {}
+        if isinstance(sources, dict):
+            sources = [{"id": k, **v} if isinstance(v, dict) else {"id": k, "title": str(v)} for k, v in sources.items()]
+        if isinstance(sources, list):
+            for item in sources:
+                if isinstance(item, dict) and item.get("id") is not None:
+                    titles[str(item["id"])] = str(item.get("title") or item.get("description") or item.get("url") or item["id"])
+        frame = self.columns.frame()
+        ids = frame["sources"]
+        if titles:
+            frame["sources"] = ids.map(lambda s: "; ".join(titles.get(i, i) for i in s.split(_SOURCE_IDS)) if s else "").astype(ids.dtype)
+        else:
+            frame["sources"] = ids.str.replace(_SOURCE_IDS, "; ", regex=False)
+        return _Raw(frame, None, self.rows.tolist(), self.problems)
+
+
+_SOURCE_IDS = "\x1f"  # between a TimeMap event's source ids until they are named (a separator no id holds)
 
 
 def _crs_transform(crs: object):
@@ -610,9 +723,8 @@ def _crs_transform(crs: object):
     return Transformer.from_crs(source, "OGC:CRS84", always_xy=True)
 
 
-def _reprojected(geometries: list[object], transform) -> list[object]:
-    import shapely
-
+def _reprojected(geometries: Sequence[object], transform) -> np.ndarray:
+    """The geometries (None for none) in WGS 84 longitude/latitude, all in one call."""
     def to_wgs84(coords: np.ndarray) -> np.ndarray:
         x, y = transform.transform(coords[:, 0], coords[:, 1])
         # A point outside the declared CRS's domain does not come back: it is no coordinate (NaN, named by _checked_geometries).
@@ -621,44 +733,7 @@ def _reprojected(geometries: list[object], transform) -> list[object]:
             ok = np.isclose(bx, coords[:, 0], rtol=1e-7, atol=1e-3) & np.isclose(by, coords[:, 1], rtol=1e-7, atol=1e-3)
         return np.column_stack([np.where(ok, x, np.nan), np.where(ok, y, np.nan)])
 
-    return [None if g is None else shapely.transform(g, to_wgs84) for g in geometries]
-
-
-def _timemap_events(data: object) -> list | None:
-    """The events of a TimeMap export: a list of event objects, or an object with 'events'."""
-    events = data.get("events") if isinstance(data, dict) else data
-    if isinstance(events, list) and events and all(isinstance(e, dict) for e in events[:50]):
-        keys = set().union(*(e.keys() for e in events[:50]))
-        if "date" in keys and ({"latitude", "longitude"} <= keys or "location" in keys):
-            return events
-    return None
-
-
-def _read_timemap(file: str, data: object) -> _Raw:
-    """TimeMap events: fields as they are; 'sources' (ids) named by the export's sources, when it has them."""
-    events = _timemap_events(data) or []
-    sources = data.get("sources") if isinstance(data, dict) else None
-    titles: dict[str, str] = {}
-    if isinstance(sources, dict):
-        sources = [{"id": k, **v} if isinstance(v, dict) else {"id": k, "title": str(v)} for k, v in sources.items()]
-    if isinstance(sources, list):
-        for item in sources:
-            if isinstance(item, dict) and item.get("id") is not None:
-                titles[str(item["id"])] = str(item.get("title") or item.get("description") or item.get("url") or item["id"])
-    read = _Features()
-    for number, event in enumerate(events, start=1):
-        if not isinstance(event, dict):
-            read.problems.append(Problem(file, number, None, "is not an event object"))
-            continue
-        if len(event) > _budgets.MAX_COLUMNS:
-            raise _budgets.too_many_columns()
-        record = {str(k): _cell(v) for k, v in event.items() if k != "sources"}
-        ids = event.get("sources")
-        ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
-        record["sources"] = "; ".join(titles.get(str(i), str(i)) for i in ids if not isinstance(i, dict | list))
-        if not read.add(record, None, number):
-            break
-    return read.raw()
+    return shapely.transform(np.asarray(geometries, dtype=object), to_wgs84)
 
 
 def _read_kml(file: str, content: bytes, kmz: bool = False) -> _Raw:
@@ -739,8 +814,6 @@ def _read_parquet(file: str, content: bytes) -> _Raw:
 
 def _checked_geometries(file: str, raw: _Raw) -> _Raw:
     """Rows whose geometry has a coordinate that is not finite, off the globe or outside the declared CRS left out, each named."""
-    import shapely
-
     if raw.geometry is None or not len(raw.geometry):
         return raw
     geoms = np.array([g if g is not None else shapely.Point() for g in raw.geometry], dtype=object)
@@ -895,17 +968,23 @@ def _area_point(geom: object) -> tuple[object, float]:
     return point, round(radius, 3)
 
 
-def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame, list[object]]:
-    """MultiLineStrings (gx:MultiTrack, KML MultiGeometry of lines) as one row per line, ids suffixed -1, -2 …"""
-    counts = [len(g.geoms) if g is not None and g.geom_type == "MultiLineString" else 1 for g in geometry]
-    if all(c == 1 for c in counts):
+# shapely's geometry type ids (``get_type_id``, -1 for none) + 1 -> the type's name ("" for none).
+_TYPE_NAMES = np.array(["", "Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString", "MultiPolygon", "GeometryCollection"], dtype=object)
+_MULTILINESTRING = 5
+
+
+def _explode(frame: pd.DataFrame, geometry: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """MultiLineStrings (gx:MultiTrack, KML MultiGeometry of lines) as one row per line, ids suffixed -1, -2 … (one line: the id as it is)."""
+    multi = shapely.get_type_id(geometry) == _MULTILINESTRING
+    if not multi.any():
         return frame, geometry
+    counts = np.where(multi, shapely.get_num_geometries(geometry), 1)
     positions = np.repeat(np.arange(len(frame)), counts)
     parts: list[object] = []
     suffix: list[str] = []
-    for g, n in zip(geometry, counts):
+    for g, n, is_multi in zip(geometry, counts, multi, strict=True):
         if n == 1:
-            parts.append(g.geoms[0] if g is not None and g.geom_type == "MultiLineString" else g)
+            parts.append(g.geoms[0] if is_multi else g)
             suffix.append("")
         else:
             parts.extend(g.geoms)
@@ -914,7 +993,9 @@ def _explode(frame: pd.DataFrame, geometry: list[object]) -> tuple[pd.DataFrame,
     suffixes = pd.Series(suffix, dtype=_columns.STRING)
     base = out["id"].where(out["id"] != "", "line-" + out["_row"].astype(str))
     out["id"] = out["id"].where(suffixes == "", base + suffixes)
-    return out, parts
+    exploded = np.empty(len(parts), dtype=object)
+    exploded[:] = parts
+    return out, exploded
 
 
 def _filled(values: pd.Series, default: object) -> pd.Series:
@@ -955,7 +1036,11 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         notes.append("KML folders kept in the summary ('Folder: …')")
     if preset is not None:
         notes.append(f"read as {preset.label}" + (f": {preset.note}" if preset.note else ""))
-    geometry = list(raw.geometry) if raw.geometry is not None else [None] * len(frame)
+    geometry = np.full(len(frame), None, dtype=object)
+    file_geometry = raw.geometry is not None  # a feature format (GeoJSON, KML, GeoParquet)
+    if file_geometry:
+        geometry[:] = raw.geometry
+        raw.geometry = None  # held here only: what is not needed below is let go
     ok = pd.Series(True, index=frame.index)
     for i in frame.index[frame["wkt"] != ""]:
         try:
@@ -963,20 +1048,19 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
             report.add(file, int(frame.at[i, "_row"]), "wkt", f"'{str(frame.at[i, 'wkt'])[:60]}' is not WKT ({exc.__class__.__name__})")
             ok[i] = False
-    has_geometry = raw.geometry is not None or bool((frame["wkt"] != "").any())  # else (most CSV files) no per-row geometry work
-    # A collection: its lines, else its areas, else its points.
-    for i, geom in enumerate(geometry if has_geometry else ()):
-        if geom is not None and geom.geom_type == "GeometryCollection":
+    has_geometry = file_geometry or bool((frame["wkt"] != "").any())  # else (most CSV files) no per-row geometry work
+    if has_geometry:
+        # A collection: its lines, else its areas, else its points.
+        for i in np.flatnonzero(_TYPE_NAMES[shapely.get_type_id(geometry) + 1] == "GeometryCollection"):
             for kinds_wanted in (("LineString", "MultiLineString"), ("Polygon", "MultiPolygon"), ("Point", "MultiPoint")):
-                parts = [g for g in geom.geoms if g.geom_type in kinds_wanted]
+                parts = [g for g in geometry[i].geoms if g.geom_type in kinds_wanted]
                 if parts:
                     geometry[i] = parts[0] if len(parts) == 1 else shapely_union(parts)
                     break
-    if has_geometry:
         frame["_ok"] = ok
         frame, geometry = _explode(frame, geometry)
         ok = frame.pop("_ok").astype(bool)
-        kinds = pd.Series(["" if g is None else g.geom_type for g in geometry], index=frame.index, dtype=object)
+        kinds = pd.Series(_TYPE_NAMES[shapely.get_type_id(geometry) + 1], index=frame.index, dtype=object)
     else:
         kinds = pd.Series("", index=frame.index, dtype=object)
     unsupported = ~kinds.isin(["", "Point", "LineString", "Polygon", "MultiPolygon", "MultiPoint"])
@@ -988,10 +1072,14 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     points = kinds == "Point"
     areas = kinds.isin(["Polygon", "MultiPolygon", "MultiPoint"])
     if (points | areas).any():
+        is_point, is_area = points.to_numpy(dtype=bool), areas.to_numpy(dtype=bool)
+        xs, ys, radius = np.full(len(frame), np.nan), np.full(len(frame), np.nan), np.full(len(frame), np.nan)
+        xs[is_point], ys[is_point] = shapely.get_x(geometry[is_point]), shapely.get_y(geometry[is_point])
+        geometry[is_point] = None  # a point is its lon/lat from here on (a million shapely points weigh some 100 MB)
+        for i in np.flatnonzero(is_area):
+            point, radius[i] = _area_point(geometry[i])
+            xs[i], ys[i] = point.x, point.y
         had_columns = (frame["lat"] != "") & (points | areas)
-        located = [geometry[i] if points[i] else (_area_point(geometry[i]) if areas[i] else None) for i in range(len(frame))]
-        xs = np.array([np.nan if g is None else (g.x if points[i] else g[0].x) for i, g in enumerate(located)])
-        ys = np.array([np.nan if g is None else (g.y if points[i] else g[0].y) for i, g in enumerate(located)])
         columns_lat = _columns.numbers(frame["lat"].where(had_columns, "")).to_numpy()
         columns_lon = _columns.numbers(frame["lon"].where(had_columns, "")).to_numpy()
         differ = had_columns.to_numpy() & ((np.abs(columns_lat - ys) > 1e-4) | (np.abs(columns_lon - xs) > 1e-4))
@@ -999,12 +1087,11 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         frame.loc[has, "lon"] = [repr(float(x)) for x in xs[has.to_numpy()]]
         frame.loc[has, "lat"] = [repr(float(y)) for y in ys[has.to_numpy()]]
         if areas.any():
-            radius = pd.Series([_area_point(geometry[i])[1] if areas[i] else np.nan for i in range(len(frame))], index=frame.index)
-            frame.loc[areas, "radius_km"] = radius[areas].map(repr)
+            frame.loc[areas, "radius_km"] = pd.Series(radius, index=frame.index)[areas].map(repr)
             frame.loc[areas & (frame["location_precision"] == ""), "location_precision"] = AREA_LOCATION_PRECISION
             polygonal = kinds.isin(["Polygon", "MultiPolygon"]).to_numpy()
             if polygonal.any():  # the area itself, drawn as its outline (the point and radius place it and fit the frame)
-                frame["_outline"] = pd.Series([geometry[i] if polygonal[i] else None for i in range(len(frame))], index=frame.index, dtype=object)
+                frame["_outline"] = pd.Series(np.where(polygonal, geometry, None), index=frame.index, dtype=object)
             notes.append(f"{int(areas.sum()):,} areas (polygons or several points) placed at a point inside them, with a radius of their size and '{AREA_LOCATION_PRECISION}' precision")
         if differ.any():
             notes.append(f"the geometry gives the place: {_used(mapping, 'lat')}/{_used(mapping, 'lon')} differ from it in {int(differ.sum()):,} rows and were not used there")
@@ -1042,14 +1129,14 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     # What the file did not have: defaults, said once.
     has_dates = bool((frame["date"] != "").any()) or "date" in mapping
     if "date" not in mapping:
-        notes.append("no date column: loaded as places" if raw.geometry is None or not (kinds == "LineString").any() else "no date column: points loaded as places, lines as context shown at every date")
+        notes.append("no date column: loaded as places" if not file_geometry or not (kinds == "LineString").any() else "no date column: points loaded as places, lines as context shown at every date")
     plain = {"lat": ("lat", "latitude"), "lon": ("lon", "lng", "longitude"), "date": ("date", "when", "begin", "start", "start_date", "date_start"), "title_en": ("title", "title_en", "name"), "source": ("source",)}
-    all_geometry = raw.geometry is not None and (kinds != "").all()
+    all_geometry = file_geometry and (kinds != "").all()
     for fld, usual in plain.items():
         by_preset = preset is not None and fld in preset.fields
         if fld in mapping and not by_preset and not (fld in ("lat", "lon") and all_geometry) and _presets.normalise(mapping[fld][0]) not in usual:
             notes.append(f"no {_label(fld)} column: used {_used(mapping, fld)}")
-    if "lat" not in mapping and raw.geometry is None:
+    if "lat" not in mapping and not file_geometry:
         notes.append("no latitude/longitude columns: rows need a place_id")
     no_source = (frame["source"] == "") & (frame["source_title"] == "") & (frame["source_url"] == "")
     if options.source and no_source.any():
