@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/user_data_load.py            # 1,000,000 rows (about 200 MB), 2 repeats
     .venv/bin/python bench/user_data_load.py --rows 100000 --reps 1
-    .venv/bin/python bench/user_data_load.py --format geojson   # 1,000,000 point features (about 174 MB)
+    .venv/bin/python bench/user_data_load.py --format geojson   # 1,000,000 point features (about 181 MB)
+    .venv/bin/python bench/user_data_load.py --format kml --rows 870000   # 870,000 Placemarks (about 198 MB)
 
 The file is generated into a temporary folder (never committed). Each
 measurement runs in a fresh Python process, so its peak memory (ru_maxrss) is
@@ -10,8 +11,8 @@ its own:
 
 - **baseline**: ``pandas.read_csv(engine="pyarrow")`` of the same file with
   day-first dates parsed and coordinates as floats: the least any loader does
-  (for ``--format geojson``, ``geopandas.read_file`` through pyogrio and Arrow,
-  dates parsed);
+  (for ``--format geojson`` or ``kml``, ``geopandas.read_file`` through pyogrio
+  and Arrow, dates parsed);
 - **cli**: what ``python -m rkmap --data FILE`` does before it draws
   (``rkmap.cli._with_data``: read the file, ``load_user_file``, the summary,
   ``with_user_data``, the coordinate check), in the process that runs it;
@@ -116,6 +117,31 @@ def write_geojson(path: Path, rows: int, seed: int = 27) -> int:
     return path.stat().st_size
 
 
+def write_kml(path: Path, rows: int, seed: int = 27) -> int:
+    """A KML Document of ``rows`` dated Placemarks (name, TimeStamp, a ``source`` Data, a Point); its size in bytes.
+
+    870,000 of them (about 198 MB) is the largest such KML the 200 MB budget allows.
+    """
+    rng = np.random.default_rng(seed)
+    chunk = 100_000
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="http://www.opengis.net/kml/2.2"><Document>\n')
+        for start in range(0, rows, chunk):
+            n = min(chunk, rows - start)
+            dates = (np.datetime64("1970-01-01") + rng.integers(17532, 19905, n).astype("timedelta64[D]")).astype(str)
+            lon, lat = rng.uniform(30, 40, n), rng.uniform(45, 52, n)
+            out.write(
+                "".join(
+                    f"<Placemark><name>Shelling {(start + i) % 977}</name><TimeStamp><when>{dates[i]}</when></TimeStamp>"
+                    f'<ExtendedData><Data name="source"><value>{SOURCES[(start + i) % len(SOURCES)]}</value></Data></ExtendedData>'
+                    f"<Point><coordinates>{lon[i]:.5f},{lat[i]:.5f}</coordinates></Point></Placemark>\n"
+                    for i in range(n)
+                )
+            )
+        out.write("</Document></kml>\n")
+    return path.stat().st_size
+
+
 _CHILD = r"""
 import json, os, resource, sys, time
 from pathlib import Path
@@ -124,10 +150,11 @@ start = time.perf_counter()
 cpu_start = time.process_time()
 worker_peak = 0
 server_cpu = 0.0
-if which == "baseline" and path.endswith(".geojson"):
+if which == "baseline" and path.endswith((".geojson", ".kml")):
     import geopandas, pandas as pd
     frame = geopandas.read_file(path, engine="pyogrio", use_arrow=True)
-    frame["date"] = pd.to_datetime(frame["date"], format="%Y-%m-%d")
+    date = "date" if "date" in frame.columns else "timestamp"
+    frame[date] = pd.to_datetime(frame[date], format="ISO8601")
     rows = loaded = len(frame)
 elif which == "baseline":
     import pandas as pd
@@ -199,15 +226,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--reps", type=int, default=2)
-    parser.add_argument("--format", choices=("csv", "geojson"), default="csv", help="an ACLED CSV (default) or a GeoJSON of dated points")
+    parser.add_argument("--format", choices=("csv", "geojson", "kml"), default="csv", help="an ACLED CSV (default), or a GeoJSON or KML of dated points")
     parser.add_argument("--before", type=Path, help="another checkout whose loader is measured too (labelled 'before cli', 'before worker')")
     args = parser.parse_args(argv)
     runs = [("baseline", ROOT, "baseline"), ("cli", ROOT, "cli"), ("worker", ROOT, "worker")]
     if args.before:
         runs += [("before cli", args.before.resolve(), "cli"), ("before worker", args.before.resolve(), "worker")]
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / ("points.geojson" if args.format == "geojson" else "acled_1m.csv")
-        size = (write_geojson if args.format == "geojson" else write_acled)(path, args.rows)
+        path = Path(folder) / {"csv": "acled_1m.csv", "geojson": "points.geojson", "kml": "placemarks.kml"}[args.format]
+        size = {"csv": write_acled, "geojson": write_geojson, "kml": write_kml}[args.format](path, args.rows)
         print(f"{args.rows:,} rows, {size / 1e6:.0f} MB; load average {os.getloadavg()[0]:.1f} at the start")
         results = []
         for rep in range(args.reps):

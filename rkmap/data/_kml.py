@@ -39,8 +39,17 @@ class KmlError(ValueError):
     """The file as a whole is not readable KML/KMZ."""
 
 
+_LOCAL_NAMES: dict[object, str] = {}
+
+
 def _local(tag: object) -> str:
-    return str(tag).rsplit("}", 1)[-1]
+    """A tag without its namespace; remembered, as a file repeats a few tags a million times."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = str(tag).rsplit("}", 1)[-1]
+        if len(_LOCAL_NAMES) < 10_000:  # a hostile file's made-up tags do not grow it without bound
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _child(element: ElementTree.Element, name: str) -> ElementTree.Element | None:
@@ -121,18 +130,8 @@ def _collect(parts: list[object]) -> object:
 
 
 _GEOMETRY_TAGS = {"Point", "LineString", "LinearRing", "Polygon", "MultiGeometry", "Track", "MultiTrack"}
-
-
-def _placemarks(element: ElementTree.Element, folders: tuple[str, ...]) -> Iterator[tuple[ElementTree.Element, tuple[str, ...]]]:
-    for child in element:
-        tag = _local(child.tag)
-        if tag == "Placemark":
-            yield child, folders
-        elif tag == "Folder":
-            name = _text(child, "name")
-            yield from _placemarks(child, (*folders, name) if name else folders)
-        elif tag in ("Document", "kml"):
-            yield from _placemarks(child, folders)
+# A Placemark is read where Google Earth shows it: in the document, in its Folders (not inside an Update, say).
+_CONTAINERS = {"kml", "Document", "Folder"}
 
 
 def kml_bytes(content: bytes, kmz: bool) -> bytes:
@@ -195,49 +194,76 @@ def _check(content: bytes) -> None:
 
 
 def read_kml(content: bytes) -> Iterator[tuple[dict[str, str], object, str]]:
-    """(record, geometry, error) per Placemark, in document order; error '' when the geometry read."""
+    """(record, geometry, error) per Placemark, in document order; error '' when the geometry read.
+
+    The tree is built one Placemark at a time (a pull parser): each is read at
+    its end tag and then removed from its parent, so a 200 MB file of a
+    million Placemarks is never held as a million elements (that tree weighed
+    some 1.5 GB).
+    """
     if b"<!ENTITY" in content or b"<!DOCTYPE" in content:
         raise KmlError("declares a DOCTYPE or XML entities, which are not accepted.")
     _check(content)
+    parser = ElementTree.XMLPullParser(events=("start", "end"))
+    open_elements: list[ElementTree.Element] = []
     try:
-        root = ElementTree.fromstring(content)
+        for offset in range(0, max(len(content), 1), _CHUNK):
+            parser.feed(content[offset : offset + _CHUNK])
+            yield from _read_events(parser, open_elements)
+        parser.close()
+        yield from _read_events(parser, open_elements)
     except ElementTree.ParseError as exc:
         raise KmlError(f"is not valid XML ({exc}).") from None
-    if _local(root.tag) != "kml":
-        raise KmlError("is not KML (the root element is not <kml>).")
-    for placemark, folders in _placemarks(root, ()):
-        record: dict[str, str] = {}
-        for tag in ("name", "description"):
-            value = _text(placemark, tag)
-            if value:
-                record[tag] = value
-        if folders:
-            record["folder"] = " / ".join(folders)
-        stamp, span = _child(placemark, "TimeStamp"), _child(placemark, "TimeSpan")
-        if stamp is not None:
-            record["when"] = _text(stamp, "when")
-        if span is not None:
-            record["begin"], record["end"] = _text(span, "begin"), _text(span, "end")
-        data = _child(placemark, "ExtendedData")
-        if data is not None:
-            for element in data.iter():
-                tag = _local(element.tag)
-                if tag == "Data" and element.get("name"):
-                    record[element.get("name", "")] = _text(element, "value")
-                elif tag == "SimpleData" and element.get("name"):
-                    record[element.get("name", "")] = (element.text or "").strip()
-                if len(record) > _budgets.MAX_COLUMNS:
-                    raise _budgets.too_many_columns("fields in one Placemark's ExtendedData")
-        whens: list[str] = []
-        geometry, error = None, ""
-        try:
-            for child in placemark:
-                if _local(child.tag) in _GEOMETRY_TAGS:
-                    geometry = _geometry(child, whens)
-                    break
-        except (ValueError, IndexError) as exc:
-            error = f"has coordinates that are not lon,lat numbers ({exc})"
-        if whens and not record.get("when") and not record.get("begin"):
-            ordered = sorted(whens)
-            record["begin"], record["end"] = ordered[0], ordered[-1]
-        yield record, geometry, error
+
+
+def _read_events(parser: ElementTree.XMLPullParser, open_elements: list[ElementTree.Element]) -> Iterator[tuple[dict[str, str], object, str]]:
+    for event, element in parser.read_events():
+        if event == "start":
+            if not open_elements and _local(element.tag) != "kml":
+                raise KmlError("is not KML (the root element is not <kml>).")
+            open_elements.append(element)
+            continue
+        open_elements.pop()
+        if _local(element.tag) != "Placemark" or not all(_local(e.tag) in _CONTAINERS for e in open_elements):
+            continue
+        folders = tuple(name for e in open_elements if _local(e.tag) == "Folder" and (name := _text(e, "name")))
+        yield _placemark(element, folders)
+        open_elements[-1].remove(element)  # read: its subtree is not needed again
+
+
+def _placemark(placemark: ElementTree.Element, folders: tuple[str, ...]) -> tuple[dict[str, str], object, str]:
+    record: dict[str, str] = {}
+    for tag in ("name", "description"):
+        value = _text(placemark, tag)
+        if value:
+            record[tag] = value
+    if folders:
+        record["folder"] = " / ".join(folders)
+    stamp, span = _child(placemark, "TimeStamp"), _child(placemark, "TimeSpan")
+    if stamp is not None:
+        record["when"] = _text(stamp, "when")
+    if span is not None:
+        record["begin"], record["end"] = _text(span, "begin"), _text(span, "end")
+    data = _child(placemark, "ExtendedData")
+    if data is not None:
+        for element in data.iter():
+            tag = _local(element.tag)
+            if tag == "Data" and element.get("name"):
+                record[element.get("name", "")] = _text(element, "value")
+            elif tag == "SimpleData" and element.get("name"):
+                record[element.get("name", "")] = (element.text or "").strip()
+            if len(record) > _budgets.MAX_COLUMNS:
+                raise _budgets.too_many_columns("fields in one Placemark's ExtendedData")
+    whens: list[str] = []
+    geometry, error = None, ""
+    try:
+        for child in placemark:
+            if _local(child.tag) in _GEOMETRY_TAGS:
+                geometry = _geometry(child, whens)
+                break
+    except (ValueError, IndexError) as exc:
+        error = f"has coordinates that are not lon,lat numbers ({exc})"
+    if whens and not record.get("when") and not record.get("begin"):
+        ordered = sorted(whens)
+        record["begin"], record["end"] = ordered[0], ordered[-1]
+    return record, geometry, error

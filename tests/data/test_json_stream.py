@@ -184,3 +184,26 @@ def test_timemap_sources_after_the_events_still_name_them() -> None:
 def test_json_that_is_neither_geojson_nor_timemap_says_so() -> None:
     for content in (b"[1, 2, 3]", b'{"events": [1, 2]}', b'{"type": "Topology"}', b"42", b"[]"):
         assert "not a GeoJSON FeatureCollection or Feature, nor a TimeMap" in load_user_file("x.json", content).problems[0].message
+
+
+def test_kml_read_one_placemark_at_a_time_keeps_order_folders_and_skips_updates() -> None:
+    """The KML pull parser (rkmap/data/_kml.py) gives what the whole tree gave: document order, Folder names outer first."""
+    from rkmap.data._kml import read_kml
+
+    kml = b"""<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><NetworkLinkControl><Update><Create><Document>
+  <Placemark><name>inside an Update</name><Point><coordinates>1,1</coordinates></Point></Placemark>
+</Document></Create></Update></NetworkLinkControl>
+<Document><name>doc</name>
+  <Placemark><name>first</name><Point><coordinates>130.1,42.2</coordinates></Point></Placemark>
+  <Folder><name>Ports</name>
+    <Placemark><name>second</name><Point><coordinates>130.2,42.3</coordinates></Point></Placemark>
+    <Folder><name>Russia</name><Placemark><name>third</name><Point><coordinates>131.9,43.1</coordinates></Point></Placemark></Folder>
+    <Folder><Placemark><name>unnamed folder</name><Point><coordinates>bad</coordinates></Point></Placemark></Folder>
+  </Folder>
+  <Placemark><name>last</name></Placemark>
+</Document></kml>"""
+    read = list(read_kml(kml))
+    assert [r["name"] for r, _, _ in read] == ["first", "second", "third", "unnamed folder", "last"]
+    assert [r.get("folder", "") for r, _, _ in read] == ["", "Ports", "Ports / Russia", "Ports", ""]
+    assert read[2][1].x == 131.9 and "not lon,lat" in read[3][2] and read[4][1] is None
