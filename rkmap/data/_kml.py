@@ -196,6 +196,8 @@ def _check(content: bytes) -> None:
 def read_kml(content: bytes) -> Iterator[tuple[dict[str, str], object, str]]:
     """(record, geometry, error) per Placemark, in document order; error '' when the geometry read.
 
+    A Placemark's Point comes as its ``(lon, lat)`` tuple, other geometry as shapely.
+
     The tree is built one Placemark at a time (a pull parser): each is read at
     its end tag and then removed from its parent, so a 200 MB file of a
     million Placemarks is never held as a million elements (that tree weighed
@@ -232,19 +234,23 @@ def _read_events(parser: ElementTree.XMLPullParser, open_elements: list[ElementT
 
 
 def _placemark(placemark: ElementTree.Element, folders: tuple[str, ...]) -> tuple[dict[str, str], object, str]:
+    children: dict[str, ElementTree.Element] = {}
+    for child in placemark:  # each child looked up once (the first of a name, as _child finds it)
+        children.setdefault(_local(child.tag), child)
     record: dict[str, str] = {}
     for tag in ("name", "description"):
-        value = _text(placemark, tag)
+        found = children.get(tag)
+        value = "" if found is None or found.text is None else found.text.strip()
         if value:
             record[tag] = value
     if folders:
         record["folder"] = " / ".join(folders)
-    stamp, span = _child(placemark, "TimeStamp"), _child(placemark, "TimeSpan")
+    stamp, span = children.get("TimeStamp"), children.get("TimeSpan")
     if stamp is not None:
         record["when"] = _text(stamp, "when")
     if span is not None:
         record["begin"], record["end"] = _text(span, "begin"), _text(span, "end")
-    data = _child(placemark, "ExtendedData")
+    data = children.get("ExtendedData")
     if data is not None:
         for element in data.iter():
             tag = _local(element.tag)
@@ -257,10 +263,12 @@ def _placemark(placemark: ElementTree.Element, folders: tuple[str, ...]) -> tupl
     whens: list[str] = []
     geometry, error = None, ""
     try:
-        for child in placemark:
-            if _local(child.tag) in _GEOMETRY_TAGS:
-                geometry = _geometry(child, whens)
-                break
+        first = next((child for child in placemark if _local(child.tag) in _GEOMETRY_TAGS), None)
+        if first is not None and _local(first.tag) == "Point":
+            coords = _coords(_text(first, "coordinates"))
+            geometry = coords[0] if coords else None  # (lon, lat): the reader makes its points in one call
+        elif first is not None:
+            geometry = _geometry(first, whens)
     except (ValueError, IndexError) as exc:
         error = f"has coordinates that are not lon,lat numbers ({exc})"
     if whens and not record.get("when") and not record.get("begin"):

@@ -252,26 +252,45 @@ class _Raw:
 
 
 class _Features:
-    """Records of KML Placemarks as they are read, with their geometry and number.
+    """Records of a feature format (GeoJSON features, KML Placemarks) as they are read, with their geometry and number.
 
-    More than MAX_COLUMNS distinct fields over the file refuse it at once (BudgetError).
+    Fields go into Arrow columns as they come (:class:`._json_stream.Columns`;
+    more than MAX_COLUMNS distinct fields refuse the file at once). A point
+    is kept as its two numbers, and all points are made into shapely
+    geometries in one call at the end: one by one, a million points took
+    some 10 s.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, file: str) -> None:
+        self.file = file
         self.columns = _json_stream.Columns(_budgets.MAX_COLUMNS, _budgets.too_many_columns)
-        self.geometries: list[object] = []
-        self.rows: list[int] = []
+        self.rows = array("q")  # the feature's number in the file, per record
         self.problems: list[Problem] = []
+        self.point_rows, self.xs, self.ys = array("q"), array("d"), array("d")
+        self.shapes: dict[int, object] = {}
 
-    def add(self, record: dict[str, str], geometry: object, number: int) -> bool:
-        """Keep one record; False once there are more than MAX_ROWS (the file is then refused whole)."""
+    def keep(self, record: Mapping[str, str], number: int, geometry: object = None) -> bool:
+        """Keep one record and its geometry (shapely, an ``(x, y)`` point, or None); False once there are more than MAX_ROWS."""
+        position = self.columns.count
+        if type(geometry) is tuple:
+            self.point_rows.append(position)
+            self.xs.append(geometry[0])
+            self.ys.append(geometry[1])
+        elif geometry is not None:
+            self.shapes[position] = geometry
         self.columns.add(record)
-        self.geometries.append(geometry)
         self.rows.append(number)
-        return len(self.rows) <= MAX_ROWS
+        return self.columns.count <= MAX_ROWS
 
-    def raw(self) -> _Raw:
-        return _Raw(self.columns.frame(), self.geometries, self.rows, self.problems)
+    def raw(self, transform=None) -> _Raw:
+        geometry = np.full(self.columns.count, None, dtype=object)
+        if self.point_rows:
+            geometry[np.frombuffer(self.point_rows, dtype=np.int64)] = shapely.points(np.frombuffer(self.xs), np.frombuffer(self.ys))
+        for position, shaped in self.shapes.items():
+            geometry[position] = shaped
+        if transform is not None:
+            geometry = _reprojected(geometry, transform)
+        return _Raw(self.columns.frame(), geometry, self.rows.tolist(), self.problems)
 
 
 def load_user_file(name: str, content: bytes, known_places: Collection[str] = (), options: LoadOptions | None = None) -> UserData:
@@ -581,7 +600,7 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
         features.add(data, 1)
         return features.raw(_crs_transform(data.get("crs")))
     if events.is_timemap():
-        return events.raw(data.get("sources") if isinstance(data, dict) else None)
+        return events.timemap_raw(data.get("sources") if isinstance(data, dict) else None)
     raise _Unreadable("is not a GeoJSON FeatureCollection or Feature, nor a TimeMap list of events.")
 
 
@@ -608,16 +627,8 @@ def _has_bool(geometry: object) -> bool:
     return False
 
 
-class _FeatureRows:
-    """GeoJSON features as they are read: properties into Arrow columns, points as coordinates, other geometry as shapely."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.columns = _json_stream.Columns(_budgets.MAX_COLUMNS, _budgets.too_many_columns)
-        self.rows = array("q")  # the feature's number in the file, per record
-        self.problems: list[Problem] = []
-        self.point_rows, self.xs, self.ys = array("q"), array("d"), array("d")
-        self.shapes: dict[int, object] = {}
+class _FeatureRows(_Features):
+    """GeoJSON features as they are read."""
 
     def add(self, feature: object, number: int) -> bool:
         """Keep one feature (or name why not); False once there are more than MAX_ROWS (the file is then refused whole)."""
@@ -633,50 +644,30 @@ class _FeatureRows:
         record = {k: _json_cell(v) for k, v in props.items()}
         if "id" not in record and feature.get("id") is not None:
             record["id"] = _cell(feature["id"])
-        geometry, position = feature.get("geometry"), self.columns.count
-        if geometry is not None:
-            coords = geometry.get("coordinates") if type(geometry) is dict and geometry.get("type") == "Point" else None
-            if type(coords) is list and 2 <= len(coords) <= 3 and _plain_number(coords[0]) and _plain_number(coords[1]):
-                self.point_rows.append(position)  # most features: a point, made with the others at the end, in one call
-                self.xs.append(coords[0])
-                self.ys.append(coords[1])
-            else:
-                if _has_bool(geometry):  # shapely would read true as 1
-                    self.problems.append(Problem(self.file, number, "geometry", "has true or false where a coordinate should be"))
-                    return True
-                try:
-                    shaped = _geometry(shape(geometry))
-                except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
-                    self.problems.append(Problem(self.file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
-                    return True
-                if shaped is not None:
-                    self.shapes[position] = shaped
-        self.columns.add(record)
-        self.rows.append(number)
-        return self.columns.count <= MAX_ROWS
-
-    def raw(self, transform) -> _Raw:
-
-        geometry = np.full(self.columns.count, None, dtype=object)
-        if self.point_rows:
-            geometry[np.frombuffer(self.point_rows, dtype=np.int64)] = shapely.points(np.frombuffer(self.xs), np.frombuffer(self.ys))
-        for position, shaped in self.shapes.items():
-            geometry[position] = shaped
-        if transform is not None:
-            geometry = _reprojected(geometry, transform)
-        return _Raw(self.columns.frame(), geometry, self.rows.tolist(), self.problems)
+        geometry = feature.get("geometry")
+        if geometry is None:
+            return self.keep(record, number)
+        coords = geometry.get("coordinates") if type(geometry) is dict and geometry.get("type") == "Point" else None
+        if type(coords) is list and 2 <= len(coords) <= 3 and _plain_number(coords[0]) and _plain_number(coords[1]):
+            return self.keep(record, number, (coords[0], coords[1]))  # most features: made with the others at the end
+        if _has_bool(geometry):  # shapely would read true as 1
+            self.problems.append(Problem(self.file, number, "geometry", "has true or false where a coordinate should be"))
+            return True
+        try:
+            shaped = _geometry(shape(geometry))
+        except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
+            self.problems.append(Problem(self.file, number, "geometry", f"is not a GeoJSON geometry ({exc.__class__.__name__})"))
+            return True
+        return self.keep(record, number, shaped)
 
 
-class _EventRows:
+class _EventRows(_Features):
     """A TimeMap export's events as they are read; 'sources' (ids) named by the export's sources, when it has them."""
 
     HEAD = 50  # the events whose fields tell a TimeMap export
 
     def __init__(self, file: str) -> None:
-        self.file = file
-        self.columns = _json_stream.Columns(_budgets.MAX_COLUMNS, _budgets.too_many_columns)
-        self.rows = array("q")
-        self.problems: list[Problem] = []
+        super().__init__(file)
         self.head_keys: set[str] = set()
         self.not_events = False
 
@@ -697,15 +688,13 @@ class _EventRows:
         ids = event.get("sources")
         ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
         record["sources"] = _SOURCE_IDS.join(str(i) for i in ids if not isinstance(i, dict | list))
-        self.columns.add(record)
-        self.rows.append(number)
-        return self.columns.count <= MAX_ROWS
+        return self.keep(record, number)
 
     def is_timemap(self) -> bool:
         keys = self.head_keys
         return not self.not_events and self.columns.count > 0 and "date" in keys and ({"latitude", "longitude"} <= keys or "location" in keys)
 
-    def raw(self, sources: object) -> _Raw:
+    def timemap_raw(self, sources: object) -> _Raw:
         titles: dict[str, str] = {}
         if isinstance(sources, dict):
             sources = [{"id": k, **v} if isinstance(v, dict) else {"id": k, "title": str(v)} for k, v in sources.items()]
@@ -759,12 +748,12 @@ def _reprojected(geometries: Sequence[object], transform) -> np.ndarray:
 
 
 def _read_kml(file: str, content: bytes, kmz: bool = False) -> _Raw:
-    read = _Features()
+    read = _Features(file)
     for number, (record, geometry, error) in enumerate(read_kml(kml_bytes(content, kmz)), start=1):
         if error:
             read.problems.append(Problem(file, number, "geometry", error))
             continue
-        if not read.add(record, _geometry(geometry), number):
+        if not read.keep(record, number, geometry if type(geometry) is tuple else _geometry(geometry)):
             break
     return read.raw()
 

@@ -206,4 +206,4 @@ def test_kml_read_one_placemark_at_a_time_keeps_order_folders_and_skips_updates(
     read = list(read_kml(kml))
     assert [r["name"] for r, _, _ in read] == ["first", "second", "third", "unnamed folder", "last"]
     assert [r.get("folder", "") for r, _, _ in read] == ["", "Ports", "Ports / Russia", "Ports", ""]
-    assert read[2][1].x == 131.9 and "not lon,lat" in read[3][2] and read[4][1] is None
+    assert read[2][1] == (131.9, 43.1) and "not lon,lat" in read[3][2] and read[4][1] is None
