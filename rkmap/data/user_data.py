@@ -491,7 +491,8 @@ def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _R
     if b"\x00" in body:
         return None  # the csv module names the rows with NUL bytes
     own_header = layout.header_in_file
-    first_line = body.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    end = body.find(b"\n")
+    first_line = (body if end < 0 else body[:end]).decode("utf-8", errors="replace")  # not split(): that copies the whole file
     if layout.names is None:
         names = next(csv.reader([first_line], delimiter=layout.sep))
     else:
