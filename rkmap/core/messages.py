@@ -154,6 +154,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "deck_nothing_new": ("No event in the {days} {days|day|days} up to this date.", "この日までの{days}日間に出来事はありません。"),
     "deck_range_title": ("Russia–North Korea relationship as of {date}", "{date}時点のロシア・北朝鮮関係"),
     "area_more": ("… and {count} more {count|event|events}", "…ほか{count}件"),
+    "area_only_count": ("{count} {count|event|events} here: see the sources and the GeoJSON export", "出来事{count}件(出典とGeoJSON出力を参照)"),
     "area_more_at_least": ("… and at least {count} more events", "…ほか{count}件以上"),
     "export_step_1d": ("1 day", "1日"),
     "export_step_7d": ("1 week", "1週間"),

@@ -1371,8 +1371,8 @@ class _AreaListForms:
             span + _ellipsized(title, lang, size, None if max_in is None else max(24.0, max_in * 72 - _mpl.text_width_pt(span, lang, size)))
             for span, title in self.parts[:max_rows]
         ]
-        if self.count > max_rows:
-            texts.append(t("area_more", lang, count=self.count - max_rows))
+        if self.count > max_rows:  # with no row shown, "… and 3 more" would follow nothing
+            texts.append(t("area_more", lang, count=self.count - max_rows) if max_rows else t("area_only_count", lang, count=self.count))
         width = max([_mpl.text_width_pt(self.name, lang, size, "bold")] + [_mpl.text_width_pt(x, lang, size) + 12 for x in texts]) / 72 + 0.16
         height = (len(texts) + 1) * line_h + 0.12
         return self.rows.head(max_rows), texts, width, height

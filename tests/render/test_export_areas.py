@@ -132,3 +132,20 @@ def test_an_area_list_is_placed_beside_its_area_when_its_usual_point_is_off_the_
         if area in area_outlines():
             lon, lat = inverse_mercator(*main.transData.inverted().transform(anchor))
             assert shapely.make_valid(area_outlines()[area]).buffer(0.1).covers(Point(lon, lat)), (region, area, (lon, lat))
+
+
+@pytest.mark.parametrize(("lang", "count_text"), [("en", "3 events here"), ("ja", "出来事3件")])
+def test_an_area_list_with_no_room_for_a_row_says_how_many_events_not_and_more(lang: str, count_text: str) -> None:
+    """The list's last form is its name alone: "… and 3 more events" would follow nothing (seen in an MP4 frame)."""
+    import pandas as pd
+
+    from rkmap.render.image import AREA_LIST_FORMS, _area_list_forms
+
+    group = pd.DataFrame({"id": ["a", "b", "c"], "start": pd.to_datetime(["2000-07-19", "2020-01-01", "2023-08-01"]), "title_en": ["A", "B", "C"], "title_ja": ["あ", "い", "う"]})
+    group["end"] = group["start"]
+    group["date_precision"] = "day"
+    forms = _area_list_forms(group, "North Korea", lang)
+    rows, texts, _, _ = forms[len(AREA_LIST_FORMS) - 1]
+    assert len(rows) == 0 and len(texts) == 1 and count_text in texts[0] and "…" not in texts[0]
+    rows, texts, _, _ = forms[len(AREA_LIST_FORMS) - 2]  # one row shown: the rest is "… and 2 more"
+    assert len(rows) == 1 and texts[-1].startswith("…")
