@@ -995,6 +995,14 @@ def _inset_place(box: tuple[float, float, float, float], inset_wh: tuple[float, 
 
 
 INSET_REGION = "rajin_dunai"
+# What the inset shows: its region with room east of Dunai, whose name (the inset's subject, in
+# its title) otherwise found no free spot in an inset of the wide frames (the sea leg on its left).
+INSET_EAST_MARGIN_DEG = 0.8
+
+
+def _inset_view() -> Region:
+    region = REGIONS[INSET_REGION]
+    return replace(region, east=region.east + INSET_EAST_MARGIN_DEG)
 INSET_WHEN_WIDER_DEG = 8.0
 
 
@@ -1068,7 +1076,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
     mx, my, mw, mh = box
     region = REGIONS[INSET_REGION]
     def sized(iw: float, ih: float) -> tuple[Frame, float, float]:
-        inset_frame, inset_aspect = fit_frame(INSET_REGION, iw / ih)
+        inset_frame, inset_aspect = fit_frame(_inset_view(), iw / ih)
         if inset_aspect < iw / ih:
             iw = ih * inset_aspect
         else:
@@ -1094,7 +1102,7 @@ def _draw_inset(fig: Figure, ax: object, dataset: Dataset, view: MapView, frame:
         points += [to_in(x, y) for x, y in zip(xs, ys)] * 6  # hiding the route weighs most
     if fixed is not None:
         cx, cy, iw, ih = fixed
-        inset_frame, _ = fit_frame(INSET_REGION, iw / ih)
+        inset_frame, _ = fit_frame(_inset_view(), iw / ih)
         slot = (cx, cy, iw, ih + INSET_TITLE_H) if cx >= mx + mw else None
     elif slot is not None:
         cx, cy = slot[0], slot[1] + slot[3] - INSET_TITLE_H - ih

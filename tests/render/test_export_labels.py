@@ -78,3 +78,14 @@ def test_every_label_stays_by_its_own_symbol_with_a_leader_when_moved(with_user,
                     assert distance_to_box((ex, ey), box) <= 1.6 * px_per_pt + 1, (*what, "leader ends away from its label")
             labelled += len(boxes)
     assert labelled >= 3 * len(DATES) or region == USER_REGION, (region, lang, size)
+
+
+@pytest.mark.parametrize("size", ["slide", "a4"])
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("region", ["route", "far_east"])
+def test_the_inset_names_both_ends_of_its_sea_leg(dataset, region: str, lang: str, size: str) -> None:
+    """The inset is titled by the Rajin–Dunai sea leg: both its ports are named in it (Dunai's name once found no room)."""
+    fig, _ = _laid_out(dataset, region, lang, size, date(2023, 10, 13))
+    inset = fig.briefing_labels[-1]  # the inset is drawn after the main map
+    named = {label.get_gid() for label in inset.labels}
+    assert {"place-rajin", "place-dunai"} <= named, (region, lang, size, named, inset.dropped)
