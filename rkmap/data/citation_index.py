@@ -46,14 +46,14 @@ class Cited:
     """The citations of a sequence of items, as flat arrays with offsets: no Python object per item.
 
     Row ``r`` (the r-th item) has the citation rows ``citation_rows[citation_offsets[r]:citation_offsets[r + 1]]``
-    (positions in ``dataset.citations``, in its order), the per-row source ``row_sources[r]`` ('' if none) with its
-    quote, and the sorted distinct source ids ``names[codes[source_offsets[r]:source_offsets[r + 1]]]``.
+    (positions in ``dataset.citations``, in its order), the per-row source of the event ``event_rows[r]`` (a
+    position in ``dataset.events``; -1: none), and the sorted distinct source ids
+    ``names[codes[source_offsets[r]:source_offsets[r + 1]]]``.
     """
 
     citation_rows: np.ndarray
     citation_offsets: np.ndarray
-    row_sources: np.ndarray
-    row_quotes: np.ndarray
+    event_rows: np.ndarray
     names: np.ndarray
     codes: np.ndarray
     source_offsets: np.ndarray
@@ -105,26 +105,28 @@ def cited(dataset: Dataset, items: pd.Series) -> Cited:
         citation_rows, owners = found[order], match[found][order]
     else:
         citation_rows = owners = np.zeros(0, dtype=np.int64)
-    row_sources, row_quotes = np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    event_rows = np.full(n, -1, dtype=np.int64)
+    row_sources = pd.Series([], dtype=str)
     events = dataset.events
     if "source" in events.columns and len(events) and n:
         at = _index_in(items, "event:" + events["id"].astype(str))
         hit = np.flatnonzero(at >= 0)
-        row_sources[hit] = events["source"].iloc[at[hit]].fillna("").astype(str).to_numpy(dtype=object)
-        if "source_quote" in events.columns:
-            row_quotes[hit] = events["source_quote"].iloc[at[hit]].fillna("").astype(str).to_numpy(dtype=object)
-    with_row_source = np.flatnonzero(row_sources != "")
-    sources = np.concatenate([citations["source"].iloc[citation_rows].astype(str).to_numpy(dtype=object), row_sources[with_row_source]])
-    names = np.array(sorted(set(sources.tolist())), dtype=object)
+        row_sources = events["source"].iloc[at[hit]].fillna("").astype(str)
+        named = row_sources.ne("").to_numpy(dtype=bool)
+        hit, row_sources = hit[named], row_sources[named]
+        event_rows[hit] = at[hit]
+    with_row_source = np.flatnonzero(event_rows >= 0)
+    # The source ids stay Arrow strings until the few distinct ones are sorted: no Python string per row.
+    sources = pd.concat([citations["source"].iloc[citation_rows].astype(str), row_sources], ignore_index=True)
+    names = np.array(sorted(sources.unique().tolist()), dtype=object)
     width = max(len(names), 1)
     # One integer per (item, source): sorting it sorts by item, then by source id; np.unique drops repeats.
-    pairs = np.unique(np.concatenate([owners, with_row_source]) * width + pd.Index(names).get_indexer(sources))
+    pairs = np.unique(np.concatenate([owners, with_row_source]) * width + _index_in(sources, pd.Series(names, dtype=str)))
     pair_rows, codes = np.divmod(pairs, width)
     return Cited(
         citation_rows=citation_rows,
         citation_offsets=_offsets(owners, n),
-        row_sources=row_sources,
-        row_quotes=row_quotes,
+        event_rows=event_rows,
         names=names,
         codes=codes,
         source_offsets=_offsets(pair_rows, n),
@@ -138,8 +140,18 @@ def quote_lists(dataset: Dataset, found: Cited, rows: np.ndarray) -> list[list[t
     quotes = dataset.citations["quote"].iloc[at]
     pairs = list(zip(dataset.citations["source"].iloc[at].astype(str), quotes.astype(object).where(quotes.notna(), "").astype(str)))
     bounds = np.concatenate([[0], np.cumsum(stops - starts)]).tolist()
-    own = zip(found.row_sources[rows].tolist(), found.row_quotes[rows].tolist())
-    return [pairs[a:b] + ([(source, quote)] if source else []) for a, b, (source, quote) in zip(bounds[:-1], bounds[1:], own)]
+    events, at = dataset.events, found.event_rows[rows]
+    own = [("", "")] * len(rows)
+    for n, source, quote in zip(np.flatnonzero(at >= 0).tolist(), *_row_pairs(events, at[at >= 0])):
+        own[n] = (source, quote)
+    return [pairs[a:b] + ([pair] if pair[0] else []) for a, b, pair in zip(bounds[:-1], bounds[1:], own)]
+
+
+def _row_pairs(events: pd.DataFrame, rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """The per-row (source, quote) of the events at ``rows``, as ``_row_sources`` has them."""
+    sources = events["source"].iloc[rows].fillna("").astype(str).tolist()
+    quotes = events["source_quote"].iloc[rows].fillna("").astype(str).tolist() if "source_quote" in events.columns else [""] * len(rows)
+    return sources, quotes
 
 
 def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:

@@ -43,10 +43,13 @@ def bases_of(dataset: Dataset, items: pd.Series, found: Cited) -> np.ndarray:
     user_id = items.reset_index(drop=True).astype(str).str.contains("^[^:]*:user", regex=True).to_numpy(dtype=bool)
     choice = np.select(
         [np.diff(found.source_offsets) == 0, any_pair({"seed"}), user_id | any_pair({"public", "gazetteer", "dataset"}, inside=False), any_pair({"public", "gazetteer"})],
-        ["none", "seeds", "user", "public_record"],
-        "convention",
+        [0, 1, 2, 3],
+        4,
     )
-    return choice.astype(object)
+    return _BASES[choice]  # five shared strings, not one per item
+
+
+_BASES = np.array(["none", "seeds", "user", "public_record", "convention"], dtype=object)
 
 
 def bases(dataset: Dataset) -> dict[str, Basis]:

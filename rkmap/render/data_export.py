@@ -93,7 +93,7 @@ def write_geojson(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
     the bytes are those of dumping the whole collection without ever holding it.
     """
     layers = shown_layers(dataset, view)
-    count = sum(len(layer.frame) for layer in layers)
+    count = sum(len(layer) for layer in layers)
     if count <= MAX_INDENTED_FEATURES:
         out.write((finite_json(_collection(dataset, view, layers), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         return count
@@ -263,7 +263,7 @@ def write_kml(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
         for layer, positions in parts:
             for rows in chunks(positions):
                 features = layer_features(layer, rows, lang, origin=True)
-                records = _records(layer.frame.iloc[rows])
+                records = _records(layer.shown.rows(rows))
                 for feature, row, quotes in zip(features, records, quote_lists(dataset, layer.cited, rows)):
                     out.write(b"\n   " + _xml(_placemark(dataset, view, layer, feature, row, quotes), 3))
                 count += len(features)

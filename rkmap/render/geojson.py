@@ -12,7 +12,7 @@ from shapely.geometry import mapping
 from rkmap.data import Dataset
 from rkmap.data.citation_index import Cited, cited
 from rkmap.data.provenance import bases_of
-from rkmap.render.view import MapView, VisibleItems, visible_items
+from rkmap.render.view import MapView, ShownRows, shown_rows
 
 
 def _texts(frame: pd.DataFrame, stem: str, lang: str) -> pd.Series:
@@ -45,25 +45,29 @@ class Layer:
 
     name: str  # 'place', 'route' or 'event'
     prefix: str  # of its items: 'place:ID', 'leg:ID', 'event:ID'
-    frame: pd.DataFrame
+    shown: ShownRows
     cited: Cited
     basis: np.ndarray
     user: np.ndarray  # bool per row: the analyst's own
 
+    def __len__(self) -> int:
+        return len(self.shown)
 
-def _layer(dataset: Dataset, name: str, prefix: str, frame: pd.DataFrame) -> Layer:
-    items = prefix + ":" + frame["id"].astype(str)
+
+def _layer(dataset: Dataset, name: str, prefix: str, shown: ShownRows) -> Layer:
+    frame = shown.frame
+    items = prefix + ":" + frame["id"].iloc[shown.positions].astype(str)
     found = cited(dataset, items)
-    user = frame["origin"].eq("user").to_numpy(dtype=bool) if "origin" in frame.columns else np.zeros(len(frame), dtype=bool)
-    return Layer(name, prefix, frame, found, bases_of(dataset, items, found), user)
+    user = frame["origin"].eq("user").to_numpy(dtype=bool)[shown.positions] if "origin" in frame.columns else np.zeros(len(shown), dtype=bool)
+    return Layer(name, prefix, shown, found, bases_of(dataset, items, found), user)
 
 
 def shown_layers(dataset: Dataset, view: MapView) -> list[Layer]:
     """The layers with rows to show, in the order their features are written: places, route, events."""
-    items: VisibleItems = visible_items(dataset, view)
+    items = shown_rows(dataset, view)
     # (A layer switched off comes as an empty frame that may lack the derived columns.)
-    frames = (("place", "place", items.places), ("route", "leg", items.route_legs), ("event", "event", items.events))
-    return [_layer(dataset, name, prefix, frame) for name, prefix, frame in frames if len(frame)]
+    tables = (("place", "place", items.places), ("route", "leg", items.route_legs), ("event", "event", items.events))
+    return [_layer(dataset, name, prefix, shown) for name, prefix, shown in tables if len(shown)]
 
 
 def _common(layer: Layer, frame: pd.DataFrame, rows: np.ndarray, name_stem: str, lang: str) -> dict[str, object]:
@@ -85,7 +89,7 @@ def _dated(frame: pd.DataFrame) -> dict[str, object]:
 
 def layer_features(layer: Layer, rows: np.ndarray, lang: str, origin: bool = False) -> list[dict[str, object]]:
     """The features of ``layer``'s ``rows`` (positions); ``origin``: with 'user' or 'shipped' last."""
-    frame = layer.frame.iloc[rows]
+    frame = layer.shown.rows(rows)
     extra: dict[str, object] = {"origin": np.where(layer.user[rows], "user", "shipped").tolist()} if origin else {}
     if layer.name == "place":
         return _features(
@@ -138,7 +142,7 @@ def chunks(rows: np.ndarray) -> Iterator[np.ndarray]:
 def feature_chunks(layers: list[Layer], lang: str, origin: bool = False) -> Iterator[list[dict[str, object]]]:
     """Every layer's features in order, a list of at most ``CHUNK_ROWS`` at a time."""
     for layer in layers:
-        for rows in chunks(np.arange(len(layer.frame))):
+        for rows in chunks(np.arange(len(layer))):
             yield layer_features(layer, rows, lang, origin)
 
 
