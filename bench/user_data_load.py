@@ -29,6 +29,10 @@ Targets (issue #27): at most 15 s and 1.5 GB peak for ours. Wall time and
 CPU time (the process's, all threads) are printed: on a shared machine the
 wall time also measures the others' load, so compare ratios to the baseline.
 
+``--export geojson|csv|kml`` measures instead the whole command ``python -m rkmap --data FILE --date
+2023-10-13 --out X.fmt`` (load and export, ``rkmap.cli.run`` in a fresh process; the output is deleted),
+with ``--before DIR`` interleaved.
+
 ``--before DIR`` also measures the loader of another checkout (e.g. ``git
 archive`` of the commit before a change, unpacked into DIR), interleaved with
 the others, so a change is judged in one run.
@@ -210,6 +214,31 @@ print(json.dumps({"which": which, "seconds": seconds, "cpu_seconds": cpu, "peak_
 """
 
 
+_EXPORT_CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+from rkmap.cli import run
+path, out = sys.argv[1], Path(sys.argv[2])
+start, cpu_start = time.perf_counter(), time.process_time()
+code = run(["--data", path, "--date", "2023-10-13", "--out", str(out)])
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+size = out.stat().st_size
+out.unlink()
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({"which": "export", "seconds": seconds, "cpu_seconds": cpu, "peak_bytes": peak, "worker_peak_bytes": 0, "rows": size, "loaded": code}))
+"""
+
+
+def measure_export(path: Path, fmt: str, root: Path = ROOT) -> dict:
+    """The whole ``--data FILE --out X.fmt`` command of ``root``'s checkout; ``rows`` is the output's size in bytes."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    out = path.with_name(f"export-{root.name}.{fmt}")
+    done = subprocess.run([sys.executable, "-c", _EXPORT_CHILD, str(path), str(out)], capture_output=True, text=True, check=False, cwd=root, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"export failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def measure(path: Path, kind: str, root: Path = ROOT) -> dict:
     # PYTHONPATH puts the measured checkout ahead of the installed package (--before measures an older one).
     env = {**os.environ, "PYTHONPATH": str(root)}
@@ -230,7 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=2)
     parser.add_argument("--format", choices=("csv", "geojson", "kml"), default="csv", help="an ACLED CSV (default), or a GeoJSON or KML of dated points")
     parser.add_argument("--before", type=Path, help="another checkout whose loader is measured too (labelled 'before cli', 'before worker')")
+    parser.add_argument("--export", choices=("geojson", "csv", "kml"), help="measure load and export: python -m rkmap --data FILE --out X.EXPORT")
     args = parser.parse_args(argv)
+    if args.export:
+        return _exports(args)
     runs = [("baseline", ROOT, "baseline"), ("cli", ROOT, "cli"), ("worker", ROOT, "worker")]
     if args.before:
         runs += [("before cli", args.before.resolve(), "cli"), ("before worker", args.before.resolve(), "worker")]
@@ -250,6 +282,21 @@ def main(argv: list[str] | None = None) -> int:
             b = best[label]
             ratio = f"  ({b['seconds'] / base['seconds']:.1f}x baseline wall, {b['cpu_seconds'] / base['cpu_seconds']:.1f}x CPU, {b['peak_bytes'] / base['peak_bytes']:.1f}x peak)"
             print(f"best {label:13s} {b['seconds']:6.2f} s (CPU {b['cpu_seconds']:6.2f} s)  {_peak(b)}" + ("" if label == "baseline" else ratio))
+        print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    return 0
+
+
+def _exports(args: argparse.Namespace) -> int:
+    """``--export FMT``: the command, this checkout's and ``--before``'s taking turns; wall, CPU and peak per run."""
+    runs = [("export", ROOT)] + ([("before export", args.before.resolve())] if args.before else [])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / ("points.geojson" if args.format == "geojson" else "acled_1m.csv")
+        size = (write_geojson if args.format == "geojson" else write_acled)(path, args.rows)
+        print(f"{args.rows:,} rows, {size / 1e6:.0f} MB -> {args.export}; load average {os.getloadavg()[0]:.1f} at the start")
+        for rep in range(args.reps):
+            for label, root in runs if rep % 2 == 0 else runs[::-1]:
+                r = measure_export(path, args.export, root)
+                print(f"rep {rep + 1} {label:13s} {r['seconds']:6.2f} s (CPU {r['cpu_seconds']:6.2f} s)  {_peak(r)}  exit {r['loaded']}  output {r['rows'] / 1e6:.0f} MB")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
 

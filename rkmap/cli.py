@@ -14,9 +14,6 @@ whole range: the places of event symbols sharing a spot depend on all events.
 from __future__ import annotations
 
 import argparse
-import csv
-import io
-import json
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -237,23 +234,14 @@ def _with_data(dataset, files: list[Path], source: str = "", day_order: str | No
     return merged
 
 
-def _count(data: bytes, suffix: str) -> tuple[int, str]:
-    """How many items an export holds, read from what was written."""
-    if suffix == ".geojson":
-        return len(json.loads(data)["features"]), "features"
-    if suffix == ".kml":
-        return data.count(b"<Placemark"), "placemarks"
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
-    return max(len([r for r in rows if r]) - 1, 0), "rows"
-
-
 def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list[date], suffix: str) -> int:
     if suffix in DATA_FORMATS:
-        from rkmap.render.data_export import export_bytes
+        from rkmap.render.data_export import write_export
 
-        data = export_bytes(dataset, view, suffix.lstrip("."))
-        args.out.write_bytes(data)
-        count, noun = _count(data, suffix)
+        # Written a piece at a time: a million-feature view is never held whole (nor read back to be counted).
+        with args.out.open("wb") as out:
+            count = write_export(dataset, view, suffix.lstrip("."), out)
+        noun = {".geojson": "features", ".kml": "placemarks", ".csv": "rows"}[suffix]
         print(f"wrote {args.out} ({count:,} {noun}, as of {args.date.isoformat()})")
         return 0
     if args.until is None:

@@ -16,8 +16,11 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
 from xml.etree import ElementTree
 
+import numpy as np
 import pandas as pd
 
 from rkmap.core import style
@@ -27,10 +30,10 @@ from rkmap.core.messages import t
 from rkmap.core.text import claim_label, format_span
 from rkmap.core.text_safety import reveal_invisible, xml_text
 from rkmap.data import Dataset
-from rkmap.data.citation_index import quotes_by_item
-from rkmap.render.geojson import feature_collection
+from rkmap.data.citation_index import quote_lists
+from rkmap.render.geojson import Layer, chunks, collection_header, feature_chunks, layer_features, shown_layers
 from rkmap.render.sources import source_ref
-from rkmap.render.view import MapView, visible_items
+from rkmap.render.view import MapView
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 CSV_COLUMNS = (
@@ -44,14 +47,6 @@ _LAYER_TITLES = {
     "event": ("Events", "出来事"),
     "user": ("Your data", "あなたのデータ"),
 }
-
-
-def _user_ids(dataset: Dataset) -> dict[str, set[str]]:
-    """Ids of the user's rows per feature layer."""
-    out = {}
-    for layer, frame in (("place", dataset.places), ("route", dataset.route_legs), ("event", dataset.events)):
-        out[layer] = set(frame.loc[frame["origin"] == "user", "id"]) if "origin" in frame.columns else set()
-    return out
 
 
 def _source_records(dataset: Dataset, ids: set[str]) -> list[dict[str, str]]:
@@ -70,28 +65,43 @@ def _source_records(dataset: Dataset, ids: set[str]) -> list[dict[str, str]]:
     return records
 
 
+def _cited_records(dataset: Dataset, layers: list[Layer]) -> list[dict[str, str]]:
+    """The sources any shown feature cites."""
+    ids = {name for layer in layers for name in layer.cited.names[np.unique(layer.cited.codes)].tolist()}
+    return _source_records(dataset, ids)
+
+
 def to_geojson(dataset: Dataset, view: MapView) -> dict[str, object]:
     """The map's features (``rkmap.render.geojson``), each with ``origin``, plus the cited sources."""
-    collection = feature_collection(dataset, view)
-    user = _user_ids(dataset)
-    cited: set[str] = set()
-    for feature in collection["features"]:  # type: ignore[union-attr]
-        props = feature["properties"]
-        props["origin"] = "user" if props["id"] in user[props["layer"]] else "shipped"
-        cited.update(props["sources"])
-    collection["sources"] = _source_records(dataset, cited)
-    return collection
+    return _collection(dataset, view, shown_layers(dataset, view))
+
+
+def _collection(dataset: Dataset, view: MapView, layers: list[Layer]) -> dict[str, object]:
+    features = [feature for chunk in feature_chunks(layers, view.lang, origin=True) for feature in chunk]
+    return collection_header(view) | {"features": features, "sources": _cited_records(dataset, layers)}
 
 
 # Larger collections are written compactly: indenting them goes through json's slow pure-Python encoder.
 MAX_INDENTED_FEATURES = 2000
+_COMPACT = {"ensure_ascii": False, "separators": (",", ":")}
 
 
-def geojson_bytes(dataset: Dataset, view: MapView) -> bytes:
-    collection = to_geojson(dataset, view)
-    compact = len(collection["features"]) > MAX_INDENTED_FEATURES  # type: ignore[arg-type]
-    text = finite_json(collection, ensure_ascii=False, separators=(",", ":")) if compact else finite_json(collection, ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
+def write_geojson(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
+    """Write :func:`to_geojson` as JSON (never NaN or Infinity); the number of features.
+
+    A large collection is written a chunk of features at a time, each chunk dumped compactly on its own, so
+    the bytes are those of dumping the whole collection without ever holding it.
+    """
+    layers = shown_layers(dataset, view)
+    count = sum(len(layer) for layer in layers)
+    if count <= MAX_INDENTED_FEATURES:
+        out.write((finite_json(_collection(dataset, view, layers), ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        return count
+    out.write(finite_json(collection_header(view), **_COMPACT)[:-1].encode("utf-8") + b',"features":[')
+    for n, chunk in enumerate(feature_chunks(layers, view.lang, origin=True)):
+        out.write(("," if n else "").encode("utf-8") + finite_json(chunk, **_COMPACT)[1:-1].encode("utf-8"))
+    out.write(('],"sources":' + finite_json(_cited_records(dataset, layers), **_COMPACT) + "}\n").encode("utf-8"))
+    return count
 
 
 # --- KML
@@ -162,81 +172,109 @@ def _styles(document: ElementTree.Element) -> None:
             _sub(line_style, "width", "3")
 
 
-def to_kml(dataset: Dataset, view: MapView) -> bytes:
-    """KML 2.2: a folder per layer (and one for the user's data); Placemarks with TimeSpan and sources."""
-    ElementTree.register_namespace("", KML_NS)
+def _placemark(dataset: Dataset, view: MapView, layer: Layer, feature: dict, row: dict, quotes: list[tuple[str, str]]) -> ElementTree.Element:
     lang = view.lang
-    collection = to_geojson(dataset, view)
-    items = visible_items(dataset, view)
-    rows = {layer: _records_by_id(frame) for layer, frame in (("place", items.places), ("route", items.route_legs), ("event", items.events))}
-    quotes = quotes_by_item(dataset)
-    kml = ElementTree.Element("kml", xmlns=KML_NS)
-    document = _sub(kml, "Document")
-    _sub(document, "name", f"Russia–North Korea map as of {view.as_of.isoformat()}")
-    _sub(document, "description", html.escape(f"As of {view.as_of.isoformat()}; clock: {view.clock}; layers: {', '.join(sorted(view.layers))}. Exported with the sources of every feature."))
-    _styles(document)
-    folders: dict[str, ElementTree.Element] = {}
-    for feature in collection["features"]:  # type: ignore[union-attr]
-        props = feature["properties"]
-        layer = props["layer"]
-        group = "user" if props["origin"] == "user" else layer
-        if group not in folders:
-            folders[group] = _sub(document, "Folder")
-            en, ja = _LAYER_TITLES[group]
-            _sub(folders[group], "name", ja if lang == "ja" else en)
-        row = rows[layer][props["id"]]
-        item = {"place": "place", "route": "leg", "event": "event"}[layer] + ":" + props["id"]
-        mark = _sub(folders[group], "Placemark", id=_xml_id(item))
-        _sub(mark, "name", str(props["label"]))
-        lines = []
-        if layer in ("route", "event"):
-            lines.append(format_span(row["start"], row["end"], row["date_precision"], lang))
-            lines.append(claim_label(row["claim_status"], lang))
-        if layer == "event":
-            place = row.get("place_name_ja") if lang == "ja" and row.get("place_name_ja") else row.get("place_name_en", "")
-            lines.append(str(place or ""))
-            summary = row.get("summary_ja") if lang == "ja" and row.get("summary_ja") else row.get("summary_en", "")
-            lines.append(str(summary or ""))
-        if layer == "place":
-            role = row.get("role_ja") if lang == "ja" and row.get("role_ja") else row.get("role_en", "")
-            lines.append(str(role or ""))
-        sources = _citation_lines(dataset, quotes.get(item, []))
-        if sources:
-            lines += ["", t("sources_heading", lang), *sources]
-        _sub(mark, "description", _description(lines))
-        if layer in ("route", "event"):
-            span = _sub(mark, "TimeSpan")
-            begin = row["public"] if view.clock == "public" else row["start"]
-            _sub(span, "begin", begin.isoformat())
-            if view.clock == "event":
-                _sub(span, "end", row["end"].isoformat())
-        style_id = "user" if group == "user" else layer
-        if layer == "route":
-            style_id = "route-user" if group == "user" or row["mode"] not in ("sea", "rail") else f"route-{row['mode']}"
-        _sub(mark, "styleUrl", f"#{style_id}")
-        data = _sub(mark, "ExtendedData")
-        for key in ("layer", "id", "date", "date_end", "claim_status", "place_id", "origin", "basis"):
-            if props.get(key) not in (None, ""):
-                entry = _sub(data, "Data", name=key)
-                _sub(entry, "value", str(props[key]))
-        entry = _sub(data, "Data", name="sources")
-        _sub(entry, "value", "; ".join(props["sources"]))
-        geometry = feature["geometry"]
-        if geometry["type"] == "Point":
-            lon, lat = geometry["coordinates"][:2]
-            _sub(_sub(mark, "Point"), "coordinates", f"{float(lon):.6f},{float(lat):.6f}")
-        else:
-            line = _sub(mark, "LineString")
-            _sub(line, "tessellate", "1")
-            _sub(line, "coordinates", " ".join(f"{x:.5f},{y:.5f}" for x, y, *_ in geometry["coordinates"]))
-    ElementTree.indent(kml, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(kml, encoding="utf-8", xml_declaration=False) + b"\n"
+    props = feature["properties"]
+    group = "user" if props["origin"] == "user" else layer.name
+    item = layer.prefix + ":" + props["id"]
+    mark = ElementTree.Element("Placemark", id=_xml_id(item))
+    _sub(mark, "name", str(props["label"]))
+    lines = []
+    if layer.name in ("route", "event"):
+        lines.append(format_span(row["start"], row["end"], row["date_precision"], lang))
+        lines.append(claim_label(row["claim_status"], lang))
+    if layer.name == "event":
+        place = row.get("place_name_ja") if lang == "ja" and row.get("place_name_ja") else row.get("place_name_en", "")
+        lines.append(str(place or ""))
+        summary = row.get("summary_ja") if lang == "ja" and row.get("summary_ja") else row.get("summary_en", "")
+        lines.append(str(summary or ""))
+    if layer.name == "place":
+        role = row.get("role_ja") if lang == "ja" and row.get("role_ja") else row.get("role_en", "")
+        lines.append(str(role or ""))
+    sources = _citation_lines(dataset, quotes)
+    if sources:
+        lines += ["", t("sources_heading", lang), *sources]
+    _sub(mark, "description", _description(lines))
+    if layer.name in ("route", "event"):
+        span = _sub(mark, "TimeSpan")
+        begin = row["public"] if view.clock == "public" else row["start"]
+        _sub(span, "begin", begin.isoformat())
+        if view.clock == "event":
+            _sub(span, "end", row["end"].isoformat())
+    style_id = "user" if group == "user" else layer.name
+    if layer.name == "route":
+        style_id = "route-user" if group == "user" or row["mode"] not in ("sea", "rail") else f"route-{row['mode']}"
+    _sub(mark, "styleUrl", f"#{style_id}")
+    data = _sub(mark, "ExtendedData")
+    for key in ("layer", "id", "date", "date_end", "claim_status", "place_id", "origin", "basis"):
+        if props.get(key) not in (None, ""):
+            entry = _sub(data, "Data", name=key)
+            _sub(entry, "value", str(props[key]))
+    entry = _sub(data, "Data", name="sources")
+    _sub(entry, "value", "; ".join(props["sources"]))
+    geometry = feature["geometry"]
+    if geometry["type"] == "Point":
+        lon, lat = geometry["coordinates"][:2]
+        _sub(_sub(mark, "Point"), "coordinates", f"{float(lon):.6f},{float(lat):.6f}")
+    else:
+        line = _sub(mark, "LineString")
+        _sub(line, "tessellate", "1")
+        _sub(line, "coordinates", " ".join(f"{x:.5f},{y:.5f}" for x, y, *_ in geometry["coordinates"]))
+    return mark
 
 
-def _records_by_id(frame: pd.DataFrame) -> dict[str, dict[str, object]]:
-    """Rows as plain dicts by id (empty text for missing cells): a dict lookup per feature, not a pandas one."""
-    records = frame.astype(object).where(frame.notna(), "").to_dict("records")
-    return {str(record["id"]): record for record in records}
+def _folders(layers: list[Layer]) -> list[tuple[str, list[tuple[Layer, np.ndarray]]]]:
+    """Per folder (a layer's shipped rows, or the analyst's rows of every layer), in the order of its first
+    feature: its rows, layer by layer."""
+    first: dict[str, tuple[int, int]] = {}
+    for n, layer in enumerate(layers):
+        for group, mask in ((layer.name, ~layer.user), ("user", layer.user)):
+            if mask.any():
+                first.setdefault(group, (n, int(np.argmax(mask))))  # a later layer's rows come later
+    order = sorted(first, key=first.__getitem__)
+    return [(group, [(layer, np.flatnonzero(layer.user if group == "user" else ~layer.user)) for layer in layers if group in (layer.name, "user")]) for group in order]
+
+
+def _xml(element: ElementTree.Element, level: int) -> bytes:
+    """``element`` as ``ElementTree.indent`` of the whole document at ``level`` would write it (without its tail)."""
+    ElementTree.indent(element, space=" ", level=level)
+    return ElementTree.tostring(element, encoding="utf-8", xml_declaration=False)
+
+
+def write_kml(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
+    """KML 2.2: a folder per layer (and one for the user's data); Placemarks with TimeSpan and sources.
+
+    Written a Placemark at a time, each serialised by ElementTree (XML-escaped) at its depth, so the bytes are
+    those of indenting and writing the whole tree, which at a million placemarks took gigabytes.
+    """
+    lang = view.lang
+    layers = shown_layers(dataset, view)
+    head = ElementTree.Element("Document")
+    _sub(head, "name", f"Russia–North Korea map as of {view.as_of.isoformat()}")
+    _sub(head, "description", html.escape(f"As of {view.as_of.isoformat()}; clock: {view.clock}; layers: {', '.join(sorted(view.layers))}. Exported with the sources of every feature."))
+    _styles(head)
+    out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="{KML_NS}">\n <Document>'.encode())
+    for element in head:
+        out.write(b"\n  " + _xml(element, 2))
+    count = 0
+    for group, parts in _folders(layers):
+        en, ja = _LAYER_TITLES[group]
+        out.write(b"\n  <Folder>\n   " + _xml(_sub(ElementTree.Element("Folder"), "name", ja if lang == "ja" else en), 3))
+        for layer, positions in parts:
+            for rows in chunks(positions):
+                features = layer_features(layer, rows, lang, origin=True)
+                records = _records(layer.shown.rows(rows))
+                for feature, row, quotes in zip(features, records, quote_lists(dataset, layer.cited, rows)):
+                    out.write(b"\n   " + _xml(_placemark(dataset, view, layer, feature, row, quotes), 3))
+                count += len(features)
+        out.write(b"\n  </Folder>")
+    out.write(b"\n </Document>\n</kml>\n")
+    return count
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Rows as plain dicts (empty text for missing cells): a dict lookup per feature, not a pandas one."""
+    return frame.astype(object).where(frame.notna(), "").to_dict("records")
 
 
 def _xml_id(text: str) -> str:
@@ -251,49 +289,83 @@ def _safe_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(dataset: Dataset, view: MapView) -> bytes:
-    """One row per feature; ``sources`` as 'id: title; …'. Text cells never start a formula."""
-    collection = to_geojson(dataset, view)
-    titles = {s["id"]: s["title"] for s in collection["sources"]}  # type: ignore[index]
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    text_columns = {"layer", "id", "name", "name_ja", "place_id", "kind", "claim_status", "origin", "basis", "sources"}
-    for feature in collection["features"]:  # type: ignore[union-attr]
-        props = feature["properties"]
-        geometry = feature["geometry"]
-        if geometry["type"] == "Point":
-            (lon, lat), (end_lon, end_lat) = geometry["coordinates"][:2], ("", "")
-        else:
-            coords = geometry["coordinates"]
-            (lon, lat), (end_lon, end_lat) = coords[0][:2], coords[-1][:2]
-        row = {
-            "layer": props["layer"],
-            "id": props["id"],
-            "name": props["name"],
-            "name_ja": props["name_ja"],
-            "date": props.get("date", ""),
-            "date_end": props.get("date_end", ""),
-            "date_precision": props.get("date_precision", ""),
-            "lon": lon,
-            "lat": lat,
-            "end_lon": end_lon,
-            "end_lat": end_lat,
-            "place_id": props.get("place_id", ""),
-            "kind": props.get("kind", props.get("mode", "")),
-            "claim_status": props.get("claim_status", ""),
-            "origin": props["origin"],
-            "basis": props.get("basis", ""),
-            "sources": "; ".join(f"{s}: {titles.get(s, '')}" for s in props["sources"]),
-        }
-        writer.writerow({k: _safe_cell(v) if k in text_columns else ("" if v is None else v) for k, v in row.items()})
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _csv_row(feature: dict, titles: dict[str, str]) -> dict[str, object]:
+    props = feature["properties"]
+    geometry = feature["geometry"]
+    if geometry["type"] == "Point":
+        (lon, lat), (end_lon, end_lat) = geometry["coordinates"][:2], ("", "")
+    else:
+        coords = geometry["coordinates"]
+        (lon, lat), (end_lon, end_lat) = coords[0][:2], coords[-1][:2]
+    row = {
+        "layer": props["layer"],
+        "id": props["id"],
+        "name": props["name"],
+        "name_ja": props["name_ja"],
+        "date": props.get("date", ""),
+        "date_end": props.get("date_end", ""),
+        "date_precision": props.get("date_precision", ""),
+        "lon": lon,
+        "lat": lat,
+        "end_lon": end_lon,
+        "end_lat": end_lat,
+        "place_id": props.get("place_id", ""),
+        "kind": props.get("kind", props.get("mode", "")),
+        "claim_status": props.get("claim_status", ""),
+        "origin": props["origin"],
+        "basis": props.get("basis", ""),
+        "sources": "; ".join(f"{s}: {titles.get(s, '')}" for s in props["sources"]),
+    }
+    return {k: _safe_cell(v) if k in _CSV_TEXT else ("" if v is None else v) for k, v in row.items()}
+
+
+_CSV_TEXT = {"layer", "id", "name", "name_ja", "place_id", "kind", "claim_status", "origin", "basis", "sources"}
+
+
+def write_csv(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
+    """One row per feature; ``sources`` as 'id: title; …'. Text cells never start a formula. Written a chunk at a time."""
+    layers = shown_layers(dataset, view)
+    titles = {s["id"]: s["title"] for s in _cited_records(dataset, layers)}
+    count = 0
+    for n, features in enumerate(_chunks_with_header(feature_chunks(layers, view.lang, origin=True))):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        if n == 0:
+            buffer.write("\ufeff")
+            writer.writeheader()
+        writer.writerows(_csv_row(feature, titles) for feature in features)
+        out.write(buffer.getvalue().encode("utf-8"))
+        count += len(features)
+    return count
+
+
+def _chunks_with_header(chunks: Iterator[list[dict]]) -> Iterator[list[dict]]:
+    """The chunks, after an empty one: the header is written even when no feature is shown."""
+    yield []
+    yield from chunks
+
+
+WRITERS: dict[str, Callable[[Dataset, MapView, BinaryIO], int]] = {"geojson": write_geojson, "kml": write_kml, "csv": write_csv}
+
+
+def write_export(dataset: Dataset, view: MapView, fmt: str, out: BinaryIO) -> int:
+    """Write the view as ``fmt`` ('geojson', 'kml' or 'csv') to ``out``, a piece at a time; the number of features."""
+    return WRITERS[fmt](dataset, view, out)
 
 
 def export_bytes(dataset: Dataset, view: MapView, fmt: str) -> bytes:
     """``fmt``: 'geojson', 'kml' or 'csv'."""
-    return {"geojson": geojson_bytes, "kml": to_kml, "csv": to_csv}[fmt](dataset, view)
+    buffer = io.BytesIO()  # grown in place: no second copy of the file, as joining its pieces would make
+    write_export(dataset, view, fmt, buffer)
+    return buffer.getvalue()
+
+
+def to_kml(dataset: Dataset, view: MapView) -> bytes:
+    return export_bytes(dataset, view, "kml")
+
+
+def to_csv(dataset: Dataset, view: MapView) -> bytes:
+    return export_bytes(dataset, view, "csv")
 
 
 MIMES = {"geojson": "application/geo+json", "kml": "application/vnd.google-earth.kml+xml", "csv": "text/csv"}
-

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
 
 from rkmap.data import Dataset
-from rkmap.data.citation_index import source_ids_by_item
-from rkmap.data.provenance import bases
-from rkmap.render.view import MapView, VisibleItems, visible_items
+from rkmap.data.citation_index import Cited, cited
+from rkmap.data.provenance import bases_of
+from rkmap.render.view import MapView, ShownRows, shown_rows
 
 
 def _texts(frame: pd.DataFrame, stem: str, lang: str) -> pd.Series:
@@ -35,18 +39,47 @@ def _features(geometries: list[dict[str, object]], props: dict[str, object]) -> 
     return [{"type": "Feature", "geometry": geometry, "properties": dict(zip(names, values))} for geometry, values in zip(geometries, zip(*columns.values()))]
 
 
-def _common(dataset: Dataset, frame: pd.DataFrame, layer: str, prefix: str, name_stem: str, lang: str) -> dict[str, object]:
-    sources = source_ids_by_item(dataset)
-    item_bases = bases(dataset)
+@dataclass(frozen=True)
+class Layer:
+    """A layer's shown rows, with their citations and bases worked out column-wise once."""
+
+    name: str  # 'place', 'route' or 'event'
+    prefix: str  # of its items: 'place:ID', 'leg:ID', 'event:ID'
+    shown: ShownRows
+    cited: Cited
+    basis: np.ndarray
+    user: np.ndarray  # bool per row: the analyst's own
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+
+def _layer(dataset: Dataset, name: str, prefix: str, shown: ShownRows) -> Layer:
+    frame = shown.frame
+    items = prefix + ":" + frame["id"].iloc[shown.positions].astype(str)
+    found = cited(dataset, items)
+    user = frame["origin"].eq("user").to_numpy(dtype=bool)[shown.positions] if "origin" in frame.columns else np.zeros(len(shown), dtype=bool)
+    return Layer(name, prefix, shown, found, bases_of(dataset, items, found), user)
+
+
+def shown_layers(dataset: Dataset, view: MapView) -> list[Layer]:
+    """The layers with rows to show, in the order their features are written: places, route, events."""
+    items = shown_rows(dataset, view)
+    # (A layer switched off comes as an empty frame that may lack the derived columns.)
+    tables = (("place", "place", items.places), ("route", "leg", items.route_legs), ("event", "event", items.events))
+    return [_layer(dataset, name, prefix, shown) for name, prefix, shown in tables if len(shown)]
+
+
+def _common(layer: Layer, frame: pd.DataFrame, rows: np.ndarray, name_stem: str, lang: str) -> dict[str, object]:
     return {
-        "layer": layer,
+        "layer": layer.name,
         "id": frame["id"].astype(str),
         "name": _texts(frame, name_stem, "en"),
         "name_ja": _texts(frame, name_stem, "ja"),
         "label": _texts(frame, name_stem, lang),
-        "sources": [list(sources.get(f"{prefix}:{ident}", ())) for ident in frame["id"]],
+        "sources": layer.cited.source_lists(rows),
         # seeds, public_record (no seed article among the sources), convention, user (rkmap/data/provenance.py)
-        "basis": [item_bases.get(f"{prefix}:{ident}", "none") for ident in frame["id"]],
+        "basis": layer.basis[rows].tolist(),
     }
 
 
@@ -54,46 +87,66 @@ def _dated(frame: pd.DataFrame) -> dict[str, object]:
     return {"date": _isoformat(frame["start"]), "date_end": _isoformat(frame["end"])}
 
 
-def feature_collection(dataset: Dataset, view: MapView) -> dict[str, object]:
-    items: VisibleItems = visible_items(dataset, view)
-    places, legs, events = items.places, items.route_legs, items.events
-    features: list[dict[str, object]] = []
-    # (A layer switched off comes as an empty frame that may lack the derived columns.)
-    if len(places):
-        features += _features(
-            _points(places),
-            _common(dataset, places, "place", "place", "name", view.lang)
-            | {"kind": places["kind"], "location_precision": places["location_precision"], "coord_source": places["coord_source"]},
+def layer_features(layer: Layer, rows: np.ndarray, lang: str, origin: bool = False) -> list[dict[str, object]]:
+    """The features of ``layer``'s ``rows`` (positions); ``origin``: with 'user' or 'shipped' last."""
+    frame = layer.shown.rows(rows)
+    extra: dict[str, object] = {"origin": np.where(layer.user[rows], "user", "shipped").tolist()} if origin else {}
+    if layer.name == "place":
+        return _features(
+            _points(frame),
+            _common(layer, frame, rows, "name", lang)
+            | {"kind": frame["kind"], "location_precision": frame["location_precision"], "coord_source": frame["coord_source"]}
+            | extra,
         )
-    if len(legs):
-        features += _features(
-            [mapping(line) for line in legs["line"]],
-            _common(dataset, legs, "route", "leg", "title", view.lang)
-            | {"mode": legs["mode"], "start": legs["from_place"], "end": legs["to_place"]}
-            | _dated(legs)
+    if layer.name == "route":
+        return _features(
+            [mapping(line) for line in frame["line"]],
+            _common(layer, frame, rows, "title", lang)
+            | {"mode": frame["mode"], "start": frame["from_place"], "end": frame["to_place"]}
+            | _dated(frame)
             | {
-                "disclosed": _isoformat(legs["public"]),
-                "quantity": legs["quantity_en"],
-                "claim_status": legs["claim_status"],
-                "state": legs["state"],
-                "schematic_head_km": legs["schematic_head_km"].astype(float),
-            },
+                "disclosed": _isoformat(frame["public"]),
+                "quantity": frame["quantity_en"],
+                "claim_status": frame["claim_status"],
+                "state": frame["state"],
+                "schematic_head_km": frame["schematic_head_km"].astype(float),
+            }
+            | extra,
         )
-    if len(events):
-        features += _features(
-            _points(events),
-            _common(dataset, events, "event", "event", "title", view.lang)
-            | _dated(events)
-            | {
-                "date_precision": events["date_precision"],
-                "disclosed": _isoformat(events["public"]),
-                "place_id": events["place_id"],
-                "location_precision": events["location_precision"],
-                "kind": events["kind"],
-                "claim_status": events["claim_status"],
-                "state": events["state"],
-            },
-        )
+    return _features(
+        _points(frame),
+        _common(layer, frame, rows, "title", lang)
+        | _dated(frame)
+        | {
+            "date_precision": frame["date_precision"],
+            "disclosed": _isoformat(frame["public"]),
+            "place_id": frame["place_id"],
+            "location_precision": frame["location_precision"],
+            "kind": frame["kind"],
+            "claim_status": frame["claim_status"],
+            "state": frame["state"],
+        }
+        | extra,
+    )
+
+
+# Features are made this many rows at a time, so a million-row view never holds its features all at once.
+CHUNK_ROWS = 20_000
+
+
+def chunks(rows: np.ndarray) -> Iterator[np.ndarray]:
+    for start in range(0, len(rows), CHUNK_ROWS):
+        yield rows[start : start + CHUNK_ROWS]
+
+
+def feature_chunks(layers: list[Layer], lang: str, origin: bool = False) -> Iterator[list[dict[str, object]]]:
+    """Every layer's features in order, a list of at most ``CHUNK_ROWS`` at a time."""
+    for layer in layers:
+        for rows in chunks(np.arange(len(layer))):
+            yield layer_features(layer, rows, lang, origin)
+
+
+def collection_header(view: MapView) -> dict[str, object]:
     return {
         "type": "FeatureCollection",
         "properties": {
@@ -102,7 +155,9 @@ def feature_collection(dataset: Dataset, view: MapView) -> dict[str, object]:
             "layers": sorted(view.layers),
             "lang": view.lang,
         },
-        "features": features,
     }
 
 
+def feature_collection(dataset: Dataset, view: MapView) -> dict[str, object]:
+    features = [feature for chunk in feature_chunks(shown_layers(dataset, view), view.lang) for feature in chunk]
+    return collection_header(view) | {"features": features}

@@ -172,13 +172,43 @@ def item_states(frame: pd.DataFrame, view: MapView) -> pd.Series:
     return pd.Series(np.where(current, "current", np.where(shown, "past", "hidden")), index=frame.index, dtype=object)
 
 
+@dataclass(frozen=True)
+class ShownRows:
+    """A table's rows the map draws, as positions in the table: no copy of it (a million events copied is 300 MB)."""
+
+    frame: pd.DataFrame  # the whole table (of drawable coordinates)
+    positions: np.ndarray  # of the shown rows, in the table's order
+    states: np.ndarray | None  # 'past' or 'current' per shown row; None for places and for a layer switched off
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def rows(self, which: np.ndarray | slice = slice(None)) -> pd.DataFrame:
+        """The shown rows ``which`` (positions among the shown rows) as :func:`visible_items` has them."""
+        out = self.frame.iloc[self.positions[which]].reset_index(drop=True)
+        return out if self.states is None else out.assign(state=pd.Series(self.states[which], dtype=object))
+
+
+@dataclass(frozen=True)
+class ShownItems:
+    places: ShownRows
+    route_legs: ShownRows
+    events: ShownRows
+
+
+def shown_rows(dataset: Dataset, view: MapView) -> ShownItems:
+    """:func:`visible_items` as :class:`ShownRows`: what an export reads a chunk at a time."""
+    dataset = valid_coordinates(dataset)
+    none = np.zeros(0, dtype=np.int64)
+    places = ShownRows(dataset.places, np.flatnonzero(_on_map(dataset.places)) if "places" in view.layers else none, None)
+    legs, events = (_with_state(frame, view) if layer in view.layers else ShownRows(frame, none, None) for layer, frame in (("route", dataset.route_legs), ("events", dataset.events)))
+    return ShownItems(places=places, route_legs=legs, events=events)
+
+
 def visible_items(dataset: Dataset, view: MapView) -> VisibleItems:
     """The places, legs and events the map shows for ``view``: never a row whose coordinates cannot be drawn."""
-    dataset = valid_coordinates(dataset)
-    places = dataset.places[_on_map(dataset.places)] if "places" in view.layers else dataset.places.iloc[0:0]
-    legs = _with_state(dataset.route_legs, view) if "route" in view.layers else dataset.route_legs.iloc[0:0]
-    events = _with_state(dataset.events, view) if "events" in view.layers else dataset.events.iloc[0:0]
-    return VisibleItems(places=places.reset_index(drop=True), route_legs=legs, events=events)
+    shown = shown_rows(dataset, view)
+    return VisibleItems(places=shown.places.rows(), route_legs=shown.route_legs.rows(), events=shown.events.rows())
 
 
 def _on_map(places: pd.DataFrame) -> pd.Series:
@@ -202,10 +232,10 @@ def shown_counts(dataset: Dataset, view: MapView) -> tuple[int, int]:
     return events, legs
 
 
-def _with_state(frame: pd.DataFrame, view: MapView) -> pd.DataFrame:
-    states = item_states(frame, view)
-    shown = frame.assign(state=states)
-    return shown[shown["state"] != "hidden"].reset_index(drop=True)
+def _with_state(frame: pd.DataFrame, view: MapView) -> ShownRows:
+    states = item_states(frame, view).to_numpy()
+    positions = np.flatnonzero(states != "hidden")
+    return ShownRows(frame, positions, states[positions])
 
 
 def date_span(dataset: Dataset) -> tuple[date, date]:
