@@ -239,8 +239,15 @@ def _write(dataset, view: MapView, args: argparse.Namespace, options, days: list
         from rkmap.render.data_export import write_export
 
         # Written a piece at a time: a million-feature view is never held whole (nor read back to be counted).
-        with args.out.open("wb") as out:
-            count = write_export(dataset, view, suffix.lstrip("."), out)
+        # Into a file beside the output, renamed once complete: a failed export leaves no partial file
+        # (and an earlier file of that name stays as it was).
+        partial = args.out.with_name(f".{args.out.name}.part")
+        try:
+            with partial.open("wb") as out:
+                count = write_export(dataset, view, suffix.lstrip("."), out)
+            partial.replace(args.out)
+        finally:
+            partial.unlink(missing_ok=True)
         noun = {".geojson": "features", ".kml": "placemarks", ".csv": "rows"}[suffix]
         print(f"wrote {args.out} ({count:,} {noun}, as of {args.date.isoformat()})")
         return 0

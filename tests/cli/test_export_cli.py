@@ -89,3 +89,23 @@ def test_an_as_of_date_outside_the_data_is_drawn_and_says_where_the_data_end(day
     svg = out.read_text(encoding="utf-8")
     assert note in svg  # the footer's text (SVG text is drawn as paths, each string kept as its title)
     assert "the data run from" in capsys.readouterr().err
+
+
+def test_a_data_export_that_fails_midway_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The data formats are written a piece at a time: into a side file, renamed only once complete."""
+    import rkmap.render.data_export as data_export
+
+    out = tmp_path / "map.geojson"
+    out.write_bytes(b"an earlier export")
+
+    def breaks(dataset, view, fmt, file):
+        file.write(b'{"type": "FeatureCollection", "features": [')
+        raise OSError("disk full")
+
+    monkeypatch.setattr(data_export, "write_export", breaks)
+    assert run(["--date", "2023-09-20", "--out", str(out)]) == 1
+    assert "cannot write" in capsys.readouterr().err
+    assert out.read_bytes() == b"an earlier export" and [p.name for p in tmp_path.iterdir()] == ["map.geojson"]
+    monkeypatch.undo()
+    assert run(["--date", "2023-09-20", "--out", str(out)]) == 0 and out.read_bytes().startswith(b"{")
+    assert [p.name for p in tmp_path.iterdir()] == ["map.geojson"]
