@@ -185,12 +185,6 @@ def citations_for(dataset: Dataset, item: str) -> pd.DataFrame:
     return pd.concat([rows, extra], ignore_index=True)
 
 
-def source_ids_by_item(dataset: Dataset) -> dict[str, list[str]]:
-    """item -> its sorted source ids, for every item that has a citation or a per-row source (exports use :func:`cited`)."""
-    items, found = cited_items(dataset)
-    return memo(dataset, "source-ids-by-item", lambda: dict(zip(items.tolist(), found.source_lists())))
-
-
 def source_ids_for(dataset: Dataset, item: str) -> list[str]:
     return cited(dataset, pd.Series([item])).source_lists()[0]
 
