@@ -9,7 +9,7 @@
 // textContent, never as HTML.
 
 import { Layer } from "./deck_gl.js";
-import { viewportKey, withinRanges } from "./viewport.js";
+import { fitZoom, viewportKey, withinRanges } from "./viewport.js";
 
 // One value of a prop: an accessor (pydeck's "@@=" expressions become functions)
 // or a constant; pydeck's quoted literals ("'start'") lose their quotes.
@@ -27,16 +27,55 @@ const ANCHOR_SHIFT = { start: 0, middle: -50, end: -100 };
 const BASELINE_SHIFT = { top: 0, center: -50, bottom: -100 };
 
 // Where each label goes is decided in Python, by the exports' placer (rkmap/render/labels.py via
-// rkmap/render/deck.py label_placements): each datum's ``placements`` holds, for each zoom of the
-// layer's ``placementZooms``, its box's top-left corner from its place in pixels, or null
-// where it has no free spot (it is then hidden). Here the last zoom at or below the view's is drawn
-// (labels placed for a lower zoom only move apart as the view zooms in); below them all, the first.
-function placementIndex(zooms, zoom) {
+// rkmap/render/deck.py label_sets), for each of a few map sizes (``placementSizes``): each datum's
+// ``placements`` holds, per size, for each zoom of that size's ``placementZooms``, its box's top-left
+// corner from its place in pixels, or null where it has no free spot (it is then hidden). Here the
+// last zoom at or below the view's is drawn (labels placed for a lower zoom only move apart as the
+// view zooms in); below them all, the first.
+export function placementIndex(zooms, zoom) {
   let index = zooms.length ? 0 : -1;
   zooms.forEach((z, k) => {
     if (z <= zoom + 1e-6) index = k;
   });
   return index;
+}
+
+// Whether rank ``a`` comes before ``b``: the first entry that differs is smaller.
+function ranksBefore(a, b) {
+  const i = a.findIndex((value, k) => value !== b[k]);
+  return i >= 0 && a[i] < b[i];
+}
+
+// Levels placed for a zoom at most this far below the view's count as placed for it: their labels were
+// checked against lines and symbols at nearly the view's scale (a level further below is drawn up to
+// 1.4 times larger than placed, where a line can reach a label).
+const NEAR_ZOOM = 0.1;
+
+// Which size's placements to draw in a width x height map at ``zoom``: {set, level}, or set -1 (none sent).
+// The browser fits ``frame`` into its map, so a size's placements, kept inside that size's map, lie
+// inside the map the size's fit of the frame covers here: only a size of a shape between the
+// frame's and the map's keeps every label inside the map (the frame's own box, the last size, always
+// does). Of those, one whose level was placed for about this zoom (NEAR_ZOOM); then the level worth
+// most (``scores``: Python's weight of its labels by priority; the placer is greedy, so one zoom can
+// miss a label another places); then the one that gave its labels the most room (its map's area at that
+// level's zoom). A size with no level at or below the zoom comes last.
+export function placementChoice(sizes, zooms, scores, frame, width, height, zoom) {
+  if (!Array.isArray(sizes) || !sizes.length || !frame) return { set: -1, level: -1 };
+  const fit = fitZoom(frame, width, height);
+  let best = null;
+  sizes.forEach(([w, h], set) => {
+    const base = fitZoom(frame, w, h);
+    const level = placementIndex(zooms[set], zoom);
+    const at = zooms[set][level];
+    const below = at <= zoom + 1e-6;
+    const scale = 2 ** (fit - base);
+    const overflow = Math.max(0, w * scale - width, h * scale - height);
+    // Smaller is better, in order; an overflow of a pixel is the sizes' rounding.
+    const rank = [below ? 0 : 1, overflow > 1 ? overflow : 0, below && zoom - at <= NEAR_ZOOM ? 0 : 1, -(scores?.[set]?.[level] ?? 0),
+      below ? -w * h * 4 ** (at - base) : at];
+    if (!best || ranksBefore(rank, best.rank)) best = { set, level, rank };
+  });
+  return { set: best.set, level: best.level };
 }
 
 // The layer class (it extends deck.gl's Layer); its labels go into ``root``, a box laid over the map's canvas.
@@ -91,14 +130,16 @@ export function htmlLabelLayer(root) {
       const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
-      const k = placementIndex(this.props.placementZooms ?? [], viewport.zoom);
+      const { placementSizes, placementZooms, placementScores, placementFrame } = this.props;
+      const { set, level } = placementChoice(placementSizes, placementZooms, placementScores, placementFrame, viewport.width, viewport.height, viewport.zoom);
       for (const { span, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
         const at = viewport.project(position);
         // Placed in Python; a label without placements (none sent) sits at its own offset.
-        const corner = k >= 0 && Array.isArray(placements)
-          ? placements[k] && [at[0] + placements[k][0], at[1] + placements[k][1]]
+        const corners = set >= 0 && Array.isArray(placements) ? placements[set] : null;
+        const corner = Array.isArray(corners)
+          ? corners[level] && [at[0] + corners[level][0], at[1] + corners[level][1]]
           : [at[0] + dx + (sx / 100) * span.offsetWidth, at[1] + dy + (sy / 100) * span.offsetHeight];
-        // The map's column can be narrower than the frame the placements were made for: a label the edge would cut is hidden.
+        // A panned or zoomed map, or one of a shape no size fits, can cut a label: one the edge would cut is hidden.
         const inside = corner && corner[0] >= 0 && corner[1] >= 0
           && corner[0] + span.offsetWidth <= viewport.width && corner[1] + span.offsetHeight <= viewport.height;
         const visible = shown && Boolean(inside);
@@ -129,7 +170,10 @@ export function htmlLabelLayer(root) {
     getFilterValue: { type: "accessor", value: 0 },
     filterRange: { type: "array", value: [] },
     filterEnabled: true,
+    placementSizes: { type: "array", value: [] },
     placementZooms: { type: "array", value: [] },
+    placementScores: { type: "array", value: [] },
+    placementFrame: { type: "array", value: null },
   };
   return HtmlLabelLayer;
 }
