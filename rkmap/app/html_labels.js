@@ -28,7 +28,7 @@ const BASELINE_SHIFT = { top: 0, center: -50, bottom: -100 };
 
 // Where each label goes is decided in Python, by the exports' placer (rkmap/render/labels.py via
 // rkmap/render/deck.py label_sets), for each of a few map sizes (``placementSizes``): each datum's
-// ``placements`` holds, per size, for each zoom of that size's ``placementZooms``, its box's top-left
+// ``placements`` holds, per size, for each of that size's zoom levels, its box's top-left
 // corner from its place in pixels, or null where it has no free spot (it is then hidden). Here the
 // last zoom at or below the view's is drawn (labels placed for a lower zoom only move apart as the
 // view zooms in); below them all, the first.
@@ -46,33 +46,29 @@ function ranksBefore(a, b) {
   return i >= 0 && a[i] < b[i];
 }
 
-// Levels placed for a zoom at most this far below the view's count as placed for it: their labels were
-// checked against lines and symbols at nearly the view's scale (a level further below is drawn up to
-// 1.4 times larger than placed, where a line can reach a label).
-const NEAR_ZOOM = 0.1;
-
 // Which size's placements to draw in a width x height map at ``zoom``: {set, level}, or set -1 (none sent).
+// Each size's levels are its first zoom (``starts``) plus the ``steps`` all sizes share.
 // The browser fits ``frame`` into its map, so a size's placements, kept inside that size's map, lie
 // inside the map the size's fit of the frame covers here: only a size of a shape between the
 // frame's and the map's keeps every label inside the map (the frame's own box, the last size, always
-// does). Of those, one whose level was placed for about this zoom (NEAR_ZOOM); then the level worth
-// most (``scores``: Python's weight of its labels by priority; the placer is greedy, so one zoom can
-// miss a label another places); then the one that gave its labels the most room (its map's area at that
-// level's zoom). A size with no level at or below the zoom comes last.
-export function placementChoice(sizes, zooms, scores, frame, width, height, zoom) {
+// does). Of those, the one whose level at this zoom gave its labels the most room: its map's area at that
+// level's zoom, the area its box covers here less the more the level lies below the zoom (a level is
+// drawn larger than placed). A measured size's own set wins in its map. A size with no level at or below
+// the zoom comes last.
+export function placementChoice({ sizes, starts, steps, frame }, width, height, zoom) {
   if (!Array.isArray(sizes) || !sizes.length || !frame) return { set: -1, level: -1 };
   const fit = fitZoom(frame, width, height);
   let best = null;
   sizes.forEach(([w, h], set) => {
+    const zooms = steps.map((step) => starts[set] + step);
     const base = fitZoom(frame, w, h);
-    const level = placementIndex(zooms[set], zoom);
-    const at = zooms[set][level];
+    const level = placementIndex(zooms, zoom);
+    const at = zooms[level];
     const below = at <= zoom + 1e-6;
     const scale = 2 ** (fit - base);
     const overflow = Math.max(0, w * scale - width, h * scale - height);
     // Smaller is better, in order; an overflow of a pixel is the sizes' rounding.
-    const rank = [below ? 0 : 1, overflow > 1 ? overflow : 0, below && zoom - at <= NEAR_ZOOM ? 0 : 1, -(scores?.[set]?.[level] ?? 0),
-      below ? -w * h * 4 ** (at - base) : at];
+    const rank = [below ? 0 : 1, overflow > 1 ? overflow : 0, below ? -w * h * 4 ** (at - base) : at];
     if (!best || ranksBefore(rank, best.rank)) best = { set, level, rank };
   });
   return { set: best.set, level: best.level };
@@ -130,8 +126,8 @@ export function htmlLabelLayer(root) {
       const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
-      const { placementSizes, placementZooms, placementScores, placementFrame } = this.props;
-      const { set, level } = placementChoice(placementSizes, placementZooms, placementScores, placementFrame, viewport.width, viewport.height, viewport.zoom);
+      const { placementSizes: sizes, placementStarts: starts, placementSteps: steps, placementFrame: frame } = this.props;
+      const { set, level } = placementChoice({ sizes, starts, steps, frame }, viewport.width, viewport.height, viewport.zoom);
       for (const { span, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
         const at = viewport.project(position);
         // Placed in Python; a label without placements (none sent) sits at its own offset.
@@ -171,8 +167,8 @@ export function htmlLabelLayer(root) {
     filterRange: { type: "array", value: [] },
     filterEnabled: true,
     placementSizes: { type: "array", value: [] },
-    placementZooms: { type: "array", value: [] },
-    placementScores: { type: "array", value: [] },
+    placementStarts: { type: "array", value: [] },
+    placementSteps: { type: "array", value: [] },
     placementFrame: { type: "array", value: null },
   };
   return HtmlLabelLayer;

@@ -666,7 +666,9 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     region = scene.region
     base = frame_zoom(region, size.width, size.height)
     # Rounded down: a level rounded up past the map's own zoom would not be drawn there (placementIndex).
-    zooms = [math.floor((base + k) * 1000) / 1000 for k in LABEL_ZOOM_STEPS]
+    # The first level's zoom plus whole steps, as the browser adds them up (LabelSets.layer_props).
+    start = math.floor((base + LABEL_ZOOM_STEPS[0]) * 1000) / 1000
+    zooms = [start + (k - LABEL_ZOOM_STEPS[0]) for k in LABEL_ZOOM_STEPS]
     place_x, place_y, event_x, event_y = scene.symbols
     event_dx, event_dy = scene.event_offsets
     cx, cy = (world_xy(region.west, region.north)[i] / 2 + world_xy(region.east, region.south)[i] / 2 for i in (0, 1))
@@ -715,24 +717,17 @@ class LabelSets:
 
     frame: Region
     sizes: list[MapSize]
-    zooms: list[list[float]]  # per size: its levels' zooms
+    zooms: list[list[float]]  # per size: its levels' zooms, its frame's zoom plus LABEL_ZOOM_STEPS
     placed: dict[LabelKey, list[Corners]]  # per label, per size: its corners per level
-    scores: list[list[int]]  # per size, per level: what its labels are worth (label_score)
 
     def layer_props(self) -> dict[str, object]:
-        """What the browser chooses a set by (rkmap/app/html_labels.js placementChoice); each datum brings its ``placements``."""
-        return {"placement_sizes": [[s.width, s.height] for s in self.sizes], "placement_zooms": self.zooms, "placement_scores": self.scores,
+        """What the browser chooses a set by (rkmap/app/html_labels.js placementChoice); each datum brings its ``placements``.
+
+        Sent with the deck at every rerun, so each size's levels go as its first zoom and the steps they share.
+        """
+        return {"placement_sizes": [[s.width, s.height] for s in self.sizes], "placement_starts": [zooms[0] for zooms in self.zooms],
+                "placement_steps": [k - LABEL_ZOOM_STEPS[0] for k in LABEL_ZOOM_STEPS],
                 "placement_frame": [self.frame.west, self.frame.south, self.frame.east, self.frame.north]}
-
-
-def label_score(scene: LabelScene, placed: dict[LabelKey, Corners], level: int) -> int:
-    """What the labels placed at ``level`` are worth: each 2 ** its priority (LABEL_PRIORITY; area names 0).
-
-    The placer is greedy, so a label may find a spot at one zoom and not at a slightly higher one
-    (Pyongyang's, on the whole route in a 764 px map): where several sets fit the map, the browser
-    draws the one worth most, a capital's label before a city's and an area's.
-    """
-    return sum(2**priority for key, _, _, _, priority, _ in scene.labels if placed[key][level] is not None)
 
 
 def label_sets(dataset: Dataset, view: MapView) -> LabelSets:
@@ -743,8 +738,7 @@ def label_sets(dataset: Dataset, view: MapView) -> LabelSets:
         sizes = [*APP_MAP_SIZES, frame_map_size(scene.region)]
         placements = [label_placements(dataset, view, size, scene) for size in sizes]
         placed = {key: [corners[key] for _, corners in placements] for key, *_ in scene.labels}
-        scores = [[label_score(scene, corners, level) for level in range(len(zooms))] for zooms, corners in placements]
-        return LabelSets(scene.region, sizes, [zooms for zooms, _ in placements], placed, scores)
+        return LabelSets(scene.region, sizes, [zooms for zooms, _ in placements], placed)
 
     # Area labels are among them only with the events layer (label_scene).
     return memo(dataset, f"label-sets-{view.lang}-{view.region}-{'events' in view.layers}", build)
