@@ -608,7 +608,7 @@ class LabelScene:
     labels: list[tuple[LabelKey, tuple[float, float], str, int, int, str]]  # key, (lon, lat), text, px, priority, side
     symbols: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # place x, y and event x, y in world units
     event_offsets: tuple[np.ndarray, np.ndarray]  # the events' pixel offsets from their place (slot_offsets)
-    routes: list[list[list[float]]]
+    routes: list[np.ndarray]  # the drawn route lines' vertices in world units (n × 2), each of 2 or more
 
 
 def label_scene(dataset: Dataset, view: MapView) -> LabelScene:
@@ -633,8 +633,10 @@ def label_scene(dataset: Dataset, view: MapView) -> LabelScene:
     place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
     event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
     event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
-    routes = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{MapSize().width}x{MapSize().height}",
-                                      lambda: route_records(dataset, view))]
+    paths = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{MapSize().width}x{MapSize().height}",
+                                     lambda: route_records(dataset, view))]
+    # Projected once for every size and zoom (a line has hundreds of vertices).
+    routes = [np.column_stack(world_xy_array(*np.asarray(path, dtype=float).T)) for path in paths if len(path) >= 2]
     return LabelScene(region_of(view.region, dataset), labels, (place_x, place_y, event_x, event_y), (event_dx, event_dy), routes)
 
 
@@ -687,7 +689,7 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
         e_half = style.EVENT_SIZE_PX / 2
         x, y = (event_x - cx) * scale + event_dx, -(event_y - cy) * scale - event_dy
         symbols = np.vstack([place_boxes, np.column_stack([x - e_half, y - e_half, x + e_half, y + e_half])])
-        lines = [np.array([at(lon, lat) for lon, lat in path]) for path in scene.routes if len(path) >= 2]
+        lines = [np.column_stack([(line[:, 0] - cx) * scale, -(line[:, 1] - cy) * scale]) for line in scene.routes]
         # Inside the map framed at this zoom (the map's box grown or shrunk with the zoom): the browser
         # fits the frame to its map and draws a level's placements from that level's zoom up to the
         # next one's, where the box only grows round its labels. A level left unbounded put labels
