@@ -4,7 +4,7 @@
 // their backgrounds), which software WebGL builds before the first frame: about
 // 0.45 s of a cold start on a machine without a GPU. Here the browser sets the
 // text, in the system's fonts (Japanese spaced by the browser, not a glyph atlas),
-// and the layer only moves each label to where Python placed it (rkmap/render/deck.py label_placements) when the view moves.
+// and the layer only moves each label to where Python placed it (rkmap/render/deck.py label_sets) when the view moves.
 // The props are TextLayer's (rkmap/render/deck.py label_layer); text is set as
 // textContent, never as HTML.
 
