@@ -21,7 +21,7 @@ import { deckProps, jsonConverter } from "./deck_loader.js";
 import { deckLayers } from "./deck_private.js";
 import { svgLineAt } from "./svg_paths.js";
 import { Timeline } from "./timeline.js";
-import { pixelRatio, viewportKey } from "./viewport.js";
+import { fitZoom, mercator, pixelRatio, viewportKey } from "./viewport.js";
 
 // The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl early.
 export { preloadDeckGl } from "./deck_loader.js";
@@ -42,18 +42,12 @@ function tooltipFor(template) {
 const TIP_GAP = 14; // px the pointer keeps from the tooltip's edge
 const TIP_MARGIN = 4; // px the tooltip keeps from the map's edges
 
-// Web Mercator in units of the world's width, y growing southward (rkmap/render/_screen_path.py's mercator).
-function mercator(lon, lat) {
-  const s = Math.sin((Math.max(Math.min(lat, 85), -85) * Math.PI) / 180);
-  return [(lon + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
-}
-
 // The centre and zoom that fit a frame's box [west, south, east, north] into width x height px
 // (rkmap/render/deck.py's view_state_for, for the map's actual size rather than the default one).
 function fitFrame([west, south, east, north], width, height) {
   const [x0, y0] = mercator(west, south);
   const [x1, y1] = mercator(east, north);
-  const zoom = Math.min(Math.log2(width / ((x1 - x0) * 512)), Math.log2(height / (Math.abs(y0 - y1) * 512)));
+  const zoom = fitZoom([west, south, east, north], width, height);
   const x = (x0 + x1) / 2;
   const y = (y0 + y1) / 2;
   const lat = (Math.atan(Math.sinh(Math.PI * (1 - 2 * y))) * 180) / Math.PI;

@@ -4,12 +4,12 @@
 // their backgrounds), which software WebGL builds before the first frame: about
 // 0.45 s of a cold start on a machine without a GPU. Here the browser sets the
 // text, in the system's fonts (Japanese spaced by the browser, not a glyph atlas),
-// and the layer only moves each label to where Python placed it (rkmap/render/deck.py label_placements) when the view moves.
+// and the layer only moves each label to where Python placed it (rkmap/render/deck.py label_sets) when the view moves.
 // The props are TextLayer's (rkmap/render/deck.py label_layer); text is set as
 // textContent, never as HTML.
 
 import { Layer } from "./deck_gl.js";
-import { viewportKey, withinRanges } from "./viewport.js";
+import { fitZoom, viewportKey, withinRanges } from "./viewport.js";
 
 // One value of a prop: an accessor (pydeck's "@@=" expressions become functions)
 // or a constant; pydeck's quoted literals ("'start'") lose their quotes.
@@ -27,16 +27,51 @@ const ANCHOR_SHIFT = { start: 0, middle: -50, end: -100 };
 const BASELINE_SHIFT = { top: 0, center: -50, bottom: -100 };
 
 // Where each label goes is decided in Python, by the exports' placer (rkmap/render/labels.py via
-// rkmap/render/deck.py label_placements): each datum's ``placements`` holds, for each zoom of the
-// layer's ``placementZooms``, its box's top-left corner from its place in pixels, or null
-// where it has no free spot (it is then hidden). Here the last zoom at or below the view's is drawn
-// (labels placed for a lower zoom only move apart as the view zooms in); below them all, the first.
-function placementIndex(zooms, zoom) {
+// rkmap/render/deck.py label_sets), for each of a few map sizes (``placementSizes``): each datum's
+// ``placements`` holds, per size, for each of that size's zoom levels, its box's top-left
+// corner from its place in pixels, or null where it has no free spot (it is then hidden). Here the
+// last zoom at or below the view's is drawn (labels placed for a lower zoom only move apart as the
+// view zooms in); below them all, the first.
+export function placementIndex(zooms, zoom) {
   let index = zooms.length ? 0 : -1;
   zooms.forEach((z, k) => {
     if (z <= zoom + 1e-6) index = k;
   });
   return index;
+}
+
+// Whether rank ``a`` comes before ``b``: the first entry that differs is smaller.
+function ranksBefore(a, b) {
+  const i = a.findIndex((value, k) => value !== b[k]);
+  return i >= 0 && a[i] < b[i];
+}
+
+// Which size's placements to draw in a width x height map at ``zoom``: {set, level}, or set -1 (none sent).
+// Each size's levels are its first zoom (``starts``) plus the ``steps`` all sizes share.
+// The browser fits ``frame`` into its map, so a size's placements, kept inside that size's map, lie
+// inside the map the size's fit of the frame covers here: only a size of a shape between the
+// frame's and the map's keeps every label inside the map (the frame's own box, the last size, always
+// does). Of those, the one whose level at this zoom gave its labels the most room: its map's area at that
+// level's zoom, the area its box covers here less the more the level lies below the zoom (a level is
+// drawn larger than placed). A measured size's own set wins in its map. A size with no level at or below
+// the zoom comes last.
+export function placementChoice({ sizes, starts, steps, frame }, width, height, zoom) {
+  if (!Array.isArray(sizes) || !sizes.length || !frame) return { set: -1, level: -1 };
+  const fit = fitZoom(frame, width, height);
+  let best = null;
+  sizes.forEach(([w, h], set) => {
+    const zooms = steps.map((step) => starts[set] + step);
+    const base = fitZoom(frame, w, h);
+    const level = placementIndex(zooms, zoom);
+    const at = zooms[level];
+    const below = at <= zoom + 1e-6;
+    const scale = 2 ** (fit - base);
+    const overflow = Math.max(0, w * scale - width, h * scale - height);
+    // Smaller is better, in order; an overflow of a pixel is the sizes' rounding.
+    const rank = [below ? 0 : 1, overflow > 1 ? overflow : 0, below ? -w * h * 4 ** (at - base) : at];
+    if (!best || ranksBefore(rank, best.rank)) best = { set, level, rank };
+  });
+  return { set: best.set, level: best.level };
 }
 
 // The layer class (it extends deck.gl's Layer); its labels go into ``root``, a box laid over the map's canvas.
@@ -91,14 +126,16 @@ export function htmlLabelLayer(root) {
       const at = viewportKey(viewport);
       if (at === this.state.placedAt) return; // a slider step: nothing moved
       this.state.placedAt = at;
-      const k = placementIndex(this.props.placementZooms ?? [], viewport.zoom);
+      const { placementSizes: sizes, placementStarts: starts, placementSteps: steps, placementFrame: frame } = this.props;
+      const { set, level } = placementChoice({ sizes, starts, steps, frame }, viewport.width, viewport.height, viewport.zoom);
       for (const { span, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
         const at = viewport.project(position);
         // Placed in Python; a label without placements (none sent) sits at its own offset.
-        const corner = k >= 0 && Array.isArray(placements)
-          ? placements[k] && [at[0] + placements[k][0], at[1] + placements[k][1]]
+        const corners = set >= 0 && Array.isArray(placements) ? placements[set] : null;
+        const corner = Array.isArray(corners)
+          ? corners[level] && [at[0] + corners[level][0], at[1] + corners[level][1]]
           : [at[0] + dx + (sx / 100) * span.offsetWidth, at[1] + dy + (sy / 100) * span.offsetHeight];
-        // The map's column can be narrower than the frame the placements were made for: a label the edge would cut is hidden.
+        // A panned or zoomed map, or one of a shape no size fits, can cut a label: one the edge would cut is hidden.
         const inside = corner && corner[0] >= 0 && corner[1] >= 0
           && corner[0] + span.offsetWidth <= viewport.width && corner[1] + span.offsetHeight <= viewport.height;
         const visible = shown && Boolean(inside);
@@ -129,7 +166,10 @@ export function htmlLabelLayer(root) {
     getFilterValue: { type: "accessor", value: 0 },
     filterRange: { type: "array", value: [] },
     filterEnabled: true,
-    placementZooms: { type: "array", value: [] },
+    placementSizes: { type: "array", value: [] },
+    placementStarts: { type: "array", value: [] },
+    placementSteps: { type: "array", value: [] },
+    placementFrame: { type: "array", value: null },
   };
   return HtmlLabelLayer;
 }

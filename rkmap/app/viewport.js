@@ -18,3 +18,17 @@ export function withinRanges(values, ranges) {
   const list = Array.isArray(values) ? values : [values];
   return ranges.every(([low, high], i) => list[i] >= low && list[i] <= high);
 }
+
+// Web Mercator in units of the world's width, y growing southward (rkmap/render/_screen_path.py's mercator).
+export function mercator(lon, lat) {
+  const s = Math.sin((Math.max(Math.min(lat, 85), -85) * Math.PI) / 180);
+  return [(lon + 180) / 360, 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI)];
+}
+
+// The zoom at which a frame's box [west, south, east, north] just fits width x height px
+// (rkmap/render/_screen_path.py frame_zoom).
+export function fitZoom([west, south, east, north], width, height) {
+  const [x0, y0] = mercator(west, south);
+  const [x1, y1] = mercator(east, north);
+  return Math.min(Math.log2(width / ((x1 - x0) * 512)), Math.log2(height / (Math.abs(y0 - y1) * 512)));
+}

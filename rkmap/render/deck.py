@@ -9,6 +9,7 @@ browser shows its static rasters under the canvas (rkmap/render/basemap.py).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -503,13 +504,13 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     outline = path_layer(f"{look.prefix}event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
     if look.placed_labels:
-        frame = f"{view.region}-{size.width}x{size.height}"
-        zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
-        label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": placed.get(("area", r["id"]))} for r in labels])
+        sets = label_sets(dataset, view)
+        label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": sets.placed.get(("area", r["id"]))} for r in labels])
+        placement = sets.layer_props()
     else:  # beside their point, as the analyst's place labels
-        zooms, label_data = None, publish(f"area-labels-{key}", lambda: labels)
+        placement, label_data = None, publish(f"area-labels-{key}", lambda: labels)
     names = label_layer(f"{look.prefix}area-labels", label_data, view, size_px=AREA_LABEL_PX, colour=ink, anchor="anchor", baseline="baseline",
-                        offset="label_offset", time=time_props(view), zooms=zooms)
+                        offset="label_offset", time=time_props(view), placement=placement)
     return [hatch, outline, names]
 
 
@@ -555,12 +556,11 @@ def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
-    frame = f"{view.region}-{size.width}x{size.height}"
-    zooms, placed = memo(dataset, f"label-placements-{view.lang}-{frame}", lambda: label_placements(dataset, view, size))
-    labels_url = publish(f"place-labels-{view.lang}-{frame}", lambda: [
-        {**r, "placements": placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
+    sets = label_sets(dataset, view)
+    labels_url = publish(f"place-labels-{view.lang}-{view.region}-{'events' in view.layers}", lambda: [
+        {**r, "placements": sets.placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
     labels = label_layer(f"{look.prefix}place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
-                         anchor="anchor", baseline="baseline", offset="label_offset", zooms=zooms)
+                         anchor="anchor", baseline="baseline", offset="label_offset", placement=sets.layer_props())
     return [icons, labels]
 
 
@@ -575,6 +575,17 @@ LABEL_ZOOM_STEPS = tuple(k / 2 for k in range(-2, 9))
 # plainly its label. The app draws no leader lines: a label with no room this near is left out.
 LABEL_RINGS = (1.0, 2.0)
 LABEL_PRIORITY = {"capital": 3, "city": 2, "spaceport": 2, "rail_hub": 1, "port": 1, "border_crossing": 1}
+# The map's real sizes (px) in Chromium at windows of 1280×720, 1600×900, 1600×1000, 1920×1080 and
+# 2560×1440: its column is about two thirds of the page (rkmap/app/page.py) and it fills the window
+# below its top (rkmap/app/deck_map.js fitHeight). The browser fits the frame into the map it has, so
+# labels placed for a map of another shape fall past its edge, where they are hidden (#24: Komsomolsk
+# on a 2560 px screen): the app's labels are placed for each of these sizes and for the frame's own
+# box, which lies inside any map, and the browser draws the set made for a map most like its own
+# (rkmap/app/html_labels.js placementChoice).
+APP_MAP_SIZES = (MapSize(547, 441), MapSize(764, 621), MapSize(764, 721), MapSize(981, 801), MapSize(1415, 1161))
+
+LabelKey = tuple[str, str]
+Corners = list[list[float] | None]  # per zoom level: a label box's top-left corner from its place, or None (left out)
 
 
 def label_box_size(text: str, size_px: int) -> tuple[float, float]:
@@ -589,8 +600,58 @@ def label_box_size(text: str, size_px: int) -> tuple[float, float]:
     return width + 2 * LABEL_PAD_PX[0], size_px * 1.45 + 2 * LABEL_PAD_PX[1]
 
 
-def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> tuple[list[float], dict[tuple[str, str], list[list[float] | None]]]:
-    """Where each of the app's labels goes at each of a few zoom levels: (zooms, {(layer, id): [[dx, dy] or None per zoom]}).
+@dataclass(frozen=True)
+class LabelScene:
+    """What the app's labels are placed among, whatever the map's size: the labels, every symbol and the drawn route lines."""
+
+    region: Region
+    labels: list[tuple[LabelKey, tuple[float, float], str, int, int, str]]  # key, (lon, lat), text, px, priority, side
+    symbols: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # place x, y and event x, y in world units
+    event_offsets: tuple[np.ndarray, np.ndarray]  # the events' pixel offsets from their place (slot_offsets)
+    routes: list[np.ndarray]  # the drawn route lines' vertices in world units (n × 2), each of 2 or more
+
+
+def label_scene(dataset: Dataset, view: MapView) -> LabelScene:
+    """The labels of ``view`` and what they must keep clear of: the place and event symbols (every event, at any date:
+    the browser moves the date without asking here) and the route lines as the app draws them."""
+    lang = view.lang
+    hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
+    places = dataset.places[~dataset.places["is_area"].astype(bool)]
+    labels: list[tuple[LabelKey, tuple[float, float], str, int, int, str]] = []
+    for _, place in places.iterrows():
+        if place["kind"] in hidden:
+            continue
+        side, _ = style.label_placement(place["id"])
+        labels.append((("place", str(place["id"])), (float(place["lon"]), float(place["lat"])), str(localized(place, "name", lang)),
+                       PLACE_LABEL_PX, LABEL_PRIORITY.get(str(place["kind"]), 1), side))
+    # The area labels and route lines the map draws: those built for the default size (build_deck's).
+    for record in _area_records(dataset, view)[2] if "events" in view.layers else []:
+        labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
+    events = dataset.events
+    offsets = slot_offsets(events)
+    # Every symbol's position in world units, for all zooms at once (arrays: there may be 100,000 events).
+    place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
+    event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
+    paths = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{MapSize().width}x{MapSize().height}",
+                                     lambda: route_records(dataset, view))]
+    # Projected once for every size and zoom (a line has hundreds of vertices).
+    routes = [np.column_stack(world_xy_array(*np.asarray(path, dtype=float).T)) for path in paths if len(path) >= 2]
+    return LabelScene(region_of(view.region, dataset), labels, (place_x, place_y, event_x, event_y), (event_dx, event_dy), routes)
+
+
+def frame_map_size(region: Region) -> MapSize:
+    """The frame's own box at the default map's zoom: labels placed inside it lie inside a map of any shape fitted to the frame."""
+    zoom = frame_zoom(region, MapSize().width, MapSize().height)
+    x0, y0 = world_xy(region.west, region.south)
+    x1, y1 = world_xy(region.east, region.north)
+    # Not rounded to whole pixels: a box of another shape would reach past the frame in a large map.
+    return MapSize(round((x1 - x0) * 512 * 2**zoom, 2), round(abs(y0 - y1) * 512 * 2**zoom, 2))
+
+
+def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
+                     scene: LabelScene | None = None) -> tuple[list[float], dict[LabelKey, Corners]]:
+    """Where each of the app's labels goes at each of a few zoom levels, in a map of ``size``: (zooms, {(layer, id): [[dx, dy] or None per zoom]}).
 
     The one placer of the exports (rkmap/render/labels.py) decides: each label beside its
     symbol on its preferred side or another, clear of other labels, place and event
@@ -599,33 +660,21 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
     (its place's tooltip names it) rather than drawn over anything. ``dx, dy`` is
     the label box's top-left corner from its place, in pixels (y down). At the
     frame's zoom the labels stay inside the map, and at other zooms inside the map as framed there.
+    ``scene``: the labels and obstacles (:func:`label_scene`), when several sizes share them.
     """
     from rkmap.render.labels import LabelRequest, place_labels
 
-    lang = view.lang
-    region = region_of(view.region, dataset)
+    scene = scene or label_scene(dataset, view)
+    region = scene.region
     base = frame_zoom(region, size.width, size.height)
-    zooms = [round(base + k, 3) for k in LABEL_ZOOM_STEPS]
-    hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
-    places = dataset.places[~dataset.places["is_area"].astype(bool)]
-    labels: list[tuple[tuple[str, str], tuple[float, float], str, int, float, str]] = []
-    for _, place in places.iterrows():
-        if place["kind"] in hidden:
-            continue
-        side, _ = style.label_placement(place["id"])
-        labels.append((("place", str(place["id"])), (float(place["lon"]), float(place["lat"])), str(localized(place, "name", lang)),
-                       PLACE_LABEL_PX, LABEL_PRIORITY.get(str(place["kind"]), 1), side))
-    for record in _area_records(dataset, view, size)[2] if "events" in view.layers else []:
-        labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
-    events = dataset.events
-    offsets = slot_offsets(events)
-    # Every symbol's position in world units, for all zooms at once (arrays: there may be 100,000 events).
-    place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
-    event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
-    event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
-    routes = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{size.width}x{size.height}", lambda: route_records(dataset, view, size))]
+    # Rounded down: a level rounded up past the map's own zoom would not be drawn there (placementIndex).
+    # The first level's zoom plus whole steps, as the browser adds them up (LabelSets.layer_props).
+    start = math.floor((base + LABEL_ZOOM_STEPS[0]) * 1000) / 1000
+    zooms = [start + (k - LABEL_ZOOM_STEPS[0]) for k in LABEL_ZOOM_STEPS]
+    place_x, place_y, event_x, event_y = scene.symbols
+    event_dx, event_dy = scene.event_offsets
     cx, cy = (world_xy(region.west, region.north)[i] / 2 + world_xy(region.east, region.south)[i] / 2 for i in (0, 1))
-    out: dict[tuple[str, str], list[list[float] | None]] = {key: [] for key, *_ in labels}
+    out: dict[LabelKey, Corners] = {key: [] for key, *_ in scene.labels}
     for step, zoom in zip(LABEL_ZOOM_STEPS, zooms):
         scale = 512 * 2**zoom
 
@@ -640,24 +689,58 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize())
         e_half = style.EVENT_SIZE_PX / 2
         x, y = (event_x - cx) * scale + event_dx, -(event_y - cy) * scale - event_dy
         symbols = np.vstack([place_boxes, np.column_stack([x - e_half, y - e_half, x + e_half, y + e_half])])
-        lines = [np.array([at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        lines = [np.column_stack([(line[:, 0] - cx) * scale, -(line[:, 1] - cy) * scale]) for line in scene.routes]
         # Inside the map framed at this zoom (the map's box grown or shrunk with the zoom): the browser
         # fits the frame to its map and draws a level's placements from that level's zoom up to the
         # next one's, where the box only grows round its labels. A level left unbounded put labels
         # past the map's edge, which the browser then hides (Tikhoretsk's, left of its square, on a
         # 2560 px screen).
         edge = (-size.width / 2 * 2**step, -size.height / 2 * 2**step, size.width / 2 * 2**step, size.height / 2 * 2**step)
+        # Only places on the map as framed here: a label whose place is off it names nothing in view, and
+        # drifts past the map's edge as the view zooms in (the box round a place inside only grows round it).
         requests = [
-            LabelRequest("|".join(key), at(*position), label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2)
-            for key, position, text, px, priority, side in labels
+            LabelRequest("|".join(key), anchor, label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2)
+            for key, position, text, px, priority, side in scene.labels
+            if edge[0] <= (anchor := at(*position))[0] <= edge[2] and edge[1] <= anchor[1] <= edge[3]
         ]
         placed, _ = place_labels(requests, frame=edge, symbols=symbols, lines=lines, gap=style.LABEL_GAP_PX / 2, pad=1.0, rings=LABEL_RINGS)
         boxes = {p.key: p.box for p in placed}
-        for request in requests:
-            key = tuple(request.key.split("|", 1))
-            box = boxes.get(request.key)
+        anchors = {request.key: request.anchor for request in requests}
+        for key, corners in out.items():
+            box, anchor = boxes.get("|".join(key)), anchors.get("|".join(key))
             # Box (x0, y0, x1, y1) y up, from the frame's centre: its top-left corner from the anchor, y down.
-            out[key].append(None if box is None else [round(box[0] - request.anchor[0], 1), round(request.anchor[1] - box[3], 1)])  # type: ignore[index]
+            corners.append(None if box is None else [round(box[0] - anchor[0], 1), round(anchor[1] - box[3], 1)])  # type: ignore[index]
     return zooms, out
 
 
+@dataclass(frozen=True)
+class LabelSets:
+    """The app's label placements for each map size it may have (APP_MAP_SIZES, then the frame's own box)."""
+
+    frame: Region
+    sizes: list[MapSize]
+    zooms: list[list[float]]  # per size: its levels' zooms, its frame's zoom plus LABEL_ZOOM_STEPS
+    placed: dict[LabelKey, list[Corners]]  # per label, per size: its corners per level
+
+    def layer_props(self) -> dict[str, object]:
+        """What the browser chooses a set by (rkmap/app/html_labels.js placementChoice); each datum brings its ``placements``.
+
+        Sent with the deck at every rerun, so each size's levels go as its first zoom and the steps they share.
+        """
+        return {"placement_sizes": [[s.width, s.height] for s in self.sizes], "placement_starts": [zooms[0] for zooms in self.zooms],
+                "placement_steps": [k - LABEL_ZOOM_STEPS[0] for k in LABEL_ZOOM_STEPS],
+                "placement_frame": [self.frame.west, self.frame.south, self.frame.east, self.frame.north]}
+
+
+def label_sets(dataset: Dataset, view: MapView) -> LabelSets:
+    """:func:`label_placements` for each of the map's sizes, memoised: they depend on the frame, language and layers,
+    never on the date, so a slider step reuses them. The labels and what they keep clear of are gathered once."""
+    def build() -> LabelSets:
+        scene = label_scene(dataset, view)
+        sizes = [*APP_MAP_SIZES, frame_map_size(scene.region)]
+        placements = [label_placements(dataset, view, size, scene) for size in sizes]
+        placed = {key: [corners[key] for _, corners in placements] for key, *_ in scene.labels}
+        return LabelSets(scene.region, sizes, [zooms for zooms, _ in placements], placed)
+
+    # Area labels are among them only with the events layer (label_scene).
+    return memo(dataset, f"label-sets-{view.lang}-{view.region}-{'events' in view.layers}", build)

@@ -27,8 +27,9 @@ FONT_FAMILY = '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", Meiryo, "Noto S
 
 @dataclass(frozen=True)
 class MapSize:
-    width: int = 850  # the map column of the wide layout on a 1600 px screen
-    height: int = 620
+    # Pixels; fractional for the frame's own box (rkmap/render/deck.py frame_map_size), whose shape must be the frame's.
+    width: float = 850  # the map column of the wide layout on a 1600 px screen
+    height: float = 620
 
 
 def time_props(view: MapView, emphasised: bool = False) -> dict[str, object]:
@@ -95,7 +96,7 @@ def place_icon_layer(layer_id: str, data: object, *, colour: style.RGB, size_px:
 
 def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, colour: style.RGB,
                 anchor: str, baseline: str, offset: str, time: dict[str, object] | None = None,
-                zooms: list[float] | None = None) -> pdk.Layer:
+                placement: dict[str, object] | None = None) -> pdk.Layer:
     """Place labels in either language; shared by shipped and user places.
 
     Drawn as HTML text over the canvas (rkmap/app/html_labels.js), with TextLayer's props:
@@ -119,9 +120,10 @@ def label_layer(layer_id: str, data: object, view: MapView, *, size_px: int, col
         background=True,
         get_background_color=[*style.LABEL_HALO, 200],
         background_padding=list(LABEL_PAD_PX),
-        # Placed in Python (label_placements): each datum's ``placements`` holds its box's corner
-        # at each of these zooms; the browser draws the nearest zoom's (rkmap/app/html_labels.js).
-        placement_zooms=zooms or [],
+        # Placed in Python (rkmap/render/deck.py label_sets): each datum's ``placements`` holds its box's corner
+        # for each map size at each of its zooms; the browser draws the set made for a map most like its
+        # own, at the nearest zoom (rkmap/app/html_labels.js). None: each label at its own offset.
+        **(placement or {}),
         pickable=False,
         # Dated labels (places known only to a country) carry the as-of filter's props; the
         # browser shows those it lets through (rkmap/app/html_labels.js), as for the SVG lines.

@@ -346,7 +346,7 @@ def test_place_labels_are_text_at_their_places_and_follow_a_zoom(page, app_url) 
     x, y = screen_point(page, 131.87353, 43.10562, region="rajin_dunai")  # geodata/places.csv
     box = label.bounding_box()
     assert box, "no Vladivostok label"
-    # Placed in Python (rkmap/render/deck.py label_placements): beside its place, clear of its symbol.
+    # Placed in Python (rkmap/render/deck.py label_sets): beside its place, clear of its symbol.
     near = style.PLACE_SIZE_PX / 2 + 2 * style.LABEL_GAP_PX + 2
     assert box["x"] - near <= x <= box["x"] + box["width"] + near and box["y"] - near <= y <= box["y"] + box["height"] + near, (box, x, y)
     half = style.PLACE_SIZE_PX / 2
