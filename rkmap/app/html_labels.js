@@ -74,6 +74,15 @@ export function placementChoice({ sizes, starts, steps, frame }, width, height, 
   return { set: best.set, level: best.level };
 }
 
+// A leader from a label's place at ``at`` (screen pixels): the placement's ends [.., .., sx, sy, ex, ey]
+// from the place, as a line ``length`` long, rotated and moved there (a div one pixel high).
+export function leaderLine(at, placed) {
+  const [sx, sy, ex, ey] = placed.slice(2, 6);
+  const length = Math.hypot(ex - sx, ey - sy);
+  const angle = Math.atan2(ey - sy, ex - sx);
+  return { length, transform: `translate(${at[0] + sx}px, ${at[1] + sy}px) rotate(${angle}rad)` };
+}
+
 // The layer class (it extends deck.gl's Layer); its labels go into ``root``, a box laid over the map's canvas.
 export function htmlLabelLayer(root) {
   class HtmlLabelLayer extends Layer {
@@ -106,9 +115,13 @@ export function htmlLabelLayer(root) {
           padding: background ? `${padY}px ${padX}px` : "0",
         });
         const shift = [ANCHOR_SHIFT[propValue(getTextAnchor, datum)] ?? -50, BASELINE_SHIFT[propValue(getAlignmentBaseline, datum)] ?? -50];
-        return { span, datum, shown: true, position: propValue(getPosition, datum), placements: datum.placements ?? null, offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
+        // A label placed away from its symbol is joined to it by a leader line (as in the exports), in its ink.
+        const leader = Object.assign(document.createElement("div"), { className: "deck-map-label-leader" });
+        Object.assign(leader.style, { background: cssColour(propValue(getColor, datum)), visibility: "hidden" });
+        return { span, leader, datum, shown: true, position: propValue(getPosition, datum), placements: datum.placements ?? null, offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
       });
-      this.state.box.replaceChildren(...this.state.labels.map(({ span }) => span));
+      // Leaders first: under every label.
+      this.state.box.replaceChildren(...this.state.labels.map(({ leader }) => leader), ...this.state.labels.map(({ span }) => span));
       this._applyFilter();
     }
 
@@ -128,12 +141,13 @@ export function htmlLabelLayer(root) {
       this.state.placedAt = at;
       const { placementSizes: sizes, placementStarts: starts, placementSteps: steps, placementFrame: frame } = this.props;
       const { set, level } = placementChoice({ sizes, starts, steps, frame }, viewport.width, viewport.height, viewport.zoom);
-      for (const { span, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
+      for (const { span, leader, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
         const at = viewport.project(position);
         // Placed in Python; a label without placements (none sent) sits at its own offset.
         const corners = set >= 0 && Array.isArray(placements) ? placements[set] : null;
+        const placed = Array.isArray(corners) ? corners[level] : null;
         const corner = Array.isArray(corners)
-          ? corners[level] && [at[0] + corners[level][0], at[1] + corners[level][1]]
+          ? placed && [at[0] + placed[0], at[1] + placed[1]]
           : [at[0] + dx + (sx / 100) * span.offsetWidth, at[1] + dy + (sy / 100) * span.offsetHeight];
         // A panned or zoomed map, or one of a shape no size fits, can cut a label: one the edge would cut is hidden.
         const inside = corner && corner[0] >= 0 && corner[1] >= 0
@@ -141,6 +155,9 @@ export function htmlLabelLayer(root) {
         const visible = shown && Boolean(inside);
         span.style.visibility = visible ? "visible" : "hidden";
         if (visible) span.style.transform = `translate(${corner[0]}px, ${corner[1]}px)`;
+        const line = visible && placed?.length >= 6 ? leaderLine(at, placed) : null;
+        leader.style.visibility = line ? "visible" : "hidden";
+        if (line) Object.assign(leader.style, { width: `${line.length}px`, transform: line.transform });
       }
     }
 

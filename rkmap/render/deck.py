@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -49,6 +50,9 @@ from rkmap.render.layer_parts import (
 from rkmap.render.primitives import FILTER_2, icon_layer, path_layer, per_item
 from rkmap.render.static_data import publish_csv, publish_json
 from rkmap.render.view import REGIONS, MapView, Region, clock_columns, leg_parts, localized, region_of
+
+if TYPE_CHECKING:
+    from rkmap.render.labels import Placed
 
 # North-up and flat, like the exported briefings: no drag, touch or keyboard
 # rotation or tilt. (It also keeps the basemap images exact: rkmap/render/basemap.py.)
@@ -571,9 +575,15 @@ AREA_LABEL_PX = 12
 # its map's real size, so its zoom falls anywhere between; it takes the last level at or below its
 # zoom (labels placed for a lower zoom only move apart as it zooms in).
 LABEL_ZOOM_STEPS = tuple(k / 2 for k in range(-2, 9))
-# Candidate rings (rkmap/render/labels.py RINGS): next to the symbol, or one gap further out, still
-# plainly its label. The app draws no leader lines: a label with no room this near is left out.
-LABEL_RINGS = (1.0, 2.0)
+# Candidate rings (rkmap/render/labels.py RINGS): next to the symbol, one gap further out, and two
+# rings further still, where the browser draws a leader line from the symbol to the label (html_labels.js),
+# as the exports do. Without those (#24) Pyongyang and Vostochny found no spot on the whole route at
+# 1600 px wide, their symbols ringed by their events'. A label lies at most LABEL_MAX_MOVE_EM of its
+# font size from its symbol's edge. Unlike the exports, a label need not lie nearer its own symbol
+# than any other place's: at the app's scale Pyongyang and Wonsan are 10 px apart, so no label of
+# either could; the leader says which symbol a moved label names.
+LABEL_RINGS = (1.0, 2.0, 3.5, 5.0)
+LABEL_MAX_MOVE_EM = 3.0
 LABEL_PRIORITY = {"capital": 3, "city": 2, "spaceport": 2, "rail_hub": 1, "port": 1, "border_crossing": 1}
 # The map's real sizes (px) in Chromium at windows of 1280×720, 1600×900, 1600×1000, 1920×1080 and
 # 2560×1440: its column is about two thirds of the page (rkmap/app/page.py) and it fills the window
@@ -585,7 +595,7 @@ LABEL_PRIORITY = {"capital": 3, "city": 2, "spaceport": 2, "rail_hub": 1, "port"
 APP_MAP_SIZES = (MapSize(547, 441), MapSize(764, 621), MapSize(764, 721), MapSize(981, 801), MapSize(1415, 1161))
 
 LabelKey = tuple[str, str]
-Corners = list[list[float] | None]  # per zoom level: a label box's top-left corner from its place, or None (left out)
+Corners = list[list[float] | None]  # per zoom level: a label box's top-left corner from its place (and a leader's ends), or None (left out)
 
 
 def label_box_size(text: str, size_px: int) -> tuple[float, float]:
@@ -703,14 +713,28 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
             for key, position, text, px, priority, side in scene.labels
             if edge[0] <= (anchor := at(*position))[0] <= edge[2] and edge[1] <= anchor[1] <= edge[3]
         ]
-        placed, _ = place_labels(requests, frame=edge, symbols=symbols, lines=lines, gap=style.LABEL_GAP_PX / 2, pad=1.0, rings=LABEL_RINGS)
-        boxes = {p.key: p.box for p in placed}
+        placed, _ = place_labels(requests, frame=edge, symbols=symbols, lines=lines, gap=style.LABEL_GAP_PX / 2, pad=1.0, rings=LABEL_RINGS,
+                                 max_move=LABEL_MAX_MOVE_EM * PLACE_LABEL_PX)
+        spots = {p.key: p for p in placed}
         anchors = {request.key: request.anchor for request in requests}
         for key, corners in out.items():
-            box, anchor = boxes.get("|".join(key)), anchors.get("|".join(key))
-            # Box (x0, y0, x1, y1) y up, from the frame's centre: its top-left corner from the anchor, y down.
-            corners.append(None if box is None else [round(box[0] - anchor[0], 1), round(anchor[1] - box[3], 1)])  # type: ignore[index]
+            spot, anchor = spots.get("|".join(key)), anchors.get("|".join(key))
+            corners.append(None if spot is None or anchor is None else _corner(spot, anchor))
     return zooms, out
+
+
+def _corner(spot: Placed, anchor: tuple[float, float]) -> list[float]:
+    """A placed label for the browser: its box's top-left corner from its place, then, for a label moved
+    out of its symbol's reach, its leader line's two ends from its place (pixels, y down).
+
+    The placer's box (x0, y0, x1, y1) and leader are y up, from the frame's centre.
+    """
+    x0, _, _, y1 = spot.box
+    corner = [round(x0 - anchor[0], 1), round(anchor[1] - y1, 1)]
+    if spot.leader is not None:
+        (sx, sy), (ex, ey) = spot.leader
+        corner += [round(sx - anchor[0], 1), round(anchor[1] - sy, 1), round(ex - anchor[0], 1), round(anchor[1] - ey, 1)]
+    return corner
 
 
 @dataclass(frozen=True)

@@ -163,3 +163,28 @@ def test_the_frame_own_box_fits_any_map_and_is_chosen_where_no_measured_size_doe
     width, height = 764, 921  # a 1600×1200 window: taller than any measured size
     index, _ = placement_choice(sets, width, height, frame_zoom(sets.frame, width, height))
     assert index == len(sets.sizes) - 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_capital_and_spaceport_keep_their_names_with_a_leader_where_their_events_crowd_them(dataset, lang: str) -> None:
+    """On the whole route at 1600 px wide (the default view of a common screen) Pyongyang's and Vostochny's
+    symbols are ringed by their events: their labels lie a little further out, within three font sizes, and
+    the browser draws a leader from the symbol's edge to the label's box (the placement's last four numbers)."""
+    view = MapView(as_of=date(2023, 10, 13), region="route", lang=lang)
+    sets = label_sets(dataset, view)
+    for size in (MapSize(764, 621), MapSize(764, 721)):
+        zoom = frame_zoom(sets.frame, size.width, size.height)
+        screen = Screen(sets.frame, size.width, size.height, zoom)
+        index, level = placement_choice(sets, size.width, size.height, zoom)
+        boxes = drawn_labels(dataset, view, sets, screen, index, level)
+        assert {("place", "pyongyang"), ("place", "vostochny")} <= set(boxes), (size, sorted(boxes))
+        for key, box in boxes.items():
+            corner = sets.placed[key][index][level]
+            if len(corner) == 2:
+                continue
+            sx, sy, ex, ey = corner[2:]
+            x0, y0 = box[0] - corner[0], box[1] - corner[1]  # the place, on screen
+            start, end = (x0 + sx, y0 + sy), (x0 + ex, y0 + ey)
+            assert math.hypot(sx, sy) == pytest.approx(style.PLACE_SIZE_PX / 2, abs=0.2), (key, "a leader starts at its symbol's edge")
+            assert box[0] - 0.2 <= end[0] <= box[2] + 0.2 and box[1] - 0.2 <= end[1] <= box[3] + 0.2, (key, "a leader ends at its label")
+            assert math.hypot(end[0] - start[0], end[1] - start[1]) <= 3 * PLACE_LABEL_PX + 1, key
