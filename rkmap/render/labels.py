@@ -231,12 +231,14 @@ def place_labels(
     """
     requests = list(requests)
     route = _Lines(lines)
-    blocked = _within_reach(requests, [*symbols, *reserved], gap, pad, rings)
+    # One array (symbols may come as 100,000 rows: not unpacked into Python tuples and back).
+    obstacles = np.concatenate([np.asarray(symbols, dtype=float).reshape(-1, 4), np.asarray(reserved, dtype=float).reshape(-1, 4)])
+    blocked = _within_reach(requests, obstacles, gap, pad, rings)
     order = sorted(requests, key=lambda r: -r.priority)
     best: tuple[float, list[Placed], list[str]] | None = None
     limits = _Limits(max_move, np.asarray(rivals, dtype=float).reshape(-1, 2))
     for _ in range(4):
-        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else [], gap, pad, rings, blocked, leaders_avoid_symbols, limits)
+        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else blocked[:0], gap, pad, rings, blocked, leaders_avoid_symbols, limits)
         weight = {r.key: r.priority + 1 for r in requests}
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
@@ -252,7 +254,21 @@ def place_labels(
     return best[1], best[2]
 
 
-def _within_reach(requests: Sequence[LabelRequest], boxes: Sequence[Box], gap: float, pad: float, rings: Sequence[float]) -> list[Box]:
+def _reach(request: LabelRequest, gap: float, pad: float, rings: Sequence[float]) -> float:
+    """How far from its anchor a candidate box or leader of ``request`` can reach (:func:`_box_at`)."""
+    extent = max(max(size) for size in (request.size, *request.alternatives))
+    return 2 * request.clearance + gap * max(rings, default=0.0) + extent + pad + 1.0
+
+
+def _near(request: LabelRequest, boxes: np.ndarray, gap: float, pad: float, rings: Sequence[float]) -> np.ndarray:
+    """The rows of ``boxes`` (n × 4) within :func:`_reach` of the request's anchor."""
+    if len(boxes) <= 64:
+        return boxes
+    reach, (x, y) = _reach(request, gap, pad, rings), request.anchor
+    return boxes[(boxes[:, 2] >= x - reach) & (boxes[:, 0] <= x + reach) & (boxes[:, 3] >= y - reach) & (boxes[:, 1] <= y + reach)]
+
+
+def _within_reach(requests: Sequence[LabelRequest], boxes: Sequence[Box] | np.ndarray, gap: float, pad: float, rings: Sequence[float]) -> np.ndarray:
     """The boxes a candidate label or leader of ``requests`` could touch; the others cannot change the layout.
 
     A candidate box lies within its symbol's clearance, the outermost ring and its
@@ -260,17 +276,14 @@ def _within_reach(requests: Sequence[LabelRequest], boxes: Sequence[Box], gap: f
     The map's label layout is asked about every event symbol (100,000 with a large
     data set), most of them far from any place name.
     """
-    if len(boxes) <= 64 or not requests:
-        return list(boxes)
     array = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    if len(array) <= 64 or not requests:
+        return array
     keep = np.zeros(len(array), dtype=bool)
-    outermost = gap * max(rings, default=0.0)
     for request in requests:
-        extent = max(max(size) for size in (request.size, *request.alternatives))
-        reach = 2 * request.clearance + outermost + extent + pad + 1.0
-        x, y = request.anchor
+        reach, (x, y) = _reach(request, gap, pad, rings), request.anchor
         keep |= (array[:, 2] >= x - reach) & (array[:, 0] <= x + reach) & (array[:, 3] >= y - reach) & (array[:, 1] <= y + reach)
-    return [tuple(box) for box in array[keep].tolist()]
+    return array[keep]
 
 
 @dataclass(frozen=True)
@@ -281,8 +294,11 @@ class _Limits:
 
 def _first_free(
     request: LabelRequest, sides: Sequence[str], sizes: Sequence[tuple[float, float]], rings: Sequence[float], gap: float, pad: float,
-    frame: Box, placed: list[Placed], blocked: np.ndarray, route: _Lines, leader_blocked: list[Box], strict: bool, limits: _Limits | None = None,
+    frame: Box, placed: list[Placed], blocked: np.ndarray, route: _Lines, leader_blocked: np.ndarray, strict: bool, limits: _Limits | None = None,
 ) -> Placed | None:
+    # Only the boxes this label's candidates and leaders can reach (as _within_reach, for this label alone):
+    # each candidate was tested against all of them, tens of thousands with a large data set's symbols.
+    blocked, leader_blocked = _near(request, blocked, gap, pad, rings), _near(request, leader_blocked, gap, pad, rings)
     for ring, distance in enumerate(rings):
         # Every candidate of a ring lies at least the ring's distance beyond the symbol's edge (a diagonal one a little
         # more): past ``max_move``, so do the rings after it.
@@ -313,26 +329,43 @@ def _first_free(
                 continue
             if any(segment_hits_box((*leader[0], *leader[1]), _grow(other.box, -0.5)) for other in placed):
                 continue
-            if any(segment_hits_box((*leader[0], *leader[1]), _grow(other, -0.5)) for other in leader_blocked if not _contains(other, request.anchor)):
+            if _segment_hits_any((*leader[0], *leader[1]), leader_blocked, request.anchor):
                 continue
             return Placed(request.key, box, side, leader, variant)
     return None
 
 
+def _segment_hits_any(segment: Sequence[float], boxes: np.ndarray, anchor: Point) -> bool:
+    """Whether the segment meets any of ``boxes`` (n × 4) shrunk by half a unit, but one holding ``anchor`` (the label's own symbol).
+
+    :func:`segment_hits_box` for each, only where the segment's bounds reach the box: a leader is
+    tested against every symbol near its label (thousands of events' symbols in a large data set).
+    """
+    if not len(boxes):
+        return False
+    x0, y0, x1, y1 = segment
+    ax, ay = anchor
+    shrunk = boxes + np.array([0.5, 0.5, -0.5, -0.5])
+    near = (shrunk[:, 0] <= max(x0, x1)) & (shrunk[:, 2] >= min(x0, x1)) & (shrunk[:, 1] <= max(y0, y1)) & (shrunk[:, 3] >= min(y0, y1))
+    near &= ~((boxes[:, 0] <= ax) & (ax <= boxes[:, 2]) & (boxes[:, 1] <= ay) & (ay <= boxes[:, 3]))
+    return any(segment_hits_box(segment, tuple(box)) for box in shrunk[near].tolist())
+
+
 def _attempt(
-    order: list[LabelRequest], frame: Box, route: _Lines, leader_blocked: list[Box], gap: float, pad: float, rings: Sequence[float], blocked: list[Box], strict_leaders: bool = True,
+    order: list[LabelRequest], frame: Box, route: _Lines, leader_blocked: np.ndarray, gap: float, pad: float, rings: Sequence[float], blocked: np.ndarray, strict_leaders: bool = True,
     limits: _Limits | None = None,
 ) -> tuple[list[Placed], list[str]]:
     placed: list[Placed] = []
     dropped: list[str] = []
     blocked_boxes = np.asarray(blocked, dtype=float).reshape(-1, 4)
+    leader_boxes = np.asarray(leader_blocked, dtype=float).reshape(-1, 4)
     for request in order:
         sides = (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
         sizes = (request.size, *request.alternatives)
         choice = None
         # A leader across a route line reads as part of it: tried only when nothing else is free.
         for strict in (True, False) if strict_leaders else (False,):
-            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked_boxes, route, leader_blocked, strict, limits)
+            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked_boxes, route, leader_boxes, strict, limits)
             if choice is not None:
                 break
         if choice is None:

@@ -31,7 +31,7 @@ def test_symbols_out_of_reach_never_change_the_layout(seed: int, monkeypatch: py
     near = labels._within_reach(requests, symbols, 4.0, 1.0, RINGS)
     assert 0 < len(near) < len(symbols) / 2, "the test needs symbols both within and out of reach"
     fast = place_labels(requests, frame=frame, symbols=symbols, lines=lines, gap=4.0, pad=1.0)
-    monkeypatch.setattr(labels, "_within_reach", lambda _requests, boxes, *_: list(boxes))
+    monkeypatch.setattr(labels, "_within_reach", lambda _requests, boxes, *_: boxes)
     every = place_labels(requests, frame=frame, symbols=symbols, lines=lines, gap=4.0, pad=1.0)
     assert fast == every
     placed, _ = fast
