@@ -26,19 +26,31 @@ def _rows_by_item(dataset: Dataset) -> dict[str, np.ndarray]:
     return memo(dataset, "citation-rows-by-item", lambda: dict(dataset.citations.groupby("item", sort=False).indices) if len(dataset.citations) else {})
 
 
+def _with_row_source(events: pd.DataFrame) -> np.ndarray:
+    """Positions of the events that cite a source per row (a non-empty ``source``)."""
+    if "source" not in events.columns or events.empty:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(events["source"].fillna("").astype(str).ne("").to_numpy(dtype=bool))
+
+
 def _row_sources(dataset: Dataset) -> dict[str, tuple[str, str]]:
     """'event:<id>' -> (source, quote) for events that cite a source per row."""
 
     def build() -> dict[str, tuple[str, str]]:
-        events = dataset.events
-        if "source" not in events.columns or events.empty:
-            return {}
-        has = events["source"].fillna("").astype(str) != ""
-        quotes = events["source_quote"].fillna("").astype(str) if "source_quote" in events.columns else pd.Series("", index=events.index)
-        items = "event:" + events.loc[has, "id"].astype(str)
-        return dict(zip(items, zip(events.loc[has, "source"].astype(str), quotes[has])))
+        events, rows = dataset.events, _with_row_source(dataset.events)
+        items = ("event:" + events["id"].iloc[rows].astype(str)).tolist()
+        return dict(zip(items, zip(*_row_pairs(events, rows)))) if len(rows) else {}
 
     return memo(dataset, "row-sources-by-item", build)
+
+
+def _event_items(dataset: Dataset) -> pa.Array:
+    """Every event's item key ('event:<id>'), in the table's order, kept per dataset: a lookup scans it rather than building it."""
+    return memo(dataset, "event-items-arrow", lambda: _arrow("event:" + dataset.events["id"].astype(str)))
+
+
+def _citation_items(dataset: Dataset) -> pa.Array:
+    return memo(dataset, "citation-items-arrow", lambda: _arrow(dataset.citations["item"]))
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,10 @@ def _arrow(values: pd.Series) -> pa.Array:
     return (array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array).cast(pa.large_string())
 
 
-def _index_in(values: pd.Series, value_set: pd.Series) -> np.ndarray:
+def _index_in(values: pd.Series | pa.Array, value_set: pd.Series | pa.Array) -> np.ndarray:
     """Per value, its position in ``value_set`` (unique), or -1."""
-    return pc.fill_null(pc.index_in(_arrow(values), value_set=_arrow(value_set)), -1).to_numpy().astype(np.int64)
+    values, value_set = (v if isinstance(v, pa.Array) else _arrow(v) for v in (values, value_set))
+    return pc.fill_null(pc.index_in(values, value_set=value_set), -1).to_numpy().astype(np.int64)
 
 
 def _offsets(rows: np.ndarray, n: int) -> np.ndarray:
@@ -97,25 +110,25 @@ def cited(dataset: Dataset, items: pd.Series) -> Cited:
     """
     n = len(items)
     items = items.reset_index(drop=True)
+    wanted = _arrow(items)
     citations = dataset.citations
     if len(citations) and n:
-        match = _index_in(citations["item"], items)
+        match = _index_in(_citation_items(dataset), wanted)
         found = np.flatnonzero(match >= 0)
         order = np.argsort(match[found], kind="stable")  # grouped by item, each group in the table's order
         citation_rows, owners = found[order], match[found][order]
     else:
         citation_rows = owners = np.zeros(0, dtype=np.int64)
     event_rows = np.full(n, -1, dtype=np.int64)
-    row_sources = pd.Series([], dtype=str)
     events = dataset.events
-    if "source" in events.columns and len(events) and n:
-        at = _index_in(items, "event:" + events["id"].astype(str))
-        hit = np.flatnonzero(at >= 0)
-        row_sources = events["source"].iloc[at[hit]].fillna("").astype(str)
-        named = row_sources.ne("").to_numpy(dtype=bool)
-        hit, row_sources = hit[named], row_sources[named]
-        event_rows[hit] = at[hit]
+    rows = _with_row_source(events) if n else np.zeros(0, dtype=np.int64)
+    if len(rows):
+        # Each event's item among those asked for (the events scanned, not hashed: one item asked costs a scan).
+        owner = _index_in(_event_items(dataset), wanted)[rows]
+        hit = rows[owner >= 0][::-1]  # the first event of an id wins, as a lookup by id would
+        event_rows[owner[owner >= 0][::-1]] = hit
     with_row_source = np.flatnonzero(event_rows >= 0)
+    row_sources = events["source"].iloc[event_rows[with_row_source]].astype(str) if len(with_row_source) else pd.Series([], dtype=str)
     # The source ids stay Arrow strings until the few distinct ones are sorted: no Python string per row.
     sources = pd.concat([citations["source"].iloc[citation_rows].astype(str), row_sources], ignore_index=True)
     names = np.array(sorted(sources.unique().tolist()), dtype=object)
@@ -164,10 +177,8 @@ def cited_items(dataset: Dataset) -> tuple[pd.Series, Cited]:
     """Every item that has a citation or a per-row source (sorted), and their citations."""
 
     def build() -> tuple[pd.Series, Cited]:
-        names = [dataset.citations["item"].astype(str)]
         events = dataset.events
-        if "source" in events.columns:
-            names.append("event:" + events.loc[events["source"].fillna("").astype(str) != "", "id"].astype(str))
+        names = [dataset.citations["item"].astype(str), "event:" + events["id"].iloc[_with_row_source(events)].astype(str)]
         items = pd.Series(sorted(set(pd.concat(names, ignore_index=True).tolist())), dtype=object)
         return items, cited(dataset, items)
 
