@@ -538,6 +538,8 @@ def _unique(names: list[str]) -> list[str]:
 
 def _cell(value: object) -> str:
     """Any property value as text: '' for missing, ISO for dates."""
+    if type(value) is str:  # most cells of a feature file: no test below applies
+        return value
     if value is None:
         return ""
     if isinstance(value, bool | np.bool_):
@@ -605,10 +607,6 @@ def _read_geojson(file: str, content: bytes) -> _Raw:
     raise _Unreadable("is not a GeoJSON FeatureCollection or Feature, nor a TimeMap list of events.")
 
 
-def _json_cell(value: object) -> str:
-    return value if type(value) is str else _cell(value)
-
-
 def _plain_number(value: object) -> bool:
     """A JSON number a float holds exactly enough for a coordinate (not a bool, not a 400-digit integer)."""
     return type(value) is float or (type(value) is int and -(10**9) < value < 10**9)  # type: ignore[operator]
@@ -642,7 +640,7 @@ class _FeatureRows(_Features):
             return True
         if len(props) > _budgets.MAX_COLUMNS:
             raise _budgets.too_many_columns()
-        record = {k: _json_cell(v) for k, v in props.items()}
+        record = {k: _cell(v) for k, v in props.items()}
         if "id" not in record and feature.get("id") is not None:
             record["id"] = _cell(feature["id"])
         geometry = feature.get("geometry")
@@ -685,7 +683,7 @@ class _EventRows(_Features):
             raise _budgets.too_many_columns()
         if number <= self.HEAD:
             self.head_keys.update(event)
-        record = {k: _json_cell(v) for k, v in event.items() if k != "sources"}
+        record = {k: _cell(v) for k, v in event.items() if k != "sources"}
         ids = event.get("sources")
         ids = ids if isinstance(ids, list) else ([] if ids in (None, "") else [ids])
         record["sources"] = _SOURCE_IDS.join(str(i) for i in ids if not isinstance(i, dict | list))
@@ -828,7 +826,8 @@ def _checked_geometries(file: str, raw: _Raw) -> _Raw:
     """Rows whose geometry has a coordinate that is not finite, off the globe or outside the declared CRS left out, each named."""
     if raw.geometry is None or not len(raw.geometry):
         return raw
-    geoms = np.array([g if g is not None else shapely.Point() for g in raw.geometry], dtype=object)
+    geoms = np.empty(len(raw.geometry), dtype=object)
+    geoms[:] = raw.geometry  # None stays None: shapely gives it no coordinates
     coords, index = shapely.get_coordinates(geoms, return_index=True)
     with np.errstate(invalid="ignore"):
         bad_point = ~(np.isfinite(coords).all(axis=1) & (np.abs(coords[:, 0]) <= MAX_LON) & (np.abs(coords[:, 1]) <= MAX_LAT))

@@ -262,8 +262,8 @@ def write_kml(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
         out.write(b"\n  <Folder>\n   " + _xml(_sub(ElementTree.Element("Folder"), "name", ja if lang == "ja" else en), 3))
         for layer, positions in parts:
             for rows in chunks(positions):
-                features = layer_features(layer, rows, lang, origin=True)
-                records = _records(layer.shown.rows(rows))
+                frame = layer.shown.rows(rows)
+                features, records = layer_features(layer, rows, lang, origin=True, frame=frame), _records(frame)
                 for feature, row, quotes in zip(features, records, quote_lists(dataset, layer.cited, rows)):
                     out.write(b"\n   " + _xml(_placemark(dataset, view, layer, feature, row, quotes), 3))
                 count += len(features)

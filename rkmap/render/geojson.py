@@ -87,47 +87,52 @@ def _dated(frame: pd.DataFrame) -> dict[str, object]:
     return {"date": _isoformat(frame["start"]), "date_end": _isoformat(frame["end"])}
 
 
-def layer_features(layer: Layer, rows: np.ndarray, lang: str, origin: bool = False) -> list[dict[str, object]]:
-    """The features of ``layer``'s ``rows`` (positions); ``origin``: with 'user' or 'shipped' last."""
-    frame = layer.shown.rows(rows)
-    extra: dict[str, object] = {"origin": np.where(layer.user[rows], "user", "shipped").tolist()} if origin else {}
-    if layer.name == "place":
-        return _features(
-            _points(frame),
-            _common(layer, frame, rows, "name", lang)
-            | {"kind": frame["kind"], "location_precision": frame["location_precision"], "coord_source": frame["coord_source"]}
-            | extra,
-        )
-    if layer.name == "route":
-        return _features(
-            [mapping(line) for line in frame["line"]],
-            _common(layer, frame, rows, "title", lang)
-            | {"mode": frame["mode"], "start": frame["from_place"], "end": frame["to_place"]}
-            | _dated(frame)
-            | {
-                "disclosed": _isoformat(frame["public"]),
-                "quantity": frame["quantity_en"],
-                "claim_status": frame["claim_status"],
-                "state": frame["state"],
-                "schematic_head_km": frame["schematic_head_km"].astype(float),
-            }
-            | extra,
-        )
-    return _features(
-        _points(frame),
-        _common(layer, frame, rows, "title", lang)
+def _place_props(frame: pd.DataFrame) -> dict[str, object]:
+    return {"kind": frame["kind"], "location_precision": frame["location_precision"], "coord_source": frame["coord_source"]}
+
+
+def _route_props(frame: pd.DataFrame) -> dict[str, object]:
+    return (
+        {"mode": frame["mode"], "start": frame["from_place"], "end": frame["to_place"]}
         | _dated(frame)
         | {
-            "date_precision": frame["date_precision"],
             "disclosed": _isoformat(frame["public"]),
-            "place_id": frame["place_id"],
-            "location_precision": frame["location_precision"],
-            "kind": frame["kind"],
+            "quantity": frame["quantity_en"],
             "claim_status": frame["claim_status"],
             "state": frame["state"],
+            "schematic_head_km": frame["schematic_head_km"].astype(float),
         }
-        | extra,
     )
+
+
+def _event_props(frame: pd.DataFrame) -> dict[str, object]:
+    return _dated(frame) | {
+        "date_precision": frame["date_precision"],
+        "disclosed": _isoformat(frame["public"]),
+        "place_id": frame["place_id"],
+        "location_precision": frame["location_precision"],
+        "kind": frame["kind"],
+        "claim_status": frame["claim_status"],
+        "state": frame["state"],
+    }
+
+
+# Per layer: the text column its name comes from, and its own properties (after the common ones).
+_LAYER_PROPS = {"place": ("name", _place_props), "route": ("title", _route_props), "event": ("title", _event_props)}
+
+
+def layer_features(layer: Layer, rows: np.ndarray, lang: str, origin: bool = False, frame: pd.DataFrame | None = None) -> list[dict[str, object]]:
+    """The features of ``layer``'s ``rows`` (positions); ``origin``: with 'user' or 'shipped' last.
+
+    ``frame``: those rows as ``layer.shown.rows(rows)``, when the caller has them already.
+    """
+    frame = layer.shown.rows(rows) if frame is None else frame
+    name_stem, own = _LAYER_PROPS[layer.name]
+    props = _common(layer, frame, rows, name_stem, lang) | own(frame)
+    if origin:
+        props["origin"] = np.where(layer.user[rows], "user", "shipped").tolist()
+    geometries = [mapping(line) for line in frame["line"]] if layer.name == "route" else _points(frame)
+    return _features(geometries, props)
 
 
 # Features are made this many rows at a time, so a million-row view never holds its features all at once.
