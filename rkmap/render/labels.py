@@ -233,8 +233,13 @@ def place_labels(
     order = sorted(requests, key=lambda r: -r.priority)
     best: tuple[float, list[Placed], list[str]] | None = None
     limits = _Limits(max_move, np.asarray(rivals, dtype=float).reshape(-1, 2))
+    leader_blocked = blocked if leaders_avoid_symbols else blocked[:0]
+    candidates = {
+        request: _Candidates(request, _sides(request), (request.size, *request.alternatives), rings, gap, pad, frame, blocked, route, leader_blocked, limits)
+        for request in requests
+    }
     for _ in range(4):
-        placed, dropped = _attempt(order, frame, route, blocked if leaders_avoid_symbols else blocked[:0], gap, pad, rings, blocked, leaders_avoid_symbols, limits)
+        placed, dropped = _attempt(order, candidates, leaders_avoid_symbols)
         weight = {r.key: r.priority + 1 for r in requests}
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
@@ -288,47 +293,104 @@ class _Limits:
     rivals: np.ndarray  # other symbols' centres (n × 2): the label lies nearer its own
 
 
-def _first_free(
-    request: LabelRequest, sides: Sequence[str], sizes: Sequence[tuple[float, float]], rings: Sequence[float], gap: float, pad: float,
-    frame: Box, placed: list[Placed], blocked: np.ndarray, route: _Lines, leader_blocked: np.ndarray, strict: bool, limits: _Limits | None = None,
-) -> Placed | None:
-    # Only the boxes this label's candidates and leaders can reach (as _within_reach, for this label alone):
-    # each candidate was tested against all of them, tens of thousands with a large data set's symbols.
-    blocked, leader_blocked = _near(request, blocked, gap, pad, rings), _near(request, leader_blocked, gap, pad, rings)
-    for ring, distance in enumerate(rings):
-        # Every candidate of a ring lies at least the ring's distance beyond the symbol's edge (a diagonal one a little
-        # more): past ``max_move``, so do the rings after it.
-        if limits is not None and limits.max_move is not None and gap * distance > limits.max_move + 1e-9:
-            break
-        for variant, side in ((v, side) for v in range(len(sizes)) for side in sides):
-            box = _box_at(request, side, gap * distance, sizes[variant])
-            padded = _grow(box, pad)
-            if not _inside(box, frame):
+def _sides(request: LabelRequest) -> tuple[str, ...]:
+    return (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
+
+
+class _Candidates:
+    """One label's candidate boxes in the order they are tried, with every test that the other labels cannot change.
+
+    Made once per layout (:func:`place_labels` tries up to four orders, each
+    label up to twice): the frame, ``max_move``, the symbols, the route lines and
+    the rivals are the same at every try, so only the placed labels and their
+    leaders are tested again. The boxes come from :func:`_box_at` as they did
+    one at a time, and the tests are the same predicates, for all candidates at
+    once where an array does it: the same first candidate wins.
+    """
+
+    def __init__(
+        self, request: LabelRequest, sides: Sequence[str], sizes: Sequence[tuple[float, float]], rings: Sequence[float], gap: float, pad: float,
+        frame: Box, blocked: np.ndarray, route: _Lines, leader_blocked: np.ndarray, limits: _Limits | None,
+    ) -> None:
+        self.request, self.route, self.limits = request, route, limits
+        # Only the boxes this label's candidates and leaders can reach (as _within_reach, for this label alone).
+        self.leader_blocked = _near(request, leader_blocked, gap, pad, rings)
+        max_move = None if limits is None else limits.max_move
+        tried: list[tuple[int, int, str]] = []
+        for ring, distance in enumerate(rings):
+            # Every candidate of a ring lies at least the ring's distance beyond the symbol's edge (a diagonal one a little
+            # more): past ``max_move``, so do the rings after it.
+            if max_move is not None and gap * distance > max_move + 1e-9:
+                break
+            tried += [(ring, variant, side) for variant in range(len(sizes)) for side in sides]
+        self.tried = tried
+        boxes = np.array([_box_at(request, side, gap * rings[ring], sizes[variant]) for ring, variant, side in tried], dtype=float).reshape(-1, 4)
+        self.boxes = boxes
+        self.padded = np.column_stack([boxes[:, 0] - pad, boxes[:, 1] - pad, boxes[:, 2] + pad, boxes[:, 3] + pad]) if len(boxes) else boxes
+        ok = (boxes[:, 0] >= frame[0]) & (boxes[:, 1] >= frame[1]) & (boxes[:, 2] <= frame[2]) & (boxes[:, 3] <= frame[3])
+        if max_move is not None:  # distance_to_box, for every box
+            x, y = request.anchor
+            dx = np.maximum(np.maximum(boxes[:, 0] - x, 0.0), x - boxes[:, 2])
+            dy = np.maximum(np.maximum(boxes[:, 1] - y, 0.0), y - boxes[:, 3])
+            ok &= ~(np.hypot(dx, dy) - request.clearance > max_move + 1e-9)
+        near = _near(request, blocked, gap, pad, rings)
+        if len(near) and ok.any():
+            candidates = self.padded[ok]
+            w = np.minimum(near[None, :, 2], candidates[:, None, 2]) - np.maximum(near[None, :, 0], candidates[:, None, 0])
+            h = np.minimum(near[None, :, 3], candidates[:, None, 3]) - np.maximum(near[None, :, 1], candidates[:, None, 1])
+            ok[ok] = ~((w > 0) & (h > 0)).any(axis=1)
+        self.open = np.flatnonzero(ok)  # candidates past the array tests, in the order tried
+        self._rest: dict[int, tuple[tuple[Point, Point] | None, bool] | None] = {}
+
+    def rest(self, i: int) -> tuple[tuple[Point, Point] | None, bool] | None:
+        """The other fixed tests of candidate ``i``: None if it fails one, else its leader and whether that crosses a route line."""
+        if i not in self._rest:
+            self._rest[i] = self._tested(i)
+        return self._rest[i]
+
+    def _tested(self, i: int) -> tuple[tuple[Point, Point] | None, bool] | None:
+        request, limits = self.request, self.limits
+        ring = self.tried[i][0]
+        box, padded = tuple(self.boxes[i].tolist()), tuple(self.padded[i].tolist())
+        if self.route.touches(padded):
+            return None
+        # The dearest test: no other symbol as near the label as its own.
+        if limits is not None and _nearer_rival(request.anchor, box, limits.rivals, request.clearance, RIVAL_MARGIN if ring > 0 else 1.0):
+            return None
+        if ring == 0:
+            return None, False
+        leader = _leader(request, box)
+        if _segment_hits_any((*leader[0], *leader[1]), self.leader_blocked, request.anchor):
+            return None
+        return leader, self.route.crosses((*leader[0], *leader[1]))
+
+    def first_free(self, placed: list[Placed], placed_boxes: np.ndarray, strict: bool) -> Placed | None:
+        """The first candidate that also clears the labels placed so far (``placed_boxes``: their boxes, m × 4)."""
+        order = self.open
+        if len(placed_boxes) and len(order):
+            candidates = self.padded[order]
+            w = np.minimum(placed_boxes[None, :, 2], candidates[:, None, 2]) - np.maximum(placed_boxes[None, :, 0], candidates[:, None, 0])
+            h = np.minimum(placed_boxes[None, :, 3], candidates[:, None, 3]) - np.maximum(placed_boxes[None, :, 1], candidates[:, None, 1])
+            order = order[~((w > 0) & (h > 0)).any(axis=1)]
+        leaders = [(*p.leader[0], *p.leader[1]) for p in placed if p.leader is not None]
+        for i in order.tolist():
+            rest = self.rest(i)
+            if rest is None:
                 continue
-            if limits is not None and limits.max_move is not None and distance_to_box(request.anchor, box) - request.clearance > limits.max_move + 1e-9:
+            padded = tuple(self.padded[i].tolist())
+            if any(segment_hits_box(other, padded) for other in leaders):
                 continue
-            if any(overlap(padded, other.box) > 0 for other in placed):
-                continue
-            if _overlaps_any(padded, blocked):
-                continue
-            if route.touches(padded):
-                continue
-            if any(segment_hits_box((*other.leader[0], *other.leader[1]), padded) for other in placed if other.leader is not None):
-                continue
-            # Last, as the dearest test: no other symbol as near the label as its own.
-            if limits is not None and _nearer_rival(request.anchor, box, limits.rivals, request.clearance, RIVAL_MARGIN if ring > 0 else 1.0):
-                continue
-            leader = _leader(request, box) if ring > 0 else None
+            leader, crosses = rest
+            ring, variant, side = self.tried[i]
+            box = tuple(self.boxes[i].tolist())
             if leader is None:
-                return Placed(request.key, box, side, None, variant)
-            if strict and route.crosses((*leader[0], *leader[1])):
+                return Placed(self.request.key, box, side, None, variant)
+            if strict and crosses:
                 continue
             if any(segment_hits_box((*leader[0], *leader[1]), _grow(other.box, -0.5)) for other in placed):
                 continue
-            if _segment_hits_any((*leader[0], *leader[1]), leader_blocked, request.anchor):
-                continue
-            return Placed(request.key, box, side, leader, variant)
-    return None
+            return Placed(self.request.key, box, side, leader, variant)
+        return None
 
 
 def _segment_hits_any(segment: Sequence[float], boxes: np.ndarray, anchor: Point) -> bool:
@@ -347,21 +409,14 @@ def _segment_hits_any(segment: Sequence[float], boxes: np.ndarray, anchor: Point
     return any(segment_hits_box(segment, tuple(box)) for box in shrunk[near].tolist())
 
 
-def _attempt(
-    order: list[LabelRequest], frame: Box, route: _Lines, leader_blocked: np.ndarray, gap: float, pad: float, rings: Sequence[float], blocked: np.ndarray, strict_leaders: bool = True,
-    limits: _Limits | None = None,
-) -> tuple[list[Placed], list[str]]:
+def _attempt(order: list[LabelRequest], candidates: dict[LabelRequest, _Candidates], strict_leaders: bool = True) -> tuple[list[Placed], list[str]]:
     placed: list[Placed] = []
     dropped: list[str] = []
-    blocked_boxes = np.asarray(blocked, dtype=float).reshape(-1, 4)
-    leader_boxes = np.asarray(leader_blocked, dtype=float).reshape(-1, 4)
     for request in order:
-        sides = (request.preferred, *[s for s in SIDES if s != request.preferred]) if request.preferred in SIDES else SIDES
-        sizes = (request.size, *request.alternatives)
         choice = None
         # A leader across a route line reads as part of it: tried only when nothing else is free.
         for strict in (True, False) if strict_leaders else (False,):
-            choice = _first_free(request, sides, sizes, rings, gap, pad, frame, placed, blocked_boxes, route, leader_boxes, strict, limits)
+            choice = candidates[request].first_free(placed, np.array([p.box for p in placed], dtype=float).reshape(-1, 4), strict)
             if choice is not None:
                 break
         if choice is None:
