@@ -1,5 +1,6 @@
 // A session's many own events as binary columns (rkmap/app/user_channel.py): fetched once per
-// upload from the server's memory, handed to deck.gl as binary attributes.
+// upload from the server's memory, handed to deck.gl as binary attributes; their "happening now"
+// halo likewise, once per clock and emphasis.
 //
 // A layer of the map's JSON with a "columnar" prop ({url, key, filter, lang}) has no data
 // in the JSON: its data are the blob at ``url`` (rkmap/render/user_columns.py pack),
@@ -68,7 +69,9 @@ export class ColumnarData {
   dataFor(layerId, spec, zoom) {
     const blob = this.blobs.get(spec.url);
     if (!blob) {
-      this.fetchBlob(spec);
+      // A halo is asked for once its events have arrived: they come first.
+      const events = spec.url.split("/halo/")[0];
+      if (events === spec.url || this.blobs.get(events)?.columns) this.fetchBlob(spec);
       return null;
     }
     if (!blob.columns) return null;
@@ -77,16 +80,10 @@ export class ColumnarData {
     let data = this.data.get(dataKey);
     if (!data) {
       const columns = Object.fromEntries(Object.entries(blob.columns).map(([name, column]) => [name, part(column, tier)]));
-      data = {
-        length: tier.length,
-        attributes: {
-          getPosition: columns.position,
-          getFillColor: { value: columns.fill.value, size: 4, normalized: true },
-          getFilterValue: { value: filterValues(columns, spec.filter), size: 2 },
-        },
-        rows: columns.row.value,
-        tier: tier.zoom,
-      };
+      const attributes = { getPosition: columns.position, getFilterValue: { value: filterValues(columns, spec.filter), size: 2 } };
+      // The events' own colours; a halo's blob has none (its layer draws in one colour).
+      if (columns.fill) attributes.getFillColor = { value: columns.fill.value, size: 4, normalized: true };
+      data = { length: tier.length, attributes, rows: columns.row.value, tier: tier.zoom };
       this.data.set(dataKey, data);
     }
     this.specs.set(layerId, { spec, rows: data.rows, tier: tier.zoom });
@@ -103,9 +100,11 @@ export class ColumnarData {
   }
 
   fetchBlob(spec) {
-    // A new upload has a new URL: drop the previous one's arrays with its entries.
+    // A new upload has a new URL: drop the previous one's arrays with its entries (an upload's halo URLs
+    // lie under its own, one per clock and emphasis, and stay while it does).
+    const upload = spec.url.split("/halo/")[0];
     for (const url of [...this.blobs.keys()]) {
-      if (url !== spec.url) this.forget(url);
+      if (url.split("/halo/")[0] !== upload) this.forget(url);
     }
     this.blobs.set(spec.url, { pending: true });
     fetch(new URL(spec.url, document.baseURI), { headers: { [KEY_HEADER]: spec.key }, cache: "no-store" })

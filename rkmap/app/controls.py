@@ -13,13 +13,12 @@ from rkmap.app.choices import choice, repair_choices, resend_choices
 from rkmap.app.url_state import parse_query, query_for
 from rkmap.core.dates import add_period
 from rkmap.core.messages import frame_label, t
-from rkmap.render.view import DEFAULT_EMPHASIS_DAYS, LAYERS, REGIONS, USER_REGION, MapView
+from rkmap.render.view import DEFAULT_EMPHASIS_DAYS, EMPHASIS_CHOICES, LAYERS, REGIONS, USER_REGION, MapView
 
 STEPS = ("day", "week", "month", "year")
 # Seconds between play steps: each step reruns the page, which takes a few tenths of a second here.
 PLAY_SPEEDS = (2.4, 1.2, 0.6)
 DEFAULT_PLAY_SPEED = 1.2
-EMPHASIS_CHOICES = (7, 30, 90, 365)
 
 
 def init_state(first: date, last: date, items: Container[str], user_frame: bool = False) -> None:

@@ -12,7 +12,9 @@ memory:
   (rkmap/render/user_columns.py), fetched once per upload by the browser
   (rkmap/app/columnar.js), which hands them to deck.gl as binary attributes;
 - ``GET /rkmap-user/<token>/row/<lang>/<index>``: one row's id and tooltip,
-  asked for when the pointer is over a symbol or clicks it.
+  asked for when the pointer is over a symbol or clicks it;
+- ``GET /rkmap-user/<token>/halo/<clock>/<days>``: the events' "happening now"
+  halo under that clock and emphasis, as binary columns too.
 
 A request is answered only if its token is registered, the ``X-Rkmap-Key``
 header carries the secret of the session that registered it, and that session
@@ -154,6 +156,17 @@ def served_blob(user: Dataset) -> bytes:
     return memo(user, "user-channel-columns", lambda: gzip.compress(columns_blob(user), GZIP_LEVEL, mtime=0))
 
 
+def served_halo(user: Dataset, clock: str, emphasis_days: int) -> bytes:
+    """The 'happening now' halo of a user dataset's events under ``clock`` and ``emphasis_days``
+    (rkmap/render/user_columns.py halo_tiers), gzipped, built once per dataset and setting; the browser asks for it after the events."""
+    import gzip
+
+    from rkmap.core.memo import memo
+    from rkmap.render.user_columns import halo_tiers, pack
+
+    return memo(user, f"user-channel-halo-{clock}-{emphasis_days}", lambda: gzip.compress(pack(*halo_tiers(user.events, clock, emphasis_days)), GZIP_LEVEL, mtime=0))
+
+
 def _row(user: Dataset, index: int, lang: str) -> dict[str, object] | None:
     from rkmap.render.layer_parts import USER
     from rkmap.render.user_columns import row_pick
@@ -190,6 +203,16 @@ def routes(is_active: Callable[[str], bool] = _is_active) -> list[object]:
         # Already compressed: the Content-Encoding keeps Streamlit's gzip middleware from compressing it again.
         return Response(blob, media_type="application/octet-stream", headers={**headers, "Content-Encoding": "gzip"})
 
+    async def halo(request) -> Response:
+        from rkmap.render.view import EMPHASIS_CHOICES
+
+        user = REGISTRY.lookup(request.path_params["token"], request.headers.get(KEY_HEADER), is_active)
+        clock, days = request.path_params["clock"], request.path_params["days"]
+        if user is None or clock not in ("event", "public") or days not in EMPHASIS_CHOICES:
+            return not_found()
+        blob = await run_in_threadpool(served_halo, user, clock, days)
+        return Response(blob, media_type="application/octet-stream", headers={**headers, "Content-Encoding": "gzip"})
+
     async def row(request) -> Response:
         user = REGISTRY.lookup(request.path_params["token"], request.headers.get(KEY_HEADER), is_active)
         lang = request.path_params["lang"]
@@ -202,4 +225,5 @@ def routes(is_active: Callable[[str], bool] = _is_active) -> list[object]:
     return [
         Route(f"{ROUTE}/{{token}}", columns, methods=["GET"]),
         Route(f"{ROUTE}/{{token}}/row/{{lang}}/{{index:int}}", row, methods=["GET"]),
+        Route(f"{ROUTE}/{{token}}/halo/{{clock}}/{{days:int}}", halo, methods=["GET"]),
     ]

@@ -41,20 +41,27 @@ def symbol_groups(events: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def current_intervals(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> pd.DataFrame:
-    """Per spot, the merged spans in which some event there is current.
+def merged_runs(codes: np.ndarray, opens: np.ndarray, closes: np.ndarray, emphasis_days: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per group code, its rows' intervals merged into runs: (each run's first row, its open, its close), runs in (code, open) order.
 
-    A row [t_start, t_end] is current at day a when t_start <= a and
-    t_end >= a - emphasis_days: the same test as for single events.
+    A row [open, close] is current at day a when open <= a and close >= a -
+    emphasis_days; rows whose current days meet or overlap form one run, which
+    is current exactly when one of its rows is. A run's first row is its
+    earliest opening (ties: the first in the data).
     """
+    order = np.lexsort((opens, codes))  # stable: ties keep data order
+    code, start, end = codes[order], opens[order], closes[order]
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = code[1:] != code[:-1]
+    reach = pd.Series(end).groupby(np.cumsum(new_group)).cummax().to_numpy()  # the latest close so far in the group
+    starts_run = new_group.copy()
+    starts_run[1:] |= start[1:] > reach[:-1] + emphasis_days
+    first = np.flatnonzero(starts_run)
+    return order[first], start[first], np.maximum.reduceat(end, first) if len(first) else end[:0]
+
+
+def current_intervals(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> pd.DataFrame:
+    """Per spot, the merged spans in which some event there is current (:func:`merged_runs`: the same test as for single events)."""
     opens, closes = clock_columns(clock)
-    codes = _group_codes(events, SPOT_KEYS)
-    frame = pd.DataFrame({"group": codes, "open": events[opens].to_numpy(), "close": events[closes].to_numpy()})
-    frame = frame.sort_values(["group", "open"], kind="stable").reset_index(drop=True)
-    reach = frame.groupby("group")["close"].cummax()
-    previous = reach.groupby(frame["group"]).shift()
-    starts_run = previous.isna() | (frame["open"] > previous + emphasis_days)
-    frame["run"] = starts_run.cumsum()
-    runs = frame.groupby("run").agg(group=("group", "first"), t_start=("open", "min"), t_end=("close", "max"))
-    spots = pd.DataFrame({"group": codes, "lon": events["lon"].to_numpy(), "lat": events["lat"].to_numpy()}).drop_duplicates("group")
-    return runs.merge(spots, on="group", how="left").drop(columns="group").reset_index(drop=True)
+    first, t_start, t_end = merged_runs(_group_codes(events, SPOT_KEYS), events[opens].to_numpy(), events[closes].to_numpy(), emphasis_days)
+    return pd.DataFrame({"t_start": t_start, "t_end": t_end, "lon": events["lon"].to_numpy()[first], "lat": events["lat"].to_numpy()[first]})

@@ -324,20 +324,36 @@ def own_large_event_layers(data: Dataset, view: MapView, look: Look, publish: Pu
         "extensions": [FILTER_2],
         **time_props(view),
     }
+    # "Happening now": the events' days merged per pixel (channel) or per spot (inline), exact at every date (rkmap/render/_grouping.py).
+    halo = {
+        "id": f"{look.prefix}events-current",
+        "radius_units": "'pixels'",
+        "get_radius": 8,
+        "get_fill_color": [*style.EMPHASIS, 200],
+        "pickable": False,
+        "extensions": [FILTER_2],
+        **as_of_filter(view, emphasised=True),
+    }
     if publish.channel is not None:
         # The JSON names the channel and the clock's pair of day columns (the filter value); the data are not in it.
         opens, closes = clock_columns(view.clock)
-        columnar = {**publish.channel(data), "filter": [opens, closes], "lang": view.lang}
-        return [pdk.Layer("ScatterplotLayer", data=[], columnar=columnar, **common)]
+        channel = publish.channel(data)
+        columnar = {**channel, "filter": [opens, closes], "lang": view.lang}
+        # The halo's runs are merged for this clock: always [t_start, t_end]; fetched after the events (a separate blob).
+        halo_columns = {**channel, "url": f"{channel['url']}/halo/{view.clock}/{view.emphasis_days}", "filter": ["t_start", "t_end"], "lang": view.lang}
+        return [pdk.Layer("ScatterplotLayer", data=[], columnar=halo_columns, **halo), pdk.Layer("ScatterplotLayer", data=[], columnar=columnar, **common)]
     table = publish("event-table", lambda: own_event_table(data.events).to_dict("records"))
+    runs = publish(f"event-current-{view.clock}-{view.emphasis_days}",
+                   lambda: current_intervals(data.events, view.clock, view.emphasis_days).to_dict("records"))
     return [
+        pdk.Layer("ScatterplotLayer", data=runs, get_position="[lon, lat]", get_filter_value="[t_start, t_end]", **halo),
         pdk.Layer(
             "ScatterplotLayer",
             data=table,
             get_position="[lon, lat]",
             get_fill_color=f"[{colour[0]}, {colour[1]}, {colour[2]}, hollow ? 0 : 235]",
             **common,
-        )
+        ),
     ]
 
 

@@ -42,8 +42,9 @@ from rkmap.core import style
 from rkmap.core.projection import world_xy_array
 from rkmap.data import Dataset
 from rkmap.render import layer_parts
+from rkmap.render._grouping import merged_runs
 from rkmap.render.layer_parts import Look
-from rkmap.render.view import MapView
+from rkmap.render.view import Clock, MapView, clock_columns
 
 # The day columns every clock needs: the browser interleaves the clock's pair as the filter value
 # (rkmap/render/view.py clock_columns), so a clock switch needs no new fetch.
@@ -86,8 +87,7 @@ def event_tiers(events: pd.DataFrame, look: Look) -> tuple[dict[str, np.ndarray]
     tiers: list[dict[str, int | None]] = []
     start = 0
     for zoom in range(MAX_ZOOM + 1):
-        scale = TILE_PX * 2.0**zoom
-        cell = (np.floor(x * scale).astype(np.int64) * (TILE_PX << MAX_ZOOM) + np.floor(y * scale).astype(np.int64)) * 2 + hollow
+        cell = _cells(x, y, zoom) * 2 + hollow
         keys, first, inverse = np.unique(cell[order], return_index=True, return_inverse=True)
         if len(keys) > TIER_SAVES * n:
             break
@@ -102,6 +102,47 @@ def event_tiers(events: pd.DataFrame, look: Look) -> tuple[dict[str, np.ndarray]
     parts.append(rows)
     tiers.append({"zoom": None, "start": start, "length": n})
     return {name: np.concatenate([part[name] for part in parts]) for name in rows}, tiers
+
+
+def _cells(x: np.ndarray, y: np.ndarray, zoom: int) -> np.ndarray:
+    """Each point's pixel at ``zoom`` (world units ``x``, ``y`` in [0, 1]) as one integer."""
+    scale = TILE_PX * 2.0**zoom
+    return np.floor(x * scale).astype(np.int64) * (TILE_PX << MAX_ZOOM) + np.floor(y * scale).astype(np.int64)
+
+
+def halo_tiers(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> tuple[dict[str, np.ndarray], list[dict[str, int | None]]]:
+    """The 'happening now' halo of many events, per zoom tier as :func:`event_tiers`: ``position``, ``t_start``/``t_end`` and first ``row`` of each run.
+
+    Within a pixel of a tier's zoom, the rows' [open, close] days under ``clock`` are merged
+    into runs (rkmap/render/_grouping.py merged_runs), each current exactly when one of
+    its rows is, as the shipped data's halo is merged per spot; the last tier merges per
+    spot. The browser filters ``[t_start, t_end]`` with the emphasised as-of ranges.
+    """
+    opens, closes = clock_columns(clock)
+    lon, lat = events["lon"].to_numpy(dtype=np.float64), events["lat"].to_numpy(dtype=np.float64)
+    x, y = world_xy_array(lon, lat)
+    start, end = events[opens].to_numpy(dtype=np.float64), events[closes].to_numpy(dtype=np.float64)
+    spots = pd.MultiIndex.from_arrays([lon, lat]).factorize()[0] if len(events) else np.zeros(0, dtype=np.int64)
+    finest = merged_runs(spots, start, end, emphasis_days)
+    parts: list[dict[str, np.ndarray]] = []
+    tiers: list[dict[str, int | None]] = []
+
+    def add(zoom: int | None, runs: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        first, t_start, t_end = runs
+        position = np.empty((len(first), 2), dtype=np.float32)
+        position[:, 0], position[:, 1] = lon[first], lat[first]
+        parts.append({"position": position, "t_start": t_start.astype(np.float32), "t_end": t_end.astype(np.float32), "row": first.astype(np.int32)})
+        tiers.append({"zoom": zoom, "start": sum(t["length"] for t in tiers), "length": len(first)})
+
+    # A finer pixel splits a coarser one's runs: the count only grows with the zoom.
+    for zoom in range(MAX_ZOOM + 1):
+        runs = merged_runs(_cells(x, y, zoom), start, end, emphasis_days)
+        if len(runs[0]) > TIER_SAVES * len(finest[0]):
+            break
+        add(zoom, runs)
+    add(None, finest)
+    names = ("position", "t_start", "t_end", "row")
+    return {name: np.concatenate([part[name] for part in parts]) for name in names}, tiers
 
 
 def pack(columns: dict[str, np.ndarray], tiers: list[dict[str, int | None]] | None = None) -> bytes:

@@ -26,6 +26,7 @@ Clock = Literal["event", "public"]
 LAYERS = ("places", "route", "events")
 DEFAULT_LAYERS = frozenset(LAYERS)
 DEFAULT_EMPHASIS_DAYS = 30
+EMPHASIS_CHOICES = (7, 30, 90, 365)  # the app's choices of "happening now" (days after an event ends)
 
 
 # The analyst's own data get a frame of their own, offered only while a session

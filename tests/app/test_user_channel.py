@@ -15,13 +15,13 @@ from starlette.applications import Starlette
 
 from bench.user_data_load import write_acled
 from rkmap.app import user_channel
-from rkmap.app.user_channel import KEY_HEADER, REGISTRY, ROUTE, columns_blob, routes, served_blob
+from rkmap.app.user_channel import KEY_HEADER, REGISTRY, ROUTE, columns_blob, routes, served_blob, served_halo
 from rkmap.core import style
 from rkmap.data import load_dataset
 from rkmap.data.user_data import load_user_file, user_parts, with_user_data
 from rkmap.render.deck import build_deck
 from rkmap.render.static_files import CACHE_DIR
-from rkmap.render.user_columns import unpack
+from rkmap.render.user_columns import halo_tiers, unpack
 from rkmap.render.view import MapView, clock_columns
 
 ROWS = style.LARGE_EVENT_COUNT + 500  # past the inline layer's size: the channel's case
@@ -205,3 +205,61 @@ def test_the_deck_names_the_channel_and_nothing_is_written_under_static(merged) 
     assert "UKR1" not in text and len(text) < 200_000
     public = json.loads(build_deck(merged, view.with_(clock="public"), channel=channel).to_json())
     assert next(layer for layer in public["layers"] if layer["id"] == "user-events")["columnar"]["filter"] == list(clock_columns("public"))
+
+    halo = next(layer for layer in deck["layers"] if layer["id"] == "user-events-current")
+    assert halo["data"] == [] and halo["columnar"] == {"url": f"{ROUTE}/tok/halo/event/30", "key": "k", "filter": ["t_start", "t_end"], "lang": "en"}
+    assert [layer["id"] for layer in deck["layers"]].index("user-events-current") < [layer["id"] for layer in deck["layers"]].index("user-events")
+    assert next(layer for layer in public["layers"] if layer["id"] == "user-events-current")["columnar"]["url"] == f"{ROUTE}/tok/halo/public/30"
+
+
+def _where(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, zoom: int | None) -> set[tuple]:
+    """The pixels of a zoom (None: the spots) that the given rows lie in."""
+    from rkmap.core.projection import world_xy_array
+
+    if zoom is None:
+        return set(zip(lon[rows], lat[rows], strict=True))
+    x, y = world_xy_array(lon[rows], lat[rows])
+    return set(zip(np.floor(x * 512 * 2**zoom).astype(int), np.floor(y * 512 * 2**zoom).astype(int), strict=True))
+
+
+@pytest.mark.parametrize(("clock", "emphasis"), [("event", 7), ("event", 90), ("public", 30)])
+def test_each_halo_tier_is_on_at_every_day_in_the_pixels_where_a_row_is_happening_now(merged, clock, emphasis) -> None:
+    """The halo's runs, per pixel of a tier's zoom (per spot in the last tier), are current exactly where one of their rows is."""
+    events = _user(merged).events.copy()
+    # Some rows last a while and share a spot with others, so runs merge and split.
+    events["t_end"] = events["t_start"] + (np.arange(len(events)) % 5) * 40
+    columns, tiers = halo_tiers(events, clock, emphasis)
+    assert tiers[-1]["zoom"] is None and len(tiers) > 2
+    opens, closes = (events[c].to_numpy() for c in clock_columns(clock))
+    lon, lat = events["lon"].to_numpy(), events["lat"].to_numpy()
+    for tier in tiers:
+        part = slice(tier["start"], tier["start"] + tier["length"])
+        first = columns["row"][part]
+        np.testing.assert_allclose(columns["position"][part], np.column_stack([lon[first], lat[first]]), atol=1e-4)
+        for day in np.quantile(opens, [0.05, 0.3, 0.5, 0.8, 0.99]).round():
+            now = np.flatnonzero((opens <= day) & (closes >= day - emphasis))
+            on = (columns["t_start"][part] <= day) & (columns["t_end"][part] >= day - emphasis)
+            assert _where(lon, lat, first[on], tier["zoom"]) == _where(lon, lat, now, tier["zoom"]), (tier, day)
+
+
+def test_the_halo_route_serves_the_owner_one_clock_and_emphasis_the_app_offers(merged, server) -> None:
+    client, _ = server
+    user = _user(merged)
+    REGISTRY.register("a", "secret-a", user, "token-a")
+    mine = client.get(f"{ROUTE}/token-a/halo/event/30", headers={KEY_HEADER: "secret-a"})
+    assert mine.status_code == 200 and mine.headers["content-encoding"] == "gzip" and mine.headers["cache-control"] == "no-store"
+    assert gzip.decompress(mine.content) == gzip.decompress(served_halo(user, "event", 30))
+    columns, tiers = unpack(gzip.decompress(mine.content))
+    assert set(columns) == {"position", "t_start", "t_end", "row"} and tiers[-1]["zoom"] is None
+    assert client.get(f"{ROUTE}/token-a/halo/event/30", headers={KEY_HEADER: "secret-b"}).status_code == 404
+    for bad in ("halo/now/30", "halo/event/31", "halo/event/-7", "halo/event/99999999999"):
+        assert client.get(f"{ROUTE}/token-a/{bad}", headers={KEY_HEADER: "secret-a"}).status_code == 404, bad
+
+
+def test_without_the_channel_many_own_events_keep_their_halo_inline(merged) -> None:
+    from rkmap.render._grouping import current_intervals
+
+    deck = json.loads(build_deck(merged, MapView(as_of=date(2023, 10, 13), emphasis_days=90)).to_json())
+    halo = next(layer for layer in deck["layers"] if layer["id"] == "user-events-current")
+    runs = current_intervals(_user(merged).events, "event", 90)
+    assert len(halo["data"]) == len(runs) > 0 and halo["getFilterValue"] == "@@=[t_start, t_end]"
