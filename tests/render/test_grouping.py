@@ -63,3 +63,15 @@ def test_halo_spans_are_merged_per_spot() -> None:
         assert (ordered["t_start"].to_numpy()[1:] > ordered["t_end"].to_numpy()[:-1] + 30).all()
     assert len(spans) == len(spans.drop_duplicates(["lon", "lat", "t_start"]))
     assert spans[["lon", "lat"]].drop_duplicates().shape[0] == 5
+
+
+@pytest.mark.parametrize("case", ["days", "fractional", "huge codes", "empty"])
+def test_the_order_by_code_then_opening_is_lexsorts_with_ties_in_data_order(case: str) -> None:
+    from rkmap.render._grouping import _by_code_then_open
+
+    rng = np.random.default_rng(7)
+    n = 0 if case == "empty" else 5_000
+    codes = rng.integers(0, 2**50 if case == "huge codes" else 50, n)  # huge: past the combined key's 62 bits
+    opens = rng.integers(-400_000, 700_000, n).astype(float) if case != "fractional" else rng.uniform(0, 10, n).round(1)
+    opens[: n // 2] = opens[n // 2 : 2 * (n // 2)]  # ties
+    assert np.array_equal(_by_code_then_open(codes, opens), np.lexsort((opens, codes)))
