@@ -87,19 +87,6 @@ def overlap(a: Box, b: Box) -> float:
     return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
-def _overlaps_any(box: Box, others: np.ndarray) -> bool:
-    """Whether ``box`` shares area with any row of ``others`` (n × 4): :func:`overlap` > 0, for many boxes at once.
-
-    The area lists of the exports test each candidate against every symbol: in
-    Python that was a third of the whole-route image's render time.
-    """
-    if not len(others):
-        return False
-    w = np.minimum(others[:, 2], box[2]) - np.maximum(others[:, 0], box[0])
-    h = np.minimum(others[:, 3], box[3]) - np.maximum(others[:, 1], box[1])
-    return bool(((w > 0) & (h > 0)).any())
-
-
 def _grow(box: Box, pad: float) -> Box:
     return (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
 
