@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rkmap.core.cells import numbers
-from rkmap.core.dates import EPOCH, parse_partial_date
+from rkmap.core.cells import numbers, text_buffers
+from rkmap.core.dates import EPOCH, parse_partial_date, plain_dates
 from rkmap.core.schema import CONTESTED_STATUSES, Column
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,79}$"
@@ -37,7 +37,26 @@ def isin(values: pd.Series, members: object) -> pd.Series:
 
 def text(values: pd.Series) -> pd.Series:
     """Cells as stripped Arrow strings; missing cells become ''."""
-    return values.astype(STRING).fillna("").str.strip()
+    values = values.astype(STRING).fillna("")
+    # A column none of whose cells starts or ends in a space is its own stripped copy: not copied again (most columns of a file).
+    return values if _nothing_to_strip(values) else values.str.strip()
+
+
+def _nothing_to_strip(values: pd.Series) -> bool:
+    """No cell starts or ends with a byte of white space, read from the Arrow buffers (no string made or copied).
+
+    Conservative: a first or last byte that is a control character, a space or
+    any non-ASCII byte (a UTF-8 space such as U+00A0 starts and ends with one)
+    counts as one, and the cells are then stripped as usual.
+    """
+    for offsets, data, valid in text_buffers(values):
+        if valid is not None:
+            return False
+        filled = offsets[1:] > offsets[:-1]
+        ends = np.concatenate([data[offsets[:-1][filled]], data[offsets[1:][filled] - 1]])
+        if not ((ends > 0x20) & (ends < 0x7F)).all():
+            return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -59,6 +78,34 @@ def _set(target: pd.Series, mask: pd.Series, value: object) -> None:
 
 
 def parse_dates(values: pd.Series) -> ParsedDates:
+    """The interval, precision and error of each cell: the plain ISO forms in numpy, every other cell by :func:`_parse_general`.
+
+    A cell in a plain form whose day is not a day of the calendar (2023-02-30), or
+    whose year is far off, is read by the general path, so its message is the same.
+    """
+    if not len(values) or not isinstance(values.dtype, pd.StringDtype):
+        return _parse_general(values)
+    plain = plain_dates(values)
+    if not plain.form.any():
+        return _parse_general(values)
+    is_day, is_month, is_year = plain.is_day, plain.form & (plain.size == 7), plain.form & (plain.size == 4)
+    year_last = (plain.year - 1970 + 1).astype("datetime64[Y]").astype("datetime64[D]") - 1
+    first = np.where(is_day, plain.day, plain.month_first).astype("datetime64[s]")  # a year's first day is its January's
+    last = np.where(is_day, plain.day, np.where(is_month, plain.month_last, year_last)).astype("datetime64[s]")
+    precision = np.full(len(values), "", dtype=object)
+    precision[is_day], precision[is_month], precision[is_year] = "day", "month", "year"
+    error = np.full(len(values), "", dtype=object)
+    read = is_day | is_month | is_year
+    first[~read], last[~read] = np.datetime64("NaT"), np.datetime64("NaT")
+    if not read.all():
+        rest = _parse_general(values[~read])
+        first[~read], last[~read] = rest.first.to_numpy(dtype="datetime64[s]"), rest.last.to_numpy(dtype="datetime64[s]")
+        precision[~read], error[~read] = rest.precision.to_numpy(dtype=object), rest.error.to_numpy(dtype=object)
+    index = values.index
+    return ParsedDates(pd.Series(first, index=index), pd.Series(last, index=index), pd.Series(precision, index=index, dtype=object), pd.Series(error, index=index, dtype=object))
+
+
+def _parse_general(values: pd.Series) -> ParsedDates:
     index = values.index
     first = pd.Series(pd.NaT, index=index, dtype="datetime64[s]")
     last = first.copy()

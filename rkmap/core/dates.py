@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
-from rkmap.core.cells import numbers
+from rkmap.core.cells import numbers, text_buffers
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 Precision = Literal["day", "month", "year"]
@@ -191,6 +192,73 @@ def _iso(year: pd.Series, month: pd.Series, day: pd.Series | None = None) -> pd.
     return out.astype(object).where(pd.notna(year), None)
 
 
+# Years every pandas timestamp unit holds (nanoseconds: 1677-09-21 to 2262-04-11): a plain date outside them is read by pandas, as before.
+PLAIN_YEARS = (1678, 2261)
+
+
+@dataclass(frozen=True)
+class PlainDates:
+    """The cells of a column in a plain form, read as numbers (numpy arrays, one entry per cell).
+
+    The forms: YYYY, YYYY-MM (month 01–12) and YYYY-MM-DD, in ASCII digits, of
+    a year in PLAIN_YEARS. Nearly every cell is in one once a file's dates are
+    read; other cells are False in ``form`` and left to the general readers.
+    """
+
+    form: np.ndarray  # bool
+    size: np.ndarray  # the cell's length: 4, 7 or 10 where ``form``
+    year: np.ndarray  # int64
+    month_first: np.ndarray  # datetime64[D]: the first and last day of the cell's month (of January for a year)
+    month_last: np.ndarray
+    day: np.ndarray  # datetime64[D]: the day of a YYYY-MM-DD cell; NaT where it is not a day of the calendar or not that form
+    is_day: np.ndarray  # bool: ``day`` is a day
+
+
+def plain_dates(values: pd.Series) -> PlainDates:
+    """:class:`PlainDates` of text cells, read byte by byte in numpy from the Arrow buffers (no Python object, no regex pass per cell)."""
+    import numpy as np
+
+    forms, sizes, years, months, days = [], [], [], [], []
+    for offsets, data, valid in text_buffers(values):
+        start, size = offsets[:-1], np.diff(offsets)
+        size = size if valid is None else np.where(valid, size, 0)
+        padded = np.concatenate([data, np.zeros(10, dtype=np.uint8)])  # bytes past a short cell's end: read, never used
+        byte = [padded[start + k].astype(np.int64) for k in range(10)]
+        digit = [(b >= 48) & (b <= 57) for b in byte]
+        form = ((size == 4) | (size == 7) | (size == 10)) & digit[0] & digit[1] & digit[2] & digit[3]
+        month_part = (size >= 7) & (byte[4] == 45) & digit[5] & digit[6]
+        form &= (size == 4) | month_part
+        form &= (size != 10) | ((byte[7] == 45) & digit[8] & digit[9])
+        month = np.where(size >= 7, (byte[5] - 48) * 10 + byte[6] - 48, 1)
+        form &= (month >= 1) & (month <= 12)
+        forms.append(form)
+        sizes.append(size)
+        years.append(np.where(form, (byte[0] - 48) * 1000 + (byte[1] - 48) * 100 + (byte[2] - 48) * 10 + byte[3] - 48, 1970))
+        months.append(np.where(form, month, 1))
+        days.append(np.where(form & (size == 10), (byte[8] - 48) * 10 + byte[9] - 48, 1))
+    form, size, year, month, day = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64) for parts in (forms, sizes, years, months, days))
+    form = form.astype(bool) & (year >= PLAIN_YEARS[0]) & (year <= PLAIN_YEARS[1])
+    month_start = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
+    month_first = month_start.astype("datetime64[D]")
+    month_last = (month_start + 1).astype("datetime64[D]") - 1
+    exact = month_first + (day - 1)
+    is_day = form & (size == 10) & (day >= 1) & (exact <= month_last)
+    exact[~is_day] = np.datetime64("NaT")
+    return PlainDates(form, size, year, month_first, month_last, exact, is_day)
+
+
+def iso_days(values: pd.Series) -> np.ndarray:
+    """``pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")`` as datetime64[D]: plain cells in numpy, only the others by pandas."""
+    import pandas as pd
+
+    plain = plain_dates(values)
+    days = plain.day.copy()
+    rest = ~(plain.form & (plain.size == 10))
+    if rest.any():
+        days[rest] = pd.to_datetime(values[rest], format="%Y-%m-%d", errors="coerce").to_numpy(dtype="datetime64[D]")
+    return days
+
+
 _PLAIN_NUMERIC = r"^\d{2}[./-]\d{2}[./-]\d{4}$"  # 24/02/2022: the form of most numeric dates, read columnar by _plain_numeric
 
 
@@ -201,6 +269,7 @@ def _plain_numeric(values: pd.Series, order: DayOrder) -> tuple[pd.Series, pd.Se
     check), in Arrow: the general reader builds a Python object per cell. Every
     other cell (malformed, not a day, another form) is left to it.
     """
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -211,7 +280,7 @@ def _plain_numeric(values: pd.Series, order: DayOrder) -> tuple[pd.Series, pd.Se
     day, month = (first, second) if order == "dayfirst" else (second, first)
     iso = pc.if_else(plain, pc.binary_join_element_wise(year, month, day, pa.scalar("-", cells.type)), pa.scalar(None, cells.type))
     text = pd.Series(iso, index=values.index, dtype="string[pyarrow]")
-    fast = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").notna()
+    fast = pd.Series(~np.isnat(iso_days(text)), index=values.index)
     return text.where(fast, values.astype("string[pyarrow]")), fast
 
 

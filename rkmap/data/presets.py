@@ -23,9 +23,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from rkmap.core.dates import DayOrder
+from rkmap.core.columns import text
+from rkmap.core.dates import DayOrder, plain_dates
 
 STRING = "string[pyarrow]"
 
@@ -103,10 +105,6 @@ CAMEO_ROOTS = {
 
 def normalise(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
-
-
-def text(values: pd.Series) -> pd.Series:
-    return values.astype(STRING).fillna("").str.strip()
 
 
 @dataclass(frozen=True)
@@ -295,9 +293,19 @@ def acled_week(frame: pd.DataFrame, dates: pd.Series) -> tuple[pd.Series, pd.Ser
     week = (codes.str.replace(r"\.0*$", "", regex=True) == "2") & (dates.str.len() == 10)
     start, end = dates.copy(), pd.Series("", index=frame.index, dtype=STRING)
     if week.any():
-        middle = pd.to_datetime(dates[week], format="%Y-%m-%d", errors="coerce")
-        start[week] = (middle - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna(dates[week])
-        end[week] = (middle + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna("")
+        # Plain days moved in numpy and written back as ISO text in C (strftime made a Python string per row); any other cell by pandas.
+        rows = week.to_numpy(dtype=bool)
+        middle = plain_dates(dates[week])
+        plain = rows.copy()
+        plain[rows] = middle.is_day
+        if plain.any():
+            start[plain] = np.datetime_as_string(middle.day[middle.is_day] - 3, unit="D")
+            end[plain] = np.datetime_as_string(middle.day[middle.is_day] + 3, unit="D")
+        other = pd.Series(rows & ~plain, index=dates.index)
+        if other.any():
+            middle = pd.to_datetime(dates[other], format="%Y-%m-%d", errors="coerce")
+            start[other] = (middle - pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna(dates[other])
+            end[other] = (middle + pd.Timedelta(days=3)).dt.strftime("%Y-%m-%d").fillna("")
     return start, end
 
 

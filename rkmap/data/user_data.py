@@ -911,17 +911,27 @@ def _apply_precision(frame: pd.DataFrame, report: Report, file: str) -> pd.Serie
     ok = pd.Series(True, index=frame.index)
     precision = frame["date_precision"]
     lengths = {"year": 4, "month": 7, "day": 10}
+    stated = {word: (precision == word).to_numpy(dtype=bool) for word in lengths}
+    if not any(rows.any() for rows in stated.values()):
+        return ok
     for name in ("date", "date_end"):
         values = frame[name]
+        present = (values != "").to_numpy(dtype=bool)
+        if not any((rows & present).any() for rows in stated.values()):
+            continue
+        # Each column's lengths and forms read once (not once per precision word: a million cells each time).
+        size = values.str.len().to_numpy(dtype=np.int64)
+        short = values.str.match(r"^\d{4}(-\d{2})?$").to_numpy(dtype=bool)
+        long = values.str.match(r"^\d{4}-\d{2}(-\d{2})?$").to_numpy(dtype=bool)
         for word, length in lengths.items():
-            rows = (precision == word) & (values != "")
+            rows = stated[word] & present
             if not rows.any():
                 continue
-            finer = rows & (values.str.len() < length) & values.str.match(r"^\d{4}(-\d{2})?$")
+            finer = pd.Series(rows & (size < length) & short, index=frame.index)
             if finer.any():
                 report.add_rows(file, frame, finer, "date_precision", "'" + precision.astype(object) + "' is finer than the date '" + values.astype(object) + "'")
                 ok &= ~finer
-            cut = rows & (values.str.len() > length) & values.str.match(r"^\d{4}-\d{2}(-\d{2})?$")
+            cut = pd.Series(rows & (size > length) & long, index=frame.index)
             frame.loc[cut, name] = values[cut].str.slice(0, length)
     return ok
 
@@ -1126,7 +1136,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
         frame[fld] = _columns.text(values)
         frame[f"_error_{fld}"] = errors
-        needs_order |= bool(errors.str.contains("day-first or month-first", regex=False).any())
+        said = errors[errors.to_numpy() != ""]  # the few messages, not a million empty ones (an object column: compared in numpy)
+        needs_order |= bool(said.str.contains("day-first or month-first", regex=False).any())
     if order and (evidence.ambiguous or evidence.order or options.day_order):
         notes.append(f"dates read {'day-first' if order == 'dayfirst' else 'month-first'} ({why})")
     if needs_order:
@@ -1285,8 +1296,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         lon = _columns.numbers(at["lon"]).round(6)
         lat = _columns.numbers(at["lat"]).round(6)
         # One place per point and precision (numbers grouped as numbers: no key strings for a million rows).
-        keys = pd.DataFrame({"lon": lon.to_numpy(), "lat": lat.to_numpy(), "precision": at["location_precision"].to_numpy()})
-        codes = keys.groupby(["lon", "lat", "precision"], sort=False, dropna=False).ngroup().to_numpy()
+        codes = _group_codes(lon, lat, at["location_precision"], dropna=False)
         uniques = np.arange(int(codes.max()) + 1 if len(codes) else 0)
         # pt-1, pt-2 … skipping ids the file's places or the shipped ones already use.
         taken = {t for t in set(file_places) | set(known) if t.startswith("pt-")}
@@ -1352,6 +1362,24 @@ def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) ->
     return frame
 
 
+def _group_codes(*columns: pd.Series, dropna: bool = True) -> np.ndarray:
+    """``groupby(columns, sort=False, dropna=dropna).ngroup()``: a number per distinct row of the columns, in order of first appearance.
+
+    Each column factorized on its own (text by Arrow's hash), and the rows as one
+    integer per step, factorized by numpy's: the groupby's own factorizing took
+    longer, and its text keys were a Python string per cell.
+    """
+    if not len(columns[0]):
+        return np.array([], dtype=np.int64)
+    codes = None
+    for column in columns:
+        own = pd.factorize(column, use_na_sentinel=dropna)[0].astype(np.int64)
+        if dropna and (own < 0).any():  # NA: the groupby leaves those rows out
+            return pd.DataFrame(dict(enumerate(columns))).groupby(list(range(len(columns))), sort=False).ngroup().to_numpy()
+        codes = own if codes is None else pd.factorize(codes * (int(own.max()) + 1) + own)[0].astype(np.int64)
+    return codes
+
+
 def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     """One user source per distinct (title, URL); each row's ``source`` becomes its id."""
     frames = [f for f in (events, places, routes)]
@@ -1374,7 +1402,7 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
             "url": pd.concat([r["source_url"].astype(_columns.STRING) for r in present], ignore_index=True) if present else pd.Series([], dtype=_columns.STRING),
         }
     )
-    codes = pairs.groupby(["title", "url"], sort=False).ngroup().to_numpy() if len(pairs) else np.array([], dtype=np.int64)
+    codes = _group_codes(pairs["title"], pairs["url"])
     first = np.unique(codes, return_index=True)[1]
     ids = np.array([f"user-{i + 1}" for i in range(len(first))], dtype=object)
     out, start = [], 0
@@ -1514,7 +1542,7 @@ def _joined_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
     # A place not found (none is, after the checks), or ids not unique (the merge's prefixes keep them so): the join.
     # Uniqueness counted by Arrow: ``Index.is_unique`` built and kept on the merged places' index a hash table
     # of a Python string per place (about 100 MB at a million places), for as long as the session's dataset.
-    if not (positions >= 0).all() or pc.count_distinct(value_set, mode="all").as_py() != len(value_set):
+    if not (positions >= 0).all() or len(pc.unique(value_set)) != len(value_set):  # unique: count_distinct took three times as long
         return events.join(places, on="place_id")
     for column in places.columns:
         events[column] = places[column].array.take(positions)  # the column's own type; no index built per column
