@@ -81,27 +81,56 @@ def event_tiers(events: pd.DataFrame, look: Look) -> tuple[dict[str, np.ndarray]
     rows["row"] = np.arange(n, dtype=np.int32)
     x, y = world_xy_array(events["lon"].to_numpy(dtype=np.float64), events["lat"].to_numpy(dtype=np.float64))
     hollow = rows["fill"][:, 3] == 0
+    # One sort for every zoom: by claim status, then the Z-order of the rows' pixels at the top zoom, in which
+    # a pixel of any lower zoom is one run (its pixel numbers are the top zoom's shifted right, _morton).
+    key = (hollow.astype(np.uint64) << np.uint64(2 * _PIXEL_BITS + 2)) | _morton(x, y)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
     # The first row of a group: the earliest by start (ties: data order), as the shipped groups (rkmap/render/_grouping.py).
-    order = np.lexsort((np.arange(n), rows["t_start"]))
+    first_by = np.unique(rows["t_start"], return_inverse=True)[1].astype(np.int64)[order] * max(n, 1) + order
+    days = {name: rows[name][order] for name in ("t_start", "t_public", "t_end")}
     parts: list[dict[str, np.ndarray]] = []
     tiers: list[dict[str, int | None]] = []
     start = 0
     for zoom in range(MAX_ZOOM + 1):
-        cell = _cells(x, y, zoom) * 2 + hollow
-        keys, first, inverse = np.unique(cell[order], return_index=True, return_inverse=True)
-        if len(keys) > TIER_SAVES * n:
+        prefix = key >> np.uint64(2 * (MAX_ZOOM - zoom))
+        groups = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]]) if n else np.zeros(0, dtype=np.int64)
+        if len(groups) > TIER_SAVES * n:
             break
-        pick = order[first]
-        tier = {name: column[pick].copy() for name, column in rows.items()}
+        pick = np.minimum.reduceat(first_by, groups) % max(n, 1)
+        tier = {name: column[pick] for name, column in rows.items()}
         for name, reduce in (("t_start", np.minimum), ("t_public", np.minimum), ("t_end", np.maximum)):
-            values = tier[name]
-            reduce.at(values, inverse, rows[name][order])
+            tier[name] = reduce.reduceat(days[name], groups)
         parts.append(tier)
-        tiers.append({"zoom": zoom, "start": start, "length": len(keys)})
-        start += len(keys)
+        tiers.append({"zoom": zoom, "start": start, "length": len(groups)})
+        start += len(groups)
     parts.append(rows)
     tiers.append({"zoom": None, "start": start, "length": n})
     return {name: np.concatenate([part[name] for part in parts]) for name in rows}, tiers
+
+
+_PIXEL_BITS = 9 + MAX_ZOOM + 1  # a pixel number at the top zoom, 0..512 * 2**MAX_ZOOM (its last value: the world's edge)
+
+
+def _spread(v: np.ndarray) -> np.ndarray:
+    """The bits of ``v`` (< 2**32) moved to the even positions."""
+    v = v.astype(np.uint64)
+    for shift, mask in ((16, 0x0000FFFF0000FFFF), (8, 0x00FF00FF00FF00FF), (4, 0x0F0F0F0F0F0F0F0F), (2, 0x3333333333333333), (1, 0x5555555555555555)):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
+
+
+def _morton(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The Z-order code of each point's pixel at the top zoom (world units in [0, 1]): x's bits odd, y's even.
+
+    At zoom z the pixel number is the top zoom's shifted right by MAX_ZOOM - z (scaling by a power of two is
+    exact, and floor commutes with it), so the code shifted right by twice that is the pixel at zoom z, and
+    sorting by the code puts each pixel of every zoom in one run.
+    """
+    scale = TILE_PX * 2.0**MAX_ZOOM
+    ix = np.floor(np.clip(x, 0.0, 1.0) * scale).astype(np.int64)
+    iy = np.floor(np.clip(y, 0.0, 1.0) * scale).astype(np.int64)
+    return (_spread(ix) << np.uint64(1)) | _spread(iy)
 
 
 def _cells(x: np.ndarray, y: np.ndarray, zoom: int) -> np.ndarray:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from starlette.applications import Starlette
 
@@ -212,14 +213,19 @@ def test_the_deck_names_the_channel_and_nothing_is_written_under_static(merged) 
     assert next(layer for layer in public["layers"] if layer["id"] == "user-events-current")["columnar"]["url"] == f"{ROUTE}/tok/halo/public/30"
 
 
-def _where(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, zoom: int | None) -> set[tuple]:
-    """The pixels of a zoom (None: the spots) that the given rows lie in."""
+def _where_each(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, zoom: int | None) -> list[tuple]:
+    """The pixel of a zoom (None: the spot) of each of the given rows."""
     from rkmap.core.projection import world_xy_array
 
     if zoom is None:
-        return set(zip(lon[rows], lat[rows], strict=True))
+        return list(zip(lon[rows], lat[rows], strict=True))
     x, y = world_xy_array(lon[rows], lat[rows])
-    return set(zip(np.floor(x * 512 * 2**zoom).astype(int), np.floor(y * 512 * 2**zoom).astype(int), strict=True))
+    return list(zip(np.floor(x * 512 * 2**zoom).astype(int), np.floor(y * 512 * 2**zoom).astype(int), strict=True))
+
+
+def _where(lon: np.ndarray, lat: np.ndarray, rows: np.ndarray, zoom: int | None) -> set[tuple]:
+    """The pixels of a zoom (None: the spots) that the given rows lie in."""
+    return set(_where_each(lon, lat, rows, zoom))
 
 
 @pytest.mark.parametrize(("clock", "emphasis"), [("event", 7), ("event", 90), ("public", 30)])
@@ -263,3 +269,26 @@ def test_without_the_channel_many_own_events_keep_their_halo_inline(merged) -> N
     halo = next(layer for layer in deck["layers"] if layer["id"] == "user-events-current")
     runs = current_intervals(_user(merged).events, "event", 90)
     assert len(halo["data"]) == len(runs) > 0 and halo["getFilterValue"] == "@@=[t_start, t_end]"
+
+
+
+def test_tiers_group_by_each_zooms_pixels_up_to_the_worlds_edges() -> None:
+    """The tiers' one sort (rkmap/render/user_columns.py _morton): one instance per pixel of each zoom and claim status,
+    covering the pixels of every row, also at ±180° and past the map's poles."""
+    from rkmap.render.layer_parts import USER
+    from rkmap.render.user_columns import event_tiers
+
+    rng = np.random.default_rng(3)
+    lon = np.concatenate([[-180.0, 180.0, 179.999999, -179.999999, 0.0, 0.0], rng.normal(129.0, 0.05, 4_000)]).round(6)
+    lat = np.concatenate([[85.0511, -85.0511, 89.9, -89.9, 0.0, 1e-9], rng.normal(42.0, 0.05, 4_000)]).round(6)
+    days = rng.integers(19_000, 19_050, len(lon))
+    hollow = rng.random(len(lon)) < 0.3
+    events = pd.DataFrame({"lon": lon, "lat": lat, "is_contested": hollow, "t_start": days, "t_end": days + 3, "t_public": days})
+    columns, tiers = event_tiers(events, USER)
+    assert len(tiers) > 4
+    everyone = np.arange(len(lon))
+    for tier in tiers[:-1]:
+        rows = columns["row"][tier["start"]:tier["start"] + tier["length"]]
+        assert _where(lon, lat, rows, tier["zoom"]) == _where(lon, lat, everyone, tier["zoom"])
+        pixels = _where_each(lon, lat, rows, tier["zoom"])
+        assert len(set(zip(pixels, hollow[rows], strict=True))) == len(rows) == len(set(zip(_where_each(lon, lat, everyone, tier["zoom"]), hollow, strict=True)))
