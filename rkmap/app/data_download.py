@@ -27,7 +27,7 @@ def file_name(view: MapView, fmt: str) -> str:
 
 def data_download(dataset: Dataset, view: MapView) -> None:
     lang = view.lang
-    layers = ", ".join(t(f"layer_{name}", lang) for name in LAYERS if name in view.layers) or "—"
+    layers = t("list_separator", lang).join(t(f"layer_{name}", lang) for name in LAYERS if name in view.layers) or "—"
     st.caption(t("data_download_note", lang, date=view.as_of.isoformat(), clock=t(f"clock_{view.clock}", lang), layers=layers))
     features = sum(shown_counts(dataset, view))
     large = features > LARGE_EVENT_COUNT

@@ -103,6 +103,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_clock_event": ("items shown at the date they happened", "発生日で表示"),
     "export_clock_public": ("items shown at the date they became public", "公表日で表示"),
     "export_no_date": ("undated", "日付不明"),
+    "list_separator": (", ", "、"),  # between the items of a list in running text
     "export_view_line": (
         "View: {region} · {clock} · layers: {layers} · highlighted: events of the {days} {days|day|days} up to {date} · made offline from the sourced dataset",
         "表示条件:{region}・{clock}・レイヤー:{layers}・強調:{date}までの{days}日間の出来事・出典付きデータからオフラインで作成",
