@@ -252,6 +252,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The features the map shows as of {date} ({clock}; layers: {layers}), with their sources; your data included.",
         "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と出典。あなたのデータも含みます。",
     ),
+    "kml_name": ("Russia–North Korea map as of {date}", "{date}時点のロシア・北朝鮮関係マップ"),
+    "kml_description": (
+        "The features the map shows as of {date} ({clock}; layers: {layers}), with the sources of every feature.",
+        "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と各項目の出典。",
+    ),
     "data_download_prepare": ("Prepare {fmt} ({features} {features|feature|features})", "{fmt}を準備({features}件)"),
     "data_download_large": (
         "Large views are prepared on request: {fmt_list} each take a few seconds at this size.",

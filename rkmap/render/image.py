@@ -51,7 +51,7 @@ from rkmap.render.arrows import arrows_along
 from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
 from rkmap.render.layer_parts import slot_offsets
 from rkmap.render.sources import SourceRef, source_ref
-from rkmap.render.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, leg_parts, localized, region_of, visible_items
+from rkmap.render.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, layer_names, leg_parts, localized, region_of, visible_items
 
 BASEMAP_DIR = STATIC_DIR / "basemap"
 FORMATS = ("png", "pdf", "svg")
@@ -629,7 +629,7 @@ def _data_end(dataset: Dataset, view: MapView) -> str:
 
 def _view_line(view: MapView, data_end: str = "") -> str:
     lang = view.lang
-    layers = t("list_separator", lang).join(t(f"layer_{name}", lang) for name in ("places", "route", "events") if name in view.layers) or "–"
+    layers = layer_names(view)
     lead = data_end.removeprefix(" · ")
     return (lead[:1].upper() + lead[1:] + " · " if lead else "") + t(
         "export_view_line",
