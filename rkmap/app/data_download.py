@@ -16,7 +16,7 @@ from rkmap.core.messages import t
 from rkmap.core.style import LARGE_EVENT_COUNT
 from rkmap.data import Dataset
 from rkmap.render.data_export import MIMES, export_bytes
-from rkmap.render.view import LAYERS, MapView, shown_counts
+from rkmap.render.view import MapView, layer_names, shown_counts
 
 FORMATS = (("geojson", "GeoJSON"), ("kml", "KML (Google Earth)"), ("csv", "CSV"))
 
@@ -27,7 +27,7 @@ def file_name(view: MapView, fmt: str) -> str:
 
 def data_download(dataset: Dataset, view: MapView) -> None:
     lang = view.lang
-    layers = ", ".join(t(f"layer_{name}", lang) for name in LAYERS if name in view.layers) or "—"
+    layers = layer_names(view)
     st.caption(t("data_download_note", lang, date=view.as_of.isoformat(), clock=t(f"clock_{view.clock}", lang), layers=layers))
     features = sum(shown_counts(dataset, view))
     large = features > LARGE_EVENT_COUNT

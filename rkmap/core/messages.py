@@ -103,6 +103,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_clock_event": ("items shown at the date they happened", "発生日で表示"),
     "export_clock_public": ("items shown at the date they became public", "公表日で表示"),
     "export_no_date": ("undated", "日付不明"),
+    "list_separator": (", ", "、"),  # between the items of a list in running text
     "export_view_line": (
         "View: {region} · {clock} · layers: {layers} · highlighted: events of the {days} {days|day|days} up to {date} · made offline from the sourced dataset",
         "表示条件:{region}・{clock}・レイヤー:{layers}・強調:{date}までの{days}日間の出来事・出典付きデータからオフラインで作成",
@@ -250,6 +251,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data_download_note": (
         "The features the map shows as of {date} ({clock}; layers: {layers}), with their sources; your data included.",
         "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と出典。あなたのデータも含みます。",
+    ),
+    "kml_name": ("Russia–North Korea map as of {date}", "{date}時点のロシア・北朝鮮関係マップ"),
+    "kml_description": (
+        "The features the map shows as of {date} ({clock}; layers: {layers}), with the sources of every feature.",
+        "{date}時点で地図に表示中の項目({clock}、レイヤー:{layers})と各項目の出典。",
     ),
     "data_download_prepare": ("Prepare {fmt} ({features} {features|feature|features})", "{fmt}を準備({features}件)"),
     "data_download_large": (

@@ -27,13 +27,13 @@ from rkmap.core import style
 from rkmap.core.coordinates import finite_json
 from rkmap.core.memo import memo
 from rkmap.core.messages import t
-from rkmap.core.text import claim_label, format_span
+from rkmap.core.text import claim_label, format_date, format_span
 from rkmap.core.text_safety import reveal_invisible, xml_text
 from rkmap.data import Dataset
 from rkmap.data.citation_index import quote_lists
 from rkmap.render.geojson import Layer, chunks, collection_header, feature_chunks, layer_features, shown_layers
 from rkmap.render.sources import source_ref
-from rkmap.render.view import MapView
+from rkmap.render.view import MapView, layer_names
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 CSV_COLUMNS = (
@@ -41,12 +41,8 @@ CSV_COLUMNS = (
     "place_id", "kind", "claim_status", "origin", "basis", "sources",
 )  # fmt: skip
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")  # and their fullwidth forms
-_LAYER_TITLES = {
-    "place": ("Places", "地点"),
-    "route": ("2023 arms-transfer route", "2023年の武器移送ルート"),
-    "event": ("Events", "出来事"),
-    "user": ("Your data", "あなたのデータ"),
-}
+# A KML folder's name: the layer's in the catalogue.
+_LAYER_TITLES = {"place": "layer_places", "route": "layer_route", "event": "layer_events", "user": "user_data"}
 
 
 def _source_records(dataset: Dataset, ids: set[str]) -> list[dict[str, str]]:
@@ -250,16 +246,18 @@ def write_kml(dataset: Dataset, view: MapView, out: BinaryIO) -> int:
     lang = view.lang
     layers = shown_layers(dataset, view)
     head = ElementTree.Element("Document")
-    _sub(head, "name", f"Russia–North Korea map as of {view.as_of.isoformat()}")
-    _sub(head, "description", html.escape(f"As of {view.as_of.isoformat()}; clock: {view.clock}; layers: {', '.join(sorted(view.layers))}. Exported with the sources of every feature."))
+    day = format_date(view.as_of, lang)
+    # In the export's language, through the catalogue (#24: the Japanese KML's were English, the clock and layers by their keys).
+    shown = layer_names(view)
+    _sub(head, "name", t("kml_name", lang, date=day))
+    _sub(head, "description", html.escape(t("kml_description", lang, date=day, clock=t(f"clock_{view.clock}", lang), layers=shown)))
     _styles(head)
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="{KML_NS}">\n <Document>'.encode())
     for element in head:
         out.write(b"\n  " + _xml(element, 2))
     count = 0
     for group, parts in _folders(layers):
-        en, ja = _LAYER_TITLES[group]
-        out.write(b"\n  <Folder>\n   " + _xml(_sub(ElementTree.Element("Folder"), "name", ja if lang == "ja" else en), 3))
+        out.write(b"\n  <Folder>\n   " + _xml(_sub(ElementTree.Element("Folder"), "name", t(_LAYER_TITLES[group], lang)), 3))
         for layer, positions in parts:
             for rows in chunks(positions):
                 frame = layer.shown.rows(rows)

@@ -127,9 +127,11 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     # ones; a row whose coordinates cannot be drawn is left out (rkmap/core/coordinates.py).
     region = region_of(view.region, dataset)  # the user's data frame needs the user's rows
     dataset, user = user_parts(valid_coordinates(dataset))
-    layers = data_layers(dataset, view, size, SHIPPED, Publisher(dataset, shared=True))
+    # Both parts are drawn for that frame: the shipped part alone has no user rows to fit (#24: its labels and
+    # hatched areas were made for the whole route's frame while the map showed the user's).
+    layers = data_layers(dataset, view, size, SHIPPED, Publisher(dataset, shared=True), frame=region)
     if user is not None:
-        layers += data_layers(user, view, size, USER, Publisher(user, shared=False, channel=channel))
+        layers += data_layers(user, view, size, USER, Publisher(user, shared=False, channel=channel), frame=region)
     return CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(region, size, camera),
@@ -141,16 +143,30 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     )
 
 
-def data_layers(data: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher) -> list[pdk.Layer]:
-    """The one layer builder: the route, event and place layers of ``data`` in ``look``, their data where ``publish`` puts them."""
+def data_layers(data: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher, *, frame: Region | None = None) -> list[pdk.Layer]:
+    """The one layer builder: the route, event and place layers of ``data`` in ``look``, their data where ``publish`` puts them.
+
+    ``frame``: the view's frame (:func:`view_frame`), resolved from the whole dataset when ``data`` is one part of it.
+    """
+    frame = view_frame(data, view, frame)
     layers: list[pdk.Layer] = []
     if "route" in view.layers and len(data.route_legs):
         layers += route_layers(data, view, size, look, publish)
     if "events" in view.layers and len(data.events):
-        layers += event_layers(data, view, size, look, publish)
+        layers += event_layers(data, view, size, look, publish, frame=frame)
     if "places" in view.layers and _drawn_places(data).any():
-        layers += place_layers(data, view, size, look, publish)
+        layers += place_layers(data, view, size, look, publish, frame=frame)
     return layers
+
+
+def view_frame(dataset: Dataset, view: MapView, frame: Region | None = None) -> Region:
+    """The view's frame: ``frame`` if given, else the region of ``view.region`` for ``dataset`` (the user's frame needs the user's rows)."""
+    return frame or region_of(view.region, dataset)
+
+
+def _frame_key(frame: Region) -> str:
+    """A frame in a memo key: its key and box (the user's frame is wherever the user's rows are)."""
+    return f"{frame.key}:{frame.west},{frame.south},{frame.east},{frame.north}"
 
 
 def _drawn_places(data: Dataset) -> pd.Series:
@@ -245,11 +261,12 @@ def event_records(dataset: Dataset, view: MapView, look: Look = SHIPPED) -> list
     return records
 
 
-def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None) -> list[pdk.Layer]:
+def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None,
+                 *, frame: Region | None = None) -> list[pdk.Layer]:
     publish = publish or Publisher(dataset, shared=True)
     if len(dataset.events) > style.LARGE_EVENT_COUNT:
         if publish.shared:
-            return large_event_layers(dataset, view, size)
+            return large_event_layers(dataset, view, size, frame=frame)
         return own_large_event_layers(dataset, view, look, publish)
     lang = view.lang
     records = memo(dataset, f"event-records-{lang}", lambda: event_records(dataset, view, look))
@@ -258,20 +275,20 @@ def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     halos = publish(f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
     colour = "colour" if look.colour is None else per_item([*look.colour, 255])
     halo, symbols = event_icon_layers(f"{look.prefix}events", halos, points, view, look.event_size_px, colour)
-    return [*vague_area_layers(dataset, view, size, look, publish, records), halo, symbols]
+    return [*vague_area_layers(dataset, view, size, look, publish, records, frame=frame), halo, symbols]
 
 
 def vague_area_layers(dataset: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher,
-                      records: list[dict[str, object]]) -> list[pdk.Layer]:
+                      records: list[dict[str, object]], *, frame: Region | None = None) -> list[pdk.Layer]:
     """Events known only to a region or country, under their symbols: the region's hatched outline (the
     shipped look), or a circle of the row's radius and a row's own polygon dashed, as the exported image draws it."""
     if look.vague == "hatched":
-        return area_line_layers(dataset, view, size)
+        return area_line_layers(dataset, view, size, frame=frame)
     # An analyst's: hatched as the shipped areas (on the shipped country's outline when known only to one, else a
     # circle of the row's radius) in their colour; a row's own polygon outlined as given.
     lang = view.lang
     outlines = publish(f"event-outlines-{lang}", lambda: _outline_records(records))
-    drawn = area_line_layers(dataset, view, size, look, publish)
+    drawn = area_line_layers(dataset, view, size, look, publish, frame=frame)
     if outlines:
         drawn.append(path_layer(f"{look.prefix}event-outlines", outlines, colour=per_item([*look.colour, 200]), width=per_item(1.5),
                                 dash="dash", time=time_props(view)))
@@ -381,7 +398,7 @@ def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
     )
 
 
-def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize()) -> list[pdk.Layer]:
+def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), *, frame: Region | None = None) -> list[pdk.Layer]:
     """Many events: grouped symbols and merged halo spans in static CSVs, fetched once.
 
     The slider only moves the GPU filter; see rkmap/render/_grouping.py for why the
@@ -421,7 +438,7 @@ def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(
         extensions=[FILTER_2],
         **time_props(view),
     )
-    return [*area_line_layers(dataset, view, size), halo, symbols]
+    return [*area_line_layers(dataset, view, size, frame=frame), halo, symbols]
 
 
 AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (rkmap/render/image.py)
@@ -448,8 +465,8 @@ def _outline_copies(events: int) -> list[int]:
     return copies
 
 
-def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
-                 look: Look = SHIPPED) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
+def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED,
+                 *, frame: Region | None = None) -> tuple[list[dict[str, object]], list[dict[str, object]], list[dict[str, object]]]:
     """Places known only to a country or region: (outline records, hatch records, name labels) for the view's frame.
 
     The area shows from its first event's day (under the view's clock). Its
@@ -465,7 +482,7 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     events = dataset.events[dataset.events["is_area"].astype(bool)]
     if look is not SHIPPED and "outline" in events.columns:  # an analyst's own polygon is drawn as given (vague_area_layers)
         events = events[[not _rings(outline) for outline in events["outline"]]]
-    region = region_of(view.region, dataset)
+    region = view_frame(dataset, view, frame)
     outlines: list[dict[str, object]] = []
     hatches: list[dict[str, object]] = []
     labels: list[dict[str, object]] = []
@@ -501,18 +518,20 @@ def area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     return outlines, hatches, labels
 
 
-def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED) -> tuple[list, list, list]:
-    key = f"{look.prefix}{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
-    return memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size, look))
+def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED,
+                  *, frame: Region | None = None) -> tuple[list, list, list]:
+    frame = view_frame(dataset, view, frame)
+    key = f"{look.prefix}{view.lang}-{view.clock}-{_frame_key(frame)}-{size.width}x{size.height}"
+    return memo(dataset, f"area-records-{key}", lambda: area_records(dataset, view, size, look, frame=frame))
 
 
 def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED,
-                     publish: Publisher | None = None) -> list[pdk.Layer]:
+                     publish: Publisher | None = None, *, frame: Region | None = None) -> list[pdk.Layer]:
     """The hatched outlines of places known only to a country or region (SVG lines: rkmap/render/primitives.py path_layer):
     the shipped data's in the area ink, an analyst's in their colour, with their own layer ids and data kept in the session."""
     publish = publish or Publisher(dataset, shared=True)
-    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"
-    outlines, hatches, labels = _area_records(dataset, view, size, look)
+    key = f"{view.lang}-{view.clock}-{view.region}-{size.width}x{size.height}"  # in file names, so the frame by its key (a dataset has one frame per key)
+    outlines, hatches, labels = _area_records(dataset, view, size, look, frame=frame)
     if not outlines:
         return []
     ink = style.AREA_INK if look.colour is None else look.colour
@@ -524,7 +543,7 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     outline = path_layer(f"{look.prefix}event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
     if look.placed_labels:
-        sets = label_sets(dataset, view)
+        sets = label_sets(dataset, view, frame=frame)
         label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": sets.placed.get(("area", r["id"]))} for r in labels])
         placement = sets.layer_props()
     else:  # beside their point, as the analyst's place labels
@@ -561,7 +580,8 @@ def _tagged(look: Look, text: str, lang: str) -> str:
     return t("user_tag", lang, text=text) if look.tagged else text
 
 
-def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None) -> list[pdk.Layer]:
+def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None,
+                 *, frame: Region | None = None) -> list[pdk.Layer]:
     publish = publish or Publisher(dataset, shared=True)
     records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view, look))
     icons_data = publish(f"places-{view.lang}", lambda: records)
@@ -576,7 +596,7 @@ def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
-    sets = label_sets(dataset, view)
+    sets = label_sets(dataset, view, frame=frame)
     labels_url = publish(f"place-labels-{view.lang}-{view.region}-{'events' in view.layers}", lambda: [
         {**r, "placements": sets.placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
     labels = label_layer(f"{look.prefix}place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
@@ -637,21 +657,26 @@ class LabelScene:
     routes: list[np.ndarray]  # the drawn route lines' vertices in world units (n × 2), each of 2 or more
 
 
-def label_scene(dataset: Dataset, view: MapView) -> LabelScene:
+def label_scene(dataset: Dataset, view: MapView, *, frame: Region | None = None) -> LabelScene:
     """The labels of ``view`` and what they must keep clear of: the place and event symbols (every event, at any date:
     the browser moves the date without asking here) and the route lines as the app draws them."""
+    from rkmap.data.user_data import user_parts
+
     lang = view.lang
+    frame = view_frame(dataset, view, frame)
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     places = dataset.places[~dataset.places["is_area"].astype(bool)]
+    # Labelled: the shipped places (an analyst's are labelled beside their symbol, Look.placed_labels); every symbol is in the way.
+    shipped = user_parts(dataset)[0]
     labels: list[tuple[LabelKey, tuple[float, float], str, int, int, str]] = []
-    for _, place in places.iterrows():
+    for _, place in shipped.places[_drawn_places(shipped)].iterrows():
         if place["kind"] in hidden:
             continue
         side, _ = style.label_placement(place["id"])
         labels.append((("place", str(place["id"])), (float(place["lon"]), float(place["lat"])), str(localized(place, "name", lang)),
                        PLACE_LABEL_PX, LABEL_PRIORITY.get(str(place["kind"]), 1), side))
     # The area labels and route lines the map draws: those built for the default size (build_deck's).
-    for record in _area_records(dataset, view)[2] if "events" in view.layers else []:
+    for record in _area_records(shipped, view, frame=frame)[2] if "events" in view.layers else []:
         labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
     events = dataset.events
     offsets = slot_offsets(events)
@@ -663,7 +688,7 @@ def label_scene(dataset: Dataset, view: MapView) -> LabelScene:
                                      lambda: route_records(dataset, view))]
     # Projected once for every size and zoom (a line has hundreds of vertices).
     routes = [np.column_stack(world_xy_array(*np.asarray(path, dtype=float).T)) for path in paths if len(path) >= 2]
-    return LabelScene(region_of(view.region, dataset), labels, (place_x, place_y, event_x, event_y), (event_dx, event_dy), routes)
+    return LabelScene(frame, labels, (place_x, place_y, event_x, event_y), (event_dx, event_dy), routes)
 
 
 def frame_map_size(region: Region) -> MapSize:
@@ -772,15 +797,16 @@ class LabelSets:
                 "placement_frame": [self.frame.west, self.frame.south, self.frame.east, self.frame.north]}
 
 
-def label_sets(dataset: Dataset, view: MapView) -> LabelSets:
+def label_sets(dataset: Dataset, view: MapView, *, frame: Region | None = None) -> LabelSets:
     """:func:`label_placements` for each of the map's sizes, memoised: they depend on the frame, language and layers,
     never on the date, so a slider step reuses them. The labels and what they keep clear of are gathered once."""
     def build() -> LabelSets:
-        scene = label_scene(dataset, view)
+        scene = label_scene(dataset, view, frame=frame)
         sizes = [*APP_MAP_SIZES, frame_map_size(scene.region)]
         placements = [label_placements(dataset, view, size, scene) for size in sizes]
         placed = {key: [corners[key] for _, corners in placements] for key, *_ in scene.labels}
         return LabelSets(scene.region, sizes, [zooms for zooms, _ in placements], placed)
 
     # Area labels are among them only with the events layer (label_scene).
-    return memo(dataset, f"label-sets-{view.lang}-{view.region}-{'events' in view.layers}", build)
+    frame = view_frame(dataset, view, frame)
+    return memo(dataset, f"label-sets-{view.lang}-{_frame_key(frame)}-{'events' in view.layers}", build)

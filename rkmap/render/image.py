@@ -51,7 +51,7 @@ from rkmap.render.arrows import arrows_along
 from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
 from rkmap.render.layer_parts import slot_offsets
 from rkmap.render.sources import SourceRef, source_ref
-from rkmap.render.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, leg_parts, localized, region_of, visible_items
+from rkmap.render.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, layer_names, leg_parts, localized, region_of, visible_items
 
 BASEMAP_DIR = STATIC_DIR / "basemap"
 FORMATS = ("png", "pdf", "svg")
@@ -397,7 +397,8 @@ def _user_source_lines(own: list[tuple[str, object]], items: VisibleItems, numbe
         name = name.removeprefix("www.")
         groups[name] = groups.get(name, 0) + max(int(rows.get(ref.source_id, 0)), 1)
     biggest = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
-    shown = ", ".join(f"{name} ×{n}" for name, n in biggest[:3]) + (", …" if len(biggest) > 3 else "")
+    sep = t("list_separator", lang)
+    shown = sep.join(f"{name} ×{n}" for name, n in biggest[:3]) + (f"{sep}…" if len(biggest) > 3 else "")
     rest = len(refs) - len(kept)
     summary = t("export_user_sources", lang, total=len(refs), count=rest, groups=shown)
     return kept + [SourceRef(numbered + len(kept) + 1, USER_SOURCE_SUMMARY, summary, "", "", "")]
@@ -628,7 +629,7 @@ def _data_end(dataset: Dataset, view: MapView) -> str:
 
 def _view_line(view: MapView, data_end: str = "") -> str:
     lang = view.lang
-    layers = ", ".join(t(f"layer_{name}", lang) for name in ("places", "route", "events") if name in view.layers) or "–"
+    layers = layer_names(view)
     lead = data_end.removeprefix(" · ")
     return (lead[:1].upper() + lead[1:] + " · " if lead else "") + t(
         "export_view_line",

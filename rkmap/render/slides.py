@@ -25,6 +25,8 @@ from rkmap.render.view import MapView, localized
 DECK_DPI = 150  # 1920×1080 images: sharp on a projector, a deck of a few MB
 SLIDE_W_IN = 13.333
 SLIDE_H_IN = 7.5
+TITLE_PT = 26
+TITLE_MIN_PT = 16  # two lines of this still end above the as-of line
 Progress = Callable[[int, int], None]
 
 
@@ -136,8 +138,16 @@ def _item_title(dataset: Dataset, item: str, lang: str) -> str:
     rows = table[table["id"] == ident]
     if rows.empty:
         return ""
-    row = rows.iloc[0]
-    return localized(row, "title", lang) if kind == "event" else localized(row, "name", lang) if "name_en" in row else ident
+    return localized(rows.iloc[0], "title", lang)  # events and legs alike (a leg once got its id, 'rail', as the title)
+
+
+def title_size(text: str, width_in: float) -> int:
+    """The title's font size (pt): 26, or smaller so a long title keeps to one line (#24: wrapped onto the
+    as-of line below it). Estimated on the wide side: a full em per CJK character, 0.62 em otherwise (bold)."""
+    import unicodedata
+
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.62 for c in text) or 1.0
+    return max(TITLE_MIN_PT, min(TITLE_PT, int(width_in * 72 / ems)))
 
 
 def deck_bytes(slides: list[Slide], lang: str = "en", deck_title: str = "") -> bytes:
@@ -171,7 +181,8 @@ def deck_bytes(slides: list[Slide], lang: str = "en", deck_title: str = "") -> b
     image_h = image_w * 9 / 16
     for slide_spec in slides:
         slide = prs.slides.add_slide(blank)
-        box(slide, 0.35, 0.22, SLIDE_W_IN - 0.7, 0.7, slide_spec.title, 26, bold=True)
+        title_w = SLIDE_W_IN - 0.7
+        box(slide, 0.35, 0.22, title_w, 0.7, slide_spec.title, title_size(slide_spec.title, title_w - 0.2), bold=True)  # less the box's insets
         box(slide, 0.35, 0.9, SLIDE_W_IN - 0.7, 0.4, slide_spec.stamp, 13, colour=muted)
         slide.shapes.add_picture(io.BytesIO(slide_spec.image), Inches(0.35), Inches(1.45), Inches(image_w), Inches(image_h))
         lines = slide_spec.caption.count("\n") + 1

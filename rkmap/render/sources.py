@@ -49,7 +49,7 @@ class SourceRef:
         The date comes before the title, so a title cut to fit a line never cuts the date.
         """
         ja = lang == "ja"
-        head = ("、" if ja else ", ").join(p for p in (self.publisher, self.date) if p)
+        head = t("list_separator", lang).join(p for p in (self.publisher, self.date) if p)
         if not self.publisher and not ja:
             head = head[:1].upper() + head[1:]
         out = head + ((":" if ja else ": ") + self.title if self.title else "")

@@ -17,6 +17,7 @@ import pandas as pd
 from rkmap.core.coordinates import valid_coordinates
 from rkmap.core.dates import day_number
 from rkmap.core.frames import REGIONS, Region
+from rkmap.core.messages import t
 from rkmap.core.projection import MAX_LAT
 from rkmap.data import Dataset
 from rkmap.data.window import data_span
@@ -116,6 +117,12 @@ class MapView:
     @property
     def as_of_day(self) -> int:
         return day_number(self.as_of)
+
+
+def layer_names(view: MapView) -> str:
+    """The view's layers in words, in their order, as a list in running text ('–' for none): 'Places, 2023 arms-transfer route, Events'."""
+    lang = view.lang
+    return t("list_separator", lang).join(t(f"layer_{name}", lang) for name in LAYERS if name in view.layers) or "–"
 
 
 @dataclass(frozen=True)

@@ -139,3 +139,16 @@ def test_cli_exits_2_when_no_data_file_loads(tmp_path: Path, capsys: pytest.Capt
     assert err[2].startswith("error: --data ") and "cannot read it" in err[2]
     assert err[-1] == "error: nothing loaded from --data"
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_kml_document_speaks_the_exports_language(merged: Dataset) -> None:
+    """#24: the Japanese KML's document name and description were English, its clock and layers given by their keys."""
+    from rkmap.core.messages import t
+    from rkmap.core.text import format_date
+
+    for lang, name in (("en", "Russia–North Korea map as of 13 Oct 2023"), ("ja", "2023年10月13日時点のロシア・北朝鮮関係マップ")):
+        doc = ElementTree.fromstring(to_kml(merged, VIEW.with_(lang=lang))).find(f"{{{KML_NS}}}Document")
+        assert doc.findtext(f"{{{KML_NS}}}name") == name == t("kml_name", lang, date=format_date(VIEW.as_of, lang))
+        description = doc.findtext(f"{{{KML_NS}}}description")
+        assert t(f"clock_{VIEW.clock}", lang) in description and t("layer_places", lang) in description, description
+        assert "clock:" not in description and "events, places" not in description, description

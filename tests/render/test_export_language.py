@@ -76,3 +76,10 @@ def test_source_lines_end_inside_their_column(dataset, lang: str, dpi: int) -> N
         column = max(k for k, x in enumerate(starts) if x <= box.x0)
         end = starts[column + 1] if column + 1 < len(starts) else right
         assert box.x1 <= end - 0.02 * fig.dpi, (lang, dpi, line.get_gid(), line.get_text(), box.x1, end)
+
+
+def test_japanese_lists_in_running_text_use_the_japanese_comma(dataset) -> None:
+    """The footer's layers read '地点、2023年の武器移送ルート、出来事' (they were joined by ', ')."""
+    footer = " ".join(text for _, text in _texts(dataset, "route", "ja", date(2023, 10, 13)) if "レイヤー" in text)
+    layers = t("list_separator", "ja").join(t(f"layer_{name}", "ja") for name in ("places", "route", "events"))
+    assert layers in footer and ", " not in footer, footer

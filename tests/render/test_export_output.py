@@ -199,6 +199,36 @@ def test_story_deck_has_a_slide_per_step_with_notes_and_opens_in_libreoffice(dat
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 3
 
 
+def test_story_titles_name_the_item_and_keep_to_their_line(dataset) -> None:
+    """#24: the step on the rail leg was titled by its id ('rail'); long titles wrapped onto the as-of line below."""
+    from pptx import Presentation
+
+    from rkmap.core.text import format_date
+    from rkmap.data.story import load_story
+    from rkmap.render.slides import SLIDE_W_IN, TITLE_MIN_PT, Slide, deck_bytes, story_slides, title_size
+
+    steps, _ = load_story(dataset, strict=False)
+    leg = [step for step in steps if step.item == "leg:rail"]
+    for lang, title in (("en", "Dunai → Tikhoretsk by rail"), ("ja", "ドゥナイ→チホレツク(鉄道)")):
+        assert [s.title for s in story_slides(dataset, leg, lang, ExportOptions(dpi=SMALL))] == [title]
+    long = "Putin in Pyongyang: Comprehensive Strategic Partnership Treaty signed"
+    assert title_size("Putin visits North Korea", 12.4) == 26 and TITLE_MIN_PT <= title_size(long, 12.4) < 26
+    assert title_size("金正恩氏がショイグ国防相とウラジオストクの軍用飛行場・太平洋艦隊を視察", 12.4) < 26
+    deck = Presentation(__import__("io").BytesIO(deck_bytes([Slide(long, format_date(date(2024, 6, 19), "en"), "", _tiny_png(), "")])))
+    run = deck.slides[0].shapes[0].text_frame.paragraphs[0].runs[0]
+    assert run.font.size.pt * sum(0.62 for _ in long) <= (SLIDE_W_IN - 0.9) * 72  # one line, as estimated
+
+
+def _tiny_png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 9), "white").save(buffer, format="png")
+    return buffer.getvalue()
+
+
 def test_range_deck_slides_share_one_layout(dataset) -> None:
     from pptx import Presentation
 
