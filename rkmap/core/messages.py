@@ -117,6 +117,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "J. Geophys. Res. 101(B4)、8741–8743、LGPL-3.0-or-later)· 鉄道線:© OpenStreetMap contributors(ODbL)",
     ),
     "export_in_focus": ("At the as-of date (within {days} {days|day|days})", "基準日前後の動き({days}日以内)"),
+    "export_in_focus_count": ("{count} {count|event|events}: see the map and the GeoJSON export", "出来事{count}件(地図とGeoJSON出力を参照)"),
     "export_sources": ("Sources for the features shown", "表示項目の出典"),
     "export_user_sources": (
         "Your data: {total} {total|source|sources}; {count} more ({groups}): all in the GeoJSON export",

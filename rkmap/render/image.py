@@ -859,26 +859,31 @@ def _draw_side(fig: Figure, lay: Layout, view: MapView, contents: Contents) -> f
 
 
 def _draw_in_focus(fig: Figure, lay: Layout, view: MapView, contents: Contents, y: float) -> None:
-    """The events at the as-of date, under the legend, as far as room is left."""
+    """The events at the as-of date, under the legend, as far as room is left; those that do not fit are counted."""
     lang = view.lang
     x, width = lay.side_x, lay.side_w
     bottom = lay.body_bottom
     if not contents.in_focus:
         return
+    size = 6.9
+    line_h = size * 1.28 / 72
     y -= 0.1
-    if y - 0.5 < bottom:
+    if y - 0.22 - line_h < bottom:  # not even the title and one line
         return
     fig.add_artist(Line2D([x, x + width], [y + 0.05, y + 0.05], transform=fig.dpi_scale_trans, color=(0.85, 0.86, 0.88), linewidth=0.6))
     _text(fig, x, y, t("export_in_focus", lang, days=view.emphasis_days), ha="left", va="top", fontsize=8.2, fontweight="bold", gid="in-focus-title")
     y -= 0.22
-    size = 6.9
-    line_h = size * 1.28 / 72
-    for line in contents.in_focus:
+    lines = contents.in_focus
+    for i, line in enumerate(lines):
         wrapped = _mpl.wrap(line, (width - 0.14) * 72, lang, size, max_lines=2)
-        if y - len(wrapped) * line_h < bottom:
+        # A line is drawn only if, when more follow, a line to count them still fits under it (a list cut short says so).
+        if y - len(wrapped) * line_h - (line_h + 0.05 if i + 1 < len(lines) else 0) < bottom:
+            left = len(lines) - i
+            key = "area_more" if i else "export_in_focus_count"
+            _text(fig, x + 0.14, y, t(key, lang, count=left), ha="left", va="top", fontsize=size, gid="in-focus-more")
             break
         fig.patches.append(Circle((x + 0.045, y - line_h / 2), 0.03, transform=fig.dpi_scale_trans, facecolor=rgba(style.EMPHASIS), edgecolor="none"))
-        _text(fig, x + 0.14, y, "\n".join(wrapped), ha="left", va="top", fontsize=size, linespacing=1.28)
+        _text(fig, x + 0.14, y, "\n".join(wrapped), ha="left", va="top", fontsize=size, linespacing=1.28, gid=f"in-focus-event-{i}")
         y -= len(wrapped) * line_h + 0.05
 
 

@@ -83,3 +83,28 @@ def test_japanese_lists_in_running_text_use_the_japanese_comma(dataset) -> None:
     footer = " ".join(text for _, text in _texts(dataset, "route", "ja", date(2023, 10, 13)) if "レイヤー" in text)
     layers = t("list_separator", "ja").join(t(f"layer_{name}", "ja") for name in ("places", "route", "events"))
     assert layers in footer and ", " not in footer, footer
+
+
+@pytest.mark.parametrize(("lang", "size"), [("en", "slide"), ("ja", "slide"), ("en", "a4")])
+def test_the_as_of_list_names_its_events_or_counts_those_with_no_room(dataset, lang: str, size: str) -> None:
+    """Under the legend, the events at the as-of date: as many as fit, then a line counting the rest; never cut silently (#24:
+    the English 16:9 slides of 13 Oct 2023 had no list at all, the Japanese one named 1 of 6)."""
+    from rkmap.render.image import export_contents, fit_frame, make_layout
+    from rkmap.render.view import region_of
+
+    view = MapView(as_of=date(2023, 10, 13), region="route", lang=lang)
+    options = ExportOptions(size=size, dpi=40).validated()
+    with mpl.rc_context(_mpl.rc_params(lang)):
+        fig = build_figure(dataset, view, options)
+    lay = make_layout(*options.preset.inches, False, len(dataset.sources))
+    frame, _ = fit_frame(region_of("route", dataset), lay.map_box[2] / lay.map_box[3])
+    events = export_contents(dataset, view, frame).in_focus
+    assert len(events) == 6
+    texts = [(a.get_gid(), a.get_text()) for a in fig.findobj(Text) if a.get_text().strip()]
+    assert any(gid == "in-focus-title" for gid, _ in texts), "no list of the events at the as-of date"
+    named = len([text for gid, text in texts if (gid or "").startswith("in-focus-event-")])
+    more = [text for gid, text in texts if gid == "in-focus-more"]
+    if named < len(events):
+        assert more == [t("area_more" if named else "export_in_focus_count", lang, count=len(events) - named)]
+    else:
+        assert not more
