@@ -12,6 +12,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -222,12 +223,14 @@ def fit_size(text: str, width_pt: float, lang: str, size: float, weight: str = "
 _SVG_TEXT_GROUP = re.compile(r'(<g id="([^"]+)"[^>]*>)(\s*(?:<a [^>]*>\s*)?)<!-- (.*?) -->', re.DOTALL)
 
 
-def svg_with_text_titles(data: bytes) -> bytes:
+def svg_with_text_titles(data: bytes, drawn_as_paths: Mapping[str, str] | None = None) -> bytes:
     """The SVG with each text group's string as its ``<title>`` and ``aria-label``.
 
     With ``svg.fonttype = 'path'`` matplotlib draws glyphs as paths (so no font is
     needed to view the file) and writes each string as an XML comment; this makes
     that string readable: screen readers, search and text extraction get it.
+    A text drawn through a path effect (a label's halo) is written as paths with no
+    comment: ``drawn_as_paths`` gives the strings of such groups by their ids.
     """
     from html import escape, unescape
 
@@ -236,4 +239,8 @@ def svg_with_text_titles(data: bytes) -> bytes:
         opening = match.group(1)
         return f'{opening[:-1]} aria-label="{text}">{match.group(3)}<title>{text}</title>'
 
-    return _SVG_TEXT_GROUP.sub(titled, data.decode("utf-8")).encode("utf-8")
+    svg = _SVG_TEXT_GROUP.sub(titled, data.decode("utf-8"))
+    for gid, string in (drawn_as_paths or {}).items():
+        text = escape(string, quote=True)
+        svg = svg.replace(f'<g id="{escape(gid, quote=True)}">', f'<g id="{escape(gid, quote=True)}" aria-label="{text}"><title>{text}</title>', 1)
+    return svg.encode("utf-8")

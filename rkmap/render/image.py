@@ -32,6 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.patches import Circle, FancyBboxPatch, PathPatch, Polygon, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, ScaledTranslation
 from shapely.geometry import LineString, shape
 from shapely.geometry import box as shapely_box
@@ -1793,7 +1794,9 @@ def render(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptio
         else:
             fig.savefig(buffer, format=options.fmt, dpi=options.dpi_used, metadata=_mpl.SAVE_METADATA[options.fmt], facecolor="white")
     if options.fmt == "svg":
-        return _mpl.svg_with_text_titles(buffer.getvalue())
+        # Texts drawn through a path effect (a place label's halo) leave no string in the SVG: named by their artists.
+        drawn_as_paths = {text.get_gid(): text.get_text() for text in fig.findobj(Text) if text.get_gid() and text.get_path_effects()}
+        return _mpl.svg_with_text_titles(buffer.getvalue(), drawn_as_paths)
     return buffer.getvalue()
 
 

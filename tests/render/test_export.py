@@ -106,6 +106,10 @@ def test_japanese_svg_and_png(dataset) -> None:
     text = svg_texts(render(dataset, view, ExportOptions(fmt="svg", dpi=SMALL)))
     for label in ("2023年9月20日", "基準日", "凡例", "ウラジオストク", "羅津港", "鉄道区間", "係争・未確認", "表示項目の出典"):
         assert label in text, label
+    # Each place label carries its own title, its halo drawn before its glyphs notwithstanding.
+    root = ET.fromstring(render(dataset, view, ExportOptions(fmt="svg", dpi=SMALL)))
+    titles = {g.get("id"): g.get("aria-label") for g in root.iter(f"{SVG_NS}g") if (g.get("id") or "").startswith("place-")}
+    assert titles["place-rajin"].startswith("羅津港") and titles["place-vladivostok"].startswith("ウラジオストク"), titles
     png = render(dataset, view, ExportOptions(fmt="png", dpi=SMALL))
     assert Image.open(io.BytesIO(png)).size == image_size(ExportOptions(dpi=SMALL))
 
