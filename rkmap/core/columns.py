@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from rkmap.core.cells import numbers, text_buffers
-from rkmap.core.dates import EPOCH, parse_partial_date, plain_dates
+from rkmap.core.dates import EPOCH, parse_partial_date, period_first_days, plain_dates
 from rkmap.core.schema import CONTESTED_STATUSES, Column
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_\-]{0,79}$"
@@ -89,7 +89,7 @@ def parse_dates(values: pd.Series) -> ParsedDates:
     if not plain.form.any():
         return _parse_general(values)
     is_day, is_month, is_year = plain.is_day, plain.form & (plain.size == 7), plain.form & (plain.size == 4)
-    year_last = (plain.year - 1970 + 1).astype("datetime64[Y]").astype("datetime64[D]") - 1
+    year_last = period_first_days(plain.year - 1970 + 1, "Y") - 1
     first = np.where(is_day, plain.day, plain.month_first).astype("datetime64[s]")  # a year's first day is its January's
     last = np.where(is_day, plain.day, np.where(is_month, plain.month_last, year_last)).astype("datetime64[s]")
     precision = np.full(len(values), "", dtype=object)

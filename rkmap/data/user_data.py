@@ -168,7 +168,9 @@ class UserData:
 
     ``events`` has the columns of ``events.csv`` plus ``source`` (an id of
     ``sources``), ``source_title``, ``source_url``, ``source_quote`` and
-    ``_row`` (the file's row). ``places`` are the places rows of the file and
+    ``_row`` (the file's row), ``_place`` (the row of the event's place in ``places``,
+    -1 for a shipped place: the merge's join) and the hidden date columns the merge
+    reads. ``places`` are the places rows of the file and
     one per distinct coordinate of events given by lat/lon
     (``from_event``). ``routes`` are lines (shapely ``line``).
     """
@@ -1201,8 +1203,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     del frame  # its rows are in the parts: one copy of a million rows at a time
     _give_back_memory(len(lines))
     places = _places(file, parts.pop("place"), report)
-    file_place_ids = set(places["id"])
-    events, event_places = _events(file, parts.pop("event"), report, known_places, file_place_ids)
+    events, event_places = _events(file, parts.pop("event"), report, known_places, places["id"])
     _give_back_memory(len(lines))
     routes = _routes(file, parts.pop("route"), lines, report)
     if len(event_places):
@@ -1270,7 +1271,15 @@ def _dated_and_unique(file: str, frame: pd.DataFrame, report: Report, ok: pd.Ser
     return _columns.keep(frame, ok & ~duplicate)
 
 
-def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str], file_places: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str], own_places: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The events that pass the checks, and one place per distinct coordinate of those given by lat/lon.
+
+    ``own_places`` are the ids of the file's place rows, in order. Each event's
+    place is kept as its row in the file's places (``_place``: those rows, then
+    the events' places; -1 for a shipped place), so the merge finds it without
+    matching a million place ids as strings.
+    """
+    file_places = set(own_places)
     frame = frame.assign(
         id=_filled(frame["id"], lambda empty: "row-" + frame.loc[empty, "_row"].astype(str)),
         kind=_filled(frame["kind"], DEFAULT_EVENT_KIND),
@@ -1290,6 +1299,10 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     _give_back_memory(len(frame))  # the checks' masks and messages, before the places are built
     # One place per distinct coordinate of events given by lat/lon.
     located = frame["lat"] != ""
+    where = located.to_numpy(dtype=bool)
+    rows = np.full(len(frame), -1, dtype=np.int64)
+    if not where.all():
+        rows[~where] = _place_rows(frame["place_id"][~where], own_places)
     places = _empty_frame(["id"])
     if located.any():
         at = _columns.keep(frame, located)
@@ -1311,6 +1324,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
             frame["place_id"] = ids[codes]  # a whole column: no masked write into a million strings
         else:
             frame.loc[located, "place_id"] = ids[codes]
+        rows[where] = len(own_places) + codes
         first = first.reset_index(drop=True)
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
         unnamed = name == ""
@@ -1343,7 +1357,19 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         )
         if "_outline" in first.columns:
             places["outline"] = first["_outline"].to_numpy()
+    frame["_place"] = rows
     return frame, places
+
+
+def _place_rows(place_ids: pd.Series, ids: pd.Series) -> np.ndarray:
+    """The row of ``ids`` (distinct) each of ``place_ids`` names, -1 for none (looked up by Arrow's hash)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(ids) or not len(place_ids):
+        return np.full(len(place_ids), -1, dtype=np.int64)
+    found = pc.index_in(pa.array(place_ids.astype(_columns.STRING).array), value_set=pa.array(ids.astype(_columns.STRING).array))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) -> pd.DataFrame:
@@ -1430,7 +1456,7 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
     events, places, routes = out
     keep_events = [*(c.name for c in EVENTS.columns), "source", "source_title", "source_url", "source_quote", "date_precision", "_row"]
     # Of the hidden columns, the intervals the merge reads (the parsed parts and messages are spent).
-    hidden = [c for c in ("_start", "_end", "_public", "_end_first") if c in events.columns]
+    hidden = [c for c in ("_start", "_end", "_public", "_end_first", "_place") if c in events.columns]
     events = events[keep_events + hidden] if len(events.columns) else events
     return events, places, routes, sources
 
@@ -1530,19 +1556,29 @@ def _rows_taken(frame: pd.DataFrame, order: np.ndarray, spent: Sequence[pd.DataF
     return pd.DataFrame(columns)
 
 
-def _joined_places(events: pd.DataFrame, places: pd.DataFrame) -> pd.DataFrame:
-    """``events.join(places, on="place_id")`` column by column: the join copied every column of a million events."""
+def _joined_places(events: pd.DataFrame, places: pd.DataFrame, rows: np.ndarray, shipped: int) -> pd.DataFrame:
+    """``events.join(places, on="place_id")`` column by column: the join copied every column of a million events.
+
+    ``rows`` is each event's row in ``places`` when it is a place of the analyst's
+    (found by the loader, :func:`_events`), else -1: those are looked up by id among
+    the ``shipped`` places that come first. No string match of a million place ids.
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # Looked up by Arrow's hash (pandas hashed a million Python strings in seconds).
-    keys = pa.array(events["place_id"].astype(_columns.STRING).array)
-    value_set = pa.array(pd.Series(places.index, dtype=_columns.STRING).array)
-    positions = pc.index_in(keys, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
-    # A place not found (none is, after the checks), or ids not unique (the merge's prefixes keep them so): the join.
-    # Uniqueness counted by Arrow: ``Index.is_unique`` built and kept on the merged places' index a hash table
-    # of a Python string per place (about 100 MB at a million places), for as long as the session's dataset.
-    if not (positions >= 0).all() or len(pc.unique(value_set)) != len(value_set):  # unique: count_distinct took three times as long
+    positions = rows.astype(np.int64, copy=True)
+    ids = pa.array(pd.Series(places.index, dtype=_columns.STRING).array)
+    elsewhere = positions < 0
+    if elsewhere.any():  # looked up by Arrow's hash (pandas hashed a million Python strings in seconds)
+        keys = pa.array(events["place_id"][elsewhere].astype(_columns.STRING).array)
+        positions[elsewhere] = pc.index_in(keys, value_set=ids.slice(0, shipped)).fill_null(-1).to_numpy(zero_copy_only=False)
+    # A place not found (none is, after the checks), or ids not unique: the join. The user's ids are distinct
+    # (each file's, by the loader's checks; files apart by their prefixes 'user1:' …), and none is a shipped
+    # one unless a shipped id starts with 'user'. Counted by Arrow where it must be: ``Index.is_unique`` built
+    # and kept on the merged places' index a hash table of a Python string per place (about 100 MB at a million).
+    shipped_ids = ids.slice(0, shipped)
+    suspect = ids if pc.any(pc.starts_with(shipped_ids, "user")).as_py() else shipped_ids
+    if not (positions >= 0).all() or len(pc.unique(suspect)) != len(suspect):  # unique: count_distinct took three times as long
         return events.join(places, on="place_id")
     for column in places.columns:
         events[column] = places[column].array.take(positions)  # the column's own type; no index built per column
@@ -1559,11 +1595,11 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData], spend: bool = Fal
     if not user:
         return dataset
     sources, places, events, routes, citations = [], [], [], [], []
+    place_rows = len(dataset.places)  # the row of a file's first place in the merged places
     for k, data in enumerate(user, start=1):
         prefix = f"user{k}:"
         note = f"Added by the user from {data.file}"
         sources.append(data.sources.assign(id=_prefixed(data.sources["id"], prefix), note=note, origin=ORIGIN_USER))
-        file_places = data.places["id"]
         if len(data.places):
             p = data.places.assign(
                 id=_prefixed(data.places["id"], prefix),
@@ -1575,15 +1611,19 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData], spend: bool = Fal
             places.append(p)
             citations.append(pd.DataFrame({"item": "place:" + p["id"], "field": "coordinates", "source": p["coord_source"], "quote": p["source_quote"], "locator": "", "note": note}))
         if len(data.events):
+            own = data.events["_place"].to_numpy(dtype=np.int64)  # the event's row in the file's places, -1 for a shipped place
+            in_file = own >= 0
             e = data.events.assign(
                 id=_prefixed(data.events["id"], prefix),
-                place_id=_prefixed(data.events["place_id"], prefix).where(_columns.isin(data.events["place_id"], file_places), data.events["place_id"].astype(_columns.STRING)),
+                place_id=_prefixed(data.events["place_id"], prefix).where(in_file, data.events["place_id"].astype(_columns.STRING)),
                 source=_prefixed(data.events["source"], prefix),
                 origin=ORIGIN_USER,
+                _place=np.where(in_file, place_rows + own, -1),
             )
             e = _columns.ensure_dates(e)
-            # Only what finish_dates reads of the hidden columns goes on (the rest would be copied by the sort below).
-            events.append(e.drop(columns=[c for c in e.columns if c.startswith("_") and c not in ("_start", "_end", "_public")]))
+            # Only what finish_dates and the places' join read of the hidden columns goes on (the rest would be copied by the sort below).
+            events.append(e.drop(columns=[c for c in e.columns if c.startswith("_") and c not in ("_start", "_end", "_public", "_place")]))
+        place_rows += len(data.places)
         if len(data.routes):
             r = data.routes.assign(
                 id=_prefixed(data.routes["id"], prefix),
@@ -1619,8 +1659,9 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData], spend: bool = Fal
         starts = _columns.as_dates(user_events["_start"])
         if not bool((np.diff(starts) >= np.timedelta64(0, "D")).all()):  # a file already in date order is not copied again
             user_events = _rows_taken(user_events, np.argsort(starts, kind="stable"), [u.events for u in user] if spend else ())
-        user_events = _columns.finish_dates(user_events.reset_index(drop=True))
-        user_events = _joined_places(user_events, place_columns)
+        user_events = user_events.reset_index(drop=True)
+        rows = user_events.pop("_place").to_numpy()  # each event's row in the merged places (-1: a shipped one, looked up)
+        user_events = _joined_places(_columns.finish_dates(user_events), place_columns, rows, len(dataset.places))
         _give_back_memory(len(user_events))
     else:
         user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))

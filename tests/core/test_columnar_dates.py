@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from rkmap.core import columns as _columns
-from rkmap.core.dates import _normalise, normalise_dates
+from rkmap.core.dates import _normalise, normalise_dates, period_first_days
 
 CELLS = [
     "24/02/2022", "02/24/2022", "31/04/2022", "29/02/2023", "29/02/2024", "00/01/2022", "13/13/2022", "01/01/0000", "15/06/1500",
@@ -42,3 +42,12 @@ def test_display_dates_are_the_days_and_one_object_per_day() -> None:
     # A span far wider than the rows (an undated line's context days) takes the other way, to the same values.
     wide = pd.DataFrame({c: pd.Series(np.array(["1000-01-01", "4000-01-01"], dtype="datetime64[s]")) for c in ("_start", "_end", "_public")}).assign(claim_status="reported")
     assert [d.year for d in _columns.finish_dates(wide)["end"]] == [1000, 4000]
+
+
+@pytest.mark.parametrize("unit", ["M", "Y"])
+def test_period_first_days_are_numpys_calendar(unit: str) -> None:
+    """The table of first days gives numpy's conversion for every period, far back and far ahead, in any order, and for none."""
+    periods = np.array([0, -1, 5, -23640, 96359, 7, 7, 1, -5000, 12000], dtype=np.int64)
+    expected = periods.astype(f"datetime64[{unit}]").astype("datetime64[D]")
+    assert (period_first_days(periods, unit) == expected).all()
+    assert period_first_days(np.array([], dtype=np.int64), unit).dtype == np.dtype("datetime64[D]")

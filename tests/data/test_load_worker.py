@@ -73,7 +73,7 @@ def test_the_worker_reads_below_the_servers_priority(monkeypatch: pytest.MonkeyP
     file_in, file_out = context.Pipe(duplex=False)
     process = context.Process(target=_worker._child, args=(send, file_in, "mine.csv", frozenset(), None, 4096, 7))
     process.start()
-    file_out.send_bytes(GOOD)
+    _worker._give_file(file_out, GOOD)
     data = _worker._receive(receive)
     process.join(30)
     assert data.problems[0].file == str(max(os.getpriority(os.PRIO_PROCESS, 0), 7))

@@ -190,6 +190,34 @@ def test_place_rows_and_events_that_name_them(known) -> None:
     assert data.events.iloc[0]["place_id"] == "depot"
 
 
+def test_each_event_keeps_the_row_of_its_place_and_the_merge_joins_by_it(known, dataset: Dataset) -> None:
+    """The loader keeps each event's row in its file's places (-1 for a shipped place); merged, every event has its place's columns."""
+    csv = (
+        "layer,id,date,title,place_id,lat,lon,source\n"
+        "place,depot,,Depot,,45.85,40.12,G\n"
+        "place,vostochny,,My Vostochny,,44.0,33.0,G\n"  # the file's own place of a shipped id: the file's is meant
+        "event,e1,2023-10-02,At the depot,depot,,,R\n"
+        "event,e2,2023-10-01,At my Vostochny,vostochny,,,R\n"
+        "event,e3,2023-09-01,At Komsomolsk,komsomolsk,,,R\n"
+        "event,e4,2023-08-01,Somewhere,,48.5,37.5,R\n"
+    )
+    data = load_user_file("rows.csv", csv.encode(), known)
+    assert data.problems == ()
+    events = data.events.set_index("id")
+    assert events.loc["e3", "_place"] == -1
+    assert [data.places["id"].iloc[events.loc[e, "_place"]] for e in ("e1", "e2", "e4")] == [events.loc[e, "place_id"] for e in ("e1", "e2", "e4")]
+    elsewhere = load_user_file("other.csv", csv.replace("45.85,40.12", "46.5,41.5").replace("48.5,37.5", "49.5,38.5").encode(), known)
+    merged = with_user_data(dataset, [elsewhere, data])  # the second file's places come after the first's
+    places = merged.places
+    user = user_parts(merged)[1].events.set_index("id")
+    assert "_place" not in user.columns and len(user) == 8
+    for event, row in user.iterrows():
+        place = places.loc[row["place_id"]]
+        assert (row["lon"], row["lat"], row["place_name_en"]) == (place["lon"], place["lat"], place["name_en"]), event
+    assert user.loc["user2:e2", "place_name_en"] == "My Vostochny" and user.loc["user1:e3", "place_id"] == "komsomolsk"
+    assert (user.loc["user1:e1", "lat"], user.loc["user2:e1", "lat"], user.loc["user1:e4", "lat"], user.loc["user2:e4", "lat"]) == (46.5, 45.85, 49.5, 48.5)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
