@@ -278,3 +278,21 @@ def finish_dates(frame: pd.DataFrame) -> pd.DataFrame:
     frame["is_contested"] = frame["claim_status"].isin(CONTESTED_STATUSES)
     hidden = [c for c in frame.columns if c.startswith("_") and c != "_row"]
     return frame.drop(columns=hidden)
+
+
+def row_codes(*columns: pd.Series, dropna: bool = True) -> np.ndarray:
+    """``groupby(columns, sort=False, dropna=dropna).ngroup()``: a number per distinct row of the columns, in order of first appearance.
+
+    Each column factorized on its own (text by Arrow's hash), and the rows as one
+    integer per step, factorized by numpy's: the groupby's own factorizing took
+    longer, and its text keys were a Python string per cell.
+    """
+    if not len(columns[0]):
+        return np.array([], dtype=np.int64)
+    codes = None
+    for column in columns:
+        own = pd.factorize(column, use_na_sentinel=dropna)[0].astype(np.int64)
+        if dropna and (own < 0).any():  # NA: the groupby leaves those rows out
+            return pd.DataFrame(dict(enumerate(columns))).groupby(list(range(len(columns))), sort=False).ngroup().to_numpy()
+        codes = own if codes is None else pd.factorize(codes * (int(own.max()) + 1) + own)[0].astype(np.int64)
+    return codes

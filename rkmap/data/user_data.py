@@ -1309,7 +1309,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         lon = _columns.numbers(at["lon"]).round(6)
         lat = _columns.numbers(at["lat"]).round(6)
         # One place per point and precision (numbers grouped as numbers: no key strings for a million rows).
-        codes = _group_codes(lon, lat, at["location_precision"], dropna=False)
+        codes = _columns.row_codes(lon, lat, at["location_precision"], dropna=False)
         uniques = np.arange(int(codes.max()) + 1 if len(codes) else 0)
         # pt-1, pt-2 … skipping ids the file's places or the shipped ones already use.
         taken = {t for t in set(file_places) | set(known) if t.startswith("pt-")}
@@ -1388,24 +1388,6 @@ def _routes(file: str, frame: pd.DataFrame, lines: pd.Series, report: Report) ->
     return frame
 
 
-def _group_codes(*columns: pd.Series, dropna: bool = True) -> np.ndarray:
-    """``groupby(columns, sort=False, dropna=dropna).ngroup()``: a number per distinct row of the columns, in order of first appearance.
-
-    Each column factorized on its own (text by Arrow's hash), and the rows as one
-    integer per step, factorized by numpy's: the groupby's own factorizing took
-    longer, and its text keys were a Python string per cell.
-    """
-    if not len(columns[0]):
-        return np.array([], dtype=np.int64)
-    codes = None
-    for column in columns:
-        own = pd.factorize(column, use_na_sentinel=dropna)[0].astype(np.int64)
-        if dropna and (own < 0).any():  # NA: the groupby leaves those rows out
-            return pd.DataFrame(dict(enumerate(columns))).groupby(list(range(len(columns))), sort=False).ngroup().to_numpy()
-        codes = own if codes is None else pd.factorize(codes * (int(own.max()) + 1) + own)[0].astype(np.int64)
-    return codes
-
-
 def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -> tuple[pd.DataFrame, ...]:
     """One user source per distinct (title, URL); each row's ``source`` becomes its id."""
     frames = [f for f in (events, places, routes)]
@@ -1428,7 +1410,7 @@ def _sources(events: pd.DataFrame, places: pd.DataFrame, routes: pd.DataFrame) -
             "url": pd.concat([r["source_url"].astype(_columns.STRING) for r in present], ignore_index=True) if present else pd.Series([], dtype=_columns.STRING),
         }
     )
-    codes = _group_codes(pairs["title"], pairs["url"])
+    codes = _columns.row_codes(pairs["title"], pairs["url"])
     first = np.unique(codes, return_index=True)[1]
     ids = np.array([f"user-{i + 1}" for i in range(len(first))], dtype=object)
     out, start = [], 0

@@ -15,20 +15,21 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from rkmap.core.columns import row_codes
 from rkmap.render.view import Clock, clock_columns
 
 GROUP_KEYS = ["lon", "lat", "kind", "is_contested"]
 SPOT_KEYS = ["lon", "lat"]
 
 
-def _group_codes(events: pd.DataFrame, keys: list[str] = GROUP_KEYS) -> np.ndarray:
-    frame = pd.DataFrame({k: events[k].astype(object) if k == "kind" else events[k] for k in keys})
-    return frame.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+def group_codes(events: pd.DataFrame, keys: list[str] = GROUP_KEYS) -> np.ndarray:
+    """A number per distinct (``keys``) row of ``events``, in order of first appearance (missing values a group of their own)."""
+    return row_codes(*(events[k] for k in keys), dropna=False)
 
 
 def symbol_groups(events: pd.DataFrame) -> pd.DataFrame:
     """One row per (spot, kind, claim) group: first start/disclosure, last end, count, first event."""
-    codes = _group_codes(events)
+    codes = group_codes(events)
     frame = events[["id", *GROUP_KEYS, "t_start", "t_end", "t_public"]].assign(group=codes)
     first = frame.sort_values(["group", "t_start"], kind="stable").drop_duplicates("group")
     grouped = frame.groupby("group")
@@ -74,5 +75,5 @@ def _by_code_then_open(codes: np.ndarray, opens: np.ndarray) -> np.ndarray:
 def current_intervals(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> pd.DataFrame:
     """Per spot, the merged spans in which some event there is current (:func:`merged_runs`: the same test as for single events)."""
     opens, closes = clock_columns(clock)
-    first, t_start, t_end = merged_runs(_group_codes(events, SPOT_KEYS), events[opens].to_numpy(), events[closes].to_numpy(), emphasis_days)
+    first, t_start, t_end = merged_runs(group_codes(events, SPOT_KEYS), events[opens].to_numpy(), events[closes].to_numpy(), emphasis_days)
     return pd.DataFrame({"t_start": t_start, "t_end": t_end, "lon": events["lon"].to_numpy()[first], "lat": events["lat"].to_numpy()[first]})

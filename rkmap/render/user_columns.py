@@ -42,7 +42,7 @@ from rkmap.core import style
 from rkmap.core.projection import world_xy_array
 from rkmap.data import Dataset
 from rkmap.render import layer_parts
-from rkmap.render._grouping import merged_runs
+from rkmap.render._grouping import SPOT_KEYS, group_codes, merged_runs
 from rkmap.render.layer_parts import Look
 from rkmap.render.view import Clock, MapView, clock_columns
 
@@ -151,7 +151,7 @@ def halo_tiers(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> tuple[
     lon, lat = events["lon"].to_numpy(dtype=np.float64), events["lat"].to_numpy(dtype=np.float64)
     x, y = world_xy_array(lon, lat)
     start, end = events[opens].to_numpy(dtype=np.float64), events[closes].to_numpy(dtype=np.float64)
-    spots = pd.MultiIndex.from_arrays([lon, lat]).factorize()[0] if len(events) else np.zeros(0, dtype=np.int64)
+    spots = group_codes(events, SPOT_KEYS)
     finest = merged_runs(spots, start, end, emphasis_days)
     parts: list[dict[str, np.ndarray]] = []
     tiers: list[dict[str, int | None]] = []
