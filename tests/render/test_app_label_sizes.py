@@ -86,6 +86,18 @@ class Screen:
         return box[0] >= 0 and box[1] >= 0 and box[2] <= self.width and box[3] <= self.height
 
 
+def drawn_obstacles(dataset, screen: Screen, routes: list) -> tuple[list[tuple[float, ...]], list[np.ndarray]]:
+    """What the labels keep clear of on ``screen``: every place and event symbol (any date, events at their slots) and the route lines."""
+    places = dataset.places[~dataset.places["is_area"].astype(bool)]
+    offsets = slot_offsets(dataset.events)
+    half, e_half = style.PLACE_SIZE_PX / 2, style.EVENT_SIZE_PX / 2
+    symbols = [(x - half, y - half, x + half, y + half) for x, y in (screen.at(lon, lat) for lon, lat in zip(places["lon"], places["lat"]))]
+    for row, (lon, lat) in zip(dataset.events.index, zip(dataset.events["lon"], dataset.events["lat"])):
+        (x, y), (dx, dy) = screen.at(lon, lat), offsets[row]
+        symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
+    return symbols, [np.array([screen.at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+
+
 def drawn_labels(dataset, view: MapView, sets: LabelSets, screen: Screen, index: int, level: int) -> dict[tuple[str, str], tuple[float, ...]]:
     """The boxes of the labels set ``index`` places at ``level``, on ``screen``, by label key."""
     places = dataset.places.set_index("id")
@@ -131,10 +143,7 @@ def test_at_each_real_size_the_chosen_labels_keep_the_label_rule_inside_the_map(
     event symbol (any date) or a route line as drawn; Komsomolsk-on-Amur labelled on the whole route at 2560×1440."""
     view = MapView(as_of=date(2024, 11, 13), region=region, lang=lang)
     sets = label_sets(dataset, view)
-    places = dataset.places[~dataset.places["is_area"].astype(bool)]
-    offsets = slot_offsets(dataset.events)
     routes = [r["path"] for r in route_records(dataset, view, MapSize())]  # the lines the map draws
-    half, e_half = style.PLACE_SIZE_PX / 2, style.EVENT_SIZE_PX / 2
     for size in APP_MAP_SIZES:
         zoom = frame_zoom(sets.frame, size.width, size.height)
         screen = Screen(sets.frame, size.width, size.height, zoom)
@@ -143,11 +152,7 @@ def test_at_each_real_size_the_chosen_labels_keep_the_label_rule_inside_the_map(
         boxes = drawn_labels(dataset, view, sets, screen, index, level)
         assert len(boxes) >= 2, (size, boxes)
         assert [key for key, box in boxes.items() if not screen.inside(box)] == [], (size, "past the map's edge")
-        symbols = [(x - half, y - half, x + half, y + half) for x, y in (screen.at(lon, lat) for lon, lat in zip(places["lon"], places["lat"]))]
-        for row, (lon, lat) in zip(dataset.events.index, zip(dataset.events["lon"], dataset.events["lat"])):
-            (x, y), (dx, dy) = screen.at(lon, lat), offsets[row]
-            symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
-        lines = [np.array([screen.at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        symbols, lines = drawn_obstacles(dataset, screen, routes)
         assert conflicts(list(boxes.values()), symbols, lines) == [], (region, lang, size)
         if region == "route" and size == MapSize(1415, 1161):
             assert ("place", "komsomolsk") in boxes, "Komsomolsk-on-Amur unlabelled on a 2560×1440 screen"

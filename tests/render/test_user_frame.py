@@ -172,14 +172,11 @@ def test_the_apps_labels_are_placed_for_the_users_frame(lang: str) -> None:
     its box, its zoom at each of the map's sizes, inside the map, none over another or over a symbol or route line.
     The shipped part of the map is built apart from the user's rows, which alone give the frame: its labels and
     hatched areas were made for the whole route's frame, so Kursk region went unlabelled in a map of Ukraine."""
-    import numpy as np
-    from test_app_label_sizes import Screen, drawn_labels, placement_choice
+    from test_app_label_sizes import Screen, drawn_labels, drawn_obstacles, placement_choice
 
-    from rkmap.core import style
     from rkmap.render._screen_path import frame_zoom
     from rkmap.render.deck import APP_MAP_SIZES, label_sets, route_records
     from rkmap.render.labels import conflicts
-    from rkmap.render.layer_parts import slot_offsets
 
     dataset = _with(_FAR)
     view = MapView(as_of=date(2024, 11, 13), region=USER_REGION, lang=lang)
@@ -193,10 +190,7 @@ def test_the_apps_labels_are_placed_for_the_users_frame(lang: str) -> None:
     assert sets.frame == frame
     whole = label_sets(dataset, view)  # the whole dataset gives the same frame, and labels only what the map labels
     assert whole.frame == frame and set(whole.placed) == set(sets.placed)
-    offsets = slot_offsets(shipped.events)
-    places = shipped.places[~shipped.places["is_area"].astype(bool)]
     routes = [r["path"] for r in route_records(shipped, view)]
-    half, e_half = style.PLACE_SIZE_PX / 2, style.EVENT_SIZE_PX / 2
     for size in [*APP_MAP_SIZES, sets.sizes[-1]]:
         zoom = frame_zoom(frame, size.width, size.height)
         screen = Screen(frame, size.width, size.height, zoom)
@@ -206,9 +200,5 @@ def test_the_apps_labels_are_placed_for_the_users_frame(lang: str) -> None:
         if size.width >= 981:  # its name is long: 400 px in a frame 176 px wide at the default height
             assert ("area", "kursk_region") in boxes, (size, sorted(boxes))
         assert [key for key, box in boxes.items() if not screen.inside(box)] == [], (size, "past the map's edge")
-        symbols = [(x - half, y - half, x + half, y + half) for x, y in (screen.at(lon, lat) for lon, lat in zip(places["lon"], places["lat"]))]
-        for row, (lon, lat) in zip(shipped.events.index, zip(shipped.events["lon"], shipped.events["lat"])):
-            (x, y), (dx, dy) = screen.at(lon, lat), offsets[row]
-            symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
-        lines = [np.array([screen.at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
+        symbols, lines = drawn_obstacles(shipped, screen, routes)
         assert conflicts(list(boxes.values()), symbols, lines) == [], size
