@@ -33,6 +33,11 @@ export function unpack(buffer) {
   return { length: header.length, tiers: header.tiers, columns };
 }
 
+// The URL of an upload's events, from theirs or from one of their halos' (rkmap/app/user_channel.py routes).
+function eventsUrl(url) {
+  return url.split("/halo/")[0];
+}
+
 // The tier to draw at ``zoom``: the first whose zoom is at or above it, else the single rows (zoom null).
 export function tierFor(tiers, zoom) {
   return tiers.find((tier) => tier.zoom !== null && tier.zoom >= zoom) ?? tiers.find((tier) => tier.zoom === null);
@@ -70,7 +75,7 @@ export class ColumnarData {
     const blob = this.blobs.get(spec.url);
     if (!blob) {
       // A halo is asked for once its events have arrived: they come first.
-      const events = spec.url.split("/halo/")[0];
+      const events = eventsUrl(spec.url);
       if (events === spec.url || this.blobs.get(events)?.columns) this.fetchBlob(spec);
       return null;
     }
@@ -102,9 +107,9 @@ export class ColumnarData {
   fetchBlob(spec) {
     // A new upload has a new URL: drop the previous one's arrays with its entries (an upload's halo URLs
     // lie under its own, one per clock and emphasis, and stay while it does).
-    const upload = spec.url.split("/halo/")[0];
+    const upload = eventsUrl(spec.url);
     for (const url of [...this.blobs.keys()]) {
-      if (url.split("/halo/")[0] !== upload) this.forget(url);
+      if (eventsUrl(url) !== upload) this.forget(url);
     }
     this.blobs.set(spec.url, { pending: true });
     fetch(new URL(spec.url, document.baseURI), { headers: { [KEY_HEADER]: spec.key }, cache: "no-store" })

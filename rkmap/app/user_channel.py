@@ -149,22 +149,24 @@ GZIP_LEVEL = 1
 
 def served_blob(user: Dataset) -> bytes:
     """:func:`columns_blob` gzipped, built once per dataset (only the compressed copy is kept)."""
-    import gzip
-
-    from rkmap.core.memo import memo
-
-    return memo(user, "user-channel-columns", lambda: gzip.compress(columns_blob(user), GZIP_LEVEL, mtime=0))
+    return _gzipped(user, "user-channel-columns", lambda: columns_blob(user))
 
 
 def served_halo(user: Dataset, clock: str, emphasis_days: int) -> bytes:
     """The 'happening now' halo of a user dataset's events under ``clock`` and ``emphasis_days``
     (rkmap/render/user_columns.py halo_tiers), gzipped, built once per dataset and setting; the browser asks for it after the events."""
+    from rkmap.render.user_columns import halo_tiers, pack
+
+    return _gzipped(user, f"user-channel-halo-{clock}-{emphasis_days}", lambda: pack(*halo_tiers(user.events, clock, emphasis_days)))
+
+
+def _gzipped(user: Dataset, key: str, build: Callable[[], bytes]) -> bytes:
+    """``build()`` gzipped at GZIP_LEVEL, memoised on the user dataset under ``key``."""
     import gzip
 
     from rkmap.core.memo import memo
-    from rkmap.render.user_columns import halo_tiers, pack
 
-    return memo(user, f"user-channel-halo-{clock}-{emphasis_days}", lambda: gzip.compress(pack(*halo_tiers(user.events, clock, emphasis_days)), GZIP_LEVEL, mtime=0))
+    return memo(user, key, lambda: gzip.compress(build(), GZIP_LEVEL, mtime=0))
 
 
 def _row(user: Dataset, index: int, lang: str) -> dict[str, object] | None:

@@ -24,7 +24,7 @@ The rule, for labels taken in order of priority (highest first):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -217,17 +217,27 @@ def place_labels(
     # One array (symbols may come as 100,000 rows: not unpacked into Python tuples and back).
     obstacles = np.concatenate([np.asarray(symbols, dtype=float).reshape(-1, 4), np.asarray(reserved, dtype=float).reshape(-1, 4)])
     blocked = _within_reach(requests, obstacles, gap, pad, rings)
-    order = sorted(requests, key=lambda r: -r.priority)
-    best: tuple[float, list[Placed], list[str]] | None = None
     limits = _Limits(max_move, np.asarray(rivals, dtype=float).reshape(-1, 2))
     leader_blocked = blocked if leaders_avoid_symbols else blocked[:0]
     candidates = {
         request: _Candidates(request, _sides(request), (request.size, *request.alternatives), rings, gap, pad, frame, blocked, route, leader_blocked, limits)
         for request in requests
     }
+
+    def first_free(request: LabelRequest, placed: list[Placed], strict: bool) -> Placed | None:
+        return candidates[request].first_free(placed, np.array([p.box for p in placed], dtype=float).reshape(-1, 4), strict)
+
+    return _best_layout(requests, lambda order: _attempt(order, first_free, leaders_avoid_symbols))
+
+
+def _best_layout(requests: list[LabelRequest], attempt: Callable[[list[LabelRequest]], tuple[list[Placed], list[str]]]) -> tuple[list[Placed], list[str]]:
+    """The layouts ``attempt`` makes of the labels in order of priority, then with the dropped ones first (up to four
+    tries): the one that drops the least priority (then draws the fewest leaders)."""
+    order = sorted(requests, key=lambda r: -r.priority)
+    weight = {r.key: r.priority + 1 for r in requests}
+    best: tuple[float, list[Placed], list[str]] | None = None
     for _ in range(4):
-        placed, dropped = _attempt(order, candidates, leaders_avoid_symbols)
-        weight = {r.key: r.priority + 1 for r in requests}
+        placed, dropped = attempt(order)
         cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
         if best is None or cost < best[0]:
             best = (cost, placed, dropped)
@@ -396,14 +406,16 @@ def _segment_hits_any(segment: Sequence[float], boxes: np.ndarray, anchor: Point
     return any(segment_hits_box(segment, tuple(box)) for box in shrunk[near].tolist())
 
 
-def _attempt(order: list[LabelRequest], candidates: dict[LabelRequest, _Candidates], strict_leaders: bool = True) -> tuple[list[Placed], list[str]]:
+def _attempt(order: list[LabelRequest], first_free: Callable[[LabelRequest, list[Placed], bool], Placed | None],
+             strict_leaders: bool = True) -> tuple[list[Placed], list[str]]:
+    """One layout: each label in ``order`` at its first free candidate (``first_free``, given those placed before it)."""
     placed: list[Placed] = []
     dropped: list[str] = []
     for request in order:
         choice = None
         # A leader across a route line reads as part of it: tried only when nothing else is free.
         for strict in (True, False) if strict_leaders else (False,):
-            choice = candidates[request].first_free(placed, np.array([p.box for p in placed], dtype=float).reshape(-1, 4), strict)
+            choice = first_free(request, placed, strict)
             if choice is not None:
                 break
         if choice is None:

@@ -93,7 +93,7 @@ def event_tiers(events: pd.DataFrame, look: Look) -> tuple[dict[str, np.ndarray]
     tiers: list[dict[str, int | None]] = []
     start = 0
     for zoom in range(MAX_ZOOM + 1):
-        prefix = key >> np.uint64(2 * (MAX_ZOOM - zoom))
+        prefix = _at_zoom(key, zoom)
         groups = np.flatnonzero(np.r_[True, prefix[1:] != prefix[:-1]]) if n else np.zeros(0, dtype=np.int64)
         if len(groups) > TIER_SAVES * n:
             break
@@ -133,10 +133,9 @@ def _morton(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (_spread(ix) << np.uint64(1)) | _spread(iy)
 
 
-def _cells(x: np.ndarray, y: np.ndarray, zoom: int) -> np.ndarray:
-    """Each point's pixel at ``zoom`` (world units ``x``, ``y`` in [0, 1]) as one integer."""
-    scale = TILE_PX * 2.0**zoom
-    return np.floor(x * scale).astype(np.int64) * (TILE_PX << MAX_ZOOM) + np.floor(y * scale).astype(np.int64)
+def _at_zoom(code: np.ndarray, zoom: int) -> np.ndarray:
+    """:func:`_morton` codes (with any bits above them) made the pixel's at ``zoom``: one run per pixel in their sorted order."""
+    return code >> np.uint64(2 * (MAX_ZOOM - zoom))
 
 
 def halo_tiers(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> tuple[dict[str, np.ndarray], list[dict[str, int | None]]]:
@@ -149,7 +148,7 @@ def halo_tiers(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> tuple[
     """
     opens, closes = clock_columns(clock)
     lon, lat = events["lon"].to_numpy(dtype=np.float64), events["lat"].to_numpy(dtype=np.float64)
-    x, y = world_xy_array(lon, lat)
+    pixels = _morton(*world_xy_array(lon, lat))
     start, end = events[opens].to_numpy(dtype=np.float64), events[closes].to_numpy(dtype=np.float64)
     spots = group_codes(events, SPOT_KEYS)
     finest = merged_runs(spots, start, end, emphasis_days)
@@ -165,7 +164,7 @@ def halo_tiers(events: pd.DataFrame, clock: Clock, emphasis_days: int) -> tuple[
 
     # A finer pixel splits a coarser one's runs: the count only grows with the zoom.
     for zoom in range(MAX_ZOOM + 1):
-        runs = merged_runs(_cells(x, y, zoom), start, end, emphasis_days)
+        runs = merged_runs(_at_zoom(pixels, zoom).astype(np.int64), start, end, emphasis_days)
         if len(runs[0]) > TIER_SAVES * len(finest[0]):
             break
         add(zoom, runs)

@@ -1,8 +1,8 @@
 """The label rule as rkmap/render/labels.py's module docstring states it, one candidate at a time.
 
 The placer caches each label's candidates and the tests that the other labels
-cannot change (``labels._Candidates``); this is the plain loop it replaced,
-kept as the oracle that the cache changes no placement (test_labels.py).
+cannot change (``labels._Candidates``); this is the plain per-candidate loop it
+replaced, kept as the oracle that the cache changes no placement (test_labels.py).
 """
 
 from __future__ import annotations
@@ -57,26 +57,10 @@ def place_labels(requests: Iterable[L.LabelRequest], *, frame: L.Box, symbols: S
     blocked = np.concatenate([np.asarray(symbols, dtype=float).reshape(-1, 4), np.asarray(reserved, dtype=float).reshape(-1, 4)])
     leader_blocked = blocked if leaders_avoid_symbols else blocked[:0]
     limits = L._Limits(max_move, np.asarray(rivals, dtype=float).reshape(-1, 2))
-    order = sorted(requests, key=lambda r: -r.priority)
-    best = None
-    for _ in range(4):
-        placed, dropped = [], []
-        for request in order:
-            choice = None
-            for strict in (True, False) if leaders_avoid_symbols else (False,):
-                choice = _first_free(request, L._sides(request), (request.size, *request.alternatives), rings, gap, pad, frame, placed, blocked, route,
-                                     leader_blocked, strict, limits)
-                if choice is not None:
-                    break
-            (placed.append(choice) if choice is not None else dropped.append(request.key))
-        weight = {r.key: r.priority + 1 for r in requests}
-        cost = sum(weight[k] for k in dropped) * 1000 + sum(1 for p in placed if p.leader is not None)
-        if best is None or cost < best[0]:
-            best = (cost, placed, dropped)
-        if not dropped:
-            break
-        again = [r for r in order if r.key in dropped] + [r for r in order if r.key not in dropped]
-        if again == order:
-            break
-        order = again
-    return best[1], best[2]
+
+    def first_free(request: L.LabelRequest, placed: list[L.Placed], strict: bool) -> L.Placed | None:
+        return _first_free(request, L._sides(request), (request.size, *request.alternatives), rings, gap, pad, frame, placed, blocked, route,
+                           leader_blocked, strict, limits)
+
+    # The orders tried and the layout kept are the placer's own (labels._best_layout, labels._attempt).
+    return L._best_layout(requests, lambda order: L._attempt(order, first_free, leaders_avoid_symbols))
