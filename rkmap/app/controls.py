@@ -18,6 +18,9 @@ from rkmap.render.view import DEFAULT_EMPHASIS_DAYS, EMPHASIS_CHOICES, LAYERS, R
 STEPS = ("day", "week", "month", "year")
 # Seconds between play steps: each step reruns the page, which takes a few tenths of a second here.
 PLAY_SPEEDS = (2.4, 1.2, 0.6)
+# The step and speed boxes fit their longest option ("month", "every 2.4 s") beside the box's arrow.
+STEP_BOX_PX = 100
+SPEED_BOX_PX = 128
 DEFAULT_PLAY_SPEED = 1.2
 
 
@@ -113,24 +116,27 @@ def time_controls(first: date, last: date) -> DeltaGenerator:
     Returns the row's first column, left for the story button.
     """
     lang = st.session_state["lang"]
-    lead, *cols = st.columns([1.5, 1, 1, 1.2, 1, 1, 1.2, 1.4], vertical_alignment="bottom")
-    cols[0].button(t("start", lang), on_click=_jump, args=(first,), width="stretch")
-    cols[1].button(t("back", lang), on_click=_move, args=(first, last, -1), width="stretch")
+    # One row that wraps (a flex row): each button as wide as its label in either language, so none is
+    # cut short ("Forw…") in a narrow window; what does not fit goes onto a second row.
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small", key="time_controls")
+    lead = row.container(width="content")
+    row.button(t("start", lang), on_click=_jump, args=(first,))
+    row.button(t("back", lang), on_click=_move, args=(first, last, -1))
     # A stable key: the button stays the same element when its label turns Play <-> Pause,
     # so keyboard focus stays on it and Enter or Space pauses what they started.
-    cols[2].button(
+    row.button(
         t("pause" if st.session_state["playing"] else "play", lang),
         key="play_button",
         on_click=_toggle_play,
         args=(first, last),
-        width="stretch",
         type="primary",
     )
-    cols[3].button(t("forward", lang), on_click=_move, args=(first, last, 1), width="stretch")
-    cols[4].button(t("end", lang), on_click=_jump, args=(last,), width="stretch")
-    choice(cols[5].selectbox, t("step", lang), STEPS, key="step", lang=lang, option_label=lambda v, ln: t(f"step_{v}", ln), label_visibility="collapsed")
+    row.button(t("forward", lang), on_click=_move, args=(first, last, 1))
+    row.button(t("end", lang), on_click=_jump, args=(last,))
+    choice(row.selectbox, t("step", lang), STEPS, key="step", lang=lang, option_label=lambda v, ln: t(f"step_{v}", ln),
+           label_visibility="collapsed", width=STEP_BOX_PX)
     choice(
-        cols[6].selectbox,
+        row.selectbox,
         t("play_speed", lang),
         PLAY_SPEEDS,
         key="play_speed",
@@ -138,6 +144,7 @@ def time_controls(first: date, last: date) -> DeltaGenerator:
         default=DEFAULT_PLAY_SPEED,
         option_label=lambda v, ln: t("play_speed_option", ln, seconds=v),
         label_visibility="collapsed",
+        width=SPEED_BOX_PX,
     )
     if st.session_state["playing"]:
         interval = float(st.session_state["play_speed"])

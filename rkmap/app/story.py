@@ -86,11 +86,11 @@ def _running_index(steps: tuple[StoryStep, ...]) -> int | None:
 
 
 def story_start(slot: DeltaGenerator, shipped: Dataset) -> None:
-    """The Story button, in ``slot`` (a column of the time buttons' row), while no story runs."""
+    """The Story button, in ``slot`` (the first place in the time buttons' row), while no story runs."""
     steps, _ = story_steps(shipped)
     lang = st.session_state["lang"]
     if steps and _running_index(steps) is None:
-        slot.button(t("story_start", lang), key="story_start", on_click=_start, args=(steps,), width="stretch", help=t("story_intro", lang, n=len(steps)))
+        slot.button(t("story_start", lang), key="story_start", on_click=_start, args=(steps,), help=t("story_intro", lang, n=len(steps)))
 
 
 def story_controls(shipped: Dataset) -> None:

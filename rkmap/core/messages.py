@@ -40,7 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "start": ("« Start", "« 最初"),
     "end": ("End »", "最後 »"),
     "play_speed": ("Play speed", "再生速度"),
-    "play_speed_option": ("a step every {seconds:g} s", "{seconds:g}秒ごと"),
+    "play_speed_option": ("every {seconds:g} s", "{seconds:g}秒ごと"),
     "legend": ("Legend", "凡例"),
     "timeline": ("Timeline", "年表"),
     "timeline_window": ("Timeline shows", "年表の範囲"),

@@ -42,6 +42,44 @@ def test_language_switch_then_slider_keys_never_break_the_page(page, app_url) ->
         assert "item=" not in page.url and "region=route" in page.url
 
 
+# Every text of the time controls' row (buttons, and the step and speed boxes' shown value) that the browser cuts
+# short: its box narrower than its text, or its text running out of the control's border.
+CUT_CONTROLS_JS = """
+() => {
+  const row = document.querySelector('.st-key-time_controls');
+  if (!row) return {cut: ['no time controls row'], texts: []};
+  const cut = [], texts = [];
+  for (const el of row.querySelectorAll('button p, [data-testid="stSelectbox"] input')) {
+    const text = (el.value ?? el.textContent).trim();
+    texts.push(text);
+    const control = el.closest('button, [data-testid="stSelectbox"]').getBoundingClientRect();
+    if (el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > control.right + 1) cut.push(text);
+  }
+  return {cut, texts};
+}
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize(("width", "height"), [(1024, 700), (1280, 720)])
+def test_time_controls_are_never_cut_short(chromium_browser, app_url, width: int, height: int, lang: str) -> None:
+    """"Forw…" and "a step eve…" at 1280 px: the row wraps instead, each control as wide as its label."""
+    context = chromium_browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(app_url + f"/?lang={lang}")
+        wait_script_idle(page)
+        wait_map_drawn(page, min_pixels=500)
+        time.sleep(1)  # fonts and the row's wrapping settle
+        found = page.evaluate(CUT_CONTROLS_JS)
+        for expected in (("Forward ›", "End »", "month", "every 1.2 s") if lang == "en" else ("進む ›", "最後 »", "月", "1.2秒ごと")):
+            assert expected in found["texts"], found
+        assert found["cut"] == [], found
+        _no_exception(page)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(("width", "height"), [(1280, 720), (1600, 1000), (2560, 1440)])
 def test_map_starts_high_and_grows_with_the_window(chromium_browser, app_url, width: int, height: int) -> None:
     context = chromium_browser.new_context(viewport={"width": width, "height": height})
