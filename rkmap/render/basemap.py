@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
+
 from rkmap.core.paths import STATIC_DIR
 from rkmap.core.projection import MAX_LAT
 
@@ -74,3 +76,27 @@ def static_path(relative: str) -> Path:
 
 def static_url(relative: str) -> str:
     return f"{STATIC_URL}/{relative}"
+
+
+@cache
+def _land_tree() -> object:
+    """The basemap's land polygons (static/basemap/land.geojson, Natural Earth) in a search tree, read once.
+
+    Read whole by GEOS (shapely.from_geojson): a twentieth of the time of building the
+    polygons one feature at a time from parsed JSON (0.1 s against 2 s here).
+    """
+    import shapely
+
+    collection = shapely.from_geojson(static_path("basemap/land.geojson").read_text(encoding="utf-8"))
+    return shapely.STRtree(list(collection.geoms))
+
+
+def on_land(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Whether each point (lon/lat degrees) lies on the basemap's land."""
+    import shapely
+
+    points = shapely.points(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    found = np.zeros(len(points), dtype=bool)
+    if len(points):
+        found[_land_tree().query(points, predicate="within")[0]] = True  # type: ignore[attr-defined]
+    return found

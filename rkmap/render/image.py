@@ -17,7 +17,7 @@ import io
 import json
 import math
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -1168,66 +1168,22 @@ def _draw_route(ax: object, legs: pd.DataFrame) -> None:
             ax.plot([x], [y], marker=marker, markersize=_mpl.marker_size_pt(style.ARROW_SYMBOL, 13), color=rgba(colour), markeredgecolor="white", markeredgewidth=0.4, linestyle="none", zorder=6)  # type: ignore[attr-defined]
 
 
-@cache
-@cache
-def _land_tree() -> object:
-    from shapely import STRtree
-
-    return STRtree(list(_basemap_shapes()[0]))
-
-
-def _on_land(lon: float, lat: float) -> bool:
-    from shapely.geometry import Point
-
-    tree = _land_tree()
-    point = Point(lon, lat)
-    return any(tree.geometries[i].covers(point) for i in tree.query(point))  # type: ignore[attr-defined]
+@lru_cache(maxsize=8)
+def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: tuple[object, ...], lons: tuple[float, ...], lats: tuple[float, ...],
+                        world_px: float) -> dict[str, tuple[float, float]]:
+    """The app's grids of symbols sharing a place (rkmap/render/layer_parts.py slot_offsets), each on the side of its place
+    with the most land at this image's scale (``world_px``: app pixels per world width), by event id; cached, an animation's
+    frames share them."""
+    frame = pd.DataFrame({"id": ids, "place_id": places, "start": starts, "lon": lons, "lat": lats})
+    return {frame.at[i, "id"]: (float(o[0]), float(o[1])) for i, o in slot_offsets(frame, world_px).items()}
 
 
-GRID_COLUMNS = style.EVENT_GRID_COLUMNS
+def _world_px(fig: Figure, ax: object) -> float:
+    """App pixels (the offsets' unit, drawn at ``fig.dpi / 72 * PX`` display pixels each) per world width at this map's scale."""
+    from rkmap.core.projection import EARTH_RADIUS_M
 
-
-def _compact_offsets(fig: Figure, ax: object, events: pd.DataFrame, offsets: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    """Symbols sharing a place in a small grid next to it (at most four a row), on the side where most fall on land.
-
-    The app's single row of symbols can run far from its place (Pyongyang's
-    spread into Korea Bay); the images keep them within a small radius, on land
-    when a side has more land than the others.
-    """
-    out = dict(offsets)
-    slot = style.EVENT_SLOT_PX
-    to_lonlat = ax.transData.inverted()  # type: ignore[attr-defined]
-    scale = fig.dpi / 72 * PX  # display pixels per app pixel
-    for _place_id, group in events.groupby("place_id", sort=False):
-        n = len(group)
-        if n < 2:
-            continue
-        ids = list(group.sort_values(["start", "id"])["id"])
-        cols = min(n, GRID_COLUMNS)
-        cells = [((k % cols - (cols - 1) / 2) * slot, (k // cols) * slot) for k in range(n)]
-        first = group.iloc[0]
-        x, y = mercator(float(first["lon"]), float(first["lat"]))
-        px, py = ax.transData.transform((float(x), float(y)))  # type: ignore[attr-defined]
-        sides = {"below": lambda c: (c[0], 17.0 + c[1]), "above": lambda c: (c[0], -17.0 - c[1]), "right": lambda c: (17.0 + c[1] + (cols - 1) / 2 * slot + c[0], 0.0 + 0 * c[1])}  # noqa: B023 - called within this iteration
-        best, best_land = "below", -1
-        for name, place in sides.items():
-            land = 0
-            for cell in cells:
-                dx, dy = place(cell)
-                mx, my = to_lonlat.transform((px + dx * scale, py - dy * scale))
-                lon, lat = inverse_mercator(mx, my)
-                land += _on_land(lon, lat)
-            if land > best_land:
-                best, best_land = name, land
-        for event_id, cell in zip(ids, cells):
-            out[event_id] = sides[best](cell)
-    return out
-
-
-def _slot_offsets_by_id(ids: tuple[str, ...], places: tuple[str, ...], starts: tuple[object, ...]) -> dict[str, tuple[float, float]]:
-
-    frame = pd.DataFrame({"id": ids, "place_id": places, "start": starts})
-    return {frame.at[i, "id"]: (float(o[0]), float(o[1])) for i, o in slot_offsets(frame).items()}
+    (x0, _), (x1, _) = ax.transData.transform([(0.0, 0.0), (1e6, 0.0)])  # type: ignore[attr-defined]
+    return float(x1 - x0) / 1e6 * 2 * math.pi * EARTH_RADIUS_M / (fig.dpi / 72 * PX)
 
 
 AREA_INK = style.AREA_INK
@@ -1517,14 +1473,11 @@ def _draw_events(fig: Figure, ax: object, dataset: Dataset, events: pd.DataFrame
         )
         offsets: dict[str, tuple[float, float]] = {}
     else:
-        offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]))
+        # Cells from all the place's events (drawn or not), so symbols keep their spot from date to date.
+        offsets = _slot_offsets_by_id(tuple(all_events["id"]), tuple(all_events["place_id"]), tuple(all_events["start"]),
+                                      tuple(all_events["lon"].astype(float)), tuple(all_events["lat"].astype(float)), round(_world_px(fig, ax), 6))
     symbol = style.EVENT_SYMBOL
     marker = MarkerStyle(_mpl.marker_path(symbol))
-    if offsets:
-        # Cells from all the place's events (drawn or not), so symbols keep their spot from date to date.
-        shown_places = set(events["place_id"])
-        pool = all_events[~all_events["is_area"].astype(bool) & all_events["place_id"].isin(shown_places)]
-        offsets = _compact_offsets(fig, ax, pool, offsets)
     for _, event in events[~events["is_area"].astype(bool)].iterrows():
         x, y = (float(v) for v in mercator(float(event["lon"]), float(event["lat"])))
         colour, symbol = _event_look(event)

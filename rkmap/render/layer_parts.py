@@ -63,8 +63,90 @@ def tooltip(lines: list[str]) -> str:
     return "\n".join(reveal_invisible(line) for line in lines if line)
 
 
-def slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
-    """Pixel offsets so events sharing a place sit in a small grid under it, in date order (style.EVENT_GRID_COLUMNS a row)."""
+# The sides of its place a grid of events may take, in order of preference (the first of those with the most
+# symbols on land wins): under it as the map always drew them, above, then beside it.
+GRID_SIDES = ("below", "above", "right", "left")
+GRID_GAP_PX = 17.0  # from the place's centre to the nearest row (or column) of its events
+# The places whose side is chosen by the land under them: those with two or more events, the most crowded
+# first, up to this many (an analyst's file may have thousands; the rest keep the side under their place).
+GRID_SIDE_PLACES = 500
+
+
+def _grid_xy(side: np.ndarray, col: np.ndarray, row: np.ndarray, cols: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel offsets (x right, y down) of grid cells (``col``, ``row``) of a grid ``cols`` wide and ``rows`` high on ``side`` of its place."""
+    slot_px = style.EVENT_SLOT_PX
+    across = (col - (cols - 1) / 2) * slot_px  # a row centred on the place
+    away = GRID_GAP_PX + row * slot_px  # rows going away from it
+    beside_x = GRID_GAP_PX + col * slot_px  # beside it: columns going away, rows centred
+    beside_y = (row - (rows - 1) / 2) * slot_px
+    dx = np.select([side == "right", side == "left"], [beside_x, -beside_x], across)
+    dy = np.select([side == "below", side == "above"], [away, -away], beside_y)
+    return dx, dy
+
+
+def grid_sides(lon: np.ndarray, lat: np.ndarray, counts: np.ndarray, world_px: float) -> np.ndarray:
+    """For places at ``lon``/``lat`` with ``counts`` events each: the side of :data:`GRID_SIDES` for each place's grid,
+    at a map of ``world_px`` pixels per world width ("below" where no side is better).
+
+    Symbols that share a place must stay near it, on land and clear of the other places: under Pyongyang, a
+    grid of 18 at the whole route's zoom ran into Korea Bay, and above it, it ran over Vladivostok's and
+    Rajin's. The most crowded place chooses first: each side scores its cells on land
+    (rkmap/render/basemap.py on_land) less twice those that come within a slot of another place or of a
+    cell taken before it (another place's grid, under that place unless it chose otherwise).
+    """
+    from rkmap.core.projection import world_lonlat_array, world_xy_array
+    from rkmap.render.basemap import on_land
+
+    counts = np.asarray(counts, dtype=np.int64)
+    sides = np.full(len(counts), GRID_SIDES[0], dtype=object)
+    crowded = np.flatnonzero(counts > 1)
+    crowded = crowded[np.argsort(-counts[crowded], kind="stable")][:GRID_SIDE_PLACES]
+    if not len(crowded):
+        return sides
+    x, y = world_xy_array(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    px, py = x * world_px, y * world_px  # every place in pixels of this map
+
+    def cells(place: int, side: str) -> tuple[np.ndarray, np.ndarray]:
+        n = int(counts[place])
+        slot = np.arange(n)
+        cols = min(n, style.EVENT_GRID_COLUMNS)
+        dx, dy = _grid_xy(np.full(n, side), slot % cols, slot // cols, np.full(n, cols), np.full(n, -(-n // cols)))
+        return px[place] + dx, py[place] + dy
+
+    # Every place's cells under it, until its own turn; places near a crowded one are the only ones that matter.
+    taken = {place: cells(place, GRID_SIDES[0]) for place in range(len(counts)) if counts[place] > 1}
+    reach = (style.EVENT_GRID_COLUMNS + 2) * style.EVENT_SLOT_PX + GRID_GAP_PX
+    near_slot = style.EVENT_SLOT_PX * 0.9
+    for place in crowded.tolist():
+        others = np.flatnonzero((np.abs(px - px[place]) < 3 * reach) & (np.abs(py - py[place]) < 3 * reach))
+        others = others[others != place]
+        points = [np.column_stack([px[others], py[others]])]
+        points += [np.column_stack(taken[o]) for o in others.tolist() if o in taken]
+        blocked = np.concatenate(points) if points else np.zeros((0, 2))
+        best, best_score = GRID_SIDES[0], None
+        for side in GRID_SIDES:
+            cx, cy = cells(place, side)
+            land = on_land(*world_lonlat_array(cx / world_px, cy / world_px))
+            clash = np.zeros(len(cx), dtype=bool)
+            if len(blocked):
+                clash = ((np.abs(cx[:, None] - blocked[None, :, 0]) < near_slot) & (np.abs(cy[:, None] - blocked[None, :, 1]) < near_slot)).any(axis=1)
+            score = int(land.sum()) - 2 * int(clash.sum())
+            if best_score is None or score > best_score:
+                best, best_score = side, score
+        sides[place] = best
+        taken[place] = cells(place, best)
+    return sides
+
+
+def slot_offsets(events: pd.DataFrame, world_px: float | None = None) -> dict[int, list[float]]:
+    """Pixel offsets (x right, y down) so events sharing a place sit in a small grid next to it, in date order
+    (style.EVENT_GRID_COLUMNS a row): under it, or, with ``world_px`` (a map's pixels per world width), on the side
+    :func:`grid_sides` chooses at that scale.
+
+    The app keeps every grid under its place: its map zooms, and in its smallest whole-route map (a 1280 x 720
+    window) no side of Pyongyang's 18 is both on land and clear of the other places (above, it reached Rajin's
+    and Vladivostok's symbols). An image is drawn at one scale, for which the exports choose (rkmap/render/image.py).
+    """
     placed = events[events["place_id"].notna()]
     if placed.empty:
         return {}
@@ -72,11 +154,17 @@ def slot_offsets(events: pd.DataFrame) -> dict[int, list[float]]:
     ordered = placed.sort_values(["place_id", "start"], kind="stable")
     group = ordered.groupby("place_id", sort=False)
     slot = group.cumcount().to_numpy()
-    cols = np.minimum(group["place_id"].transform("size").to_numpy(), style.EVENT_GRID_COLUMNS)
-    slot_px = style.EVENT_SLOT_PX
-    dx = (slot % cols - (cols - 1) / 2) * slot_px
-    dy = 17.0 + (slot // cols) * slot_px
-    return {index: [round(float(x), 1), float(y)] for index, x, y in zip(ordered.index, dx, dy)}
+    sizes = group["place_id"].transform("size").to_numpy()
+    cols = np.minimum(sizes, style.EVENT_GRID_COLUMNS)
+    rows = -(-sizes // cols)
+    if world_px is None:
+        side = np.full(len(slot), GRID_SIDES[0], dtype=object)
+    else:
+        first = slot == 0
+        sides = grid_sides(ordered["lon"].to_numpy(float)[first], ordered["lat"].to_numpy(float)[first], sizes[first], world_px)
+        side = np.repeat(sides, sizes[first])  # each place's rows are consecutive (sorted by place)
+    dx, dy = _grid_xy(side, slot % cols, slot // cols, cols, rows)
+    return {index: [round(float(x), 1), round(float(y), 1)] for index, x, y in zip(ordered.index, dx, dy)}
 
 
 def event_icon_layers(

@@ -88,13 +88,46 @@ def test_symbols_sharing_a_place_stay_within_a_small_radius_of_it(dataset) -> No
     offsets = slot_offsets(dataset.events)
     counts = dataset.events.groupby("place_id").size()
     assert counts.max() >= 9, "the data have a crowded place (Pyongyang)"
-    # At most style.EVENT_GRID_COLUMNS a row: Pyongyang's 18 events within 90 px, not 270 px across.
+    # At most style.EVENT_GRID_COLUMNS a row (or column): Pyongyang's 18 events within 90 px, not 270 px across.
     for index, (dx, dy) in offsets.items():
         n = counts[dataset.events.loc[index, "place_id"]]
         rows = math.ceil(n / style.EVENT_GRID_COLUMNS)
-        assert abs(dx) <= (style.EVENT_GRID_COLUMNS - 1) / 2 * style.EVENT_SLOT_PX
-        assert 0 < dy <= 17 + (rows - 1) * style.EVENT_SLOT_PX
+        across, away = sorted((abs(dx), abs(dy)))
+        assert across <= (style.EVENT_GRID_COLUMNS - 1) / 2 * style.EVENT_SLOT_PX + 1e-9
+        assert 17 <= away <= 17 + max(rows - 1, style.EVENT_GRID_COLUMNS - 1) * style.EVENT_SLOT_PX
         assert math.hypot(dx, dy) <= 90, (index, dx, dy)
+
+
+@pytest.mark.parametrize("map_px", [(2600, 1500), (1300, 750)])
+def test_in_an_image_a_crowded_place_s_symbols_lie_on_land_clear_of_the_other_places(dataset, map_px) -> None:
+    """Pyongyang's 18 ran south into Korea Bay, under the place: at an image's scale each grid takes the side with the
+    most land, clear of the other places and their grids (rkmap/render/layer_parts.py grid_sides)."""
+    from rkmap.core.projection import world_lonlat_array, world_xy_array
+    from rkmap.render._screen_path import frame_zoom
+    from rkmap.render.basemap import on_land
+    from rkmap.render.view import REGIONS
+
+    world_px = 512 * 2 ** frame_zoom(REGIONS["route"], *map_px)
+    events = dataset.events[dataset.events["place_id"].notna()]
+    offsets = slot_offsets(events, world_px)
+    x, y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
+    dx, dy = np.array([offsets[i] for i in events.index]).T
+    cell_x, cell_y = x * world_px + dx, y * world_px + dy
+    centre_x, centre_y = x * world_px, y * world_px
+    for place in ("pyongyang", "vladivostok"):
+        own = (events["place_id"] == place).to_numpy()
+        assert own.sum() > style.EVENT_GRID_COLUMNS, place
+        land = on_land(*world_lonlat_array(cell_x[own] / world_px, cell_y[own] / world_px))
+        under = on_land(*world_lonlat_array(cell_x[own] / world_px, (centre_y[own] + np.abs(dy[own])) / world_px))  # the same grid under it
+        assert land.mean() >= 0.75 and land.sum() >= under.sum(), (place, land.mean(), under.mean())
+        # No cell of its grid within a slot of another place's symbol or of a symbol of another place's grid.
+        others = ~own & ~events["is_area"].astype(bool).to_numpy()
+        near = style.EVENT_SLOT_PX * 0.9
+        for px, py in zip(cell_x[own], cell_y[own]):
+            for ox, oy in ((centre_x[others], centre_y[others]), (cell_x[others], cell_y[others])):
+                assert not ((np.abs(ox - px) < near) & (np.abs(oy - py) < near)).any(), (place, map_px)
+    assert slot_offsets(events) == {i: [o[0], o[1]] for i, o in slot_offsets(events, None).items()}
+    assert all(o[1] >= 17 for o in slot_offsets(events).values()), "the app's grids stay under their place"
 
 
 def test_rgba_refuses_a_colour_in_0_to_1() -> None:
