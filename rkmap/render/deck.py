@@ -129,7 +129,8 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     dataset, user = user_parts(valid_coordinates(dataset))
     # Both parts are drawn for that frame: the shipped part alone has no user rows to fit (#24: its labels and
     # hatched areas were made for the whole route's frame while the map showed the user's).
-    layers = data_layers(dataset, view, size, SHIPPED, Publisher(dataset, shared=True), frame=region)
+    # The shipped labels keep clear of the analyst's symbols too (``others``).
+    layers = data_layers(dataset, view, size, SHIPPED, Publisher(dataset, shared=True), frame=region, others=user)
     if user is not None:
         layers += data_layers(user, view, size, USER, Publisher(user, shared=False, channel=channel), frame=region)
     return CompactDeck(
@@ -143,19 +144,21 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     )
 
 
-def data_layers(data: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher, *, frame: Region | None = None) -> list[pdk.Layer]:
+def data_layers(data: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher, *, frame: Region | None = None,
+                others: Dataset | None = None) -> list[pdk.Layer]:
     """The one layer builder: the route, event and place layers of ``data`` in ``look``, their data where ``publish`` puts them.
 
     ``frame``: the view's frame (:func:`view_frame`), resolved from the whole dataset when ``data`` is one part of it.
+    ``others``: the rows drawn beside ``data`` (the analyst's beside the shipped), whose symbols its placed labels keep clear of.
     """
     frame = view_frame(data, view, frame)
     layers: list[pdk.Layer] = []
     if "route" in view.layers and len(data.route_legs):
         layers += route_layers(data, view, size, look, publish)
     if "events" in view.layers and len(data.events):
-        layers += event_layers(data, view, size, look, publish, frame=frame)
+        layers += event_layers(data, view, size, look, publish, frame=frame, others=others)
     if "places" in view.layers and _drawn_places(data).any():
-        layers += place_layers(data, view, size, look, publish, frame=frame)
+        layers += place_layers(data, view, size, look, publish, frame=frame, others=others)
     return layers
 
 
@@ -262,11 +265,11 @@ def event_records(dataset: Dataset, view: MapView, look: Look = SHIPPED) -> list
 
 
 def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None,
-                 *, frame: Region | None = None) -> list[pdk.Layer]:
+                 *, frame: Region | None = None, others: Dataset | None = None) -> list[pdk.Layer]:
     publish = publish or Publisher(dataset, shared=True)
     if len(dataset.events) > style.LARGE_EVENT_COUNT:
         if publish.shared:
-            return large_event_layers(dataset, view, size, frame=frame)
+            return large_event_layers(dataset, view, size, frame=frame, others=others)
         return own_large_event_layers(dataset, view, look, publish)
     lang = view.lang
     records = memo(dataset, f"event-records-{lang}", lambda: event_records(dataset, view, look))
@@ -275,15 +278,15 @@ def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     halos = publish(f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
     colour = "colour" if look.colour is None else per_item([*look.colour, 255])
     halo, symbols = event_icon_layers(f"{look.prefix}events", halos, points, view, look.event_size_px, colour)
-    return [*vague_area_layers(dataset, view, size, look, publish, records, frame=frame), halo, symbols]
+    return [*vague_area_layers(dataset, view, size, look, publish, records, frame=frame, others=others), halo, symbols]
 
 
 def vague_area_layers(dataset: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher,
-                      records: list[dict[str, object]], *, frame: Region | None = None) -> list[pdk.Layer]:
+                      records: list[dict[str, object]], *, frame: Region | None = None, others: Dataset | None = None) -> list[pdk.Layer]:
     """Events known only to a region or country, under their symbols: the region's hatched outline (the
     shipped look), or a circle of the row's radius and a row's own polygon dashed, as the exported image draws it."""
     if look.vague == "hatched":
-        return area_line_layers(dataset, view, size, frame=frame)
+        return area_line_layers(dataset, view, size, frame=frame, others=others)
     # An analyst's: hatched as the shipped areas (on the shipped country's outline when known only to one, else a
     # circle of the row's radius) in their colour; a row's own polygon outlined as given.
     lang = view.lang
@@ -398,7 +401,8 @@ def event_table(dataset: Dataset, lang: str) -> pd.DataFrame:
     )
 
 
-def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), *, frame: Region | None = None) -> list[pdk.Layer]:
+def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), *, frame: Region | None = None,
+                       others: Dataset | None = None) -> list[pdk.Layer]:
     """Many events: grouped symbols and merged halo spans in static CSVs, fetched once.
 
     The slider only moves the GPU filter; see rkmap/render/_grouping.py for why the
@@ -438,7 +442,7 @@ def large_event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(
         extensions=[FILTER_2],
         **time_props(view),
     )
-    return [*area_line_layers(dataset, view, size, frame=frame), halo, symbols]
+    return [*area_line_layers(dataset, view, size, frame=frame, others=others), halo, symbols]
 
 
 AREA_LIST_ROWS = 6  # events named in an area's tooltip, as the exports' lists (rkmap/render/image.py)
@@ -526,7 +530,7 @@ def _area_records(dataset: Dataset, view: MapView, size: MapSize = MapSize(), lo
 
 
 def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED,
-                     publish: Publisher | None = None, *, frame: Region | None = None) -> list[pdk.Layer]:
+                     publish: Publisher | None = None, *, frame: Region | None = None, others: Dataset | None = None) -> list[pdk.Layer]:
     """The hatched outlines of places known only to a country or region (SVG lines: rkmap/render/primitives.py path_layer):
     the shipped data's in the area ink, an analyst's in their colour, with their own layer ids and data kept in the session."""
     publish = publish or Publisher(dataset, shared=True)
@@ -543,7 +547,7 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
     outline = path_layer(f"{look.prefix}event-areas", outline_url, colour=per_item([*ink, round(255 * style.AREA_OUTLINE_ALPHA)]),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
     if look.placed_labels:
-        sets = label_sets(dataset, view, frame=frame)
+        sets = label_sets(dataset, view, frame=frame, others=others)
         label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": sets.placed.get(("area", r["id"]))} for r in labels])
         placement = sets.layer_props()
     else:  # beside their point, as the analyst's place labels
@@ -581,7 +585,7 @@ def _tagged(look: Look, text: str, lang: str) -> str:
 
 
 def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), look: Look = SHIPPED, publish: Publisher | None = None,
-                 *, frame: Region | None = None) -> list[pdk.Layer]:
+                 *, frame: Region | None = None, others: Dataset | None = None) -> list[pdk.Layer]:
     publish = publish or Publisher(dataset, shared=True)
     records = memo(dataset, f"place-records-{view.lang}", lambda: place_records(dataset, view, look))
     icons_data = publish(f"places-{view.lang}", lambda: records)
@@ -596,7 +600,7 @@ def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     # At the whole-route scale the places around Peter the Great Gulf sit within
     # a few pixels: label the major ones only (tooltips still name every place).
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
-    sets = label_sets(dataset, view, frame=frame)
+    sets = label_sets(dataset, view, frame=frame, others=others)
     labels_url = publish(f"place-labels-{view.lang}-{view.region}-{'events' in view.layers}", lambda: [
         {**r, "placements": sets.placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
     labels = label_layer(f"{look.prefix}place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
@@ -655,17 +659,35 @@ class LabelScene:
     symbols: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # place x, y and event x, y in world units
     event_offsets: tuple[np.ndarray, np.ndarray]  # the events' pixel offsets from their place (slot_offsets)
     routes: list[np.ndarray]  # the drawn route lines' vertices in world units (n × 2), each of 2 or more
+    half_sizes: tuple[np.ndarray, np.ndarray]  # each place's and each event's symbol, half its size in pixels
 
 
-def label_scene(dataset: Dataset, view: MapView, *, frame: Region | None = None) -> LabelScene:
+def _scene_symbols(data: Dataset, look: Look) -> tuple[np.ndarray, ...]:
+    """Where ``data``'s place and event symbols are drawn in ``look``: place x, y, event x, y (world units), the events'
+    pixel offsets (as the map draws them: slot_offsets of ``data``'s own events) and each symbol's half size."""
+    places = data.places[~data.places["is_area"].astype(bool)]
+    events = data.events
+    offsets = slot_offsets(events)
+    # Every symbol's position in world units, for all zooms at once (arrays: there may be 100,000 events).
+    place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
+    event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
+    event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
+    return (place_x, place_y, event_x, event_y, event_dx, event_dy, np.full(len(places), look.place_size_px / 2),
+            np.full(len(events), look.event_size_px / 2))
+
+
+def label_scene(dataset: Dataset, view: MapView, *, frame: Region | None = None, others: Dataset | None = None) -> LabelScene:
     """The labels of ``view`` and what they must keep clear of: the place and event symbols (every event, at any date:
-    the browser moves the date without asking here) and the route lines as the app draws them."""
+    the browser moves the date without asking here) and the route lines as the app draws them.
+
+    ``others``: the analyst's rows drawn beside ``dataset``; their symbols are in the way too, as drawn, when
+    each is drawn on its own (up to style.LARGE_EVENT_COUNT events: more are drawn merged, in tiers).
+    """
     from rkmap.data.user_data import user_parts
 
     lang = view.lang
     frame = view_frame(dataset, view, frame)
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
-    places = dataset.places[~dataset.places["is_area"].astype(bool)]
     # Labelled: the shipped places (an analyst's are labelled beside their symbol, Look.placed_labels); every symbol is in the way.
     shipped = user_parts(dataset)[0]
     labels: list[tuple[LabelKey, tuple[float, float], str, int, int, str]] = []
@@ -678,17 +700,15 @@ def label_scene(dataset: Dataset, view: MapView, *, frame: Region | None = None)
     # The area labels and route lines the map draws: those built for the default size (build_deck's).
     for record in _area_records(shipped, view, frame=frame)[2] if "events" in view.layers else []:
         labels.append((("area", record["id"]), tuple(record["position"]), str(record["name"]), AREA_LABEL_PX, 0, "above"))
-    events = dataset.events
-    offsets = slot_offsets(events)
-    # Every symbol's position in world units, for all zooms at once (arrays: there may be 100,000 events).
-    place_x, place_y = world_xy_array(places["lon"].to_numpy(float), places["lat"].to_numpy(float))
-    event_x, event_y = world_xy_array(events["lon"].to_numpy(float), events["lat"].to_numpy(float))
-    event_dx, event_dy = np.array([offsets[index] for index in events.index], dtype=float).reshape(-1, 2).T
+    parts = [_scene_symbols(dataset, SHIPPED)]
+    if others is not None and len(others.events) <= style.LARGE_EVENT_COUNT:
+        parts.append(_scene_symbols(others, USER))
+    place_x, place_y, event_x, event_y, event_dx, event_dy, place_half, event_half = (np.concatenate(column) for column in zip(*parts))
     paths = [r["path"] for r in memo(dataset, f"route-records-{lang}-{view.region}-{MapSize().width}x{MapSize().height}",
                                      lambda: route_records(dataset, view))]
     # Projected once for every size and zoom (a line has hundreds of vertices).
     routes = [np.column_stack(world_xy_array(*np.asarray(path, dtype=float).T)) for path in paths if len(path) >= 2]
-    return LabelScene(frame, labels, (place_x, place_y, event_x, event_y), (event_dx, event_dy), routes)
+    return LabelScene(frame, labels, (place_x, place_y, event_x, event_y), (event_dx, event_dy), routes, (place_half, event_half))
 
 
 def frame_map_size(region: Region) -> MapSize:
@@ -734,10 +754,9 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
             x, y = world_xy(lon, lat)
             return (x - cx) * scale, -(y - cy) * scale  # noqa: B023 - called within this iteration
 
-        half = style.PLACE_SIZE_PX / 2
+        half, e_half = scene.half_sizes
         x, y = (place_x - cx) * scale, -(place_y - cy) * scale
         place_boxes = np.column_stack([x - half, y - half, x + half, y + half])
-        e_half = style.EVENT_SIZE_PX / 2
         x, y = (event_x - cx) * scale + event_dx, -(event_y - cy) * scale - event_dy
         symbols = np.vstack([place_boxes, np.column_stack([x - e_half, y - e_half, x + e_half, y + e_half])])
         lines = [np.column_stack([(line[:, 0] - cx) * scale, -(line[:, 1] - cy) * scale]) for line in scene.routes]
@@ -797,11 +816,14 @@ class LabelSets:
                 "placement_frame": [self.frame.west, self.frame.south, self.frame.east, self.frame.north]}
 
 
-def label_sets(dataset: Dataset, view: MapView, *, frame: Region | None = None) -> LabelSets:
+def label_sets(dataset: Dataset, view: MapView, *, frame: Region | None = None, others: Dataset | None = None) -> LabelSets:
     """:func:`label_placements` for each of the map's sizes, memoised: they depend on the frame, language and layers,
-    never on the date, so a slider step reuses them. The labels and what they keep clear of are gathered once."""
+    never on the date, so a slider step reuses them. The labels and what they keep clear of are gathered once.
+
+    ``others``: the analyst's rows drawn beside ``dataset`` (:func:`label_scene`); a shipped part with an analyst's
+    rows beside it is its own dataset object (rkmap/data/user_data.py user_parts), so the memo stays on it."""
     def build() -> LabelSets:
-        scene = label_scene(dataset, view, frame=frame)
+        scene = label_scene(dataset, view, frame=frame, others=others)
         sizes = [*APP_MAP_SIZES, frame_map_size(scene.region)]
         placements = [label_placements(dataset, view, size, scene) for size in sizes]
         placed = {key: [corners[key] for _, corners in placements] for key, *_ in scene.labels}
@@ -809,4 +831,4 @@ def label_sets(dataset: Dataset, view: MapView, *, frame: Region | None = None) 
 
     # Area labels are among them only with the events layer (label_scene).
     frame = view_frame(dataset, view, frame)
-    return memo(dataset, f"label-sets-{view.lang}-{_frame_key(frame)}-{'events' in view.layers}", build)
+    return memo(dataset, f"label-sets-{view.lang}-{_frame_key(frame)}-{'events' in view.layers}-{others is not None}", build)

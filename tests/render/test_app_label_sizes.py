@@ -86,15 +86,20 @@ class Screen:
         return box[0] >= 0 and box[1] >= 0 and box[2] <= self.width and box[3] <= self.height
 
 
-def drawn_obstacles(dataset, screen: Screen, routes: list) -> tuple[list[tuple[float, ...]], list[np.ndarray]]:
-    """What the labels keep clear of on ``screen``: every place and event symbol (any date, events at their slots) and the route lines."""
-    places = dataset.places[~dataset.places["is_area"].astype(bool)]
-    offsets = slot_offsets(dataset.events)
-    half, e_half = style.PLACE_SIZE_PX / 2, style.EVENT_SIZE_PX / 2
-    symbols = [(x - half, y - half, x + half, y + half) for x, y in (screen.at(lon, lat) for lon, lat in zip(places["lon"], places["lat"]))]
-    for row, (lon, lat) in zip(dataset.events.index, zip(dataset.events["lon"], dataset.events["lat"])):
-        (x, y), (dx, dy) = screen.at(lon, lat), offsets[row]
-        symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
+def drawn_obstacles(dataset, screen: Screen, routes: list, others=None) -> tuple[list[tuple[float, ...]], list[np.ndarray]]:
+    """What the labels keep clear of on ``screen``: every place and event symbol (any date, events at their slots) and the route lines;
+    with ``others`` (an analyst's rows drawn beside ``dataset``), their symbols too, at their own size."""
+    symbols = []
+    for part, place_px, event_px in ((dataset, style.PLACE_SIZE_PX, style.EVENT_SIZE_PX), (others, style.USER_PLACE_SIZE_PX, style.USER_EVENT_SIZE_PX)):
+        if part is None:
+            continue
+        places = part.places[~part.places["is_area"].astype(bool)]
+        offsets = slot_offsets(part.events)
+        half, e_half = place_px / 2, event_px / 2
+        symbols += [(x - half, y - half, x + half, y + half) for x, y in (screen.at(lon, lat) for lon, lat in zip(places["lon"], places["lat"]))]
+        for row, (lon, lat) in zip(part.events.index, zip(part.events["lon"], part.events["lat"])):
+            (x, y), (dx, dy) = screen.at(lon, lat), offsets[row]
+            symbols.append((x + dx - e_half, y + dy - e_half, x + dx + e_half, y + dy + e_half))
     return symbols, [np.array([screen.at(lon, lat) for lon, lat in path]) for path in routes if len(path) >= 2]
 
 

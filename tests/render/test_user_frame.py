@@ -202,3 +202,45 @@ def test_the_apps_labels_are_placed_for_the_users_frame(lang: str) -> None:
         assert [key for key, box in boxes.items() if not screen.inside(box)] == [], (size, "past the map's edge")
         symbols, lines = drawn_obstacles(shipped, screen, routes)
         assert conflicts(list(boxes.values()), symbols, lines) == [], size
+
+
+def test_the_shipped_labels_keep_clear_of_the_analysts_symbols() -> None:
+    """#24: the map's labels cover no symbol, an analyst's included: a file's points put where the shipped labels
+    stood (Tikhoretsk's, Ulan-Ude's, Moscow's) move or drop those labels rather than lie under them."""
+    from test_app_label_sizes import Screen, drawn_labels, drawn_obstacles, placement_choice
+
+    from rkmap.core.coordinates import valid_coordinates
+    from rkmap.core.projection import world_lonlat
+    from rkmap.render._screen_path import frame_zoom
+    from rkmap.render.deck import APP_MAP_SIZES, label_sets, route_records
+    from rkmap.render.labels import conflicts
+
+    view = MapView(as_of=date(2024, 11, 13), region="route")
+    frame = region_of("route", _SHIPPED)
+    size = APP_MAP_SIZES[1]
+    zoom = frame_zoom(frame, size.width, size.height)
+    screen = Screen(frame, size.width, size.height, zoom)
+    before = label_sets(_SHIPPED, view)
+    index, level = placement_choice(before, size.width, size.height, zoom)
+    boxes = drawn_labels(_SHIPPED, view, before, screen, index, level)
+    targets = [("place", "tikhoretsk"), ("place", "ulan_ude"), ("place", "moscow")]
+    assert set(targets) <= set(boxes), sorted(boxes)
+    rows = ["id,date,title,lat,lon,source"]
+    for k, key in enumerate(targets):
+        x0, y0, x1, y1 = boxes[key]
+        # The label box's centre back to lon/lat (Screen.at's inverse).
+        lon, lat = world_lonlat(((x0 + x1) / 2 - size.width / 2) / screen.scale + screen.cx, ((y0 + y1) / 2 - size.height / 2) / screen.scale + screen.cy)
+        rows.append(f"p{k},2023-0{k + 1}-01,Point {k},{lat:.5f},{lon:.5f},s")
+    dataset = _with("\n".join(rows) + "\n")
+    build_deck(dataset, view)
+    shipped, user = user_parts(valid_coordinates(dataset))
+    assert user is not None and len(user.events) == 3
+    sets = label_sets(shipped, view, frame=frame, others=user)
+    routes = [r["path"] for r in route_records(shipped, view)]
+    for size in APP_MAP_SIZES:
+        zoom = frame_zoom(frame, size.width, size.height)
+        screen = Screen(frame, size.width, size.height, zoom)
+        index, level = placement_choice(sets, size.width, size.height, zoom)
+        boxes = drawn_labels(shipped, view, sets, screen, index, level)
+        symbols, lines = drawn_obstacles(shipped, screen, routes, others=user)
+        assert conflicts(list(boxes.values()), symbols, lines) == [], size
