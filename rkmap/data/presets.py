@@ -170,7 +170,9 @@ PRESETS = (
             "id": ("id",), "date": (TIMEMAP_DATE,), "title_en": ("title", "name"), "summary_en": ("description",), "lat": ("latitude",),
             "lon": ("longitude",), "place_name": ("location",), "source": ("sources",),
         },
-        "monthfirst", ("category",), "TimeMap writes dates month-first (MM/DD/YYYY); its categories are not the map's kinds",
+        # No day/month order of its own: the keys are those of any hand-made JSON, so a file whose every date reads
+        # either way (03/04/2024) is asked about, never read month-first on the strength of its keys (#27).
+        None, ("category",), "TimeMap writes dates MM/DD/YYYY: a date such as 10/17/2023 shows the order, else it is asked; its categories are not the map's kinds",
     ),
 )  # fmt: skip
 PRESET_LABELS = {p.key: p.label for p in PRESETS}

@@ -134,6 +134,16 @@ def test_timemap_events() -> None:
     assert reasons == {3: "sources", 4: "place_id"}  # TM-103 has no source, TM-104 no place
 
 
+def test_timemap_whose_every_date_reads_either_way_asks_for_the_order() -> None:
+    data = load("timemap_ambiguous_only.json")  # 03/04/2024, 04/03/2024, 11/12/2024: no day above 12
+    assert data.preset == "timemap" and data.needs_day_order and data.rows_loaded == 0 and data.day_order == ""
+    assert any(p.row == 1 and "'03/04/2024'" in p.message and "day-first or month-first" in p.message for p in data.problems)
+    month_first = load("timemap_ambiguous_only.json", LoadOptions(day_order="monthfirst"))
+    assert [when(month_first, i)[0] for i in ("TMA-1", "TMA-2", "TMA-3")] == ["2024-03-04", "2024-04-03", "2024-11-12"]
+    day_first = load("timemap_ambiguous_only.json", LoadOptions(day_order="dayfirst"))
+    assert [when(day_first, i)[0] for i in ("TMA-1", "TMA-2", "TMA-3")] == ["2024-04-03", "2024-03-04", "2024-12-11"]
+
+
 # --- kepler.gl, OpenDataSoft, Japanese and Russian columns, text suffixes ---------------------------
 
 
