@@ -21,6 +21,7 @@ the zip's header claims.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
@@ -62,12 +63,25 @@ def _text(element: ElementTree.Element | None, name: str) -> str:
 
 
 def _coords(text: str) -> list[tuple[float, float]]:
+    try:
+        return _tuples(text)
+    except ValueError:
+        # 'lon, lat' as hand-written (and accepted by Google Earth): KML 2.2 puts no space in a tuple, so a
+        # space next to a comma is never a tuple separator.
+        return _tuples(_SPACED_COMMA.sub(",", text))
+
+
+_SPACED_COMMA = re.compile(r"\s*,\s*")
+
+
+def _tuples(text: str) -> list[tuple[float, float]]:
     points = []
-    for chunk in text.replace("\n", " ").split():
+    for chunk in text.split():
         parts = chunk.split(",")
-        if len(parts) < 2:
-            raise ValueError(f"'{chunk[:40]}' is not lon,lat")
-        points.append((float(parts[0]), float(parts[1])))
+        try:
+            points.append((float(parts[0]), float(parts[1])))
+        except (ValueError, IndexError):
+            raise ValueError(f"'{chunk[:40]}' is not lon,lat") from None
     return points
 
 

@@ -327,3 +327,22 @@ def test_cli_geojson_writes_lon_lat_and_the_file_dates(tmp_path: Path) -> None:
     assert (khasan["properties"]["date"], khasan["properties"]["date_precision"]) == ("2024-03-12", "day")
     week = mine["user1:RUS502"]["properties"]
     assert (week["date"], week["date_end"], week["date_precision"]) == ("2024-02-02", "2024-02-08", "range")
+
+
+# --- fixes found by this review ---------------------------------------------------------------------
+
+_KML = '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>{}</Document></kml>'
+_PLACEMARK = "<Placemark><name>{}</name><TimeStamp><when>2023-10-05</when></TimeStamp><ExtendedData><Data name='source'><value>hand</value></Data></ExtendedData>{}</Placemark>"
+
+
+def test_kml_coordinates_written_with_a_space_after_the_comma() -> None:
+    """'130.2980, 42.2450' (as typed by hand; Google Earth reads it) is that point, not refused for an empty latitude."""
+    point = _PLACEMARK.format("Spaced", "<Point><coordinates>130.2980, 42.2450</coordinates></Point>")
+    line = _PLACEMARK.format("Spaced line", "<LineString><coordinates>130.60 , 42.42 ,0\n 130.64, 42.43</coordinates></LineString>")
+    bad = _PLACEMARK.format("Semicolon", "<Point><coordinates>130.2980;42.2450</coordinates></Point>")
+    data = load("spaced.kml", content=_KML.format(point + line + bad).encode())
+    assert (data.rows_read, data.rows_loaded) == (3, 2)
+    assert lonlat(data, "row-1") == (130.298, 42.245)
+    assert list(routes(data).loc["route-2", "line"].coords) == [(130.6, 42.42), (130.64, 42.43)]
+    problem = next(p for p in data.problems if p.row == 3)  # the refusal quotes the tuple as written
+    assert problem.field == "geometry" and "'130.2980;42.2450' is not lon,lat" in problem.message
