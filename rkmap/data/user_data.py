@@ -44,7 +44,7 @@ from shapely.geometry import LineString, mapping, shape
 from rkmap.core import columns as _columns
 from rkmap.core.coordinates import MAX_LAT, MAX_LON, valid_line, valid_lonlat
 from rkmap.core.dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
-from rkmap.core.errors import Group, Problem, Report
+from rkmap.core.errors import EXAMPLES_PER_GROUP, Group, Problem, Report, reason_of
 from rkmap.core.memo import memo
 from rkmap.core.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
 from rkmap.data import _json_stream
@@ -237,6 +237,19 @@ def _nothing(file: str, message: str, rows_read: int = 0) -> UserData:
     )
 
 
+def _all_refused(file: str, problems: Sequence[Problem]) -> UserData:
+    """A file whose every row was refused before the mapping: those rows, grouped as rows left out (the summary lists them)."""
+    nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", sum(1 for p in problems if p.row is not None))
+    groups: dict[tuple[str | None, str], Group] = {}
+    for p in problems:
+        if p.row is not None:
+            group = groups.setdefault((p.field, reason_of(p.message)), Group(p.field, reason_of(p.message)))
+            group.count += 1
+            if len(group.examples) < EXAMPLES_PER_GROUP:
+                group.examples.append((p.row, p.message))
+    return replace(nothing, problems=(*problems, *nothing.problems), left_out=tuple(groups.values()))
+
+
 # --- reading the formats -------------------------------------------------------------
 
 
@@ -338,8 +351,9 @@ def load_user_file_taking(name: str, held: list[bytes], known_places: Collection
     had_rows, before = bool(raw.rows), len(raw.problems)
     raw = _checked_geometries(file, _long_cells(file, raw))
     if not raw.rows and had_rows:  # every row over a budget or off the globe: say which, row by row
-        nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", len(raw.problems) - before)
-        return replace(nothing, problems=(*raw.problems[before:], *nothing.problems))
+        return _all_refused(file, raw.problems[before:])
+    if not raw.rows and any(p.row is not None for p in raw.problems):  # every row refused by the reader (a Placemark's coordinates, a ragged line)
+        return _all_refused(file, raw.problems)
     if not raw.rows:
         return _nothing(file, "has no data rows. Nothing loaded.")
     try:

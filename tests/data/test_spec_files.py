@@ -346,3 +346,17 @@ def test_kml_coordinates_written_with_a_space_after_the_comma() -> None:
     assert list(routes(data).loc["route-2", "line"].coords) == [(130.6, 42.42), (130.64, 42.43)]
     problem = next(p for p in data.problems if p.row == 3)  # the refusal quotes the tuple as written
     assert problem.field == "geometry" and "'130.2980;42.2450' is not lon,lat" in problem.message
+
+
+def test_a_file_whose_every_row_is_refused_says_which_rows_and_why() -> None:
+    """Not 'has no data rows', nor 'see the rows above' over no rows: the summary (the CLI's output) lists them."""
+    bad = _PLACEMARK.format("Semicolon", "<Point><coordinates>130.2980;42.2450</coordinates></Point>")
+    kml = load("allbad.kml", content=_KML.format(bad + bad.replace("Semicolon", "Again")).encode())
+    assert (kml.rows_read, kml.rows_loaded, kml.rows_left_out) == (2, 0, 2)
+    lines = summary(kml)
+    assert "2 rows left out, `geometry`: has coordinates that are not lon,lat numbers" in lines and "row 1 ('130.2980;42.2450'), 2 (" in lines
+    assert "has no data rows" not in lines
+    swapped = summary(load("crs_urn_4326_latlon.geojson"))  # off the globe: the same listing
+    assert "1 row left out, `geometry`: has a coordinate (39.0194, 125.738)" in swapped and "— row 1" in swapped
+    ragged = summary(load("ragged.csv", content=b"title,date,lat,lon,source\nA,2023-10-05,39,0194,125,7381,S\n"))
+    assert "1 row left out, has 7 cells but the header has 5: check the quoting — row 2" in ragged
