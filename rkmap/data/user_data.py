@@ -1305,7 +1305,8 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     half = has_lat ^ has_lon
     report.add_rows(file, frame, half, "lat", "give both lat and lon (or neither, with a place_id)")
     nowhere = ~has_lat & ~has_lon & (frame["place_id"] == "")
-    report.add_rows(file, frame, nowhere, "place_id", "needs a place: lat and lon, or a place_id from places.csv or from a place row of this file")
+    # Named by the file's latitude column (GDELT's empty ActionGeo_Lat), where the analyst will look.
+    report.add_rows(file, frame, nowhere, "lat", "has no coordinates: needs lat and lon, or a place_id from places.csv or from a place row of this file")
     unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~_columns.isin(frame["place_id"], known | file_places)
     report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)

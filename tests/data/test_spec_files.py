@@ -116,7 +116,8 @@ def test_gdelt_exports(name: str, empty_row: int) -> None:
     assert place_of(data, "1120000002")["name_en"] == "P'yongyang, P'yongyang-si, North Korea"
     assert place_of(data, "1120000004")["location_precision"] == "country"  # ActionGeo_Type 1
     assert "1120000003" not in events(data).index
-    assert [p.row for p in data.problems if p.row is not None] == [empty_row]  # empty ActionGeo coordinates, said
+    assert [(p.row, p.field) for p in data.problems if p.row is not None] == [(empty_row, "ActionGeo_Lat")]  # empty ActionGeo coordinates, said
+    assert "1 row left out, `ActionGeo_Lat`: has no coordinates: needs lat and lon" in summary(data)
 
 
 # --- TimeMap (MM/DD/YYYY dates, string coordinates, source ids) -------------------------------------
@@ -131,7 +132,7 @@ def test_timemap_events() -> None:
     assert lonlat(data, "TM-101") == (130.298, 42.245)  # "latitude"/"longitude" written as strings
     assert place_of(data, "TM-101")["name_en"] == "Rajin port"
     reasons = {p.row: p.field for p in data.problems}
-    assert reasons == {3: "sources", 4: "place_id"}  # TM-103 has no source, TM-104 no place
+    assert reasons == {3: "sources", 4: "latitude"}  # TM-103 has no source, TM-104 no place: named by the file's keys
 
 
 def test_timemap_whose_every_date_reads_either_way_asks_for_the_order() -> None:
