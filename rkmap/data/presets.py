@@ -400,15 +400,24 @@ _DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 _DMS = re.compile(
     r"^\s*([NSEWnsew])?\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:°|º|˚|d|deg|:|\s)\s*"
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:'|′|’|m|min|:|\s)\s*)?"
-    r"(?:(\d+(?:[.,]\d+)?)\s*(?:\"|″|''|”|s|sec)?\s*)?([NSEWnsew])?\s*$"
+    r"(?:(\d+(?:[.,]\d+)?)\s*(\"|″|''|”|s|sec)?\s*)?([NSEWnsew])?\s*$"
 )
+# Decimal degrees with a hemisphere letter and no separator: '42.245N', 'N42.245'.
+_DEGREES_HEMISPHERE = re.compile(r"^\s*([NSEWnsew])?\s*(\d+(?:[.,]\d+)?)\s*([NSEWnsew])?\s*$")
 
 
 def _dms_one(cell: str) -> str:
     match = _DMS.match(cell)
     if not match:
-        return ""
-    lead, degrees, minutes, seconds, trail = match.groups()
+        plain = _DEGREES_HEMISPHERE.match(cell)
+        if not plain or not (plain.group(1) or plain.group(3)) or float(plain.group(2).replace(",", ".")) > 180:
+            return ""  # '4214.7N' (DDMM.mm without separators) stays a cell that is not a number
+        return _dms_one(f"{plain.group(1) or ''}{plain.group(2)}° {plain.group(3) or ''}")
+    lead, degrees, minutes, seconds, seconds_mark, trail = match.groups()
+    if minutes is None and seconds is not None and not seconds_mark:
+        # Two numbers and no seconds mark ('42 14.7', '42°14.7'): degrees and (decimal) minutes, as GPS and ship
+        # positions write them, never degrees and seconds (which put the place 27 km off).
+        minutes, seconds = seconds, None
     hemisphere = (lead or trail or "").upper()
     if lead and trail:
         return ""

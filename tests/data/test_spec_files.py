@@ -361,3 +361,27 @@ def test_a_file_whose_every_row_is_refused_says_which_rows_and_why() -> None:
     assert "1 row left out, `geometry`: has a coordinate (39.0194, 125.738)" in swapped and "— row 1" in swapped
     ragged = summary(load("ragged.csv", content=b"title,date,lat,lon,source\nA,2023-10-05,39,0194,125,7381,S\n"))
     assert "1 row left out, has 7 cells but the header has 5: check the quoting — row 2" in ragged
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "expected"),
+    [("42 14.7", "130 17.88", (130.298, 42.245)),  # degrees and decimal minutes (GPS, ship positions): not degrees and seconds
+     ("42°14.7", "130°17.88", (130.298, 42.245)),
+     ("42:14.7", "130:17.88", (130.298, 42.245)),
+     ("42 14.7 N", "130 17.88 E", (130.298, 42.245)),
+     ("42 14 42", "130 17 53", (130.2981, 42.245)),  # three numbers: degrees, minutes, seconds (unchanged)
+     ('42°14\'42"', '130°17\'53"', (130.2981, 42.245)),
+     ("42.245N", "130.298E", (130.298, 42.245)),  # a hemisphere letter against the number
+     ("N42.245", "E130.298", (130.298, 42.245)),
+     ("42.245S", "130.298W", (-130.298, -42.245))],
+)  # fmt: skip
+def test_coordinates_as_people_write_them(lat: str, lon: str, expected: tuple[float, float]) -> None:
+    data = load("coords.tsv", content=f"date\ttitle\tlat\tlon\tsource\n2023-10-05\tA\t{lat}\t{lon}\tS\n".encode())
+    assert data.rows_loaded == 1 and lonlat(data, "row-2") == expected
+
+
+def test_coordinates_that_are_not_numbers_stay_refused_with_the_cell() -> None:
+    data = load("coords.tsv", content=b"date\ttitle\tlat\tlon\tsource\n2023-10-05\tA\t4214.7N\t13017.88E\tS\n2023-10-05\tB\t42 75\t130 17\tS\n")
+    assert data.rows_loaded == 0
+    messages = " ".join(p.message for p in data.problems)
+    assert "'4214.7N' is not a number" in messages and "'42 75' is not a number" in messages
