@@ -1230,6 +1230,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     events = _in_date_order(events)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
+    if file_geometry:
+        names.setdefault("lat", "geometry")  # a feature with no lat/lon columns and a null geometry: its geometry has no coordinates
     problems = [replace(p, field=names.get(p.field, p.field)) if p.field else p for p in report.problems]
     problems.sort(key=lambda p: (p.row is None, p.row or 0, p.field or ""))
     groups = tuple(replace(g, field=names.get(g.field, g.field)) for g in sorted(report.groups.values(), key=lambda g: -g.count))

@@ -273,7 +273,8 @@ def test_rfc7946_feature_collection() -> None:
     lines = routes(data)
     assert {"line-4-1", "line-4-2"} <= set(lines.index) and lines.loc["line-4-1", "title_en"] == "Khasan–Vladivostok rail"
     assert list(lines.loc["line-4-2", "line"].coords)[-1] == (131.88, 43.11)
-    assert [p.row for p in data.problems if p.row is not None] == [5]  # null geometry: left out, said
+    assert [(p.row, p.field) for p in data.problems if p.row is not None] == [(5, "geometry")]  # null geometry: left out, said
+    assert "1 row left out, `geometry`: has no coordinates" in summary(data)
 
 
 def test_single_feature() -> None:
