@@ -20,6 +20,7 @@ the zip's header claims.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -143,6 +144,30 @@ def _collect(parts: list[object]) -> object:
     return GeometryCollection(flat)
 
 
+# A description is HTML (KML 2.2, 9.1.3.6: Google Earth shows it as a web page): read as the text it shows.
+_HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", re.IGNORECASE)
+_HTML_CELL_END = re.compile(r"<\s*/t[dh]\s*>", re.IGNORECASE)
+# Only HTML's own elements: an analyst's '<unverified>' stays text.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|img|li|ol|p|pre|small|span|strong|sub|sup|"
+    r"table|tbody|td|tfoot|th|thead|tr|u|ul)\b[^>]*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _html_text(description: str) -> str:
+    """'date: 2023-10-05<br>source: <b>Field log</b>' as 'date: 2023-10-05\nsource: Field log'; a link as 'text (URL)'."""
+
+    def link(match: re.Match[str]) -> str:
+        url, label = match.group(1).strip(), _HTML_TAG.sub("", match.group(2)).strip()
+        return url if not label or label == url else f"{label} ({url})"
+
+    text = _HTML_BREAK.sub("\n", _HTML_LINK.sub(link, description))
+    text = html.unescape(_HTML_TAG.sub("", _HTML_CELL_END.sub(" ", text)))
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
 _GEOMETRY_TAGS = {"Point", "LineString", "LinearRing", "Polygon", "MultiGeometry", "Track", "MultiTrack"}
 # A Placemark is read where Google Earth shows it: in the document, in its Folders (not inside an Update, say).
 _CONTAINERS = {"kml", "Document", "Folder"}
@@ -255,6 +280,8 @@ def _placemark(placemark: ElementTree.Element, folders: tuple[str, ...]) -> tupl
     for tag in ("name", "description"):
         found = children.get(tag)
         value = "" if found is None or found.text is None else found.text.strip()
+        if value and tag == "description" and "<" in value:
+            value = _html_text(value)
         if value:
             record[tag] = value
     if folders:

@@ -222,6 +222,8 @@ def test_google_earth_kml() -> None:
     assert rows.loc["row-2", "source_title"] == "NK Pro" and rows.loc["row-2", "source_url"] == "https://example.org/nkpro"  # SchemaData
     assert rows.loc["row-2", "summary_en"].startswith("Coal & containers, <unverified>")
     assert "Folder: Ports / Rajin" in rows.loc["row-1", "summary_en"]  # nested folders kept
+    # The CDATA description is HTML: read as the text Google Earth shows, the link with its URL.
+    assert rows.loc["row-1", "summary_en"] == "Pier extension seen on imagery, 2023.\nlink (https://example.org/rajin)\nFolder: Ports / Rajin"
     assert lonlat(data, "row-1") == (130.298, 42.245)
     assert lonlat(data, "row-2") == (130.301, 42.242)  # coordinates on their own indented line
     yard = place_of(data, "row-5")  # a Polygon with a hole: a point inside the ring, outside the hole
@@ -241,6 +243,7 @@ def test_my_maps_kml_folders_cdata_and_undated_line() -> None:
     assert (data.rows_read, data.rows_loaded) == (3, 3) and data.problems == ()
     assert when(data, "row-1") == ("2023-10-05", "", "day")  # ExtendedData 'date'
     assert events(data).loc["row-1", "title_en"] == "Tumangang railhead" and lonlat(data, "row-1") == (130.6, 42.4217)
+    assert events(data).loc["row-1", "summary_en"] == "date: 2023-10-05\nsource: Field log\nFlatcars with covered loads\nFolder: Sightings sheet"  # not '<br>'
     line = routes(data).loc["route-3"]
     assert line["title_en"] == "Rail corridor" and list(line["line"].coords)[0] == (130.6, 42.4217)
     assert "1 lines without a date: shown at every date" in summary(data)
@@ -256,7 +259,7 @@ def test_kml_namespaces_and_kmz(name: str) -> None:
     if name == "prefixed_namespace.kml":
         assert routes(data).loc["route-2", ["date", "date_end"]].tolist() == ["2023-10-03", "2023-10-05"]  # ext:Track
     if name == "google_earth.kmz":  # doc.kml found after the image entry
-        assert events(data).loc["row-1", "title_en"] == "Vostochny berth"
+        assert events(data).loc["row-1", ["title_en", "summary_en"]].tolist() == ["Vostochny berth", "berth 3"]  # the <img> tag dropped
 
 
 # --- GeoJSON (RFC 7946; the 2008 crs member) --------------------------------------------------------
