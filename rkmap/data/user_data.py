@@ -1784,6 +1784,9 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
         for route in _records(data.routes):
             props = {"layer": "route", **_text_props(route, {**_ROUTE_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + route["id"]
+            if props.get("date") == CONTEXT_FIRST.isoformat():  # an undated line (context): saved undated, not as 1000–4000
+                for key in ("date", "date_end", "date_precision"):
+                    props.pop(key, None)
             line = route["line"]
             features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features

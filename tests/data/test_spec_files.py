@@ -389,3 +389,16 @@ def test_coordinates_that_are_not_numbers_stay_refused_with_the_cell() -> None:
     assert data.rows_loaded == 0
     messages = " ".join(p.message for p in data.problems)
     assert "'4214.7N' is not a number" in messages and "'42 75' is not a number" in messages
+
+
+def test_saved_data_keeps_an_undated_line_undated() -> None:
+    """'Save your data' writes the MultiLineString without a date (not the context span 1000-01-01 – 4000-01-01), and it loads again as context."""
+    from rkmap.data.user_data import saved_geojson
+
+    saved = saved_geojson([load("rfc7946_collection.geojson")])
+    lines = [f["properties"] for f in json.loads(saved)["features"] if f["properties"]["layer"] == "route"]
+    assert len(lines) == 2 and all("date" not in p and "date_end" not in p for p in lines)
+    assert "1000-01-01" not in saved.decode() and "4000-01-01" not in saved.decode()
+    again = load("saved.geojson", content=saved)
+    assert again.rows_loaded == 5 and set(routes(again)["date"]) == {"1000-01-01"}  # context again, shown at every date
+    assert when(again, "gj-1") == ("2023-10-05", "", "day")
