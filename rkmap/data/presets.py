@@ -284,7 +284,11 @@ def derive(preset: Preset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
             GDELT_LOCATION_PRECISION: _mapped(col("actiongeo_type"), {"1": "country", "2": "region", "3": "city", "4": "city", "5": "region"}),
         }
     if preset.key == "timemap":
-        return {TIMEMAP_DATE: _join([col("date"), col("time")], " ")}
+        # TimeMap's time is free text in real sheets ('late evening', '9.30', 'approx. 14:00'): only a clock time joins
+        # the date; any other leaves the date alone, rather than the whole row refused for its time of day.
+        time = col("time")
+        clock = time.str.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?").fillna(False).astype(bool)
+        return {TIMEMAP_DATE: _join([col("date"), time.where(clock, "")], " ")}
     return {}
 
 

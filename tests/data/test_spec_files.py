@@ -402,3 +402,12 @@ def test_saved_data_keeps_an_undated_line_undated() -> None:
     again = load("saved.geojson", content=saved)
     assert again.rows_loaded == 5 and set(routes(again)["date"]) == {"1000-01-01"}  # context again, shown at every date
     assert when(again, "gj-1") == ("2023-10-05", "", "day")
+
+
+@pytest.mark.parametrize("time", ["late evening", "9.30", "approx. 14:00", "9:30 AM", "21:15:00", ""])
+def test_timemap_free_text_time_does_not_refuse_the_row(time: str) -> None:
+    """TimeMap's 'time' is free text in real sheets: the row keeps its date whatever the time says."""
+    rows = [{"id": "A", "description": "x", "date": "10/05/2023", "time": time, "location": "Rajin", "latitude": "42.245", "longitude": "130.298", "sources": ["s"]},
+            {"id": "B", "description": "y", "date": "10/17/2023", "time": "", "location": "Rajin", "latitude": "42.245", "longitude": "130.298", "sources": ["s"]}]  # fmt: skip
+    data = load("tm.json", content=json.dumps(rows).encode())
+    assert data.rows_loaded == 2 and when(data, "A") == ("2023-10-05", "", "day")
