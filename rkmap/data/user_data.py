@@ -1088,12 +1088,16 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     has_geometry = file_geometry or bool((frame["wkt"] != "").any())  # else (most CSV files) no per-row geometry work
     if has_geometry:
         # A collection: its lines, else its areas, else its points.
+        mixed = 0
         for i in np.flatnonzero(_TYPE_NAMES[shapely.get_type_id(geometry) + 1] == "GeometryCollection"):
             for kinds_wanted in (("LineString", "MultiLineString"), ("Polygon", "MultiPolygon"), ("Point", "MultiPoint")):
                 parts = [g for g in geometry[i].geoms if g.geom_type in kinds_wanted]
                 if parts:
+                    mixed += len(parts) < len(geometry[i].geoms)
                     geometry[i] = parts[0] if len(parts) == 1 else shapely_union(parts)
                     break
+        if mixed:  # said, not silent: a Placemark's point next to its path is not shown
+            notes.append(f"{mixed:,} rows mix points, lines and areas (a KML MultiGeometry, a GeometryCollection): their lines were used, else their areas; their other parts were not")
         frame["_ok"] = ok
         frame, geometry = _explode(frame, geometry)
         ok = frame.pop("_ok").astype(bool)

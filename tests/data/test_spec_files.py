@@ -411,3 +411,12 @@ def test_timemap_free_text_time_does_not_refuse_the_row(time: str) -> None:
             {"id": "B", "description": "y", "date": "10/17/2023", "time": "", "location": "Rajin", "latitude": "42.245", "longitude": "130.298", "sources": ["s"]}]  # fmt: skip
     data = load("tm.json", content=json.dumps(rows).encode())
     assert data.rows_loaded == 2 and when(data, "A") == ("2023-10-05", "", "day")
+
+
+def test_a_multigeometry_of_a_point_and_a_path_says_the_point_was_not_used() -> None:
+    both = _PLACEMARK.format(
+        "Point and path", "<MultiGeometry><Point><coordinates>130.298,42.245</coordinates></Point><LineString><coordinates>130.3,42.2 130.6,42.4</coordinates></LineString></MultiGeometry>"
+    )
+    data = load("mixed.kml", content=_KML.format(both).encode())
+    assert data.rows_loaded == 1 and list(routes(data).iloc[0]["line"].coords) == [(130.3, 42.2), (130.6, 42.4)]
+    assert "1 rows mix points, lines and areas (a KML MultiGeometry, a GeometryCollection): their lines were used" in summary(data)
