@@ -302,7 +302,7 @@ def test_urn_4326_written_lat_lon_is_refused_not_placed_elsewhere() -> None:
 # --- GeoParquet (geopandas to_parquet) --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["points_4326.parquet", "points_date32.parquet", "points_3857.parquet", "points_utm52n.parquet", "points_utc_timestamps.parquet"])
+@pytest.mark.parametrize("name", ["points_4326.parquet", "points_date32.parquet", "points_3857.parquet", "points_utm52n.parquet", "points_utc_timestamps.parquet", "points_geoarrow.parquet"])
 def test_geoparquet_points(name: str) -> None:
     data = load(name)
     assert (data.rows_read, data.rows_loaded) == (3, 3)
