@@ -20,7 +20,9 @@ the zip's header claims.
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from xml.etree import ElementTree
@@ -62,12 +64,25 @@ def _text(element: ElementTree.Element | None, name: str) -> str:
 
 
 def _coords(text: str) -> list[tuple[float, float]]:
+    try:
+        return _tuples(text)
+    except ValueError:
+        # 'lon, lat' as hand-written (and accepted by Google Earth): KML 2.2 puts no space in a tuple, so a
+        # space next to a comma is never a tuple separator.
+        return _tuples(_SPACED_COMMA.sub(",", text))
+
+
+_SPACED_COMMA = re.compile(r"\s*,\s*")
+
+
+def _tuples(text: str) -> list[tuple[float, float]]:
     points = []
-    for chunk in text.replace("\n", " ").split():
+    for chunk in text.split():
         parts = chunk.split(",")
-        if len(parts) < 2:
-            raise ValueError(f"'{chunk[:40]}' is not lon,lat")
-        points.append((float(parts[0]), float(parts[1])))
+        try:
+            points.append((float(parts[0]), float(parts[1])))
+        except (ValueError, IndexError):
+            raise ValueError(f"'{chunk[:40]}' is not lon,lat") from None
     return points
 
 
@@ -127,6 +142,30 @@ def _collect(parts: list[object]) -> object:
     if kinds == {"Polygon"}:
         return MultiPolygon(flat)
     return GeometryCollection(flat)
+
+
+# A description is HTML (KML 2.2, 9.1.3.6: Google Earth shows it as a web page): read as the text it shows.
+_HTML_LINK = re.compile(r"<a\b[^>]*?\bhref\s*=\s*[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", re.IGNORECASE)
+_HTML_CELL_END = re.compile(r"<\s*/t[dh]\s*>", re.IGNORECASE)
+# Only HTML's own elements: an analyst's '<unverified>' stays text.
+_HTML_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|body|br|center|code|div|em|font|h[1-6]|head|hr|html|i|img|li|ol|p|pre|small|span|strong|sub|sup|"
+    r"table|tbody|td|tfoot|th|thead|tr|u|ul)\b[^>]*>|<!--.*?-->",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _html_text(description: str) -> str:
+    """'date: 2023-10-05<br>source: <b>Field log</b>' as 'date: 2023-10-05\nsource: Field log'; a link as 'text (URL)'."""
+
+    def link(match: re.Match[str]) -> str:
+        url, label = match.group(1).strip(), _HTML_TAG.sub("", match.group(2)).strip()
+        return url if not label or label == url else f"{label} ({url})"
+
+    text = _HTML_BREAK.sub("\n", _HTML_LINK.sub(link, description))
+    text = html.unescape(_HTML_TAG.sub("", _HTML_CELL_END.sub(" ", text)))
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
 
 
 _GEOMETRY_TAGS = {"Point", "LineString", "LinearRing", "Polygon", "MultiGeometry", "Track", "MultiTrack"}
@@ -241,6 +280,8 @@ def _placemark(placemark: ElementTree.Element, folders: tuple[str, ...]) -> tupl
     for tag in ("name", "description"):
         found = children.get(tag)
         value = "" if found is None or found.text is None else found.text.strip()
+        if value and tag == "description" and "<" in value:
+            value = _html_text(value)
         if value:
             record[tag] = value
     if folders:

@@ -170,7 +170,9 @@ PRESETS = (
             "id": ("id",), "date": (TIMEMAP_DATE,), "title_en": ("title", "name"), "summary_en": ("description",), "lat": ("latitude",),
             "lon": ("longitude",), "place_name": ("location",), "source": ("sources",),
         },
-        "monthfirst", ("category",), "TimeMap writes dates month-first (MM/DD/YYYY); its categories are not the map's kinds",
+        # No day/month order of its own: the keys are those of any hand-made JSON, so a file whose every date reads
+        # either way (03/04/2024) is asked about, never read month-first on the strength of its keys (#27).
+        None, ("category",), "TimeMap writes dates MM/DD/YYYY: a date such as 10/17/2023 shows the order, else it is asked; its categories are not the map's kinds",
     ),
 )  # fmt: skip
 PRESET_LABELS = {p.key: p.label for p in PRESETS}
@@ -282,7 +284,11 @@ def derive(preset: Preset | None, frame: pd.DataFrame) -> dict[str, pd.Series]:
             GDELT_LOCATION_PRECISION: _mapped(col("actiongeo_type"), {"1": "country", "2": "region", "3": "city", "4": "city", "5": "region"}),
         }
     if preset.key == "timemap":
-        return {TIMEMAP_DATE: _join([col("date"), col("time")], " ")}
+        # TimeMap's time is free text in real sheets ('late evening', '9.30', 'approx. 14:00'): only a clock time joins
+        # the date; any other leaves the date alone, rather than the whole row refused for its time of day.
+        time = col("time")
+        clock = time.str.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?").fillna(False).astype(bool)
+        return {TIMEMAP_DATE: _join([col("date"), time.where(clock, "")], " ")}
     return {}
 
 
@@ -398,15 +404,24 @@ _DECIMAL_COMMA = r"^[+-]?\d+,\d+$"
 _DMS = re.compile(
     r"^\s*([NSEWnsew])?\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:°|º|˚|d|deg|:|\s)\s*"
     r"(?:(\d+(?:[.,]\d+)?)\s*(?:'|′|’|m|min|:|\s)\s*)?"
-    r"(?:(\d+(?:[.,]\d+)?)\s*(?:\"|″|''|”|s|sec)?\s*)?([NSEWnsew])?\s*$"
+    r"(?:(\d+(?:[.,]\d+)?)\s*(\"|″|''|”|s|sec)?\s*)?([NSEWnsew])?\s*$"
 )
+# Decimal degrees with a hemisphere letter and no separator: '42.245N', 'N42.245'.
+_DEGREES_HEMISPHERE = re.compile(r"^\s*([NSEWnsew])?\s*(\d+(?:[.,]\d+)?)\s*([NSEWnsew])?\s*$")
 
 
 def _dms_one(cell: str) -> str:
     match = _DMS.match(cell)
     if not match:
-        return ""
-    lead, degrees, minutes, seconds, trail = match.groups()
+        plain = _DEGREES_HEMISPHERE.match(cell)
+        if not plain or not (plain.group(1) or plain.group(3)) or float(plain.group(2).replace(",", ".")) > 180:
+            return ""  # '4214.7N' (DDMM.mm without separators) stays a cell that is not a number
+        return _dms_one(f"{plain.group(1) or ''}{plain.group(2)}° {plain.group(3) or ''}")
+    lead, degrees, minutes, seconds, seconds_mark, trail = match.groups()
+    if minutes is None and seconds is not None and not seconds_mark:
+        # Two numbers and no seconds mark ('42 14.7', '42°14.7'): degrees and (decimal) minutes, as GPS and ship
+        # positions write them, never degrees and seconds (which put the place 27 km off).
+        minutes, seconds = seconds, None
     hemisphere = (lead or trail or "").upper()
     if lead and trail:
         return ""

@@ -44,7 +44,7 @@ from shapely.geometry import LineString, mapping, shape
 from rkmap.core import columns as _columns
 from rkmap.core.coordinates import MAX_LAT, MAX_LON, valid_line, valid_lonlat
 from rkmap.core.dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
-from rkmap.core.errors import Group, Problem, Report
+from rkmap.core.errors import EXAMPLES_PER_GROUP, Group, Problem, Report, reason_of
 from rkmap.core.memo import memo
 from rkmap.core.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
 from rkmap.data import _json_stream
@@ -237,6 +237,19 @@ def _nothing(file: str, message: str, rows_read: int = 0) -> UserData:
     )
 
 
+def _all_refused(file: str, problems: Sequence[Problem]) -> UserData:
+    """A file whose every row was refused before the mapping: those rows, grouped as rows left out (the summary lists them)."""
+    nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", sum(1 for p in problems if p.row is not None))
+    groups: dict[tuple[str | None, str], Group] = {}
+    for p in problems:
+        if p.row is not None:
+            group = groups.setdefault((p.field, reason_of(p.message)), Group(p.field, reason_of(p.message)))
+            group.count += 1
+            if len(group.examples) < EXAMPLES_PER_GROUP:
+                group.examples.append((p.row, p.message))
+    return replace(nothing, problems=(*problems, *nothing.problems), left_out=tuple(groups.values()))
+
+
 # --- reading the formats -------------------------------------------------------------
 
 
@@ -338,8 +351,9 @@ def load_user_file_taking(name: str, held: list[bytes], known_places: Collection
     had_rows, before = bool(raw.rows), len(raw.problems)
     raw = _checked_geometries(file, _long_cells(file, raw))
     if not raw.rows and had_rows:  # every row over a budget or off the globe: say which, row by row
-        nothing = _nothing(file, "has no row that could be loaded (see the rows above). Nothing loaded.", len(raw.problems) - before)
-        return replace(nothing, problems=(*raw.problems[before:], *nothing.problems))
+        return _all_refused(file, raw.problems[before:])
+    if not raw.rows and any(p.row is not None for p in raw.problems):  # every row refused by the reader (a Placemark's coordinates, a ragged line)
+        return _all_refused(file, raw.problems)
     if not raw.rows:
         return _nothing(file, "has no data rows. Nothing loaded.")
     try:
@@ -1074,12 +1088,16 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     has_geometry = file_geometry or bool((frame["wkt"] != "").any())  # else (most CSV files) no per-row geometry work
     if has_geometry:
         # A collection: its lines, else its areas, else its points.
+        mixed = 0
         for i in np.flatnonzero(_TYPE_NAMES[shapely.get_type_id(geometry) + 1] == "GeometryCollection"):
             for kinds_wanted in (("LineString", "MultiLineString"), ("Polygon", "MultiPolygon"), ("Point", "MultiPoint")):
                 parts = [g for g in geometry[i].geoms if g.geom_type in kinds_wanted]
                 if parts:
+                    mixed += len(parts) < len(geometry[i].geoms)
                     geometry[i] = parts[0] if len(parts) == 1 else shapely_union(parts)
                     break
+        if mixed:  # said, not silent: a Placemark's point next to its path is not shown
+            notes.append(f"{mixed:,} rows mix points, lines and areas (a KML MultiGeometry, a GeometryCollection): their lines were used, else their areas; their other parts were not")
         frame["_ok"] = ok
         frame, geometry = _explode(frame, geometry)
         ok = frame.pop("_ok").astype(bool)
@@ -1216,6 +1234,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     events = _in_date_order(events)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
+    if file_geometry:
+        names.setdefault("lat", "geometry")  # a feature with no lat/lon columns and a null geometry: its geometry has no coordinates
     problems = [replace(p, field=names.get(p.field, p.field)) if p.field else p for p in report.problems]
     problems.sort(key=lambda p: (p.row is None, p.row or 0, p.field or ""))
     groups = tuple(replace(g, field=names.get(g.field, g.field)) for g in sorted(report.groups.values(), key=lambda g: -g.count))
@@ -1291,7 +1311,8 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     half = has_lat ^ has_lon
     report.add_rows(file, frame, half, "lat", "give both lat and lon (or neither, with a place_id)")
     nowhere = ~has_lat & ~has_lon & (frame["place_id"] == "")
-    report.add_rows(file, frame, nowhere, "place_id", "needs a place: lat and lon, or a place_id from places.csv or from a place row of this file")
+    # Named by the file's latitude column (GDELT's empty ActionGeo_Lat), where the analyst will look.
+    report.add_rows(file, frame, nowhere, "lat", "has no coordinates: needs lat and lon, or a place_id from places.csv or from a place row of this file")
     unknown = ~has_lat & ~has_lon & (frame["place_id"] != "") & ~_columns.isin(frame["place_id"], known | file_places)
     report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
@@ -1767,6 +1788,9 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
         for route in _records(data.routes):
             props = {"layer": "route", **_text_props(route, {**_ROUTE_SAVE, **_SOURCE_SAVE})}
             props["id"] = prefix + route["id"]
+            if props.get("date") == CONTEXT_FIRST.isoformat():  # an undated line (context): saved undated, not as 1000–4000
+                for key in ("date", "date_end", "date_precision"):
+                    props.pop(key, None)
             line = route["line"]
             features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features

@@ -173,7 +173,7 @@ def test_sparse_properties_across_chunks_keep_their_rows(monkeypatch: pytest.Mon
 
 
 def test_timemap_sources_after_the_events_still_name_them() -> None:
-    events = [{"id": "A", "date": "12/02/2022", "latitude": 50.0, "longitude": 36.2, "description": "x", "sources": ["s1", "s2"]}]
+    events = [{"id": "A", "date": "12/22/2022", "latitude": 50.0, "longitude": 36.2, "description": "x", "sources": ["s1", "s2"]}]
     content = json.dumps({"events": events, "sources": {"s1": {"title": "Video"}, "s2": {"title": "Photo"}}}).encode()
     data = load_user_file("tm.json", content)
     assert data.preset == "timemap" and data.events.iloc[0]["source_title"] == "Video; Photo"
