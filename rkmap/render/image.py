@@ -25,7 +25,6 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -46,7 +45,7 @@ from rkmap.core.style import LegendEntry
 from rkmap.core.text import data_end_note, format_date
 from rkmap.data import Dataset
 from rkmap.data.window import data_span
-from rkmap.render import _mpl
+from rkmap.render import _agg_text, _mpl
 from rkmap.render._mpl import PX, rgba
 from rkmap.render.arrows import arrows_along
 from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
@@ -1744,7 +1743,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     preset = options.preset
     width, height = preset.inches
     fig = Figure(figsize=(width, height), dpi=options.dpi_used, facecolor="white")
-    FigureCanvasAgg(fig)
+    _agg_text.Canvas(fig)
     banner = _one_line(options.banner or "")
     # The frame depends on the map box, which depends on how many sources are listed:
     # settle it in two passes (the second is almost always the same).
