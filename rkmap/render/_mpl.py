@@ -244,3 +244,34 @@ def svg_with_text_titles(data: bytes, drawn_as_paths: Mapping[str, str] | None =
         text = escape(string, quote=True)
         svg = svg.replace(f'<g id="{escape(gid, quote=True)}">', f'<g id="{escape(gid, quote=True)}" aria-label="{text}"><title>{text}</title>', 1)
     return svg.encode("utf-8")
+
+
+def encode_png(pixels: np.ndarray, dpi: int, level: int = 3) -> bytes:
+    """An RGB PNG of an RGB or RGBA pixel array (alpha dropped), with its print size and nothing else.
+
+    Every row is "Up"-filtered (its difference from the row above) in numpy and the
+    whole image deflated once: Pillow tried all five PNG filters on every row, which
+    took most of its 0.16-0.25 s for a 3840×2160 export; this takes about 0.08 s, and
+    the file is 2 % larger at level 3 (the same size at level 6). Lossless either way.
+    """
+    import struct
+    import zlib
+
+    height, width = pixels.shape[:2]
+    rows = np.ascontiguousarray(pixels[..., :3]).reshape(height, width * 3)
+    filtered = np.empty((height, width * 3 + 1), np.uint8)
+    filtered[:, 0] = 2  # Up; the first row's "row above" is zeros
+    filtered[0, 1:] = rows[0]
+    np.subtract(rows[1:], rows[:-1], out=filtered[1:, 1:])
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    per_metre = int(dpi / 0.0254 + 0.5)  # as Pillow writes pHYs
+    return b"".join((
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+        chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        chunk(b"IDAT", zlib.compress(filtered, level)),
+        chunk(b"IEND", b""),
+    ))

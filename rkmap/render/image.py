@@ -25,7 +25,6 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -46,7 +45,7 @@ from rkmap.core.style import LegendEntry
 from rkmap.core.text import data_end_note, format_date
 from rkmap.data import Dataset
 from rkmap.data.window import data_span
-from rkmap.render import _mpl
+from rkmap.render import _agg_text, _mpl
 from rkmap.render._mpl import PX, rgba
 from rkmap.render.arrows import arrows_along
 from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
@@ -1697,7 +1696,7 @@ def build_figure(dataset: Dataset, view: MapView, options: ExportOptions, pin: P
     preset = options.preset
     width, height = preset.inches
     fig = Figure(figsize=(width, height), dpi=options.dpi_used, facecolor="white")
-    FigureCanvasAgg(fig)
+    _agg_text.Canvas(fig)
     banner = _one_line(options.banner or "")
     # The frame depends on the map box, which depends on how many sources are listed:
     # settle it in two passes (the second is almost always the same).
@@ -1755,13 +1754,8 @@ def render(dataset: Dataset, view: MapView, options: ExportOptions = ExportOptio
 
 def _write_png(fig: Figure, buffer: io.BytesIO, dpi: int) -> None:
     """RGB PNG (no alpha: smaller, faster) with the print size and no other metadata."""
-    from PIL import Image
-
     fig.canvas.draw()
-    width, height = fig.canvas.get_width_height()
-    image = Image.frombuffer("RGBA", (width, height), fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")  # type: ignore[attr-defined]
-    # zlib level 3: about as small as 6 here, and faster.
-    image.save(buffer, format="png", compress_level=3, dpi=(dpi, dpi))
+    buffer.write(_mpl.encode_png(np.asarray(fig.canvas.buffer_rgba()), dpi))  # type: ignore[attr-defined]
 
 
 def plan_layout(dataset: Dataset, view: MapView, days: list, options: ExportOptions = ExportOptions()) -> Pin:

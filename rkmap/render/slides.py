@@ -80,13 +80,10 @@ def _options(options: object) -> object:
 
 
 def _png(dataset: Dataset, view: MapView, options: object, pin: object = None) -> bytes:
-    from PIL import Image
-
+    from rkmap.render._mpl import encode_png
     from rkmap.render.image import render_png_array
 
-    buffer = io.BytesIO()
-    Image.fromarray(render_png_array(dataset, view, options, pin)).save(buffer, format="png", optimize=False, compress_level=6)  # type: ignore[arg-type]
-    return buffer.getvalue()
+    return encode_png(render_png_array(dataset, view, options, pin), options.dpi_used, level=6)  # type: ignore[attr-defined]
 
 
 def story_slides(dataset: Dataset, steps: object, lang: str = "en", options: object = None, layers: frozenset[str] | None = None, progress: Progress | None = None) -> list[Slide]:
