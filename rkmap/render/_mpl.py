@@ -35,34 +35,52 @@ LATIN_FONT = "DejaVu Sans"
 CJK_FONT = "IPAexGothic"
 
 
-@cache
-def cjk_font_path() -> Path:
-    """IPAex Gothic as shipped inside the matplotlib-fontja wheel (not imported: it would set global rc)."""
-    spec = importlib.util.find_spec("matplotlib_fontja")
+HANGUL_FONT = "NanumGothic"  # Korean titles in the source list (KCNA's, Yonhap's): neither font above has Hangul
+
+
+def _packaged_font(package: str, relative: str, what: str) -> Path:
+    """A font file shipped inside a PyPI wheel; the package is not imported (both set global rc on import)."""
+    spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
-        raise RuntimeError("the package matplotlib-fontja (Japanese font) is not installed")
-    path = Path(spec.origin).parent / "fonts" / "ipaexg.ttf"
+        raise RuntimeError(f"the package {package} ({what}) is not installed")
+    path = Path(spec.origin).parent / "fonts" / relative
     if not path.exists():
-        raise RuntimeError(f"Japanese font missing from matplotlib-fontja: {path}")
+        raise RuntimeError(f"{what} missing from {package}: {path}")
     return path
 
 
+@cache
+def cjk_font_path() -> Path:
+    """IPAex Gothic as shipped inside the matplotlib-fontja wheel."""
+    return _packaged_font("matplotlib_fontja", "ipaexg.ttf", "Japanese font")
+
+
+@cache
+def hangul_font_paths() -> tuple[Path, Path]:
+    """NanumGothic, regular and bold (SIL Open Font License 1.1), as shipped inside the koreanize-matplotlib wheel."""
+    return (_packaged_font("koreanize_matplotlib", "NanumGothic.ttf", "Korean font"),
+            _packaged_font("koreanize_matplotlib", "NanumGothicBold.ttf", "Korean font"))
+
+
 class _NoBoldCjkWarning(logging.Filter):
-    """IPAex Gothic has no bold face: matplotlib says so for every bold text; regular is intended."""
+    """IPAex Gothic has no bold face, and NanumGothic's is weight 600: matplotlib says so for every bold text; these are intended."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return CJK_FONT not in record.getMessage()
+        return CJK_FONT not in record.getMessage() and HANGUL_FONT not in record.getMessage()
 
 
 @cache
 def register_fonts() -> None:
     font_manager.fontManager.addfont(str(cjk_font_path()))
+    for path in hangul_font_paths():
+        font_manager.fontManager.addfont(str(path))
     logging.getLogger("matplotlib.font_manager").addFilter(_NoBoldCjkWarning())
 
 
 def font_family(lang: str) -> list[str]:
-    """Font fallback list: Latin first for English (Japanese source titles still render), CJK first for Japanese."""
-    return [CJK_FONT, LATIN_FONT] if lang == "ja" else [LATIN_FONT, CJK_FONT]
+    """Font fallback list: Latin first for English (Japanese source titles still render), CJK first for Japanese;
+    Hangul last (only Korean text falls through to it)."""
+    return [CJK_FONT, LATIN_FONT, HANGUL_FONT] if lang == "ja" else [LATIN_FONT, CJK_FONT, HANGUL_FONT]
 
 
 def rc_params(lang: str) -> dict[str, object]:

@@ -25,9 +25,10 @@ import pandas as pd
 
 from rkmap.core import style
 from rkmap.core.coordinates import finite_json
+from rkmap.core.dates import CONTEXT_FIRST
 from rkmap.core.memo import memo
 from rkmap.core.messages import t
-from rkmap.core.text import claim_label, format_date, format_span
+from rkmap.core.text import claim_label, format_date, row_span
 from rkmap.core.text_safety import reveal_invisible, xml_text
 from rkmap.data import Dataset
 from rkmap.data.citation_index import quote_lists
@@ -176,8 +177,9 @@ def _placemark(dataset: Dataset, view: MapView, layer: Layer, feature: dict, row
     mark = ElementTree.Element("Placemark", id=_xml_id(item))
     _sub(mark, "name", str(props["label"]))
     lines = []
+    undated = row.get("start") == CONTEXT_FIRST  # an analyst's undated line: context, shown at every date
     if layer.name in ("route", "event"):
-        lines.append(format_span(row["start"], row["end"], row["date_precision"], lang))
+        lines.append(row_span(row, lang))
         lines.append(claim_label(row["claim_status"], lang))
     if layer.name == "event":
         place = row.get("place_name_ja") if lang == "ja" and row.get("place_name_ja") else row.get("place_name_en", "")
@@ -191,7 +193,7 @@ def _placemark(dataset: Dataset, view: MapView, layer: Layer, feature: dict, row
     if sources:
         lines += ["", t("sources_heading", lang), *sources]
     _sub(mark, "description", _description(lines))
-    if layer.name in ("route", "event"):
+    if layer.name in ("route", "event") and not undated:  # without a TimeSpan, Google Earth shows it at every time
         span = _sub(mark, "TimeSpan")
         begin = row["public"] if view.clock == "public" else row["start"]
         _sub(span, "begin", begin.isoformat())

@@ -24,8 +24,12 @@ def _texts(frame: pd.DataFrame, stem: str, lang: str) -> pd.Series:
     return own.where(own.notna() & (own != ""), english).astype(str)
 
 
-def _isoformat(values: pd.Series) -> list[str]:
-    return [value.isoformat() for value in values]
+def _isoformat(values: pd.Series) -> list[str | None]:
+    """ISO dates; None for an undated line's (context, shown at every date: rkmap/core/dates.py CONTEXT_FIRST and
+    CONTEXT_LAST are the span it is drawn over, not its dates, and never leave the app as dates)."""
+    from rkmap.core.dates import CONTEXT_FIRST, CONTEXT_LAST
+
+    return [None if value in (CONTEXT_FIRST, CONTEXT_LAST) else value.isoformat() for value in values]
 
 
 def _points(frame: pd.DataFrame) -> list[dict[str, object]]:

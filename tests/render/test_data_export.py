@@ -152,3 +152,24 @@ def test_kml_document_speaks_the_exports_language(merged: Dataset) -> None:
         description = doc.findtext(f"{{{KML_NS}}}description")
         assert t(f"clock_{VIEW.clock}", lang) in description and t("layer_places", lang) in description, description
         assert "clock:" not in description and "events, places" not in description, description
+
+
+def test_an_undated_line_is_exported_undated_in_every_format(dataset: Dataset) -> None:
+    """An analyst's line without a date is context, shown at every date: it leaves the app without dates, never as the
+    span it is drawn over (1000-01-01 to 4000-01-01 were written as its date and date_end, and as a KML TimeSpan)."""
+    text = json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[131.9, 43.1], [132.5, 43.5]]}, "properties": {"name": "Spur", "source": "Survey"}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [131.9, 43.1]}, "properties": {"name": "Seen", "date": "2023-10-05", "source": "Survey"}},
+    ]}).encode()
+    merged = with_user_data(dataset, [load_user_file("lines.geojson", text, set(dataset.places["id"]))])
+    features = {f["properties"]["name"]: f["properties"] for f in to_geojson(merged, VIEW)["features"] if f["properties"].get("origin") == "user"}
+    assert {features["Spur"][key] for key in ("date", "date_end", "disclosed")} == {None}
+    assert features["Seen"]["date"] == "2023-10-05"
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(to_csv(merged, VIEW).decode("utf-8-sig")))}
+    assert (rows["Spur"]["date"], rows["Spur"]["date_end"]) == ("", "") and rows["Seen"]["date"] == "2023-10-05"
+    kml = to_kml(merged, VIEW).decode()
+    assert "1000-01-01" not in kml and "4000-01-01" not in kml and "1000" not in json.dumps(features)
+    root = ElementTree.fromstring(kml.encode())
+    spur = next(m for m in root.iter(f"{{{KML_NS}}}Placemark") if m.findtext(f"{{{KML_NS}}}name") == "Spur")
+    assert spur.find(f"{{{KML_NS}}}TimeSpan") is None  # Google Earth shows a placemark without one at every time
+    assert "undated" in spur.findtext(f"{{{KML_NS}}}description")
