@@ -1135,7 +1135,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     for fld in date_fields:
         values, errors = normalise_dates(frame[fld], order, evidence)
         year_zero = (errors == "") & values.astype(str).str.match(r"^0000(?:-|$)")  # no calendar (nor Python) has a year 0
-        errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
+        if bool(year_zero.any()):  # the message built for those rows only (a million quoted cells cost about 0.2 s)
+            errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
         frame[fld] = _columns.text(values)
         frame[f"_error_{fld}"] = errors
         said = errors[errors.to_numpy() != ""]  # the few messages, not a million empty ones (an object column: compared in numpy)
