@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from datetime import UTC, datetime
 from hashlib import sha256
 from pathlib import Path
@@ -55,7 +55,7 @@ USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
 FILES_KEY = "user_files"
 ROUND_KEY = "user_upload_round"  # bumped after each upload: a fresh, empty uploader
 MERGED_KEY = "user_merged"
-PREPARED_KEY = "user_prepared"  # (merge key, Future of the merged dataset): made while a big file's mapping step is shown
+PREPARED_KEY = "user_prepared"  # (merge key, Future of the merged dataset, rows): made while a big file's mapping step is shown
 NOTICE_KEY = "user_upload_notice"
 TEAM_NOTICE_KEY = "user_team_notice"  # (kind 'success' | 'error', message)
 MAX_LISTED = 60
@@ -120,8 +120,13 @@ def session_dataset(shipped: Dataset) -> Dataset:
     key = _merge_key(shipped, loaded)
     cached = st.session_state.get(MERGED_KEY)
     if cached is None or cached[0] != key:
-        prepared = st.session_state.pop(PREPARED_KEY, None)  # made as the worker answered (:func:`_prepare`); else let go
-        merged = prepared[1].result() if prepared is not None and prepared[0] == key else with_user_data(shipped, loaded)
+        prepared = st.session_state.get(PREPARED_KEY)
+        if prepared is not None and prepared[0] == key:  # made as the worker answered (:func:`_prepare`)
+            del st.session_state[PREPARED_KEY]
+            merged = prepared[1].result()
+        else:
+            _unprepare()
+            merged = with_user_data(shipped, loaded)
         cached = (key, merged)
         st.session_state[MERGED_KEY] = cached
     return cached[1]
@@ -148,12 +153,19 @@ def _prepare(shipped: Dataset, loaded: list[UserData]) -> None:
         except BaseException as exc:  # noqa: BLE001 - raised again by the run that takes it (session_dataset)
             future.set_exception(exc)
 
-    st.session_state[PREPARED_KEY] = (_merge_key(shipped, loaded), future)
+    st.session_state[PREPARED_KEY] = (_merge_key(shipped, loaded), future, len(loaded[-1].events))
     threading.Thread(target=build, name="user-merge", daemon=True).start()
 
 
 def _unprepare() -> None:
-    st.session_state.pop(PREPARED_KEY, None)
+    """Let go of what :func:`_prepare` made. Still being made, it is waited for first: a new read or merge
+    that followed at once would otherwise come on top of it (half a GB at a million rows)."""
+    prepared = st.session_state.pop(PREPARED_KEY, None)
+    if prepared is not None:
+        wait([prepared[1]])  # its outcome, result or error, is not wanted: only its end
+        rows = prepared[2]
+        del prepared  # the only reference: the merged dataset and its columns are freed here
+        give_back_memory(rows)
 
 
 def _channel_columns(merged: Dataset) -> None:
@@ -200,6 +212,7 @@ def _digest(name: str, content: bytes) -> str:
 def _on_upload(shipped: Dataset, known: frozenset[str]) -> None:
     state = st.session_state
     start_worker_server()  # its imports, if not started yet, run beside the hashing below (rkmap/data/load_worker.py)
+    _unprepare()  # an earlier file's prepared merge is not held while this one is read (its Load merges again)
     taken = _taken_uploads(f"user_upload_{state.get(ROUND_KEY, 0)}")
     entries = state.setdefault(FILES_KEY, [])
     notices = []
