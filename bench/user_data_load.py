@@ -190,7 +190,13 @@ else:
     else:
         from rkmap.data import load_worker
         content = Path(path).read_bytes()
-        if hasattr(load_worker, "KeptFile"):  # as this checkout's panel: the file kept compressed, its bytes let go once the worker has them
+        if hasattr(load_worker, "KeptFile") and hasattr(load_worker.KeptFile, "compressing"):  # as this checkout's panel: compressed while the worker reads
+            keeping = load_worker.KeptFile.compressing(content)
+            held = [content]
+            del content
+            data = load_worker.load_in_worker_taking(Path(path).name, held, set(shipped.places["id"]))
+            kept = keeping.result()
+        elif hasattr(load_worker, "KeptFile"):  # as an older checkout's panel: the file kept compressed, its bytes let go once the worker has them
             kept = load_worker.KeptFile.of(content)
             held = [content]
             del content

@@ -25,6 +25,7 @@ from rkmap.app.timeline import timeline_payload
 from rkmap.app.upload_panel import session_dataset, upload_panel, user_data_notice
 from rkmap.core.messages import t
 from rkmap.core.text import data_end_note
+from rkmap.data.load_worker import start_worker_server
 from rkmap.data.user_data import has_user_data
 from rkmap.render.deck import build_deck
 from rkmap.render.view import date_span, region_box, shown_counts
@@ -94,7 +95,11 @@ def render() -> None:
         with st.container(height=details_height, border=False, key="details_box"):
             detail_panel(dataset, view)
         legend(dataset, view.layers, view.lang)
-    with st.sidebar.expander(t("user_data", view.lang)):
+    # Opening the panel reruns the page (its open state is then known) and starts the uploads' fork server:
+    # its imports run while the analyst picks a file, not after the upload (rkmap/data/load_worker.py).
+    with st.sidebar.expander(t("user_data", view.lang), key="user_data_open", on_change="rerun") as box:
+        if box.open:
+            start_worker_server()
         upload_panel(shipped, view.lang)
     st.caption(t("credits", view.lang))
     st.caption(source_caption(view.lang))

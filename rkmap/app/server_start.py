@@ -5,7 +5,7 @@ loading the dataset (≈ 0.35 s of its first run at the shipped size, more with
 more data). :func:`lifespan` loads the dataset into the page's cache
 (rkmap/app/data.py) and builds the map a first visit shows, in a thread as the
 server starts, while the browser is still loading Streamlit, and installs the
-restart hook. The uploads' fork server is left to the first upload.
+restart hook. The uploads' fork server is left to the "Your data" panel's opening (or the first upload).
 
 Measured and removed (docs/performance-decisions.md): an ASGI middleware that
 put the deck.gl preload into the HTML page Streamlit serves (the page asks for
@@ -75,7 +75,7 @@ def _start_up() -> None:
     from rkmap.render.static_files import clean_cache_at_start
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
-    # The uploads' fork server (issue #26) starts with the first upload (rkmap/data/load_worker.py):
+    # The uploads' fork server (issue #26) starts when the "Your data" panel is opened (rkmap/data/load_worker.py):
     # its imports, over a second of CPU in a process of its own, slowed a first visitor's map and
     # first slider steps when it started with the server (docs/performance-decisions.md).
     if off("late_fork_server"):

@@ -13,6 +13,8 @@ A database error is shown as a message; the session keeps what it has.
 from __future__ import annotations
 
 import os
+import threading
+from concurrent.futures import Future, wait
 from datetime import UTC, datetime
 from hashlib import sha256
 from pathlib import Path
@@ -28,7 +30,7 @@ from rkmap.core.messages import t
 from rkmap.core.style import LARGE_EVENT_COUNT
 from rkmap.data import Dataset
 from rkmap.data.budgets import listed
-from rkmap.data.load_worker import KeptFile
+from rkmap.data.load_worker import KeptFile, start_worker_server
 from rkmap.data.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
 from rkmap.data.presets import FIELD_LABELS, KEY_FIELDS
 from rkmap.data.user_data import (
@@ -38,10 +40,12 @@ from rkmap.data.user_data import (
     UPLOAD_TYPES,
     LoadOptions,
     UserData,
+    give_back_memory,
     load_folder,
     saved_geojson,
     summary_lines,
     template_csv,
+    user_parts,
     with_user_data,
 )
 
@@ -51,6 +55,7 @@ USER_DATA_DIR_ENV = "MAP_USER_DATA_DIR"
 FILES_KEY = "user_files"
 ROUND_KEY = "user_upload_round"  # bumped after each upload: a fresh, empty uploader
 MERGED_KEY = "user_merged"
+PREPARED_KEY = "user_prepared"  # (merge key, Future of the merged dataset, rows): made while a big file's mapping step is shown
 NOTICE_KEY = "user_upload_notice"
 TEAM_NOTICE_KEY = "user_team_notice"  # (kind 'success' | 'error', message)
 MAX_LISTED = 60
@@ -105,15 +110,74 @@ def _entries(shipped: Dataset) -> list[dict]:
     return state[FILES_KEY]
 
 
+def _merge_key(shipped: Dataset, loaded: list[UserData]) -> tuple:
+    return (id(shipped), tuple(id(data) for data in loaded))
+
+
 def session_dataset(shipped: Dataset) -> Dataset:
     """The shipped dataset plus this session's own data: a new object; ``shipped`` is unchanged."""
     loaded = [entry["data"] for entry in _entries(shipped) if not entry.get("pending")]
-    key = (id(shipped), tuple(id(data) for data in loaded))
+    key = _merge_key(shipped, loaded)
     cached = st.session_state.get(MERGED_KEY)
     if cached is None or cached[0] != key:
-        cached = (key, with_user_data(shipped, loaded))
+        prepared = st.session_state.get(PREPARED_KEY)
+        if prepared is not None and prepared[0] == key:  # made as the worker answered (:func:`_prepare`)
+            del st.session_state[PREPARED_KEY]
+            merged = prepared[1].result()
+        else:
+            _unprepare()
+            merged = with_user_data(shipped, loaded)
+        cached = (key, merged)
         st.session_state[MERGED_KEY] = cached
     return cached[1]
+
+
+def _prepare(shipped: Dataset, loaded: list[UserData]) -> None:
+    """The merge of ``loaded`` (and the channel's columns of its user part) started in a thread, for the "Load onto the map" to come.
+
+    A big file's mapping step is shown while its merge (about 0.5 s at a million rows) and its
+    columns for the browser (about 1 s) are made on the server's other core; the Load that confirms
+    the mapping as proposed then takes them (:func:`session_dataset`). Anything else (a new mapping,
+    the file removed) lets them go unused (:func:`_unprepare`).
+    """
+    future: Future[Dataset] = Future()
+
+    def build() -> None:
+        try:
+            merged = with_user_data(shipped, loaded)
+            _channel_columns(merged)
+            # What the merge and the columns freed, handed back: made in this thread, it sat in an allocator
+            # arena of its own that the session's thread does not reuse (the server held some 165 MiB more).
+            give_back_memory(len(merged.events))
+            future.set_result(merged)
+        except BaseException as exc:  # noqa: BLE001 - raised again by the run that takes it (session_dataset)
+            future.set_exception(exc)
+
+    st.session_state[PREPARED_KEY] = (_merge_key(shipped, loaded), future, len(loaded[-1].events))
+    threading.Thread(target=build, name="user-merge", daemon=True).start()
+
+
+def _unprepare() -> None:
+    """Let go of what :func:`_prepare` made. Still being made, it is waited for first: a new read or merge
+    that followed at once would otherwise come on top of it (half a GB at a million rows)."""
+    prepared = st.session_state.pop(PREPARED_KEY, None)
+    if prepared is not None:
+        wait([prepared[1]])  # its outcome, result or error, is not wanted: only its end
+        rows = prepared[2]
+        del prepared  # the only reference: the merged dataset and its columns are freed here
+        give_back_memory(rows)
+
+
+def _channel_columns(merged: Dataset) -> None:
+    """The columns the map's channel will serve for ``merged``'s many own events, made ahead (memoised on its user part)."""
+    from rkmap.app import user_channel
+    from rkmap.core.coordinates import valid_coordinates
+
+    if not user_channel.REGISTRY.mounted:
+        return
+    user = user_parts(valid_coordinates(merged))[1]  # the part build_deck draws (rkmap/render/deck.py)
+    if user is not None and len(user.events) > LARGE_EVENT_COUNT:
+        user_channel.served_blob(user)
 
 
 def _taken_uploads(key: str) -> list[tuple[str, bytes]]:
@@ -138,24 +202,36 @@ def _taken_uploads(key: str) -> list[tuple[str, bytes]]:
     return taken
 
 
-def _on_upload(known: frozenset[str]) -> None:
+def _digest(name: str, content: bytes) -> str:
+    """The file's identity in this session (its name and bytes): hashed in two parts, the bytes not copied."""
+    hashed = sha256(name.encode() + b"\0")
+    hashed.update(content)
+    return hashed.hexdigest()
+
+
+def _on_upload(shipped: Dataset, known: frozenset[str]) -> None:
     state = st.session_state
+    start_worker_server()  # its imports, if not started yet, run beside the hashing below (rkmap/data/load_worker.py)
+    _unprepare()  # an earlier file's prepared merge is not held while this one is read (its Load merges again)
     taken = _taken_uploads(f"user_upload_{state.get(ROUND_KEY, 0)}")
     entries = state.setdefault(FILES_KEY, [])
     notices = []
     while taken:
         name, content = taken.pop(0)
-        digest = sha256(name.encode() + b"\0" + content).hexdigest()
+        digest = _digest(name, content)
         if any(entry["digest"] == digest for entry in entries):
             notices.append(name)
             continue
-        kept = KeptFile.of(content)
         options = LoadOptions(source=name)  # the file-level source, pre-filled from the file's name
+        keeping = KeptFile.compressing(content)  # in a thread, while the worker reads the file on the other core
         held = [content]
-        del content  # the worker takes the only reference: the file's bytes are freed once sent to it
+        del content  # the worker and that thread take the only references: the bytes are freed once both are done
         data = load_with_progress(name, held, known, options)  # in a worker process, its progress shown (rkmap/app/_loading.py)
+        kept = keeping.result()
         # Not on the map until the analyst has seen how it is read (a file that cannot be read has nothing to confirm).
         entries.append({"data": data, "digest": digest, "folder": False, "team": None, "kept": kept, "options": options, "pending": bool(data.columns)})
+        if len(data.events) > LARGE_EVENT_COUNT and not taken:  # what a Load as proposed will put on the map, made meanwhile
+            _prepare(shipped, [entry["data"] for entry in entries if not entry.get("pending") or entry["digest"] == digest])
     state[NOTICE_KEY] = notices
     state[ROUND_KEY] = state.get(ROUND_KEY, 0) + 1
 
@@ -187,6 +263,7 @@ def _reload(digest: str, known: frozenset[str]) -> None:
     if entry.get("pending") and mapping == proposed and order == before.day_order and source == before.source:
         reloaded, options = data, before  # confirmed as proposed: the rows already read are the ones to load (a big file is not read twice)
     else:
+        _unprepare()  # what was made for the proposed mapping is not what goes on the map: let go before the new read
         options = LoadOptions(source=source, day_order=order, mapping=mapping, preset=data.preset)
         reloaded = load_with_progress(data.file, [entry["kept"].content()], known, options)
     state[FILES_KEY] = [{**e, "data": reloaded, "options": options, "pending": False} if e["digest"] == digest else e for e in state[FILES_KEY]]
@@ -218,6 +295,7 @@ def _mapping_step(entry: dict, known: frozenset[str], lang: str) -> None:
 
 def _remove(digest: str) -> None:
     state = st.session_state
+    _unprepare()
     state[FILES_KEY] = [entry for entry in state.get(FILES_KEY, []) if entry["digest"] != digest]
 
 
@@ -316,7 +394,7 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
         accept_multiple_files=True,
         key=f"user_upload_{state.get(ROUND_KEY, 0)}",
         on_change=_on_upload,
-        args=(_known_places(shipped),),
+        args=(shipped, _known_places(shipped)),
         max_upload_size=MAX_MB,
     )
     for name in state.pop(NOTICE_KEY, []) or []:

@@ -11,9 +11,11 @@ Why a fresh process per file, started by a fork server: a worker that dies
 (killed, out of memory) takes no other session's load with it, and the fork
 server is a small process that imported the loader once, so a file's worker
 starts in about 0.1 s here without copying the Streamlit server's threads.
-The fork server starts with the first upload (multiprocessing starts it on a first
-process; its imports are that upload's wait): started with the app server, it took CPU
-from the first visitor's map (rkmap/app/server_start.py). Its workers
+The fork server starts when a session opens the "Your data" panel (or with its first
+upload, whichever comes first: :func:`start_worker_server`), so its imports (about 2 s of
+CPU, at a lower priority) run while the analyst picks a file rather than after the
+upload: started with the app server, it took CPU from the first visitor's map
+(rkmap/app/server_start.py). Its workers
 skip multiprocessing's re-import of ``__main__`` (rkmap/data/_worker_prelude.py:
 under ``streamlit run`` that is the page script). The fork server is
 multiprocessing's one per process: anything else that used the "forkserver"
@@ -51,6 +53,7 @@ import resource
 import threading
 import time
 from collections.abc import Callable, Collection
+from concurrent.futures import Future
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -86,7 +89,8 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def start_worker_server() -> None:
-    """Start the fork server now, ahead of a first upload (the benchmarks, and the start-up's comparison switch)."""
+    """Start the fork server now, ahead of a first upload (the "Your data" panel opened, an upload, the benchmarks,
+    the start-up's comparison switch); nothing if it runs. Returns at once: its imports run in its own process."""
     if worker_enabled():
         from multiprocessing import forkserver
 
@@ -224,6 +228,23 @@ class KeptFile:
     @classmethod
     def of(cls, content: bytes) -> KeptFile:
         return cls(_codec().compress(content, asbytes=True), len(content))
+
+    @classmethod
+    def compressing(cls, content: bytes) -> Future[KeptFile]:
+        """:meth:`of` in a thread of its own (zstd releases the interpreter lock): the panel compresses while the worker reads.
+
+        The thread holds ``content`` until it is compressed, then lets go of it.
+        """
+        future: Future[KeptFile] = Future()
+
+        def compress() -> None:
+            try:
+                future.set_result(cls.of(content))
+            except BaseException as exc:  # noqa: BLE001 - handed to whoever waits for the result
+                future.set_exception(exc)
+
+        threading.Thread(target=compress, name="kept-file", daemon=True).start()
+        return future
 
     def content(self) -> bytes:
         return _codec().decompress(self.packed, decompressed_size=self.size, asbytes=True)

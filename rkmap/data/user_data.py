@@ -363,7 +363,7 @@ def load_user_file_taking(name: str, held: list[bytes], known_places: Collection
     except Exception as exc:  # noqa: BLE001 - a defect here must not take the app down
         return _nothing(file, f"could not be loaded (internal error {exc.__class__.__name__}: {str(exc)[:200]}). Nothing loaded.", len(raw.rows))
     finally:
-        _give_back_memory(len(raw.rows))
+        give_back_memory(len(raw.rows))
 
 
 @contextmanager
@@ -389,7 +389,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 _GIVE_BACK_ROWS = 100_000
 
 
-def _give_back_memory(rows: int) -> None:
+def give_back_memory(rows: int) -> None:
     """Freed memory handed back to the system after a step over a large file.
 
     Arrow's allocator (mimalloc) and the C heap keep what a step freed for
@@ -538,7 +538,7 @@ def _read_csv_arrow(content: bytes, layout: _Layout, options: LoadOptions) -> _R
         return None
     frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
     del table
-    _give_back_memory(len(frame))
+    give_back_memory(len(frame))
     first = 2 if own_header else 1
     return _Raw(frame, None, range(first, first + len(frame)), [], all_columns=names)
 
@@ -1058,7 +1058,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     # The file's cells are in ``frame`` now: keep only what is read again below (a million rows of every column weigh).
     source_frame = source_frame[[c for c in source_frame.columns if _presets.normalise(c) in ("folder", "time_precision")]]
     raw.frame = source_frame
-    _give_back_memory(len(frame))
+    give_back_memory(len(frame))
     used = {c for cols in mapping.values() for c in cols}
     columns = raw.all_columns or columns
     ignored = tuple(c for c in columns if c not in used)
@@ -1153,7 +1153,8 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     for fld in date_fields:
         values, errors = normalise_dates(frame[fld], order, evidence)
         year_zero = (errors == "") & values.astype(str).str.match(r"^0000(?:-|$)")  # no calendar (nor Python) has a year 0
-        errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
+        if bool(year_zero.any()):  # the message built for those rows only (a million quoted cells cost about 0.2 s)
+            errors = errors.where(~year_zero, "'" + frame[fld].astype(str) + "' is in year 0000, which is not a year of the calendar (years run 0001–9999)")
         frame[fld] = _columns.text(values)
         frame[f"_error_{fld}"] = errors
         said = errors[errors.to_numpy() != ""]  # the few messages, not a million empty ones (an object column: compared in numpy)
@@ -1219,18 +1220,18 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
 
     parts = {name: _part(frame, ok & pd.Series(layer == name, index=frame.index)) for name in ("place", "event", "route")}
     del frame  # its rows are in the parts: one copy of a million rows at a time
-    _give_back_memory(len(lines))
+    give_back_memory(len(lines))
     places = _places(file, parts.pop("place"), report)
     events, event_places = _events(file, parts.pop("event"), report, known_places, places["id"])
-    _give_back_memory(len(lines))
+    give_back_memory(len(lines))
     routes = _routes(file, parts.pop("route"), lines, report)
     if len(event_places):
         # The file's own place rows carry every column of the file; the events' places only what a place needs
         # (a million events' places padded with thirty empty columns weighed some 300 MB).
         places = pd.concat([places, event_places], ignore_index=True) if len(places) else event_places
-    _give_back_memory(len(events))
+    give_back_memory(len(events))
     events, places, routes, sources = _sources(events, places, routes)
-    _give_back_memory(len(events))  # the sources' keys, before the sort takes its copies
+    give_back_memory(len(events))  # the sources' keys, before the sort takes its copies
     events = _in_date_order(events)
     # Problems named by the analyst's own columns.
     names = {fld: cols[0] for fld, cols in mapping.items()}
@@ -1317,7 +1318,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
     report.add_rows(file, frame, unknown, "place_id", lambda rows: "'" + frame.loc[rows, "place_id"].astype(object) + "' is not a place in places.csv or in this file: give lat and lon for a new place")
     ok &= ~half & ~nowhere & ~unknown & _source_ok(frame, report, file)
     frame = _dated_and_unique(file, frame, report, ok)
-    _give_back_memory(len(frame))  # the checks' masks and messages, before the places are built
+    give_back_memory(len(frame))  # the checks' masks and messages, before the places are built
     # One place per distinct coordinate of events given by lat/lon.
     located = frame["lat"] != ""
     where = located.to_numpy(dtype=bool)
@@ -1665,7 +1666,7 @@ def with_user_data(dataset: Dataset, user: Sequence[UserData], spend: bool = Fal
         user_events = user_events.reset_index(drop=True)
         rows = user_events.pop("_place").to_numpy()  # each event's row in the merged places (-1: a shipped one, looked up)
         user_events = _joined_places(_columns.finish_dates(user_events), place_columns, rows, len(dataset.places))
-        _give_back_memory(len(user_events))
+        give_back_memory(len(user_events))
     else:
         user_events = dataset.events.iloc[0:0].assign(origin=pd.Series(dtype=object))
     # Columns only the user's rows have are filled with '' on the shipped side before the merge, in the
