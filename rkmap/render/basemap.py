@@ -79,16 +79,24 @@ def static_url(relative: str) -> str:
 
 
 @cache
-def _land_tree() -> object:
-    """The basemap's land polygons (static/basemap/land.geojson, Natural Earth) in a search tree, read once.
+def land_polygons() -> tuple[object, ...]:
+    """The basemap's land polygons (static/basemap/land.geojson, Natural Earth), exteriors anticlockwise, read once:
+    the exports draw them and :func:`on_land` tests points against them.
 
-    Read whole by GEOS (shapely.from_geojson): a twentieth of the time of building the
-    polygons one feature at a time from parsed JSON (0.1 s against 2 s here).
+    Read whole by GEOS (shapely.from_geojson) and oriented in one call: 0.07 s here, against 0.11 s for
+    building each polygon from parsed JSON; the same polygons, vertex for vertex.
     """
     import shapely
 
     collection = shapely.from_geojson(static_path("basemap/land.geojson").read_text(encoding="utf-8"))
-    return shapely.STRtree(list(collection.geoms))
+    return tuple(shapely.orient_polygons(np.asarray(collection.geoms), exterior_cw=False))
+
+
+@cache
+def _land_tree() -> object:
+    import shapely
+
+    return shapely.STRtree(list(land_polygons()))
 
 
 def on_land(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ from rkmap.data.window import data_span
 from rkmap.render import _agg_text, _mpl
 from rkmap.render._mpl import PX, rgba
 from rkmap.render.arrows import arrows_along
-from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS
+from rkmap.render.basemap import STATIC_DIR, WORLD_BOUNDS, land_polygons
 from rkmap.render.layer_parts import slot_offsets
 from rkmap.render.sources import SourceRef, source_ref
 from rkmap.render.view import REGIONS, USER_REGION, MapView, Region, VisibleItems, layer_names, leg_parts, localized, region_of, visible_items
@@ -473,11 +473,9 @@ def date_stamp(view: MapView) -> str:
 # --------------------------------------------------------------------------- basemap
 @cache
 def _basemap_shapes() -> tuple[tuple[object, ...], tuple[object, ...]]:
-    land = json.loads((BASEMAP_DIR / "land.geojson").read_text(encoding="utf-8"))
     borders = json.loads((BASEMAP_DIR / "borders.geojson").read_text(encoding="utf-8"))
-    land_shapes = tuple(orient(shape(f["geometry"]), 1.0) if f["geometry"]["type"] == "Polygon" else shape(f["geometry"]) for f in land["features"])
     border_shapes = tuple(shape(f["geometry"]) for f in borders["features"])
-    return land_shapes, border_shapes
+    return land_polygons(), border_shapes
 
 
 def _polygons(geom: object) -> list[object]:
