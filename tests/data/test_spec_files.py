@@ -178,13 +178,28 @@ def test_opendatasoft_semicolons_decimal_commas_and_geo_point() -> None:
 
 def test_japanese_columns() -> None:
     data = load("japanese_columns.csv")
-    assert (data.rows_read, data.rows_loaded) == (3, 2)
+    assert (data.rows_read, data.rows_loaded) == (3, 3) and data.problems == ()
     assert when(data, "row-3") == ("2023-10-17", "", "day")  # 2023/10/17
     assert events(data).loc["row-4", "title_en"] == "平壌で首脳会談" and events(data).loc["row-4", "source_title"] == "朝鮮中央通信"
     assert lonlat(data, "row-4") == (125.7381, 39.0194)
-    # '2023年10月5日' is refused (not misread), named by its column and quoted as written.
-    problem = next(p for p in data.problems if p.row == 2)
-    assert problem.field == "日付" and "'2023年10月5日'" in problem.message
+    assert when(data, "row-2") == ("2023-10-05", "", "day")  # 2023年10月5日
+
+
+def test_japanese_korean_and_dotted_dates_are_year_first() -> None:
+    data = load("year_first_dates.csv")
+    assert (data.rows_read, data.rows_loaded) == (10, 6)
+    assert when(data, "row-2") == ("2023-10-05", "", "day")  # 2023年10月5日
+    assert when(data, "row-3") == ("2023-10", "", "month")  # ２０２３年１０月 (full-width digits)
+    assert when(data, "row-4") == ("2023", "", "year")  # '2023 年'
+    assert when(data, "row-5") == ("2024-03-12", "", "day")  # 2024년 3월 12일
+    assert when(data, "row-6") == ("2023-10-05", "", "day")  # 2023. 10. 5. (Korean)
+    assert when(data, "row-7") == ("2023-10-17", "", "day")  # 2023.10.17
+    assert data.day_order == ""  # no day/month question in any of them
+    # Refused, quoted as written: an era year, a weekday after the date, no such day, and '2023.10' (a month or a number).
+    said = {p.row: p.message for p in data.problems if p.field == "日付"}
+    assert set(said) == {8, 9, 10, 11}
+    assert "'令和5年10月5日' is not a date" in said[8] and "'2023年10月5日（木）' is not a date" in said[9]
+    assert "'2023年2月30日' is not a day of the calendar" in said[10] and "'2023.10' is not a date" in said[11]
 
 
 def test_russian_columns_and_a_windows_1251_file() -> None:
