@@ -71,6 +71,23 @@ def test_acled_export_tool_bom_crlf_quoted_notes() -> None:
     assert place_of(data, "RUS501")["name_en"] == "Khasan"
 
 
+def test_acled_resaved_by_us_excel_with_only_ambiguous_dates_asks_for_the_order() -> None:
+    # Excel (US locale) re-saves event_date as M/D/YYYY: ACLED's own forms are '12 March 2024' and ISO, so the
+    # preset is no evidence of the order; 3/4/2024 was read day-first (3 April) on the strength of the columns.
+    data = load("acled_excel_us_ambiguous.csv")
+    assert data.preset == "acled" and data.needs_day_order and data.day_order == ""
+    assert data.rows_loaded == 1 and when(data, "RUS704") == ("2024-05-05", "", "day")  # 5/5/2024 reads the same either way
+    said = {p.row: p.message for p in data.problems if p.field == "event_date"}
+    assert set(said) == {2, 3, 4} and "'3/4/2024'" in said[2] and "day-first or month-first" in said[2]
+    month_first = load("acled_excel_us_ambiguous.csv", LoadOptions(day_order="monthfirst"))
+    assert [when(month_first, i)[0] for i in ("RUS701", "RUS702", "RUS703")] == ["2024-03-04", "2024-04-03", "2024-11-12"]
+    day_first = load("acled_excel_us_ambiguous.csv", LoadOptions(day_order="dayfirst"))
+    assert [when(day_first, i)[0] for i in ("RUS701", "RUS702", "RUS703")] == ["2024-04-03", "2024-03-04", "2024-12-11"]
+    # One date with a day above 12 decides it for the file.
+    decided = load("x.csv", content=(FIXTURES / "acled_excel_us_ambiguous.csv").read_bytes().replace(b"5/5/2024", b"5/15/2024"))
+    assert decided.day_order == "monthfirst" and not decided.needs_day_order and when(decided, "RUS701")[0] == "2024-03-04"
+
+
 def test_acled_api_iso_dates_and_midnight_times() -> None:
     data = load("acled_api.csv")
     assert data.preset == "acled" and (data.rows_read, data.rows_loaded) == (3, 3)
