@@ -428,7 +428,7 @@ def _normalise(values: pd.Series, order: DayOrder | None, evidence: OrderEvidenc
             fill(matched & ~bad.reindex(rest.index, fill_value=False), result.reindex(rest.index))
     epoch = converted.isna() & (problem == "") & matches(rest, _EPOCH_TIME)
     if epoch.any():
-        number = pd.to_numeric(rest[epoch], errors="coerce")
+        number = pd.to_numeric(rest[epoch], errors="coerce").astype("float64")  # Arrow text gives Int64, which refuses number / 1000
         seconds = number.where(number < 1e11, number / 1000)
         days = pd.to_datetime(seconds, unit="s", errors="coerce")
         fill(epoch, days.dt.strftime("%Y-%m-%d").reindex(rest.index))
