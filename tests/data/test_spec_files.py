@@ -225,8 +225,24 @@ def test_russian_columns_and_a_windows_1251_file() -> None:
     assert when(data, "row-2") == ("2023-10-05", "", "day")  # 05.10.2023: 5 October, decided by 17.10.2023
     assert events(data).loc["row-2", "summary_en"] == 'Состав из 40 вагонов, по данным "Коммерсанта"'
     assert events(data).loc["row-3", "source_title"] == "ТАСС" and lonlat(data, "row-3") == (133.066, 42.743)
-    cp1251 = load("russian_cp1251.csv")
-    assert cp1251.rows_loaded == 0 and "is not UTF-8 text" in cp1251.problems[0].message and "UTF-8" in cp1251.problems[0].message
+    cp1251 = load("russian_cp1251.csv")  # Excel's Russian default: read as Windows-1251, and said so
+    assert (cp1251.rows_loaded, cp1251.encoding) == (2, "cp1251") and "read as Windows-1251" in summary(cp1251)
+    assert events(cp1251).loc["row-2", "summary_en"] == 'Состав из 40 вагонов, по данным "Коммерсанта"' and cp1251.day_order == "dayfirst"
+
+
+def test_japanese_excel_shift_jis_and_unicode_text() -> None:
+    sjis = load("japanese_excel_sjis.csv")  # 'CSV (コンマ区切り)': code page 932, no BOM
+    assert (sjis.rows_read, sjis.rows_loaded, sjis.encoding) == (2, 2, "cp932") and "read as Shift_JIS" in summary(sjis)
+    assert events(sjis).loc["row-2", "title_en"] == "羅津港でコンテナ確認" and events(sjis).loc["row-2", "summary_en"] == "衛星画像で確認（①号埠頭）"
+    assert when(sjis, "row-2") == ("2023-10-05", "", "day") and lonlat(sjis, "row-3") == (133.066, 42.743)
+    unicode_text = load("japanese_excel_unicode.txt")  # 'Unicode テキスト': UTF-16 LE with a BOM, tab-separated
+    assert (unicode_text.rows_loaded, unicode_text.encoding) == (2, "utf-16") and events(unicode_text).loc["row-3", "title_en"] == "ボストーチヌイ港に貨物船"
+
+
+def test_a_legacy_encoding_that_is_not_clearly_one_is_still_refused() -> None:
+    # Western Excel's Windows-1252 decodes as 1251 too ('Cafй'): neither Japanese nor Russian text, so not guessed.
+    data = load("western_excel_cp1252.csv")
+    assert data.rows_loaded == 0 and "is not UTF-8 text" in data.problems[0].message and "CSV UTF-8" in data.problems[0].message
 
 
 @pytest.mark.parametrize("name", ["field_notes_dms.tsv", "field_notes_dms.txt"])
