@@ -29,6 +29,7 @@ from rkmap.core.memo import memo
 from rkmap.core.messages import t
 from rkmap.core.style import LARGE_EVENT_COUNT
 from rkmap.data import Dataset
+from rkmap.data._encoding import LABELS
 from rkmap.data.budgets import listed
 from rkmap.data.load_worker import KeptFile, start_worker_server
 from rkmap.data.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
@@ -379,6 +380,13 @@ def _problem_lines(data: UserData) -> str:
     return "\n".join(lines[:MAX_LISTED])
 
 
+def _notes(data: UserData, lang: str) -> list[str]:
+    """The file's notes, the encoding it was read in (the first note when it was not UTF-8) in the panel's language."""
+    label = LABELS.get(data.encoding, "")
+    said = t("user_data_encoding", "en", encoding=label)
+    return [t("user_data_encoding", lang, encoding=label) if label and note == said else note for note in data.notes]
+
+
 def upload_panel(shipped: Dataset, lang: str) -> None:
     """The contents of the "Your data" expander."""
     state = st.session_state
@@ -406,7 +414,7 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
             st.markdown(f"**{md_escape(data.file)}**  \n" + md_escape(t("user_data_pending", lang)))
             st.button(t("user_data_remove", lang), key=f"user_remove_{entry['digest']}", on_click=_remove, args=(entry["digest"],), icon=":material/close:")
             if data.notes:
-                st.caption("  \n".join(md_escape(note) for note in data.notes))
+                st.caption("  \n".join(md_escape(note) for note in _notes(data, lang)))
             _mapping_step(entry, _known_places(shipped), lang)
             continue
         st.markdown(f"**{md_escape(data.file)}**{md_escape(where)}  \n" + md_escape(t("user_data_loaded", lang, loaded=data.rows_loaded, left=data.rows_left_out)))
@@ -420,7 +428,7 @@ def upload_panel(shipped: Dataset, lang: str) -> None:
         elif data.problems:
             st.warning(f"**{t('user_data_left_out', lang)}**\n\n{_problem_lines(data)}")
         if data.notes:
-            st.caption("  \n".join(md_escape(note) for note in data.notes))
+            st.caption("  \n".join(md_escape(note) for note in _notes(data, lang)))
         if data.ignored_columns:
             st.caption(md_escape(t("user_data_ignored", lang, columns=listed(data.ignored_columns))))
         if entry.get("kept") is not None and data.columns:

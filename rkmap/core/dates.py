@@ -1,4 +1,4 @@
-"""Partial ISO dates: '2023', '2023-07' or '2023-07-25', each with its precision."""
+"""Partial ISO dates: '2023', '2023-07' or '2023-07-25', each with its precision; and the forms analysts' files write them in."""
 
 from __future__ import annotations
 
@@ -108,6 +108,18 @@ _MONTH_NAME = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH_NAME = r"^(\d{1,2})(?:st|nd|rd|th)?[\s\-/]+" + _MONTH_NAME + r"[\s\-/,]+(\d{4})" + _TIME + "$"  # 24 February 2022, 24-Feb-2022
 _MONTH_NAME_DAY = r"^" + _MONTH_NAME + r"[\s\-/]+(\d{1,2})(?:st|nd|rd|th)?,?[\s\-/]+(\d{4})" + _TIME + "$"  # February 24, 2022
 _MONTH_NAME_YEAR = r"^" + _MONTH_NAME + r"[\s\-/,]+(\d{4})$"  # February 2022
+# Year-first forms with no day/month question (#27). RE2's \d and \s are ASCII: full-width digits (０-９) and the
+# ideographic space are named; the groups are read after NFKC (full-width digits to ASCII).
+_WIDE_DIGIT = "[0-9\uff10-\uff19]"
+_WIDE_SPACE = "[ \t\u3000]*"
+# 2023年10月5日, 2023年10月 (month), 2023年 (year); Korean 2023년 10월 5일 the same with 년/월/일.
+_CJK_YMD = tuple(
+    rf"^({_WIDE_DIGIT}{{4}}){_WIDE_SPACE}{y}(?:{_WIDE_SPACE}({_WIDE_DIGIT}{{1,2}}){_WIDE_SPACE}{m}(?:{_WIDE_SPACE}({_WIDE_DIGIT}{{1,2}}){_WIDE_SPACE}{d})?)?$"
+    for y, m, d in (("年", "月", "日"), ("년", "월", "일"))
+)
+# 2023.10.05 and the Korean 2023. 10. 5. (a dot after each part, spaces after the dots): days only, as '2023.10'
+# reads as a number (a fraction of a year) as well as a month.
+_DOTTED_YMD = rf"^({_WIDE_DIGIT}{{4}})\.{_WIDE_SPACE}({_WIDE_DIGIT}{{1,2}})\.{_WIDE_SPACE}({_WIDE_DIGIT}{{1,2}})\.?$"
 
 
 @dataclass(frozen=True)
@@ -179,6 +191,26 @@ def decide_order(columns: list[pd.Series]) -> OrderEvidence:
     if month_first and not day_first:
         return OrderEvidence("monthfirst", "", month_first, ambiguous)
     return OrderEvidence(None, day_first, month_first, ambiguous)
+
+
+def _year_first(parts: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Extracted year, month and day (month and day may be empty) as '2023', '2023-10' or '2023-10-05', and the rows whose month is not 1–12.
+
+    Full-width digits are read as digits (NFKC); the calendar check of full dates is the caller's.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ascii_parts = {k: pd.Series(pc.utf8_normalize(pa.array(parts[k].fillna("").astype("string[pyarrow]").array), "NFKC"), index=parts.index, dtype="string[pyarrow]") for k in parts}
+    year, month, day = (ascii_parts[k] for k in range(3))
+    has_month, has_day = month != "", day != ""
+    out = year.str.zfill(4)
+    out = out.where(~has_month, out + "-" + month.str.zfill(2))
+    out = out.where(~has_day, out + "-" + day.str.zfill(2))
+    month_number = pd.to_numeric(month.where(has_month, "1"), errors="coerce")
+    bad = (has_month & ~month_number.between(1, 12)).astype(bool)
+    return out.astype(object), bad
 
 
 def _iso(year: pd.Series, month: pd.Series, day: pd.Series | None = None) -> pd.Series:
@@ -388,14 +420,20 @@ def _normalise(values: pd.Series, order: DayOrder | None, evidence: OrderEvidenc
         bad = matched & ~month.reindex(rest.index).between(1, 12)
         problem[bad] = "'" + rest[bad].astype(object) + "' has a month outside 1–12"
         fill(matched & ~bad, result)
+    for pattern in (*_CJK_YMD, _DOTTED_YMD):
+        matched = converted.isna() & (problem == "") & matches(rest, pattern)
+        if matched.any():
+            result, bad = _year_first(extract(rest[matched], pattern, 3))
+            problem[bad.index[bad]] = "'" + rest[bad.index[bad]].astype(object) + "' has a month outside 1–12"
+            fill(matched & ~bad.reindex(rest.index, fill_value=False), result.reindex(rest.index))
     epoch = converted.isna() & (problem == "") & matches(rest, _EPOCH_TIME)
     if epoch.any():
-        number = pd.to_numeric(rest[epoch], errors="coerce")
+        number = pd.to_numeric(rest[epoch], errors="coerce").astype("float64")  # Arrow text gives Int64, which refuses number / 1000
         seconds = number.where(number < 1e11, number / 1000)
         days = pd.to_datetime(seconds, unit="s", errors="coerce")
         fill(epoch, days.dt.strftime("%Y-%m-%d").reindex(rest.index))
     unread = converted.isna() & (problem == "")
-    problem[unread] = "'" + rest[unread].astype(object) + "' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY, DD/MM/YYYY or MM/DD/YYYY, a date-time, YYYYMMDD or epoch seconds)"
+    problem[unread] = "'" + rest[unread].astype(object) + "' is not a date (use YYYY-MM-DD, YYYY-MM, YYYY, DD/MM/YYYY or MM/DD/YYYY, a date-time, YYYYMMDD, YYYY年M月D日, YYYY.MM.DD or epoch seconds)"
     # Full dates must be calendar days: quote the cell, not the converted text.
     full = converted.notna() & (converted.astype(str).str.len() == 10)
     if full.any():

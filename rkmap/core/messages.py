@@ -209,6 +209,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "user_data_team_deleted": ("{file} was deleted from the team database.", "{file}をチームのデータベースから削除しました。"),
     "user_data_team_error": ("Team database: {error}", "チームのデータベース:{error}"),
     "user_data_duplicate": ("{file} is already loaded.", "{file}は既に読み込まれています。"),
+    "user_data_encoding": ("read as {encoding} text, not UTF-8", "{encoding} のテキストとして読み込み(UTF-8 ではありません)"),
     "user_data_ignored": ("Columns not used: {columns}", "使わなかった列:{columns}"),
     "user_data_template": ("Download the template (CSV)", "テンプレート(CSV)をダウンロード"),
     "user_data_save": ("Save your data (GeoJSON; upload it again later)", "追加データを保存(GeoJSON、後で再読み込み可)"),

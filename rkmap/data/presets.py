@@ -141,8 +141,10 @@ PRESETS = (
             "lat": ("latitude",), "lon": ("longitude",), "place_name": ("location",), "country": ("country",), "source": ("source",),
             "date_precision": (ACLED_DATE_PRECISION,), "location_precision": (ACLED_LOCATION_PRECISION,),
         },
-        "dayfirst", ("timestamp",),
-        "event_date is the date (day-first); timestamp is ACLED's upload time and is not used",
+        # No day/month order of its own: ACLED writes '12 March 2024' or ISO dates, so numeric ones are an analyst's
+        # re-save (a US-locale Excel writes 3/12/2024), of the order of that spreadsheet, not ACLED's (#27).
+        None, ("timestamp",),
+        "event_date is the date (a numeric date such as 13/03/2024 shows the order, else it is asked); timestamp is ACLED's upload time and is not used",
     ),
     Preset(
         "ucdp", "UCDP GED",

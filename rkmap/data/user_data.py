@@ -46,8 +46,9 @@ from rkmap.core.coordinates import MAX_LAT, MAX_LON, valid_line, valid_lonlat
 from rkmap.core.dates import CONTEXT_FIRST, CONTEXT_LAST, DayOrder, decide_order, matches, normalise_dates
 from rkmap.core.errors import EXAMPLES_PER_GROUP, Group, Problem, Report, reason_of
 from rkmap.core.memo import memo
+from rkmap.core.messages import t as _t
 from rkmap.core.schema import AREA_KINDS, EVENTS, LOCATION_PRECISIONS, MODES, PLACE_KINDS, PLACES, ROUTE_LEGS, Column
-from rkmap.data import _json_stream
+from rkmap.data import _encoding, _json_stream
 from rkmap.data import budgets as _budgets
 from rkmap.data import presets as _presets
 from rkmap.data._kml import KmlError, kml_bytes, read_kml
@@ -188,6 +189,7 @@ class UserData:
     columns: tuple[str, ...] = ()  # the file's columns, and those a preset derived from them
     day_order: str = ""  # 'dayfirst' | 'monthfirst' | '' (no numeric dates, or undecided)
     needs_day_order: bool = False  # dates were left out because the order is unknown: ask the analyst
+    encoding: str = ""  # a key of _encoding.LABELS: the text was not UTF-8 and was read in that encoding
     notes: tuple[str, ...] = ()  # what was done, in the file's own column names
     left_out: tuple[Group, ...] = ()  # rows left out, grouped by field and reason
 
@@ -264,6 +266,7 @@ class _Raw:
     rows: list[int]  # the file's row number per record
     problems: list[Problem]
     all_columns: list[str] | None = None  # every column of the file, when ``frame`` holds only those the load needs
+    encoding: str = ""  # a key of _encoding.LABELS when the text was not UTF-8
 
 
 class _Features:
@@ -333,7 +336,7 @@ def load_user_file_taking(name: str, held: list[bytes], known_places: Collection
     fmt = SUFFIXES.get(suffix)
     if fmt is None:
         return _nothing(file, f"has an unsupported type '{suffix or '(none)'}': use .csv, .tsv, .txt, .geojson, .json, .kml, .kmz or .parquet. Nothing loaded.")
-    readers = {"csv": lambda f, c: _read_csv(f, c, options), "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
+    readers = {"csv": lambda f, c: _read_text_csv(f, c, options), "geojson": _read_geojson, "kml": _read_kml, "kmz": _read_kmz, "parquet": _read_parquet}
     try:
         with _cyclic_gc_paused():
             raw = readers[fmt](file, content)
@@ -416,6 +419,19 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _Unreadable(f"is not UTF-8 text (byte {exc.start}): save it as 'CSV UTF-8' or UTF-8 text.") from None
+
+
+def _read_text_csv(file: str, content: bytes, options: LoadOptions) -> _Raw:
+    """:func:`_read_csv`, and a file that is not UTF-8 read again in the legacy encoding it clearly is (else still refused)."""
+    try:
+        return _read_csv(file, content, options)
+    except _Unreadable as exc:
+        legacy = _encoding.legacy_text(content) if "is not UTF-8" in str(exc) else None
+        if legacy is None:
+            raise
+    raw = _read_csv(file, legacy[0].encode("utf-8"), options)
+    raw.encoding = legacy[1]
+    return raw
 
 
 @dataclass(frozen=True)
@@ -1063,7 +1079,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
     columns = raw.all_columns or columns
     ignored = tuple(c for c in columns if c not in used)
     frame["_row"] = np.asarray(raw.rows, dtype=np.int64)
-    notes: list[str] = []
+    notes: list[str] = [_t("user_data_encoding", "en", encoding=_encoding.LABELS[raw.encoding])] if raw.encoding else []
     # KML Folders (outer first) are kept in the summary, and name the place of an untitled row.
     folder = _columns.text(source_frame["folder"].astype(object)) if "folder" in source_frame.columns else pd.Series("", index=frame.index, dtype=_columns.STRING)
     frame["_folder"] = folder
@@ -1251,6 +1267,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         columns=tuple(dict.fromkeys([*columns, *derived])),
         day_order=order or "",
         needs_day_order=needs_order,
+        encoding=raw.encoding,
         notes=tuple(notes),
         left_out=groups,
     )

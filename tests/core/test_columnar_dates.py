@@ -51,3 +51,9 @@ def test_period_first_days_are_numpys_calendar(unit: str) -> None:
     expected = periods.astype(f"datetime64[{unit}]").astype("datetime64[D]")
     assert (period_first_days(periods, unit) == expected).all()
     assert period_first_days(np.array([], dtype=np.int64), unit).dtype == np.dtype("datetime64[D]")
+
+
+def test_epoch_milliseconds_that_are_not_whole_seconds_are_read() -> None:
+    # pandas reads Arrow text as Int64, and Int64 refused 100000000.001 seconds: the whole file failed (found by the GeoJSON fuzz test).
+    out, errors = normalise_dates(pd.Series(["100000000001", "1709856000123", "1709856000"], dtype="string[pyarrow]"), None)
+    assert list(out) == ["1973-03-03", "2024-03-08", "2024-03-08"] and set(errors) == {""}

@@ -144,8 +144,11 @@ def test_a_nul_byte_costs_its_row() -> None:
     assert problem.row == 3 and "NUL" in problem.message
 
 
-def test_a_utf16_csv_is_still_refused_whole() -> None:
-    message = _only_problem(load_user_file("u16.csv", f"date,title,lat,lon,source\n{GOOD_ROW}\n".encode("utf-16")))
+def test_a_utf16_csv_is_read_by_its_bom_and_refused_whole_without_one() -> None:
+    text = f"date,title,lat,lon,source\n{GOOD_ROW}\n"
+    data = load_user_file("u16.csv", text.encode("utf-16"))  # with a BOM (Excel's "Unicode Text"): the BOM says how to read it
+    assert data.rows_loaded == 1 and data.encoding == "utf-16"
+    message = _only_problem(load_user_file("u16.csv", text.encode("utf-16-le")))  # no BOM: nothing says it is UTF-16
     assert "NUL bytes" in message or "not UTF-8 text" in message
 
 

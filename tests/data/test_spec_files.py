@@ -71,6 +71,23 @@ def test_acled_export_tool_bom_crlf_quoted_notes() -> None:
     assert place_of(data, "RUS501")["name_en"] == "Khasan"
 
 
+def test_acled_resaved_by_us_excel_with_only_ambiguous_dates_asks_for_the_order() -> None:
+    # Excel (US locale) re-saves event_date as M/D/YYYY: ACLED's own forms are '12 March 2024' and ISO, so the
+    # preset is no evidence of the order; 3/4/2024 was read day-first (3 April) on the strength of the columns.
+    data = load("acled_excel_us_ambiguous.csv")
+    assert data.preset == "acled" and data.needs_day_order and data.day_order == ""
+    assert data.rows_loaded == 1 and when(data, "RUS704") == ("2024-05-05", "", "day")  # 5/5/2024 reads the same either way
+    said = {p.row: p.message for p in data.problems if p.field == "event_date"}
+    assert set(said) == {2, 3, 4} and "'3/4/2024'" in said[2] and "day-first or month-first" in said[2]
+    month_first = load("acled_excel_us_ambiguous.csv", LoadOptions(day_order="monthfirst"))
+    assert [when(month_first, i)[0] for i in ("RUS701", "RUS702", "RUS703")] == ["2024-03-04", "2024-04-03", "2024-11-12"]
+    day_first = load("acled_excel_us_ambiguous.csv", LoadOptions(day_order="dayfirst"))
+    assert [when(day_first, i)[0] for i in ("RUS701", "RUS702", "RUS703")] == ["2024-04-03", "2024-03-04", "2024-12-11"]
+    # One date with a day above 12 decides it for the file.
+    decided = load("x.csv", content=(FIXTURES / "acled_excel_us_ambiguous.csv").read_bytes().replace(b"5/5/2024", b"5/15/2024"))
+    assert decided.day_order == "monthfirst" and not decided.needs_day_order and when(decided, "RUS701")[0] == "2024-03-04"
+
+
 def test_acled_api_iso_dates_and_midnight_times() -> None:
     data = load("acled_api.csv")
     assert data.preset == "acled" and (data.rows_read, data.rows_loaded) == (3, 3)
@@ -178,13 +195,28 @@ def test_opendatasoft_semicolons_decimal_commas_and_geo_point() -> None:
 
 def test_japanese_columns() -> None:
     data = load("japanese_columns.csv")
-    assert (data.rows_read, data.rows_loaded) == (3, 2)
+    assert (data.rows_read, data.rows_loaded) == (3, 3) and data.problems == ()
     assert when(data, "row-3") == ("2023-10-17", "", "day")  # 2023/10/17
     assert events(data).loc["row-4", "title_en"] == "平壌で首脳会談" and events(data).loc["row-4", "source_title"] == "朝鮮中央通信"
     assert lonlat(data, "row-4") == (125.7381, 39.0194)
-    # '2023年10月5日' is refused (not misread), named by its column and quoted as written.
-    problem = next(p for p in data.problems if p.row == 2)
-    assert problem.field == "日付" and "'2023年10月5日'" in problem.message
+    assert when(data, "row-2") == ("2023-10-05", "", "day")  # 2023年10月5日
+
+
+def test_japanese_korean_and_dotted_dates_are_year_first() -> None:
+    data = load("year_first_dates.csv")
+    assert (data.rows_read, data.rows_loaded) == (10, 6)
+    assert when(data, "row-2") == ("2023-10-05", "", "day")  # 2023年10月5日
+    assert when(data, "row-3") == ("2023-10", "", "month")  # ２０２３年１０月 (full-width digits)
+    assert when(data, "row-4") == ("2023", "", "year")  # '2023 年'
+    assert when(data, "row-5") == ("2024-03-12", "", "day")  # 2024년 3월 12일
+    assert when(data, "row-6") == ("2023-10-05", "", "day")  # 2023. 10. 5. (Korean)
+    assert when(data, "row-7") == ("2023-10-17", "", "day")  # 2023.10.17
+    assert data.day_order == ""  # no day/month question in any of them
+    # Refused, quoted as written: an era year, a weekday after the date, no such day, and '2023.10' (a month or a number).
+    said = {p.row: p.message for p in data.problems if p.field == "日付"}
+    assert set(said) == {8, 9, 10, 11}
+    assert "'令和5年10月5日' is not a date" in said[8] and "'2023年10月5日（木）' is not a date" in said[9]
+    assert "'2023年2月30日' is not a day of the calendar" in said[10] and "'2023.10' is not a date" in said[11]
 
 
 def test_russian_columns_and_a_windows_1251_file() -> None:
@@ -193,8 +225,24 @@ def test_russian_columns_and_a_windows_1251_file() -> None:
     assert when(data, "row-2") == ("2023-10-05", "", "day")  # 05.10.2023: 5 October, decided by 17.10.2023
     assert events(data).loc["row-2", "summary_en"] == 'Состав из 40 вагонов, по данным "Коммерсанта"'
     assert events(data).loc["row-3", "source_title"] == "ТАСС" and lonlat(data, "row-3") == (133.066, 42.743)
-    cp1251 = load("russian_cp1251.csv")
-    assert cp1251.rows_loaded == 0 and "is not UTF-8 text" in cp1251.problems[0].message and "UTF-8" in cp1251.problems[0].message
+    cp1251 = load("russian_cp1251.csv")  # Excel's Russian default: read as Windows-1251, and said so
+    assert (cp1251.rows_loaded, cp1251.encoding) == (2, "cp1251") and "read as Windows-1251" in summary(cp1251)
+    assert events(cp1251).loc["row-2", "summary_en"] == 'Состав из 40 вагонов, по данным "Коммерсанта"' and cp1251.day_order == "dayfirst"
+
+
+def test_japanese_excel_shift_jis_and_unicode_text() -> None:
+    sjis = load("japanese_excel_sjis.csv")  # 'CSV (コンマ区切り)': code page 932, no BOM
+    assert (sjis.rows_read, sjis.rows_loaded, sjis.encoding) == (2, 2, "cp932") and "read as Shift_JIS" in summary(sjis)
+    assert events(sjis).loc["row-2", "title_en"] == "羅津港でコンテナ確認" and events(sjis).loc["row-2", "summary_en"] == "衛星画像で確認（①号埠頭）"
+    assert when(sjis, "row-2") == ("2023-10-05", "", "day") and lonlat(sjis, "row-3") == (133.066, 42.743)
+    unicode_text = load("japanese_excel_unicode.txt")  # 'Unicode テキスト': UTF-16 LE with a BOM, tab-separated
+    assert (unicode_text.rows_loaded, unicode_text.encoding) == (2, "utf-16") and events(unicode_text).loc["row-3", "title_en"] == "ボストーチヌイ港に貨物船"
+
+
+def test_a_legacy_encoding_that_is_not_clearly_one_is_still_refused() -> None:
+    # Western Excel's Windows-1252 decodes as 1251 too ('Cafй'): neither Japanese nor Russian text, so not guessed.
+    data = load("western_excel_cp1252.csv")
+    assert data.rows_loaded == 0 and "is not UTF-8 text" in data.problems[0].message and "CSV UTF-8" in data.problems[0].message
 
 
 @pytest.mark.parametrize("name", ["field_notes_dms.tsv", "field_notes_dms.txt"])
