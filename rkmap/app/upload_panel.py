@@ -29,7 +29,6 @@ from rkmap.core.memo import memo
 from rkmap.core.messages import t
 from rkmap.core.style import LARGE_EVENT_COUNT
 from rkmap.data import Dataset
-from rkmap.data._encoding import LABELS
 from rkmap.data.budgets import listed
 from rkmap.data.load_worker import KeptFile, start_worker_server
 from rkmap.data.postgis import DatabaseError, TeamUpload, delete_user_upload, load_user_uploads, save_user_data
@@ -382,7 +381,7 @@ def _problem_lines(data: UserData) -> str:
 
 def _notes(data: UserData, lang: str) -> list[str]:
     """The file's notes, the encoding it was read in (the first note when it was not UTF-8) in the panel's language."""
-    label = LABELS.get(data.encoding, "")
+    label = data.encoding_label
     said = t("user_data_encoding", "en", encoding=label)
     return [t("user_data_encoding", lang, encoding=label) if label and note == said else note for note in data.notes]
 

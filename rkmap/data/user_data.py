@@ -63,7 +63,7 @@ SUFFIXES = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".tab": "csv", ".geojson": "geojson", ".json": "geojson",
     ".kml": "kml", ".kmz": "kmz", ".parquet": "parquet", ".geoparquet": "parquet",
 }  # fmt: skip
-UPLOAD_TYPES = ("csv", "txt", "tsv", "geojson", "json", "kml", "kmz", "parquet")
+UPLOAD_TYPES = tuple(suffix.removeprefix(".") for suffix in SUFFIXES)  # the panel offers every file the loader reads
 ORIGIN_USER = "user"
 DEFAULT_EVENT_KIND = "report"
 DEFAULT_CLAIM = "reported"
@@ -196,6 +196,11 @@ class UserData:
     @property
     def preset_label(self) -> str:
         return PRESET_LABELS.get(self.preset, "")
+
+    @property
+    def encoding_label(self) -> str:
+        """The encoding the text was read in, as Excel names it; empty for UTF-8."""
+        return _encoding.LABELS.get(self.encoding, "")
 
     @cached_property
     def rows_loaded(self) -> int:

@@ -226,3 +226,11 @@ def test_an_added_file_is_kept_compressed_in_the_session_for_a_new_mapping() -> 
 
     entry = at.session_state[FILES_KEY][0]
     assert "content" not in entry and entry["kept"].content() == GOOD  # read again, as the file was, when the mapping changes
+
+
+def test_the_panel_offers_every_kind_of_file_the_loader_reads() -> None:
+    """`.tab` and `.geoparquet` were read by the command line but not offered by the panel's file chooser."""
+    from rkmap.data.user_data import SUFFIXES, UPLOAD_TYPES
+
+    assert {f".{kind}" for kind in UPLOAD_TYPES} == set(SUFFIXES)
+    assert {"tab", "geoparquet"} <= set(UPLOAD_TYPES)
