@@ -1231,7 +1231,7 @@ def _interpret(file: str, raw: _Raw, known_places: frozenset[str], options: Load
         noun = pd.Series(layer[untitled.to_numpy(dtype=bool)], index=rows.index, dtype=object).map({"event": "Event", "place": "Place", "route": "Line"}).fillna("Item").astype(object)
         what = rows["kind"].astype(object).where(rows["kind"] != "", noun)
         what = what.str.slice(0, 1).str.upper() + what.str.slice(1)
-        where = rows["place_name"].astype(object).where(rows["place_name"] != "", rows["lat"].astype(object) + ", " + rows["lon"].astype(object))
+        where = rows["place_name"].astype(object).where(rows["place_name"] != "", _coordinates_text(rows))
         where = where.where(where != ", ", rows["place_id"].astype(object))
         where = where.where(where != "", rows["_folder"].astype(object))
         title = (what + np.where(where != "", " at " + where, "") + GENERATED_TITLE).astype(object)
@@ -1373,7 +1373,7 @@ def _events(file: str, frame: pd.DataFrame, report: Report, known: frozenset[str
         name = first["place_name"].where(first["place_name"] != "", first["place_id"])
         unnamed = name == ""
         if unnamed.any():  # named by its coordinates, built for the unnamed only
-            name = name.astype(object).where(~unnamed, first["lat"].astype(object) + ", " + first["lon"].astype(object)).astype(_columns.STRING)
+            name = name.astype(object).where(~unnamed, _coordinates_text(first)).astype(_columns.STRING)
         precision = first["location_precision"]
         # Arrow strings throughout (no .to_numpy(): a million places of Python strings doubled the peak memory).
         places = pd.DataFrame(
@@ -1817,6 +1817,17 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
             line = route["line"]
             features.append({"type": "Feature", "geometry": mapping(line) if all(valid_line(part) for part in getattr(line, "geoms", [line])) else None, "properties": props})
     return features
+
+
+def _coordinates_text(rows: pd.DataFrame) -> pd.Series:
+    """'lat, lon' naming a place that has no name, to six decimals (about 10 cm): a reprojected or computed point read
+    '42.415, 130.60500000000002'. Only the name: the row's coordinates stay as read."""
+    def text(column: str) -> pd.Series:
+        numbers = _columns.numbers(rows[column]).round(6)
+        return rows[column].astype(object).where(numbers.isna(), numbers.map(lambda v: f"{v:.6f}".rstrip("0").rstrip(".")))
+
+    lat, lon = text("lat"), text("lon")
+    return (lat + ", " + lon).where((lat != "") | (lon != ""), ", ")
 
 
 def _in_file_order(events: pd.DataFrame) -> pd.DataFrame:

@@ -368,3 +368,19 @@ def test_user_layers_are_drawn_apart_from_the_shipped_layers(dataset: Dataset, k
     assert {"user1:summit", "user1:ship"} <= set(items.events["id"])
     assert len(items.events) == len(visible_items(dataset, view).events) + 2
     assert len(items.places) == len(visible_items(dataset, view).places)  # event places are not listed as places
+
+
+def test_a_place_named_by_its_reprojected_coordinates_reads_them_to_six_decimals() -> None:
+    """A point in EPSG:3857 without a name was called 'Event at 42.39381772191592, 130.60358250289892'; its coordinates are kept as the loader keeps them."""
+    import json as _json
+    import re
+
+    from rkmap.data.user_data import load_user_file
+
+    text = _json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}},
+                        "features": [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [14538724.3, 5220155.2]},
+                                      "properties": {"date": "2023-10-05", "source": "Survey"}}]}).encode()
+    data = load_user_file("noname.geojson", text, set())
+    title = str(data.events["title_en"].iloc[0])
+    assert re.fullmatch(r"Event at 42\.393818, 130\.603583 \(title generated\)", title), title
+    assert abs(float(data.places["lat"].iloc[0]) - 42.39381772191592) < 1e-6
