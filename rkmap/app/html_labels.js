@@ -105,7 +105,8 @@ export function htmlLabelLayer(root) {
       const [padX, padY] = backgroundPadding;
       this.state.labels = Array.from(Array.isArray(data) ? data : [], (datum) => {
         const span = document.createElement("span");
-        span.textContent = String(propValue(getText, datum) ?? "");
+        const text = String(propValue(getText, datum) ?? "");
+        span.textContent = text;
         Object.assign(span.style, {
           fontFamily: propValue(fontFamily),
           fontWeight: String(fontWeight),
@@ -118,7 +119,9 @@ export function htmlLabelLayer(root) {
         // A label placed away from its symbol is joined to it by a leader line (as in the exports), in its ink.
         const leader = Object.assign(document.createElement("div"), { className: "deck-map-label-leader" });
         Object.assign(leader.style, { background: cssColour(propValue(getColor, datum)), visibility: "hidden" });
-        return { span, leader, datum, shown: true, position: propValue(getPosition, datum), placements: datum.placements ?? null, offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
+        // Its two-line form (rkmap/render/deck.py wrapped_label), drawn where the placement says so.
+        const wrapped = typeof datum.wrapped === "string" ? datum.wrapped : null;
+        return { span, leader, datum, text, wrapped, shown: true, position: propValue(getPosition, datum), placements: datum.placements ?? null, offset: propValue(getPixelOffset, datum) ?? [0, 0], shift };
       });
       // Leaders first: under every label.
       this.state.box.replaceChildren(...this.state.labels.map(({ leader }) => leader), ...this.state.labels.map(({ span }) => span));
@@ -141,11 +144,18 @@ export function htmlLabelLayer(root) {
       this.state.placedAt = at;
       const { placementSizes: sizes, placementStarts: starts, placementSteps: steps, placementFrame: frame } = this.props;
       const { set, level } = placementChoice({ sizes, starts, steps, frame }, viewport.width, viewport.height, viewport.zoom);
-      for (const { span, leader, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
+      for (const { span, leader, text, wrapped, shown, position, placements, offset: [dx, dy], shift: [sx, sy] } of this.state.labels) {
         const at = viewport.project(position);
         // Placed in Python; a label without placements (none sent) sits at its own offset.
         const corners = set >= 0 && Array.isArray(placements) ? placements[set] : null;
         const placed = Array.isArray(corners) ? corners[level] : null;
+        // An odd length ends in the two-line flag: [dx, dy(, leader's four ends), 1].
+        const twoLines = Boolean(wrapped) && Array.isArray(placed) && placed.length % 2 === 1 && placed[placed.length - 1] === 1;
+        const shownText = twoLines ? wrapped : text;
+        if (span.textContent !== shownText) {
+          span.textContent = shownText;
+          span.style.whiteSpace = twoLines ? "pre" : "";
+        }
         const corner = Array.isArray(corners)
           ? placed && [at[0] + placed[0], at[1] + placed[1]]
           : [at[0] + dx + (sx / 100) * span.offsetWidth, at[1] + dy + (sy / 100) * span.offsetHeight];

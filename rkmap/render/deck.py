@@ -548,7 +548,8 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
     if look.placed_labels:
         sets = label_sets(dataset, view, frame=frame, others=others)
-        label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": sets.placed.get(("area", r["id"]))} for r in labels])
+        label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": sets.placed.get(("area", r["id"])), "wrapped": wrapped_label(str(r["name"]))}
+                                                           for r in labels])
         placement = sets.layer_props()
     else:  # beside their point, as the analyst's place labels
         placement, label_data = None, publish(f"area-labels-{key}", lambda: labels)
@@ -602,7 +603,7 @@ def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     sets = label_sets(dataset, view, frame=frame, others=others)
     labels_url = publish(f"place-labels-{view.lang}-{view.region}-{'events' in view.layers}", lambda: [
-        {**r, "placements": sets.placed.get(("place", r["id"]))} for r in records if r["kind"] not in hidden])
+        {**r, "placements": sets.placed.get(("place", r["id"])), "wrapped": wrapped_label(str(r["name"]))} for r in records if r["kind"] not in hidden])
     labels = label_layer(f"{look.prefix}place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
                          anchor="anchor", baseline="baseline", offset="label_offset", placement=sets.layer_props())
     return [icons, labels]
@@ -635,7 +636,9 @@ LABEL_PRIORITY = {"capital": 3, "city": 2, "spaceport": 2, "rail_hub": 1, "port"
 APP_MAP_SIZES = (MapSize(547, 441), MapSize(764, 621), MapSize(764, 721), MapSize(981, 801), MapSize(1415, 1161))
 
 LabelKey = tuple[str, str]
-Corners = list[list[float] | None]  # per zoom level: a label box's top-left corner from its place (and a leader's ends), or None (left out)
+# Per zoom level: a label box's top-left corner from its place (and a leader's ends), then 1 if the label is drawn on two lines
+# (an odd length), or None (left out).
+Corners = list[list[float] | None]
 
 
 def label_box_size(text: str, size_px: int) -> tuple[float, float]:
@@ -646,8 +649,22 @@ def label_box_size(text: str, size_px: int) -> tuple[float, float]:
     """
     import unicodedata
 
-    width = sum(size_px if unicodedata.east_asian_width(c) in "WF" else 0.78 * size_px for c in text)
-    return width + 2 * LABEL_PAD_PX[0], size_px * 1.45 + 2 * LABEL_PAD_PX[1]
+    lines = text.split("\n")
+    width = max(sum(size_px if unicodedata.east_asian_width(c) in "WF" else 0.78 * size_px for c in line) for line in lines)
+    return width + 2 * LABEL_PAD_PX[0], size_px * 1.45 * len(lines) + 2 * LABEL_PAD_PX[1]
+
+
+def wrapped_label(text: str) -> str | None:
+    """The label on two lines, broken at the space nearest its middle ("Dunai port\nfacility"); None for one word.
+
+    Tried after the one-line label where that finds no room (labels.LabelRequest.alternatives): in the smallest
+    map the Rajin–Dunai frame's "Dunai port facility" had none. The browser draws it so when placed so.
+    """
+    spaces = [i for i, c in enumerate(text) if c == " "]
+    if not spaces:
+        return None
+    cut = min(spaces, key=lambda i: abs(i - len(text) / 2))
+    return text[:cut] + "\n" + text[cut + 1:]
 
 
 @dataclass(frozen=True)
@@ -769,7 +786,8 @@ def label_placements(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
         # Only places on the map as framed here: a label whose place is off it names nothing in view, and
         # drifts past the map's edge as the view zooms in (the box round a place inside only grows round it).
         requests = [
-            LabelRequest("|".join(key), anchor, label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2)
+            LabelRequest("|".join(key), anchor, label_box_size(text, px), priority, side, clearance=style.PLACE_SIZE_PX / 2,
+                         alternatives=(label_box_size(wrapped, px),) if (wrapped := wrapped_label(text)) else ())
             for key, position, text, px, priority, side in scene.labels
             if edge[0] <= (anchor := at(*position))[0] <= edge[2] and edge[1] <= anchor[1] <= edge[3]
         ]
@@ -794,6 +812,8 @@ def _corner(spot: Placed, anchor: tuple[float, float]) -> list[float]:
     if spot.leader is not None:
         (sx, sy), (ex, ey) = spot.leader
         corner += [round(sx - anchor[0], 1), round(anchor[1] - sy, 1), round(ex - anchor[0], 1), round(anchor[1] - ey, 1)]
+    if spot.variant:  # on two lines (wrapped_label): the datum's ``wrapped`` text
+        corner.append(1)
     return corner
 
 

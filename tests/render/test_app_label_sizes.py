@@ -34,6 +34,7 @@ from rkmap.render.deck import (
     label_box_size,
     label_sets,
     route_records,
+    wrapped_label,
 )
 from rkmap.render.labels import conflicts
 from rkmap.render.layer_parts import slot_offsets
@@ -119,6 +120,9 @@ def drawn_labels(dataset, view: MapView, sets: LabelSets, screen: Screen, index:
             record = areas[ident]
             (lon, lat), text, px = record["position"], record["name"], AREA_LABEL_PX
         x, y = screen.at(lon, lat)
+        if len(corner) % 2 == 1 and corner[-1] == 1:  # drawn on two lines
+            text = wrapped_label(str(text))
+            assert text is not None, (layer, ident, "placed on two lines without a space to break at")
         w, h = label_box_size(str(text), px)
         boxes[(layer, ident)] = (x + corner[0], y + corner[1], x + corner[0] + w, y + corner[1] + h)
     return boxes
@@ -179,7 +183,8 @@ def test_the_frame_own_box_fits_any_map_and_is_chosen_where_no_measured_size_doe
 def test_capital_and_spaceport_keep_their_names_with_a_leader_where_their_events_crowd_them(dataset, lang: str) -> None:
     """On the whole route at 1600 px wide (the default view of a common screen) Pyongyang's and Vostochny's
     symbols are ringed by their events: their labels lie a little further out, within three font sizes, and
-    the browser draws a leader from the symbol's edge to the label's box (the placement's last four numbers)."""
+    the browser draws a leader from the symbol's edge to the label's box (the placement's four numbers after
+    the corner), or they stay beside it on two lines."""
     view = MapView(as_of=date(2023, 10, 13), region="route", lang=lang)
     sets = label_sets(dataset, view)
     for size in (MapSize(764, 621), MapSize(764, 721)):
@@ -190,9 +195,10 @@ def test_capital_and_spaceport_keep_their_names_with_a_leader_where_their_events
         assert {("place", "pyongyang"), ("place", "vostochny")} <= set(boxes), (size, sorted(boxes))
         for key, box in boxes.items():
             corner = sets.placed[key][index][level]
+            corner = corner[:-1] if len(corner) % 2 else corner  # without the two-line flag
             if len(corner) == 2:
                 continue
-            sx, sy, ex, ey = corner[2:]
+            sx, sy, ex, ey = corner[2:6]
             x0, y0 = box[0] - corner[0], box[1] - corner[1]  # the place, on screen
             start, end = (x0 + sx, y0 + sy), (x0 + ex, y0 + ey)
             assert math.hypot(sx, sy) == pytest.approx(style.PLACE_SIZE_PX / 2, abs=0.2), (key, "a leader starts at its symbol's edge")

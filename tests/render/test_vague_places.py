@@ -205,7 +205,7 @@ def test_the_inset_hides_no_symbol_and_no_route_line(dataset, region: str, size:
 def test_app_label_placements_keep_the_label_rule(dataset, region: str, lang: str) -> None:
     """No label over another label, a place or event symbol (any date) or a route line, at every zoom sent."""
     from rkmap.core.projection import world_xy as mercator
-    from rkmap.render.deck import AREA_LABEL_PX, PLACE_LABEL_PX, label_box_size, label_placements, route_records
+    from rkmap.render.deck import AREA_LABEL_PX, PLACE_LABEL_PX, label_box_size, label_placements, route_records, wrapped_label
     from rkmap.render.labels import conflicts
     from rkmap.render.view import localized, region_of
 
@@ -237,6 +237,8 @@ def test_app_label_placements_keep_the_label_rule(dataset, region: str, lang: st
             else:
                 record = area_by_id[ident]
                 text, px, anchor = record["name"], AREA_LABEL_PX, at(*record["position"])
+            if len(corners[k]) % 2 == 1 and corners[k][-1] == 1:  # drawn on two lines
+                text = wrapped_label(str(text))
             w, h = label_box_size(str(text), px)
             x0, y0 = anchor[0] + corners[k][0], anchor[1] + corners[k][1]
             labels.append((x0, y0, x0 + w, y0 + h))
