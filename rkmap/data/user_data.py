@@ -1821,13 +1821,22 @@ def saved_features(user: Sequence[UserData]) -> list[dict[str, object]]:
 
 def _coordinates_text(rows: pd.DataFrame) -> pd.Series:
     """'lat, lon' naming a place that has no name, to six decimals (about 10 cm): a reprojected or computed point read
-    '42.415, 130.60500000000002'. Only the name: the row's coordinates stay as read."""
-    def text(column: str) -> pd.Series:
-        numbers = _columns.numbers(rows[column]).round(6)
-        return rows[column].astype(object).where(numbers.isna(), numbers.map(lambda v: f"{v:.6f}".rstrip("0").rstrip(".")))
+    '42.415, 130.60500000000002'. Only the name: the row's coordinates stay as read. A cell that is no number is kept.
 
-    lat, lon = text("lat"), text("lon")
-    return (lat + ", " + lon).where((lat != "") | (lon != ""), ", ")
+    In Arrow, column-wise: a Python format per cell took 1.5 s for a million unnamed points, five times the plain join.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(column: str) -> pa.Array:
+        cells = pa.array(rows[column].astype("string[pyarrow]").array).cast(pa.large_string())
+        numbers = _columns.numbers(rows[column]).round(6)
+        # Arrow's shortest round-trip text of each rounded number.
+        shown = pc.cast(pa.array(numbers.to_numpy(), mask=numbers.isna().to_numpy()), pa.large_string())
+        return pc.fill_null(pc.coalesce(shown, cells), "")
+
+    joined = pc.binary_join_element_wise(text("lat"), text("lon"), pa.scalar(", ", pa.large_string()))
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=rows.index, dtype=object)
 
 
 def _in_file_order(events: pd.DataFrame) -> pd.DataFrame:
