@@ -72,7 +72,12 @@ def wait_for_warm_up(timeout_s: float = 60.0) -> None:
 
 
 def _start_up() -> None:
+    from rkmap.core.paths import SERVER_CACHE_DIR
+    from rkmap.render import label_store
     from rkmap.render.static_files import clean_cache_at_start
+
+    if not off("label_store"):
+        label_store.use(SERVER_CACHE_DIR / "label-sets")  # the labels placed at an earlier start, for the same data and code
 
     clean_cache_at_start()  # issue #26: no leftover of a session's data, and the folder within its bound
     # The uploads' fork server (issue #26) starts when the "Your data" panel is opened (rkmap/data/load_worker.py):

@@ -12,3 +12,5 @@ REPO_DIR = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_DIR / "geodata"
 STATIC_DIR = REPO_DIR / "static"
 SECRETS_FILE = REPO_DIR / ".streamlit" / "secrets.toml"
+# What the app server keeps between its starts (rkmap/render/label_store.py); never served.
+SERVER_CACHE_DIR = REPO_DIR / ".cache"

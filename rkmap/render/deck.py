@@ -27,7 +27,7 @@ from rkmap.core.projection import world_lonlat, world_xy, world_xy_array
 from rkmap.core.text import row_span, schematic_note
 from rkmap.core.text_safety import reveal_invisible
 from rkmap.data import Dataset
-from rkmap.render import layer_parts
+from rkmap.render import label_store, layer_parts
 from rkmap.render._grouping import current_intervals, symbol_groups
 from rkmap.render._screen_path import frame_zoom, screen_path
 from rkmap.render.arrows import arrows_along
@@ -836,6 +836,27 @@ class LabelSets:
                 "placement_frame": [self.frame.west, self.frame.south, self.frame.east, self.frame.north]}
 
 
+def _scene_parts(scene: LabelScene, sizes: list[MapSize]) -> list[object]:
+    """Everything :func:`label_placements` reads, for the label store's digest."""
+    region = scene.region
+    return [[region.key, region.west, region.south, region.east, region.north], [[s.width, s.height] for s in sizes],
+            [[list(key), list(position), text, px, priority, side] for key, position, text, px, priority, side in scene.labels],
+            *scene.symbols, *scene.event_offsets, len(scene.routes), *scene.routes, *scene.half_sizes]
+
+
+def _kept_label_sets(stored: str, scene: LabelScene, sizes: list[MapSize]) -> LabelSets | None:
+    """The label store's sets for this scene, or None if it has none (or a file not of its making: placed again)."""
+    kept = label_store.load(stored)
+    try:
+        placed = {(str(layer), str(item)): corners for layer, item, corners in kept["placed"]} if kept else None
+        zooms = kept["zooms"] if kept else None
+    except (KeyError, TypeError, ValueError):
+        return None
+    if placed is None or set(placed) != {key for key, *_ in scene.labels} or not isinstance(zooms, list) or len(zooms) != len(sizes):
+        return None
+    return LabelSets(scene.region, sizes, zooms, placed)
+
+
 def label_sets(dataset: Dataset, view: MapView, *, frame: Region | None = None, others: Dataset | None = None) -> LabelSets:
     """:func:`label_placements` for each of the map's sizes, memoised: they depend on the frame, language and layers,
     never on the date, so a slider step reuses them. The labels and what they keep clear of are gathered once.
@@ -843,11 +864,22 @@ def label_sets(dataset: Dataset, view: MapView, *, frame: Region | None = None, 
     ``others``: the analyst's rows drawn beside ``dataset`` (:func:`label_scene`); a shipped part with an analyst's
     rows beside it is its own dataset object (rkmap/data/user_data.py user_parts), so the memo stays on it."""
     def build() -> LabelSets:
+        from rkmap.data.user_data import has_user_data
+
         scene = label_scene(dataset, view, frame=frame, others=others)
         sizes = [*APP_MAP_SIZES, frame_map_size(scene.region)]
+        # Kept between server starts (rkmap/render/label_store.py), never with an analyst's rows in the scene.
+        stored = (label_store.scene_digest(_scene_parts(scene, sizes))
+                  if label_store.folder() is not None and others is None and not has_user_data(dataset) else None)
+        kept = _kept_label_sets(stored, scene, sizes) if stored else None
+        if kept is not None:
+            return kept
         placements = [label_placements(dataset, view, size, scene) for size in sizes]
         placed = {key: [corners[key] for _, corners in placements] for key, *_ in scene.labels}
-        return LabelSets(scene.region, sizes, [zooms for zooms, _ in placements], placed)
+        sets = LabelSets(scene.region, sizes, [zooms for zooms, _ in placements], placed)
+        if stored:
+            label_store.save(stored, {"zooms": sets.zooms, "placed": [[layer, item, corners] for (layer, item), corners in placed.items()]})
+        return sets
 
     # Area labels are among them only with the events layer (label_scene).
     frame = view_frame(dataset, view, frame)

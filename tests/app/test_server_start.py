@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rkmap.app import server_start
+from rkmap.render import label_store
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -70,7 +71,8 @@ def test_warm_data_builds_the_first_visit_map() -> None:
     source = resolve_source()
     dataset, _ = load_cached(source.cache_key, source)
     keys = {key for (owner, key) in memo._values if owner == id(dataset)}
-    assert any(key.startswith("label-sets-en-route:") and key.endswith("-True") for key in keys), sorted(keys)
+    # The events layer on (area labels among them), no analyst's rows beside the data (deck.label_sets).
+    assert any(key.startswith("label-sets-en-route:") and key.endswith("-True-False") for key in keys), sorted(keys)
     assert any(key.startswith("area-records-en-event-route") for key in keys), sorted(keys)
     assert "story" in keys
 
@@ -112,9 +114,28 @@ def test_the_fork_server_is_not_started_with_the_server(monkeypatch: pytest.Monk
     monkeypatch.setattr(server_start, "warm_data", lambda: steps.append("warm"))
     monkeypatch.setattr(load_worker, "start_worker_server", lambda: steps.append("fork server"))
     monkeypatch.setattr(static_files, "clean_cache_at_start", lambda: None)
+    monkeypatch.setattr(label_store, "use", lambda folder: steps.append("label store"))
     server_start._start_up()
-    assert steps == ["warm"]
+    assert steps == ["label store", "warm"]
     monkeypatch.setenv("MAP_BENCH_OFF", "late_fork_server")  # the benchmark's comparison: started first, as before
     steps.clear()
     server_start._start_up()
-    assert steps == ["fork server", "warm"]
+    assert steps == ["label store", "fork server", "warm"]
+
+
+def test_the_server_keeps_its_label_placements_outside_the_served_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The placements of the data everyone sees, between starts (rkmap/render/label_store.py); the benchmark can leave them out."""
+    from rkmap.core.paths import SERVER_CACHE_DIR, STATIC_DIR
+    from rkmap.render import static_files
+
+    used: list[object] = []
+    monkeypatch.setattr(server_start, "warm_data", lambda: None)
+    monkeypatch.setattr(static_files, "clean_cache_at_start", lambda: None)
+    monkeypatch.setattr(label_store, "use", used.append)
+    server_start._start_up()
+    assert used == [SERVER_CACHE_DIR / "label-sets"]
+    assert STATIC_DIR not in used[0].parents
+    used.clear()
+    monkeypatch.setenv("MAP_BENCH_OFF", "label_store")
+    server_start._start_up()
+    assert used == []
