@@ -1,6 +1,4 @@
-// deck.gl for the page, shared by the preload that starts it first thing
-// (rkmap/app/deck_bundles.py) and the map that draws with it (rkmap/app/deck_map.js):
-// reading pydeck's JSON. Both run this one module (the same URL, so the same instance).
+// deck.gl for the map (rkmap/app/deck_map.js): reading pydeck's JSON.
 
 import { JSONConverter, MapView, ScatterplotLayer, IconLayer, DataFilterExtension } from "./deck_gl.js";
 import { htmlLabelLayer } from "./html_labels.js";
@@ -43,10 +41,4 @@ export function deckProps(converter, json, columnar = null, zoom = undefined) {
     props.layers = props.layers.map((layer) => (layer && data.has(layer.id) ? layer.clone({ data: data.get(layer.id) }) : layer));
   }
   return props;
-}
-
-// What a preload does once this module (deck.gl with it) has loaded: mark it. The module is now
-// in the browser's cache and run, so the map's own import of it is immediate.
-export function preloadDeckGl() {
-  performance.mark("deck-map:bundles-loaded");
 }

@@ -23,9 +23,6 @@ import { svgLineAt } from "./svg_paths.js";
 import { Timeline } from "./timeline.js";
 import { fitZoom, mercator, pixelRatio, viewportKey } from "./viewport.js";
 
-// The preload (rkmap/app/deck_bundles.py) runs this same module to start deck.gl early.
-export { preloadDeckGl } from "./deck_loader.js";
-
 const maps = new WeakMap();
 
 // A tooltip from a text template ({"text": "{tooltip}"}): each {field} is the object's

@@ -1,7 +1,6 @@
 """The page: the controls, the map with its time slider, the details, legend and panels.
 
-Imported by app.py after the deck.gl preload is on the page: this module brings pandas and
-the data modules, a good part of a first run.
+Composed by app.py; each part is a small function of its own module.
 """
 
 from __future__ import annotations

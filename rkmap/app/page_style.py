@@ -1,10 +1,9 @@
-"""Page-wide CSS the map needs: the water colour behind the basemap and the deck.gl canvas; the preload hidden."""
+"""Page-wide CSS the map needs: the water colour behind the basemap and the deck.gl canvas."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from rkmap.app.deck_bundles import PRELOAD_KEY
 from rkmap.core import style
 
 # The basemap rasters (images under the transparent canvas) are opaque and carry
@@ -22,8 +21,7 @@ PAGE_CSS = (
 
 
 def map_background_css() -> str:
-    # The deck.gl preload (rkmap/app/deck_bundles.py) shows nothing and takes no room.
-    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }} .st-key-{PRELOAD_KEY} {{ display: none; }} {PAGE_CSS}</style>"
+    return f"<style>{MAP_SELECTOR} {{ background-color: {style.rgb_hex(style.WATER)}; }} {PAGE_CSS}</style>"
 
 
 def map_background() -> None:

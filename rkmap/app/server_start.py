@@ -5,13 +5,14 @@ loading the dataset (≈ 0.35 s of its first run at the shipped size, more with
 more data). :func:`lifespan` loads the dataset into the page's cache
 (rkmap/app/data.py) and builds the map a first visit shows, in a thread as the
 server starts, while the browser is still loading Streamlit, and installs the
-restart hook. The uploads' fork server is left to the "Your data" panel's opening (or the first upload).
+restart hook. The label placements of earlier starts are read back from disk
+(rkmap/render/label_store.py). The uploads' fork server is left to the "Your data" panel's opening (or the first upload).
 
-Measured and removed (docs/performance-decisions.md): an ASGI middleware that
-put the deck.gl preload into the HTML page Streamlit serves (the page asks for
-deck.gl as its first element, rkmap/app/deck_bundles.py), and freezing the heap
-after loading (Streamlit's collection after every run is off instead:
-``runner.postScriptGC`` in .streamlit/config.toml).
+Measured and removed (docs/performance-decisions.md): ASGI middleware that
+put the deck.gl preload into the HTML page Streamlit serves, or named the map's
+module in a ``Link`` header; the map's module asked for by the page's first
+element; freezing the heap after loading (Streamlit's collection after every
+run is off instead: ``runner.postScriptGC`` in .streamlit/config.toml).
 
 None changes what the page shows. ``streamlit run app.py`` still works; it
 only does without them.

@@ -8,15 +8,13 @@ tests/browser/test_map_in_browser.py.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from apptest_helpers import run_app
 
-from rkmap.app.deck_bundles import ASSET_URL, COMPONENT, MAP_MODULE
+from rkmap.app.deck_bundles import COMPONENT, MAP_MODULE
 from rkmap.app.deck_map import clamped_day, map_payload, picked_key
 from rkmap.app.detail import item_key_for
 from rkmap.core import style
@@ -124,17 +122,9 @@ def test_reported_day_is_clamped_to_the_data(reported, expected) -> None:
     assert clamped_day(reported, date(2000, 7, 19), date(2024, 1, 17)) == expected
 
 
-def test_preload_comes_first_and_names_the_maps_module() -> None:
-    """The page's first element imports the same module (URL) as the map: the browser runs it once."""
+def test_the_map_is_the_pages_one_component_and_names_its_module() -> None:
+    """The frontend loads the component's module from /_stcore/bidi-components/<component>/<js_source_path>."""
     at = run_app()
     components = list(at.get("bidi_component"))
-    assert components[0].proto.component_name.endswith("deck_gl_preload")
-    (module,) = json.loads(components[0].proto.json)
-    assert module == f"{ASSET_URL}/{MAP_MODULE}"
-    map_element = [e for e in components if e.proto.component_name == COMPONENT]
-    # The frontend loads the component's module from /_stcore/bidi-components/<component>/<js_source_path>.
-    assert map_element[0].proto.js_source_path == MAP_MODULE
-    # What the page imports before the preload leaves out pandas (a good part of a first run).
-    probe = "import sys, streamlit, rkmap.app.deck_bundles, rkmap.app.page_style; print('pandas' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
-                          cwd=Path(__file__).resolve().parents[2]).stdout.strip() == "False"
+    assert [e.proto.component_name for e in components] == [COMPONENT]
+    assert components[0].proto.js_source_path == MAP_MODULE

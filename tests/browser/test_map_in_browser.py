@@ -167,15 +167,13 @@ def test_map_is_drawn(page, app_url, timing) -> None:
     assert canvas == "rgba(0, 0, 0, 0)", canvas
 
 
-def test_map_draws_with_the_module_the_preload_started(page, app_url) -> None:
-    """The page's first element starts the map's module; the component runs the same module (fetched
-    and run once, from the component's asset folder), and the map draws with one deck."""
+def test_map_draws_with_its_module_once(page, app_url) -> None:
+    """The component's module is fetched once, from the component's asset folder, and the map draws with one deck."""
     modules: list[str] = []
     page.on("request", lambda request: modules.append(request.url) if request.url.endswith(".js") and "bidi-components" in request.url else None)
     open_map(page, f"{app_url}/?date=2023-10-13")
     marks = page.evaluate("() => performance.getEntriesByType('mark').map(m => m.name)")
-    assert marks.index("deck-map:preload") < marks.index("deck-map:deck-created"), marks
-    assert marks.count("deck-map:bundles-loaded") == 1, marks
+    assert marks.count("deck-map:deck-created") == 1, marks
     assert modules == [f"{app_url}/_stcore/bidi-components/rkmap.deck_map/deck_map.js"], modules
     canvases = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => [c.id, !!c.closest('.deck-map-canvas')])")
     assert canvases == [["deckgl-overlay", True]], f"one deck, in the map: {canvases}"
