@@ -36,9 +36,58 @@ export function deckProps(converter, json, columnar = null, zoom = undefined) {
     data.set(layer.id, layer.data);
     return { ...layer, data: [] };
   });
-  const { mapProvider, mapStyle, ...props } = converter.convert({ ...json, layers });
-  if (data.size && Array.isArray(props.layers)) {
-    props.layers = props.layers.map((layer) => (layer && data.has(layer.id) ? layer.clone({ data: data.get(layer.id) }) : layer));
+  const { iconCatalogue, ...deck } = json;
+  const { mapProvider, mapStyle, ...props } = converter.convert({ ...deck, layers });
+  const atlas = iconCatalogue ? iconAtlas(iconCatalogue) : null;
+  if ((data.size || atlas) && Array.isArray(props.layers)) {
+    props.layers = props.layers.map((layer) => {
+      if (!layer) return layer;
+      const changes = data.has(layer.id) ? { data: data.get(layer.id) } : {};
+      if (atlas && layer instanceof IconLayer) Object.assign(changes, atlas);
+      return Object.keys(changes).length ? layer.clone(changes) : layer;
+    });
   }
   return props;
+}
+
+// The deck's icons (rkmap/render/layer_parts.py icon_catalogue: an SVG path per id in a square of ``px``)
+// drawn at once into one canvas, with deck.gl's mapping of it: the icon layers draw as soon as their data
+// arrive. Given an icon object per symbol instead, deck.gl loaded each icon's image only once the data had
+// arrived, a quarter of a second later on a first visit. The same objects while the catalogue is the same,
+// so deck.gl keeps its texture from one rerun to the next.
+const ICON_GAP_PX = 4; // between icons: a smaller copy (mipmap) of one never takes in its neighbour
+let atlasKey = null;
+let atlasProps = null;
+
+function iconAtlas(catalogue) {
+  const key = JSON.stringify(catalogue);
+  if (key === atlasKey) return atlasProps;
+  const { px, stroke_px: strokePx, icons } = catalogue;
+  const ids = Object.keys(icons);
+  const cell = px + 2 * ICON_GAP_PX;
+  const columns = Math.max(1, Math.ceil(Math.sqrt(ids.length)));
+  const canvas = Object.assign(document.createElement("canvas"), { width: columns * cell, height: Math.ceil(ids.length / columns) * cell });
+  const context = canvas.getContext("2d");
+  const mapping = {};
+  ids.forEach((id, index) => {
+    const x = (index % columns) * cell + ICON_GAP_PX;
+    const y = Math.floor(index / columns) * cell + ICON_GAP_PX;
+    const { path, hollow } = icons[id];
+    context.save();
+    context.translate(x, y);
+    // As the SVG it replaces drew it: white, filled, or stroked with SVG's default joins.
+    const shape = new Path2D(String(path));
+    if (hollow) {
+      Object.assign(context, { strokeStyle: "white", lineWidth: strokePx, miterLimit: 4 });
+      context.stroke(shape);
+    } else {
+      context.fillStyle = "white";
+      context.fill(shape);
+    }
+    context.restore();
+    mapping[id] = { x, y, width: px, height: px, anchorY: px / 2, mask: true };
+  });
+  atlasKey = key;
+  atlasProps = { iconAtlas: canvas, iconMapping: mapping };
+  return atlasProps;
 }

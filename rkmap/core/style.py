@@ -6,10 +6,8 @@ pydeck layers and the matplotlib renderer both read them.
 
 from __future__ import annotations
 
-import base64
 import math
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
 RGB = tuple[int, int, int]
@@ -116,25 +114,23 @@ EVENT_SYMBOL = _regular(32, 0.8)
 ARROW_SYMBOL = ((0.9, 0.0), (-0.6, 0.65), (-0.25, 0.0), (-0.6, -0.65))  # points along +x
 
 
+ICON_PX = 100  # an icon's square in the map's icon atlas; a hollow one's outline is ICON_STROKE_PX wide there
+ICON_STROKE_PX = 14
+
+
 def _svg_path(points: tuple[tuple[float, float], ...]) -> str:
-    # SVG y grows downward: flip.
-    return "M" + " L".join(f"{50 + 45 * x:.1f},{50 - 45 * y:.1f}" for x, y in points) + " Z"
+    # In an ICON_PX square, a little inside its edge; SVG y grows downward: flip.
+    half, reach = ICON_PX / 2, 0.45 * ICON_PX
+    return "M" + " L".join(f"{half + reach * x:.1f},{half - reach * y:.1f}" for x, y in points) + " Z"
 
 
-@cache
-def svg_icon(points: tuple[tuple[float, float], ...], hollow: bool = False) -> str:
-    """A white-on-transparent SVG (deck.gl tints it with getColor) as a data URL."""
-    if hollow:
-        body = f'<path d="{_svg_path(points)}" fill="none" stroke="white" stroke-width="14"/>'
-    else:
-        body = f'<path d="{_svg_path(points)}" fill="white"/>'
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100" viewBox="0 0 100 100">{body}</svg>'
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+def icon_shape(points: tuple[tuple[float, float], ...], hollow: bool = False) -> dict[str, object]:
+    """An icon of the map's atlas: its outline as an SVG path in an ICON_PX square (y down), filled or, hollow, stroked.
 
-
-def icon_spec(points: tuple[tuple[float, float], ...], key: str, hollow: bool = False) -> dict[str, object]:
-    """An IconLayer icon definition; ``mask`` lets deck.gl colour it."""
-    return {"url": svg_icon(points, hollow), "width": 100, "height": 100, "anchorY": 50, "mask": True, "id": key}
+    The browser draws every icon of a deck into one atlas before the layers' data arrive
+    (rkmap/app/deck_loader.js), white on transparent: deck.gl tints it with each symbol's colour.
+    """
+    return {"path": _svg_path(points), "hollow": hollow}
 
 
 # --- legend

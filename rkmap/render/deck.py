@@ -40,6 +40,7 @@ from rkmap.render.layer_parts import (
     MapSize,
     as_of_filter,
     event_icon_layers,
+    icon_catalogue,
     label_layer,
     place_icon_layer,
     slim,
@@ -133,7 +134,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
     layers = data_layers(dataset, view, size, SHIPPED, Publisher(dataset, shared=True), frame=region, others=user)
     if user is not None:
         layers += data_layers(user, view, size, USER, Publisher(user, shared=False, channel=channel), frame=region)
-    return CompactDeck(
+    deck = CompactDeck(
         layers=layers,
         initial_view_state=view_state_for(region, size, camera),
         views=[pdk.View(type="MapView", controller=MAP_CONTROLLER)],
@@ -142,6 +143,9 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
         map_provider=None,
         tooltip={"text": "{tooltip}"},  # plain text: data never becomes HTML
     )
+    # Not a deck.gl prop: the browser makes the icon layers' atlas of it (rkmap/app/deck_loader.js).
+    deck.icon_catalogue = icon_catalogue([SHIPPED] if user is None else [SHIPPED, USER])
+    return deck
 
 
 def data_layers(data: Dataset, view: MapView, size: MapSize, look: Look, publish: Publisher, *, frame: Region | None = None,
@@ -234,7 +238,7 @@ def route_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
 
 def arrow_records(route: list[dict[str, object]], per_leg: int = 4) -> list[dict[str, object]]:
     """Direction arrows spaced evenly along each leg, rotated to the line on screen."""
-    icon = style.icon_spec(style.ARROW_SYMBOL, "arrow")
+    icon = "arrow"  # layer_parts.icon_catalogue
     arrows = []
     for record in route:
         if record["schematic"]:
@@ -274,7 +278,7 @@ def event_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     lang = view.lang
     records = memo(dataset, f"event-records-{lang}", lambda: event_records(dataset, view, look))
     points = publish(f"events-{lang}", lambda: records)
-    halo_icon = style.icon_spec(look.event_symbol, look.icon_id)
+    halo_icon = look.icon_id
     halos = publish(f"events-halo-{lang}", lambda: [{**r, "icon": halo_icon} for r in slim(records, "position", "offset", *PICKED)])
     colour = "colour" if look.colour is None else per_item([*look.colour, 255])
     halo, symbols = event_icon_layers(f"{look.prefix}events", halos, points, view, look.event_size_px, colour)
@@ -570,7 +574,7 @@ def place_records(dataset: Dataset, view: MapView, look: Look = SHIPPED) -> list
             "layer": "place",
             "position": [float(place["lon"]), float(place["lat"])],
             "name": name if look.placed_labels else reveal_invisible(name),
-            "icon": style.icon_spec(style.PLACE_SYMBOLS[place["kind"]], place["kind"]),
+            "icon": place["kind"],  # layer_parts.icon_catalogue
             "tooltip": tooltip([_tagged(look, name, lang), localized(place, "role", lang)]),
         }
         if look.placed_labels:

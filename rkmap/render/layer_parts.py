@@ -7,6 +7,7 @@ literal strings below are quoted ("'pixels'").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -249,6 +250,19 @@ USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, rou
             route_direction=False, vague="circles", placed_labels=False)
 
 
+def icon_catalogue(looks: Sequence[Look]) -> dict[str, object]:
+    """Every icon the map's records may name (their ``icon``), by id: the place kinds', the route's arrow and each
+    look's event symbol, filled and hollow (contested), with the square they are drawn in. Sent with the deck: the
+    browser draws them into one atlas as the deck arrives, so no symbol waits for its icon after its data
+    (rkmap/app/deck_loader.js)."""
+    icons = {kind: style.icon_shape(points) for kind, points in style.PLACE_SYMBOLS.items()}
+    icons["arrow"] = style.icon_shape(style.ARROW_SYMBOL)
+    for look in looks:
+        icons[look.icon_id] = style.icon_shape(look.event_symbol)
+        icons[f"{look.icon_id}-hollow"] = style.icon_shape(look.event_symbol, hollow=True)
+    return {"px": style.ICON_PX, "stroke_px": style.ICON_STROKE_PX, "icons": icons}
+
+
 def _tagged(look: Look, text: str, lang: str) -> str:
     return t("user_tag", lang, text=text) if look.tagged else text
 
@@ -269,7 +283,7 @@ def event_records(events: pd.DataFrame, view: MapView, look: Look = SHIPPED) -> 
             "offset": offsets[index],
             "is_area": bool(event.get("is_area", False)),
             "radius_m": 0.0 if pd.isna(event.get("radius_km")) else float(event["radius_km"]) * 1000,
-            "icon": style.icon_spec(look.event_symbol, f"{look.icon_id}-hollow" if hollow else look.icon_id, hollow=hollow),
+            "icon": f"{look.icon_id}-hollow" if hollow else look.icon_id,  # icon_catalogue
             "colour": list(look.colour or style.EVENT_COLOURS[event["kind"]]),
             "t_start": int(event["t_start"]),
             "t_end": int(event["t_end"]),

@@ -168,10 +168,38 @@ def test_labels_follow_the_language(dataset) -> None:
     assert names(ja)["vostochny"] == "ボストーチヌイ宇宙基地"
 
 
+@pytest.mark.parametrize("with_user", [False, True], ids=["shipped", "with-an-analysts-rows"])
+def test_every_icon_a_symbol_names_is_in_the_decks_atlas(dataset, with_user: bool) -> None:
+    """The browser draws the deck's icon catalogue into one atlas (rkmap/app/deck_loader.js); a symbol whose icon
+    were missing from it would not be drawn."""
+    from rkmap.data.user_data import load_user_file, with_user_data
+
+    if with_user:
+        user = load_user_file("mine.csv", b"id,date,title,lat,lon,source,kind,claim_status\na,2023-09-20,Near Rajin,42.3,130.4,Me,visit,confirmed\n"
+                              b"b,2023-09-21,Disputed,42.4,130.5,Me,visit,denied\n", set(dataset.places["id"]))
+        assert user.rows_loaded == 2, user.problems
+        dataset = with_user_data(dataset, [user])
+    spec = json.loads(build_deck(dataset, _view("2023-10-13")).to_json())
+    catalogue = spec["iconCatalogue"]
+    assert catalogue["px"] == style.ICON_PX and catalogue["stroke_px"] == style.ICON_STROKE_PX
+    named = set()
+    for layer in spec["layers"]:
+        if layer["@@type"] == "IconLayer":
+            rows = read_published(layer["data"]) if isinstance(layer["data"], str) else layer["data"]
+            named |= {row["icon"] for row in rows}
+    assert named and named <= set(catalogue["icons"]), named - set(catalogue["icons"])
+    assert {"event", "event-hollow", "arrow"} <= named
+    if with_user:
+        assert {"user-event", "user-event-hollow"} <= named
+    for icon in catalogue["icons"].values():
+        assert icon["path"].startswith("M") and icon["path"].endswith(" Z") and isinstance(icon["hollow"], bool)
+    assert catalogue["icons"]["event-hollow"]["hollow"] and not catalogue["icons"]["event"]["hollow"]
+
+
 def test_contested_and_area_events_are_drawn_differently(dataset) -> None:
     records = {r["id"]: r for r in event_records(dataset, _view("2024-01-17"))}
-    assert records["containers-loaded-rajin-2023"]["icon"]["id"] == "event-hollow"
-    assert records["vostochny-summit-2023"]["icon"]["id"] == "event"
+    assert records["containers-loaded-rajin-2023"]["icon"] == "event-hollow"
+    assert records["vostochny-summit-2023"]["icon"] == "event"
     # An event the sources place only in a country (the 2001 visit is now at the Kremlin, from the public record).
     assert records["north-korea-closes-border-2020"]["is_area"] and records["north-korea-closes-border-2020"]["radius_m"] > 100_000
     assert "country only" in records["north-korea-closes-border-2020"]["tooltip"]
