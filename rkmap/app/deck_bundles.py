@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from rkmap.app.bench_off import off
 
-# The component's name as pyproject.toml declares it, and the folder Streamlit serves its asset folder at.
+# The component's name as pyproject.toml declares it (Streamlit serves its asset folder at _stcore/bidi-components/<name>/).
 COMPONENT = "rkmap.deck_map"
-ASSET_URL = f"_stcore/bidi-components/{COMPONENT}"
 MAP_MODULE = "deck_map.js"  # in the asset folder: the bundle, with its licence list (README.md there)
 BENCH_WEBGL_LINES_MODULE = "deck_map_webgl_lines.js"  # built by bench/webgl_lines/build.mjs, never shipped
 
