@@ -56,10 +56,13 @@ export function deckProps(converter, json, columnar = null, zoom = undefined) {
 // arrived, a quarter of a second later on a first visit. The same objects while the catalogue is the same,
 // so deck.gl keeps its texture from one rerun to the next.
 const ICON_GAP_PX = 4; // between icons: a smaller copy (mipmap) of one never takes in its neighbour
+let atlasSource = null; // the catalogue object last drawn: a slider step passes the same one again
 let atlasKey = null;
 let atlasProps = null;
 
 function iconAtlas(catalogue) {
+  if (catalogue === atlasSource) return atlasProps;
+  atlasSource = catalogue;
   const key = JSON.stringify(catalogue);
   if (key === atlasKey) return atlasProps;
   const { px, stroke_px: strokePx, icons } = catalogue;

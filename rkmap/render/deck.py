@@ -144,7 +144,7 @@ def build_deck(dataset: Dataset, view: MapView, size: MapSize = MapSize(), camer
         tooltip={"text": "{tooltip}"},  # plain text: data never becomes HTML
     )
     # Not a deck.gl prop: the browser makes the icon layers' atlas of it (rkmap/app/deck_loader.js).
-    deck.icon_catalogue = icon_catalogue([SHIPPED] if user is None else [SHIPPED, USER])
+    deck.icon_catalogue = icon_catalogue((SHIPPED,) if user is None else (SHIPPED, USER))
     return deck
 
 
@@ -552,8 +552,7 @@ def area_line_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(),
                          width=per_item(style.AREA_OUTLINE_WIDTH_PX), dash=per_item(list(style.AREA_OUTLINE_DASH)), time=time_props(view))
     if look.placed_labels:
         sets = label_sets(dataset, view, frame=frame, others=others)
-        label_data = publish(f"area-labels-{key}", lambda: [{**r, "placements": sets.placed.get(("area", r["id"])), "wrapped": wrapped_label(str(r["name"]))}
-                                                           for r in labels])
+        label_data = publish(f"area-labels-{key}", lambda: [sets.placed_record("area", r) for r in labels])
         placement = sets.layer_props()
     else:  # beside their point, as the analyst's place labels
         placement, label_data = None, publish(f"area-labels-{key}", lambda: labels)
@@ -607,7 +606,7 @@ def place_layers(dataset: Dataset, view: MapView, size: MapSize = MapSize(), loo
     hidden = style.HIDDEN_LABEL_KINDS.get(view.region, ())
     sets = label_sets(dataset, view, frame=frame, others=others)
     labels_url = publish(f"place-labels-{view.lang}-{view.region}-{'events' in view.layers}", lambda: [
-        {**r, "placements": sets.placed.get(("place", r["id"])), "wrapped": wrapped_label(str(r["name"]))} for r in records if r["kind"] not in hidden])
+        sets.placed_record("place", r) for r in records if r["kind"] not in hidden])
     labels = label_layer(f"{look.prefix}place-labels", labels_url, view, size_px=PLACE_LABEL_PX, colour=style.PLACE_INK,
                          anchor="anchor", baseline="baseline", offset="label_offset", placement=sets.layer_props())
     return [icons, labels]
@@ -829,6 +828,10 @@ class LabelSets:
     sizes: list[MapSize]
     zooms: list[list[float]]  # per size: its levels' zooms, its frame's zoom plus LABEL_ZOOM_STEPS
     placed: dict[LabelKey, list[Corners]]  # per label, per size: its corners per level
+
+    def placed_record(self, layer: str, record: dict[str, object]) -> dict[str, object]:
+        """A label's record for the browser: with its placements, and its two-line form (rkmap/app/html_labels.js)."""
+        return {**record, "placements": self.placed.get((layer, record["id"])), "wrapped": wrapped_label(str(record["name"]))}
 
     def layer_props(self) -> dict[str, object]:
         """What the browser chooses a set by (rkmap/app/html_labels.js placementChoice); each datum brings its ``placements``.

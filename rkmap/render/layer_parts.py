@@ -7,8 +7,8 @@ literal strings below are quoted ("'pixels'").
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -250,11 +250,12 @@ USER = Look(style.USER_EVENT_SYMBOL, "user-event", colour=style.USER_COLOUR, rou
             route_direction=False, vague="circles", placed_labels=False)
 
 
-def icon_catalogue(looks: Sequence[Look]) -> dict[str, object]:
+@cache
+def icon_catalogue(looks: tuple[Look, ...]) -> dict[str, object]:
     """Every icon the map's records may name (their ``icon``), by id: the place kinds', the route's arrow and each
     look's event symbol, filled and hollow (contested), with the square they are drawn in. Sent with the deck: the
     browser draws them into one atlas as the deck arrives, so no symbol waits for its icon after its data
-    (rkmap/app/deck_loader.js)."""
+    (rkmap/app/deck_loader.js). Made once per set of looks: it is sent with every rerun's deck (read it, never change it)."""
     icons = {kind: style.icon_shape(points) for kind, points in style.PLACE_SYMBOLS.items()}
     icons["arrow"] = style.icon_shape(style.ARROW_SYMBOL)
     for look in looks:
