@@ -2,6 +2,7 @@
 
 import { JSONConverter, MapView, ScatterplotLayer, IconLayer, DataFilterExtension } from "./deck_gl.js";
 import { htmlLabelLayer } from "./html_labels.js";
+import { prefilled } from "./prefill.js";
 import { svgPathLayer } from "./svg_paths.js";
 
 // pydeck's JSON to deck.gl props: the classes the map's JSON names, with the
@@ -21,7 +22,8 @@ export function jsonConverter(roots = null) {
 // A layer's inline data (the user's own rows, rkmap/render/user_deck.py) never go through the
 // converter, which would read any "@@"-prefixed string in them ("@@=…", "@@#…",
 // "@@type") as an expression, constant or class: they are set on the built layer as
-// they came, so user text is only ever data. (URL data are fetched, not converted.)
+// they came, so user text is only ever data. So are a URL's records the server sent with
+// the page (rkmap/app/prefill.js); other URL data are fetched, not converted.
 // A layer with a "columnar" prop takes its data from ``columnar`` (rkmap/app/columnar.js):
 // binary columns, no text, the tier for the map's ``zoom``; until they have arrived it draws nothing.
 export function deckProps(converter, json, columnar = null, zoom = undefined) {
@@ -31,6 +33,11 @@ export function deckProps(converter, json, columnar = null, zoom = undefined) {
       const { columnar: spec, ...rest } = layer;
       data.set(layer.id, columnar?.dataFor(layer.id, spec, zoom ?? json.initialViewState?.zoom) ?? []);
       return { ...rest, data: [] };
+    }
+    const sent = prefilled(layer.data);
+    if (sent) {
+      data.set(layer.id, sent);
+      return { ...layer, data: [] };
     }
     if (!Array.isArray(layer.data)) return layer;
     data.set(layer.id, layer.data);

@@ -19,6 +19,7 @@ import { Deck, VERSION, WebMercatorViewport } from "./deck_gl.js";
 import { ColumnarData } from "./columnar.js";
 import { deckProps, jsonConverter } from "./deck_loader.js";
 import { deckLayers } from "./deck_private.js";
+import { takePrefill } from "./prefill.js";
 import { svgLineAt } from "./svg_paths.js";
 import { Timeline } from "./timeline.js";
 import { fitZoom, mercator, pixelRatio, viewportKey } from "./viewport.js";
@@ -194,6 +195,7 @@ class DeckMap {
   }
 
   update(data) {
+    takePrefill(data.files); // before the deck and the timeline look for their files
     this.minHeight = data.height;
     this.fitHeight();
     this.input.min = String(data.first);

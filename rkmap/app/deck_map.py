@@ -13,6 +13,7 @@ depends on the date (the count, the open export and download panels, the URL).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -21,15 +22,22 @@ from typing import Any
 import pydeck as pdk
 import streamlit as st
 
+from rkmap.app.bench_off import off
 from rkmap.app.deck_bundles import COMPONENT, map_module_file
 from rkmap.app.detail import item_key_for
 from rkmap.app.restart import first_run_after_restart
 from rkmap.core.dates import day_number, from_day_number
 from rkmap.render.basemap import basemap_images
+from rkmap.render.static_data import published_json_text
 
 _HERE = Path(__file__).resolve().parent
 STATE_KEY = "as_of"  # the session-state date the slider reports into
 MIN_HEIGHT = 420  # px: the map never gets shorter, however small the window
+# The layer files sent with the page (rkmap/app/prefill.js): each at most FILE_BYTES (a larger
+# one is fetched, as before), each once per session, and at most SESSION_BYTES in all.
+FILE_BYTES = 256 * 1024
+SESSION_BYTES = 4 * 1024 * 1024
+_SENT_KEY = "_map_files_sent"  # session state: {url: bytes} of the files sent so far
 _CSS = (_HERE / "deck_map.css").read_text(encoding="utf-8")  # read once: the component is registered at every run
 
 def _component() -> Callable[..., Any]:
@@ -70,6 +78,28 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
     }
 
 
+def file_urls(deck_json: str, timeline: Mapping[str, object] | None) -> list[str]:
+    """The URLs of the files the deck's layers and the timeline strip will fetch, in their order."""
+    layers = json.loads(deck_json).get("layers", [])
+    urls = [layer.get("data") for layer in layers] + [(timeline or {}).get(part) for part in ("marks", "counts")]
+    return list(dict.fromkeys(url for url in urls if isinstance(url, str)))
+
+
+def files_to_send(urls: list[str], sent: dict[str, int]) -> dict[str, str]:
+    """The texts of the published files among ``urls`` not yet in ``sent`` (updated), within the bounds."""
+    texts: dict[str, str] = {}
+    budget = SESSION_BYTES - sum(sent.values())
+    for url in urls:
+        if url in sent:
+            continue
+        text = published_json_text(url, min(FILE_BYTES, budget))
+        if text is not None:
+            texts[url] = text
+            sent[url] = len(text.encode())
+            budget -= sent[url]
+    return texts
+
+
 def pydeck_tooltip(deck: pdk.Deck) -> object:
     """The deck's tooltip template: the one pydeck private the app reads (checked against pydeck 0.9.3).
 
@@ -104,9 +134,12 @@ def day_reported(key: str, first: date, last: date) -> None:
 def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: Mapping[str, object] | None = None,
              frame: tuple[float, float, float, float] | None = None, height: int = MIN_HEIGHT, key: str = "map") -> str | None:
     """Draw the map with its slider (and timeline strip); return the item key clicked on the map in this run, if any."""
+    payload = map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline, frame)
+    if not off("prefill"):
+        payload["files"] = files_to_send(file_urls(str(payload["deck"]), timeline), st.session_state.setdefault(_SENT_KEY, {}))
     result = _component()(
         key=key,
-        data=map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline, frame),
+        data=payload,
         default={"day": day_number(st.session_state[STATE_KEY])},
         on_day_change=lambda: day_reported(key, first, last),
         on_pick_change=lambda: None,

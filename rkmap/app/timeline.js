@@ -3,6 +3,8 @@
 // as the map. Its data do not depend on the date: each file is fetched once.
 // Every text is set as text (textContent, SVG <title>): data never become markup.
 
+import { prefilled } from "./prefill.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
 const DAY_MS = 86400000;
 const ROW_PX = 24; // one row per event kind
@@ -37,6 +39,8 @@ const timelineFiles = new Map();
 // ``url``: a published file's URL, or the data themselves (a session's own events are sent inline, rkmap/app/timeline.py).
 function fetchTimelineFile(url) {
   if (typeof url !== "string") return Promise.resolve(url);
+  const sent = prefilled(url);
+  if (sent) return Promise.resolve(sent);
   if (!timelineFiles.has(url)) {
     timelineFiles.set(
       url,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pandas as pd
 
@@ -35,11 +36,28 @@ def _present(owner: object, key: str, write: Callable[[], str]) -> str:
 
 def read_published(url: str) -> object:
     """The records behind a published URL (for tests and exports)."""
-    path = (STATIC_DIR / url.removeprefix(f"{STATIC_URL}/")).resolve()
-    if path.parent != CACHE_DIR.resolve():
+    path = _published_path(url)
+    if path is None:
         raise ValueError(f"not a published file: {url}")
     text = path.read_text(encoding="utf-8")
     return json.loads(text) if path.suffix == ".json" else pd.read_csv(path)
+
+
+def published_json_text(url: object, max_bytes: int) -> str | None:
+    """The text of a published JSON file of at most ``max_bytes``; None for anything else (or a removed file)."""
+    path = _published_path(url) if isinstance(url, str) and url.endswith(".json") else None
+    try:
+        if path is None or path.stat().st_size > max_bytes:
+            return None
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _published_path(url: str) -> Path | None:
+    """The file behind a URL of this module's, or None if the URL names anything else."""
+    path = (STATIC_DIR / url.removeprefix(f"{STATIC_URL}/")).resolve()
+    return path if path.parent == CACHE_DIR.resolve() else None
 
 
 def _write_csv(key: str, frame: pd.DataFrame) -> str:

@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 from apptest_helpers import run_app
 
+from rkmap.app import deck_map
 from rkmap.app.deck_bundles import COMPONENT, MAP_MODULE
-from rkmap.app.deck_map import clamped_day, map_payload, picked_key
+from rkmap.app.deck_map import clamped_day, file_urls, files_to_send, map_payload, picked_key
 from rkmap.app.detail import item_key_for
 from rkmap.core import style
 from rkmap.core.dates import day_number
 from rkmap.render.deck import build_deck
+from rkmap.render.static_data import published_json_text, read_published
+from rkmap.render.static_files import cache_path
 from rkmap.render.view import MapView, range_template, resolve_ranges
 
 ASSETS = Path(__file__).resolve().parents[2] / "rkmap" / "app" / "deck_map_assets"
@@ -128,3 +131,45 @@ def test_the_map_is_the_pages_one_component_and_names_its_module() -> None:
     components = list(at.get("bidi_component"))
     assert [e.proto.component_name for e in components] == [COMPONENT]
     assert components[0].proto.js_source_path == MAP_MODULE
+
+
+def test_a_first_visit_carries_its_layer_files_and_a_rerun_does_not() -> None:
+    """The small files of the first deck travel with it (rkmap/app/prefill.js); a rerun names the same URLs only."""
+    from apptest_helpers import map_data
+
+    at = run_app()
+    first = map_data(at)
+    deck = json.loads(first["deck"])
+    urls = {layer["data"] for layer in deck["layers"] if isinstance(layer.get("data"), str)}
+    urls |= {first["timeline"]["marks"]}
+    assert urls and set(first["files"]) == urls, "every layer file of the first deck, and the timeline's"
+    for url, text in first["files"].items():
+        assert json.loads(text) == read_published(url), url
+    at.run()
+    assert map_data(at)["files"] == {}, "sent once per session"
+
+
+def test_files_to_send_keep_their_bounds(dataset, monkeypatch) -> None:
+    view = MapView(as_of=date(2023, 10, 13))
+    urls = file_urls(build_deck(dataset, view).to_json(), None)
+    sizes = {url: len(Path(cache_path(url)).read_bytes()) for url in urls}
+    small = sorted(sizes.values())[len(sizes) // 2]
+    monkeypatch.setattr(deck_map, "FILE_BYTES", small)
+    sent: dict[str, int] = {}
+    texts = files_to_send(urls, sent)
+    assert set(texts) == {url for url, size in sizes.items() if size <= small}, "a larger file is fetched"
+    assert sent == {url: sizes[url] for url in texts}
+    assert files_to_send(urls, sent) == {}, "each file once"
+    monkeypatch.setattr(deck_map, "FILE_BYTES", 10**9)
+    monkeypatch.setattr(deck_map, "SESSION_BYTES", sum(sent.values()) + min(sizes.values()))
+    more = files_to_send(urls, sent)
+    assert len(more) <= 1 and sum(sent.values()) <= deck_map.SESSION_BYTES, "no more than the session's bound in all"
+
+
+@pytest.mark.parametrize("url", [
+    "app/static/cache/../../../pyproject.toml", "app/static/cache/../cache/../../rkmap/__init__.py",
+    "app/static/basemap/world.png", "/etc/passwd", "app/static/cache/missing-0000000000000000.json", "", "app/static/cache",
+])
+def test_only_published_files_are_sent(url) -> None:
+    assert published_json_text(url, 10**9) is None
+    assert files_to_send([url], {}) == {}

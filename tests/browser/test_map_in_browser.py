@@ -21,6 +21,7 @@ from devtools.browser import (
     CANVAS_PIXELS_JS,
     MAP_DRAWN_MIN_PIXELS,
     canvas_hash,
+    running_app,
     wait_canvas_change,
     wait_canvas_stable,
     wait_map_drawn,
@@ -177,6 +178,26 @@ def test_map_draws_with_its_module_once(page, app_url) -> None:
     assert modules == [f"{app_url}/_stcore/bidi-components/rkmap.deck_map/deck_map.js"], modules
     canvases = page.evaluate("() => [...document.querySelectorAll('canvas')].map(c => [c.id, !!c.closest('.deck-map-canvas')])")
     assert canvases == [["deckgl-overlay", True]], f"one deck, in the map: {canvases}"
+
+
+def test_a_first_visit_draws_its_layers_from_the_files_sent_with_the_page(context, page, app_url) -> None:
+    """The first deck's layer files travel with the page (rkmap/app/prefill.js): none is fetched, and the
+    map, its lines and the timeline strip are what a page that fetches them draws."""
+    url = "/?date=2023-10-13&region=rajin_dunai"
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url) if "/app/static/cache/" in request.url else None)
+    sent, _ = open_map(page, f"{app_url}{url}")
+    page.locator(f"{TIMELINE} g.event").first.wait_for()
+    assert fetched == [], f"files fetched although sent with the page: {fetched}"
+    picture = (shown_lines(page), _marks(page), page.evaluate(CANVAS_PIXELS_JS))
+    assert picture[0] and picture[1][0] == N_EVENTS and picture[2] >= MIN_PIXELS, picture
+
+    with running_app(env={"MAP_BENCH_OFF": "prefill"}) as server:  # every file fetched, as before
+        other = context.new_page()
+        fetching, _ = open_map(other, f"{server.url}{url}")
+        other.locator(f"{TIMELINE} g.event").first.wait_for()
+        assert (shown_lines(other), _marks(other), other.evaluate(CANVAS_PIXELS_JS)) == picture
+        assert fetching == sent, "the same picture either way"
 
 
 def test_page_makes_no_outside_requests(page, app_url) -> None:
