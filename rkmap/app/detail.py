@@ -48,7 +48,7 @@ def item_label(dataset: Dataset, key: str | None, lang: str) -> str:
     return key if row is None else _row_label(kind, row, lang)
 
 
-def _row_label(kind: str, row: pd.Series, lang: str) -> str:
+def _row_label(kind: str, row: pd.Series | dict, lang: str) -> str:
     if kind == "place":
         return "📍 " + localized(row, "name", lang)
     return f"{row['start'].isoformat()} · {localized(row, 'title', lang)}"
@@ -57,7 +57,9 @@ def _row_label(kind: str, row: pd.Series, lang: str) -> str:
 def _option_labels(dataset: Dataset, options: list[str], lang: str) -> dict[str, str]:
     """The picker's labels; its events (the latest) read by position, not looked up one by one by id
     (a search each among an analyst's million events)."""
-    labels = {f"event:{row['id']}": _row_label("event", row, lang) for _, row in _latest_events(dataset).iterrows()}
+    latest = _latest_events(dataset)
+    columns = [c for c in dict.fromkeys(("id", "start", "title_en", f"title_{lang}")) if c in latest.columns]
+    labels = {f"event:{row['id']}": _row_label("event", row, lang) for row in latest[columns].to_dict("records")}
     return {key: labels.get(key) or item_label(dataset, key, lang) for key in options}
 
 
