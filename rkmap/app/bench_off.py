@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-MECHANISMS = ("warm_data", "warm_map", "late_fork_server", "svg_lines", "label_store", "prefill")
+MECHANISMS = ("warm_data", "warm_map", "late_fork_server", "svg_lines", "label_store", "prefill", "static_in_memory")
 
 
 def off(name: str) -> bool:
