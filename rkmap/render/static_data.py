@@ -45,12 +45,12 @@ def read_published(url: str) -> object:
 
 def published_json_text(url: object, max_bytes: int) -> str | None:
     """The text of a published JSON file of at most ``max_bytes``; None for anything else (or a removed file)."""
-    path = _published_path(url) if isinstance(url, str) and url.endswith(".json") else None
     try:
+        path = _published_path(url) if isinstance(url, str) and url.endswith(".json") else None
         if path is None or path.stat().st_size > max_bytes:
             return None
         return path.read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte in the name
         return None
 
 

@@ -168,7 +168,7 @@ def test_files_to_send_keep_their_bounds(dataset, monkeypatch) -> None:
 
 @pytest.mark.parametrize("url", [
     "app/static/cache/../../../pyproject.toml", "app/static/cache/../cache/../../rkmap/__init__.py",
-    "app/static/basemap/world.png", "/etc/passwd", "app/static/cache/missing-0000000000000000.json", "", "app/static/cache",
+    "app/static/basemap/world.png", "/etc/passwd", "app/static/cache/missing-0000000000000000.json", "", "app/static/cache", "app/static/cache/x\x00.json",
 ])
 def test_only_published_files_are_sent(url) -> None:
     assert published_json_text(url, 10**9) is None
