@@ -13,7 +13,6 @@ depends on the date (the count, the open export and download panels, the URL).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
@@ -78,10 +77,13 @@ def map_payload(deck: pdk.Deck, as_of: date, first: date, last: date, label: str
     }
 
 
-def file_urls(deck_json: str, timeline: Mapping[str, object] | None) -> list[str]:
-    """The URLs of the files the deck's layers and the timeline strip will fetch, in their order."""
-    layers = json.loads(deck_json).get("layers", [])
-    urls = [layer.get("data") for layer in layers] + [(timeline or {}).get(part) for part in ("marks", "counts")]
+def file_urls(deck: pdk.Deck, timeline: Mapping[str, object] | None) -> list[str]:
+    """The URLs of the files the deck's layers and the timeline strip will fetch, in their order.
+
+    Read from the layers themselves, not from the deck's JSON: parsed at every rerun, that JSON
+    can hold an analyst's rows inline.
+    """
+    urls = [getattr(layer, "data", None) for layer in deck.layers] + [(timeline or {}).get(part) for part in ("marks", "counts")]
     return list(dict.fromkeys(url for url in urls if isinstance(url, str)))
 
 
@@ -136,7 +138,7 @@ def deck_map(deck: pdk.Deck, first: date, last: date, label: str, *, timeline: M
     """Draw the map with its slider (and timeline strip); return the item key clicked on the map in this run, if any."""
     payload = map_payload(deck, st.session_state[STATE_KEY], first, last, label, height, timeline, frame)
     if not off("prefill"):
-        payload["files"] = files_to_send(file_urls(str(payload["deck"]), timeline), st.session_state.setdefault(_SENT_KEY, {}))
+        payload["files"] = files_to_send(file_urls(deck, timeline), st.session_state.setdefault(_SENT_KEY, {}))
     result = _component()(
         key=key,
         data=payload,

@@ -18,15 +18,10 @@ disk. Everything else goes on to Streamlit.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, MutableMapping
+import os
 from pathlib import Path
-from typing import Any
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 ASSET_FOLDER = "static"  # inside Streamlit's static directory: the hashed files its index.html loads
 # Streamlit's own answers for these files are "public, immutable" for a year (checked against Streamlit 1.67).
@@ -36,15 +31,25 @@ _LEFT_TO_STREAMLIT = {b"range", b"if-none-match", b"if-modified-since", b"if-ran
 
 
 def asset_files(static_dir: str | Path) -> dict[str, Path]:
-    """Streamlit's hashed frontend files, by the URL path (``/static/js/…``) it serves each at."""
+    """Streamlit's hashed frontend files, by the URL path (``/static/js/…``) it serves each at.
+
+    Regular files only: a symbolic link, to a file or a folder, is not followed (Streamlit answers it).
+    """
     root = Path(static_dir).resolve()
-    folder = root / ASSET_FOLDER
     files: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        resolved = path.resolve()
-        if path.is_file() and resolved.is_relative_to(folder) and not path.name.endswith(_ALWAYS_ASKED):
-            files["/" + path.relative_to(root).as_posix()] = resolved
-    return files
+    folders = [root / ASSET_FOLDER]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False) and not entry.name.endswith(_ALWAYS_ASKED):
+                path = Path(entry.path)
+                files["/" + path.relative_to(root).as_posix()] = path
+    return dict(sorted(files.items()))
 
 
 class StaticAssets:

@@ -151,7 +151,7 @@ def test_a_first_visit_carries_its_layer_files_and_a_rerun_does_not() -> None:
 
 def test_files_to_send_keep_their_bounds(dataset, monkeypatch) -> None:
     view = MapView(as_of=date(2023, 10, 13))
-    urls = file_urls(build_deck(dataset, view).to_json(), None)
+    urls = file_urls(build_deck(dataset, view), None)
     sizes = {url: len(Path(cache_path(url)).read_bytes()) for url in urls}
     small = sorted(sizes.values())[len(sizes) // 2]
     monkeypatch.setattr(deck_map, "FILE_BYTES", small)
